@@ -1,0 +1,184 @@
+package relu
+
+import (
+	"fmt"
+	"sort"
+)
+
+// GroupInfo describes a group of neurons made by one rule application.
+type GroupInfo struct {
+	Name, Rule, Term, Pos string
+}
+
+// Builder assembles a Graph neuron by neuron. Layers are assigned as soon
+// as possible: a hidden neuron sits one layer above its deepest source, and
+// all outputs sit on one final layer above every hidden neuron.
+type Builder struct {
+	inputs    []Block
+	numInputs int
+	groups    []GroupInfo
+	hidden    []pending
+	outputs   []outBlock
+	layer     []int32 // per neuron (hidden only)
+	maxLayer  int32
+	doc       string
+	inputDone bool
+}
+
+type pending struct {
+	group int
+	a     Affine
+}
+
+type outBlock struct {
+	block Block
+	group int
+	aff   []Affine
+}
+
+// NewBuilder returns an empty Builder.
+func NewBuilder() *Builder { return &Builder{} }
+
+// SetDoc sets the Doc text of the graph.
+func (b *Builder) SetDoc(doc string) { b.doc = doc }
+
+// Input declares an input block. All inputs must be declared before the
+// first neuron. It returns the block's units in row-major order.
+func (b *Builder) Input(name string, shape ...int) []Unit {
+	if b.inputDone {
+		panic("relu: Input after the first neuron")
+	}
+	n := 1
+	for _, s := range shape {
+		n *= s
+	}
+	us := make([]Unit, n)
+	for i := range us {
+		us[i] = Unit(b.numInputs + i)
+	}
+	b.inputs = append(b.inputs, Block{Name: name, Shape: append([]int(nil), shape...), Start: b.numInputs, Len: n})
+	b.numInputs += n
+	return us
+}
+
+// Group registers a neuron group and returns its id for ReLU and Output.
+// Neurons of one id that land on different layers are split into one
+// group per layer in the built graph.
+func (b *Builder) Group(info GroupInfo) int {
+	b.groups = append(b.groups, info)
+	return len(b.groups) - 1
+}
+
+// ReLU adds the hidden neuron relu(a) to group and returns its unit.
+func (b *Builder) ReLU(group int, a Affine) Unit {
+	b.inputDone = true
+	l := int32(1)
+	for _, t := range a.Terms {
+		if lt := b.Layer(t.Unit) + 1; int32(lt) > l {
+			l = int32(lt)
+		}
+	}
+	b.hidden = append(b.hidden, pending{group, a})
+	b.layer = append(b.layer, l)
+	if l > b.maxLayer {
+		b.maxLayer = l
+	}
+	return Unit(b.numInputs + len(b.hidden) - 1)
+}
+
+// Layer returns the layer of u: 0 for inputs.
+func (b *Builder) Layer(u Unit) int {
+	if int(u) < b.numInputs {
+		return 0
+	}
+	return int(b.layer[int(u)-b.numInputs])
+}
+
+// NumHidden is the number of hidden neurons added so far.
+func (b *Builder) NumHidden() int { return len(b.hidden) }
+
+// Output declares an output block whose values are the affine functions
+// outs (identity neurons on the last layer).
+func (b *Builder) Output(name string, shape []int, group int, outs []Affine) {
+	b.inputDone = true
+	b.outputs = append(b.outputs, outBlock{Block{Name: name, Shape: append([]int(nil), shape...), Len: len(outs)}, group, outs})
+}
+
+// Build orders the neurons by layer (then by group, then by creation) and
+// returns the graph. It fails when the graph has no outputs.
+func (b *Builder) Build() (*Graph, error) {
+	if len(b.outputs) == 0 {
+		return nil, fmt.Errorf("relu: graph has no outputs")
+	}
+	nh := len(b.hidden)
+	order := make([]int, nh)
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, c := order[i], order[j]
+		if b.layer[a] != b.layer[c] {
+			return b.layer[a] < b.layer[c]
+		}
+		return b.hidden[a].group < b.hidden[c].group
+	})
+	newIdx := make([]int, nh)
+	for k, old := range order {
+		newIdx[old] = k
+	}
+	remap := func(u Unit) Unit {
+		if int(u) < b.numInputs {
+			return u
+		}
+		return Unit(b.numInputs + newIdx[int(u)-b.numInputs])
+	}
+	nout := 0
+	for _, o := range b.outputs {
+		nout += len(o.aff)
+	}
+	g := &Graph{
+		NumInputs: b.numInputs,
+		Inputs:    append([]Block(nil), b.inputs...),
+		Doc:       b.doc,
+		Bias:      make([]float64, 0, nh+nout),
+		Act:       make([]Activation, 0, nh+nout),
+		Layer:     make([]int32, 0, nh+nout),
+		RowStart:  make([]int, 1, nh+nout+1),
+	}
+	var gid []int // builder group id of each entry of g.Groups
+	addNeuron := func(a Affine, act Activation, layer int32, group int) {
+		g.Bias = append(g.Bias, a.Const)
+		g.Act = append(g.Act, act)
+		g.Layer = append(g.Layer, layer)
+		for _, t := range a.Terms {
+			g.Src = append(g.Src, remap(t.Unit))
+			g.W = append(g.W, t.Coef)
+		}
+		g.RowStart = append(g.RowStart, len(g.Src))
+		j := len(g.Bias) - 1
+		if n := len(g.Groups); n > 0 && g.Groups[n-1].Layer == int(layer) && gid[n-1] == group {
+			g.Groups[n-1].Len++
+			return
+		}
+		info := b.groups[group]
+		g.Groups = append(g.Groups, Group{Name: info.Name, Rule: info.Rule, Term: info.Term, Pos: info.Pos, Layer: int(layer), Start: j, Len: 1})
+		gid = append(gid, group)
+	}
+	for _, old := range order {
+		h := b.hidden[old]
+		addNeuron(h.a, ReLU, b.layer[old], h.group)
+	}
+	last := b.maxLayer + 1
+	for _, o := range b.outputs {
+		blk := o.block
+		blk.Start = len(g.Bias)
+		for _, a := range o.aff {
+			addNeuron(a, Identity, last, o.group)
+		}
+		g.Outputs = append(g.Outputs, blk)
+	}
+	if err := g.Validate(); err != nil {
+		panic(err) // the builder broke its own invariant
+	}
+	return g, nil
+}
