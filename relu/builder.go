@@ -31,9 +31,9 @@ type pending struct {
 }
 
 type outBlock struct {
-	block Block
-	group int
-	aff   []Affine
+	block  Block
+	groups []int // per neuron
+	aff    []Affine
 }
 
 // NewBuilder returns an empty Builder.
@@ -72,6 +72,7 @@ func (b *Builder) Group(info GroupInfo) int {
 // ReLU adds the hidden neuron relu(a) to group and returns its unit.
 func (b *Builder) ReLU(group int, a Affine) Unit {
 	b.inputDone = true
+	b.check(group, a)
 	l := int32(1)
 	for _, t := range a.Terms {
 		if lt := b.Layer(t.Unit) + 1; int32(lt) > l {
@@ -84,6 +85,19 @@ func (b *Builder) ReLU(group int, a Affine) Unit {
 		b.maxLayer = l
 	}
 	return Unit(b.numInputs + len(b.hidden) - 1)
+}
+
+// check panics when a names a unit that does not exist yet or group was not
+// registered: both are bugs of the caller, not of the user's program.
+func (b *Builder) check(group int, a Affine) {
+	if group < 0 || group >= len(b.groups) {
+		panic(fmt.Sprintf("relu: unknown group %d", group))
+	}
+	for _, t := range a.Terms {
+		if t.Unit < 0 || int(t.Unit) >= b.numInputs+len(b.hidden) {
+			panic(fmt.Sprintf("relu: affine reads unit %d, only %d exist", t.Unit, b.numInputs+len(b.hidden)))
+		}
+	}
 }
 
 // Layer returns the layer of u: 0 for inputs.
@@ -100,8 +114,24 @@ func (b *Builder) NumHidden() int { return len(b.hidden) }
 // Output declares an output block whose values are the affine functions
 // outs (identity neurons on the last layer).
 func (b *Builder) Output(name string, shape []int, group int, outs []Affine) {
+	groups := make([]int, len(outs))
+	for i := range groups {
+		groups[i] = group
+	}
+	b.OutputGroups(name, shape, groups, outs)
+}
+
+// OutputGroups is Output with one group per output neuron, for blocks whose
+// neurons come from several rule applications.
+func (b *Builder) OutputGroups(name string, shape []int, groups []int, outs []Affine) {
+	if len(groups) != len(outs) {
+		panic(fmt.Sprintf("relu: output %q has %d groups for %d neurons", name, len(groups), len(outs)))
+	}
 	b.inputDone = true
-	b.outputs = append(b.outputs, outBlock{Block{Name: name, Shape: append([]int(nil), shape...), Len: len(outs)}, group, outs})
+	for i, a := range outs {
+		b.check(groups[i], a)
+	}
+	b.outputs = append(b.outputs, outBlock{Block{Name: name, Shape: append([]int(nil), shape...), Len: len(outs)}, append([]int(nil), groups...), outs})
 }
 
 // Build orders the neurons by layer (then by group, then by creation) and
@@ -172,8 +202,8 @@ func (b *Builder) Build() (*Graph, error) {
 	for _, o := range b.outputs {
 		blk := o.block
 		blk.Start = len(g.Bias)
-		for _, a := range o.aff {
-			addNeuron(a, Identity, last, o.group)
+		for i, a := range o.aff {
+			addNeuron(a, Identity, last, o.groups[i])
 		}
 		g.Outputs = append(g.Outputs, blk)
 	}

@@ -199,6 +199,11 @@ func (g *Graph) Validate() error {
 	if len(g.Src) != len(g.W) || g.RowStart[0] != 0 || g.RowStart[n] != len(g.Src) {
 		return fmt.Errorf("relu: weight arrays disagree in length")
 	}
+	for j := 0; j < n; j++ {
+		if g.RowStart[j+1] < g.RowStart[j] {
+			return fmt.Errorf("relu: row of neuron %d ends before it starts", j)
+		}
+	}
 	at := 0
 	for _, b := range g.Inputs {
 		if b.Start != at || b.Len < 0 {
@@ -238,7 +243,7 @@ func (g *Graph) Validate() error {
 	}
 	at = -1
 	for _, b := range g.Outputs {
-		if at >= 0 && b.Start != at {
+		if b.Len < 0 || at >= 0 && b.Start != at {
 			return fmt.Errorf("relu: output block %q does not follow its predecessor", b.Name)
 		}
 		at = b.Start + b.Len
@@ -251,8 +256,13 @@ func (g *Graph) Validate() error {
 	}
 	at = 0
 	for _, gr := range g.Groups {
-		if gr.Start != at {
+		if gr.Start != at || gr.Len < 0 || gr.Start+gr.Len > n {
 			return fmt.Errorf("relu: group %q does not follow its predecessor", gr.Name)
+		}
+		for j := gr.Start; j < gr.Start+gr.Len; j++ {
+			if int(g.Layer[j]) != gr.Layer {
+				return fmt.Errorf("relu: group %q (layer %d) holds neuron %d of layer %d", gr.Name, gr.Layer, j, g.Layer[j])
+			}
 		}
 		at += gr.Len
 	}
