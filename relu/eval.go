@@ -1,0 +1,263 @@
+package relu
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync"
+)
+
+// Float is the element type an Evaluator computes in.
+type Float interface{ ~float32 | ~float64 }
+
+// tileWidth is the number of batch columns one worker evaluates at a time.
+// The values of a tile are stored unit-major (values[unit*width+k]), so
+// every weight is applied to a contiguous run of width values.
+const tileWidth = 64
+
+// parallelWork is the number of multiply-adds (weights × batch) below which
+// Run stays on the calling goroutine; above it, tiles are spread over
+// GOMAXPROCS goroutines.
+const parallelWork = 1 << 20
+
+// Evaluator runs a Graph in element type T. The weights are converted to T
+// once, and every addition and multiplication is rounded to T, so a float32
+// Evaluator shows float32 behaviour. It keeps its scratch memory between
+// calls; it is not safe for concurrent use.
+type Evaluator[T Float] struct {
+	numIn, numOut int
+	numHidden     int // neurons 0..numHidden-1 use ReLU
+	bias, w       []T
+	src           []int32
+	rowStart      []int32
+	act           []Activation
+
+	single []T   // unit values for batch 1
+	tiles  [][]T // per worker: unit-major values of one tile
+}
+
+// NewEvaluator validates g and converts its weights to T.
+func NewEvaluator[T Float](g *Graph) (*Evaluator[T], error) {
+	if err := g.Validate(); err != nil {
+		return nil, err
+	}
+	if len(g.Src) > 1<<31-1 || g.NumInputs+g.NumNeurons() > 1<<31-1 {
+		return nil, fmt.Errorf("relu: graph too large to evaluate (%d weights)", len(g.Src))
+	}
+	e := &Evaluator[T]{
+		numIn:    g.NumInputs,
+		numOut:   g.NumOutputs(),
+		bias:     make([]T, len(g.Bias)),
+		w:        make([]T, len(g.W)),
+		src:      make([]int32, len(g.Src)),
+		rowStart: make([]int32, len(g.RowStart)),
+		act:      append([]Activation(nil), g.Act...),
+	}
+	e.numHidden = g.NumNeurons() - e.numOut
+	for j, b := range g.Bias {
+		e.bias[j] = T(b)
+	}
+	for r, w := range g.W {
+		e.w[r] = T(w)
+		e.src[r] = int32(g.Src[r])
+	}
+	for j, r := range g.RowStart {
+		e.rowStart[j] = int32(r)
+	}
+	return e, nil
+}
+
+// NumInputs is the number of inputs of one batch row.
+func (e *Evaluator[T]) NumInputs() int { return e.numIn }
+
+// NumOutputs is the number of outputs of one batch row.
+func (e *Evaluator[T]) NumOutputs() int { return e.numOut }
+
+// Eval evaluates g on batch inputs. in is batch-major (batch × NumInputs);
+// the result is batch × NumOutputs.
+func Eval[T Float](g *Graph, in []T, batch int) ([]T, error) {
+	e, err := NewEvaluator[T](g)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]T, batch*e.numOut)
+	if err := e.Run(in, out, batch); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Run evaluates batch rows: in is batch × NumInputs and out batch ×
+// NumOutputs, both batch-major. Batch 1 and small batches allocate nothing
+// after the first call of that size; large batches start goroutines.
+func (e *Evaluator[T]) Run(in, out []T, batch int) error {
+	if batch < 0 {
+		return fmt.Errorf("relu: negative batch %d", batch)
+	}
+	if len(in) != batch*e.numIn {
+		return fmt.Errorf("relu: got %d inputs, want %d (batch %d × %d inputs)", len(in), batch*e.numIn, batch, e.numIn)
+	}
+	if len(out) != batch*e.numOut {
+		return fmt.Errorf("relu: got room for %d outputs, want %d (batch %d × %d outputs)", len(out), batch*e.numOut, batch, e.numOut)
+	}
+	if batch == 1 {
+		v := e.runSingle(in)
+		copy(out, v[e.numIn+e.numHidden:])
+		return nil
+	}
+	numTiles := (batch + tileWidth - 1) / tileWidth
+	workers := min(runtime.GOMAXPROCS(0), numTiles)
+	if len(e.w)*batch < parallelWork {
+		workers = 1
+	}
+	for len(e.tiles) < workers {
+		e.tiles = append(e.tiles, nil)
+	}
+	if workers == 1 {
+		for t := range numTiles {
+			e.runTile(0, in, out, t*tileWidth, min(batch, (t+1)*tileWidth))
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	for wk := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for t := wk; t < numTiles; t += workers {
+				e.runTile(wk, in, out, t*tileWidth, min(batch, (t+1)*tileWidth))
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// Trace evaluates g on one input row and returns the value of every
+// neuron, hidden and output, in neuron order. With Graph.Describe and
+// FirstMismatch it locates where two evaluations part.
+func Trace[T Float](g *Graph, in []T) ([]T, error) {
+	e, err := NewEvaluator[T](g)
+	if err != nil {
+		return nil, err
+	}
+	return e.Trace(in)
+}
+
+// Trace is the package function Trace with e's weights.
+func (e *Evaluator[T]) Trace(in []T) ([]T, error) {
+	if len(in) != e.numIn {
+		return nil, fmt.Errorf("relu: got %d inputs, want %d", len(in), e.numIn)
+	}
+	return append([]T(nil), e.runSingle(in)[e.numIn:]...), nil
+}
+
+// runSingle evaluates one row and returns the values of all units.
+func (e *Evaluator[T]) runSingle(in []T) []T {
+	n := len(e.bias)
+	if e.single == nil {
+		e.single = make([]T, e.numIn+n)
+	}
+	v := e.single
+	copy(v, in)
+	vals := v[e.numIn:]
+	for j := 0; j < n; j++ {
+		lo, hi := e.rowStart[j], e.rowStart[j+1]
+		ws, ss := e.w[lo:hi], e.src[lo:hi]
+		ss = ss[:len(ws)]
+		s := e.bias[j]
+		for k, w := range ws {
+			s += T(w * v[ss[k]]) // the conversion forbids fusing into an FMA
+		}
+		if e.act[j] == ReLU && s < 0 {
+			s = 0
+		}
+		vals[j] = s
+	}
+	return v
+}
+
+// runTile evaluates rows b0..b1-1 (at most tileWidth) with worker wk's
+// scratch and writes their outputs.
+func (e *Evaluator[T]) runTile(wk int, in, out []T, b0, b1 int) {
+	width := b1 - b0
+	units := e.numIn + len(e.bias)
+	if len(e.tiles[wk]) < units*tileWidth {
+		e.tiles[wk] = make([]T, units*tileWidth)
+	}
+	v := e.tiles[wk][:units*width]
+	for k := range width {
+		row := in[(b0+k)*e.numIn : (b0+k+1)*e.numIn]
+		for u, x := range row {
+			v[u*width+k] = x
+		}
+	}
+	for j := range e.bias {
+		dst := v[(e.numIn+j)*width : (e.numIn+j+1)*width]
+		b := e.bias[j]
+		for k := range dst {
+			dst[k] = b
+		}
+		lo, hi := e.rowStart[j], e.rowStart[j+1]
+		for r := lo; r < hi; r++ {
+			w := e.w[r]
+			s := int(e.src[r]) * width
+			srow := v[s : s+width]
+			srow = srow[:len(dst)]
+			for k, x := range srow {
+				dst[k] += T(w * x)
+			}
+		}
+		if e.act[j] == ReLU {
+			for k, x := range dst {
+				if x < 0 {
+					dst[k] = 0
+				}
+			}
+		}
+	}
+	first := e.numIn + e.numHidden
+	for k := range width {
+		row := out[(b0+k)*e.numOut : (b0+k+1)*e.numOut]
+		for o := range row {
+			row[o] = v[(first+o)*width+k]
+		}
+	}
+}
+
+// FirstMismatch returns the first neuron whose values in two traces of g
+// differ by more than tol·max(1, |want|), or -1 when none does. Neurons
+// are sorted by layer, so it is a neuron of the earliest layer where the
+// traces part.
+func FirstMismatch[T, U Float](got []T, want []U, tol float64) int {
+	for j := range min(len(got), len(want)) {
+		a, b := float64(got[j]), float64(want[j])
+		if !(math.Abs(a-b) <= tol*max(1, math.Abs(b))) { // NaN counts as a mismatch
+			return j
+		}
+	}
+	if len(got) != len(want) {
+		return min(len(got), len(want))
+	}
+	return -1
+}
+
+// Describe names neuron j for error messages: its layer and the group,
+// rule and DSL term it came from.
+func (g *Graph) Describe(j int) string {
+	if j < 0 || j >= g.NumNeurons() {
+		return fmt.Sprintf("neuron %d (out of range)", j)
+	}
+	gr := g.GroupOf(j)
+	if gr == nil {
+		return fmt.Sprintf("neuron %d (layer %d)", j, g.Layer[j])
+	}
+	s := fmt.Sprintf("neuron %d (layer %d, #%d of group %q, rule %s", j, g.Layer[j], j-gr.Start, gr.Name, gr.Rule)
+	if gr.Term != "" {
+		s += fmt.Sprintf(", term %q", gr.Term)
+	}
+	if gr.Pos != "" {
+		s += " at " + gr.Pos
+	}
+	return s + ")"
+}
