@@ -1,0 +1,61 @@
+package relu_test
+
+import (
+	"fmt"
+
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// min(a, b) = a − relu(a − b), evaluated on a batch of two rows.
+func ExampleEval() {
+	b := relu.NewBuilder()
+	in := b.Input("ab", 2)
+	a, c := relu.Var(in[0]), relu.Var(in[1])
+	g := b.Group(relu.GroupInfo{Name: "min", Rule: "min"})
+	h := b.ReLU(g, a.Minus(c))
+	b.Output("min", []int{1}, g, []relu.Affine{a.Minus(relu.Var(h))})
+	net, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	out, err := relu.Eval(net, []float64{3, 5, 7, 2}, 2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out)
+	s := net.Stats()
+	fmt.Println("depth", s.Depth, "widths", s.Widths, "params", s.Params)
+	// Output:
+	// [3 2]
+	// depth 2 widths [1] params 6
+}
+
+// A running maximum s' = s + relu(x − s), unrolled over three steps, is
+// max(s₀, x₁, x₂, x₃) with one hidden layer per step.
+func ExampleUnroll() {
+	b := relu.NewBuilder()
+	s := relu.Var(b.Input("s", 1)[0])
+	x := relu.Var(b.Input("x", 1)[0])
+	g := b.Group(relu.GroupInfo{Name: "max", Rule: "max"})
+	h := b.ReLU(g, x.Minus(s))
+	b.Output("s", []int{1}, g, []relu.Affine{s.Plus(relu.Var(h))})
+	cell, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	net, err := relu.Unroll(cell, 3, []string{"s"}, map[string][]float64{"s": {0}})
+	if err != nil {
+		panic(err)
+	}
+	out, err := relu.Eval(net, []float32{4, -1, 6, 2, 1, 1}, 2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out, net.Inputs[0].Shape, net.Depth())
+	for _, gr := range net.LayerGroups(2) {
+		fmt.Println(gr.Name)
+	}
+	// Output:
+	// [6 2] [3 1] 4
+	// step 2: max
+}
