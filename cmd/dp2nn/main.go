@@ -1,0 +1,246 @@
+// Command dp2nn compiles dynamic programs written in the dp2nn DSL to ReLU
+// networks that execute them, runs them, exports them as ONNX and verifies
+// them against an exact DP. Run "dp2nn help" for the commands.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitMismatch = 1 // verification found a mismatch
+	exitUsage    = 2 // bad input: flags, DSL, instance, model file
+)
+
+// userError is bad input: reported as one message, exit code 2.
+type userError struct{ msg string }
+
+func (e *userError) Error() string { return e.msg }
+
+func userErrorf(format string, args ...any) error {
+	return &userError{fmt.Sprintf(format, args...)}
+}
+
+// mismatchError reports a failed verification: exit code 1.
+type mismatchError struct{ msg string }
+
+func (e *mismatchError) Error() string { return e.msg }
+
+type command struct {
+	name, args, summary string
+	run                 func(args []string, stdout io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"check", "FILE.dp [-set NAME=V ...]", "parse and check a program; print its summary", runCheck},
+		{"widths", "FILE.dp [-set NAME=V ...] [-scheme S] [-form cell|unrolled -steps N] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas", runWidths},
+		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-dtype float64|float32] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices", runSolve},
+		{"verify", "FILE.dp [-set NAME=V ...] [-random N -seed S] [-instances DIR] [-dtype D] [-json]", "compare the network with the exact DP on random and real instances", runVerify},
+		{"compile", "FILE.dp -set NAME=V ... -o OUT.onnx [-layout L] [-form F] [-dtype D]", "export the network as ONNX", runCompile},
+		{"help", "[COMMAND]", "show this help or a command's flags", nil},
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitUsage
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+		if len(args) > 1 {
+			return helpCommand(args[1], stdout, stderr)
+		}
+		usage(stdout)
+		return exitOK
+	}
+	for _, c := range commands {
+		if c.name == name && c.run != nil {
+			err := c.run(args[1:], stdout)
+			return report(err, stderr)
+		}
+	}
+	fmt.Fprintf(stderr, "dp2nn: unknown command %q; run 'dp2nn help'\n", name)
+	return exitUsage
+}
+
+func report(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	var list dsl.ErrorList
+	if errors.As(err, &list) {
+		for _, e := range list {
+			fmt.Fprintln(stderr, e)
+		}
+		return exitUsage
+	}
+	var mm *mismatchError
+	if errors.As(err, &mm) {
+		fmt.Fprintf(stderr, "dp2nn: %v\n", err)
+		return exitMismatch
+	}
+	fmt.Fprintf(stderr, "dp2nn: %v\n", err)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "dp2nn compiles dynamic programs to ReLU networks that provably execute them.")
+	fmt.Fprintln(w, "\nUsage:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  dp2nn %s %s\n      %s\n", c.name, c.args, c.summary)
+	}
+	fmt.Fprintln(w, "\nFlags may come before or after FILE. Exit codes: 0 ok, 1 verification mismatch, 2 bad input.")
+	fmt.Fprintln(w, "The language is described in docs/dsl.md, the lowering rules in docs/lowering.md.")
+}
+
+func helpCommand(name string, stdout, stderr io.Writer) int {
+	for _, c := range commands {
+		if c.name == name && c.run != nil {
+			fmt.Fprintf(stdout, "dp2nn %s %s\n    %s\n\nFlags:\n", c.name, c.args, c.summary)
+			fs := flagSets[c.name]()
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return exitOK
+		}
+	}
+	fmt.Fprintf(stderr, "dp2nn: unknown command %q; run 'dp2nn help'\n", name)
+	return exitUsage
+}
+
+// flagSets builds each command's flag set, for help output.
+var flagSets = map[string]func() *flag.FlagSet{}
+
+// parseArgs parses flags that may come before or after positional
+// arguments, and returns the positional ones.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, userErrorf("%s: run 'dp2nn help %s' for its flags", fs.Name(), fs.Name())
+			}
+			return nil, userErrorf("%s: %v", fs.Name(), err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// setFlag collects repeated -set NAME=INTEGER flags.
+type setFlag map[string]int64
+
+func (s setFlag) String() string {
+	keys := make([]string, 0, len(s))
+	for k := range s {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, s[k]))
+	}
+	return strings.Join(parts, ",")
+}
+
+func (s setFlag) Set(v string) error {
+	for _, part := range strings.Split(v, ",") {
+		name, val, ok := strings.Cut(part, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return fmt.Errorf("want NAME=INTEGER, got %q", part)
+		}
+		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not an integer", name, val)
+		}
+		s[name] = n
+	}
+	return nil
+}
+
+// oneFile returns the single positional .dp argument.
+func oneFile(cmd string, pos []string) (string, error) {
+	switch len(pos) {
+	case 0:
+		return "", userErrorf("%s: missing FILE.dp", cmd)
+	case 1:
+		return pos[0], nil
+	}
+	return "", userErrorf("%s: want one FILE.dp, got %d arguments: %s", cmd, len(pos), strings.Join(pos, " "))
+}
+
+// parseProgram reads and parses a .dp file.
+func parseProgram(path string) (*dsl.File, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, userErrorf("cannot read program: %v", err)
+	}
+	return dsl.Parse(path, src)
+}
+
+// loadModel reads, parses and checks a .dp file with the given params.
+func loadModel(path string, set map[string]int64) (*dsl.Model, error) {
+	f, err := parseProgram(path)
+	if err != nil {
+		return nil, err
+	}
+	return dsl.Check(f, set)
+}
+
+func paramString(m *dsl.Model) string {
+	var ps []string
+	for _, p := range m.Params {
+		ps = append(ps, fmt.Sprintf("%s=%d", p.Name, p.Value))
+	}
+	if len(ps) == 0 {
+		return "no params"
+	}
+	return strings.Join(ps, " ")
+}
+
+func schemeFlag(fs *flag.FlagSet) *string {
+	return fs.String("scheme", "exact", "lowering scheme: exact")
+}
+
+func lower(m *dsl.Model, scheme string) (*compile.Network, error) {
+	s, err := compile.ParseScheme(scheme)
+	if err != nil {
+		return nil, userErrorf("-scheme: %v", err)
+	}
+	net, err := compile.Lower(m, compile.Options{Scheme: s})
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	return net, nil
+}

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+func init() {
+	flagSets["solve"] = func() *flag.FlagSet { fs, _ := solveFlags(); return fs }
+}
+
+type solveOpts struct {
+	set      setFlag
+	instance *string
+	scheme   *string
+	dtype    *string
+	json     *bool
+	maxNeur  *int
+}
+
+func solveFlags() (*flag.FlagSet, *solveOpts) {
+	o := &solveOpts{set: setFlag{}}
+	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
+	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); unset params are taken from the instance or chosen automatically")
+	o.instance = fs.String("instance", "", "instance file: knapsack text format (n, n lines \"profit weight\", capacity) or JSON")
+	o.scheme = schemeFlag(fs)
+	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
+	o.json = fs.Bool("json", false, "print JSON")
+	o.maxNeur = fs.Int("max-neurons", 4_000_000, "refuse programs whose network would have more hidden neurons")
+	return fs, o
+}
+
+// SolveReport is the JSON output of "dp2nn solve".
+type SolveReport struct {
+	Program   string             `json:"program"`
+	Instance  string             `json:"instance"`
+	Params    map[string]int64   `json:"params"`
+	Notes     []string           `json:"notes,omitempty"`
+	DType     string             `json:"dtype"`
+	Steps     int                `json:"steps"`
+	Depth     int                `json:"depth"`
+	Widths    []int              `json:"widths"`
+	Answer    string             `json:"answer"`
+	Found     bool               `json:"found"`
+	Value     float64            `json:"value"`
+	Tolerance float64            `json:"decode_tolerance"`
+	Taken     []int              `json:"taken,omitempty"` // 1-based steps
+	Totals    map[string]float64 `json:"totals,omitempty"`
+	Check     string             `json:"check,omitempty"`
+}
+
+func runSolve(args []string, stdout io.Writer) error {
+	fs, o := solveFlags()
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile("solve", pos)
+	if err != nil {
+		return err
+	}
+	if *o.instance == "" {
+		return userErrorf("solve: missing -instance FILE")
+	}
+	dtype := *o.dtype
+	if dtype != "float64" && dtype != "float32" {
+		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
+	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	inst, err := verify.ReadInstanceFile(*o.instance)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	params, notes, err := verify.Params(f, inst, o.set)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	m, err := dsl.Check(f, params)
+	if err != nil {
+		return err
+	}
+	steps, err := verify.Bind(m, inst)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	if n := estimateNeurons(m); n > *o.maxNeur {
+		return userErrorf("solve: with %s the network would have about %d hidden neurons, above -max-neurons %d; set smaller params or raise the limit", paramString(m), n, *o.maxNeur)
+	}
+	net, err := lower(m, *o.scheme)
+	if err != nil {
+		return err
+	}
+	if m.Answer == nil {
+		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
+	}
+	states, err := runNetwork(net, dtype, steps)
+	if err != nil {
+		return err
+	}
+	tol := decodeTolerance(net, dtype, len(steps))
+	ans, err := net.Decode(states[len(states)-1], tol)
+	if err != nil {
+		return err
+	}
+	st := net.Cell.Stats()
+	r := &SolveReport{
+		Program: m.Name, Instance: *o.instance, Params: map[string]int64{}, Notes: notes, DType: dtype,
+		Steps: len(steps), Depth: st.Depth, Widths: st.Widths, Answer: ans.String(), Found: ans.Found,
+		Value: ans.Value, Tolerance: tol,
+	}
+	for _, p := range m.Params {
+		r.Params[p.Name] = p.Value
+	}
+	var checkErr error
+	if ans.Found && ans.Kind != dsl.AnswerValue {
+		taken, err := net.Backtrack(states, steps, ans)
+		if err == nil {
+			r.Taken, r.Totals = takenTotals(taken, inst)
+			r.Check, checkErr = checkSelection(r.Totals, inst, ans)
+		}
+	}
+	if *o.json {
+		if err := writeJSON(stdout, r); err != nil {
+			return err
+		}
+	} else {
+		printSolve(stdout, r, m, net)
+	}
+	return checkErr
+}
+
+// runNetwork runs the cell over the steps in the chosen type.
+func runNetwork(net *compile.Network, dtype string, steps [][]float64) ([][][]float64, error) {
+	if dtype == "float32" {
+		r, err := compile.NewRunner[float32](net)
+		if err != nil {
+			return nil, err
+		}
+		return r.Run(steps)
+	}
+	r, err := compile.NewRunner[float64](net)
+	if err != nil {
+		return nil, err
+	}
+	return r.Run(steps)
+}
+
+// decodeTolerance is the decode tolerance for dtype after n steps.
+func decodeTolerance(net *compile.Network, dtype string, n int) float64 {
+	if dtype == "float32" {
+		return net.DecodeTolerance(compile.Float32Roundoff, n)
+	}
+	return net.DecodeTolerance(compile.Float64Roundoff, n)
+}
+
+// takenTotals lists the taken steps (1-based) and sums every per-step
+// field of the instance over them.
+func takenTotals(taken []bool, inst *verify.Instance) ([]int, map[string]float64) {
+	var idx []int
+	totals := map[string]float64{}
+	for t, ok := range taken {
+		if !ok {
+			continue
+		}
+		idx = append(idx, t+1)
+		for k, v := range inst.Steps[t] {
+			totals[k] += v
+		}
+	}
+	return idx, totals
+}
+
+// checkSelection checks the backtracked selection against the instance
+// itself where the instance says what is feasible (a weight budget).
+func checkSelection(totals map[string]float64, inst *verify.Instance, ans compile.Answer) (string, error) {
+	var parts []string
+	if c, ok := inst.Scalars["capacity"]; ok {
+		if w, ok := totals["weight"]; ok || len(totals) == 0 {
+			if w > c {
+				return "", fmt.Errorf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
+			}
+			parts = append(parts, fmt.Sprintf("weight %g <= capacity %g", w, c))
+		}
+	}
+	if p, ok := totals["profit"]; ok {
+		if p < ans.Value {
+			return "", fmt.Errorf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
+		}
+		parts = append(parts, fmt.Sprintf("profit %g >= answer %g", p, ans.Value))
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+func printSolve(w io.Writer, r *SolveReport, m *dsl.Model, net *compile.Network) {
+	var ps []string
+	for _, k := range sortedKeys(r.Params) {
+		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
+	}
+	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, net.Scheme, strings.Join(ps, " "))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	fmt.Fprintf(w, "network: RNN cell of depth %d, widths %v, applied %d times in %s\n", r.Depth, r.Widths, r.Steps, r.DType)
+	fmt.Fprintf(w, "%s = %s   (decoded outside the network, tolerance %.3g)\n", m.File.Text(m.Answer.Decl), r.Answer, r.Tolerance)
+	if r.Taken != nil || r.Totals != nil {
+		fmt.Fprintf(w, "taken steps (backtracked through the stored states): %v\n", r.Taken)
+		var tot []string
+		for _, k := range sortedKeys(r.Totals) {
+			tot = append(tot, fmt.Sprintf("%s %g", k, r.Totals[k]))
+		}
+		if len(tot) > 0 {
+			fmt.Fprintf(w, "totals of taken steps: %s\n", strings.Join(tot, ", "))
+		}
+		if r.Check != "" {
+			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
+		}
+	}
+}

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+func init() {
+	flagSets["verify"] = func() *flag.FlagSet { fs, _ := verifyFlags(); return fs }
+}
+
+type verifyOpts struct {
+	set        setFlag
+	scheme     *string
+	random     *int
+	seed       *uint64
+	steps      *int
+	instances  *string
+	dtype      *string
+	maxNeurons *int
+	json       *bool
+	runtime    *string
+}
+
+func verifyFlags() (*flag.FlagSet, *verifyOpts) {
+	o := &verifyOpts{set: setFlag{}}
+	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); for -instances, unset params are chosen per instance")
+	o.scheme = schemeFlag(fs)
+	o.random = fs.Int("random", 0, "number of random instances")
+	o.seed = fs.Uint64("seed", 1, "seed of the random instances")
+	o.steps = fs.Int("steps", 10, "steps per random instance, for programs without a dedicated generator")
+	o.instances = fs.String("instances", "", "directory of instance files (*.txt, *.json); optima.txt there gives known answers")
+	o.dtype = fs.String("dtype", "both", "evaluation type: float64, float32 or both")
+	o.maxNeurons = fs.Int("max-neurons", 2_000_000, "skip instances whose network would have more hidden neurons")
+	o.json = fs.Bool("json", false, "print JSON")
+	o.runtime = fs.String("runtime", "go", "for a .onnx model: go (own interpreter), ort (ONNX Runtime) or onnxgo")
+	return fs, o
+}
+
+// VerifyReport is the JSON output of "dp2nn verify".
+type VerifyReport struct {
+	Program    string        `json:"program"`
+	Scheme     string        `json:"scheme"`
+	Rows       []VerifyRow   `json:"rows"`
+	Mismatches int           `json:"mismatches"`
+	Failures   []verify.Case `json:"failures,omitempty"`
+}
+
+// VerifyRow summarises the cases of one source (random or one file).
+type VerifyRow struct {
+	Source     string             `json:"source"`
+	Params     string             `json:"params"`
+	Cases      int                `json:"cases"`
+	Steps      int                `json:"steps"`
+	MaxErr     map[string]float64 `json:"max_abs_error"`
+	Answer     string             `json:"answer,omitempty"`
+	Known      string             `json:"known,omitempty"`
+	Mismatches int                `json:"mismatches"`
+	Skipped    string             `json:"skipped,omitempty"`
+}
+
+func runVerify(args []string, stdout io.Writer) error {
+	fs, o := verifyFlags()
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile("verify", pos)
+	if err != nil {
+		return err
+	}
+	var dtypes []verify.DType
+	switch *o.dtype {
+	case "both":
+		dtypes = []verify.DType{verify.Float64, verify.Float32}
+	case "float64", "float32":
+		dtypes = []verify.DType{verify.DType(*o.dtype)}
+	default:
+		return userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", *o.dtype)
+	}
+	if *o.random < 0 || *o.random > 10_000_000 {
+		return userErrorf("verify: -random must be between 0 and 10000000, got %d", *o.random)
+	}
+	if *o.steps < 0 || *o.steps > 100_000 {
+		return userErrorf("verify: -steps must be between 0 and 100000, got %d", *o.steps)
+	}
+	if strings.HasSuffix(path, ".onnx") {
+		return verifyONNX(path, o, dtypes, stdout)
+	}
+	if *o.random == 0 && *o.instances == "" {
+		return userErrorf("verify: nothing to verify: give -random N and/or -instances DIR")
+	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	rep := &VerifyReport{Program: path, Scheme: *o.scheme}
+	if *o.random > 0 {
+		m, err := dsl.Check(f, o.set)
+		if err != nil {
+			return err
+		}
+		net, err := lower(m, *o.scheme)
+		if err != nil {
+			return err
+		}
+		gen, genName := verify.RandomFor(m, *o.steps)
+		rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
+		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
+		for i := 0; i < *o.random; i++ {
+			steps := gen(rng)
+			c, err := verify.AgainstDP(net, fmt.Sprintf("random #%d", i+1), steps, dtypes, nil)
+			if err != nil {
+				return fmt.Errorf("random instance %d: %v", i+1, err)
+			}
+			rep.add(&row, c)
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	if *o.instances != "" {
+		if err := verifyInstances(f, o, dtypes, rep); err != nil {
+			return err
+		}
+	}
+	if *o.json {
+		if err := writeJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		printVerify(stdout, rep, dtypes)
+	}
+	if rep.Mismatches > 0 {
+		return &mismatchError{fmt.Sprintf("%d mismatches between the network and the exact DP", rep.Mismatches)}
+	}
+	return nil
+}
+
+func (rep *VerifyReport) add(row *VerifyRow, c *verify.Case) {
+	row.Cases++
+	row.Steps += c.Steps
+	for _, r := range c.Runs {
+		if e := r.MaxErr; e > row.MaxErr[string(r.DType)] || math.IsNaN(e) {
+			row.MaxErr[string(r.DType)] = e
+		}
+	}
+	if c.Mismatch != "" {
+		row.Mismatches++
+		rep.Mismatches++
+		if len(rep.Failures) < 20 {
+			rep.Failures = append(rep.Failures, *c)
+		}
+	}
+}
+
+// instanceFiles lists the instance files of dir in name order.
+func instanceFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, userErrorf("verify: -instances: %v", err)
+	}
+	var files []string
+	for _, e := range ents {
+		name := e.Name()
+		if e.IsDir() || name == "optima.txt" || strings.HasPrefix(name, ".") {
+			continue
+		}
+		if ext := filepath.Ext(name); ext == ".txt" || ext == ".json" {
+			files = append(files, filepath.Join(dir, name))
+		}
+	}
+	if len(files) == 0 {
+		return nil, userErrorf("verify: -instances: no *.txt or *.json instance files in %s", dir)
+	}
+	sort.Strings(files)
+	return files, nil
+}
+
+func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *VerifyReport) error {
+	files, err := instanceFiles(*o.instances)
+	if err != nil {
+		return err
+	}
+	var optima map[string]int64
+	if p := filepath.Join(*o.instances, "optima.txt"); fileExists(p) {
+		if optima, err = verify.ReadOptima(p); err != nil {
+			return &userError{err.Error()}
+		}
+	}
+	for _, file := range files {
+		name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+		row := VerifyRow{Source: name, MaxErr: map[string]float64{}}
+		inst, err := verify.ReadInstanceFile(file)
+		if err != nil {
+			return &userError{err.Error()}
+		}
+		params, _, err := verify.Params(f, inst, o.set)
+		if err != nil {
+			return &userError{err.Error()}
+		}
+		m, err := dsl.Check(f, params)
+		if err != nil {
+			return err
+		}
+		row.Params = paramString(m)
+		if n := estimateNeurons(m); n > *o.maxNeurons {
+			row.Skipped = fmt.Sprintf("network would have about %d hidden neurons, above -max-neurons %d", n, *o.maxNeurons)
+			rep.Rows = append(rep.Rows, row)
+			continue
+		}
+		steps, err := verify.Bind(m, inst)
+		if err != nil {
+			row.Skipped = err.Error()
+			rep.Rows = append(rep.Rows, row)
+			continue
+		}
+		net, err := lower(m, *o.scheme)
+		if err != nil {
+			return err
+		}
+		var known *float64
+		if v, ok := optima[name]; ok {
+			k := float64(v)
+			known = &k
+		}
+		c, err := verify.AgainstDP(net, name, steps, dtypes, known)
+		if err != nil {
+			return fmt.Errorf("%s: %v", file, err)
+		}
+		row.Answer, row.Known = c.Exact, c.Known
+		rep.add(&row, c)
+		rep.Rows = append(rep.Rows, row)
+	}
+	return nil
+}
+
+// estimateNeurons bounds the hidden neurons of the exact network before
+// building it: the selection gadget makes at most one neuron per (cell,
+// offset value) for each read, so cells × (largest input range + 2) per
+// state is an upper estimate for one-offset programs.
+func estimateNeurons(m *dsl.Model) int {
+	span := 1.0
+	for _, in := range m.Inputs {
+		span = math.Max(span, in.Hi-in.Lo+1)
+	}
+	total := 0.0
+	for _, s := range m.States {
+		total += float64(s.Cells()) * (span + 2)
+	}
+	if total > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(total)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
+}
+
+func printVerify(w io.Writer, rep *VerifyReport, dtypes []verify.DType) {
+	fmt.Fprintf(w, "verify %s (scheme %s): network vs exact DP (exact rational arithmetic), every state of every step\n", rep.Program, rep.Scheme)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	hdr := "source\tparams\tcases\tsteps"
+	for _, d := range dtypes {
+		hdr += fmt.Sprintf("\tmax|err| %s", d)
+	}
+	fmt.Fprintln(tw, hdr+"\tanswer\tknown\tmismatches")
+	for _, r := range rep.Rows {
+		line := fmt.Sprintf("%s\t%s\t%d\t%d", r.Source, r.Params, r.Cases, r.Steps)
+		if r.Skipped != "" {
+			fmt.Fprintf(tw, "%s\tskipped: %s\n", line, r.Skipped)
+			continue
+		}
+		for _, d := range dtypes {
+			line += fmt.Sprintf("\t%.3g", r.MaxErr[string(d)])
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", line, orDash(r.Answer), orDash(r.Known), r.Mismatches)
+	}
+	tw.Flush()
+	for _, c := range rep.Failures {
+		fmt.Fprintf(w, "MISMATCH %s: %s\n", c.Name, c.Mismatch)
+	}
+	fmt.Fprintf(w, "%d mismatches\n", rep.Mismatches)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+

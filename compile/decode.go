@@ -1,0 +1,346 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dp2nn/dp2nn/dsl"
+)
+
+// The answer line of a program ("answer max p where f[p] <= 1") is not a
+// continuous function of the state, so no ReLU network computes it. It is
+// decoded here, after the network, from the final state: a separate,
+// clearly labelled step.
+
+// Answer is a decoded answer.
+type Answer struct {
+	Kind  dsl.AnswerKind
+	Found bool    // false when no index satisfies the condition
+	Index int     // index answers: the index found
+	Value float64 // value answers: the value; index answers: float64(Index)
+}
+
+func (a Answer) String() string {
+	switch {
+	case !a.Found:
+		return "none"
+	case a.Kind == dsl.AnswerValue:
+		return fmt.Sprintf("%g", a.Value)
+	}
+	return fmt.Sprint(a.Index)
+}
+
+// Search describes an index-search answer of the simple form
+// "answer max|min VAR where STATE[VAR] OP CONST", which export/ can append
+// to a network as a non-ReLU tail.
+type Search struct {
+	State     string
+	Max       bool
+	Op        dsl.CmpOp
+	Threshold float64
+	Lo, Hi    int // index range searched
+	// Fallback is the answer when no index in Lo..Hi satisfies the
+	// condition: Lo-1 (max) or Hi+1 (min) when the boundary value there
+	// satisfies it; HasFallback is false otherwise ("none").
+	Fallback    int
+	HasFallback bool
+}
+
+// Search returns the answer as a Search when it has the simple form.
+func (n *Network) Search() (Search, bool) {
+	a := n.Model.Answer
+	if a == nil || a.Kind == dsl.AnswerValue {
+		return Search{}, false
+	}
+	lhs, rhs := a.LHS, a.RHS
+	if lhs.Kind != dsl.TRead || rhs.Kind != dsl.TConst || lhs.State != a.State || len(lhs.Index) != 1 {
+		return Search{}, false
+	}
+	ix := lhs.Index[0]
+	if !ix.HasVar || ix.Const != 0 || len(ix.Terms) != 0 {
+		return Search{}, false
+	}
+	s := Search{State: a.State.Name, Max: a.Kind == dsl.AnswerMaxIndex, Op: a.Op, Threshold: rhs.Value, Lo: a.Lo, Hi: a.Hi}
+	edge := a.Lo - 1
+	if !s.Max {
+		edge = a.Hi + 1
+	}
+	if v, ok := a.State.BoundaryAt(edge); ok && a.Op.Holds(v, rhs.Value) {
+		s.Fallback, s.HasFallback = edge, true
+	}
+	return s, true
+}
+
+// Decode computes the answer from the final state (one slice per state,
+// in declaration order). Comparisons allow a tolerance tol for the
+// rounding error of the network: a <= b is taken as a <= b + tol, a < b as
+// a < b - tol, a == b as |a - b| <= tol, and so on. The result is exact
+// whenever the network's values are within tol of the exact DP and no
+// exact value lies within 2·tol of a threshold it does not meet.
+func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
+	a := n.Model.Answer
+	if a == nil {
+		return Answer{}, fmt.Errorf("%s: program has no answer line", n.Model.File.Pos())
+	}
+	if err := n.checkStates(final); err != nil {
+		return Answer{}, err
+	}
+	if a.Kind == dsl.AnswerValue {
+		v, err := evalTerm(a.Value, final, nil, nil)
+		if err != nil {
+			return Answer{}, err
+		}
+		return Answer{Kind: a.Kind, Found: true, Value: v}, nil
+	}
+	holds := func(i int) (bool, error) {
+		idx := []int{i}
+		l, err := evalTerm(a.LHS, final, nil, idx)
+		if err != nil {
+			return false, err
+		}
+		r, err := evalTerm(a.RHS, final, nil, idx)
+		if err != nil {
+			return false, err
+		}
+		return holdsTol(a.Op, l, r, tol), nil
+	}
+	first, last, step := a.Hi, a.Lo, -1
+	if a.Kind == dsl.AnswerMinIndex {
+		first, last, step = a.Lo, a.Hi, 1
+	}
+	for i := first; i != last+step; i += step {
+		ok, err := holds(i)
+		if err != nil {
+			return Answer{}, err
+		}
+		if ok {
+			return Answer{Kind: a.Kind, Found: true, Index: i, Value: float64(i)}, nil
+		}
+	}
+	// Outside the range, only boundary values can be read.
+	edge := last + step
+	if ok, err := holds(edge); err == nil && ok {
+		return Answer{Kind: a.Kind, Found: true, Index: edge, Value: float64(edge)}, nil
+	}
+	return Answer{Kind: a.Kind}, nil
+}
+
+// DecodeTolerance bounds the rounding error of the network's states after
+// steps steps when evaluated with unit roundoff u (2^-53 for float64, 2^-24
+// for float32). Each step rounds a handful of sums of values no larger
+// than M, the largest finite bound of any state value range or of any
+// input used as a value, so 16·steps·u·M is a safe margin. Inputs used
+// only in indices do not count: they feed the selection gadget's
+// indicators, whose integer arithmetic is exact. verify measures the
+// actual error and reports any case that exceeds this bound.
+func (n *Network) DecodeTolerance(u float64, steps int) float64 {
+	mag := 1.0
+	grow := func(lo, hi float64) {
+		for _, v := range []float64{lo, hi} {
+			if !math.IsInf(v, 0) {
+				mag = math.Max(mag, math.Abs(v))
+			}
+		}
+	}
+	for _, s := range n.Model.States {
+		grow(s.Lo, s.Hi)
+		walkTerms(s.Body, func(t *dsl.Term) {
+			if t.Kind == dsl.TInput {
+				grow(t.Input.Lo, t.Input.Hi)
+			}
+		})
+	}
+	return 16 * float64(max(steps, 1)) * u * mag
+}
+
+func walkTerms(t *dsl.Term, visit func(*dsl.Term)) {
+	visit(t)
+	for _, a := range t.Args {
+		walkTerms(a, visit)
+	}
+}
+
+// Unit roundoffs for DecodeTolerance.
+var (
+	Float64Roundoff = math.Ldexp(1, -53)
+	Float32Roundoff = math.Ldexp(1, -24)
+)
+
+func holdsTol(op dsl.CmpOp, a, b, tol float64) bool {
+	switch op {
+	case dsl.LE:
+		return a <= b+tol
+	case dsl.LT:
+		return a < b-tol
+	case dsl.GE:
+		return a >= b-tol
+	case dsl.GT:
+		return a > b+tol
+	case dsl.EQ:
+		return math.Abs(a-b) <= tol
+	case dsl.NE:
+		return math.Abs(a-b) > tol
+	}
+	return false
+}
+
+func (n *Network) checkStates(st [][]float64) error {
+	if len(st) != len(n.Model.States) {
+		return fmt.Errorf("compile: got %d state slices, want %d", len(st), len(n.Model.States))
+	}
+	for i, s := range n.Model.States {
+		if len(st[i]) != s.Cells() {
+			return fmt.Errorf("compile: state %s has %d values, want %d", s.Name, len(st[i]), s.Cells())
+		}
+	}
+	return nil
+}
+
+// Backtrack recovers which steps were "taken" on the way to an index
+// answer: walking back from the decoded index through the stored states
+// (states[t] is the state after step t, states[0] the initial one), it
+// finds at each step the argument of the top-level min/max that produced
+// the stored value; when that argument reads the state at an offset given
+// by the step's inputs, the step was taken and the walk moves to that
+// index. It stops when the index leaves the declared range (boundary
+// values are constants). Ties prefer the argument listed first.
+func (n *Network) Backtrack(states [][][]float64, inputs [][]float64, ans Answer) ([]bool, error) {
+	a := n.Model.Answer
+	if a == nil || a.Kind == dsl.AnswerValue || !ans.Found {
+		return nil, fmt.Errorf("compile: backtracking needs an index answer that was found")
+	}
+	s := a.State
+	if len(s.Dims) != 1 || (s.Body.Kind != dsl.TMin && s.Body.Kind != dsl.TMax) {
+		return nil, fmt.Errorf("%s: backtracking needs a one-dimensional state whose step is a min or max", s.Body.Pos())
+	}
+	steps := len(inputs)
+	if len(states) != steps+1 {
+		return nil, fmt.Errorf("compile: got %d stored states for %d steps", len(states), steps)
+	}
+	taken := make([]bool, steps)
+	p := ans.Index
+	for t := steps; t >= 1 && p >= s.Dims[0].Lo && p <= s.Dims[0].Hi; t-- {
+		got := states[t][s.Index][p-s.Dims[0].Lo]
+		best, bestErr := -1, math.Inf(1)
+		for i, arg := range s.Body.Args {
+			v, err := evalTerm(arg, states[t-1], inputs[t-1], []int{p})
+			if err != nil {
+				return nil, err
+			}
+			if e := math.Abs(v - got); e < bestErr {
+				best, bestErr = i, e
+			}
+		}
+		next, moved, err := offsetIndex(s.Body.Args[best], s, inputs[t-1], p)
+		if err != nil {
+			return nil, err
+		}
+		if moved {
+			taken[t-1] = true
+			p = next
+		}
+	}
+	return taken, nil
+}
+
+// offsetIndex finds the read of s with an input offset inside arg and
+// returns the index it reads at.
+func offsetIndex(arg *dsl.Term, s *dsl.State, inputs []float64, p int) (int, bool, error) {
+	if arg.Kind == dsl.TRead && arg.State == s && len(arg.Index[0].Terms) > 0 {
+		i, err := indexValue(arg.Index[0], inputs, []int{p})
+		return i, err == nil, err
+	}
+	for _, a := range arg.Args {
+		if i, ok, err := offsetIndex(a, s, inputs, p); ok || err != nil {
+			return i, ok, err
+		}
+	}
+	return 0, false, nil
+}
+
+func indexValue(ix *dsl.IndexExpr, inputs []float64, idx []int) (int, error) {
+	v := ix.Const
+	if ix.HasVar {
+		v += idx[ix.Dim]
+	}
+	for _, t := range ix.Terms {
+		if inputs == nil {
+			return 0, fmt.Errorf("%s: %s needs step inputs", ix.Node.Pos(), ix.Text)
+		}
+		x := inputs[t.Input.Index]
+		if x != math.Trunc(x) {
+			return 0, fmt.Errorf("%s: input %s = %g is not an integer", ix.Node.Pos(), t.Input.Name, x)
+		}
+		v += t.Coef * int(x)
+	}
+	return v, nil
+}
+
+// evalTerm evaluates t in float64 over the given state and step inputs.
+// It serves decoding and backtracking only; the network does the DP.
+func evalTerm(t *dsl.Term, states [][]float64, inputs []float64, idx []int) (float64, error) {
+	switch t.Kind {
+	case dsl.TConst:
+		return t.Value, nil
+	case dsl.TInput:
+		if inputs == nil {
+			return 0, fmt.Errorf("%s: %s is a step input, which the answer cannot read", t.Pos(), t.Text)
+		}
+		return inputs[t.Input.Index], nil
+	case dsl.TIndexVar:
+		return float64(idx[t.Dim]), nil
+	case dsl.TRead:
+		at := make([]int, len(t.Index))
+		for d, ix := range t.Index {
+			v, err := indexValue(ix, inputs, idx)
+			if err != nil {
+				return 0, err
+			}
+			at[d] = v
+		}
+		if c := cellOf(t.State, at); c >= 0 {
+			return states[t.State.Index][c], nil
+		}
+		if len(at) == 1 {
+			if v, ok := t.State.BoundaryAt(at[0]); ok {
+				return v, nil
+			}
+		}
+		return 0, fmt.Errorf("%s: %s reads index %v outside %s", t.Pos(), t.Text, at, t.State.Name)
+	}
+	args := make([]float64, len(t.Args))
+	for i, a := range t.Args {
+		v, err := evalTerm(a, states, inputs, idx)
+		if err != nil {
+			return 0, err
+		}
+		args[i] = v
+	}
+	switch t.Kind {
+	case dsl.TAdd:
+		s := 0.0
+		for _, v := range args {
+			s += v
+		}
+		return s, nil
+	case dsl.TNeg:
+		return -args[0], nil
+	case dsl.TScale:
+		return t.Value * args[0], nil
+	case dsl.TMin:
+		m := args[0]
+		for _, v := range args[1:] {
+			m = math.Min(m, v)
+		}
+		return m, nil
+	case dsl.TMax:
+		m := args[0]
+		for _, v := range args[1:] {
+			m = math.Max(m, v)
+		}
+		return m, nil
+	case dsl.TClamp:
+		return math.Min(math.Max(args[0], args[1]), args[2]), nil
+	}
+	panic(fmt.Sprintf("compile: unknown term kind %v", t.Kind))
+}

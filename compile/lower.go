@@ -1,0 +1,493 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// Scheme is how a program is lowered.
+type Scheme int
+
+const (
+	// Exact lowers min/max with ReLU identities and offset reads with the
+	// selection gadget: the network computes the DP exactly (the DP-NN of
+	// Hertrich & Skutella).
+	Exact Scheme = iota + 1
+)
+
+// ParseScheme parses a -scheme flag value.
+func ParseScheme(s string) (Scheme, error) {
+	switch s {
+	case "exact":
+		return Exact, nil
+	}
+	return 0, fmt.Errorf("unknown scheme %q (want exact)", s)
+}
+
+func (s Scheme) String() string {
+	if s == Exact {
+		return "exact"
+	}
+	return fmt.Sprintf("Scheme(%d)", int(s))
+}
+
+// Options control Lower.
+type Options struct {
+	Scheme Scheme // zero means Exact
+}
+
+// Network is a compiled program: an RNN cell that maps the state and one
+// step's inputs to the next state, plus what is needed to run it and to
+// decode the answer.
+type Network struct {
+	Model *dsl.Model
+	// Cell has one input block per state (named after it, in declaration
+	// order), then one block of length 1 per step input (named after it);
+	// its outputs are the next state blocks, named after the states.
+	Cell       *relu.Graph
+	State      []string
+	StepInputs []string
+	// Init holds the initial value of every state cell, by state name.
+	Init map[string][]float64
+	// Scheme is the lowering that produced Cell.
+	Scheme Scheme
+}
+
+// Lower compiles a checked program to a network. Every lowering rule it
+// applies is general (see docs/lowering.md); none names a problem.
+func Lower(m *dsl.Model, opt Options) (*Network, error) {
+	if opt.Scheme == 0 {
+		opt.Scheme = Exact
+	}
+	if opt.Scheme != Exact {
+		return nil, fmt.Errorf("compile: scheme %v is not supported", opt.Scheme)
+	}
+	if len(m.States) == 0 {
+		return nil, fmt.Errorf("%s: program has no state to compile", m.File.Pos())
+	}
+	l := &lowering{
+		m:         m,
+		b:         relu.NewBuilder(),
+		indicator: make(map[string]relu.Unit),
+		groups:    make(map[groupKey]int),
+	}
+	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64)}
+	for _, s := range m.States {
+		units := l.b.Input(s.Name, dimSizes(s)...)
+		l.stateUnits = append(l.stateUnits, units)
+		net.State = append(net.State, s.Name)
+		init := make([]float64, len(units))
+		for i := range init {
+			init[i] = s.Init
+		}
+		net.Init[s.Name] = init
+		for _, u := range units {
+			l.setRange(u, s.Lo, s.Hi)
+		}
+	}
+	for _, in := range m.Inputs {
+		u := l.b.Input(in.Name, 1)[0]
+		l.inputUnits = append(l.inputUnits, u)
+		l.setRange(u, in.Lo, in.Hi)
+		net.StepInputs = append(net.StepInputs, in.Name)
+	}
+	for _, s := range m.States {
+		if s.Body == nil {
+			return nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
+		}
+		outs := make([]relu.Affine, s.Cells())
+		idx := make([]int, len(s.Dims))
+		for c := range outs {
+			cellIndex(s, c, idx)
+			v, err := l.term(s.Body, idx)
+			if err != nil {
+				return nil, err
+			}
+			outs[c] = v.a
+		}
+		g := l.b.Group(relu.GroupInfo{Name: "next " + s.Name, Rule: "output", Term: s.Body.Text, Pos: s.Body.Pos().String()})
+		l.b.Output(s.Name, dimSizes(s), g, outs)
+	}
+	l.b.SetDoc(docString(m, opt.Scheme))
+	l.b.AlignGroups()
+	g, err := l.b.Build()
+	if err != nil {
+		return nil, err
+	}
+	net.Cell = g
+	return net, nil
+}
+
+// Unrolled returns the cell composed n times: one feed-forward network
+// from all n steps' inputs to the final state (see relu.Unroll).
+func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
+	return relu.Unroll(n.Cell, steps, n.State, n.Init)
+}
+
+func dimSizes(s *dsl.State) []int {
+	sz := make([]int, len(s.Dims))
+	for i, d := range s.Dims {
+		sz[i] = d.Size()
+	}
+	return sz
+}
+
+// cellIndex writes the index values of row-major cell c of s into idx.
+func cellIndex(s *dsl.State, c int, idx []int) {
+	for d := len(s.Dims) - 1; d >= 0; d-- {
+		n := s.Dims[d].Size()
+		idx[d] = s.Dims[d].Lo + c%n
+		c /= n
+	}
+}
+
+// cellOf returns the row-major cell of s at index values idx, or -1 when
+// idx lies outside the declared ranges.
+func cellOf(s *dsl.State, idx []int) int {
+	c := 0
+	for d, dim := range s.Dims {
+		if idx[d] < dim.Lo || idx[d] > dim.Hi {
+			return -1
+		}
+		c = c*dim.Size() + idx[d] - dim.Lo
+	}
+	return c
+}
+
+func docString(m *dsl.Model, s Scheme) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "dp2nn %s network of program %q (%s)", s, m.Name, m.File.Pos().File)
+	if len(m.Params) > 0 {
+		var ps []string
+		for _, p := range m.Params {
+			ps = append(ps, fmt.Sprintf("%s=%d", p.Name, p.Value))
+		}
+		fmt.Fprintf(&b, " with %s", strings.Join(ps, ", "))
+	}
+	b.WriteString("\n\n")
+	b.Write(m.File.Src)
+	return b.String()
+}
+
+// value is an affine function of units together with an interval that
+// contains it for every input in its declared range.
+type value struct {
+	a      relu.Affine
+	lo, hi float64
+}
+
+func constant(c float64) value { return value{relu.Constant(c), c, c} }
+
+type groupKey struct {
+	node dsl.Expr
+	role string
+}
+
+type lowering struct {
+	m          *dsl.Model
+	b          *relu.Builder
+	stateUnits [][]relu.Unit
+	inputUnits []relu.Unit
+	ranges     [][2]float64 // per unit
+	// indicator caches the indicator neurons of the selection gadget by
+	// offset expression, sign and value, so reads that share an offset
+	// share them.
+	indicator map[string]relu.Unit
+	groups    map[groupKey]int
+}
+
+func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
+	for int(u) >= len(l.ranges) {
+		l.ranges = append(l.ranges, [2]float64{})
+	}
+	l.ranges[u] = [2]float64{lo, hi}
+}
+
+// interval bounds a by interval arithmetic over the ranges of its units.
+func (l *lowering) interval(a relu.Affine) (lo, hi float64) {
+	lo, hi = a.Const, a.Const
+	for _, t := range a.Terms {
+		r := l.ranges[t.Unit]
+		if t.Coef > 0 {
+			lo += t.Coef * r[0]
+			hi += t.Coef * r[1]
+		} else {
+			lo += t.Coef * r[1]
+			hi += t.Coef * r[0]
+		}
+	}
+	return lo, hi
+}
+
+func (l *lowering) val(a relu.Affine) value {
+	lo, hi := l.interval(a)
+	return value{a, lo, hi}
+}
+
+// group returns the builder group for one rule application on a term.
+func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
+	k := groupKey{t.Node, role}
+	if g, ok := l.groups[k]; ok {
+		return g
+	}
+	g := l.b.Group(relu.GroupInfo{Name: name, Rule: rule, Term: t.Text, Pos: t.Pos().String()})
+	l.groups[k] = g
+	return g
+}
+
+// relu adds the neuron relu(a) and returns it as a value.
+func (l *lowering) relu(group int, a relu.Affine) value {
+	u := l.b.ReLU(group, a)
+	lo, hi := l.interval(a)
+	l.setRange(u, math.Max(0, lo), math.Max(0, hi))
+	return value{relu.Var(u), math.Max(0, lo), math.Max(0, hi)}
+}
+
+// term lowers t for the cell whose index values are idx.
+func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
+	switch t.Kind {
+	case dsl.TConst:
+		return constant(t.Value), nil
+	case dsl.TInput:
+		return l.val(relu.Var(l.inputUnits[t.Input.Index])), nil
+	case dsl.TIndexVar:
+		return constant(float64(idx[t.Dim])), nil
+	case dsl.TRead:
+		return l.read(t, idx)
+	case dsl.TAdd:
+		sum := relu.Constant(0)
+		for _, arg := range t.Args {
+			v, err := l.term(arg, idx)
+			if err != nil {
+				return value{}, err
+			}
+			sum = sum.Plus(v.a)
+		}
+		return l.val(sum), nil
+	case dsl.TNeg:
+		v, err := l.term(t.Args[0], idx)
+		if err != nil {
+			return value{}, err
+		}
+		return l.val(v.a.Scale(-1)), nil
+	case dsl.TScale:
+		v, err := l.term(t.Args[0], idx)
+		if err != nil {
+			return value{}, err
+		}
+		return l.val(v.a.Scale(t.Value)), nil
+	case dsl.TMin, dsl.TMax:
+		args := make([]value, len(t.Args))
+		for i, arg := range t.Args {
+			v, err := l.term(arg, idx)
+			if err != nil {
+				return value{}, err
+			}
+			args[i] = v
+		}
+		return l.reduce(t, args), nil
+	case dsl.TClamp:
+		x, err := l.term(t.Args[0], idx)
+		if err != nil {
+			return value{}, err
+		}
+		return l.clamp(t, x, t.Args[1].Value, t.Args[2].Value), nil
+	}
+	panic(fmt.Sprintf("compile: unknown term kind %v", t.Kind))
+}
+
+// reduce lowers an n-ary min or max as a balanced tree of binary ones:
+// depth ⌈log2 n⌉, at most n-1 neurons.
+func (l *lowering) reduce(t *dsl.Term, args []value) value {
+	level := 0
+	for len(args) > 1 {
+		next := make([]value, 0, (len(args)+1)/2)
+		for i := 0; i+1 < len(args); i += 2 {
+			next = append(next, l.binary(t, level, args[i], args[i+1]))
+		}
+		if len(args)%2 == 1 {
+			next = append(next, args[len(args)-1])
+		}
+		args = next
+		level++
+	}
+	return args[0]
+}
+
+// binary lowers min(a, b) = a − relu(a − b) and max(a, b) = a + relu(b − a):
+// one neuron, one layer. When the intervals already decide the result, no
+// neuron is needed.
+func (l *lowering) binary(t *dsl.Term, level int, a, b value) value {
+	isMin := t.Kind == dsl.TMin
+	switch {
+	case isMin && a.hi <= b.lo, !isMin && a.lo >= b.hi:
+		return a
+	case isMin && b.hi <= a.lo, !isMin && b.lo >= a.hi:
+		return b
+	}
+	name := t.Kind.String()
+	if level > 0 {
+		name = fmt.Sprintf("%s (tree level %d)", name, level+1)
+	}
+	g := l.group(t, fmt.Sprintf("%s/%d", name, level), name, t.Kind.String())
+	var out relu.Affine
+	if isMin {
+		out = a.a.Minus(l.relu(g, a.a.Minus(b.a)).a)
+	} else {
+		out = a.a.Plus(l.relu(g, b.a.Minus(a.a)).a)
+	}
+	lo, hi := math.Min(a.lo, b.lo), math.Min(a.hi, b.hi)
+	if !isMin {
+		lo, hi = math.Max(a.lo, b.lo), math.Max(a.hi, b.hi)
+	}
+	return value{out, lo, hi}
+}
+
+// clamp lowers clamp(x, lo, hi) = lo + relu(x − lo) − relu(x − hi): two
+// neurons side by side, one layer; a side the interval of x already
+// satisfies costs nothing.
+func (l *lowering) clamp(t *dsl.Term, x value, lo, hi float64) value {
+	out := x.a
+	if x.lo < lo {
+		g := l.group(t, "clamp-lo", "clamp lower", "clamp")
+		out = relu.Constant(lo).Plus(l.relu(g, x.a.AddConst(-lo)).a)
+	}
+	if x.hi > hi {
+		g := l.group(t, "clamp-hi", "clamp upper", "clamp")
+		out = out.Minus(l.relu(g, x.a.AddConst(-hi)).a)
+	}
+	return value{out, math.Max(x.lo, lo), math.Min(x.hi, hi)}
+}
+
+// read lowers a read of a state. Static indices read the state input (or a
+// boundary constant); an index with an integer-input offset uses the
+// selection gadget.
+func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
+	static := make([]int, len(t.Index))
+	var dyn *dsl.IndexExpr
+	dynDim := -1
+	for d, ix := range t.Index {
+		v := ix.Const
+		if ix.HasVar {
+			v += idx[ix.Dim]
+		}
+		static[d] = v
+		if len(ix.Terms) > 0 {
+			if dyn != nil {
+				return value{}, fmt.Errorf("%s: read %s has input offsets in more than one index; the selection gadget handles one", t.Pos(), t.Text)
+			}
+			dyn, dynDim = ix, d
+		}
+	}
+	if dyn == nil {
+		return l.staticRead(t, static)
+	}
+	return l.selectRead(t, static, dyn, dynDim)
+}
+
+func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
+	s := t.State
+	if c := cellOf(s, at); c >= 0 {
+		return l.val(relu.Var(l.stateUnits[s.Index][c])), nil
+	}
+	if len(at) == 1 {
+		if v, ok := s.BoundaryAt(at[0]); ok {
+			return constant(v), nil
+		}
+	}
+	return value{}, fmt.Errorf("%s: read %s at index %v lies outside %s and no boundary rule covers it", t.Pos(), t.Text, at, s.Name)
+}
+
+// selectRead lowers x[… + D + …] where D = Σ coef·u is an integer affine
+// function of integer inputs with range Dlo..Dhi, and x has values in
+// [lo, hi]. With M = hi − lo:
+//
+//	x[i + D] = lo + Σ_k relu( x[i + k] − lo − M·(relu(D − k) + relu(k − D)) )
+//
+// For integer D the indicator pair sums to |D − k|, which is 0 for k = D and
+// at least 1 otherwise, so exactly the term k = D survives. Cost: one
+// indicator pair per value of D (shared by all reads with the same offset),
+// one neuron per (cell, k) except where x[i + k] is the constant lo.
+// Depth: indicators one layer above the inputs, selection one above that.
+func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int) (value, error) {
+	s := t.State
+	lo, hi := s.Lo, s.Hi
+	for _, b := range s.Boundaries {
+		lo, hi = math.Min(lo, b.Value), math.Max(hi, b.Value)
+	}
+	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget needs a finite value range for %s, but it is %g..%g", t.Pos(), t.Text, s.Name, lo, hi)
+	}
+	// D's affine function of the inputs, and its range.
+	d := relu.Constant(0)
+	for _, in := range dyn.Terms {
+		d = d.Plus(relu.Var(l.inputUnits[in.Input.Index]).Scale(float64(in.Coef)))
+	}
+	dlo, dhi := l.interval(d)
+	key := affineKey(d)
+	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
+	sel := l.group(t, "select", "select "+t.Text, "offset-select")
+	m := hi - lo
+	out := relu.Constant(lo)
+	outLo, outHi := math.Inf(1), math.Inf(-1)
+	for k := int(dlo); k <= int(dhi); k++ {
+		plus := l.indicatorUnit(ind, key, d, k, +1)
+		minus := l.indicatorUnit(ind, key, d, k, -1)
+		src := append([]int(nil), at...)
+		src[dim] += k
+		x, err := l.staticRead(t, src)
+		if err != nil {
+			return value{}, err
+		}
+		outLo, outHi = math.Min(outLo, x.lo), math.Max(outHi, x.hi)
+		if x.a.IsConst() && x.a.Const == lo {
+			continue // relu(lo − lo − …) is identically 0
+		}
+		if m == 0 {
+			continue
+		}
+		pre := x.a.AddConst(-lo).Minus(relu.Var(plus).Plus(relu.Var(minus)).Scale(m))
+		out = out.Plus(l.relu(sel, pre).a)
+	}
+	return value{out, outLo, outHi}, nil
+}
+
+// indicatorUnit returns relu(sign·(D − k)), made once per (D, k, sign).
+func (l *lowering) indicatorUnit(group int, key string, d relu.Affine, k, sign int) relu.Unit {
+	ck := fmt.Sprintf("%s|%d|%d", key, k, sign)
+	if u, ok := l.indicator[ck]; ok {
+		return u
+	}
+	v := l.relu(group, d.AddConst(-float64(k)).Scale(float64(sign)))
+	u := v.a.Terms[0].Unit
+	l.indicator[ck] = u
+	return u
+}
+
+func affineKey(a relu.Affine) string {
+	ts := append([]relu.Term(nil), a.Terms...)
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Unit < ts[j].Unit })
+	var b strings.Builder
+	fmt.Fprintf(&b, "%g", a.Const)
+	for _, t := range ts {
+		fmt.Fprintf(&b, "%+g*u%d", t.Coef, t.Unit)
+	}
+	return b.String()
+}
+
+func offsetText(ix *dsl.IndexExpr) string {
+	var parts []string
+	for _, t := range ix.Terms {
+		if t.Coef < 0 {
+			parts = append(parts, "-"+t.Input.Name)
+		} else {
+			parts = append(parts, t.Input.Name)
+		}
+	}
+	return strings.Join(parts, " ")
+}

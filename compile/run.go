@@ -1,0 +1,126 @@
+package compile
+
+import (
+	"fmt"
+
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// Runner applies a network's cell once per step, evaluating in T (float32
+// or float64 arithmetic throughout). It reuses its evaluator between runs
+// and is not safe for concurrent use.
+type Runner[T relu.Float] struct {
+	net        *Network
+	ev         *relu.Evaluator[T]
+	numState   int   // state values at the front of a cell input row
+	stateSizes []int // per state
+}
+
+// NewRunner prepares net for evaluation in T.
+func NewRunner[T relu.Float](net *Network) (*Runner[T], error) {
+	ev, err := relu.NewEvaluator[T](net.Cell)
+	if err != nil {
+		return nil, err
+	}
+	r := &Runner[T]{net: net, ev: ev}
+	for _, s := range net.Model.States {
+		r.stateSizes = append(r.stateSizes, s.Cells())
+		r.numState += s.Cells()
+	}
+	if r.numState+len(net.StepInputs) != ev.NumInputs() || r.numState != ev.NumOutputs() {
+		panic("compile: cell layout does not match its program")
+	}
+	return r, nil
+}
+
+// Run runs one instance: steps[t] holds the values of the step inputs (in
+// declaration order) of step t+1. It returns every state: states[t][s] is
+// state s after step t, states[0] the initial state. Values are T values
+// converted exactly to float64.
+func (r *Runner[T]) Run(steps [][]float64) ([][][]float64, error) {
+	nin := r.ev.NumInputs()
+	row := make([]T, nin)
+	out := make([]T, r.numState)
+	at := 0
+	for _, name := range r.net.State {
+		for _, x := range r.net.Init[name] {
+			row[at] = T(x)
+			at++
+		}
+	}
+	states := [][][]float64{r.split(row[:r.numState])}
+	for t, step := range steps {
+		if len(step) != nin-r.numState {
+			return nil, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), nin-r.numState)
+		}
+		for i, x := range step {
+			row[r.numState+i] = T(x)
+		}
+		if err := r.ev.Run(row, out, 1); err != nil {
+			return nil, err
+		}
+		copy(row, out)
+		states = append(states, r.split(out))
+	}
+	return states, nil
+}
+
+// RunBatch runs many instances of the same length together (one batch row
+// each) and returns only the final states: final[b][s] is state s of
+// instance b.
+func (r *Runner[T]) RunBatch(instances [][][]float64) ([][][]float64, error) {
+	batch := len(instances)
+	if batch == 0 {
+		return nil, nil
+	}
+	n := len(instances[0])
+	nin := r.ev.NumInputs()
+	rows := make([]T, batch*nin)
+	out := make([]T, batch*r.numState)
+	for b := range instances {
+		if len(instances[b]) != n {
+			return nil, fmt.Errorf("instance %d has %d steps, want %d (a batch shares its length)", b, len(instances[b]), n)
+		}
+		at := b * nin
+		for _, name := range r.net.State {
+			for _, x := range r.net.Init[name] {
+				rows[at] = T(x)
+				at++
+			}
+		}
+	}
+	for t := 0; t < n; t++ {
+		for b, inst := range instances {
+			if len(inst[t]) != nin-r.numState {
+				return nil, fmt.Errorf("instance %d step %d has %d input values, want %d", b, t+1, len(inst[t]), nin-r.numState)
+			}
+			for i, x := range inst[t] {
+				rows[b*nin+r.numState+i] = T(x)
+			}
+		}
+		if err := r.ev.Run(rows, out, batch); err != nil {
+			return nil, err
+		}
+		for b := 0; b < batch; b++ {
+			copy(rows[b*nin:b*nin+r.numState], out[b*r.numState:(b+1)*r.numState])
+		}
+	}
+	final := make([][][]float64, batch)
+	for b := range final {
+		final[b] = r.split(rows[b*nin : b*nin+r.numState])
+	}
+	return final, nil
+}
+
+func (r *Runner[T]) split(v []T) [][]float64 {
+	out := make([][]float64, len(r.stateSizes))
+	at := 0
+	for s, n := range r.stateSizes {
+		out[s] = make([]float64, n)
+		for i := range out[s] {
+			out[s][i] = float64(v[at+i])
+		}
+		at += n
+	}
+	return out
+}
