@@ -301,5 +301,3 @@ func orDash(s string) string {
 	}
 	return s
 }
-
-
