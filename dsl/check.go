@@ -407,7 +407,7 @@ func (c *checker) checkSteps() {
 		}
 		st.Step = d
 		if len(d.Vars) != len(st.Decl.Dims) {
-			c.error(d.Name.NamePos, "step %s has %d index variables but %s has %d dimensions", st.Name, len(d.Vars), st.Name, len(st.Decl.Dims))
+			c.error(d.Name.NamePos, "step %s has %s but %s has %s", st.Name, count(len(d.Vars), "index variable"), st.Name, count(len(st.Decl.Dims), "dimension"))
 			continue
 		}
 		ok := true
@@ -578,6 +578,19 @@ func (c *checker) constInt(e Expr, what string) (int64, bool) {
 		return 0, false
 	}
 	return int64(v), true
+}
+
+// count returns "1 thing" or "n things" (plural: thing+"s", or the
+// irregular plural after a slash, as in "index/indices").
+func count(n int, thing string) string {
+	singular, plural, irregular := strings.Cut(thing, "/")
+	if !irregular {
+		plural = singular + "s"
+	}
+	if n == 1 {
+		return "1 " + singular
+	}
+	return fmt.Sprintf("%d %s", n, plural)
 }
 
 // isInteger reports whether v is a finite integer.

@@ -256,7 +256,7 @@ func (c *checker) affineBinary(x *Binary, sc *scope) *affine {
 			c.error(x.OpPos, "an index cannot divide a varying value: %s", c.f.Text(x))
 			return nil
 		case b.konst == 0:
-			c.error(x.Y.Pos(), "division by zero: %s is 0", c.f.Text(x.Y))
+			c.divisionByZero(x.Y)
 			return nil
 		case a.konst%b.konst != 0:
 			c.error(x.Pos(), "index must be an integer, but %s is not", c.f.Text(x))

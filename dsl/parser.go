@@ -16,9 +16,9 @@ type parser struct {
 	errs    *ErrorList
 	file    *File
 	depth   int
-	// lastErrLine is the line of the last error; only the first error on a
-	// line is reported, the rest are usually consequences.
-	lastErrLine int
+	// errLines holds the lines that have an error; only the first error on
+	// a line is reported, the rest are usually consequences.
+	errLines map[int]bool
 }
 
 func (p *parser) tok() token { return p.toks[p.i] }
@@ -38,10 +38,10 @@ func (p *parser) next() {
 }
 
 func (p *parser) error(pos Pos, msg string) {
-	if len(*p.errs) >= maxErrors || pos.Line == p.lastErrLine {
+	if len(*p.errs) >= maxErrors || p.errLines[pos.Line] {
 		return
 	}
-	p.lastErrLine = pos.Line
+	p.errLines[pos.Line] = true
 	p.errs.Add(pos, msg)
 }
 
@@ -97,7 +97,10 @@ func parseFile(filename string, src []byte) (*File, ErrorList) {
 	var errs ErrorList
 	toks, numbers := scanAll(filename, src, &errs)
 	f := &File{Src: src}
-	p := &parser{toks: toks, numbers: numbers, errs: &errs, file: f}
+	p := &parser{toks: toks, numbers: numbers, errs: &errs, file: f, errLines: make(map[int]bool)}
+	for _, e := range errs {
+		p.errLines[e.Pos.Line] = true
+	}
 	f.EndPos = toks[len(toks)-1].pos
 	if p.tok().kind == tDp {
 		f.DpPos = p.tok().pos

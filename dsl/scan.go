@@ -231,7 +231,7 @@ func (s *scanner) next() token {
 // scanNumber scans digits [. digits] [e [+-] digits]. A '.' followed by
 // another '.' ends the number, so "1..pmax" is 1, .., pmax.
 func (s *scanner) scanNumber() token {
-	start := s.off
+	start, startPos := s.off, s.pos()
 	for isDigit(s.peek(0)) {
 		s.advance(1)
 	}
@@ -246,11 +246,15 @@ func (s *scanner) scanNumber() token {
 		if c := s.peek(1); c == '+' || c == '-' {
 			k = 2
 		}
-		if isDigit(s.peek(k)) {
+		if !isDigit(s.peek(k)) {
+			end := s.off
 			s.advance(k)
-			for isDigit(s.peek(0)) {
-				s.advance(1)
-			}
+			s.error(startPos, fmt.Sprintf("malformed number %s: an exponent needs digits", s.src[start:s.off]))
+			return token{kind: tNumber, lit: string(s.src[start:end])}
+		}
+		s.advance(k)
+		for isDigit(s.peek(0)) {
+			s.advance(1)
 		}
 	}
 	return token{kind: tNumber, lit: string(s.src[start:s.off])}
@@ -270,12 +274,14 @@ func (s *scanner) number(t token) *Number {
 		}
 	}
 	v, err := strconv.ParseFloat(t.lit, 64)
-	switch {
-	case err != nil || math.IsInf(v, 0):
+	if n.Int {
+		// Compare the digits, not the rounded float: 2^53+1 rounds to 2^53.
+		if u, err := strconv.ParseUint(t.lit, 10, 64); err != nil || u > maxExactInt {
+			s.error(t.pos, fmt.Sprintf("integer %s is too large; integers must be at most 2^53 = %d", t.lit, int64(maxExactInt)))
+			v = 0
+		}
+	} else if err != nil || math.IsInf(v, 0) {
 		s.error(t.pos, fmt.Sprintf("number %s is too large", t.lit))
-		v = 0
-	case n.Int && v > maxExactInt:
-		s.error(t.pos, fmt.Sprintf("integer %s is too large; integers must be at most 2^53 = %d", t.lit, int64(maxExactInt)))
 		v = 0
 	}
 	n.Value = v

@@ -189,7 +189,7 @@ func (c *checker) binary(x *Binary, sc *scope) *Term {
 			return nil
 		}
 		if b.Value == 0 {
-			c.error(x.Y.Pos(), "division by zero: %s is 0", c.f.Text(x.Y))
+			c.divisionByZero(x.Y)
 			return nil
 		}
 		if a.Kind == TConst {
@@ -203,6 +203,14 @@ func (c *checker) binary(x *Binary, sc *scope) *Term {
 	}
 	c.error(x.OpPos, "unknown operator %q", x.Op)
 	return nil
+}
+
+func (c *checker) divisionByZero(y Expr) {
+	if _, ok := y.(*Number); ok {
+		c.error(y.Pos(), "division by zero")
+		return
+	}
+	c.error(y.Pos(), "division by zero: %s is 0", c.f.Text(y))
 }
 
 // scale returns the term k·a; factor is the expression k came from.
@@ -343,7 +351,7 @@ func (c *checker) read(x *Index, sc *scope) *Term {
 	}
 	st := s.state
 	if len(x.Indices) != len(st.Dims) {
-		c.error(x.Name.NamePos, "%s has %d index dimensions but is read with %d indices", st.Name, len(st.Dims), len(x.Indices))
+		c.error(x.Name.NamePos, "%s has %s but is read with %s", st.Name, count(len(st.Dims), "dimension"), count(len(x.Indices), "index/indices"))
 		return nil
 	}
 	t := &Term{Kind: TRead, Node: x, Text: c.f.Text(x), Type: st.Type, Lo: st.Lo, Hi: st.Hi, State: st}

@@ -1,0 +1,91 @@
+package dsl_test
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/dp2nn/dp2nn/dsl"
+)
+
+const knapsack = `dp knapsack
+param pmax int = 10
+input profit int in 1..pmax
+input size real in 0..1
+state f[p in 1..pmax] real in 0..2 = 2
+f[p <= 0] = 0
+step f[p] = min(f[p], f[p - profit] + size)
+answer max p where f[p] <= 1
+`
+
+func ExampleParse() {
+	f, err := dsl.Parse("knapsack.dp", []byte(knapsack))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(f.Name.Name, len(f.Params), len(f.Inputs), len(f.States))
+	fmt.Println(f.Steps[0].Pos(), f.Text(f.Steps[0].Body))
+	// Output:
+	// knapsack 1 2 1
+	// knapsack.dp:7:1 min(f[p], f[p - profit] + size)
+}
+
+func ExampleCheck() {
+	f, err := dsl.Parse("knapsack.dp", []byte(knapsack))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": 3})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := m.States[0]
+	fmt.Printf("%s has %d cells in [%g, %g]\n", s.Name, s.Cells(), s.Lo, s.Hi)
+	fmt.Printf("%s: [%g, %g]\n", s.Body.Text, s.Body.Lo, s.Body.Hi)
+	offset := s.Body.Args[1].Args[0] // f[p - profit]
+	fmt.Printf("%s reads indices %d..%d\n", offset.Text, offset.Index[0].Lo, offset.Index[0].Hi)
+	// Output:
+	// f has 3 cells in [0, 2]
+	// min(f[p], f[p - profit] + size): [0, 2]
+	// f[p - profit] reads indices -2..2
+}
+
+func ExampleCheck_errors() {
+	src := `dp bad
+param pmax int
+input size real in 0..1
+input w int in 1..3
+state f[p in 1..4] real in 0..1 = 1
+step f[p] = f[p - size] + g[w]
+`
+	f, err := dsl.Parse("bad.dp", []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_, err = dsl.Check(f, nil)
+	for _, e := range err.(dsl.ErrorList) {
+		fmt.Println(e)
+	}
+	// Output:
+	// bad.dp:2:1: param pmax has no value; set it with -set pmax=N
+	// bad.dp:6:19: index offset needs a bounded integer input, but size is real
+	// bad.dp:6:27: undeclared name g
+}
+
+func ExampleDump() {
+	f, _ := dsl.Parse("x.dp", []byte("dp x\nanswer 2 * (1 + 3)\n"))
+	m, _ := dsl.Check(f, nil)
+	dsl.Dump(os.Stdout, f.Answer.Value)
+	dsl.Dump(os.Stdout, m.Answer.Value)
+	// Output:
+	// Binary * @2:8-2:19 op@2:10
+	//   Number 2 (int literal, value 2) @2:8-2:9
+	//   Paren @2:12-2:19
+	//     Binary + @2:13-2:18 op@2:15
+	//       Number 1 (int literal, value 1) @2:13-2:14
+	//       Number 3 (int literal, value 3) @2:17-2:18
+	// const int [8, 8] 8 "2 * (1 + 3)" @2:8
+}
