@@ -110,15 +110,19 @@ func TestRunDP(t *testing.T) {
 			// Items (profit, size) (2, 1/2), (3, 3/4), (1, 1/4): the
 			// smallest size reaching profit p is 1/4, 1/2, 3/4 ({1,3}
 			// or {2}), 1 ({2,3}), 5/4 ({1,2}); the best p with size <= 1 is 4.
-			name:  "knapsack",
-			model: func(t testing.TB) *dsl.Model { return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5}) },
+			name: "knapsack",
+			model: func(t testing.TB) *dsl.Model {
+				return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+			},
 			steps: [][]float64{{2, 0.5}, {3, 0.75}, {1, 0.25}}, final: "1/4 1/2 3/4 1 5/4", answer: "4",
 		},
 		{
 			// No items: every f[p] is 2 > 1, so the search falls back to
 			// p = 0, where the boundary gives 0 <= 1.
-			name:  "max search falls back to Lo-1",
-			model: func(t testing.TB) *dsl.Model { return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 3}) },
+			name: "max search falls back to Lo-1",
+			model: func(t testing.TB) *dsl.Model {
+				return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 3})
+			},
 			steps: nil, final: "2 2 2", answer: "0",
 		},
 		{
@@ -135,8 +139,10 @@ func TestRunDP(t *testing.T) {
 		},
 		{
 			// Coins 3, 5, 2 toward 10: 3+5+2 is the only way, three coins.
-			name:  "change",
-			model: func(t testing.TB) *dsl.Model { return loadProgram(t, "examples/change.dp", map[string]int64{"amax": 10}) },
+			name: "change",
+			model: func(t testing.TB) *dsl.Model {
+				return loadProgram(t, "examples/change.dp", map[string]int64{"amax": 10})
+			},
 			steps: [][]float64{{3}, {5}, {2}}, final: "100 1 1 100 1 100 2 2 100 3", answer: "3",
 		},
 	}

@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,8 +211,8 @@ func readText(name string, data []byte) (*Instance, error) {
 	}
 	itemLines := lines[1 : len(lines)-1]
 	if n >= 0 && int64(len(itemLines)) != n {
-		errs.add(first.line, first.cols[0], "n mismatch: n = %d but the file has %d item lines between n and the capacity line (line %d)",
-			n, len(itemLines), lines[len(lines)-1].line)
+		errs.add(first.line, first.cols[0], "n mismatch: n = %d but the file has %d item line%s between n and the capacity line (line %d)",
+			n, len(itemLines), plural(len(itemLines)), lines[len(lines)-1].line)
 	}
 
 	last := lines[len(lines)-1]
@@ -290,7 +291,11 @@ func knapsackInstance(file, name string, capacity *number, capPos token.Position
 		case w.f <= 0:
 			errs.add(it.line, it.col[1], "item %d: weight %s: size must be positive", k+1, w.text)
 		case capOK && w.exact.Cmp(capacity.exact) > 0:
-			errs.add(it.line, it.col[1], "item %d: weight %s is above the capacity %s (%s)", k+1, w.text, capacity.text, capPos)
+			where := ""
+			if capPos.Line > 0 {
+				where = fmt.Sprintf(" (%s)", capPos)
+			}
+			errs.add(it.line, it.col[1], "item %d: weight %s is above the capacity %s%s", k+1, w.text, capacity.text, where)
 		}
 		if !capOK {
 			continue
@@ -311,23 +316,48 @@ func knapsackInstance(file, name string, capacity *number, capPos token.Position
 // jsonInstance holds both JSON forms; which fields are present decides
 // the form.
 type jsonInstance struct {
-	Name     string                    `json:"name"`
-	Capacity *json.Number              `json:"capacity"`
-	Items    *[]jsonItem               `json:"items"`
-	Params   map[string]json.Number    `json:"params"`
-	Steps    *[]map[string]json.Number `json:"steps"`
+	Name     string                   `json:"name"`
+	Capacity *jsonNumber              `json:"capacity"`
+	Items    *[]jsonItem              `json:"items"`
+	Params   map[string]jsonNumber    `json:"params"`
+	Steps    *[]map[string]jsonNumber `json:"steps"`
 }
 
 type jsonItem struct {
-	Profit *json.Number `json:"profit"`
-	Weight *json.Number `json:"weight"`
+	Profit *jsonNumber `json:"profit"`
+	Weight *jsonNumber `json:"weight"`
 }
+
+// jsonNumber is the text of a JSON number literal. Unlike json.Number it
+// refuses strings, so "57" in quotes is an error, not a number.
+type jsonNumber string
+
+func (n *jsonNumber) UnmarshalJSON(b []byte) error {
+	var got string
+	switch c := b[0]; {
+	case c == '-' || c >= '0' && c <= '9':
+		*n = jsonNumber(b)
+		return nil
+	case c == '"':
+		got = "the string " + string(b)
+	case c == '{':
+		got = "an object"
+	case c == '[':
+		got = "an array"
+	default:
+		got = string(b) // true, false, null
+	}
+	// An UnmarshalTypeError gets the field path from the decoder; the
+	// offset is unknown here (-1).
+	return &json.UnmarshalTypeError{Value: got, Type: reflect.TypeFor[jsonNumber](), Offset: -1}
+}
+
+func (n jsonNumber) String() string { return string(n) }
 
 func readJSON(name string, data []byte) (*Instance, error) {
 	errs := &errorList{file: name}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	dec.UseNumber()
 	var ji jsonInstance
 	if err := dec.Decode(&ji); err != nil {
 		line, col, msg := jsonErrorPos(data, err)
@@ -376,7 +406,7 @@ func jsonKnapsack(file, name string, ji *jsonInstance, errs *errorList) (*Instan
 		items[k].line = 0
 		for _, f := range []struct {
 			what string
-			v    *json.Number
+			v    *jsonNumber
 			dst  *number
 		}{{"profit", ji.Profit, &items[k].profit}, {"weight", ji.Weight, &items[k].weight}} {
 			if f.v == nil {
@@ -441,12 +471,24 @@ func jsonErrorPos(data []byte, err error) (line, col int, msg string) {
 		line, col = lineCol(data, syn.Offset)
 		msg = "JSON syntax error: " + msg
 	case errors.As(err, &typ):
-		line, col = lineCol(data, typ.Offset)
-		what := typ.Value
-		if what == "number" || strings.HasPrefix(what, "number ") {
-			what = "a number"
+		if typ.Offset >= 0 {
+			line, col = lineCol(data, typ.Offset)
 		}
-		msg = fmt.Sprintf("%s: got %s, want %s", typ.Field, what, jsonTypeName(typ.Type.String()))
+		what := typ.Value
+		switch {
+		case what == "number" || strings.HasPrefix(what, "number "):
+			what = "a number"
+		case what == "string" || what == "array" || what == "object":
+			what = "an " + what
+			what = strings.Replace(what, "an string", "a string", 1)
+		case what == "bool":
+			what = "a boolean"
+		}
+		field := typ.Field
+		if field == "" {
+			field = "the instance"
+		}
+		msg = fmt.Sprintf("%s: got %s, want %s", field, what, jsonTypeName(typ.Type.String()))
 	case errors.Is(err, io.EOF):
 		msg = "empty JSON input"
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -457,13 +499,14 @@ func jsonErrorPos(data []byte, err error) (line, col int, msg string) {
 }
 
 func jsonTypeName(goType string) string {
+	goType = strings.TrimPrefix(goType, "*")
 	switch {
-	case strings.Contains(goType, "json.Number"):
-		return "a number"
-	case strings.HasPrefix(goType, "map[") || strings.HasPrefix(goType, "verify."):
+	case strings.HasPrefix(goType, "map["), goType == "verify.jsonItem", goType == "verify.jsonInstance":
 		return "an object"
-	case strings.HasPrefix(goType, "[]") || strings.HasPrefix(goType, "*[]"):
+	case strings.HasPrefix(goType, "[]"):
 		return "an array"
+	case goType == "verify.jsonNumber":
+		return "a number"
 	case goType == "string":
 		return "a string"
 	}
@@ -511,4 +554,11 @@ func ReadOptima(path string) (map[string]int64, error) {
 		return nil, err
 	}
 	return opt, nil
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
