@@ -1,0 +1,349 @@
+// Package exporttest provides the graphs, inputs and reference results
+// that the tests of export and of the runtimes in verify share: random
+// sparse layered graphs with skip connections and small hand-made DP
+// cells, every layout × form × dtype to export them in, and the expected
+// outputs computed with relu's Go evaluator, independently of export.
+//
+//	for _, c := range exporttest.Cases() {
+//		for _, opt := range c.Variants() {
+//			model, _ := export.Marshal(c.Graph, opt)
+//			in := c.Inputs(rand.New(rand.NewPCG(1, 2)), opt, 5, 3)
+//			want, _ := c.Reference(opt, in)
+//			got := runSomewhere(model, in)
+//			err := exporttest.Compare(got, want, c.Tolerance(opt.DType))
+//		}
+//	}
+package exporttest
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// Case is a graph to export with what it needs: its state and initial
+// value when it is a recurrent cell, the decode tail to test on it, and
+// how to draw its inputs.
+type Case struct {
+	Name   string
+	Graph  *relu.Graph
+	State  []string             // nil: not a cell, exported in the Cell form only
+	Init   map[string][]float64 // initial state
+	Decode *export.Decode       // nil: no decode tail
+	// Sample draws element i of input block name. All samples of integer
+	// cases are integers.
+	Sample func(rng *rand.Rand, block string, i int) float64
+	// Integer is true when weights, biases, inputs and every intermediate
+	// value are integers below 2^24, so every runtime must agree exactly
+	// in float32 and float64 whatever its order of summation.
+	Integer bool
+	Steps   int // steps of the Unrolled form
+}
+
+// Tolerance is the largest difference allowed between a runtime and the
+// reference: 0 for integer cases. Fractional cases have at most 8 terms
+// per neuron and 6 layers with values below 100: a runtime that sums in
+// another order (or fuses multiply-adds) differs by a few units in the
+// last place per operation, well below 1e-3 in float32 (ε = 6e-8 relative,
+// ≈ 6e-6 absolute at 100, times at most 6·9 operations on a path) and
+// 1e-9 in float64 (ε = 1.1e-16 relative).
+func (c Case) Tolerance(d export.DType) float64 {
+	switch {
+	case c.Integer:
+		return 0
+	case d == export.Float32:
+		return 1e-3
+	default:
+		return 1e-9
+	}
+}
+
+// Variants lists the export options to test c with: both explicit
+// layouts, both dtypes and, for cells, every form (with the decode tail
+// when c has one).
+func (c Case) Variants() []export.Options {
+	forms := []export.Form{export.Cell}
+	if c.State != nil {
+		forms = append(forms, export.Unrolled, export.Loop)
+	}
+	var opts []export.Options
+	for _, form := range forms {
+		for _, layout := range []export.Layout{export.Dense, export.Structured} {
+			for _, d := range []export.DType{export.Float32, export.Float64} {
+				o := export.Options{Layout: layout, Form: form, DType: d, Doc: "exporttest " + c.Name,
+					Metadata: map[string]string{"case": c.Name}}
+				if form != export.Cell {
+					o.State, o.Init = c.State, c.Init
+				}
+				if form == export.Unrolled {
+					o.Steps = c.Steps
+				}
+				if c.Decode != nil && (form != export.Cell || c.State != nil) {
+					o.Decode = c.Decode
+				}
+				opts = append(opts, o)
+			}
+		}
+	}
+	return opts
+}
+
+// VariantName names an export variant for subtests: "dense/loop/float32".
+func VariantName(o export.Options) string {
+	return fmt.Sprintf("%v/%v/%v", o.Layout, o.Form, o.DType)
+}
+
+// Inputs draws the graph inputs of a model exported with opt: [batch,
+// Len] per input block in the Cell form, [batch, steps, Len] per per-step
+// block otherwise (steps is opt.Steps in the Unrolled form).
+func (c Case) Inputs(rng *rand.Rand, opt export.Options, batch, steps int) map[string]export.Tensor {
+	if opt.Form == export.Unrolled {
+		steps = opt.Steps
+	}
+	in := map[string]export.Tensor{}
+	for _, b := range c.Graph.Inputs {
+		if opt.Form == export.Cell {
+			d := make([]float64, batch*b.Len)
+			for r := range batch {
+				for i := range b.Len {
+					d[r*b.Len+i] = c.Sample(rng, b.Name, i)
+				}
+			}
+			in[b.Name] = export.NewTensor(d, batch, b.Len)
+			continue
+		}
+		if slices.Contains(c.State, b.Name) {
+			continue
+		}
+		d := make([]float64, batch*steps*b.Len)
+		for r := range batch * steps {
+			for i := range b.Len {
+				d[r*b.Len+i] = c.Sample(rng, b.Name, i)
+			}
+		}
+		in[b.Name] = export.NewTensor(d, batch, steps, b.Len)
+	}
+	return in
+}
+
+// OutputName is the graph output of output block name in the Cell form:
+// the block name, with "_next" appended when an input block has the name.
+func OutputName(g *relu.Graph, name string) string {
+	if _, ok := g.Input(name); ok {
+		return name + "_next"
+	}
+	return name
+}
+
+// Reference computes what a model exported from c with opt must output on
+// in, with relu's evaluator in opt's element type: one relu.Evaluator run
+// per step for the Unrolled and Loop forms, and the decode tail in plain
+// Go.
+func (c Case) Reference(opt export.Options, in map[string]export.Tensor) (map[string]export.Tensor, error) {
+	if opt.DType == export.Float64 {
+		return reference[float64](c, opt, in)
+	}
+	return reference[float32](c, opt, in)
+}
+
+func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Tensor) (map[string]export.Tensor, error) {
+	g := c.Graph
+	e, err := relu.NewEvaluator[T](g)
+	if err != nil {
+		return nil, err
+	}
+	first := g.NumNeurons() - g.NumOutputs() // first output neuron
+	out := map[string]export.Tensor{}
+	var decodeRows []T // batch × Len of the decoded block
+	var decodeLen int
+	if opt.Form == export.Cell {
+		batch := -1
+		for _, b := range g.Inputs {
+			t, ok := in[b.Name]
+			if !ok || len(t.Shape) != 2 || t.Shape[1] != b.Len || (batch >= 0 && t.Shape[0] != batch) {
+				return nil, fmt.Errorf("exporttest: input %s missing or of wrong shape", b.Name)
+			}
+			batch = t.Shape[0]
+		}
+		rows := make([]T, batch*g.NumInputs)
+		for _, b := range g.Inputs {
+			for r := range batch {
+				for i := range b.Len {
+					rows[r*g.NumInputs+b.Start+i] = T(in[b.Name].Data[r*b.Len+i])
+				}
+			}
+		}
+		res := make([]T, batch*g.NumOutputs())
+		if err := e.Run(rows, res, batch); err != nil {
+			return nil, err
+		}
+		for _, b := range g.Outputs {
+			d := make([]T, batch*b.Len)
+			for r := range batch {
+				copy(d[r*b.Len:(r+1)*b.Len], res[r*g.NumOutputs()+b.Start-first:][:b.Len])
+			}
+			out[OutputName(g, b.Name)] = export.NewTensor(widen(d), batch, b.Len)
+			if opt.Decode != nil && opt.Decode.Block == b.Name {
+				decodeRows, decodeLen = d, b.Len
+			}
+		}
+	} else {
+		state := opt.State
+		batch, steps := -1, -1
+		for _, b := range g.Inputs {
+			if slices.Contains(state, b.Name) {
+				continue
+			}
+			t, ok := in[b.Name]
+			if !ok || len(t.Shape) != 3 || t.Shape[2] != b.Len || (batch >= 0 && (t.Shape[0] != batch || t.Shape[1] != steps)) {
+				return nil, fmt.Errorf("exporttest: per-step input %s missing or of wrong shape", b.Name)
+			}
+			batch, steps = t.Shape[0], t.Shape[1]
+		}
+		cur := make([][]T, len(state)) // per state: batch × Len
+		hist := make([][]T, len(state)) // per state: steps × batch × Len
+		for s, name := range state {
+			b, _ := g.Input(name)
+			cur[s] = make([]T, batch*b.Len)
+			for r := range batch {
+				for i := range b.Len {
+					cur[s][r*b.Len+i] = T(opt.Init[name][i])
+				}
+			}
+		}
+		rows := make([]T, batch*g.NumInputs)
+		res := make([]T, batch*g.NumOutputs())
+		for k := range steps {
+			for _, b := range g.Inputs {
+				if s := slices.Index(state, b.Name); s >= 0 {
+					for r := range batch {
+						copy(rows[r*g.NumInputs+b.Start:][:b.Len], cur[s][r*b.Len:(r+1)*b.Len])
+					}
+					continue
+				}
+				t := in[b.Name]
+				for r := range batch {
+					for i := range b.Len {
+						rows[r*g.NumInputs+b.Start+i] = T(t.Data[(r*steps+k)*b.Len+i])
+					}
+				}
+			}
+			if err := e.Run(rows, res, batch); err != nil {
+				return nil, err
+			}
+			for s, name := range state {
+				b, _ := g.Output(name)
+				for r := range batch {
+					copy(cur[s][r*b.Len:(r+1)*b.Len], res[r*g.NumOutputs()+b.Start-first:][:b.Len])
+				}
+				hist[s] = append(hist[s], cur[s]...)
+			}
+		}
+		for s, name := range state {
+			b, _ := g.Output(name)
+			out[name] = export.NewTensor(widen(cur[s]), batch, b.Len)
+			if opt.Form == export.Loop {
+				out[name+"_steps"] = export.NewTensor(widen(hist[s]), steps, batch, b.Len)
+			}
+			if opt.Decode != nil && opt.Decode.Block == name {
+				decodeRows, decodeLen = cur[s], b.Len
+			}
+		}
+	}
+	if d := opt.Decode; d != nil {
+		batch := len(decodeRows) / max(decodeLen, 1)
+		ans := make([]float64, batch)
+		for r := range batch {
+			ans[r] = float64(T(Answer(d, widen(decodeRows[r*decodeLen:(r+1)*decodeLen]), T(d.Threshold))))
+		}
+		out[d.Name] = export.NewTensor(ans, batch)
+	}
+	return out, nil
+}
+
+// Answer decodes one instance: the largest (or smallest) IndexLo+i with
+// row[i] Op thr, or Fallback.
+func Answer[T relu.Float](d *export.Decode, row []float64, thr T) float64 {
+	best, found := 0, false
+	for i, x := range row {
+		v := T(x)
+		var ok bool
+		switch d.Op {
+		case "<=":
+			ok = v <= thr
+		case "<":
+			ok = v < thr
+		case ">=":
+			ok = v >= thr
+		case ">":
+			ok = v > thr
+		case "==":
+			ok = v == thr
+		}
+		if ok && (!found || d.Max) {
+			best, found = i, true
+			if !d.Max {
+				break
+			}
+		}
+	}
+	if !found {
+		return d.Fallback
+	}
+	return float64(d.IndexLo + best)
+}
+
+func widen[T relu.Float](x []T) []float64 {
+	d := make([]float64, len(x))
+	for i, v := range x {
+		d[i] = float64(v)
+	}
+	return d
+}
+
+// Compare reports every output of want that got lacks or that differs by
+// more than tol (NaN always differs), naming the first differing element.
+func Compare(got, want map[string]export.Tensor, tol float64) error {
+	var errs []string
+	names := make([]string, 0, len(want))
+	for n := range want {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		w := want[n]
+		g, ok := got[n]
+		if !ok {
+			errs = append(errs, fmt.Sprintf("output %q missing", n))
+			continue
+		}
+		if !slices.Equal(g.Shape, w.Shape) {
+			errs = append(errs, fmt.Sprintf("output %q has shape %v, want %v", n, g.Shape, w.Shape))
+			continue
+		}
+		bad := 0
+		first := -1
+		for i := range w.Data {
+			if !(math.Abs(g.Data[i]-w.Data[i]) <= tol) {
+				bad++
+				if first < 0 {
+					first = i
+				}
+			}
+		}
+		if bad > 0 {
+			errs = append(errs, fmt.Sprintf("output %q: %d of %d values differ by more than %g; first at flat index %d: got %v, want %v",
+				n, bad, len(w.Data), tol, first, g.Data[first], w.Data[first]))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%s", strings.Join(errs, "\n"))
+	}
+	return nil
+}

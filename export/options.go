@@ -1,0 +1,152 @@
+package export
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Layout is how the neurons of a graph become ONNX operators.
+type Layout uint8
+
+const (
+	// Auto picks Dense when the dense weight matrices hold at most
+	// AutoDenseLimit parameters, Structured otherwise.
+	Auto Layout = iota
+	// Dense emits one Gemm per (source layer, target layer) pair that is
+	// connected, so the file holds every zero of those matrices. It uses
+	// only Gemm and Relu and runs in the simplest ONNX runtimes.
+	Dense
+	// Structured emits only the nonzero weights, as index and weight
+	// tensors for Gather, Mul and ReduceSum: the file grows with the number
+	// of nonzeros, not with the square of the width.
+	Structured
+)
+
+// Form is how a recurrent cell is presented.
+type Form uint8
+
+const (
+	// Cell exports the graph as it is: one step of the recurrence, with the
+	// state among its inputs and outputs.
+	Cell Form = iota
+	// Unrolled chains Options.Steps copies of the cell, which share their
+	// weights; the initial state is a constant.
+	Unrolled
+	// Loop wraps the cell in an ONNX Loop whose trip count is read from the
+	// per-step inputs at run time.
+	Loop
+)
+
+// DType is the element type of the exported tensors.
+type DType uint8
+
+const (
+	Float32 DType = iota // the default
+	Float64
+)
+
+// Size limits of the dense layout, in parameters (weights, zeros included,
+// plus biases).
+const (
+	AutoDenseLimit = 1 << 22 // 4,194,304: above it Auto picks Structured
+	MaxDenseParams = 1 << 28 // 268,435,456: Dense is refused above it
+)
+
+// Options says what Write emits. The zero value exports the cell as it is,
+// in float32, choosing the layout by size.
+type Options struct {
+	Layout Layout
+	Form   Form
+	Steps  int      // number of steps of the Unrolled form (ignored otherwise)
+	State  []string // state blocks: cell inputs that are also outputs; nil = every such block
+	// Init is the state before the first step (Unrolled and Loop forms), one
+	// value per unit of each state block.
+	Init  map[string][]float64
+	DType DType
+	// Decode appends a non-ReLU tail that turns a state block into one
+	// answer per instance. nil exports the pure ReLU network.
+	Decode *Decode
+	// Doc is the source program and its parameters; it becomes the graph's
+	// doc string (the graph's own Doc when empty).
+	Doc string
+	// Metadata is stored in the model's metadata_props next to the keys
+	// dp2nn writes itself (which start with "dp2nn.").
+	Metadata map[string]string
+}
+
+// Decode describes the answer tail: among the cells i of Block satisfying
+// Block[i] Op Threshold, the largest (Max) or smallest index IndexLo+i, or
+// Fallback when no cell satisfies it. For knapsack, "answer max p where
+// f[p] <= 1" is {Name: "answer", Block: "f", Max: true, Op: "<=",
+// Threshold: 1, IndexLo: 1, Fallback: 0}.
+type Decode struct {
+	Name      string // output name, e.g. "answer"
+	Block     string // the state (or, in the Cell form, output) block searched
+	Max       bool   // largest index when true, smallest when false
+	Op        string // "<=", "<", ">=", ">" or "=="
+	Threshold float64
+	IndexLo   int     // index of the block's first cell
+	Fallback  float64 // the answer when no cell satisfies the comparison
+}
+
+var (
+	layoutNames = []string{"auto", "dense", "structured"}
+	formNames   = []string{"cell", "unrolled", "loop"}
+	dtypeNames  = []string{"float32", "float64"}
+	decodeOps   = []string{"<=", "<", ">=", ">", "=="}
+)
+
+func (l Layout) String() string { return enumName(layoutNames, int(l), "Layout") }
+func (f Form) String() string   { return enumName(formNames, int(f), "Form") }
+func (d DType) String() string  { return enumName(dtypeNames, int(d), "DType") }
+
+func enumName(names []string, i int, kind string) string {
+	if i < len(names) {
+		return names[i]
+	}
+	return fmt.Sprintf("%s(%d)", kind, i)
+}
+
+// ParseLayout parses "auto", "dense" or "structured".
+func ParseLayout(s string) (Layout, error) {
+	i, err := parseEnum("layout", layoutNames, s)
+	return Layout(i), err
+}
+
+// ParseForm parses "cell", "unrolled" or "loop".
+func ParseForm(s string) (Form, error) {
+	i, err := parseEnum("form", formNames, s)
+	return Form(i), err
+}
+
+// ParseDType parses "float32" or "float64".
+func ParseDType(s string) (DType, error) {
+	i, err := parseEnum("dtype", dtypeNames, s)
+	return DType(i), err
+}
+
+func parseEnum(kind string, names []string, s string) (int, error) {
+	for i, n := range names {
+		if s == n {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("unknown %s %q (valid: %s)", kind, s, strings.Join(names, ", "))
+}
+
+// Set implements flag.Value.
+func (l *Layout) Set(s string) (err error) { *l, err = ParseLayout(s); return err }
+
+// Set implements flag.Value.
+func (f *Form) Set(s string) (err error) { *f, err = ParseForm(s); return err }
+
+// Set implements flag.Value.
+func (d *DType) Set(s string) (err error) { *d, err = ParseDType(s); return err }
+
+// size is the number of bytes of one element.
+func (d DType) size() int {
+	if d == Float64 {
+		return 8
+	}
+	return 4
+}

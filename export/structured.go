@@ -1,0 +1,306 @@
+package export
+
+import (
+	"fmt"
+	"math/bits"
+	"slices"
+	"sort"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
+)
+
+// structuredEmitter computes every target from its nonzero weights only.
+//
+// The sources of a target are concatenated into one tensor S ([N, C]);
+// a source of which the target reads only some values is first narrowed
+// to those by a Gather. The neurons are bucketed by their number of terms
+// k, rounded up to a power of two, so a bucket pads its rows by less than
+// a factor 2. Bucket b with n_b neurons and rows of K terms is
+//
+//	Gather(S, idx_b [n_b, K], axis 1) → [N, n_b, K]
+//	Mul(·, w_b [n_b, K])               (dropped when every weight is 1)
+//	ReduceSum(·, axes [2])             → [N, n_b] (dropped when K = 1)
+//
+// with padding entries of weight 0. The buckets are concatenated, the bias
+// added and, for hidden layers, Relu applied. A hidden layer is stored in
+// bucket order and the targets that read it index it that way; an output
+// block is gathered back into neuron order.
+//
+// Every product and sum is one IEEE operation of the element type, so
+// for integer-valued weights and values (below 2^24 in float32) every
+// summation order gives the same, exact result.
+type structuredEmitter struct {
+	p       *cellPlan
+	mb      *modelBuilder
+	made    bool
+	perm    [][]int32 // per hidden layer: storage position of each neuron
+	targets []structTarget
+}
+
+type structTarget struct {
+	parts   []structPart
+	buckets []structBucket
+	bias    string // "" when every bias is 0
+	order   string // output blocks: Gather indices back to neuron order, "" when the identity
+}
+
+type structPart struct {
+	src  int
+	cols string // Gather indices narrowing the source, "" to read all of it
+}
+
+type structBucket struct {
+	k, n   int
+	idx, w string // w is "" when every weight is 1
+}
+
+func newStructuredEmitter(p *cellPlan, mb *modelBuilder) *structuredEmitter {
+	return &structuredEmitter{p: p, mb: mb}
+}
+
+type term struct {
+	col int32
+	w   float64
+}
+
+func (e *structuredEmitter) make() {
+	p, g := e.p, e.p.g
+	e.perm = make([][]int32, p.depth)
+	e.targets = make([]structTarget, len(p.targets))
+	for ti, t := range p.targets {
+		width := t.hi - t.lo
+		st := &e.targets[ti]
+		srcs := t.sources
+		if len(srcs) == 0 {
+			s, _ := p.fallbackSource()
+			srcs = []int{s}
+		}
+		// Storage positions read from each source.
+		read := make(map[int][]int32, len(srcs))
+		rows := make([][]term, width)
+		srcOf := make([][]int, width)
+		for j := t.lo; j < t.hi; j++ {
+			for r := g.RowStart[j]; r < g.RowStart[j+1]; r++ {
+				s, pos := p.source(g.Src[r])
+				sp := e.storage(s, pos)
+				read[s] = append(read[s], sp)
+				rows[j-t.lo] = append(rows[j-t.lo], term{sp, g.W[r]})
+				srcOf[j-t.lo] = append(srcOf[j-t.lo], s)
+			}
+		}
+		// Columns of the concatenated sources.
+		offset := make(map[int]int32, len(srcs))
+		narrow := make(map[int][]int32, len(srcs))
+		at := int32(0)
+		for _, s := range srcs {
+			u := read[s]
+			slices.Sort(u)
+			u = slices.Compact(u)
+			part := structPart{src: s}
+			if len(srcs) > 1 && len(u) < p.sourceLen(s) {
+				narrow[s] = u
+				part.cols = e.mb.int32s(t.label+"/cols from "+p.sourceName(s), []int{len(u)}, u)
+				offset[s] = at
+				at += int32(len(u))
+			} else {
+				offset[s] = at
+				at += int32(p.sourceLen(s))
+			}
+			st.parts = append(st.parts, part)
+		}
+		for i, row := range rows {
+			for k := range row {
+				s := srcOf[i][k]
+				c := row[k].col
+				if u, ok := narrow[s]; ok {
+					c = int32(sort.Search(len(u), func(x int) bool { return u[x] >= c }))
+				}
+				row[k].col = offset[s] + c
+			}
+			if len(row) == 0 { // a constant neuron: one zero term for the batch dimension
+				rows[i] = []term{{0, 0}}
+			}
+		}
+		// Buckets by the number of terms, rounded up to a power of two.
+		byClass := map[int][]int{}
+		for i, row := range rows {
+			c := 1 << bits.Len(uint(len(row)-1))
+			byClass[c] = append(byClass[c], i)
+		}
+		classes := make([]int, 0, len(byClass))
+		for c := range byClass {
+			classes = append(classes, c)
+		}
+		slices.Sort(classes)
+		storage := make([]int32, width) // storage position of each neuron
+		var order []int
+		for _, c := range classes {
+			members := byClass[c]
+			k := 0
+			for _, i := range members {
+				k = max(k, len(rows[i]))
+			}
+			idx := make([]int32, 0, len(members)*k)
+			w := make([]float64, 0, len(members)*k)
+			ones := true
+			for _, i := range members {
+				storage[i] = int32(len(order))
+				order = append(order, i)
+				row := rows[i]
+				for x := range k {
+					tm := term{row[0].col, 0}
+					if x < len(row) {
+						tm = row[x]
+					}
+					idx = append(idx, tm.col)
+					w = append(w, tm.w)
+					ones = ones && tm.w == 1
+				}
+			}
+			dims := []int{len(members), k}
+			if k == 1 {
+				dims = dims[:1]
+			}
+			stem := fmt.Sprintf("%s/k%d", t.label, k)
+			b := structBucket{k: k, n: len(members), idx: e.mb.int32s(stem+" index", dims, idx)}
+			if !ones {
+				b.w = e.mb.floats(stem+" weight", dims, w)
+			}
+			st.buckets = append(st.buckets, b)
+		}
+		bias := make([]float64, width)
+		zero := true
+		for s, i := range order {
+			bias[s] = g.Bias[t.lo+i]
+			zero = zero && bias[s] == 0
+		}
+		if !zero {
+			st.bias = e.mb.floats(t.label+"/bias", []int{width}, bias)
+		}
+		if t.output < 0 {
+			e.perm[t.layer] = storage
+		} else if !isIdentity(storage) {
+			st.order = e.mb.int32s(t.label+"/order", []int{width}, storage)
+		}
+	}
+	e.made = true
+}
+
+// storage is the position of value pos of source s in its tensor.
+func (e *structuredEmitter) storage(s, pos int) int32 {
+	if l := s - len(e.p.g.Inputs) + 1; l >= 1 {
+		return e.perm[l][pos]
+	}
+	return int32(pos)
+}
+
+func isIdentity(p []int32) bool {
+	for i, x := range p {
+		if int(x) != i {
+			return false
+		}
+	}
+	return true
+}
+
+func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []string {
+	withDoc := !e.made
+	if !e.made {
+		e.make()
+	}
+	p, mb := e.p, e.mb
+	axes2 := mb.int64Const("axes [2]", []int{1}, 2)
+	vals := make([]string, p.numSources())
+	copy(vals, in)
+	res := make([]string, len(out))
+	for ti, t := range p.targets {
+		final := ""
+		if t.output >= 0 {
+			if final = out[t.output]; final == "" {
+				continue
+			}
+		}
+		st := &e.targets[ti]
+		// Each step below may be the target's last; the last one writes
+		// the output block's reserved name.
+		steps := len(st.buckets) // bucket results
+		last := func(step string) bool {
+			switch step {
+			case "order":
+				return true
+			case "inner":
+				return false
+			case "bias":
+				return st.order == ""
+			case "concat":
+				return st.order == "" && st.bias == ""
+			default: // a bucket when there is only one
+				return st.order == "" && st.bias == "" && steps == 1
+			}
+		}
+		node := func(op, step, name string, args []string, tensor string, attrs ...*onnxpb.AttributeProto) string {
+			if final != "" && last(step) {
+				return sc.opTo(op, prefix+t.label+"/"+name, args, final, attrs...)
+			}
+			return sc.op(op, prefix+t.label+"/"+name, args, prefix+t.name+"/"+tensor, attrs...)
+		}
+		var parts []string
+		for _, pt := range st.parts {
+			x := vals[pt.src]
+			if pt.cols != "" {
+				x = sc.op("Gather", prefix+t.label+"/narrow "+p.sourceName(pt.src), []string{x, pt.cols}, prefix+t.name+"/from "+p.sourceName(pt.src), attrInt("axis", 1))
+			}
+			parts = append(parts, x)
+		}
+		s := parts[0]
+		if len(parts) > 1 {
+			s = sc.op("Concat", prefix+t.label+"/sources", parts, prefix+t.name+"/sources", attrInt("axis", 1))
+		}
+		var sums []string
+		for _, b := range st.buckets {
+			k := fmt.Sprintf("k%d", b.k)
+			ops := 1 // Gather, then Mul and ReduceSum when present
+			if b.w != "" {
+				ops++
+			}
+			if b.k > 1 {
+				ops++
+			}
+			step := func() string {
+				ops--
+				if ops == 0 {
+					return "bucket"
+				}
+				return "inner"
+			}
+			x := node("Gather", step(), k+" gather", []string{s, b.idx}, k+" terms", attrInt("axis", 1))
+			if b.w != "" {
+				x = node("Mul", step(), k+" mul", []string{x, b.w}, k+" products")
+			}
+			if b.k > 1 {
+				x = node("ReduceSum", step(), k+" sum", []string{x, axes2}, k+" sums", attrInt("keepdims", 0))
+			}
+			sums = append(sums, x)
+		}
+		x := sums[0]
+		if len(sums) > 1 {
+			x = node("Concat", "concat", "concat", sums, "sums", attrInt("axis", 1))
+		}
+		if st.bias != "" {
+			x = node("Add", "bias", "bias", []string{x, st.bias}, "pre")
+		}
+		if t.output < 0 {
+			x = sc.op("Relu", prefix+t.label+"/relu", []string{x}, prefix+t.name)
+			vals[len(p.g.Inputs)+t.layer-1] = x
+		} else {
+			if st.order != "" {
+				x = node("Gather", "order", "order", []string{x, st.order}, "ordered", attrInt("axis", 1))
+			}
+			res[t.output] = x
+		}
+		if withDoc {
+			sc.doc(t.doc)
+		}
+	}
+	return res
+}

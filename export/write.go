@@ -1,0 +1,584 @@
+package export
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"github.com/dp2nn/dp2nn/relu"
+	"google.golang.org/protobuf/proto"
+)
+
+// Write writes g as an ONNX model to w.
+func Write(w io.Writer, g *relu.Graph, opt Options) error {
+	b, err := Marshal(g, opt)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
+	return err
+}
+
+// WriteFile writes g as an ONNX model to path. It writes a temporary file
+// in the same directory, syncs it and renames it over path, so path either
+// keeps its old content or gets the whole model; no temporary file is left
+// behind on error.
+func WriteFile(path string, g *relu.Graph, opt Options) (err error) {
+	b, err := Marshal(g, opt)
+	if err != nil {
+		return err
+	}
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(b); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// Marshal returns g as the bytes of an ONNX model.
+func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
+	m, err := build(g, opt)
+	if err != nil {
+		return nil, err
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return b, nil
+}
+
+// ResolveLayout returns the layout Write uses for g: opt.Layout, or for
+// Auto, Dense when the dense layout needs at most AutoDenseLimit
+// parameters and Structured otherwise. It also returns the number of
+// parameters of the dense layout.
+func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
+	n := newCellPlan(g).denseParams()
+	if layout == Auto {
+		if n <= AutoDenseLimit {
+			return Dense, n
+		}
+		return Structured, n
+	}
+	return layout, n
+}
+
+// formSpec is the state structure of the Unrolled and Loop forms.
+type formSpec struct {
+	state    []string // state block names, in order (Unrolled, Loop)
+	isState  map[string]bool
+	stepIn   []int // per-step input blocks (non-state inputs)
+	stateIn  []int // input block of each state
+	stateOut []int // output block of each state
+}
+
+func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
+	if g == nil {
+		return nil, errors.New("export: no graph")
+	}
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("export: invalid graph: %w", err)
+	}
+	spec, err := checkOptions(g, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := newCellPlan(g)
+	layout := opt.Layout
+	dense := p.denseParams()
+	if layout == Auto {
+		layout = Structured
+		if dense <= AutoDenseLimit {
+			layout = Dense
+		}
+	}
+	if layout == Dense && dense > MaxDenseParams {
+		gib := float64(dense) * float64(opt.DType.size()) / (1 << 30)
+		return nil, fmt.Errorf("export: dense layout would need %s parameters (%.1f GiB in %s), more than the limit of %s; use the structured layout (-layout structured)",
+			thousands(dense), gib, opt.DType, thousands(MaxDenseParams))
+	}
+	mb := newModelBuilder(opt.DType)
+	var em cellEmitter
+	if layout == Dense {
+		em = newDenseEmitter(p, mb)
+	} else {
+		em = newStructuredEmitter(p, mb)
+	}
+	sc := &scope{mb: mb, g: mb.main}
+	var decodeIn string // tensor searched by the decode tail
+	switch opt.Form {
+	case Cell:
+		decodeIn, err = buildCell(sc, g, em, opt)
+	case Unrolled:
+		decodeIn, err = buildUnrolled(sc, g, em, opt, spec)
+	case Loop:
+		decodeIn, err = buildLoop(sc, g, em, opt, spec)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if d := opt.Decode; d != nil {
+		if !mb.reserve(d.Name) {
+			return nil, fmt.Errorf("export: decode output name %q is already used by an input or output", d.Name)
+		}
+		b, _ := g.Output(d.Block)
+		emitDecode(sc, d, decodeIn, b.Len)
+		mb.main.Output = append(mb.main.Output, valueInfo(d.Name, mb.elem, []dim{{param: batchDim}}, "answer per instance: "+describeDecode(d)))
+	}
+
+	doc := opt.Doc
+	if doc == "" {
+		doc = g.Doc
+	}
+	mb.main.Name = proto.String("dp2nn " + opt.Form.String())
+	if doc != "" {
+		mb.main.DocString = proto.String(doc)
+	}
+	m := &onnxpb.ModelProto{
+		IrVersion:       proto.Int64(IRVersion),
+		OpsetImport:     []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(Opset)}},
+		ProducerName:    proto.String(producer),
+		ProducerVersion: proto.String(FormatVersion),
+		Graph:           mb.main,
+	}
+	if doc != "" {
+		m.DocString = proto.String(doc)
+	}
+	meta := map[string]string{
+		metaForm:   opt.Form.String(),
+		metaLayout: layout.String(),
+		metaDType:  opt.DType.String(),
+		metaBlocks: blocksJSON(g),
+	}
+	if opt.Form != Cell {
+		meta[metaState] = strings.Join(spec.state, ",")
+	}
+	if opt.Form == Unrolled {
+		meta[metaSteps] = strconv.Itoa(opt.Steps)
+	}
+	if opt.Decode != nil {
+		meta[metaDecode] = describeDecode(opt.Decode)
+	}
+	for k, v := range opt.Metadata {
+		meta[k] = v
+	}
+	keys := make([]string, 0, len(meta))
+	for k := range meta {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m.MetadataProps = append(m.MetadataProps, &onnxpb.StringStringEntryProto{Key: proto.String(k), Value: proto.String(meta[k])})
+	}
+	return m, nil
+}
+
+// Keys of metadata_props written by dp2nn.
+const (
+	metaPrefix = "dp2nn."
+	metaForm   = "dp2nn.form"
+	metaLayout = "dp2nn.layout"
+	metaDType  = "dp2nn.dtype"
+	metaState  = "dp2nn.state"
+	metaSteps  = "dp2nn.steps"
+	metaBlocks = "dp2nn.blocks"
+	metaDecode = "dp2nn.decode"
+)
+
+// blockInfo is the JSON of dp2nn.blocks: the relu graph's blocks with
+// their shapes, which the flat [N, Len] tensors do not show.
+type blockInfo struct {
+	Inputs  []blockShape `json:"inputs"`
+	Outputs []blockShape `json:"outputs"`
+}
+
+type blockShape struct {
+	Name  string `json:"name"`
+	Shape []int  `json:"shape"`
+}
+
+func blocksJSON(g *relu.Graph) string {
+	var bi blockInfo
+	for _, b := range g.Inputs {
+		bi.Inputs = append(bi.Inputs, blockShape{b.Name, b.Shape})
+	}
+	for _, b := range g.Outputs {
+		bi.Outputs = append(bi.Outputs, blockShape{b.Name, b.Shape})
+	}
+	s, _ := json.Marshal(bi)
+	return string(s)
+}
+
+// checkOptions reports every problem with opt at once and works out the
+// state of the Unrolled and Loop forms.
+func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("export: "+format, args...)) }
+	if opt.Layout > Structured {
+		bad("unknown layout %d", opt.Layout)
+	}
+	if opt.Form > Loop {
+		bad("unknown form %d", opt.Form)
+	}
+	if opt.DType > Float64 {
+		bad("unknown dtype %d", opt.DType)
+	}
+	if len(g.Outputs) == 0 {
+		bad("the graph has no outputs")
+	}
+	seen := map[string]string{}
+	for _, b := range g.Inputs {
+		if seen[b.Name] != "" {
+			bad("two input blocks are named %q", b.Name)
+		}
+		seen[b.Name] = "input"
+	}
+	outs := map[string]bool{}
+	for _, b := range g.Outputs {
+		if outs[b.Name] {
+			bad("two output blocks are named %q", b.Name)
+		}
+		outs[b.Name] = true
+	}
+	hasInput := false
+	for _, b := range g.Inputs {
+		hasInput = hasInput || b.Len > 0
+	}
+	if !hasInput {
+		bad("the graph has no input values; an ONNX model needs one to carry the batch dimension")
+	}
+	for k := range opt.Metadata {
+		if strings.HasPrefix(k, metaPrefix) {
+			bad("metadata key %q: keys starting with %q are written by dp2nn", k, metaPrefix)
+		}
+	}
+	spec := &formSpec{isState: map[string]bool{}}
+	if opt.Form == Unrolled || opt.Form == Loop {
+		spec.state = opt.State
+		if spec.state == nil {
+			for _, b := range g.Inputs {
+				if outs[b.Name] {
+					spec.state = append(spec.state, b.Name)
+				}
+			}
+		}
+		if len(spec.state) == 0 {
+			bad("the %s form needs state, but no input block is also an output", opt.Form)
+		}
+		for _, name := range spec.state {
+			if spec.isState[name] {
+				bad("state %q is named twice", name)
+				continue
+			}
+			spec.isState[name] = true
+			in := slices.IndexFunc(g.Inputs, func(b relu.Block) bool { return b.Name == name })
+			out := slices.IndexFunc(g.Outputs, func(b relu.Block) bool { return b.Name == name })
+			switch {
+			case in < 0 && out < 0:
+				bad("state %q is neither an input nor an output block of the graph", name)
+				continue
+			case in < 0:
+				bad("state %q is not an input block of the graph", name)
+				continue
+			case out < 0:
+				bad("state %q is not an output block of the graph", name)
+				continue
+			case g.Inputs[in].Len != g.Outputs[out].Len:
+				bad("state %q has %d inputs but %d outputs", name, g.Inputs[in].Len, g.Outputs[out].Len)
+				continue
+			}
+			spec.stateIn = append(spec.stateIn, in)
+			spec.stateOut = append(spec.stateOut, out)
+			v, ok := opt.Init[name]
+			switch {
+			case !ok:
+				bad("state %q has no initial value in Options.Init", name)
+			case len(v) != g.Inputs[in].Len:
+				bad("initial value of state %q has %d entries, want %d", name, len(v), g.Inputs[in].Len)
+			}
+		}
+		for name := range opt.Init {
+			if !spec.isState[name] {
+				bad("Options.Init has a value for %q, which is not a state", name)
+			}
+		}
+		for i, b := range g.Inputs {
+			if !spec.isState[b.Name] {
+				spec.stepIn = append(spec.stepIn, i)
+			}
+		}
+		if len(spec.stepIn) == 0 && len(spec.state) > 0 {
+			bad("the %s form needs a per-step input (an input block that is not state) to carry the batch dimension", opt.Form)
+		}
+		if opt.Form == Unrolled && opt.Steps < 1 {
+			bad("the unrolled form needs Steps >= 1, got %d", opt.Steps)
+		}
+	}
+	if d := opt.Decode; d != nil {
+		if d.Name == "" {
+			bad("decode: empty output name")
+		}
+		if !slices.Contains(decodeOps, d.Op) {
+			bad("decode: unknown comparison %q (valid: %s)", d.Op, strings.Join(decodeOps, ", "))
+		}
+		if opt.Form == Cell {
+			if !outs[d.Block] {
+				bad("decode: block %q is not an output block of the graph", d.Block)
+			}
+		} else if !spec.isState[d.Block] {
+			bad("decode: block %q is not a state block (state: %s)", d.Block, strings.Join(spec.state, ", "))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return spec, nil
+}
+
+func (mb *modelBuilder) blockInput(name string, dims []dim, doc string) {
+	if !mb.reserve(name) {
+		panic(fmt.Sprintf("export: input name %q taken", name))
+	}
+	delete(mb.reserved, name) // inputs are never produced by a node
+	mb.main.Input = append(mb.main.Input, valueInfo(name, mb.elem, dims, doc))
+}
+
+// outputName reserves name, or name_next when an input took it.
+func (mb *modelBuilder) outputName(name string) (string, error) {
+	for _, n := range []string{name, name + "_next"} {
+		if mb.reserve(n) {
+			return n, nil
+		}
+	}
+	return "", fmt.Errorf("export: cannot name output block %q: %q and %q are taken", name, name, name+"_next")
+}
+
+func batchRow(n int) []dim { return []dim{{param: batchDim}, {size: n}} }
+
+func blockDoc(b relu.Block) string {
+	return fmt.Sprintf("block %s, shape %v, flattened row-major", b.Name, b.Shape)
+}
+
+func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, error) {
+	mb := sc.mb
+	in := make([]string, len(g.Inputs))
+	for i, b := range g.Inputs {
+		mb.blockInput(b.Name, batchRow(b.Len), "input "+blockDoc(b))
+		in[i] = b.Name
+	}
+	out := make([]string, len(g.Outputs))
+	for i, b := range g.Outputs {
+		n, err := mb.outputName(b.Name)
+		if err != nil {
+			return "", err
+		}
+		out[i] = n
+	}
+	got := em.emit(sc, "", in, out)
+	decodeIn := ""
+	for i, b := range g.Outputs {
+		mb.main.Output = append(mb.main.Output, valueInfo(got[i], mb.elem, batchRow(b.Len), "output "+blockDoc(b)))
+		if opt.Decode != nil && opt.Decode.Block == b.Name {
+			decodeIn = got[i]
+		}
+	}
+	return decodeIn, nil
+}
+
+// initialStates broadcasts the constant initial states to [N, Len], with N
+// read from the per-step input x ([N, steps, Len]).
+func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, x string) []string {
+	mb := sc.mb
+	shape := sc.op("Shape", "init/shape", []string{x}, "init/shape")
+	n := sc.op("Slice", "init/batch size", []string{shape, mb.int64Const("[0]", []int{1}, 0), mb.int64Const("[1]", []int{1}, 1)}, "init/N")
+	n1 := sc.op("Concat", "init/N×1", []string{n, mb.int64Const("[1]", []int{1}, 1)}, "init/N×1", attrInt("axis", 0))
+	var states []string
+	for i, name := range spec.state {
+		b := g.Inputs[spec.stateIn[i]]
+		c := mb.floats(name+"/init", []int{1, b.Len}, opt.Init[name])
+		states = append(states, sc.op("Expand", name+"/init batch", []string{c, n1}, name+"/init batch"))
+	}
+	return states
+}
+
+func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
+	mb := sc.mb
+	for _, i := range spec.stepIn {
+		b := g.Inputs[i]
+		mb.blockInput(b.Name, []dim{{param: batchDim}, {size: opt.Steps}, {size: b.Len}}, fmt.Sprintf("per-step input %s, all %d steps, step-major", blockDoc(b), opt.Steps))
+	}
+	final := make([]string, len(spec.state))
+	for i, name := range spec.state {
+		n, err := mb.outputName(name)
+		if err != nil {
+			return "", err
+		}
+		final[i] = n
+	}
+	cur := initialStates(sc, g, opt, spec, g.Inputs[spec.stepIn[0]].Name)
+	for k := 1; k <= opt.Steps; k++ {
+		prefix := fmt.Sprintf("s%d/", k)
+		in := make([]string, len(g.Inputs))
+		idx := mb.int64Const(fmt.Sprintf("step index %d", k-1), nil, int64(k-1))
+		for _, i := range spec.stepIn {
+			name := g.Inputs[i].Name
+			in[i] = sc.op("Gather", prefix+"input "+name, []string{name, idx}, prefix+name, attrInt("axis", 1))
+		}
+		for s, i := range spec.stateIn {
+			in[i] = cur[s]
+		}
+		out := make([]string, len(g.Outputs))
+		for s, o := range spec.stateOut {
+			out[o] = prefix + spec.state[s]
+			if k == opt.Steps {
+				out[o] = final[s]
+			}
+		}
+		got := em.emit(sc, prefix, in, out)
+		for s, o := range spec.stateOut {
+			cur[s] = got[o]
+		}
+	}
+	decodeIn := ""
+	for s, name := range spec.state {
+		b := g.Outputs[spec.stateOut[s]]
+		mb.main.Output = append(mb.main.Output, valueInfo(cur[s], mb.elem, batchRow(b.Len), fmt.Sprintf("state %s after step %d", blockDoc(b), opt.Steps)))
+		if opt.Decode != nil && opt.Decode.Block == name {
+			decodeIn = cur[s]
+		}
+	}
+	return decodeIn, nil
+}
+
+func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
+	mb := sc.mb
+	for _, i := range spec.stepIn {
+		b := g.Inputs[i]
+		mb.blockInput(b.Name, []dim{{param: batchDim}, {param: stepsDim}, {size: b.Len}}, fmt.Sprintf("per-step input %s, all steps, step-major; the number of steps is read from this shape", blockDoc(b)))
+	}
+	final := make([]string, len(spec.state))
+	steps := make([]string, len(spec.state))
+	for i, name := range spec.state {
+		var err error
+		if final[i], err = mb.outputName(name); err != nil {
+			return "", err
+		}
+		if steps[i], err = mb.outputName(name + "_steps"); err != nil {
+			return "", err
+		}
+	}
+	x0 := g.Inputs[spec.stepIn[0]].Name
+	shape := sc.op("Shape", "loop/input shape", []string{x0}, "loop/input shape")
+	trips := sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const("step index 1", nil, 1)}, "loop/trip count", attrInt("axis", 0))
+	init := initialStates(sc, g, opt, spec, x0)
+
+	body := &onnxpb.GraphProto{Name: proto.String("dp2nn step")}
+	bsc := &scope{mb: mb, g: body}
+	iter := mb.tensorName("loop/step index")
+	cond := mb.tensorName("loop/cond")
+	body.Input = append(body.Input,
+		valueInfo(iter, onnxpb.TensorProto_INT64, nil, "iteration number, from 0"),
+		valueInfo(cond, onnxpb.TensorProto_BOOL, nil, "loop condition (always true)"))
+	in := make([]string, len(g.Inputs))
+	for s, i := range spec.stateIn {
+		b := g.Inputs[i]
+		in[i] = mb.tensorName("loop/" + b.Name)
+		body.Input = append(body.Input, valueInfo(in[i], mb.elem, batchRow(b.Len), "state "+blockDoc(b)+" before the step"))
+		_ = s
+	}
+	for _, i := range spec.stepIn {
+		name := g.Inputs[i].Name
+		in[i] = bsc.op("Gather", "loop/input "+name, []string{name, iter}, "loop/"+name+" step", attrInt("axis", 1))
+	}
+	out := make([]string, len(g.Outputs))
+	for s, o := range spec.stateOut {
+		out[o] = "loop/" + spec.state[s] + " next"
+	}
+	got := em.emit(bsc, "loop/", in, out)
+	condOut := bsc.op("Identity", "loop/cond out", []string{cond}, "loop/cond out")
+	body.Output = append(body.Output, valueInfo(condOut, onnxpb.TensorProto_BOOL, nil, ""))
+	var scans []*onnxpb.ValueInfoProto
+	for s, o := range spec.stateOut {
+		b := g.Outputs[o]
+		body.Output = append(body.Output, valueInfo(got[o], mb.elem, batchRow(b.Len), "state "+blockDoc(b)+" after the step"))
+		scan := bsc.op("Identity", "loop/"+spec.state[s]+" scan", []string{got[o]}, "loop/"+spec.state[s]+" scan")
+		scans = append(scans, valueInfo(scan, mb.elem, batchRow(b.Len), ""))
+	}
+	body.Output = append(body.Output, scans...)
+
+	outs := append(append([]string(nil), final...), steps...)
+	for _, n := range outs {
+		delete(mb.reserved, n)
+	}
+	sc.g.Node = append(sc.g.Node, &onnxpb.NodeProto{
+		Name:      proto.String(fresh(mb.node, "loop")),
+		OpType:    proto.String("Loop"),
+		Input:     append([]string{trips, ""}, init...),
+		Output:    outs,
+		Attribute: []*onnxpb.AttributeProto{attrGraph("body", body)},
+		DocString: proto.String("one step of the cell per step of the per-step inputs"),
+	})
+	decodeIn := ""
+	for s, name := range spec.state {
+		b := g.Outputs[spec.stateOut[s]]
+		mb.main.Output = append(mb.main.Output, valueInfo(final[s], mb.elem, batchRow(b.Len), "state "+blockDoc(b)+" after the last step"))
+		if opt.Decode != nil && opt.Decode.Block == name {
+			decodeIn = final[s]
+		}
+	}
+	for s := range spec.state {
+		b := g.Outputs[spec.stateOut[s]]
+		mb.main.Output = append(mb.main.Output, valueInfo(steps[s], mb.elem, []dim{{param: stepsDim}, {param: batchDim}, {size: b.Len}}, "state "+blockDoc(b)+" after each step, for backtracking"))
+	}
+	return decodeIn, nil
+}
+
+// thousands formats n with comma separators.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
