@@ -206,7 +206,7 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 			}
 			batch, steps = t.Shape[0], t.Shape[1]
 		}
-		cur := make([][]T, len(state)) // per state: batch × Len
+		cur := make([][]T, len(state))  // per state: batch × Len
 		hist := make([][]T, len(state)) // per state: steps × batch × Len
 		for s, name := range state {
 			b, _ := g.Input(name)
