@@ -1,0 +1,72 @@
+package smoothdp
+
+// Marginals runs the backward pass (Alg. 2) and returns the relaxed
+// selection y, y[i] = ∂Value/∂θ_i = the probability that the ancestral
+// sampler (Sample) picks item i. 0 ≤ y ≤ 1; Σ y = k for TopK and
+// Σ w_i·y_i ≤ C for Knapsack.
+func (t *Tables) Marginals() []float64 {
+	y := make([]float64, len(t.weights))
+	t.MarginalsInto(y)
+	return y
+}
+
+// MarginalsInto is Marginals writing into y (length n).
+func (t *Tables) MarginalsInto(y []float64) {
+	if len(y) != len(t.weights) {
+		panic("smoothdp: MarginalsInto: len(y) != n")
+	}
+	W := t.capacity + 1
+	// The forward pass left v[n, ·] in one of rows[0..1]; use the other one
+	// and rows[2] so that FinalState stays valid.
+	e, next := t.spareRow(), t.rows[2]
+	clear(e)
+	e[W-1] = 1
+	for i := len(t.weights) - 1; i >= 0; i-- {
+		y[i] = backwardRow(next, e, t.q[i*W:(i+1)*W], t.weights[i])
+		e, next = next, e
+	}
+}
+
+// spareRow is the row of rows[0..1] that does not hold v[n, ·].
+func (t *Tables) spareRow() []float64 {
+	if &t.rows[0][0] == &t.last[0] {
+		return t.rows[1]
+	}
+	return t.rows[0]
+}
+
+// backwardRow is one step of Alg. 2 for item i with weight w. With
+// e[c] = ∂v[n, C]/∂v[i, c] (the probability that the sampler reaches
+// capacity c just before deciding item i) and the pick flow
+// p[c] = e[c]·q[i, c]:
+//
+//	y_i          = Σ_c p[c]
+//	e'[c]        = e[c] − p[c] + p[c + w]      (e' = e one item earlier)
+//
+// the second term only when c + w ≤ C. It writes e' into next and returns
+// y_i.
+func backwardRow(next, e, q []float64, w int) float64 {
+	W := len(e)
+	next, q = next[:W], q[:W]
+	var s0, s1 float64 // two accumulators halve the add latency chain
+	split := max(W-w, 0)
+	c := 0
+	for ; c+1 < split; c += 2 {
+		p0, p1 := e[c]*q[c], e[c+1]*q[c+1]
+		s0 += p0
+		s1 += p1
+		next[c] = e[c] - p0 + e[c+w]*q[c+w]
+		next[c+1] = e[c+1] - p1 + e[c+1+w]*q[c+1+w]
+	}
+	for ; c < split; c++ {
+		p := e[c] * q[c]
+		s0 += p
+		next[c] = e[c] - p + e[c+w]*q[c+w]
+	}
+	for ; c < W; c++ {
+		p := e[c] * q[c]
+		s0 += p
+		next[c] = e[c] - p
+	}
+	return s0 + s1
+}

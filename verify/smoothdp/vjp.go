@@ -1,0 +1,122 @@
+package smoothdp
+
+import "fmt"
+
+// VJP returns zᵀ·∂y/∂θ, the vector-Jacobian product of the relaxed
+// selection y = Marginals() with cotangent z (Alg. 4), in O(n·C).
+//
+// y is the gradient of Value, so ∂y/∂θ is the Hessian of Value and is
+// symmetric: zᵀJ = Jz, the derivative of y along z. VJP computes it forward
+// over reverse: a tangent sweep carries v̇ = dv/dε and q̇ = dq/dε for
+// θ + ε·z through Alg. 1, then a sweep carries e and ė through Alg. 2 and
+// sums ẏ_i = Σ_c ė[i, c]·q[i, c] + e[i, c]·q̇[i, c].
+//
+// It returns an error when z does not have n finite entries.
+func (t *Tables) VJP(z []float64) ([]float64, error) {
+	out := make([]float64, len(t.weights))
+	if err := t.VJPInto(out, z); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// VJPInto is VJP writing into out (length n).
+func (t *Tables) VJPInto(out, z []float64) error {
+	var errs ErrorList
+	validateVector(&errs, "z", z, len(t.weights))
+	if len(out) != len(t.weights) {
+		errs.Add("out", "has %d entries, want n = %d", len(out), len(t.weights))
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	t.tangentForward(z)
+	t.tangentBackward(out)
+	return nil
+}
+
+// tangentForward recomputes Alg. 1 with tangents. At a cell with options
+// a = v[i−1, c] and b = v[i−1, c−w] + θ_i:
+//
+//	v̇[i, c] = ȧ + q·(ḃ − ȧ),  q̇[i, c] = (dq/db)·(ḃ − ȧ),  ḃ = v̇[i−1, c−w] + z_i.
+//
+// Infeasible (−∞) cells keep v̇ = 0 and have dq/db = 0, so they never leak.
+func (t *Tables) tangentForward(z []float64) {
+	W := t.capacity + 1
+	t.qdot = grow(t.qdot, len(t.q))
+	prev, cur := t.rows[0], t.rows[1]
+	dprev, dcur := t.rows[2], t.rows[3]
+	t.initRow(prev)
+	clear(dprev)
+	inv := 1 / t.gamma
+	for i, w := range t.weights {
+		qd := t.qdot[i*W : (i+1)*W]
+		k := min(w, W)
+		copy(cur[:k], prev[:k])
+		copy(dcur[:k], dprev[:k])
+		clear(qd[:k])
+		if k < W {
+			kernel := kernelOf(t.reg)
+			v, dv, qdc := cur[k:], dcur[k:], qd[k:]
+			skip, pick := prev[k:], prev[:W-k]
+			dskip, dpick := dprev[k:], dprev[:W-k]
+			th, zi := t.theta[i], z[i]
+			for c := range v {
+				val, q, g := kernel(skip[c], pick[c]+th, t.gamma, inv)
+				ad, bd := dskip[c], dpick[c]+zi
+				v[c] = val
+				dv[c] = ad + q*(bd-ad)
+				qdc[c] = g * (bd - ad)
+			}
+		}
+		prev, cur = cur, prev
+		dprev, dcur = dcur, dprev
+	}
+	if &prev[0] != &t.last[0] {
+		panic("smoothdp: VJP recomputation ended in another row than Forward")
+	}
+}
+
+// tangentBackward is Alg. 2 with tangents: with p = e·q and ṗ = ė·q + e·q̇,
+//
+//	ẏ_i = Σ_c ṗ[c],   ė'[c] = ė[c] − ṗ[c] + ṗ[c + w]   (ė[n, ·] = 0).
+func (t *Tables) tangentBackward(out []float64) {
+	W := t.capacity + 1
+	e, next := t.spareRow(), t.rows[2]
+	de, dnext := t.rows[3], t.rows[4]
+	clear(e)
+	clear(de)
+	e[W-1] = 1
+	for i := len(t.weights) - 1; i >= 0; i-- {
+		w := t.weights[i]
+		q, qd := t.q[i*W:(i+1)*W], t.qdot[i*W:(i+1)*W]
+		var s float64
+		for c := range W {
+			p := e[c] * q[c]
+			pd := de[c]*q[c] + e[c]*qd[c]
+			s += pd
+			next[c] = e[c] - p
+			dnext[c] = de[c] - pd
+			if c >= w {
+				next[c-w] += p
+				dnext[c-w] += pd
+			}
+		}
+		out[i] = s
+		e, next = next, e
+		de, dnext = dnext, de
+	}
+}
+
+// kernelOf returns the two-element operator of reg.
+func kernelOf(reg Reg) func(a, b, gamma, inv float64) (float64, float64, float64) {
+	switch reg {
+	case Shannon:
+		return shannon2
+	case Gini:
+		return gini2
+	case Tsallis:
+		return tsallis2
+	}
+	panic(fmt.Sprintf("smoothdp: unknown regulariser %d", int(reg)))
+}
