@@ -1,0 +1,45 @@
+// Package dsl parses and checks dp2nn programs: dynamic programs over
+// state arrays, written in a small language, that compile/ turns into
+// ReLU networks.
+//
+// A program declares compile-time params, per-step inputs, state arrays
+// with a value range and an initial value, boundary lines giving the value
+// of reads outside a state's index range, one step per state, and an
+// answer. Every step reads the previous step's state, so all cells update
+// at once:
+//
+//	dp knapsack
+//	param pmax int = 10
+//	input profit int in 1..pmax
+//	input size real in 0..1
+//	state f[p in 1..pmax] real in 0..2 = 2
+//	f[p <= 0] = 0
+//	step f[p] = min(f[p], f[p - profit] + size)
+//	answer max p where f[p] <= 1
+//
+// Parse builds the syntax tree (File) with a position on every node.
+// Check resolves names, binds params, infers int/real types, checks that
+// every index is affine (the dimension's own variable, ±integer inputs,
+// integer constants) and that every read outside a state's index range is
+// covered by a boundary line, and computes by interval arithmetic the range
+// [Lo, Hi] of every term, which must fit the declared value range of the
+// state it updates. The result is a Model, the input of compile/ and
+// verify/:
+//
+//	f, err := dsl.Parse("knapsack.dp", src)
+//	if err != nil {
+//		return err // an ErrorList: file:line:col: message, sorted
+//	}
+//	m, err := dsl.Check(f, map[string]int64{"pmax": 50})
+//	if err != nil {
+//		return err
+//	}
+//	for _, s := range m.States {
+//		fmt.Println(s.Name, s.Cells(), s.Body.Text, s.Body.Lo, s.Body.Hi)
+//	}
+//
+// User mistakes come back as an ErrorList (at most 10 errors, sorted by
+// position); nothing in this package panics on bad input. Dump prints a
+// File or Model as indented text for golden tests. The language reference
+// is docs/dsl.md.
+package dsl
