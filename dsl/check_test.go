@@ -160,18 +160,29 @@ func assertIntervalsHold(t testing.TB, m *Model) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(1, 2))
 	draw := func(lo, hi float64, integer bool) float64 {
-		// Infinite ends are replaced by a large finite stand-in.
-		lo, hi = math.Max(lo, -1e6), math.Min(hi, 1e6)
-		if integer {
-			return math.Floor(lo) + float64(rng.IntN(int(math.Floor(hi)-math.Floor(lo))+1))
+		// An infinite end is replaced by a finite stand-in 2e6 away from
+		// the other end (±1e6 when both are infinite).
+		switch {
+		case math.IsInf(lo, -1) && math.IsInf(hi, 1):
+			lo, hi = -1e6, 1e6
+		case math.IsInf(lo, -1):
+			lo = hi - 2e6
+		case math.IsInf(hi, 1):
+			hi = lo + 2e6
 		}
+		var v float64
 		switch rng.IntN(4) { // hit the ends often
 		case 0:
-			return lo
+			v = lo
 		case 1:
-			return hi
+			v = hi
+		default:
+			v = lo + rng.Float64()*(hi-lo)
 		}
-		return lo + rng.Float64()*(hi-lo)
+		if integer {
+			v = math.Floor(v) // int ranges have integer ends, so v stays >= lo
+		}
+		return math.Min(math.Max(v, lo), hi)
 	}
 	for trial := 0; trial < 50; trial++ {
 		inputs := make([]float64, len(m.Inputs))
@@ -196,6 +207,12 @@ func assertIntervalsHold(t testing.TB, m *Model) {
 		}
 		var eval func(x *Term, vars []int) float64
 		eval = func(x *Term, vars []int) float64 {
+			args := make([]float64, len(x.Args))
+			infinite := false // some operand is ±inf or NaN
+			for i, a := range x.Args {
+				args[i] = eval(a, vars)
+				infinite = infinite || math.IsInf(args[i], 0) || math.IsNaN(args[i])
+			}
 			var v float64
 			switch x.Kind {
 			case TConst:
@@ -219,33 +236,28 @@ func assertIntervalsHold(t testing.TB, m *Model) {
 				}
 				v = cell(x.State, idx)
 			case TAdd:
-				for _, a := range x.Args {
-					v += eval(a, vars)
+				for _, a := range args {
+					v += a
 				}
 			case TNeg:
-				v = -eval(x.Args[0], vars)
+				v = -args[0]
 			case TScale:
-				v = x.Value * eval(x.Args[0], vars)
+				v = x.Value * args[0]
 			case TMin, TMax:
-				v = eval(x.Args[0], vars)
-				for _, a := range x.Args[1:] {
+				v = args[0]
+				for _, a := range args[1:] {
 					if x.Kind == TMin {
-						v = math.Min(v, eval(a, vars))
+						v = math.Min(v, a)
 					} else {
-						v = math.Max(v, eval(a, vars))
+						v = math.Max(v, a)
 					}
 				}
 			case TClamp:
-				v = math.Min(math.Max(eval(x.Args[0], vars), x.Args[1].Value), x.Args[2].Value)
+				v = math.Min(math.Max(args[0], args[1]), args[2])
 			}
 			if math.IsNaN(v) {
 				// inf - inf and 0·inf have no value (see docs/dsl.md,
 				// "Infinite values"); only infinite operands can cause it.
-				infinite := false
-				for _, a := range x.Args {
-					w := eval(a, vars)
-					infinite = infinite || math.IsInf(w, 0) || math.IsNaN(w)
-				}
 				require.True(t, infinite, "%s is NaN without an infinite operand", x.Text)
 				return v
 			}
@@ -588,4 +600,22 @@ func TestCheckReportsAll(t *testing.T) {
 func TestCheckNil(t *testing.T) {
 	_, err := Check(nil, nil)
 	assert.EqualError(t, err, "no program to check")
+}
+
+// TestCheckFarRanges covers value ranges far from zero and infinite on one
+// side, where the random evaluation of checkModel must draw inside them.
+func TestCheckFarRanges(t *testing.T) {
+	m := checkSource(t, `dp far
+input x real in -1..1
+state a[p in 1..2] int in 2000000..3000000 = 2000000
+state b[p in 1..2] real in -1e300..1e300 = 0
+state c[p in 1..2] int in 5..inf = inf
+state d[p in 1..2] real in -inf..-7 = -7
+step a[p] = clamp(a[p] + 1, 2000000, 3000000)
+step b[p] = clamp(b[p] * 0.5 + x, -1e300, 1e300)
+step c[p] = min(c[p], c[p] + 1)
+step d[p] = min(d[p], d[p] - 1 + x)
+`, nil)
+	assert.Equal(t, [2]float64{5, math.Inf(1)}, [2]float64{m.States[2].Body.Lo, m.States[2].Body.Hi})
+	assert.Equal(t, [2]float64{math.Inf(-1), -7}, [2]float64{m.States[3].Body.Lo, m.States[3].Body.Hi})
 }
