@@ -32,9 +32,12 @@ const maxParam = 1 << 53
 //  5. otherwise an error.
 //
 // notes says, for every param not given in set, where its value came
-// from. Defaults are evaluated by dsl.Check, so f must check with the
+// from. inst may be nil (no scalars, no automatic rule). Defaults are evaluated by dsl.Check, so f must check with the
 // chosen values.
 func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[string]int64, notes []string, err error) {
+	if inst == nil {
+		inst = &Instance{}
+	}
 	declared := make(map[string]*dsl.ParamDecl)
 	for _, d := range f.Params {
 		declared[d.Name.Name] = d

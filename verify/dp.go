@@ -47,13 +47,21 @@ func RunDP(m *dsl.Model, steps [][]float64) (*Trace, error) {
 // fractions (see BindExact).
 func RunDPExact(m *dsl.Model, steps [][]Value) (*Trace, error) {
 	t := &Trace{Model: m, Inputs: steps}
+	inputRanges := make([]valueRange, len(m.Inputs))
+	for i, in := range m.Inputs {
+		inputRanges[i] = rangeOf(in.Lo, in.Hi)
+	}
+	stateRanges := make([]valueRange, len(m.States))
+	for si, s := range m.States {
+		stateRanges[si] = rangeOf(s.Lo, s.Hi)
+	}
 	init := make([][]Value, len(m.States))
 	for si, s := range m.States {
 		v, ok := FloatValue(s.Init)
 		if !ok {
 			return nil, fmt.Errorf("%s: state %s: initial value is NaN", declPos(s.Decl), s.Name)
 		}
-		if err := checkStateValue(s, v); err != nil {
+		if err := checkStateValue(s, stateRanges[si], v); err != nil {
 			return nil, fmt.Errorf("%s: initial value of %s: %v", declPos(s.Decl), s.Name, err)
 		}
 		init[si] = make([]Value, s.Cells())
@@ -63,7 +71,7 @@ func RunDPExact(m *dsl.Model, steps [][]Value) (*Trace, error) {
 	}
 	t.states = append(t.states, init)
 	for k, inputs := range steps {
-		if err := checkInputs(m, k, inputs); err != nil {
+		if err := checkInputs(m, inputRanges, k, inputs); err != nil {
 			return nil, err
 		}
 		prev := t.states[k]
@@ -75,7 +83,7 @@ func RunDPExact(m *dsl.Model, steps [][]Value) (*Trace, error) {
 				e := &evalEnv{prev: prev, inputs: inputs, vars: idx}
 				v, err := e.eval(s.Body)
 				if err == nil {
-					err = checkStateValue(s, v)
+					err = checkStateValue(s, stateRanges[si], v)
 				}
 				if err != nil {
 					return nil, fmt.Errorf("step %d: %s: %v", k+1, cellName(s, idx), err)
@@ -108,14 +116,21 @@ func declPos[N interface {
 	return n.Pos().String()
 }
 
-func checkInputs(m *dsl.Model, k int, inputs []Value) error {
+// valueRange is a declared range lo..hi as exact values.
+type valueRange struct{ lo, hi Value }
+
+func rangeOf(lo, hi float64) valueRange {
+	l, _ := FloatValue(lo) // the checker rejects NaN ends
+	h, _ := FloatValue(hi)
+	return valueRange{l, h}
+}
+
+func checkInputs(m *dsl.Model, ranges []valueRange, k int, inputs []Value) error {
 	if len(inputs) != len(m.Inputs) {
 		return fmt.Errorf("step %d: %d input values, want %d (one per input of %s)", k+1, len(inputs), len(m.Inputs), m.Name)
 	}
 	for i, in := range m.Inputs {
-		v := inputs[i]
-		lo, _ := FloatValue(in.Lo)
-		hi, _ := FloatValue(in.Hi)
+		v, lo, hi := inputs[i], ranges[i].lo, ranges[i].hi
 		switch {
 		case in.Type == dsl.Int && !v.IsInt():
 			return fmt.Errorf("step %d: input %s = %v is not an integer (%s)", k+1, in.Name, v, declPos(in.Decl))
@@ -126,9 +141,8 @@ func checkInputs(m *dsl.Model, k int, inputs []Value) error {
 	return nil
 }
 
-func checkStateValue(s *dsl.State, v Value) error {
-	lo, _ := FloatValue(s.Lo)
-	hi, _ := FloatValue(s.Hi)
+func checkStateValue(s *dsl.State, r valueRange, v Value) error {
+	lo, hi := r.lo, r.hi
 	switch {
 	case v.Cmp(lo) < 0 || v.Cmp(hi) > 0:
 		return fmt.Errorf("value %v is outside the declared range %v..%v of %s (%s)", v, lo, hi, s.Name, declPos(s.Decl))
@@ -207,11 +221,15 @@ func (e *evalEnv) eval(t *dsl.Term) (Value, error) {
 	case dsl.TRead:
 		return e.read(t)
 	case dsl.TAdd:
-		sum := IntValue(0)
-		for _, a := range t.Args {
+		var sum Value
+		for i, a := range t.Args {
 			v, err := e.eval(a)
 			if err != nil {
 				return Value{}, err
+			}
+			if i == 0 {
+				sum = v
+				continue
 			}
 			var ok bool
 			if sum, ok = sum.Add(v); !ok {
