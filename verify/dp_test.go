@@ -138,6 +138,21 @@ func TestRunDP(t *testing.T) {
 			steps: [][]float64{{2}}, final: "0 1 0", answer: "none",
 		},
 		{
+			// Both states read the previous step: a and b swap. Updated
+			// one after the other, b would end at 2.
+			name: "states update simultaneously",
+			model: func(t testing.TB) *dsl.Model {
+				return checkProgram(t, `dp swap
+state a[i in 1..1] int in 0..10 = 1
+state b[i in 1..1] int in 0..10 = 2
+step a[i] = b[i]
+step b[i] = a[i]
+answer b[1]
+`, nil)
+			},
+			steps: [][]float64{{}}, final: "2", answer: "1",
+		},
+		{
 			// Coins 3, 5, 2 toward 10: 3+5+2 is the only way, three coins.
 			name: "change",
 			model: func(t testing.TB) *dsl.Model {
@@ -204,6 +219,27 @@ answer f[1]
 			},
 			steps: [][]float64{{0}},
 			want:  "step 1: f[p=1]: 0 · inf is undefined in 0 * f[p]",
+		},
+		{
+			// The checker proves every step stays in the declared range;
+			// a model edited by hand need not.
+			name: "state leaves its declared range",
+			model: func(t testing.TB) *dsl.Model {
+				m := knapsack(t)
+				m.States[0].Lo = 1
+				return m
+			},
+			steps: [][]float64{{1, 0.5}},
+			want:  "step 1: f[p=1]: value 1/2 is outside the declared range 1..2 of f (examples/knapsack.dp:13:1)",
+		},
+		{
+			name: "initial value outside the range",
+			model: func(t testing.TB) *dsl.Model {
+				m := knapsack(t)
+				m.States[0].Init = 3
+				return m
+			},
+			want: "examples/knapsack.dp:13:1: initial value of f: value 3 is outside the declared range 0..2",
 		},
 		{name: "too few inputs", model: knapsack, steps: [][]float64{{1}}, want: "step 1: 1 input values, want 2"},
 		{name: "NaN input", model: knapsack, steps: [][]float64{{1, 0.5}, {1, math.NaN()}}, want: "step 2: input size is NaN"},
