@@ -423,10 +423,9 @@ func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, e
 }
 
 // initialStates broadcasts the constant initial states to [N, Len], with N
-// read from the per-step input x ([N, steps, Len]).
-func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, x string) []string {
+// read from shape, the shape of a per-step input ([N, steps, Len]).
+func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, shape string) []string {
 	mb := sc.mb
-	shape := sc.op("Shape", "init/shape", []string{x}, "init/shape")
 	n := sc.op("Slice", "init/batch size", []string{shape, mb.int64Const("[0]", []int{1}, 0), mb.int64Const("[1]", []int{1}, 1)}, "init/N")
 	n1 := sc.op("Concat", "init/N×1", []string{n, mb.int64Const("[1]", []int{1}, 1)}, "init/N×1", attrInt("axis", 0))
 	var states []string
@@ -452,7 +451,8 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		}
 		final[i] = n
 	}
-	cur := initialStates(sc, g, opt, spec, g.Inputs[spec.stepIn[0]].Name)
+	x0 := g.Inputs[spec.stepIn[0]].Name
+	cur := initialStates(sc, g, opt, spec, sc.op("Shape", "input shape", []string{x0}, x0+" shape"))
 	for k := 1; k <= opt.Steps; k++ {
 		prefix := fmt.Sprintf("s%d/", k)
 		in := make([]string, len(g.Inputs))
@@ -505,9 +505,9 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 		}
 	}
 	x0 := g.Inputs[spec.stepIn[0]].Name
-	shape := sc.op("Shape", "loop/input shape", []string{x0}, "loop/input shape")
+	shape := sc.op("Shape", "input shape", []string{x0}, x0+" shape")
 	trips := sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const("step index 1", nil, 1)}, "loop/trip count", attrInt("axis", 0))
-	init := initialStates(sc, g, opt, spec, x0)
+	init := initialStates(sc, g, opt, spec, shape)
 
 	body := &onnxpb.GraphProto{Name: proto.String("dp2nn step")}
 	bsc := &scope{mb: mb, g: body}

@@ -1,0 +1,910 @@
+package export
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
+)
+
+// Run evaluates the model with a small reference interpreter, without
+// ONNX Runtime. It takes one tensor per graph input and returns every
+// graph output. Float32 models compute in float32: every product and sum
+// is rounded to float32, as a runtime does.
+//
+// The interpreter runs exactly the operators Write emits (Gemm, Relu,
+// Add, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
+// Expand, Identity, Where, the comparisons and Loop), in node order.
+func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			shape, ok := r.(tooLarge)
+			if !ok {
+				panic(r)
+			}
+			out, err = nil, fmt.Errorf("export: the model asks for a tensor of shape %v, more than %d elements", []int(shape), maxElements)
+		}
+	}()
+	if m.inits == nil {
+		inits := map[string]*value{}
+		for _, t := range m.Proto.Graph.Initializer {
+			v, err := decodeTensor(t)
+			if err != nil {
+				return nil, err
+			}
+			inits[t.GetName()] = v
+		}
+		m.inits = inits
+	}
+	elem := elemFloat
+	if m.DType == Float64 {
+		elem = elemDouble
+	}
+	env := &env{vals: map[string]*value{}, parent: &env{vals: m.inits}}
+	sizes := map[string]int{}
+	for name := range inputs {
+		if !slices.ContainsFunc(m.Inputs, func(p Port) bool { return p.Name == name }) {
+			return nil, fmt.Errorf("export: the model has no input %q", name)
+		}
+	}
+	for _, p := range m.Inputs {
+		t, ok := inputs[p.Name]
+		if !ok {
+			return nil, fmt.Errorf("export: missing input %q", p.Name)
+		}
+		if len(t.Shape) != len(p.Dims) {
+			return nil, fmt.Errorf("export: input %q has shape %v, want %s", p.Name, t.Shape, p.shapeString())
+		}
+		for i, d := range p.Dims {
+			switch {
+			case d >= 0 && t.Shape[i] != d:
+				return nil, fmt.Errorf("export: input %q has shape %v, want %s", p.Name, t.Shape, p.shapeString())
+			case d < 0:
+				if s, ok := sizes[p.DimNames[i]]; ok && s != t.Shape[i] {
+					return nil, fmt.Errorf("export: input %q has %s = %d, another input has %d", p.Name, p.DimNames[i], t.Shape[i], s)
+				}
+				sizes[p.DimNames[i]] = t.Shape[i]
+			}
+		}
+		if numElements(t.Shape) != len(t.Data) {
+			return nil, fmt.Errorf("export: input %q has %d values for shape %v", p.Name, len(t.Data), t.Shape)
+		}
+		v := &value{elem: elem, shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
+		for i, x := range t.Data {
+			v.f[i] = v.round(x)
+		}
+		env.vals[p.Name] = v
+	}
+	if err := runGraph(m.Proto.Graph, env); err != nil {
+		return nil, err
+	}
+	out = map[string]Tensor{}
+	for _, p := range m.Outputs {
+		v, err := env.get(p.Name)
+		if err != nil {
+			return nil, err
+		}
+		if !v.isFloat() {
+			return nil, fmt.Errorf("export: output %q is not a float tensor", p.Name)
+		}
+		out[p.Name] = Tensor{Shape: append([]int(nil), v.shape...), Data: append([]float64{}, v.f...)}
+	}
+	return out, nil
+}
+
+type elemType int
+
+const (
+	elemFloat elemType = iota
+	elemDouble
+	elemInt64
+	elemInt32
+	elemBool
+)
+
+// value is a tensor of the interpreter. Float data lives in f (float32
+// values are kept exactly representable), integers in i, booleans in b.
+type value struct {
+	elem  elemType
+	shape []int
+	f     []float64
+	i     []int64
+	b     []bool
+}
+
+func (v *value) isFloat() bool { return v.elem == elemFloat || v.elem == elemDouble }
+func (v *value) isInt() bool   { return v.elem == elemInt64 || v.elem == elemInt32 }
+func (v *value) size() int     { return numElements(v.shape) }
+
+// round rounds x to v's element type. Rounding the float64 result of
+// one float32 operation to float32 gives the correctly rounded float32
+// result, so this emulates float32 arithmetic exactly.
+func (v *value) round(x float64) float64 {
+	if v.elem == elemFloat {
+		return float64(float32(x))
+	}
+	return x
+}
+
+// maxElements bounds every tensor of the interpreter, so that a corrupt
+// file claiming a huge shape gives an error instead of exhausting memory.
+const maxElements = 1 << 27
+
+// tooLarge is the panic value of like for a tensor above maxElements; Run
+// turns it into an error.
+type tooLarge []int
+
+// checkSize returns the number of elements of shape, panicking with
+// tooLarge above maxElements.
+func checkSize(shape []int) int {
+	n := 1
+	for _, d := range shape {
+		if d < 0 || d > maxElements || n*d > maxElements {
+			panic(tooLarge(append([]int(nil), shape...)))
+		}
+		n *= d
+	}
+	return n
+}
+
+// like returns an empty value of v's element type and the given shape.
+func like(v *value, shape []int) *value {
+	n := checkSize(shape)
+	out := &value{elem: v.elem, shape: shape}
+	switch {
+	case v.isFloat():
+		out.f = make([]float64, n)
+	case v.isInt():
+		out.i = make([]int64, n)
+	default:
+		out.b = make([]bool, n)
+	}
+	return out
+}
+
+// copyElem copies element j of src to element i of dst (same type).
+func copyElem(dst *value, i int, src *value, j int) {
+	switch {
+	case src.isFloat():
+		dst.f[i] = src.f[j]
+	case src.isInt():
+		dst.i[i] = src.i[j]
+	default:
+		dst.b[i] = src.b[j]
+	}
+}
+
+func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
+	v := &value{}
+	for _, d := range t.Dims {
+		v.shape = append(v.shape, int(d))
+	}
+	n := v.size()
+	raw := t.RawData
+	want := 0
+	switch onnxpb.TensorProto_DataType(t.GetDataType()) {
+	case onnxpb.TensorProto_FLOAT:
+		v.elem, want = elemFloat, 4*n
+		if len(raw) == want {
+			v.f = make([]float64, n)
+			for k := range n {
+				v.f[k] = float64(math.Float32frombits(binary.LittleEndian.Uint32(raw[4*k:])))
+			}
+		} else if len(t.FloatData) == n {
+			for _, x := range t.FloatData {
+				v.f = append(v.f, float64(x))
+			}
+			return v, nil
+		}
+	case onnxpb.TensorProto_DOUBLE:
+		v.elem, want = elemDouble, 8*n
+		if len(raw) == want {
+			v.f = make([]float64, n)
+			for k := range n {
+				v.f[k] = math.Float64frombits(binary.LittleEndian.Uint64(raw[8*k:]))
+			}
+		} else if len(t.DoubleData) == n {
+			v.f = append(v.f, t.DoubleData...)
+			return v, nil
+		}
+	case onnxpb.TensorProto_INT64:
+		v.elem, want = elemInt64, 8*n
+		if len(raw) == want {
+			v.i = make([]int64, n)
+			for k := range n {
+				v.i[k] = int64(binary.LittleEndian.Uint64(raw[8*k:]))
+			}
+		} else if len(t.Int64Data) == n {
+			v.i = append(v.i, t.Int64Data...)
+			return v, nil
+		}
+	case onnxpb.TensorProto_INT32:
+		v.elem, want = elemInt32, 4*n
+		if len(raw) == want {
+			v.i = make([]int64, n)
+			for k := range n {
+				v.i[k] = int64(int32(binary.LittleEndian.Uint32(raw[4*k:])))
+			}
+		} else if len(t.Int32Data) == n {
+			for _, x := range t.Int32Data {
+				v.i = append(v.i, int64(x))
+			}
+			return v, nil
+		}
+	default:
+		return nil, fmt.Errorf("export: initializer %q has data type %d, which dp2nn does not write", t.GetName(), t.GetDataType())
+	}
+	if len(raw) != want {
+		return nil, fmt.Errorf("export: initializer %q holds %d bytes, want %d for shape %v", t.GetName(), len(raw), want, v.shape)
+	}
+	return v, nil
+}
+
+// env maps tensor names to values; a Loop body's env reads the outer
+// graph's names through parent.
+type env struct {
+	vals   map[string]*value
+	parent *env
+}
+
+func (e *env) get(name string) (*value, error) {
+	for s := e; s != nil; s = s.parent {
+		if v, ok := s.vals[name]; ok {
+			return v, nil
+		}
+	}
+	return nil, fmt.Errorf("export: tensor %q is used before it is computed", name)
+}
+
+func runGraph(g *onnxpb.GraphProto, e *env) error {
+	for _, n := range g.Node {
+		ins := make([]*value, len(n.Input))
+		for i, name := range n.Input {
+			if name == "" {
+				continue // an omitted optional input
+			}
+			v, err := e.get(name)
+			if err != nil {
+				return err
+			}
+			ins[i] = v
+		}
+		outs, err := runNode(n, ins, e)
+		if err != nil {
+			return fmt.Errorf("export: node %q (%s): %w", n.GetName(), n.GetOpType(), err)
+		}
+		if len(outs) != len(n.Output) {
+			return fmt.Errorf("export: node %q (%s) made %d outputs, want %d", n.GetName(), n.GetOpType(), len(outs), len(n.Output))
+		}
+		for i, name := range n.Output {
+			e.vals[name] = outs[i]
+		}
+	}
+	return nil
+}
+
+func attr(n *onnxpb.NodeProto, name string) *onnxpb.AttributeProto {
+	for _, a := range n.Attribute {
+		if a.GetName() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+func intAttr(n *onnxpb.NodeProto, name string, def int64) int64 {
+	if a := attr(n, name); a != nil {
+		return a.GetI()
+	}
+	return def
+}
+
+func nargs(ins []*value, lo, hi int) error {
+	if len(ins) < lo || len(ins) > hi {
+		return fmt.Errorf("%d inputs, want %d to %d", len(ins), lo, hi)
+	}
+	for i := 0; i < lo; i++ {
+		if ins[i] == nil {
+			return fmt.Errorf("input %d is missing", i)
+		}
+	}
+	return nil
+}
+
+func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
+	one := func(v *value, err error) ([]*value, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []*value{v}, nil
+	}
+	switch op := n.GetOpType(); op {
+	case "Gemm":
+		if err := nargs(ins, 2, 3); err != nil {
+			return nil, err
+		}
+		if intAttr(n, "transA", 0) != 0 || intAttr(n, "transB", 0) != 0 {
+			return nil, fmt.Errorf("transposed Gemm is not supported")
+		}
+		for _, a := range []string{"alpha", "beta"} {
+			if at := attr(n, a); at != nil && at.GetF() != 1 {
+				return nil, fmt.Errorf("Gemm with %s = %v is not supported", a, at.GetF())
+			}
+		}
+		var c *value
+		if len(ins) == 3 {
+			c = ins[2]
+		}
+		return one(gemm(ins[0], ins[1], c))
+	case "Relu":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		x := ins[0]
+		if !x.isFloat() {
+			return nil, fmt.Errorf("Relu of a non-float tensor")
+		}
+		out := like(x, x.shape)
+		for i, v := range x.f {
+			if v > 0 {
+				out.f[i] = v
+			}
+		}
+		return one(out, nil)
+	case "Add", "Sub", "Mul":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(arith(op, ins[0], ins[1]))
+	case "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(compare(op, ins[0], ins[1]))
+	case "Where":
+		if err := nargs(ins, 3, 3); err != nil {
+			return nil, err
+		}
+		return one(where(ins[0], ins[1], ins[2]))
+	case "Identity":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		return one(ins[0], nil)
+	case "Gather":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(gather(ins[0], ins[1], int(intAttr(n, "axis", 0))))
+	case "Concat":
+		a := attr(n, "axis")
+		if a == nil {
+			return nil, fmt.Errorf("Concat without axis")
+		}
+		return one(concat(ins, int(a.GetI())))
+	case "ReduceSum":
+		if err := nargs(ins, 1, 2); err != nil {
+			return nil, err
+		}
+		var axes []int64
+		if len(ins) == 2 && ins[1] != nil {
+			axes = ins[1].i
+		}
+		return one(reduce(op, ins[0], axes, intAttr(n, "keepdims", 1) != 0))
+	case "ReduceMax", "ReduceMin":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		var axes []int64
+		if a := attr(n, "axes"); a != nil {
+			axes = a.GetInts()
+		}
+		return one(reduce(op, ins[0], axes, intAttr(n, "keepdims", 1) != 0))
+	case "Shape":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		out := &value{elem: elemInt64, shape: []int{len(ins[0].shape)}}
+		for _, d := range ins[0].shape {
+			out.i = append(out.i, int64(d))
+		}
+		return one(out, nil)
+	case "Slice":
+		if err := nargs(ins, 3, 5); err != nil {
+			return nil, err
+		}
+		return one(slice(ins))
+	case "Expand":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		shape := make([]int, len(ins[1].i))
+		for i, d := range ins[1].i {
+			shape[i] = int(d)
+		}
+		out, err := broadcastShape(ins[0].shape, shape)
+		if err != nil {
+			return nil, err
+		}
+		return one(expand(ins[0], out), nil)
+	case "Loop":
+		return loop(n, ins, e)
+	default:
+		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
+	}
+}
+
+// broadcastShape is the numpy-style broadcast of shapes a and b.
+func broadcastShape(a, b []int) ([]int, error) {
+	n := max(len(a), len(b))
+	out := make([]int, n)
+	for i := range n {
+		da, db := 1, 1
+		if k := i - (n - len(a)); k >= 0 {
+			da = a[k]
+		}
+		if k := i - (n - len(b)); k >= 0 {
+			db = b[k]
+		}
+		switch {
+		case da == db || db == 1:
+			out[i] = da
+		case da == 1:
+			out[i] = db
+		default:
+			return nil, fmt.Errorf("shapes %v and %v do not broadcast", a, b)
+		}
+	}
+	return out, nil
+}
+
+// expandIndex maps every flat index of shape out to the flat index of the
+// value of shape in that broadcasts to it.
+func expandIndex(in, out []int) []int {
+	idx := make([]int, checkSize(out))
+	strides := make([]int, len(out)) // strides of in, aligned right, 0 on broadcast dims
+	s := 1
+	for i := len(out) - 1; i >= 0; i-- {
+		k := i - (len(out) - len(in))
+		if k >= 0 && in[k] != 1 {
+			strides[i] = s
+		}
+		if k >= 0 {
+			s *= in[k]
+		}
+	}
+	coord := make([]int, len(out))
+	at := 0
+	for f := range idx {
+		idx[f] = at
+		for d := len(out) - 1; d >= 0; d-- {
+			coord[d]++
+			at += strides[d]
+			if coord[d] < out[d] {
+				break
+			}
+			at -= strides[d] * coord[d]
+			coord[d] = 0
+		}
+	}
+	return idx
+}
+
+func expand(v *value, shape []int) *value {
+	out := like(v, shape)
+	for f, j := range expandIndex(v.shape, shape) {
+		copyElem(out, f, v, j)
+	}
+	return out
+}
+
+func arith(op string, a, b *value) (*value, error) {
+	if !a.isFloat() || a.elem != b.elem {
+		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
+	}
+	shape, err := broadcastShape(a.shape, b.shape)
+	if err != nil {
+		return nil, err
+	}
+	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	out := like(a, shape)
+	for f := range out.f {
+		x, y := a.f[ia[f]], b.f[ib[f]]
+		var r float64
+		switch op {
+		case "Add":
+			r = x + y
+		case "Sub":
+			r = x - y
+		case "Mul":
+			r = x * y
+		}
+		out.f[f] = out.round(r)
+	}
+	return out, nil
+}
+
+func compare(op string, a, b *value) (*value, error) {
+	if !a.isFloat() || a.elem != b.elem {
+		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
+	}
+	shape, err := broadcastShape(a.shape, b.shape)
+	if err != nil {
+		return nil, err
+	}
+	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	out := &value{elem: elemBool, shape: shape, b: make([]bool, numElements(shape))}
+	for f := range out.b {
+		x, y := a.f[ia[f]], b.f[ib[f]]
+		switch op {
+		case "Less":
+			out.b[f] = x < y
+		case "LessOrEqual":
+			out.b[f] = x <= y
+		case "Greater":
+			out.b[f] = x > y
+		case "GreaterOrEqual":
+			out.b[f] = x >= y
+		case "Equal":
+			out.b[f] = x == y
+		}
+	}
+	return out, nil
+}
+
+func where(c, x, y *value) (*value, error) {
+	if c.elem != elemBool || x.elem != y.elem {
+		return nil, fmt.Errorf("Where of element types %d, %d, %d", c.elem, x.elem, y.elem)
+	}
+	shape, err := broadcastShape(c.shape, x.shape)
+	if err == nil {
+		shape, err = broadcastShape(shape, y.shape)
+	}
+	if err != nil {
+		return nil, err
+	}
+	ic, ix, iy := expandIndex(c.shape, shape), expandIndex(x.shape, shape), expandIndex(y.shape, shape)
+	out := like(x, shape)
+	for f := range ic {
+		if c.b[ic[f]] {
+			copyElem(out, f, x, ix[f])
+		} else {
+			copyElem(out, f, y, iy[f])
+		}
+	}
+	return out, nil
+}
+
+// gemm is A·B + C for A [M, K], B [K, N] and C broadcast to [M, N],
+// summing C first and then k in order.
+func gemm(a, b, c *value) (*value, error) {
+	if len(a.shape) != 2 || len(b.shape) != 2 || a.shape[1] != b.shape[0] {
+		return nil, fmt.Errorf("shapes %v and %v do not multiply", a.shape, b.shape)
+	}
+	if !a.isFloat() || a.elem != b.elem || (c != nil && c.elem != a.elem) {
+		return nil, fmt.Errorf("mixed element types")
+	}
+	m, k, n := a.shape[0], a.shape[1], b.shape[1]
+	out := like(a, []int{m, n})
+	if c != nil {
+		if _, err := broadcastShape([]int{m, n}, c.shape); err != nil || len(c.shape) > 2 {
+			return nil, fmt.Errorf("C of shape %v does not broadcast to [%d %d]", c.shape, m, n)
+		}
+		for f, j := range expandIndex(c.shape, []int{m, n}) {
+			out.f[f] = c.f[j]
+		}
+	}
+	for i := range m {
+		row := out.f[i*n : (i+1)*n]
+		for kk := range k {
+			x := a.f[i*k+kk]
+			brow := b.f[kk*n : (kk+1)*n]
+			for j := range row {
+				row[j] = out.round(row[j] + out.round(x*brow[j]))
+			}
+		}
+	}
+	return out, nil
+}
+
+func gather(data, idx *value, axis int) (*value, error) {
+	r := len(data.shape)
+	if axis < 0 {
+		axis += r
+	}
+	if axis < 0 || axis >= r || !idx.isInt() {
+		return nil, fmt.Errorf("bad axis %d or indices for data of shape %v", axis, data.shape)
+	}
+	shape := append(append(append([]int(nil), data.shape[:axis]...), idx.shape...), data.shape[axis+1:]...)
+	out := like(data, shape)
+	outer := numElements(data.shape[:axis])
+	inner := numElements(data.shape[axis+1:])
+	dim := data.shape[axis]
+	f := 0
+	for o := range outer {
+		for _, x := range idx.i {
+			if x < 0 {
+				x += int64(dim)
+			}
+			if x < 0 || x >= int64(dim) {
+				return nil, fmt.Errorf("index %d out of range [0, %d)", x, dim)
+			}
+			base := (o*dim + int(x)) * inner
+			for in := range inner {
+				copyElem(out, f, data, base+in)
+				f++
+			}
+		}
+	}
+	return out, nil
+}
+
+func concat(ins []*value, axis int) (*value, error) {
+	if len(ins) == 0 || ins[0] == nil {
+		return nil, fmt.Errorf("no inputs")
+	}
+	r := len(ins[0].shape)
+	if axis < 0 {
+		axis += r
+	}
+	if axis < 0 || axis >= r {
+		return nil, fmt.Errorf("bad axis %d", axis)
+	}
+	shape := append([]int(nil), ins[0].shape...)
+	shape[axis] = 0
+	for _, v := range ins {
+		if v == nil || len(v.shape) != r || v.elem != ins[0].elem {
+			return nil, fmt.Errorf("inputs of different rank or type")
+		}
+		for d := range r {
+			if d != axis && v.shape[d] != ins[0].shape[d] {
+				return nil, fmt.Errorf("shapes %v and %v differ off axis %d", ins[0].shape, v.shape, axis)
+			}
+		}
+		shape[axis] += v.shape[axis]
+	}
+	out := like(ins[0], shape)
+	outer := numElements(shape[:axis])
+	f := 0
+	for o := range outer {
+		for _, v := range ins {
+			chunk := numElements(v.shape[axis:])
+			for j := range chunk {
+				copyElem(out, f, v, o*chunk+j)
+				f++
+			}
+		}
+	}
+	return out, nil
+}
+
+// reduce sums (or takes the max or min) over axes, all axes when empty,
+// visiting the reduced elements in row-major order.
+func reduce(op string, x *value, axes []int64, keep bool) (*value, error) {
+	if !x.isFloat() {
+		return nil, fmt.Errorf("%s of a non-float tensor", op)
+	}
+	r := len(x.shape)
+	red := make([]bool, r)
+	if len(axes) == 0 {
+		for d := range red {
+			red[d] = true
+		}
+	}
+	for _, a := range axes {
+		if a < 0 {
+			a += int64(r)
+		}
+		if a < 0 || a >= int64(r) {
+			return nil, fmt.Errorf("axis %d out of range for shape %v", a, x.shape)
+		}
+		red[a] = true
+	}
+	var shape, kept []int
+	for d, s := range x.shape {
+		switch {
+		case !red[d]:
+			shape = append(shape, s)
+			kept = append(kept, s)
+		case keep:
+			kept = append(kept, 1)
+		}
+	}
+	if keep {
+		shape = kept
+	}
+	out := like(x, shape)
+	seen := make([]bool, len(out.f))
+	// Walk x in row-major order; the output index drops reduced coordinates.
+	coord := make([]int, r)
+	for _, v := range x.f {
+		o := 0
+		for d := range r {
+			if !red[d] {
+				o = o*x.shape[d] + coord[d]
+			}
+		}
+		switch {
+		case !seen[o]:
+			out.f[o], seen[o] = v, true
+		case op == "ReduceSum":
+			out.f[o] = out.round(out.f[o] + v)
+		case op == "ReduceMax":
+			out.f[o] = math.Max(out.f[o], v)
+		case op == "ReduceMin":
+			out.f[o] = math.Min(out.f[o], v)
+		}
+		for d := r - 1; d >= 0; d-- {
+			coord[d]++
+			if coord[d] < x.shape[d] {
+				break
+			}
+			coord[d] = 0
+		}
+	}
+	return out, nil
+}
+
+// slice implements Slice with positive steps.
+func slice(ins []*value) (*value, error) {
+	x := ins[0]
+	r := len(x.shape)
+	starts, ends := ins[1].i, ins[2].i
+	axes := make([]int64, len(starts))
+	for i := range axes {
+		axes[i] = int64(i)
+	}
+	if len(ins) > 3 && ins[3] != nil {
+		axes = ins[3].i
+	}
+	steps := make([]int64, len(starts))
+	for i := range steps {
+		steps[i] = 1
+	}
+	if len(ins) > 4 && ins[4] != nil {
+		steps = ins[4].i
+	}
+	if len(ends) != len(starts) || len(axes) != len(starts) || len(steps) != len(starts) {
+		return nil, fmt.Errorf("starts, ends, axes and steps differ in length")
+	}
+	lo := make([]int, r)
+	hi := append([]int(nil), x.shape...)
+	for i, a := range axes {
+		if a < 0 {
+			a += int64(r)
+		}
+		if a < 0 || a >= int64(r) || steps[i] != 1 {
+			return nil, fmt.Errorf("unsupported axis %d or step %d", axes[i], steps[i])
+		}
+		dim := int64(x.shape[a])
+		clamp := func(v int64) int {
+			if v < 0 {
+				v += dim
+			}
+			return int(min(max(v, 0), dim))
+		}
+		lo[a], hi[a] = clamp(starts[i]), clamp(ends[i])
+	}
+	shape := make([]int, r)
+	for d := range r {
+		shape[d] = max(hi[d]-lo[d], 0)
+	}
+	out := like(x, shape)
+	coord := make([]int, r)
+	for f := range out.size() {
+		j := 0
+		for d := range r {
+			j = j*x.shape[d] + lo[d] + coord[d]
+		}
+		copyElem(out, f, x, j)
+		for d := r - 1; d >= 0; d-- {
+			coord[d]++
+			if coord[d] < shape[d] {
+				break
+			}
+			coord[d] = 0
+		}
+	}
+	return out, nil
+}
+
+// maxSteps bounds the iterations of a Loop.
+const maxSteps = 1 << 20
+
+// loop runs a Loop node: M (optional), cond (optional), the initial
+// loop-carried values; the body maps (iteration, cond, carried...) to
+// (cond, carried..., scan outputs...), and the scan outputs are stacked
+// along a new first axis.
+func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
+	a := attr(n, "body")
+	if a == nil || a.G == nil {
+		return nil, fmt.Errorf("Loop without body")
+	}
+	body := a.G
+	if len(ins) < 2 {
+		return nil, fmt.Errorf("Loop needs M and cond inputs (possibly empty)")
+	}
+	carried := append([]*value(nil), ins[2:]...)
+	if len(body.Input) != 2+len(carried) || len(body.Output) < 1+len(carried) {
+		return nil, fmt.Errorf("body has %d inputs and %d outputs for %d carried values", len(body.Input), len(body.Output), len(carried))
+	}
+	trips := int64(maxSteps)
+	if ins[0] != nil {
+		if !ins[0].isInt() || len(ins[0].i) != 1 {
+			return nil, fmt.Errorf("M is not one integer")
+		}
+		trips = ins[0].i[0]
+		if trips > maxSteps {
+			return nil, fmt.Errorf("Loop of %d steps, more than the interpreter's limit of %d", trips, maxSteps)
+		}
+	}
+	cond := true
+	if ins[1] != nil {
+		if ins[1].elem != elemBool || len(ins[1].b) != 1 {
+			return nil, fmt.Errorf("cond is not one boolean")
+		}
+		cond = ins[1].b[0]
+	}
+	if ins[0] == nil && ins[1] == nil {
+		return nil, fmt.Errorf("Loop without M or cond would not end")
+	}
+	nScan := len(body.Output) - 1 - len(carried)
+	scans := make([][]*value, nScan)
+	for it := int64(0); it < trips && cond; it++ {
+		e := &env{vals: map[string]*value{}, parent: outer}
+		e.vals[body.Input[0].GetName()] = &value{elem: elemInt64, i: []int64{it}}
+		e.vals[body.Input[1].GetName()] = &value{elem: elemBool, b: []bool{cond}}
+		for i, v := range carried {
+			e.vals[body.Input[2+i].GetName()] = v
+		}
+		if err := runGraph(body, e); err != nil {
+			return nil, err
+		}
+		get := func(i int) (*value, error) { return e.get(body.Output[i].GetName()) }
+		c, err := get(0)
+		if err != nil {
+			return nil, err
+		}
+		if c.elem != elemBool || len(c.b) != 1 {
+			return nil, fmt.Errorf("body cond is not one boolean")
+		}
+		cond = c.b[0]
+		if it == maxSteps-1 && cond {
+			return nil, fmt.Errorf("Loop runs more than %d steps", maxSteps)
+		}
+		for i := range carried {
+			if carried[i], err = get(1 + i); err != nil {
+				return nil, err
+			}
+		}
+		for i := range scans {
+			v, err := get(1 + len(carried) + i)
+			if err != nil {
+				return nil, err
+			}
+			if len(scans[i]) > 0 && !slices.Equal(scans[i][0].shape, v.shape) {
+				return nil, fmt.Errorf("scan output %d changes shape", i)
+			}
+			scans[i] = append(scans[i], v)
+		}
+	}
+	outs := carried
+	for _, s := range scans {
+		if len(s) == 0 {
+			// No iteration: an empty stack; the shape of one step is unknown.
+			outs = append(outs, &value{elem: elemFloat, shape: []int{0}, f: []float64{}})
+			continue
+		}
+		out := like(s[0], append([]int{len(s)}, s[0].shape...))
+		step := s[0].size()
+		for k, v := range s {
+			for j := range step {
+				copyElem(out, k*step+j, v, j)
+			}
+		}
+		outs = append(outs, out)
+	}
+	return outs, nil
+}
