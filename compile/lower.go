@@ -73,7 +73,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	l := &lowering{
 		m:         m,
 		b:         relu.NewBuilder(),
-		indicator: make(map[string]relu.Unit),
+		indicator: make(map[indicatorKey]relu.Unit),
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64)}
@@ -197,8 +197,13 @@ type lowering struct {
 	// indicator caches the indicator neurons of the selection gadget by
 	// offset expression, sign and value, so reads that share an offset
 	// share them.
-	indicator map[string]relu.Unit
+	indicator map[indicatorKey]relu.Unit
 	groups    map[groupKey]int
+}
+
+type indicatorKey struct {
+	offset  string // affineKey of D
+	k, sign int
 }
 
 func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
@@ -433,7 +438,7 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
-	out := relu.Constant(lo)
+	out := relu.Affine{Const: lo}
 	outLo, outHi := math.Inf(1), math.Inf(-1)
 	for k := int(dlo); k <= int(dhi); k++ {
 		plus := l.indicatorUnit(ind, key, d, k, +1)
@@ -451,15 +456,18 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 		if m == 0 {
 			continue
 		}
-		pre := x.a.AddConst(-lo).Minus(relu.Var(plus).Plus(relu.Var(minus)).Scale(m))
-		out = out.Plus(l.relu(sel, pre).a)
+		pre := relu.Affine{Const: x.a.Const - lo, Terms: append(append(make([]relu.Term, 0, len(x.a.Terms)+2), x.a.Terms...),
+			relu.Term{Unit: plus, Coef: -m}, relu.Term{Unit: minus, Coef: -m})}
+		// Each selection neuron is new, so the terms of the sum are
+		// distinct units: append instead of merging.
+		out.Terms = append(out.Terms, l.relu(sel, pre).a.Terms[0])
 	}
 	return value{out, outLo, outHi}, nil
 }
 
 // indicatorUnit returns relu(sign·(D − k)), made once per (D, k, sign).
 func (l *lowering) indicatorUnit(group int, key string, d relu.Affine, k, sign int) relu.Unit {
-	ck := fmt.Sprintf("%s|%d|%d", key, k, sign)
+	ck := indicatorKey{key, k, sign}
 	if u, ok := l.indicator[ck]; ok {
 		return u
 	}

@@ -64,13 +64,26 @@ func (a Affine) AddConst(c float64) Affine {
 // deterministic.
 func (a Affine) PlusScaled(c float64, b Affine) Affine {
 	out := Affine{Const: a.Const + c*b.Const, Terms: make([]Term, 0, len(a.Terms)+len(b.Terms))}
-	pos := make(map[Unit]int, len(a.Terms)+len(b.Terms))
+	// Small sums (the common case) merge by linear search; large ones by map.
+	var pos map[Unit]int
+	if len(a.Terms)+len(b.Terms) > 32 {
+		pos = make(map[Unit]int, len(a.Terms)+len(b.Terms))
+	}
 	add := func(t Term) {
-		if i, ok := pos[t.Unit]; ok {
-			out.Terms[i].Coef += t.Coef
-			return
+		if pos != nil {
+			if i, ok := pos[t.Unit]; ok {
+				out.Terms[i].Coef += t.Coef
+				return
+			}
+			pos[t.Unit] = len(out.Terms)
+		} else {
+			for i := range out.Terms {
+				if out.Terms[i].Unit == t.Unit {
+					out.Terms[i].Coef += t.Coef
+					return
+				}
+			}
 		}
-		pos[t.Unit] = len(out.Terms)
 		out.Terms = append(out.Terms, t)
 	}
 	for _, t := range a.Terms {

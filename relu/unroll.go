@@ -160,6 +160,7 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 	for _, out := range spec.stateOut {
 		b.OutputGroups(out.Name, out.Shape, neuronGroup[out.Start:out.Start+out.Len], val[cell.NumInputs+out.Start:cell.NumInputs+out.Start+out.Len])
 	}
+	b.AlignGroups()
 	return b.Build()
 }
 

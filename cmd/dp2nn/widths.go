@@ -55,7 +55,7 @@ func runCheck(args []string, stdout io.Writer) error {
 			s.Name, strings.Join(dims, ", "), s.Type, s.Lo, s.Hi, s.Cells(), s.Body.Lo, s.Body.Hi)
 	}
 	if a := m.Answer; a != nil {
-		fmt.Fprintf(stdout, "  answer %s (decoded outside the network)\n", m.File.Text(a.Decl))
+		fmt.Fprintf(stdout, "  %s (decoded outside the network)\n", m.File.Text(a.Decl))
 	}
 	return nil
 }

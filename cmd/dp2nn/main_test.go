@@ -1,0 +1,158 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// repo runs the command from the repository root, so that paths in the
+// output read as a user would type them.
+func repo(t *testing.T) {
+	t.Helper()
+	root, err := verify.RepoRoot()
+	require.NoError(t, err)
+	t.Chdir(root)
+}
+
+func runCLI(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func TestGolden(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+	}{
+		{"help", []string{"help"}},
+		{"help_widths", []string{"help", "widths"}},
+		{"check_knapsack", []string{"check", "examples/knapsack.dp"}},
+		{"widths_knapsack_10", []string{"widths", "examples/knapsack.dp", "-set", "pmax=10"}},
+		{"widths_knapsack_10_json", []string{"widths", "examples/knapsack.dp", "-set", "pmax=10", "-json"}},
+		{"widths_knapsack_unrolled", []string{"widths", "-form", "unrolled", "-steps", "3", "examples/knapsack.dp", "-set", "pmax=4"}},
+		{"widths_subsetsum", []string{"widths", "examples/subsetsum.dp", "-set", "capacity=6"}},
+		{"widths_change", []string{"widths", "examples/change.dp", "-set", "amax=5"}},
+		{"solve_f3", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt"}},
+		{"solve_f3_float32_json", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-dtype", "float32", "-json"}},
+		{"solve_int_f4", []string{"solve", "examples/knapsack_int.dp", "-instance", "testdata/lowdim/f4_l-d_kp_4_11.txt", "-dtype", "float32"}},
+		{"verify_random", []string{"verify", "examples/knapsack.dp", "-set", "pmax=6", "-random", "50", "-seed", "3"}},
+		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
+	}
+	repo(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(c.args...)
+			got := fmt.Sprintf("$ dp2nn %s\n%s%s[exit %d]\n", strings.Join(c.args, " "), stdout, stderr, code)
+			golden := filepath.Join("cmd", "dp2nn", "testdata", "golden", c.name+".txt")
+			if *update {
+				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+				return
+			}
+			want, err := os.ReadFile(golden)
+			require.NoError(t, err, "run go test ./cmd/dp2nn -update to create it")
+			assert.Equal(t, string(want), got)
+		})
+	}
+}
+
+// The issue's acceptance line: widths 20, 45, 10 and depth 4 for p* = 10.
+func TestWidthsJSONForPaper(t *testing.T) {
+	repo(t)
+	stdout, stderr, code := runCLI("widths", "examples/knapsack.dp", "-set", "pmax=10", "-json")
+	require.Equal(t, 0, code, stderr)
+	var r WidthsReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+	assert.Equal(t, 4, r.Depth)
+	assert.Equal(t, []int{20, 45, 10}, r.Widths)
+	require.NotNil(t, r.Paper)
+	assert.True(t, r.Paper.Agree)
+}
+
+// solve returns the known optimum on every lowdim instance whose profit
+// sum is at most 1200, in float64 and float32, and the backtracked items
+// fit and reach it.
+func TestSolveLowdim(t *testing.T) {
+	repo(t)
+	optima, err := verify.ReadOptima("testdata/lowdim/optima.txt")
+	require.NoError(t, err)
+	held := 0
+	for name, opt := range optima {
+		path := filepath.Join("testdata", "lowdim", name+".txt")
+		inst, err := verify.ReadInstanceFile(path)
+		require.NoError(t, err)
+		sum := 0.0
+		for _, s := range inst.Steps {
+			sum += s["profit"]
+		}
+		if sum > 1200 {
+			continue
+		}
+		held++
+		for _, dt := range []string{"float64", "float32"} {
+			stdout, stderr, code := runCLI("solve", "examples/knapsack.dp", "-instance", path, "-dtype", dt, "-json")
+			require.Equal(t, 0, code, "%s %s: %s", name, dt, stderr)
+			var r SolveReport
+			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+			assert.Equal(t, fmt.Sprint(opt), r.Answer, "%s %s", name, dt)
+			assert.Equal(t, float64(opt), r.Totals["profit"], "%s %s: backtracked profit", name, dt)
+			assert.LessOrEqual(t, r.Totals["weight"], inst.Scalars["capacity"], "%s %s", name, dt)
+		}
+	}
+	assert.Equal(t, 8, held, "all lowdim instances but f8 have profit sum <= 1200")
+}
+
+func TestBadInput(t *testing.T) {
+	bad := filepath.Join("cmd", "dp2nn", "testdata", "bad")
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"unknown flag", []string{"widths", "examples/knapsack.dp", "-bogus"}, "flag provided but not defined: -bogus"},
+		{"missing file", []string{"check", "nope.dp"}, "cannot read program"},
+		{"two files", []string{"check", "a.dp", "b.dp"}, "want one FILE.dp"},
+		{"bad -set", []string{"widths", "examples/knapsack.dp", "-set", "pmax=ten"}, `"ten" is not an integer`},
+		{"unknown param", []string{"widths", "examples/knapsack.dp", "-set", "qmax=3"}, "qmax"},
+		{"DSL error", []string{"check", filepath.Join(bad, "undeclared.dp")}, "undeclared.dp:5:"},
+		{"unknown scheme", []string{"widths", "examples/knapsack.dp", "-scheme", "fuzzy"}, `unknown scheme "fuzzy"`},
+		{"unknown form", []string{"widths", "examples/knapsack.dp", "-form", "spiral"}, `unknown -form "spiral"`},
+		{"unknown dtype", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-dtype", "float16"}, `unknown -dtype "float16"`},
+		{"no instance", []string{"solve", "examples/knapsack.dp"}, "missing -instance"},
+		{"missing numbers", []string{"solve", "examples/knapsack.dp", "-instance", filepath.Join(bad, "missing.txt")}, "missing.txt:"},
+		{"NaN", []string{"solve", "examples/knapsack.dp", "-instance", filepath.Join(bad, "nan.txt")}, "nan.txt:3"},
+		{"zero size", []string{"solve", "examples/knapsack.dp", "-instance", filepath.Join(bad, "zerosize.txt")}, "zerosize.txt:2"},
+		{"size above capacity", []string{"solve", "examples/knapsack.dp", "-instance", filepath.Join(bad, "oversize.txt")}, "oversize.txt:2"},
+		{"non-integer profit", []string{"solve", "examples/knapsack.dp", "-instance", filepath.Join(bad, "fracprofit.txt")}, "fracprofit.txt:2"},
+		{"profit above pmax", []string{"solve", "examples/knapsack.dp", "-set", "pmax=20", "-instance", filepath.Join(bad, "bigprofit.txt")}, "bigprofit.txt:3"},
+		{"too large", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f8_l-d_kp_23_10000.txt"}, "above -max-neurons"},
+		{"verify nothing", []string{"verify", "examples/knapsack.dp"}, "nothing to verify"},
+		{"verify bad dir", []string{"verify", "examples/knapsack.dp", "-instances", "no-such-dir"}, "no-such-dir"},
+		{"unrolled without steps", []string{"widths", "examples/knapsack.dp", "-form", "unrolled"}, "-steps"},
+	}
+	repo(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(c.args...)
+			assert.Equal(t, 2, code, "stdout %q stderr %q", stdout, stderr)
+			assert.Contains(t, stderr, c.want)
+			assert.NotContains(t, stderr, "goroutine", "no stack trace")
+			assert.Empty(t, stdout, "no partial output")
+		})
+	}
+}
