@@ -3,11 +3,15 @@ package export
 // cellEmitter adds the nodes of one copy of a cell to a graph. Every copy
 // shares the weights, which are added as initializers on the first call.
 type cellEmitter interface {
-	// emit reads input block i from tensor in[i] ([N, Len]) and writes
+	// emit reads input block i from tensor in[i] (oriented as
+	// featureMajor says) and writes
 	// output block i to a tensor named after out[i] (exactly out[i] when it
 	// is reserved), skipping blocks whose out[i] is "". It returns the
 	// names written. Intermediate tensor and node names start with prefix.
 	emit(sc *scope, prefix string, in, out []string) []string
+	// featureMajor reports whether emit's tensors are [Len, N] (true) or
+	// [N, Len] (false).
+	featureMajor() bool
 }
 
 // denseEmitter computes every target as a chain of Gemm nodes, one per
@@ -62,6 +66,8 @@ func (e *denseEmitter) make() {
 	}
 	e.made = true
 }
+
+func (e *denseEmitter) featureMajor() bool { return false }
 
 func (e *denseEmitter) emit(sc *scope, prefix string, in, out []string) []string {
 	withDoc := !e.made

@@ -16,7 +16,8 @@ import (
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
 // Add, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
-// Expand, Identity, Where, the comparisons and Loop), in node order.
+// Expand, Transpose, Identity, Where, the comparisons and Loop), in node
+// order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -429,11 +430,66 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(expand(ins[0], out), nil)
+	case "Transpose":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		var perm []int64
+		if a := attr(n, "perm"); a != nil {
+			perm = a.GetInts()
+		}
+		return one(transposeValue(ins[0], perm))
 	case "Loop":
 		return loop(n, ins, e)
 	default:
 		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
 	}
+}
+
+// transposeValue permutes the axes of x: output axis i is input axis
+// perm[i] (reversed when perm is empty).
+func transposeValue(x *value, perm []int64) (*value, error) {
+	r := len(x.shape)
+	if len(perm) == 0 {
+		for i := r - 1; i >= 0; i-- {
+			perm = append(perm, int64(i))
+		}
+	}
+	if len(perm) != r {
+		return nil, fmt.Errorf("perm %v for a tensor of rank %d", perm, r)
+	}
+	seen := make([]bool, r)
+	shape := make([]int, r)
+	for i, p := range perm {
+		if p < 0 || p >= int64(r) || seen[p] {
+			return nil, fmt.Errorf("perm %v is not a permutation", perm)
+		}
+		seen[p] = true
+		shape[i] = x.shape[p]
+	}
+	strides := make([]int, r) // strides of x
+	st := 1
+	for d := r - 1; d >= 0; d-- {
+		strides[d] = st
+		st *= x.shape[d]
+	}
+	out := like(x, shape)
+	coord := make([]int, r)
+	for f := range out.size() {
+		j := 0
+		for i, p := range perm {
+			j += coord[i] * strides[p]
+		}
+		copyElem(out, f, x, j)
+		for d := r - 1; d >= 0; d-- {
+			coord[d]++
+			if coord[d] < shape[d] {
+				break
+			}
+			coord[d] = 0
+		}
+	}
+	return out, nil
 }
 
 // broadcastShape is the numpy-style broadcast of shapes a and b.

@@ -214,9 +214,14 @@ func (mb *modelBuilder) int64s(name string, dims []int, v []int64) string {
 	return mb.initializer(name, onnxpb.TensorProto_INT64, dims, raw)
 }
 
-// int64Const returns a shared int64 constant, adding it on first use.
-func (mb *modelBuilder) int64Const(name string, dims []int, v ...int64) string {
-	key := fmt.Sprint("i64", dims, v)
+// int64Const returns a shared int64 constant, adding it on first use. It
+// is named after its value: "const 3" (a scalar) or "const [0 1]".
+func (mb *modelBuilder) int64Const(dims []int, v ...int64) string {
+	name := fmt.Sprint("const ", v)
+	if len(dims) == 0 {
+		name = fmt.Sprint("const ", v[0])
+	}
+	key := fmt.Sprint(dims, v)
 	if n, ok := mb.consts[key]; ok {
 		return n
 	}

@@ -11,15 +11,18 @@ import (
 
 // structuredEmitter computes every target from its nonzero weights only.
 //
-// The sources of a target are concatenated into one tensor S ([N, C]);
+// It works feature-major: a source or target of n values is a tensor
+// [n, N], so every Gather copies whole rows of N values (batch-major, a
+// Gather on axis 1 would copy one value at a time). The sources of a
+// target are concatenated into one tensor S ([C, N]);
 // a source of which the target reads only some values is first narrowed
 // to those by a Gather. The neurons are bucketed by their number of terms
 // k, rounded up to a power of two, so a bucket pads its rows by less than
 // a factor 2. Bucket b with n_b neurons and rows of K terms is
 //
-//	Gather(S, idx_b [n_b, K], axis 1) → [N, n_b, K]
-//	Mul(·, w_b [n_b, K])               (dropped when every weight is 1)
-//	ReduceSum(·, axes [2])             → [N, n_b] (dropped when K = 1)
+//	Gather(S, idx_b [n_b, K], axis 0) → [n_b, K, N]
+//	Mul(·, w_b [n_b, K, 1])            (dropped when every weight is 1)
+//	ReduceSum(·, axes [1])             → [n_b, N] (dropped when K = 1)
 //
 // with padding entries of weight 0. The buckets are concatenated, the bias
 // added and, for hidden layers, Relu applied. A hidden layer is stored in
@@ -157,14 +160,14 @@ func (e *structuredEmitter) make() {
 					ones = ones && tm.w == 1
 				}
 			}
-			dims := []int{len(members), k}
+			dims, wdims := []int{len(members), k}, []int{len(members), k, 1}
 			if k == 1 {
-				dims = dims[:1]
+				dims, wdims = dims[:1], []int{len(members), 1}
 			}
 			stem := fmt.Sprintf("%s/k%d", t.label, k)
 			b := structBucket{k: k, n: len(members), idx: e.mb.int32s(stem+" index", dims, idx)}
 			if !ones {
-				b.w = e.mb.floats(stem+" weight", dims, w)
+				b.w = e.mb.floats(stem+" weight", wdims, w)
 			}
 			st.buckets = append(st.buckets, b)
 		}
@@ -175,7 +178,7 @@ func (e *structuredEmitter) make() {
 			zero = zero && bias[s] == 0
 		}
 		if !zero {
-			st.bias = e.mb.floats(t.label+"/bias", []int{width}, bias)
+			st.bias = e.mb.floats(t.label+"/bias", []int{width, 1}, bias)
 		}
 		if t.output < 0 {
 			e.perm[t.layer] = storage
@@ -203,13 +206,15 @@ func isIdentity(p []int32) bool {
 	return true
 }
 
+func (e *structuredEmitter) featureMajor() bool { return true }
+
 func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []string {
 	withDoc := !e.made
 	if !e.made {
 		e.make()
 	}
 	p, mb := e.p, e.mb
-	axes2 := mb.int64Const("axes [2]", []int{1}, 2)
+	axes1 := mb.int64Const([]int{1}, 1)
 	vals := make([]string, p.numSources())
 	copy(vals, in)
 	res := make([]string, len(out))
@@ -248,13 +253,13 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 		for _, pt := range st.parts {
 			x := vals[pt.src]
 			if pt.cols != "" {
-				x = sc.op("Gather", prefix+t.label+"/narrow "+p.sourceName(pt.src), []string{x, pt.cols}, prefix+t.name+"/from "+p.sourceName(pt.src), attrInt("axis", 1))
+				x = sc.op("Gather", prefix+t.label+"/narrow "+p.sourceName(pt.src), []string{x, pt.cols}, prefix+t.name+"/from "+p.sourceName(pt.src), attrInt("axis", 0))
 			}
 			parts = append(parts, x)
 		}
 		s := parts[0]
 		if len(parts) > 1 {
-			s = sc.op("Concat", prefix+t.label+"/sources", parts, prefix+t.name+"/sources", attrInt("axis", 1))
+			s = sc.op("Concat", prefix+t.label+"/sources", parts, prefix+t.name+"/sources", attrInt("axis", 0))
 		}
 		var sums []string
 		for _, b := range st.buckets {
@@ -273,18 +278,18 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 				}
 				return "inner"
 			}
-			x := node("Gather", step(), k+" gather", []string{s, b.idx}, k+" terms", attrInt("axis", 1))
+			x := node("Gather", step(), k+" gather", []string{s, b.idx}, k+" terms", attrInt("axis", 0))
 			if b.w != "" {
 				x = node("Mul", step(), k+" mul", []string{x, b.w}, k+" products")
 			}
 			if b.k > 1 {
-				x = node("ReduceSum", step(), k+" sum", []string{x, axes2}, k+" sums", attrInt("keepdims", 0))
+				x = node("ReduceSum", step(), k+" sum", []string{x, axes1}, k+" sums", attrInt("keepdims", 0))
 			}
 			sums = append(sums, x)
 		}
 		x := sums[0]
 		if len(sums) > 1 {
-			x = node("Concat", "concat", "concat", sums, "sums", attrInt("axis", 1))
+			x = node("Concat", "concat", "concat", sums, "sums", attrInt("axis", 0))
 		}
 		if st.bias != "" {
 			x = node("Add", "bias", "bias", []string{x, st.bias}, "pre")
@@ -294,7 +299,7 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 			vals[len(p.g.Inputs)+t.layer-1] = x
 		} else {
 			if st.order != "" {
-				x = node("Gather", "order", "order", []string{x, st.order}, "ordered", attrInt("axis", 1))
+				x = node("Gather", "order", "order", []string{x, st.order}, "ordered", attrInt("axis", 0))
 			}
 			res[t.output] = x
 		}

@@ -392,28 +392,57 @@ func (mb *modelBuilder) outputName(name string) (string, error) {
 
 func batchRow(n int) []dim { return []dim{{param: batchDim}, {size: n}} }
 
+// cellRow is the shape of a block of n values in the emitter's
+// orientation: [n, N] feature-major, [N, n] batch-major.
+func cellRow(fm bool, n int) []dim {
+	if fm {
+		return []dim{{size: n}, {param: batchDim}}
+	}
+	return batchRow(n)
+}
+
 func blockDoc(b relu.Block) string {
 	return fmt.Sprintf("block %s, shape %v, flattened row-major", b.Name, b.Shape)
 }
 
+// transpose adds a Transpose node; out is reserved or made unique as for
+// opTo.
+func transpose(sc *scope, name, x, out string, perm ...int64) string {
+	return sc.opTo("Transpose", name, []string{x}, out, attrInts("perm", perm...))
+}
+
+// fmName is the name of the feature-major copy of a tensor.
+func fmName(name string) string { return name + "^T" }
+
 func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, error) {
 	mb := sc.mb
+	fm := em.featureMajor()
 	in := make([]string, len(g.Inputs))
 	for i, b := range g.Inputs {
 		mb.blockInput(b.Name, batchRow(b.Len), "input "+blockDoc(b))
 		in[i] = b.Name
+		if fm {
+			in[i] = transpose(sc, "transpose "+b.Name, b.Name, fmName(b.Name), 1, 0)
+		}
 	}
+	final := make([]string, len(g.Outputs))
 	out := make([]string, len(g.Outputs))
 	for i, b := range g.Outputs {
 		n, err := mb.outputName(b.Name)
 		if err != nil {
 			return "", err
 		}
-		out[i] = n
+		final[i], out[i] = n, n
+		if fm {
+			out[i] = fmName(n)
+		}
 	}
 	got := em.emit(sc, "", in, out)
 	decodeIn := ""
 	for i, b := range g.Outputs {
+		if fm {
+			got[i] = transpose(sc, "transpose "+final[i], got[i], final[i], 1, 0)
+		}
 		mb.main.Output = append(mb.main.Output, valueInfo(got[i], mb.elem, batchRow(b.Len), "output "+blockDoc(b)))
 		if opt.Decode != nil && opt.Decode.Block == b.Name {
 			decodeIn = got[i]
@@ -422,27 +451,63 @@ func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, e
 	return decodeIn, nil
 }
 
-// initialStates broadcasts the constant initial states to [N, Len], with N
-// read from shape, the shape of a per-step input ([N, steps, Len]).
-func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, shape string) []string {
+// stepInputs declares the per-step input blocks ([N, steps, Len], steps
+// fixed or symbolic) and returns the tensors that the steps slice: the
+// inputs themselves batch-major, their [steps, Len, N] transposes
+// feature-major.
+func stepInputs(sc *scope, g *relu.Graph, spec *formSpec, fm bool, steps dim, doc string) []string {
+	xs := make([]string, len(g.Inputs))
+	for _, i := range spec.stepIn {
+		b := g.Inputs[i]
+		sc.mb.blockInput(b.Name, []dim{{param: batchDim}, steps, {size: b.Len}}, fmt.Sprintf("per-step input %s, %s", blockDoc(b), doc))
+		xs[i] = b.Name
+		if fm {
+			xs[i] = transpose(sc, "transpose "+b.Name, b.Name, fmName(b.Name), 1, 2, 0)
+		}
+	}
+	return xs
+}
+
+// stepSlice adds the Gather of step idx of a per-step input x (as
+// returned by stepInputs).
+func stepSlice(sc *scope, fm bool, name, x, idx, out string) string {
+	axis := int64(1)
+	if fm {
+		axis = 0
+	}
+	return sc.op("Gather", name, []string{x, idx}, out, attrInt("axis", axis))
+}
+
+// initialStates broadcasts the constant initial states to a batch ([N,
+// Len], or [Len, N] feature-major), with N read from shape, the shape of
+// a per-step input ([N, steps, Len]).
+func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, fm bool, shape string) []string {
 	mb := sc.mb
-	n := sc.op("Slice", "init/batch size", []string{shape, mb.int64Const("[0]", []int{1}, 0), mb.int64Const("[1]", []int{1}, 1)}, "init/N")
-	n1 := sc.op("Concat", "init/N×1", []string{n, mb.int64Const("[1]", []int{1}, 1)}, "init/N×1", attrInt("axis", 0))
+	n := sc.op("Slice", "init/batch size", []string{shape, mb.int64Const([]int{1}, 0), mb.int64Const([]int{1}, 1)}, "init/N")
+	one := mb.int64Const([]int{1}, 1)
+	var target string
+	if fm {
+		target = sc.op("Concat", "init/1×N", []string{one, n}, "init/1×N", attrInt("axis", 0))
+	} else {
+		target = sc.op("Concat", "init/N×1", []string{n, one}, "init/N×1", attrInt("axis", 0))
+	}
 	var states []string
 	for i, name := range spec.state {
 		b := g.Inputs[spec.stateIn[i]]
-		c := mb.floats(name+"/init", []int{1, b.Len}, opt.Init[name])
-		states = append(states, sc.op("Expand", name+"/init batch", []string{c, n1}, name+"/init batch"))
+		dims := []int{1, b.Len}
+		if fm {
+			dims = []int{b.Len, 1}
+		}
+		c := mb.floats(name+"/init", dims, opt.Init[name])
+		states = append(states, sc.op("Expand", name+"/init batch", []string{c, target}, name+"/init batch"))
 	}
 	return states
 }
 
 func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
 	mb := sc.mb
-	for _, i := range spec.stepIn {
-		b := g.Inputs[i]
-		mb.blockInput(b.Name, []dim{{param: batchDim}, {size: opt.Steps}, {size: b.Len}}, fmt.Sprintf("per-step input %s, all %d steps, step-major", blockDoc(b), opt.Steps))
-	}
+	fm := em.featureMajor()
+	xs := stepInputs(sc, g, spec, fm, dim{size: opt.Steps}, fmt.Sprintf("all %d steps, step-major", opt.Steps))
 	final := make([]string, len(spec.state))
 	for i, name := range spec.state {
 		n, err := mb.outputName(name)
@@ -452,14 +517,14 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		final[i] = n
 	}
 	x0 := g.Inputs[spec.stepIn[0]].Name
-	cur := initialStates(sc, g, opt, spec, sc.op("Shape", "input shape", []string{x0}, x0+" shape"))
+	cur := initialStates(sc, g, opt, spec, fm, sc.op("Shape", "input shape", []string{x0}, x0+" shape"))
 	for k := 1; k <= opt.Steps; k++ {
 		prefix := fmt.Sprintf("s%d/", k)
 		in := make([]string, len(g.Inputs))
-		idx := mb.int64Const(fmt.Sprintf("step index %d", k-1), nil, int64(k-1))
+		idx := mb.int64Const(nil, int64(k-1))
 		for _, i := range spec.stepIn {
 			name := g.Inputs[i].Name
-			in[i] = sc.op("Gather", prefix+"input "+name, []string{name, idx}, prefix+name, attrInt("axis", 1))
+			in[i] = stepSlice(sc, fm, prefix+"input "+name, xs[i], idx, prefix+name)
 		}
 		for s, i := range spec.stateIn {
 			in[i] = cur[s]
@@ -467,7 +532,7 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		out := make([]string, len(g.Outputs))
 		for s, o := range spec.stateOut {
 			out[o] = prefix + spec.state[s]
-			if k == opt.Steps {
+			if k == opt.Steps && !fm {
 				out[o] = final[s]
 			}
 		}
@@ -479,6 +544,9 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 	decodeIn := ""
 	for s, name := range spec.state {
 		b := g.Outputs[spec.stateOut[s]]
+		if fm {
+			cur[s] = transpose(sc, "transpose "+final[s], cur[s], final[s], 1, 0)
+		}
 		mb.main.Output = append(mb.main.Output, valueInfo(cur[s], mb.elem, batchRow(b.Len), fmt.Sprintf("state %s after step %d", blockDoc(b), opt.Steps)))
 		if opt.Decode != nil && opt.Decode.Block == name {
 			decodeIn = cur[s]
@@ -489,10 +557,8 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 
 func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
 	mb := sc.mb
-	for _, i := range spec.stepIn {
-		b := g.Inputs[i]
-		mb.blockInput(b.Name, []dim{{param: batchDim}, {param: stepsDim}, {size: b.Len}}, fmt.Sprintf("per-step input %s, all steps, step-major; the number of steps is read from this shape", blockDoc(b)))
-	}
+	fm := em.featureMajor()
+	xs := stepInputs(sc, g, spec, fm, dim{param: stepsDim}, "all steps, step-major; the number of steps is read from this shape")
 	final := make([]string, len(spec.state))
 	steps := make([]string, len(spec.state))
 	for i, name := range spec.state {
@@ -506,8 +572,8 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 	}
 	x0 := g.Inputs[spec.stepIn[0]].Name
 	shape := sc.op("Shape", "input shape", []string{x0}, x0+" shape")
-	trips := sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const("step index 1", nil, 1)}, "loop/trip count", attrInt("axis", 0))
-	init := initialStates(sc, g, opt, spec, shape)
+	trips := sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const(nil, 1)}, "loop/trip count", attrInt("axis", 0))
+	init := initialStates(sc, g, opt, spec, fm, shape)
 
 	body := &onnxpb.GraphProto{Name: proto.String("dp2nn step")}
 	bsc := &scope{mb: mb, g: body}
@@ -517,15 +583,14 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 		valueInfo(iter, onnxpb.TensorProto_INT64, nil, "iteration number, from 0"),
 		valueInfo(cond, onnxpb.TensorProto_BOOL, nil, "loop condition (always true)"))
 	in := make([]string, len(g.Inputs))
-	for s, i := range spec.stateIn {
+	for _, i := range spec.stateIn {
 		b := g.Inputs[i]
 		in[i] = mb.tensorName("loop/" + b.Name)
-		body.Input = append(body.Input, valueInfo(in[i], mb.elem, batchRow(b.Len), "state "+blockDoc(b)+" before the step"))
-		_ = s
+		body.Input = append(body.Input, valueInfo(in[i], mb.elem, cellRow(fm, b.Len), "state "+blockDoc(b)+" before the step"))
 	}
 	for _, i := range spec.stepIn {
 		name := g.Inputs[i].Name
-		in[i] = bsc.op("Gather", "loop/input "+name, []string{name, iter}, "loop/"+name+" step", attrInt("axis", 1))
+		in[i] = stepSlice(bsc, fm, "loop/input "+name, xs[i], iter, "loop/"+name+" step")
 	}
 	out := make([]string, len(g.Outputs))
 	for s, o := range spec.stateOut {
@@ -537,15 +602,21 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 	var scans []*onnxpb.ValueInfoProto
 	for s, o := range spec.stateOut {
 		b := g.Outputs[o]
-		body.Output = append(body.Output, valueInfo(got[o], mb.elem, batchRow(b.Len), "state "+blockDoc(b)+" after the step"))
+		body.Output = append(body.Output, valueInfo(got[o], mb.elem, cellRow(fm, b.Len), "state "+blockDoc(b)+" after the step"))
 		scan := bsc.op("Identity", "loop/"+spec.state[s]+" scan", []string{got[o]}, "loop/"+spec.state[s]+" scan")
-		scans = append(scans, valueInfo(scan, mb.elem, batchRow(b.Len), ""))
+		scans = append(scans, valueInfo(scan, mb.elem, cellRow(fm, b.Len), ""))
 	}
 	body.Output = append(body.Output, scans...)
 
 	outs := append(append([]string(nil), final...), steps...)
-	for _, n := range outs {
-		delete(mb.reserved, n)
+	if fm {
+		for i, n := range outs {
+			outs[i] = mb.tensorName(fmName(n))
+		}
+	} else {
+		for _, n := range outs {
+			delete(mb.reserved, n)
+		}
 	}
 	sc.g.Node = append(sc.g.Node, &onnxpb.NodeProto{
 		Name:      proto.String(fresh(mb.node, "loop")),
@@ -555,6 +626,12 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 		Attribute: []*onnxpb.AttributeProto{attrGraph("body", body)},
 		DocString: proto.String("one step of the cell per step of the per-step inputs"),
 	})
+	if fm {
+		for s := range spec.state {
+			transpose(sc, "transpose "+final[s], outs[s], final[s], 1, 0)
+			transpose(sc, "transpose "+steps[s], outs[len(final)+s], steps[s], 0, 2, 1)
+		}
+	}
 	decodeIn := ""
 	for s, name := range spec.state {
 		b := g.Outputs[spec.stateOut[s]]
