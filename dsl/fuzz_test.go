@@ -10,6 +10,7 @@ import (
 
 // FuzzParseCheck parses arbitrary bytes and checks what parses, with the
 // defaults and with every param set to a fuzzed value and to a small one.
+// A file with syntax errors is checked too, for what did parse.
 // Nothing may panic, every error must carry a position inside the source
 // (or the file name alone, for -set values), and every model that checks
 // must satisfy the model invariants, including sound intervals.
@@ -33,6 +34,9 @@ func FuzzParseCheck(f *testing.F) {
 		require.NotNil(t, file)
 		assertPositioned(t, err, src, name, false)
 		if err != nil {
+			// The declarations that did parse must check without a panic.
+			_, err := Check(file, nil)
+			assertPositioned(t, err, src, name, true)
 			return
 		}
 		small := value % 16
