@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -50,6 +51,9 @@ sys.exit(1 if bad else 0)
 func TestONNXCheckerAcceptsAllVariants(t *testing.T) {
 	py, tried := onnxPython()
 	if py == "" {
+		if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
+			t.Fatalf("DP2NN_REQUIRE_RUNTIMES=1 but no Python with the onnx package (tried %s)", strings.Join(tried, ", "))
+		}
 		t.Skipf("no Python with the onnx package (tried %s); install python3-onnx or set DP2NN_PYTHON", strings.Join(tried, ", "))
 	}
 	dir := t.TempDir()
@@ -61,6 +65,12 @@ func TestONNXCheckerAcceptsAllVariants(t *testing.T) {
 			require.NoError(t, export.WriteFile(p, c.Graph, opt))
 			paths = append(paths, p)
 		}
+	}
+	dc := exporttest.DecodeCase()
+	for i, d := range exporttest.DecodeTails() {
+		p := filepath.Join(dir, fmt.Sprintf("decode_%d.onnx", i))
+		require.NoError(t, export.WriteFile(p, dc.Graph, export.Options{Decode: d, Layout: export.Layout(1 + i%2), DType: export.DType(i / 2 % 2)}))
+		paths = append(paths, p)
 	}
 	var out bytes.Buffer
 	cmd := exec.Command(py, append([]string{"-c", checkModels}, paths...)...)

@@ -202,9 +202,13 @@ func TestOptionErrors(t *testing.T) {
 		{"input-only state", c.Graph, export.Options{Form: export.Loop, State: []string{"size"}, Init: map[string][]float64{"size": {0}}}, []string{`state "size" is not an output block`}},
 		{"no state", random, export.Options{Form: export.Loop}, []string{"the loop form needs state, but no input block is also an output"}},
 		{"bad decode", c.Graph, export.Options{Form: export.Loop, Init: init, Decode: &export.Decode{Name: "a", Block: "size", Op: "=<"}},
-			[]string{`decode: unknown comparison "=<" (valid: <=, <, >=, >, ==)`, `decode: block "size" is not a state block (state: f)`}},
+			[]string{`decode: unknown comparison "=<" (valid: <=, <, >=, >, ==, !=)`, `decode: block "size" is not a state block (state: f)`}},
 		{"decode name taken", c.Graph, export.Options{Form: export.Loop, Init: init, Decode: &export.Decode{Name: "f_steps", Block: "f", Op: "<="}},
 			[]string{`decode output name "f_steps" is already used`}},
+		{"bad decode range", c.Graph, export.Options{Form: export.Loop, Init: init, Decode: &export.Decode{Name: "a", Block: "f", Op: "<", IndexLo: 1, Range: []int{0, 3}}},
+			[]string{`decode: range [0 3] is not [lo, hi] within the indices 1..6 of block "f"`}},
+		{"bad decode tolerance", c.Graph, export.Options{Form: export.Loop, Init: init, Decode: &export.Decode{Name: "a", Block: "f", Op: "<", Tolerance: -1}},
+			[]string{`decode: threshold 0 and tolerance -1 must be numbers, the tolerance >= 0`}},
 		{"reserved metadata", random, export.Options{Metadata: map[string]string{"dp2nn.form": "x"}}, []string{`metadata key "dp2nn.form": keys starting with "dp2nn." are written by dp2nn`}},
 		{"bad enum", random, export.Options{Layout: 7}, []string{"unknown layout 7"}},
 	} {
@@ -356,4 +360,26 @@ func golden(t *testing.T, path, got string) {
 	want, err := os.ReadFile(path)
 	require.NoError(t, err, "run go test -update to create it")
 	assert.Equal(t, string(want), got, "%s differs; go test -update rewrites it", path)
+}
+
+// The decode tail of the interpreter agrees with the Go reference for
+// every comparison, tolerance, range and fallback, on values next to the
+// thresholds, in float32 and float64.
+func TestDecodeTails(t *testing.T) {
+	c := exporttest.DecodeCase()
+	for i, d := range exporttest.DecodeTails() {
+		for _, dt := range []export.DType{export.Float32, export.Float64} {
+			opt := export.Options{Decode: d, DType: dt, Layout: export.Structured}
+			b, err := export.Marshal(c.Graph, opt)
+			require.NoError(t, err)
+			m, err := export.Parse(b)
+			require.NoError(t, err)
+			in := c.Inputs(rand.New(rand.NewPCG(uint64(i), 1)), opt, 64, 0)
+			want, err := c.Reference(opt, in)
+			require.NoError(t, err)
+			got, err := m.Run(in)
+			require.NoError(t, err)
+			require.NoError(t, exporttest.Compare(got, want, 0), "%s, %v", m.Decode, dt)
+		}
+	}
 }

@@ -16,8 +16,8 @@ import (
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
 // Add, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
-// Expand, Transpose, Identity, Where, the comparisons and Loop), in node
-// order.
+// Expand, Transpose, Identity, Where, And, Not, the comparisons and Loop),
+// in node order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -364,6 +364,23 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(compare(op, ins[0], ins[1]))
+	case "And":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(logical(ins[0], ins[1]))
+	case "Not":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		if ins[0].elem != elemBool {
+			return nil, fmt.Errorf("Not of a non-boolean tensor")
+		}
+		out := like(ins[0], ins[0].shape)
+		for i, b := range ins[0].b {
+			out.b[i] = !b
+		}
+		return one(out, nil)
 	case "Where":
 		if err := nargs(ins, 3, 3); err != nil {
 			return nil, err
@@ -606,6 +623,22 @@ func compare(op string, a, b *value) (*value, error) {
 		case "Equal":
 			out.b[f] = x == y
 		}
+	}
+	return out, nil
+}
+
+func logical(a, b *value) (*value, error) {
+	if a.elem != elemBool || b.elem != elemBool {
+		return nil, fmt.Errorf("And of non-boolean tensors")
+	}
+	shape, err := broadcastShape(a.shape, b.shape)
+	if err != nil {
+		return nil, err
+	}
+	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	out := &value{elem: elemBool, shape: shape, b: make([]bool, len(ia))}
+	for f := range out.b {
+		out.b[f] = a.b[ia[f]] && b.b[ib[f]]
 	}
 	return out, nil
 }

@@ -74,26 +74,35 @@ type Options struct {
 	Metadata map[string]string
 }
 
-// Decode describes the answer tail: among the cells i of Block satisfying
-// Block[i] Op Threshold, the largest (Max) or smallest index IndexLo+i, or
-// Fallback when no cell satisfies it. For knapsack, "answer max p where
-// f[p] <= 1" is {Name: "answer", Block: "f", Max: true, Op: "<=",
+// Decode describes the answer tail: among the indices i of Block (cell
+// i-IndexLo) in Range satisfying Block[i] Op Threshold, the largest (Max)
+// or smallest, or Fallback when none does. For knapsack, "answer max p
+// where f[p] <= 1" is {Name: "answer", Block: "f", Max: true, Op: "<=",
 // Threshold: 1, IndexLo: 1, Fallback: 0}.
+//
+// Tolerance widens or narrows the comparison for the rounding error of
+// the network, as compile.Network.Decode does: a <= b is a <= b+tol,
+// a < b is a < b-tol, a >= b is a >= b-tol, a > b is a > b+tol, a == b is
+// |a-b| <= tol and a != b is |a-b| > tol, with b±tol computed in float64.
+// A float32 model compares with the float32 bounds that give the same
+// result on every float32 value.
 type Decode struct {
 	Name      string // output name, e.g. "answer"
 	Block     string // the state (or, in the Cell form, output) block searched
 	Max       bool   // largest index when true, smallest when false
-	Op        string // "<=", "<", ">=", ">" or "=="
+	Op        string // "<=", "<", ">=", ">", "==" or "!="
 	Threshold float64
+	Tolerance float64
 	IndexLo   int     // index of the block's first cell
-	Fallback  float64 // the answer when no cell satisfies the comparison
+	Range     []int   // searched indices [lo, hi], inclusive; nil: the whole block
+	Fallback  float64 // the answer when no index satisfies the comparison (NaN for "none")
 }
 
 var (
 	layoutNames = []string{"auto", "dense", "structured"}
 	formNames   = []string{"cell", "unrolled", "loop"}
 	dtypeNames  = []string{"float32", "float64"}
-	decodeOps   = []string{"<=", "<", ">=", ">", "=="}
+	decodeOps   = []string{"<=", "<", ">=", ">", "==", "!="}
 )
 
 func (l Layout) String() string { return enumName(layoutNames, int(l), "Layout") }

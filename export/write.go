@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -364,6 +365,15 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 			}
 		} else if !spec.isState[d.Block] {
 			bad("decode: block %q is not a state block (state: %s)", d.Block, strings.Join(spec.state, ", "))
+		}
+		if b, ok := g.Output(d.Block); ok && d.Range != nil {
+			last := d.IndexLo + b.Len - 1
+			if len(d.Range) != 2 || d.Range[0] > d.Range[1] || d.Range[0] < d.IndexLo || d.Range[1] > last {
+				bad("decode: range %v is not [lo, hi] within the indices %d..%d of block %q", d.Range, d.IndexLo, last, d.Block)
+			}
+		}
+		if math.IsNaN(d.Threshold) || math.IsNaN(d.Tolerance) || d.Tolerance < 0 {
+			bad("decode: threshold %v and tolerance %v must be numbers, the tolerance >= 0", d.Threshold, d.Tolerance)
 		}
 	}
 	if len(errs) > 0 {

@@ -2,6 +2,7 @@ package exporttest
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/dp2nn/dp2nn/export"
@@ -288,4 +289,41 @@ func mustBuild(b *relu.Builder) *relu.Graph {
 		panic(fmt.Sprintf("exporttest: %v", err))
 	}
 	return g
+}
+
+// DecodeCase is the identity y = x on 6 values, to test the decode tail
+// alone: the network adds no rounding, and its samples sit on and next to
+// the thresholds of DecodeTails, in float32 and float64 (0.1 is not a
+// float32; float32(0.1) is just above it).
+func DecodeCase() Case {
+	b := relu.NewBuilder()
+	x := b.Input("x", 6)
+	g := b.Group(relu.GroupInfo{Name: "identity", Rule: "identity"})
+	outs := make([]relu.Affine, len(x))
+	for i, u := range x {
+		outs[i] = relu.Var(u)
+	}
+	b.Output("y", []int{6}, g, outs)
+	values := []float64{0.1, float64(float32(0.1)), float64(math.Nextafter32(float32(0.1), 0)), 7, 7.5, 8, 8.5, -1, 100}
+	return Case{
+		Name:    "decode identity",
+		Graph:   mustBuild(b),
+		Sample:  func(rng *rand.Rand, _ string, _ int) float64 { return values[rng.IntN(len(values))] },
+		Integer: true, // no arithmetic at all: every runtime must agree exactly
+	}
+}
+
+// DecodeTails lists decode tails over block "y" of DecodeCase (indices
+// 1..6): every comparison, with and without tolerance, maximum and
+// minimum, a sub-range, and a NaN fallback ("none").
+func DecodeTails() []*export.Decode {
+	var ds []*export.Decode
+	for _, op := range []string{"<=", "<", ">=", ">", "==", "!="} {
+		for _, t := range []struct{ thr, tol float64 }{{0.1, 0}, {8, 0}, {7.5, 0.5}, {8, 1e-9}} {
+			ds = append(ds,
+				&export.Decode{Name: "answer", Block: "y", Max: true, Op: op, Threshold: t.thr, Tolerance: t.tol, IndexLo: 1, Fallback: 0},
+				&export.Decode{Name: "answer", Block: "y", Max: false, Op: op, Threshold: t.thr, Tolerance: t.tol, IndexLo: 1, Range: []int{2, 5}, Fallback: math.NaN()})
+		}
+	}
+	return ds
 }

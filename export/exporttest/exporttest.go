@@ -260,43 +260,49 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 		batch := len(decodeRows) / max(decodeLen, 1)
 		ans := make([]float64, batch)
 		for r := range batch {
-			ans[r] = float64(T(Answer(d, widen(decodeRows[r*decodeLen:(r+1)*decodeLen]), T(d.Threshold))))
+			ans[r] = float64(T(Answer(d, widen(decodeRows[r*decodeLen:(r+1)*decodeLen]))))
 		}
 		out[d.Name] = export.NewTensor(ans, batch)
 	}
 	return out, nil
 }
 
-// Answer decodes one instance: the largest (or smallest) IndexLo+i with
-// row[i] Op thr, or Fallback.
-func Answer[T relu.Float](d *export.Decode, row []float64, thr T) float64 {
-	best, found := 0, false
-	for i, x := range row {
-		v := T(x)
-		var ok bool
+// Answer decodes one instance as compile.Network.Decode does: the largest
+// (or smallest) index i in the searched range with row[i-IndexLo] Op
+// Threshold, comparing in float64 with the tolerance, or Fallback.
+func Answer(d *export.Decode, row []float64) float64 {
+	lo, hi := d.IndexLo, d.IndexLo+len(row)-1
+	if d.Range != nil {
+		lo, hi = d.Range[0], d.Range[1]
+	}
+	b, tol := d.Threshold, d.Tolerance
+	holds := func(a float64) bool {
 		switch d.Op {
 		case "<=":
-			ok = v <= thr
+			return a <= b+tol
 		case "<":
-			ok = v < thr
+			return a < b-tol
 		case ">=":
-			ok = v >= thr
+			return a >= b-tol
 		case ">":
-			ok = v > thr
+			return a > b+tol
 		case "==":
-			ok = v == thr
+			return a >= b-tol && a <= b+tol
+		case "!=":
+			return !(a >= b-tol && a <= b+tol)
 		}
-		if ok && (!found || d.Max) {
-			best, found = i, true
-			if !d.Max {
-				break
-			}
+		panic("exporttest: unknown comparison " + d.Op)
+	}
+	first, last, step := hi, lo, -1
+	if !d.Max {
+		first, last, step = lo, hi, 1
+	}
+	for i := first; i != last+step; i += step {
+		if holds(row[i-d.IndexLo]) {
+			return float64(i)
 		}
 	}
-	if !found {
-		return d.Fallback
-	}
-	return float64(d.IndexLo + best)
+	return d.Fallback
 }
 
 func widen[T relu.Float](x []T) []float64 {
@@ -308,7 +314,7 @@ func widen[T relu.Float](x []T) []float64 {
 }
 
 // Compare reports every output of want that got lacks or that differs by
-// more than tol (NaN always differs), naming the first differing element.
+// more than tol, naming the first differing element. NaN equals only NaN.
 func Compare(got, want map[string]export.Tensor, tol float64) error {
 	var errs []string
 	names := make([]string, 0, len(want))
@@ -330,7 +336,8 @@ func Compare(got, want map[string]export.Tensor, tol float64) error {
 		bad := 0
 		first := -1
 		for i := range w.Data {
-			if !(math.Abs(g.Data[i]-w.Data[i]) <= tol) {
+			same := math.Abs(g.Data[i]-w.Data[i]) <= tol || math.IsNaN(g.Data[i]) && math.IsNaN(w.Data[i])
+			if !same {
 				bad++
 				if first < 0 {
 					first = i
