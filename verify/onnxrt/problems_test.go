@@ -3,12 +3,16 @@ package onnxrt_test
 import (
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/verify"
 	"github.com/dp2nn/dp2nn/verify/onnxrt"
 	"github.com/stretchr/testify/require"
@@ -214,4 +218,43 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 			checkAnswer(out["answer"])
 		}
 	}
+}
+
+// ONNX's own checker accepts every problem of verify's table compiled and
+// exported in every layout × form × dtype.
+func TestProblemsPassONNXChecker(t *testing.T) {
+	if py, tried := exporttest.ONNXPython(); py == "" {
+		msg := fmt.Sprintf("%v (tried %s)", exporttest.ErrNoONNXPython, strings.Join(tried, ", "))
+		if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
+			t.Fatal("DP2NN_REQUIRE_RUNTIMES=1 but " + msg)
+		}
+		t.Skip(msg)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for pi, p := range verify.Problems {
+		m, err := p.Model()
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		for _, form := range []export.Form{export.Cell, export.Unrolled, export.Loop} {
+			for _, layout := range []export.Layout{export.Dense, export.Structured} {
+				for _, dt := range []export.DType{export.Float32, export.Float64} {
+					opt := export.Options{Layout: layout, Form: form, DType: dt, Decode: decodeFor(net, dt, 10), Doc: net.Cell.Doc}
+					if form != export.Cell {
+						opt.State, opt.Init = net.State, net.Init
+					}
+					if form == export.Unrolled {
+						opt.Steps = 3
+					}
+					path := filepath.Join(dir, fmt.Sprintf("p%d_%v_%v_%v.onnx", pi, layout, form, dt))
+					require.NoError(t, export.WriteFile(path, net.Cell, opt))
+					paths = append(paths, path)
+				}
+			}
+		}
+	}
+	report, err := exporttest.CheckONNX(paths)
+	require.NoError(t, err)
+	t.Log(report)
 }
