@@ -48,22 +48,24 @@ func (t *Tables) spareRow() []float64 {
 func backwardRow(next, e, q []float64, w int) float64 {
 	W := len(e)
 	next, q = next[:W], q[:W]
+	split := max(W-w, 0) // cells c with c + w ≤ C
+	eLo, qLo, nLo := e[:split], q[:split], next[:split]
+	eHi, qHi := e[W-split:], q[W-split:] // e[c+w], q[c+w]
 	var s0, s1 float64 // two accumulators halve the add latency chain
-	split := max(W-w, 0)
 	c := 0
-	for ; c+1 < split; c += 2 {
-		p0, p1 := e[c]*q[c], e[c+1]*q[c+1]
+	for ; c+1 < len(nLo); c += 2 {
+		p0, p1 := eLo[c]*qLo[c], eLo[c+1]*qLo[c+1]
 		s0 += p0
 		s1 += p1
-		next[c] = e[c] - p0 + e[c+w]*q[c+w]
-		next[c+1] = e[c+1] - p1 + e[c+1+w]*q[c+1+w]
+		nLo[c] = eLo[c] - p0 + eHi[c]*qHi[c]
+		nLo[c+1] = eLo[c+1] - p1 + eHi[c+1]*qHi[c+1]
 	}
-	for ; c < split; c++ {
-		p := e[c] * q[c]
+	for ; c < len(nLo); c++ {
+		p := eLo[c] * qLo[c]
 		s0 += p
-		next[c] = e[c] - p + e[c+w]*q[c+w]
+		nLo[c] = eLo[c] - p + eHi[c]*qHi[c]
 	}
-	for ; c < W; c++ {
+	for c := split; c < W; c++ {
 		p := e[c] * q[c]
 		s0 += p
 		next[c] = e[c] - p

@@ -176,13 +176,13 @@ func secondBest(p *Problem, theta []float64) (best, second float64) {
 }
 
 func TestSmallGammaIsHardDP(t *testing.T) {
-	// Integer scores with a unique optimum (gap ≥ 1 ≫ γ = 1e-6). Along the
-	// optimal walk every decision has |Δ| ≥ 1 − 2nγ·Range, so q is exactly
-	// 0 or 1 there (Shannon: e^{−1e6} underflows to 0) and y must equal the
-	// optimal 0/1 selection exactly. The value must lie in
-	// [hard, hard + nγ·Range]; 1e-12 covers rounding of integers ≤ 120.
+	// Integer scores with a unique optimum (gap ≥ 1 ≫ γ). Along the optimal
+	// walk every decision has |Δ| ≥ 1 − 2nγ·Range, so q is exactly 0 or 1
+	// there (Shannon: the other term is below 2^−1022 times the winner)
+	// and y must equal the optimal 0/1 selection exactly. The value must
+	// lie in [hard, hard + nγ·Range]; 1e-12 covers rounding of integers
+	// ≤ 250. γ = 1e-300 runs Shannon in the log domain (Σ|θ|/γ > 2^50).
 	rng := rand.New(rand.NewPCG(2, 2))
-	const gamma = 1e-6
 	checked := 0
 	for _, in := range randomInstances(rng, 40, 12, func() float64 { return float64(rng.IntN(21) - 5) }) {
 		best, second := secondBest(in.p, in.theta)
@@ -198,12 +198,14 @@ func TestSmallGammaIsHardDP(t *testing.T) {
 			}
 		}
 		for _, reg := range regs {
-			tab, err := in.p.Forward(reg, gamma, in.theta)
-			require.NoError(t, err)
-			v := tab.Value()
-			assert.GreaterOrEqual(t, v, hard-1e-12, "%s %v", in.name, reg)
-			assert.LessOrEqual(t, v, hard+float64(in.p.N())*gamma*reg.Range()+1e-12, "%s %v", in.name, reg)
-			assert.Equal(t, want, tab.Marginals(), "%s %v", in.name, reg)
+			for _, gamma := range []float64{1e-6, 1e-300} {
+				tab, err := in.p.Forward(reg, gamma, in.theta)
+				require.NoError(t, err)
+				v := tab.Value()
+				assert.GreaterOrEqual(t, v, hard-1e-12, "%s %v γ=%v", in.name, reg, gamma)
+				assert.LessOrEqual(t, v, hard+float64(in.p.N())*gamma*reg.Range()+1e-12, "%s %v γ=%v", in.name, reg, gamma)
+				assert.Equal(t, want, tab.Marginals(), "%s %v γ=%v", in.name, reg, gamma)
+			}
 		}
 		checked++
 	}

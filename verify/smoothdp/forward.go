@@ -19,12 +19,21 @@ type Tables struct {
 	// walks one row of C+1 contiguous floats per item.
 	q []float64
 
-	// Scratch rows of C+1 floats: rows[0..1] hold v in the forward pass and
-	// keep v[n, ·] afterwards (last aliases one of them; the VJP recomputes
-	// the same rows bit for bit). The backward passes use the spare one of
-	// rows[0..1] and rows[2..4].
-	rows [5][]float64
-	last []float64 // v[n, ·]
+	// Scratch rows of C+1 floats: rows[0..1] hold v (or, for scaled
+	// Shannon, the mantissas) in the forward pass and keep the last row
+	// afterwards (last aliases one of them; the VJP recomputes the same rows
+	// bit for bit). The backward passes use the spare one of rows[0..1] and
+	// rows[2..5].
+	rows [6][]float64
+	last []float64 // v[n, ·], or its mantissas when scaled
+
+	// scaled is set when the forward pass ran Shannon in the scaled
+	// exponential form (scaled.go); exps[0..1] hold the binary exponents
+	// and lastExp aliases the one that goes with last.
+	scaled  bool
+	exps    [2][]int64
+	lastExp []int64
+
 	// qdot is the tangent of q along z, same layout as q (VJP only).
 	qdot []float64
 }
@@ -78,6 +87,12 @@ func (t *Tables) reset(p *Problem, reg Reg, gamma float64, theta []float64) {
 	for i := range t.rows {
 		t.rows[i] = grow(t.rows[i], W)
 	}
+	t.scaled = reg == Shannon && scalable(theta, gamma)
+	if t.scaled {
+		for i := range t.exps {
+			t.exps[i] = grow(t.exps[i], W)
+		}
+	}
 }
 
 // N is the number of items, C the capacity.
@@ -90,7 +105,16 @@ func (t *Tables) Value() float64 { return t.value }
 // FinalState returns v[n, c] for c = 0..C (a copy). For Knapsack it is the
 // smoothed optimum at every capacity; for TopK, the smoothed top-c value
 // for every count c ≤ k.
-func (t *Tables) FinalState() []float64 { return append([]float64(nil), t.last...) }
+func (t *Tables) FinalState() []float64 {
+	if t.scaled {
+		row := make([]float64, len(t.last))
+		for c := range row {
+			row[c] = scaledValue(t.last[c], t.lastExp[c], t.gamma)
+		}
+		return row
+	}
+	return append([]float64(nil), t.last...)
+}
 
 // Pick returns q[i, c], the probability that item i (1-based, as in the
 // recursion) is picked at capacity c. It is 0 when c < w_i.
@@ -114,44 +138,115 @@ func (t *Tables) initRow(v []float64) {
 	}
 }
 
+// initFinite is the length of the prefix of v[0, ·] that is finite.
+func (t *Tables) initFinite() int {
+	if t.kind == TopK {
+		return 1
+	}
+	return t.capacity + 1
+}
+
+// nextFinite is the finite prefix of v[i, ·] given that of v[i−1, ·]:
+// cells c < fin keep a finite skip option and cells fin ≤ c < fin + w get
+// a finite pick option, so with w ≤ fin the prefix grows by w. (With
+// w > fin there would be a gap; neither Knapsack nor TopK has one, and
+// keeping fin is still a valid lower bound.)
+func nextFinite(fin, w, W int) int {
+	if w <= fin {
+		return min(fin+w, W)
+	}
+	return fin
+}
+
 // forward is Alg. 1: for i = 1..n and c = 0..C,
 // v[i, c] = max_Ω(v[i−1, c], v[i−1, c−w_i] + θ_i), the second option only
 // when c ≥ w_i (else q = 0 and v[i, c] = v[i−1, c]).
 func (t *Tables) forward() {
+	if t.scaled {
+		t.forwardScaled()
+		return
+	}
 	W := t.capacity + 1
 	prev, cur := t.rows[0], t.rows[1]
 	t.initRow(prev)
-	inv := 1 / t.gamma
+	fin := t.initFinite()
 	for i, w := range t.weights {
-		qi := t.q[i*W : (i+1)*W]
-		k := min(w, W) // cells with only the skip option
-		copy(cur[:k], prev[:k])
-		clear(qi[:k])
-		if k < W {
-			forwardRow(t.reg, cur[k:], qi[k:], prev[k:], prev[:W-k], t.theta[i], t.gamma, inv)
-		}
+		t.forwardRow(i, cur, prev, fin)
+		fin = nextFinite(fin, w, W)
 		prev, cur = cur, prev
 	}
 	t.last = prev
 	t.value = prev[W-1]
 }
 
-// forwardRow sets v[c] = max_Ω(skip[c], pick[c] + theta) and q[c] for every
-// c. The switch is outside the loops so each loop inlines its kernel.
-func forwardRow(reg Reg, v, q, skip, pick []float64, theta, gamma, inv float64) {
+// forwardRow computes v[i+1, ·] into cur from v[i, ·] in prev and writes
+// q[i+1, ·] (i is 0-based here). fin is a prefix of prev known to be
+// finite (all of it for Knapsack; c ≤ i for TopK): cells c ∈ [w, fin)
+// have two finite options and go through the branch-free fastRow; the
+// others, where an option may be −∞, through the kernels of reg.go.
+func (t *Tables) forwardRow(i int, cur, prev []float64, fin int) {
+	W := t.capacity + 1
+	w, th := t.weights[i], t.theta[i]
+	qi := t.q[i*W : (i+1)*W]
+	inv := 1 / t.gamma
+	k := min(w, W) // cells with only the skip option
+	copy(cur[:k], prev[:k])
+	clear(qi[:k])
+	if k < fin {
+		fastRow(t.reg, cur[k:fin], qi[k:fin], prev[k:fin], prev[:fin-k], th, t.gamma, inv)
+	}
+	if lo := max(k, fin); lo < W {
+		kernel := kernelOf(t.reg)
+		for c := lo; c < W; c++ {
+			cur[c], qi[c], _ = kernel(prev[c], prev[c-w]+th, t.gamma, inv)
+		}
+	}
+}
+
+// fastRow sets v[c] = max_Ω(skip[c], pick[c] + theta) and q[c] for every
+// c, all operands finite. These are the kernels of reg.go without the −∞
+// checks, inlined by hand (the compiler does not inline them), with the
+// choice between p and 1−p made by a sign-bit mask instead of a branch:
+// the sign of Δ is data-dependent and mispredicts.
+func fastRow(reg Reg, v, q, skip, pick []float64, theta, gamma, inv float64) {
 	q, skip, pick = q[:len(v)], skip[:len(v)], pick[:len(v)]
 	switch reg {
 	case Shannon:
 		for c := range v {
-			v[c], q[c], _ = shannon2(skip[c], pick[c]+theta, gamma, inv)
+			a, b := skip[c], pick[c]+theta
+			d := b - a
+			t := expNeg(math.Abs(d) * inv)
+			p := 1 / (1 + t)
+			q[c] = selectNeg(d, p, t*p)
+			v[c] = max(a, b) + gamma*log1pUnit(t)
 		}
 	case Gini:
+		half := 0.5 * inv
 		for c := range v {
-			v[c], q[c], _ = gini2(skip[c], pick[c]+theta, gamma, inv)
+			a, b := skip[c], pick[c]+theta
+			d := b - a
+			q[c] = min(max(0.5+half*d, 0), 1)
+			s := max(1-math.Abs(d)*inv, 0)
+			v[c] = max(a, b) + 0.25*gamma*s*s
 		}
 	default:
+		half := 0.5 * inv
 		for c := range v {
-			v[c], q[c], _ = tsallis2(skip[c], pick[c]+theta, gamma, inv)
+			a, b := skip[c], pick[c]+theta
+			d := b - a
+			x := min(math.Abs(d)*half, 1)
+			r2 := 2 - x*x
+			r := math.Sqrt(r2)
+			xr := x * r
+			q[c] = selectNeg(d, 0.5*(1+xr), 0.5*(1-xr))
+			v[c] = max(a, b) + gamma*max((4-3*x-r*r2)/3, 0)
 		}
 	}
+}
+
+// selectNeg returns neg when d has its sign bit set, else pos, without a
+// branch.
+func selectNeg(d, pos, neg float64) float64 {
+	mask := uint64(int64(math.Float64bits(d)) >> 63)
+	return math.Float64frombits(math.Float64bits(pos)&^mask | math.Float64bits(neg)&mask)
 }

@@ -125,58 +125,74 @@ func shannon2(a, b, gamma, inv float64) (value, q, dqdb float64) {
 		return value, q, 0
 	}
 	d := b - a
-	t := math.Exp(-math.Abs(d) * inv)
+	t := expNeg(math.Abs(d) * inv)
 	p := 1 / (1 + t)
 	lo := t * p
 	q = p
 	if d < 0 {
 		q = lo
 	}
-	return max(a, b) + gamma*math.Log1p(t), q, p * lo * inv
+	return max(a, b) + gamma*log1pUnit(t), q, p * lo * inv
 }
 
 // gini2: with q = clip(½ + Δ/(2γ), 0, 1), the textbook value
 // a + qΔ + γq(1−q) equals m + (γ/4)·s² with s = max(0, 1 − d/γ)
 // (substitute q; both sides are (γ/4)(1 + Δ/γ)² − max(0, Δ) inside the
 // clip, and the larger operand outside it). The right side never forms
-// 0·∞ when Δ overflows.
+// 0·∞ when Δ overflows. fastRow repeats these operations verbatim.
 func gini2(a, b, gamma, inv float64) (value, q, dqdb float64) {
 	if a == negInf || b == negInf {
 		value, q = hard(a, b)
 		return value, q, 0
 	}
 	d := b - a
-	q = min(max(0.5+0.5*d*inv, 0), 1)
+	half := 0.5 * inv
+	q = min(max(0.5+half*d, 0), 1)
 	s := max(1-math.Abs(d)*inv, 0)
-	if s > 0 { // inside the clip, 0 < q < 1
-		dqdb = 0.5 * inv
+	return max(a, b) + 0.25*gamma*s*s, q, giniSlope(d, inv)
+}
+
+// giniSlope is dq/db = 1/(2γ) inside the clip (0 < q < 1), 0 outside.
+func giniSlope(d, inv float64) float64 {
+	if 1-math.Abs(d)*inv > 0 {
+		return 0.5 * inv
 	}
-	return max(a, b) + 0.25*gamma*s*s, q, dqdb
+	return 0
 }
 
 // tsallis2: the stationarity condition √q − √(1−q) = Δ/(2γ) gives, with
-// c = min(d/(2γ), 1) and r = √(2 − c²), √p = s = (r+c)/2 and √(1−p) =
-// t = (r−c)/2 (s² = ½(1 + c·r), t² = ½(1 − c·r), s·t = (1−c²)/2). Then
-// value = m − (1−p)·2γc + (4γ/3)(1 − s³ − t³) and
-// dq/db = (1/γ)/(q^{−½} + (1−q)^{−½}) = (1/γ)·s·t/(s+t) = (1−c²)/(2γr).
-// The bracket is ≥ 0 in exact arithmetic; it is clamped at 0 so rounding
-// near c = 1 cannot push value below m.
+// x = min(d/(2γ), 1) and r = √(2 − x²), √p = s = (r+x)/2 and √(1−p) =
+// t = (r−x)/2 (s² = ½(1 + x·r), t² = ½(1 − x·r), s + t = r,
+// s·t = (1−x²)/2). Then value = m − (1−p)·2γx + (4γ/3)(1 − s³ − t³), and
+// since s³ + t³ = (s+t)(1 − st) = r(1+x²)/2 and r² = 2 − x², the bonus
+// (value − m)/γ simplifies to (4 − 3x − r³)/3: 0.3905… at x = 0, 0 at
+// x = 1. It is ≥ 0 in exact arithmetic and clamped at 0 so rounding near
+// x = 1 cannot push value below m. fastRow repeats these operations
+// verbatim.
 func tsallis2(a, b, gamma, inv float64) (value, q, dqdb float64) {
 	if a == negInf || b == negInf {
 		value, q = hard(a, b)
 		return value, q, 0
 	}
 	d := b - a
-	c := min(math.Abs(d)*0.5*inv, 1)
-	r := math.Sqrt(2 - c*c)
-	s := 0.5 * (r + c)
-	t := 0.5 * (r - c)
-	cr := c * r
-	q = 0.5 * (1 + cr) // = s², exact ½ at c = 0
-	lo := 0.5 * (1 - cr)
+	half := 0.5 * inv
+	x := min(math.Abs(d)*half, 1)
+	r2 := 2 - x*x
+	r := math.Sqrt(r2)
+	xr := x * r
+	q = 0.5 * (1 + xr) // = s², exactly ½ at x = 0
 	if d < 0 {
-		q = lo
+		q = 0.5 * (1 - xr) // = t²
 	}
-	bonus := max(4.0/3.0*(1-s*s*s-t*t*t)-2*c*lo, 0)
-	return max(a, b) + gamma*bonus, q, (1 - c*c) * 0.5 * inv / r
+	bonus := max((4-3*x-r*r2)/3, 0)
+	return max(a, b) + gamma*bonus, q, tsallisSlope(d, inv)
+}
+
+// tsallisSlope is dq/db = (1/γ)/(q^{−½} + (1−q)^{−½}) = (1/γ)·s·t/(s+t)
+// = (1−x²)/(2γr), which is 0 once the clip is reached (x = 1).
+func tsallisSlope(d, inv float64) float64 {
+	half := 0.5 * inv
+	x := min(math.Abs(d)*half, 1)
+	r := math.Sqrt(2 - x*x)
+	return (1 - x*x) * half / r
 }

@@ -35,44 +35,63 @@ func (t *Tables) VJPInto(out, z []float64) error {
 	return nil
 }
 
-// tangentForward recomputes Alg. 1 with tangents. At a cell with options
+// tangentForward is Alg. 1 with tangents. At a cell with options
 // a = v[i−1, c] and b = v[i−1, c−w] + θ_i:
 //
 //	v̇[i, c] = ȧ + q·(ḃ − ȧ),  q̇[i, c] = (dq/db)·(ḃ − ȧ),  ḃ = v̇[i−1, c−w] + z_i.
 //
-// Infeasible (−∞) cells keep v̇ = 0 and have dq/db = 0, so they never leak.
+// q comes from the forward pass. dq/db is q(1−q)/γ for Shannon; for Gini
+// and Tsallis it is a function of Δ = b − a, so their rows of v are
+// recomputed (bit for bit as in the forward pass). Infeasible (−∞) cells
+// keep v̇ = 0 and have dq/db = 0, so they never leak.
 func (t *Tables) tangentForward(z []float64) {
 	W := t.capacity + 1
 	t.qdot = grow(t.qdot, len(t.q))
+	slope := t.rows[5]
 	prev, cur := t.rows[0], t.rows[1]
 	dprev, dcur := t.rows[2], t.rows[3]
-	t.initRow(prev)
 	clear(dprev)
+	recompute := t.reg != Shannon
+	fin := t.initFinite()
+	if recompute {
+		t.initRow(prev)
+	}
 	inv := 1 / t.gamma
 	for i, w := range t.weights {
-		qd := t.qdot[i*W : (i+1)*W]
+		q, qd := t.q[i*W:(i+1)*W], t.qdot[i*W:(i+1)*W]
 		k := min(w, W)
-		copy(cur[:k], prev[:k])
-		copy(dcur[:k], dprev[:k])
-		clear(qd[:k])
-		if k < W {
-			kernel := kernelOf(t.reg)
-			v, dv, qdc := cur[k:], dcur[k:], qd[k:]
-			skip, pick := prev[k:], prev[:W-k]
-			dskip, dpick := dprev[k:], dprev[:W-k]
-			th, zi := t.theta[i], z[i]
-			for c := range v {
-				val, q, g := kernel(skip[c], pick[c]+th, t.gamma, inv)
-				ad, bd := dskip[c], dpick[c]+zi
-				v[c] = val
-				dv[c] = ad + q*(bd-ad)
-				qdc[c] = g * (bd - ad)
+		if recompute {
+			t.forwardRow(i, cur, prev, fin)
+			fin = nextFinite(fin, w, W)
+			th := t.theta[i]
+			for c := k; c < W; c++ {
+				a, b := prev[c], prev[c-w]+th
+				slope[c] = 0
+				if a != negInf && b != negInf {
+					if t.reg == Gini {
+						slope[c] = giniSlope(b-a, inv)
+					} else {
+						slope[c] = tsallisSlope(b-a, inv)
+					}
+				}
+			}
+			prev, cur = cur, prev
+		} else {
+			for c := k; c < W; c++ {
+				slope[c] = q[c] * (1 - q[c]) * inv
 			}
 		}
-		prev, cur = cur, prev
+		copy(dcur[:k], dprev[:k])
+		clear(qd[:k])
+		zi := z[i]
+		for c := k; c < W; c++ {
+			ad, bd := dprev[c], dprev[c-w]+zi
+			dcur[c] = ad + q[c]*(bd-ad)
+			qd[c] = slope[c] * (bd - ad)
+		}
 		dprev, dcur = dcur, dprev
 	}
-	if &prev[0] != &t.last[0] {
+	if recompute && &prev[0] != &t.last[0] {
 		panic("smoothdp: VJP recomputation ended in another row than Forward")
 	}
 }

@@ -1,0 +1,103 @@
+package smoothdp
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchProblem is the benchmark instance: n = 1000 items with weights in
+// 1..10 and capacity C = 1000, so almost every one of the n·(C+1) cells
+// has two options. Scores are standard normal.
+func benchProblem() (*Problem, func(rng *rand.Rand) []float64) {
+	const n, C = 1000, 1000
+	rng := rand.New(rand.NewPCG(10, 10))
+	w := make([]int, n)
+	for i := range w {
+		w[i] = 1 + rng.IntN(10)
+	}
+	return NewKnapsack(w, C), func(rng *rand.Rand) []float64 { return scores(n, rng.NormFloat64) }
+}
+
+// reportCells reports ns per DP cell for the whole run (cell = one (i, c)
+// of one batch row) and ns per cell per pass (passes: forward, backward).
+func reportCells(b *testing.B, p *Problem, batch, passes int) {
+	cells := float64(p.N()*(p.Capacity+1)) * float64(batch) * float64(b.N)
+	ns := float64(b.Elapsed().Nanoseconds())
+	b.ReportMetric(ns/cells, "ns/cell")
+	b.ReportMetric(ns/cells/float64(passes), "ns/cell/pass")
+}
+
+// BenchmarkForwardBackward is value and y (Forward + Marginals) for one
+// score vector, single-threaded, and for a batch of 64 run in parallel.
+func BenchmarkForwardBackward(b *testing.B) {
+	p, draw := benchProblem()
+	rng := rand.New(rand.NewPCG(11, 11))
+	for _, reg := range regs {
+		b.Run(fmt.Sprintf("%v/batch1", reg), func(b *testing.B) {
+			theta := draw(rng)
+			t := new(Tables)
+			y := make([]float64, p.N())
+			for b.Loop() {
+				if err := p.ForwardInto(t, reg, 1, theta); err != nil {
+					b.Fatal(err)
+				}
+				t.MarginalsInto(y)
+			}
+			reportCells(b, p, 1, 2)
+		})
+		b.Run(fmt.Sprintf("%v/batch64", reg), func(b *testing.B) {
+			theta := make([][]float64, 64)
+			for i := range theta {
+				theta[i] = draw(rng)
+			}
+			values, y, err := p.MarginalsBatch(reg, 1, theta, nil, nil) // warm the pool
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if _, _, err := p.MarginalsBatch(reg, 1, theta, values, y); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCells(b, p, 64, 2)
+		})
+	}
+}
+
+// BenchmarkPasses times each pass alone, single-threaded.
+func BenchmarkPasses(b *testing.B) {
+	p, draw := benchProblem()
+	rng := rand.New(rand.NewPCG(12, 12))
+	for _, reg := range regs {
+		theta, z := draw(rng), draw(rng)
+		t := new(Tables)
+		if err := p.ForwardInto(t, reg, 1, theta); err != nil {
+			b.Fatal(err)
+		}
+		y := make([]float64, p.N())
+		b.Run(fmt.Sprintf("%v/forward", reg), func(b *testing.B) {
+			for b.Loop() {
+				if err := p.ForwardInto(t, reg, 1, theta); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCells(b, p, 1, 1)
+		})
+		b.Run(fmt.Sprintf("%v/backward", reg), func(b *testing.B) {
+			for b.Loop() {
+				t.MarginalsInto(y)
+			}
+			reportCells(b, p, 1, 1)
+		})
+		b.Run(fmt.Sprintf("%v/vjp", reg), func(b *testing.B) {
+			// Tangent forward + tangent backward: two passes.
+			for b.Loop() {
+				if err := t.VJPInto(y, z); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCells(b, p, 1, 2)
+		})
+	}
+}
