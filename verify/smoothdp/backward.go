@@ -51,7 +51,7 @@ func backwardRow(next, e, q []float64, w int) float64 {
 	split := max(W-w, 0) // cells c with c + w ≤ C
 	eLo, qLo, nLo := e[:split], q[:split], next[:split]
 	eHi, qHi := e[W-split:], q[W-split:] // e[c+w], q[c+w]
-	var s0, s1 float64 // two accumulators halve the add latency chain
+	var s0, s1 float64                   // two accumulators halve the add latency chain
 	c := 0
 	for ; c+1 < len(nLo); c += 2 {
 		p0, p1 := eLo[c]*qLo[c], eLo[c+1]*qLo[c+1]
