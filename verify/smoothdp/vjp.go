@@ -62,19 +62,8 @@ func (t *Tables) tangentForward(z []float64) {
 		k := min(w, W)
 		if recompute {
 			t.forwardRow(i, cur, prev, fin)
+			t.slopeRow(slope, prev, i, fin)
 			fin = nextFinite(fin, w, W)
-			th := t.theta[i]
-			for c := k; c < W; c++ {
-				a, b := prev[c], prev[c-w]+th
-				slope[c] = 0
-				if a != negInf && b != negInf {
-					if t.reg == Gini {
-						slope[c] = giniSlope(b-a, inv)
-					} else {
-						slope[c] = tsallisSlope(b-a, inv)
-					}
-				}
-			}
 			prev, cur = cur, prev
 		} else {
 			for c := k; c < W; c++ {
@@ -83,11 +72,8 @@ func (t *Tables) tangentForward(z []float64) {
 		}
 		copy(dcur[:k], dprev[:k])
 		clear(qd[:k])
-		zi := z[i]
-		for c := k; c < W; c++ {
-			ad, bd := dprev[c], dprev[c-w]+zi
-			dcur[c] = ad + q[c]*(bd-ad)
-			qd[c] = slope[c] * (bd - ad)
+		if k < W {
+			tangentRow(dcur[k:], qd[k:], dprev[k:], dprev[:W-k], q[k:], slope[k:W], z[i])
 		}
 		dprev, dcur = dcur, dprev
 	}
@@ -96,9 +82,48 @@ func (t *Tables) tangentForward(z []float64) {
 	}
 }
 
+// slopeRow writes dq/db for the cells c ≥ w_i of item i (0-based) from
+// v[i, ·] in prev; fin is the finite prefix of prev, beyond which an
+// option may be −∞ (slope 0).
+func (t *Tables) slopeRow(slope, prev []float64, i, fin int) {
+	W := t.capacity + 1
+	w, th, inv := t.weights[i], t.theta[i], 1/t.gamma
+	k := min(w, W)
+	if k < fin {
+		g, skip, pick := slope[k:fin], prev[k:fin], prev[:fin-k]
+		if t.reg == Gini {
+			for c := range g {
+				g[c] = giniSlope(pick[c]+th-skip[c], inv)
+			}
+		} else {
+			for c := range g {
+				g[c] = tsallisSlope(pick[c]+th-skip[c], inv)
+			}
+		}
+	}
+	for c := max(k, fin); c < W; c++ {
+		_, _, slope[c] = kernelOf(t.reg)(prev[c], prev[c-w]+th, t.gamma, inv)
+	}
+}
+
+// tangentRow is the tangent of one row of Alg. 1 over the cells that have
+// a pick option: dv = ȧ + q·(ḃ − ȧ), dq = slope·(ḃ − ȧ).
+func tangentRow(dv, dq, dskip, dpick, q, slope []float64, z float64) {
+	n := len(dv)
+	dq, dskip, dpick, q, slope = dq[:n], dskip[:n], dpick[:n], q[:n], slope[:n]
+	for c := range dv {
+		ad := dskip[c]
+		delta := dpick[c] + z - ad
+		dv[c] = ad + q[c]*delta
+		dq[c] = slope[c] * delta
+	}
+}
+
 // tangentBackward is Alg. 2 with tangents: with p = e·q and ṗ = ė·q + e·q̇,
 //
-//	ẏ_i = Σ_c ṗ[c],   ė'[c] = ė[c] − ṗ[c] + ṗ[c + w]   (ė[n, ·] = 0).
+//	ẏ_i = Σ_c ṗ[c],   ė'[c] = ė[c] − ṗ[c] + ṗ[c + w]   (ė[n, ·] = 0),
+//
+// and e' as in backwardRow.
 func (t *Tables) tangentBackward(out []float64) {
 	W := t.capacity + 1
 	e, next := t.spareRow(), t.rows[2]
@@ -109,22 +134,33 @@ func (t *Tables) tangentBackward(out []float64) {
 	for i := len(t.weights) - 1; i >= 0; i-- {
 		w := t.weights[i]
 		q, qd := t.q[i*W:(i+1)*W], t.qdot[i*W:(i+1)*W]
-		var s float64
-		for c := range W {
-			p := e[c] * q[c]
-			pd := de[c]*q[c] + e[c]*qd[c]
-			s += pd
-			next[c] = e[c] - p
-			dnext[c] = de[c] - pd
-			if c >= w {
-				next[c-w] += p
-				dnext[c-w] += pd
-			}
-		}
-		out[i] = s
+		out[i] = tangentBackwardRow(next, dnext, e, de, q, qd, w)
 		e, next = next, e
 		de, dnext = dnext, de
 	}
+}
+
+func tangentBackwardRow(next, dnext, e, de, q, qd []float64, w int) float64 {
+	W := len(e)
+	next, dnext, de, q, qd = next[:W], dnext[:W], de[:W], q[:W], qd[:W]
+	var s float64
+	for c := range W {
+		p := e[c] * q[c]
+		pd := de[c]*q[c] + e[c]*qd[c]
+		s += pd
+		next[c] = e[c] - p
+		dnext[c] = de[c] - pd
+	}
+	// Add the pick flows one item down: ė'[c] += ṗ[c + w].
+	if split := W - w; split > 0 {
+		nLo, dLo := next[:split], dnext[:split]
+		eHi, deHi, qHi, qdHi := e[w:], de[w:], q[w:], qd[w:]
+		for c := range nLo {
+			nLo[c] += eHi[c] * qHi[c]
+			dLo[c] += deHi[c]*qHi[c] + eHi[c]*qdHi[c]
+		}
+	}
+	return s
 }
 
 // kernelOf returns the two-element operator of reg.
