@@ -1,20 +1,28 @@
 package smoothdp
 
+import "fmt"
+
 // Marginals runs the backward pass (Alg. 2) and returns the relaxed
 // selection y, y[i] = ∂Value/∂θ_i = the probability that the ancestral
 // sampler (Sample) picks item i. 0 ≤ y ≤ 1; Σ y = k for TopK and
 // Σ w_i·y_i ≤ C for Knapsack.
 func (t *Tables) Marginals() []float64 {
 	y := make([]float64, len(t.weights))
-	t.MarginalsInto(y)
+	t.marginals(y)
 	return y
 }
 
-// MarginalsInto is Marginals writing into y (length n).
-func (t *Tables) MarginalsInto(y []float64) {
+// MarginalsInto is Marginals writing into y, which must have n entries.
+func (t *Tables) MarginalsInto(y []float64) error {
 	if len(y) != len(t.weights) {
-		panic("smoothdp: MarginalsInto: len(y) != n")
+		return ErrorList{{Arg: "y", Msg: fmt.Sprintf("has %d entries, want n = %d", len(y), len(t.weights))}}
 	}
+	t.marginals(y)
+	return nil
+}
+
+func (t *Tables) marginals(y []float64) {
+	t.mustHaveRun()
 	W := t.capacity + 1
 	// The forward pass left v[n, ·] in one of rows[0..1]; use the other one
 	// and rows[2] so that FinalState stays valid.
@@ -24,6 +32,13 @@ func (t *Tables) MarginalsInto(y []float64) {
 	for i := len(t.weights) - 1; i >= 0; i-- {
 		y[i] = backwardRow(next, e, t.q[i*W:(i+1)*W], t.weights[i])
 		e, next = next, e
+	}
+}
+
+// mustHaveRun panics when t did not come out of a forward pass.
+func (t *Tables) mustHaveRun() {
+	if t.last == nil {
+		panic("smoothdp: Tables used before Forward")
 	}
 }
 

@@ -29,8 +29,7 @@ func (p *Problem) MarginalsBatch(reg Reg, gamma float64, theta [][]float64, valu
 			return rowError(err, b)
 		}
 		values[b] = t.Value()
-		t.MarginalsInto(y[b])
-		return nil
+		return t.MarginalsInto(y[b])
 	})
 	if err != nil {
 		return nil, nil, err

@@ -42,7 +42,7 @@ func BenchmarkForwardBackward(b *testing.B) {
 				if err := p.ForwardInto(t, reg, 1, theta); err != nil {
 					b.Fatal(err)
 				}
-				t.MarginalsInto(y)
+				_ = t.MarginalsInto(y)
 			}
 			reportCells(b, p, 1, 2)
 		})
@@ -86,7 +86,7 @@ func BenchmarkPasses(b *testing.B) {
 		})
 		b.Run(fmt.Sprintf("%v/backward", reg), func(b *testing.B) {
 			for b.Loop() {
-				t.MarginalsInto(y)
+				_ = t.MarginalsInto(y)
 			}
 			reportCells(b, p, 1, 1)
 		})

@@ -489,6 +489,9 @@ func TestBadInput(t *testing.T) {
 	assert.EqualError(t, err, "smoothdp: z[1]: score NaN is not finite")
 	_, err = tab.VJP([]float64{1})
 	assert.EqualError(t, err, "smoothdp: z: has 1 entries, want n = 2")
+	assert.EqualError(t, tab.MarginalsInto(make([]float64, 3)), "smoothdp: y: has 3 entries, want n = 2")
+	assert.EqualError(t, tab.VJPInto(make([]float64, 1), []float64{1, 2}), "smoothdp: out: has 1 entries, want n = 2")
+	assert.PanicsWithValue(t, "smoothdp: Tables used before Forward", func() { new(Tables).Marginals() })
 	assert.NoError(t, ok.Validate())
 	assert.Error(t, NewTopK(1, 2).Validate())
 }

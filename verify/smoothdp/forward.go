@@ -40,7 +40,7 @@ type Tables struct {
 
 // Forward runs the forward pass of the smoothed DP (Alg. 1) for scores θ
 // (theta[i] scores item i) with regulariser reg at temperature γ = gamma.
-// It returns an *ErrorList naming every bad argument, never NaN results.
+// It returns an ErrorList naming every bad argument, never NaN results.
 func (p *Problem) Forward(reg Reg, gamma float64, theta []float64) (*Tables, error) {
 	t := new(Tables)
 	if err := p.ForwardInto(t, reg, gamma, theta); err != nil {

@@ -16,7 +16,8 @@ type Reg int
 
 const (
 	// Shannon: H(q) = −q log q − (1−q) log(1−q). max_Ω is γ·logsumexp(a/γ, b/γ)
-	// and q = sigmoid((b−a)/γ); never exactly 0 or 1 for finite operands.
+	// and q = sigmoid((b−a)/γ), strictly inside (0, 1) in exact arithmetic
+	// (in float64, q rounds to 1 once b − a ≳ 37γ and to 0 once a − b ≳ 745γ).
 	Shannon Reg = iota
 	// Gini: H(q) = q(1−q). q = clip(½ + (b−a)/(2γ), 0, 1) is exactly 0 or 1
 	// once |b−a| ≥ γ.

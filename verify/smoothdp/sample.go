@@ -13,6 +13,7 @@ import "math/rand/v2"
 // Marginals()[i]; for Shannon the selections follow the Gibbs distribution
 // P(S) ∝ exp(θ(S)/γ) over feasible subsets S.
 func (t *Tables) Sample(rng *rand.Rand, k int) [][]bool {
+	t.mustHaveRun()
 	if k <= 0 {
 		return nil
 	}

@@ -22,6 +22,7 @@ func (t *Tables) VJP(z []float64) ([]float64, error) {
 
 // VJPInto is VJP writing into out (length n).
 func (t *Tables) VJPInto(out, z []float64) error {
+	t.mustHaveRun()
 	var errs ErrorList
 	validateVector(&errs, "z", z, len(t.weights))
 	if len(out) != len(t.weights) {
