@@ -19,13 +19,17 @@ func benchProblem() (*Problem, func(rng *rand.Rand) []float64) {
 	return NewKnapsack(w, C), func(rng *rand.Rand) []float64 { return scores(n, rng.NormFloat64) }
 }
 
-// reportCells reports ns per DP cell for the whole run (cell = one (i, c)
-// of one batch row) and ns per cell per pass (passes: forward, backward).
-func reportCells(b *testing.B, p *Problem, batch, passes int) {
+// reportCells reports wall ns per DP cell for the whole run (cell = one
+// (i, c) of one batch row), wall ns per cell per pass (passes: forward,
+// backward, or the VJP's two sweeps), and the process CPU ns per cell since
+// cpu0 (all threads: equal to wall time single-threaded on an idle core,
+// and the work a parallel batch spends on all cores together).
+func reportCells(b *testing.B, p *Problem, batch, passes int, cpu0 float64) {
 	cells := float64(p.N()*(p.Capacity+1)) * float64(batch) * float64(b.N)
 	ns := float64(b.Elapsed().Nanoseconds())
 	b.ReportMetric(ns/cells, "ns/cell")
 	b.ReportMetric(ns/cells/float64(passes), "ns/cell/pass")
+	b.ReportMetric((processCPU()-cpu0)/cells, "cpu-ns/cell")
 }
 
 // BenchmarkForwardBackward is value and y (Forward + Marginals) for one
@@ -38,13 +42,14 @@ func BenchmarkForwardBackward(b *testing.B) {
 			theta := draw(rng)
 			t := new(Tables)
 			y := make([]float64, p.N())
+			cpu0 := processCPU()
 			for b.Loop() {
 				if err := p.ForwardInto(t, reg, 1, theta); err != nil {
 					b.Fatal(err)
 				}
 				_ = t.MarginalsInto(y)
 			}
-			reportCells(b, p, 1, 2)
+			reportCells(b, p, 1, 2, cpu0)
 		})
 		b.Run(fmt.Sprintf("%v/batch64", reg), func(b *testing.B) {
 			theta := make([][]float64, 64)
@@ -55,12 +60,13 @@ func BenchmarkForwardBackward(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			cpu0 := processCPU()
 			for b.Loop() {
 				if _, _, err := p.MarginalsBatch(reg, 1, theta, values, y); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCells(b, p, 64, 2)
+			reportCells(b, p, 64, 2, cpu0)
 		})
 	}
 }
@@ -77,27 +83,30 @@ func BenchmarkPasses(b *testing.B) {
 		}
 		y := make([]float64, p.N())
 		b.Run(fmt.Sprintf("%v/forward", reg), func(b *testing.B) {
+			cpu0 := processCPU()
 			for b.Loop() {
 				if err := p.ForwardInto(t, reg, 1, theta); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCells(b, p, 1, 1)
+			reportCells(b, p, 1, 1, cpu0)
 		})
 		b.Run(fmt.Sprintf("%v/backward", reg), func(b *testing.B) {
+			cpu0 := processCPU()
 			for b.Loop() {
 				_ = t.MarginalsInto(y)
 			}
-			reportCells(b, p, 1, 1)
+			reportCells(b, p, 1, 1, cpu0)
 		})
 		b.Run(fmt.Sprintf("%v/vjp", reg), func(b *testing.B) {
 			// Tangent forward + tangent backward: two passes.
+			cpu0 := processCPU()
 			for b.Loop() {
 				if err := t.VJPInto(y, z); err != nil {
 					b.Fatal(err)
 				}
 			}
-			reportCells(b, p, 1, 2)
+			reportCells(b, p, 1, 2, cpu0)
 		})
 	}
 }
