@@ -94,10 +94,14 @@ func checkRunMatchesTrace[T Float](t *testing.T, g *Graph, in []T, batch int) {
 		require.NoError(t, err)
 		require.Equal(t, tr[first:], out[r*g.NumOutputs():(r+1)*g.NumOutputs()], "batch %d row %d", batch, r)
 	}
-	// A second run reuses the scratch memory and must not see old values.
-	out2 := make([]T, len(out))
-	require.NoError(t, e.Run(in, out2, batch))
-	require.Equal(t, out, out2)
+	// Later runs reuse the scratch memory and must not see old values;
+	// narrower tiles (used for large graphs) must not change the result.
+	for _, width := range []int{maxTileWidth, lanes, 2 * lanes} {
+		e.tileWidth = width
+		out2 := make([]T, len(out))
+		require.NoError(t, e.Run(in, out2, batch))
+		require.Equal(t, out, out2, "tile width %d", width)
+	}
 }
 
 func TestRunErrors(t *testing.T) {
