@@ -85,7 +85,10 @@ func checkCell(cell *Graph, state []string, init map[string][]float64) (*cellSpe
 // neurons of the next step instead of passing through identity neurons: a
 // cell of depth d unrolls to depth at most n·(d−1)+1. Hidden neurons whose
 // pre-activation becomes constant (those fed only by init) are folded
-// into constants. Group names get the prefix "step t: " (t from 1).
+// into constants. Group names get the prefix "step t: " (t from 1), and
+// each step's copy of a cell group is aligned on one layer
+// (Builder.AlignGroups); as no neuron is lifted above the layer its cell
+// layer has in an unrolled chain, the depth bound still holds.
 func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Graph, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("relu: cannot unroll %d steps", n)
