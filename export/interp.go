@@ -16,8 +16,8 @@ import (
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
 // Add, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
-// Expand, Transpose, Identity, Where, And, Not, the comparisons and Loop),
-// in node order.
+// Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not, the
+// comparisons and Loop), in node order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -447,6 +447,16 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(expand(ins[0], out), nil)
+	case "MatMul":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(gemm(ins[0], ins[1], nil))
+	case "Reshape":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(reshape(ins[0], ins[1]))
 	case "Transpose":
 		if err := nargs(ins, 1, 1); err != nil {
 			return nil, err
@@ -461,6 +471,43 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 	default:
 		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
 	}
+}
+
+// reshape gives x the shape in s: a -1 takes the remaining size and a 0
+// keeps the input's dimension.
+func reshape(x, s *value) (*value, error) {
+	if !s.isInt() || len(s.shape) != 1 {
+		return nil, fmt.Errorf("shape is not a 1-D integer tensor")
+	}
+	shape := make([]int, len(s.i))
+	infer, known := -1, 1
+	for i, d := range s.i {
+		switch {
+		case d == -1 && infer < 0:
+			infer = i
+			continue
+		case d == 0 && i < len(x.shape):
+			shape[i] = x.shape[i]
+		case d < 0:
+			return nil, fmt.Errorf("bad shape %v", s.i)
+		default:
+			shape[i] = int(d)
+		}
+		known *= shape[i]
+	}
+	n := x.size()
+	if infer >= 0 {
+		if known == 0 || n%known != 0 {
+			return nil, fmt.Errorf("cannot reshape %v to %v", x.shape, s.i)
+		}
+		shape[infer] = n / known
+	}
+	if numElements(shape) != n {
+		return nil, fmt.Errorf("cannot reshape %v to %v", x.shape, s.i)
+	}
+	out := *x
+	out.shape = shape
+	return &out, nil
 }
 
 // transposeValue permutes the axes of x: output axis i is input axis

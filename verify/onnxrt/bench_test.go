@@ -5,9 +5,12 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/verify"
 	"github.com/dp2nn/dp2nn/verify/onnxrt"
 )
 
@@ -22,61 +25,131 @@ func benchCase() exporttest.Case {
 		Sample: func(rng *rand.Rand, _ string, _ int) float64 { return float64(rng.IntN(17) - 8) }}
 }
 
+// knapsackCell compiles examples/knapsack.dp with the given pmax.
+func knapsackCell(b *testing.B, pmax int64) *relu.Graph {
+	f, err := verify.ReadProgram("examples/knapsack.dp")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": pmax})
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := compile.Lower(m, compile.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return net.Cell
+}
+
 // BenchmarkThroughput compares, in one run, instances per second of
 // relu's Go evaluator and of ONNX Runtime (dense and structured layouts,
-// float32, default threads) on the same graph at batch 1 and 256.
+// float32, one intra-op thread) on the same graph at batch 1 and 256: the
+// random graph of benchCase and one step of the compiled knapsack cell
+// with pmax = 100 (5,250 hidden neurons, 20,400 weights). The Go
+// evaluator spreads batches above 2^20 multiply-adds over GOMAXPROCS
+// goroutines.
 func BenchmarkThroughput(b *testing.B) {
 	c := benchCase()
-	g := c.Graph
-	for _, batch := range []int{1, 256} {
-		opt := export.Options{}
-		in := c.Inputs(rand.New(rand.NewPCG(1, 1)), opt, batch, 0)
-		rows := make([]float32, 0, batch*g.NumInputs)
-		for r := range batch {
-			for _, blk := range g.Inputs {
-				for _, x := range in[blk.Name].Data[r*blk.Len : (r+1)*blk.Len] {
-					rows = append(rows, float32(x))
+	graphs := []struct {
+		name string
+		g    func(b *testing.B) *relu.Graph
+	}{
+		{"random", func(*testing.B) *relu.Graph { return c.Graph }},
+		{"knapsack100", func(b *testing.B) *relu.Graph { return knapsackCell(b, 100) }},
+	}
+	for _, gr := range graphs {
+		var g *relu.Graph
+		for _, batch := range []int{1, 256} {
+			rng := rand.New(rand.NewPCG(1, 1))
+			var in map[string]export.Tensor
+			var rows []float32
+			setup := func(b *testing.B) {
+				if g == nil {
+					g = gr.g(b)
+				}
+				in = map[string]export.Tensor{}
+				rows = make([]float32, batch*g.NumInputs)
+				for _, blk := range g.Inputs {
+					d := make([]float64, batch*blk.Len)
+					for i := range d {
+						d[i] = float64(1 + rng.IntN(8)) // valid for both graphs: knapsack profits 1..8, sizes and states in range
+						if blk.Name == "size" {
+							d[i] /= 8
+						}
+					}
+					in[blk.Name] = export.NewTensor(d, batch, blk.Len)
+					for r := range batch {
+						for i := range blk.Len {
+							rows[r*g.NumInputs+blk.Start+i] = float32(d[r*blk.Len+i])
+						}
+					}
 				}
 			}
-		}
-		b.Run(fmt.Sprintf("go-eval/batch=%d", batch), func(b *testing.B) {
-			e, err := relu.NewEvaluator[float32](g)
-			if err != nil {
-				b.Fatal(err)
-			}
-			out := make([]float32, batch*g.NumOutputs())
-			for b.Loop() {
-				if err := e.Run(rows, out, batch); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
-		})
-		for _, layout := range []export.Layout{export.Dense, export.Structured} {
-			b.Run(fmt.Sprintf("ort-%v/batch=%d", layout, batch), func(b *testing.B) {
-				requireORT(b)
-				model, err := export.Marshal(g, export.Options{Layout: layout})
+			b.Run(fmt.Sprintf("%s/go-eval/batch=%d", gr.name, batch), func(b *testing.B) {
+				setup(b)
+				e, err := relu.NewEvaluator[float32](g)
 				if err != nil {
 					b.Fatal(err)
 				}
-				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-				bound, err := s.Bind(in)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer bound.Close()
+				out := make([]float32, batch*g.NumOutputs())
 				for b.Loop() {
-					if err := bound.Run(); err != nil {
+					if err := e.Run(rows, out, batch); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
-				b.ReportMetric(float64(len(model)), "file-bytes")
 			})
+			for _, layout := range []export.Layout{export.Dense, export.Structured} {
+				b.Run(fmt.Sprintf("%s/ort-%v/batch=%d", gr.name, layout, batch), func(b *testing.B) {
+					requireORT(b)
+					setup(b)
+					model, err := export.Marshal(g, export.Options{Layout: layout})
+					if err != nil {
+						b.Fatal(err)
+					}
+					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer s.Close()
+					bound, err := s.Bind(in)
+					if err != nil {
+						b.Fatal(err)
+					}
+					defer bound.Close()
+					for b.Loop() {
+						if err := bound.Run(); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+					b.ReportMetric(float64(len(model)), "file-bytes")
+				})
+			}
 		}
 	}
+}
+
+// BenchmarkExportKnapsack exports the compiled knapsack cell with pmax =
+// 1000 (about 500,000 hidden neurons and 2 million weights; the dense
+// layout would need about 10^9 parameters) in the structured layout, and
+// reports the file size.
+func BenchmarkExportKnapsack(b *testing.B) {
+	g := knapsackCell(b, 1000)
+	var n int
+	for b.Loop() {
+		data, err := export.Marshal(g, export.Options{Layout: export.Structured})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(data)
+	}
+	_, dense := export.ResolveLayout(g, export.Dense)
+	st := g.Stats()
+	b.ReportMetric(float64(n), "file-bytes")
+	b.ReportMetric(float64(n)/float64(st.Weights), "bytes/weight")
+	b.ReportMetric(float64(st.Size), "hidden-neurons")
+	b.ReportMetric(float64(st.Weights), "weights")
+	b.ReportMetric(float64(dense), "dense-params")
 }
