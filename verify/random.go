@@ -3,7 +3,6 @@ package verify
 import (
 	"fmt"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/dp2nn/dp2nn/dsl"
 )
@@ -13,18 +12,19 @@ import (
 func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
 
 // AppendixD draws a knapsack instance the way Hertrich & Skutella
-// (AAAI 2021, Appendix D) draw their test instances: integer profits >= 1
-// that sum to exactly pmax, and sizes normalised so that the items
-// together overfill the knapsack (capacity 1) by a random amount.
+// (AAAI 2021, Appendix D) draw their test instances, following the
+// generator published with the paper's code:
 //
-//   - The number of items n is uniform in 2..min(pmax, 10): our choice, as
-//     the paper fixes no n. At most 10 keeps brute force instant; at least
-//     2 because a single item of size at most 1 cannot overfill.
-//   - Profits: a uniformly random composition of pmax into n positive
-//     parts (n-1 distinct cut points in 1..pmax-1).
-//   - Sizes: u_i uniform in (0, 1], scaled by T/Σu with the target sum T
-//     uniform in (1, 2); the draw is repeated until every size lies in
-//     (0, 1] and the float64 sum lies in (1, 2).
+//   - Profits: draw a profit uniformly from 1..remaining, subtract it, and
+//     repeat until pmax is used up; then shuffle. So the profits are
+//     integers >= 1 summing to exactly pmax, and n is random.
+//   - Sizes: u_i uniform, scaled by T/Σu with the overload factor T uniform
+//     in (1, 2), so the items together overfill the knapsack (capacity 1).
+//
+// Our one departure: knapsack.dp declares sizes in 0..1, so draws with a
+// size above 1 are repeated (the paper's generator keeps them; such an item
+// never fits), and so are profit draws with a single item, which could
+// only have a size above 1.
 //
 // Each step has profit, size and weight = size (capacity 1); the scalars
 // are capacity = 1 and n. AppendixD panics when pmax < 2.
@@ -32,18 +32,17 @@ func AppendixD(rng *rand.Rand, pmax int) *Instance {
 	if pmax < 2 {
 		panic(fmt.Sprintf("verify: AppendixD needs pmax >= 2, got %d", pmax))
 	}
-	n := 2 + rng.IntN(min(pmax, 10)-1)
-	cuts := rng.Perm(pmax - 1)[:n-1] // distinct values in 0..pmax-2
-	for i := range cuts {
-		cuts[i]++
+	var profits []int
+	for len(profits) < 2 {
+		profits = profits[:0]
+		for remaining := pmax; remaining > 0; {
+			p := 1 + rng.IntN(remaining)
+			remaining -= p
+			profits = append(profits, p)
+		}
 	}
-	slices.Sort(cuts)
-	profits := make([]int, n)
-	prev := 0
-	for i, c := range append(cuts, pmax) {
-		profits[i] = c - prev
-		prev = c
-	}
+	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
+	n := len(profits)
 	sizes := make([]float64, n)
 	for {
 		target := 1 + rng.Float64()
