@@ -4,8 +4,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/verify"
 	"github.com/dp2nn/dp2nn/verify/onnxgo"
 	"github.com/stretchr/testify/require"
 )
@@ -30,6 +32,49 @@ func TestDenseMatchesEvaluator(t *testing.T) {
 					require.NoError(t, exporttest.Compare(got, want, c.Tolerance(d)), "batch %d", batch)
 				}
 			})
+		}
+	}
+}
+
+// Every problem of verify's shared table, compiled and exported dense in
+// the Cell form, run step by step in onnx-go, stays within the network's
+// decode tolerance of the exact DP after every step.
+func TestProblemsMatchExactDP(t *testing.T) {
+	for pi, p := range verify.Problems {
+		m, err := p.Model()
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		for _, dt := range []export.DType{export.Float32, export.Float64} {
+			model, err := export.Marshal(net.Cell, export.Options{Layout: export.Dense, DType: dt})
+			require.NoError(t, err)
+			u := compile.Float32Roundoff
+			if dt == export.Float64 {
+				u = compile.Float64Roundoff
+			}
+			rng := verify.NewRand(uint64(200 + pi))
+			for inst := range 4 {
+				steps := p.Random(rng, m)
+				tr, err := verify.RunDP(m, steps)
+				require.NoError(t, err)
+				tol := net.DecodeTolerance(u, len(steps))
+				in := map[string]export.Tensor{}
+				for _, name := range net.State {
+					in[name] = export.NewTensor(append([]float64(nil), net.Init[name]...), 1, len(net.Init[name]))
+				}
+				for k, step := range steps {
+					for i, name := range net.StepInputs {
+						in[name] = export.NewTensor([]float64{step[i]}, 1, 1)
+					}
+					out, err := onnxgo.Run(model, in)
+					require.NoError(t, err)
+					for si, name := range net.State {
+						in[name] = out[name+"_next"]
+						e, cell := tr.Compare(k+1, si, in[name].Data)
+						require.LessOrEqual(t, e, tol, "%s %v instance %d step %d: state %s cell %d", p.Name, dt, inst, k+1, name, cell)
+					}
+				}
+			}
 		}
 	}
 }
