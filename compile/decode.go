@@ -24,7 +24,7 @@ func (a Answer) String() string {
 	switch {
 	case !a.Found:
 		return "none"
-	case a.Kind == dsl.AnswerValue:
+	case a.Kind == dsl.AnswerValue, a.Value != float64(a.Index):
 		return fmt.Sprintf("%g", a.Value)
 	}
 	return fmt.Sprint(a.Index)
@@ -84,6 +84,9 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	}
 	if err := n.checkStates(final); err != nil {
 		return Answer{}, err
+	}
+	if n.Rounding != nil {
+		return n.decodeRounded(final, tol)
 	}
 	if a.Kind == dsl.AnswerValue {
 		v, err := evalTerm(a.Value, final, nil, nil)
@@ -166,6 +169,42 @@ var (
 	Float32Roundoff = math.Ldexp(1, -24)
 )
 
+// decodeRounded decodes an index answer over the rounded table: cell p
+// stands for index p·D/P, D = max(P, S) with S the final running total.
+// The answer is that index, p_NN = p·D/P, which may be fractional; the DP
+// guarantees an index of at least p_NN is reachable.
+func (n *Network) decodeRounded(final [][]float64, tol float64) (Answer, error) {
+	a, r := n.Model.Answer, n.Rounding
+	if a.Kind == dsl.AnswerValue || a.State.Name != r.State {
+		return Answer{}, fmt.Errorf("%s: under the fptas scheme the answer must search the index of %s", a.Decl.Pos(), r.State)
+	}
+	D := math.Max(float64(r.P), final[len(final)-1][0])
+	first, last, step := r.P, 1, -1
+	if a.Kind == dsl.AnswerMinIndex {
+		first, last, step = 1, r.P, 1
+	}
+	for p := first; p != last+step; p += step {
+		l, err := evalTerm(a.LHS, final, nil, []int{p})
+		if err != nil {
+			return Answer{}, err
+		}
+		rv, err := evalTerm(a.RHS, final, nil, []int{p})
+		if err != nil {
+			return Answer{}, err
+		}
+		if holdsTol(a.Op, l, rv, tol) {
+			return Answer{Kind: a.Kind, Found: true, Index: p, Value: float64(p) * D / float64(r.P)}, nil
+		}
+	}
+	edge := last + step
+	if v, ok := a.State.BoundaryAt(edge); ok && edge <= 0 {
+		if rv, err := evalTerm(a.RHS, final, nil, []int{edge}); err == nil && holdsTol(a.Op, v, rv, tol) {
+			return Answer{Kind: a.Kind, Found: true, Index: edge, Value: float64(edge) * D / float64(r.P)}, nil
+		}
+	}
+	return Answer{Kind: a.Kind}, nil
+}
+
 func holdsTol(op dsl.CmpOp, a, b, tol float64) bool {
 	switch op {
 	case dsl.LE:
@@ -185,12 +224,13 @@ func holdsTol(op dsl.CmpOp, a, b, tol float64) bool {
 }
 
 func (n *Network) checkStates(st [][]float64) error {
-	if len(st) != len(n.Model.States) {
-		return fmt.Errorf("compile: got %d state slices, want %d", len(st), len(n.Model.States))
+	if len(st) != len(n.State) {
+		return fmt.Errorf("compile: got %d state slices, want %d", len(st), len(n.State))
 	}
-	for i, s := range n.Model.States {
-		if len(st[i]) != s.Cells() {
-			return fmt.Errorf("compile: state %s has %d values, want %d", s.Name, len(st[i]), s.Cells())
+	for i, name := range n.State {
+		blk, _ := n.Cell.Input(name)
+		if len(st[i]) != blk.Len {
+			return fmt.Errorf("compile: state %s has %d values, want %d", name, len(st[i]), blk.Len)
 		}
 	}
 	return nil

@@ -18,6 +18,10 @@ const (
 	// selection gadget: the network computes the DP exactly (the DP-NN of
 	// Hertrich & Skutella).
 	Exact Scheme = iota + 1
+	// FPTAS rounds a state indexed by an accumulated integer input to a
+	// table of fixed size P (the FPTAS-NN of Hertrich & Skutella): width
+	// O(P²) whatever the profits, value within (1 − n²/P) of the optimum.
+	FPTAS
 )
 
 // ParseScheme parses a -scheme flag value.
@@ -25,13 +29,18 @@ func ParseScheme(s string) (Scheme, error) {
 	switch s {
 	case "exact":
 		return Exact, nil
+	case "fptas":
+		return FPTAS, nil
 	}
-	return 0, fmt.Errorf("unknown scheme %q (want exact)", s)
+	return 0, fmt.Errorf("unknown scheme %q (want exact or fptas)", s)
 }
 
 func (s Scheme) String() string {
-	if s == Exact {
+	switch s {
+	case Exact:
 		return "exact"
+	case FPTAS:
+		return "fptas"
 	}
 	return fmt.Sprintf("Scheme(%d)", int(s))
 }
@@ -39,6 +48,8 @@ func (s Scheme) String() string {
 // Options control Lower.
 type Options struct {
 	Scheme Scheme // zero means Exact
+	// P is the table size of the FPTAS scheme (P >= 1).
+	P int
 }
 
 // Network is a compiled program: an RNN cell that maps the state and one
@@ -56,6 +67,10 @@ type Network struct {
 	Init map[string][]float64
 	// Scheme is the lowering that produced Cell.
 	Scheme Scheme
+	// Rounding describes the rounded state of the FPTAS scheme; nil for
+	// Exact. Its extra state (the running total of the offset input)
+	// follows the program's states in State.
+	Rounding *Rounding
 }
 
 // Lower compiles a checked program to a network. Every lowering rule it
@@ -63,9 +78,6 @@ type Network struct {
 func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	if opt.Scheme == 0 {
 		opt.Scheme = Exact
-	}
-	if opt.Scheme != Exact {
-		return nil, fmt.Errorf("compile: scheme %v is not supported", opt.Scheme)
 	}
 	if len(m.States) == 0 {
 		return nil, fmt.Errorf("%s: program has no state to compile", m.File.Pos())
@@ -77,8 +89,19 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64)}
+	switch opt.Scheme {
+	case Exact:
+	case FPTAS:
+		r, err := newRounding(m, opt.P)
+		if err != nil {
+			return nil, err
+		}
+		l.round, net.Rounding = r, r
+	default:
+		return nil, fmt.Errorf("compile: scheme %v is not supported", opt.Scheme)
+	}
 	for _, s := range m.States {
-		units := l.b.Input(s.Name, dimSizes(s)...)
+		units := l.b.Input(s.Name, l.cells(s)...)
 		l.stateUnits = append(l.stateUnits, units)
 		net.State = append(net.State, s.Name)
 		init := make([]float64, len(units))
@@ -90,6 +113,12 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			l.setRange(u, s.Lo, s.Hi)
 		}
 	}
+	if r := l.round; r != nil {
+		l.totalUnit = l.b.Input(r.Total, 1)[0]
+		l.setRange(l.totalUnit, 0, math.Inf(1))
+		net.State = append(net.State, r.Total)
+		net.Init[r.Total] = []float64{0}
+	}
 	for _, in := range m.Inputs {
 		u := l.b.Input(in.Name, 1)[0]
 		l.inputUnits = append(l.inputUnits, u)
@@ -100,7 +129,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 		if s.Body == nil {
 			return nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
 		}
-		outs := make([]relu.Affine, s.Cells())
+		outs := make([]relu.Affine, product(l.cells(s)))
 		idx := make([]int, len(s.Dims))
 		for c := range outs {
 			cellIndex(s, c, idx)
@@ -111,7 +140,11 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			outs[c] = v.a
 		}
 		g := l.b.Group(relu.GroupInfo{Name: "next " + s.Name, Rule: "output", Term: s.Body.Text, Pos: s.Body.Pos().String()})
-		l.b.Output(s.Name, dimSizes(s), g, outs)
+		l.b.Output(s.Name, l.cells(s), g, outs)
+	}
+	if r := l.round; r != nil {
+		g := l.b.Group(relu.GroupInfo{Name: "next " + r.Total, Rule: "fptas-round", Term: r.Offset.Name, Pos: r.Offset.Decl.Pos().String()})
+		l.b.Output(r.Total, []int{1}, g, []relu.Affine{relu.Var(l.totalUnit).Plus(relu.Var(l.inputUnits[r.Offset.Index]))})
 	}
 	l.b.SetDoc(docString(m, opt.Scheme))
 	l.b.AlignGroups()
@@ -129,12 +162,25 @@ func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
 	return relu.Unroll(n.Cell, steps, n.State, n.Init)
 }
 
-func dimSizes(s *dsl.State) []int {
+// cells returns the shape of state s in the network: its declared index
+// ranges, or the rounded table of the FPTAS scheme.
+func (l *lowering) cells(s *dsl.State) []int {
+	if l.round != nil && l.round.state == s {
+		return []int{l.round.P}
+	}
 	sz := make([]int, len(s.Dims))
 	for i, d := range s.Dims {
 		sz[i] = d.Size()
 	}
 	return sz
+}
+
+func product(shape []int) int {
+	n := 1
+	for _, x := range shape {
+		n *= x
+	}
+	return n
 }
 
 // cellIndex writes the index values of row-major cell c of s into idx.
@@ -199,6 +245,9 @@ type lowering struct {
 	// share them.
 	indicator map[indicatorKey]relu.Unit
 	groups    map[groupKey]int
+	round     *Rounding // FPTAS scheme, else nil
+	totalUnit relu.Unit // FPTAS: the running total of the offset input
+	scale     []value   // FPTAS: D_old, D_new, made once
 }
 
 type indicatorKey struct {
@@ -373,6 +422,9 @@ func (l *lowering) clamp(t *dsl.Term, x value, lo, hi float64) value {
 // boundary constant); an index with an integer-input offset uses the
 // selection gadget.
 func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
+	if l.round != nil && t.State == l.round.state {
+		return l.roundedRead(t, idx[0])
+	}
 	static := make([]int, len(t.Index))
 	var dyn *dsl.IndexExpr
 	dynDim := -1

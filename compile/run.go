@@ -23,9 +23,13 @@ func NewRunner[T relu.Float](net *Network) (*Runner[T], error) {
 		return nil, err
 	}
 	r := &Runner[T]{net: net, ev: ev}
-	for _, s := range net.Model.States {
-		r.stateSizes = append(r.stateSizes, s.Cells())
-		r.numState += s.Cells()
+	for _, name := range net.State {
+		blk, ok := net.Cell.Input(name)
+		if !ok {
+			panic("compile: state " + name + " is not an input of the cell")
+		}
+		r.stateSizes = append(r.stateSizes, blk.Len)
+		r.numState += blk.Len
 	}
 	if r.numState+len(net.StepInputs) != ev.NumInputs() || r.numState != ev.NumOutputs() {
 		panic("compile: cell layout does not match its program")

@@ -3,6 +3,7 @@ package verify
 import (
 	"fmt"
 	"math"
+	"math/big"
 
 	"github.com/dp2nn/dp2nn/compile"
 )
@@ -146,4 +147,113 @@ func describeCell(net *compile.Network, step, state, cell int) string {
 		}
 	}
 	return where
+}
+
+// AgainstRounded is AgainstDP for networks of the fptas scheme: it compares
+// every table cell and the running total of every step with the rounded
+// DP computed directly (RunRoundedDP), the decoded answer p_NN with the
+// rounded DP's, and p_NN with the exact optimum opt (the exact DP's answer
+// when opt is nil): p_NN ≤ OPT and p_NN ≥ (1 − n²/P)·OPT, in exact
+// arithmetic. Case.Exact holds the rounded DP's answer and Case.Known the
+// optimum.
+func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes []DType, opt *float64) (*Case, error) {
+	m, r := net.Model, net.Rounding
+	if r == nil {
+		return nil, fmt.Errorf("verify: network %s is not rounded", name)
+	}
+	tr, err := RunRoundedDP(m, steps, r.P)
+	if err != nil {
+		return nil, err
+	}
+	want, found, err := tr.Answer(m)
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{Name: name, Steps: len(steps)}
+	if found {
+		c.Exact = want.RatString()
+	} else {
+		c.Exact = "none"
+	}
+	var optimum *big.Rat
+	if opt != nil {
+		optimum = new(big.Rat).SetFloat64(*opt)
+	} else {
+		exact, err := RunDP(m, steps)
+		if err != nil {
+			return nil, err
+		}
+		a, err := exact.Answer()
+		if err != nil {
+			return nil, err
+		}
+		if a.Found {
+			optimum = a.Value.Rat()
+		}
+	}
+	if optimum != nil {
+		c.Known = optimum.RatString()
+		if found {
+			if err := CheckGuarantee(want, optimum, len(steps), r.P); err != nil {
+				c.fail("%v", err)
+			}
+		}
+	}
+	for _, dt := range dtypes {
+		states, err := runStates(net, dt, steps)
+		if err != nil {
+			return nil, err
+		}
+		run := Run{DType: dt, Tolerance: net.DecodeTolerance(dt.Roundoff(), len(steps))}
+		for t := range states {
+			for cell, v := range states[t][0] {
+				e := new(big.Rat).SetFloat64(v)
+				if e == nil { // NaN or Inf
+					run.MaxErr, run.Worst = math.Inf(1), fmt.Sprintf("step %d, %s[%d]", t, r.State, cell+1)
+					continue
+				}
+				d, _ := new(big.Rat).Sub(e, tr.Tables[t][cell]).Float64()
+				if d = math.Abs(d); d > run.MaxErr {
+					run.MaxErr, run.Worst = d, describeCell(net, t, 0, cell)
+				}
+			}
+			if got := states[t][1][0]; got != float64(tr.Totals[t]) {
+				c.fail("%s: step %d: running total %g, want %d", dt, t, got, tr.Totals[t])
+			}
+		}
+		if !(run.MaxErr <= run.Tolerance) {
+			c.fail("%s: table error %.3g at %s exceeds the tolerance %.3g", dt, run.MaxErr, run.Worst, run.Tolerance)
+		}
+		got, err := net.Decode(states[len(states)-1], run.Tolerance)
+		if err != nil {
+			return nil, err
+		}
+		run.Answer = got.String()
+		// p·D is an integer below 2^53, so float64(p·D)/P and the exact
+		// p·D/P rounded to float64 are the same number.
+		wantF := 0.0
+		if found {
+			wantF, _ = want.Float64()
+		}
+		if got.Found != found || (found && got.Value != wantF) {
+			c.fail("%s: network answer %s, rounded DP %s", dt, got, c.Exact)
+		}
+		c.Runs = append(c.Runs, run)
+	}
+	return c, nil
+}
+
+// CheckGuarantee checks the FPTAS-NN guarantee of Hertrich & Skutella for
+// an instance of n items and table size P: (1 − n²/P)·OPT ≤ p_NN ≤ OPT,
+// exactly.
+func CheckGuarantee(pNN, opt *big.Rat, n, P int) error {
+	if pNN.Cmp(opt) > 0 {
+		return fmt.Errorf("p_NN = %s exceeds the optimum %s", pNN.RatString(), opt.RatString())
+	}
+	bound := new(big.Rat).Sub(big.NewRat(1, 1), big.NewRat(int64(n)*int64(n), int64(P)))
+	bound.Mul(bound, opt)
+	if pNN.Cmp(bound) < 0 {
+		return fmt.Errorf("p_NN = %s is below (1 - n²/P)·OPT = %s (n = %d, P = %d, OPT = %s)", pNN.RatString(), bound.RatString(), n, P, opt.RatString())
+	}
+	return nil
 }

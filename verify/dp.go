@@ -191,6 +191,9 @@ type evalEnv struct {
 	prev   [][]Value
 	inputs []Value
 	vars   []int
+	// rounded, when set, reads its state through the rounding of the
+	// fptas scheme (rounded.go) instead of at the written index.
+	rounded *roundedDP
 }
 
 func termPos(t *dsl.Term) string {
@@ -290,6 +293,9 @@ func (e *evalEnv) eval(t *dsl.Term) (Value, error) {
 // state the boundary rule is applied to the first out-of-range index.
 func (e *evalEnv) read(t *dsl.Term) (Value, error) {
 	s := t.State
+	if e.rounded != nil && s == e.rounded.state {
+		return e.rounded.read(e, t)
+	}
 	idx := make([]int, len(t.Index))
 	for d, ix := range t.Index {
 		i, err := e.index(ix)

@@ -1,0 +1,192 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// The rounding rule (scheme FPTAS) applies to a one-dimensional state f
+// indexed by p in 1..hi whose step reads f only at p and at p − u, with u
+// a non-negative integer step input: the index accumulates u (in knapsack,
+// profit). Instead of one cell per value of p, the network keeps a table
+// g(1..P) at granularity d = D/P, where D = max(P, S) and S is the running
+// total of u (an extra state, S_out = S + u). Cell p of the table stands
+// for index p·d, rounded so that the table never claims more than the
+// exact DP could reach:
+//
+//	read f[p]      → g_old(q1(p)),  q1(p) = ⌈p·D_new / D_old⌉
+//	read f[p − u]  → g_old(q2(p)),  q2(p) = ⌈(p·D_new − P·u) / D_old⌉
+//
+// with g_old(q) = lo (the state's lower bound) for q ≤ 0 and hi for q > P.
+// The reads select through monotone telescoping sums: f must be
+// non-decreasing in p (the rule checks that the step preserves it), so
+//
+//	g(q1) = hi − Σ_{j=p..P} [j ≥ q1]·(g(j+1) − g(j))      (q1 ≥ p)
+//	g(q2) = lo + Σ_{j=1..p} [j ≤ q2]·(g(j) − g(j−1))      (q2 ≤ p)
+//
+// and each term is one neuron relu(Δ_j − M·[mask]) with M = hi − lo, the
+// mask a step function of the integer P·(p·D_new − j·D_old) (resp. of
+// P·((j−1)·D_old − p·D_new + P·u)) made of two ReLUs. Costs: layer 1, D_old
+// and D_new (2 neurons); layer 2, the masks (2 per (p, j): 2P² + 2P); layer
+// 3, the telescoping terms (P(P+1)/2 per read: P² + P); then the program's
+// own min in layer 4 (P) — the FPTAS-NN of Hertrich & Skutella.
+
+// Rounding describes the rounded state of an FPTAS network.
+type Rounding struct {
+	P      int
+	State  string     // the rounded state
+	Total  string     // name of the extra state holding S, the running total of Offset
+	Offset *dsl.Input // the accumulated input u
+	state  *dsl.State
+}
+
+// newRounding checks that the rounding rule applies to m and says why not
+// when it does not.
+func newRounding(m *dsl.Model, P int) (*Rounding, error) {
+	if P < 1 {
+		return nil, fmt.Errorf("fptas: table size P must be at least 1, got %d", P)
+	}
+	if P > 4096 {
+		return nil, fmt.Errorf("fptas: table size P = %d would need about %d neurons; at most 4096 is supported", P, 3*P*P)
+	}
+	if len(m.States) != 1 {
+		return nil, fmt.Errorf("%s: the fptas rounding rule needs exactly one state, the one indexed by an accumulated input; program has %d", m.File.Pos(), len(m.States))
+	}
+	s := m.States[0]
+	at := s.Decl.Pos()
+	if len(s.Dims) != 1 || s.Dims[0].Lo != 1 {
+		return nil, fmt.Errorf("%s: the fptas rounding rule needs a one-dimensional state indexed from 1, like f[p in 1..pmax]", at)
+	}
+	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
+		return nil, fmt.Errorf("%s: the fptas rounding rule needs a finite value range for %s", at, s.Name)
+	}
+	r := &Rounding{P: P, State: s.Name, Total: s.Name + ".total", state: s}
+	var err error
+	walkSigned(s.Body, 1, func(t *dsl.Term, sign int) {
+		if err != nil || t.Kind != dsl.TRead {
+			return
+		}
+		ix := t.Index[0]
+		switch {
+		case !ix.HasVar || ix.Const != 0 || len(ix.Terms) > 1:
+			err = fmt.Errorf("%s: the fptas rounding rule reads %s only at p and at p − u; %s is neither", t.Pos(), s.Name, t.Text)
+		case len(ix.Terms) == 1 && (ix.Terms[0].Coef != -1 || ix.Terms[0].Input.Type != dsl.Int || ix.Terms[0].Input.Lo < 0):
+			err = fmt.Errorf("%s: the fptas rounding rule needs the offset of %s to be minus a non-negative integer input", t.Pos(), t.Text)
+		case len(ix.Terms) == 1 && r.Offset != nil && r.Offset != ix.Terms[0].Input:
+			err = fmt.Errorf("%s: the fptas rounding rule needs one accumulated input; %s and %s both offset %s", t.Pos(), r.Offset.Name, ix.Terms[0].Input.Name, s.Name)
+		case sign < 0:
+			err = fmt.Errorf("%s: the fptas rounding rule needs the step to be non-decreasing in %s, but %s enters it negated", t.Pos(), s.Name, t.Text)
+		}
+		if err == nil && len(ix.Terms) == 1 {
+			r.Offset = ix.Terms[0].Input
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Offset == nil {
+		return nil, fmt.Errorf("%s: the fptas rounding rule needs a read %s[p - u] with an integer input u to accumulate", s.Body.Pos(), s.Name)
+	}
+	// Reads below the range must see the lower bound, so that the table
+	// stays non-decreasing from index 0 up.
+	for i := 1 - int(r.Offset.Hi); i <= 0; i++ {
+		if v, ok := s.BoundaryAt(i); !ok || v != s.Lo {
+			return nil, fmt.Errorf("%s: the fptas rounding rule needs %s[%d] = %g (the lower end of its range) below index 1", at, s.Name, i, s.Lo)
+		}
+	}
+	return r, nil
+}
+
+// walkSigned visits every term with the sign (±1) it enters the whole
+// expression with; min, max, clamp and sums keep it, negation and negative
+// factors flip it.
+func walkSigned(t *dsl.Term, sign int, visit func(*dsl.Term, int)) {
+	visit(t, sign)
+	switch t.Kind {
+	case dsl.TNeg:
+		sign = -sign
+	case dsl.TScale:
+		if t.Value < 0 {
+			sign = -sign
+		}
+	case dsl.TClamp:
+		walkSigned(t.Args[0], sign, visit)
+		return
+	}
+	for _, a := range t.Args {
+		walkSigned(a, sign, visit)
+	}
+}
+
+// scales returns D_old = P + relu(S − P) and D_new = P + relu(S + u − P),
+// the table granularities times P, made once (layer 1).
+func (l *lowering) scales(t *dsl.Term) (dOld, dNew value) {
+	if l.scale == nil {
+		r := l.round
+		P := float64(r.P)
+		g := l.group(t, "fptas-scale", "granularity D = max(P, running total)", "fptas-round")
+		total := relu.Var(l.totalUnit)
+		u := relu.Var(l.inputUnits[r.Offset.Index])
+		oldN := l.relu(g, total.AddConst(-P))
+		newN := l.relu(g, total.Plus(u).AddConst(-P))
+		l.scale = []value{
+			{oldN.a.AddConst(P), P, math.Inf(1)},
+			{newN.a.AddConst(P), P, math.Inf(1)},
+		}
+	}
+	return l.scale[0], l.scale[1]
+}
+
+// roundedRead lowers a read of the rounded state at table cell p.
+func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
+	r := l.round
+	s := r.state
+	P := r.P
+	lo, hi := s.Lo, s.Hi
+	m := hi - lo
+	units := l.stateUnits[s.Index]
+	cell := func(j int) relu.Affine { // g_old(j) with its boundary values
+		switch {
+		case j <= 0:
+			return relu.Constant(lo)
+		case j > P:
+			return relu.Constant(hi)
+		}
+		return relu.Var(units[j-1])
+	}
+	dOld, dNew := l.scales(t)
+	shifted := len(t.Index[0].Terms) == 1
+	maskG := l.group(t, "fptas-mask", "rounded index of "+t.Text, "fptas-round")
+	termG := l.group(t, "fptas-select", "select "+t.Text+" at the rounded index", "fptas-round")
+	out := relu.Affine{Const: hi}
+	first, last := p, P
+	if shifted {
+		out.Const, first, last = lo, 1, p
+	}
+	for j := first; j <= last; j++ {
+		var step relu.Affine // 1 where the term is masked out, else 0
+		var delta relu.Affine
+		if !shifted {
+			// masked when j < q1(p) ⟺ x = p·D_new − j·D_old ≥ 1
+			x := dNew.a.Scale(float64(p)).Minus(dOld.a.Scale(float64(j)))
+			step = l.relu(maskG, x).a.Minus(l.relu(maskG, x.AddConst(-1)).a)
+			delta = cell(j + 1).Minus(cell(j))
+		} else {
+			// masked when j > q2(p) ⟺ y = (j−1)·D_old − p·D_new + P·u ≥ 0
+			u := relu.Var(l.inputUnits[r.Offset.Index])
+			y := dOld.a.Scale(float64(j - 1)).Minus(dNew.a.Scale(float64(p))).Plus(u.Scale(float64(P)))
+			step = l.relu(maskG, y.AddConst(1)).a.Minus(l.relu(maskG, y).a)
+			delta = cell(j).Minus(cell(j - 1))
+		}
+		term := l.relu(termG, delta.Minus(step.Scale(m)))
+		if shifted {
+			out.Terms = append(out.Terms, term.a.Terms[0])
+		} else {
+			out.Terms = append(out.Terms, relu.Term{Unit: term.a.Terms[0].Unit, Coef: -1})
+		}
+	}
+	return value{out, lo, hi}, nil
+}
