@@ -27,7 +27,7 @@ import (
 // RoundedTrace is the rounded DP of one instance.
 type RoundedTrace struct {
 	P      int
-	Totals []int64    // S after every step (step 0: 0)
+	Totals []int64      // S after every step (step 0: 0)
 	Tables [][]*big.Rat // g after every step (step 0: the initial table)
 }
 
