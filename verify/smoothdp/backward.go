@@ -4,8 +4,9 @@ import "fmt"
 
 // Marginals runs the backward pass (Alg. 2) and returns the relaxed
 // selection y, y[i] = ∂Value/∂θ_i = the probability that the ancestral
-// sampler (Sample) picks item i. 0 ≤ y ≤ 1; Σ y = k for TopK and
-// Σ w_i·y_i ≤ C for Knapsack.
+// sampler (Sample) picks item i. 0 ≤ y ≤ 1 (a rounded sum above 1 by an
+// ulp is clamped to 1); Σ y = k for TopK and Σ w_i·y_i ≤ C for Knapsack,
+// up to rounding.
 func (t *Tables) Marginals() []float64 {
 	y := make([]float64, len(t.weights))
 	t.marginals(y)
@@ -30,7 +31,8 @@ func (t *Tables) marginals(y []float64) {
 	clear(e)
 	e[W-1] = 1
 	for i := len(t.weights) - 1; i >= 0; i-- {
-		y[i] = backwardRow(next, e, t.q[i*W:(i+1)*W], t.weights[i])
+		// Exactly, y_i ≤ 1; the rounded sum can exceed it by an ulp.
+		y[i] = min(backwardRow(next, e, t.q[i*W:(i+1)*W], t.weights[i]), 1)
 		e, next = next, e
 	}
 }

@@ -3,7 +3,6 @@ package smoothdp
 import (
 	"fmt"
 	"runtime"
-	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -25,9 +24,7 @@ func (p *Problem) MarginalsBatch(reg Reg, gamma float64, theta [][]float64, valu
 	values = grow(values, len(theta))
 	y = shapeRows(y, len(theta), len(p.Weights))
 	err := parallel(len(theta), func(t *Tables, b int) error {
-		if err := p.ForwardInto(t, reg, gamma, theta[b]); err != nil {
-			return rowError(err, b)
-		}
+		forwardValidated(p, t, reg, gamma, theta[b])
 		values[b] = t.Value()
 		return t.MarginalsInto(y[b])
 	})
@@ -46,9 +43,7 @@ func (p *Problem) VJPBatch(reg Reg, gamma float64, theta, z, out [][]float64) ([
 	}
 	out = shapeRows(out, len(theta), len(p.Weights))
 	err := parallel(len(theta), func(t *Tables, b int) error {
-		if err := p.ForwardInto(t, reg, gamma, theta[b]); err != nil {
-			return rowError(err, b)
-		}
+		forwardValidated(p, t, reg, gamma, theta[b])
 		return t.VJPInto(out[b], z[b])
 	})
 	if err != nil {
@@ -67,7 +62,12 @@ func (p *Problem) validateBatch(reg Reg, gamma float64, xname string, x [][]floa
 	}
 	n := len(p.Weights)
 	for b, row := range x {
-		validateVector(&errs, fmt.Sprintf("%s[%d]", xname, b), row, n)
+		name := fmt.Sprintf("%s[%d]", xname, b)
+		before := len(errs)
+		validateVector(&errs, name, row, n)
+		if len(errs) == before {
+			validateScale(&errs, name, row, gamma)
+		}
 	}
 	if yname != "" {
 		if len(y) != len(x) {
@@ -81,17 +81,11 @@ func (p *Problem) validateBatch(reg Reg, gamma float64, xname string, x [][]floa
 	return errs.Err()
 }
 
-// rowError renames "theta" to "theta[b]" in the errors of row b.
-func rowError(err error, b int) error {
-	l, ok := err.(ErrorList)
-	if !ok {
-		return err
+// forwardValidated runs a forward pass on a row that validateBatch accepted.
+func forwardValidated(p *Problem, t *Tables, reg Reg, gamma float64, theta []float64) {
+	if err := p.ForwardInto(t, reg, gamma, theta); err != nil {
+		panic("smoothdp: batch row failed after validation: " + err.Error())
 	}
-	out := make(ErrorList, len(l))
-	for i, e := range l {
-		out[i] = &Error{Arg: strings.Replace(e.Arg, "theta", fmt.Sprintf("theta[%d]", b), 1), Msg: e.Msg}
-	}
-	return out
 }
 
 // shapeRows returns rows reused as [batch][n] when it has that shape, or a

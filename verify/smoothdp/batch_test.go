@@ -59,10 +59,9 @@ func TestBatchBadInput(t *testing.T) {
 	_, _, err = p.MarginalsBatch(Shannon, -1, theta, nil, nil)
 	assert.EqualError(t, err, "smoothdp: gamma: temperature γ = -1 must be finite and at least MinGamma = 2^-1022")
 
-	// Overflow is only found while running a row.
-	huge := [][]float64{{1, 2, 3}, {math.MaxFloat64, 0, 0}}
-	_, _, err = NewKnapsack([]int{1, 1, 1}, 3).MarginalsBatch(Gini, math.MaxFloat64, huge, nil, nil)
-	assert.EqualError(t, err, "smoothdp: theta[1]: scores too large: the value overflows float64")
+	huge := [][]float64{{1, 2, 3}, {0x1p1000, -0x1p999, 0}}
+	_, _, err = NewKnapsack([]int{1, 1, 1}, 3).MarginalsBatch(Gini, 1, huge, nil, nil)
+	assert.EqualError(t, err, "smoothdp: theta[1]: scores too large: Σ|θ| + n·γ = 1.607262910779401e+301 exceeds 2^1000, the DP values could overflow float64")
 
 	values, y, err := p.MarginalsBatch(Gini, 1, nil, nil, nil)
 	require.NoError(t, err)

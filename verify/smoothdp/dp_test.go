@@ -471,7 +471,9 @@ func TestBadInput(t *testing.T) {
 		{"huge table", NewKnapsack([]int{1, 1, 1, 1}, 1<<27), Shannon, 1, []float64{1, 2, 3, 4},
 			"smoothdp: Capacity: table of 4 items × 134217729 capacities exceeds 268435456 cells"},
 		{"overflow", NewKnapsack([]int{1, 1}, 2), Gini, 1, []float64{math.MaxFloat64, math.MaxFloat64},
-			"smoothdp: theta: scores too large: the value overflows float64"},
+			"smoothdp: theta: scores too large: Σ|θ| + n·γ = +Inf exceeds 2^1000, the DP values could overflow float64"},
+		{"large gamma", NewKnapsack([]int{1, 1}, 2), Gini, 0x1p1000, []float64{1, 2},
+			"smoothdp: theta: scores too large: Σ|θ| + n·γ = 2.1430172143725346e+301 exceeds 2^1000, the DP values could overflow float64"},
 		{"everything", NewKnapsack([]int{0}, -1), Reg(-1), nan, []float64{nan, 1}, "smoothdp: Weights[0]: weight 0 is not ≥ 1 (and 4 more errors)"},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,9 @@
 package smoothdp
 
-import "math"
+import (
+	"fmt"
+	"math"
+)
 
 // Tables is the result of the forward pass (Alg. 1) for one score vector:
 // the value v[n, C], the last row v[n, ·] and the pick probabilities
@@ -61,11 +64,14 @@ func (p *Problem) ForwardInto(dst *Tables, reg Reg, gamma float64, theta []float
 	if err := errs.Err(); err != nil {
 		return err
 	}
+	validateScale(&errs, "theta", theta, gamma)
+	if err := errs.Err(); err != nil {
+		return err
+	}
 	dst.reset(p, reg, gamma, theta)
 	dst.forward()
 	if math.IsNaN(dst.value) || math.IsInf(dst.value, 1) {
-		// Only possible when sums of scores overflow float64.
-		return ErrorList{{Arg: "theta", Msg: "scores too large: the value overflows float64"}}
+		panic(fmt.Sprintf("smoothdp: value %v from scores within the magnitude bound", dst.value))
 	}
 	return nil
 }
@@ -239,7 +245,7 @@ func fastRow(reg Reg, v, q, skip, pick []float64, theta, gamma, inv float64) {
 			r := math.Sqrt(r2)
 			xr := x * r
 			q[c] = selectNeg(d, 0.5*(1+xr), 0.5*(1-xr))
-			v[c] = max(a, b) + gamma*max((4-3*x-r*r2)/3, 0)
+			v[c] = max(a, b) + gamma*max((4-3*x-r*r2)*third, 0)
 		}
 	}
 }

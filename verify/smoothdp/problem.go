@@ -111,6 +111,24 @@ func (p *Problem) validateRun(errs *ErrorList, reg Reg, gamma float64) {
 	}
 }
 
+// maxMagnitude bounds Σ|θ_i| + n·γ: every v[i, c] is finite or −∞ and
+// |v[i, c]| ≤ Σ|θ| + n·γ·Range (Proposition 2 of docs/smooth.md), so below
+// this bound no cell can overflow float64 and no NaN can arise.
+const maxMagnitude = 0x1p1000
+
+// validateScale checks that the scores theta (called name), of which there
+// are n, are small enough for the DP values to stay finite at temperature
+// gamma.
+func validateScale(errs *ErrorList, name string, theta []float64, gamma float64) {
+	s := float64(len(theta)) * gamma
+	for _, th := range theta {
+		s += math.Abs(th)
+	}
+	if !(s <= maxMagnitude) { // also catches NaN and +Inf sums
+		errs.Add(name, "scores too large: Σ|θ| + n·γ = %g exceeds 2^1000, the DP values could overflow float64", s)
+	}
+}
+
 // validateVector checks that x (called name) has n finite entries.
 func validateVector(errs *ErrorList, name string, x []float64, n int) {
 	if len(x) != n {

@@ -94,6 +94,10 @@ func Max2(reg Reg, gamma, a, b float64) (value, q, dqdb float64) {
 
 var negInf = math.Inf(-1)
 
+// third is 1/3 rounded: the Tsallis bonus multiplies by it rather than
+// dividing by 3, one division fewer per cell.
+const third = 1.0 / 3
+
 // MinGamma is the smallest temperature accepted, the smallest normal
 // float64 (2^−1022 ≈ 2.2e−308): the kernels multiply by 1/γ, which must be
 // finite.
@@ -185,7 +189,7 @@ func tsallis2(a, b, gamma, inv float64) (value, q, dqdb float64) {
 	if d < 0 {
 		q = 0.5 * (1 - xr) // = t²
 	}
-	bonus := max((4-3*x-r*r2)/3, 0)
+	bonus := max((4-3*x-r*r2)*third, 0)
 	return max(a, b) + gamma*bonus, q, tsallisSlope(d, inv)
 }
 
