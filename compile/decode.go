@@ -250,6 +250,9 @@ func (n *Network) Backtrack(states [][][]float64, inputs [][]float64, ans Answer
 		return nil, fmt.Errorf("compile: backtracking needs an index answer that was found")
 	}
 	s := a.State
+	if n.Rounding != nil {
+		return n.backtrackRounded(states, inputs, ans)
+	}
 	if len(s.Dims) != 1 || (s.Body.Kind != dsl.TMin && s.Body.Kind != dsl.TMax) {
 		return nil, fmt.Errorf("%s: backtracking needs a one-dimensional state whose step is a min or max", s.Body.Pos())
 	}
@@ -281,6 +284,76 @@ func (n *Network) Backtrack(states [][][]float64, inputs [][]float64, ans Answer
 		}
 	}
 	return taken, nil
+}
+
+// backtrackRounded is Backtrack over the table of the fptas scheme: at
+// step t, cell p was computed from the old cells q1(p) (not taken) and
+// q2(p) (taken), with the granularities of that step.
+func (n *Network) backtrackRounded(states [][][]float64, inputs [][]float64, ans Answer) ([]bool, error) {
+	r := n.Rounding
+	s := r.state
+	if s.Body.Kind != dsl.TMin && s.Body.Kind != dsl.TMax {
+		return nil, fmt.Errorf("%s: backtracking needs a step that is a min or max", s.Body.Pos())
+	}
+	steps := len(inputs)
+	if len(states) != steps+1 {
+		return nil, fmt.Errorf("compile: got %d stored states for %d steps", len(states), steps)
+	}
+	P := int64(r.P)
+	taken := make([]bool, steps)
+	p := ans.Index
+	for t := steps; t >= 1 && p >= 1 && p <= r.P; t-- {
+		total := int64(states[t-1][1][0])
+		u := int64(inputs[t-1][r.Offset.Index])
+		dOld, dNew := max(P, total), max(P, total+u)
+		q1 := ceilDiv(int64(p)*dNew, dOld)
+		q2 := ceilDiv(int64(p)*dNew-P*u, dOld)
+		old := states[t-1][0]
+		cellAt := func(q int64) float64 {
+			switch {
+			case q <= 0:
+				return s.Lo
+			case q > P:
+				return s.Hi
+			}
+			return old[q-1]
+		}
+		read := func(t *dsl.Term, _ []int) (float64, bool, error) {
+			if t.State != s {
+				return 0, false, nil
+			}
+			if len(t.Index[0].Terms) == 1 {
+				return cellAt(q2), true, nil
+			}
+			return cellAt(q1), true, nil
+		}
+		got := states[t][0][p-1]
+		best, bestErr := -1, math.Inf(1)
+		for i, arg := range s.Body.Args {
+			v, err := evalTermWith(arg, states[t-1], inputs[t-1], []int{p}, read)
+			if err != nil {
+				return nil, err
+			}
+			if e := math.Abs(v - got); e < bestErr {
+				best, bestErr = i, e
+			}
+		}
+		if _, moved, _ := offsetIndex(s.Body.Args[best], s, inputs[t-1], p); moved {
+			taken[t-1] = true
+			p = int(q2)
+		} else {
+			p = int(q1)
+		}
+	}
+	return taken, nil
+}
+
+func ceilDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a > 0) == (b > 0) {
+		q++
+	}
+	return q
 }
 
 // offsetIndex finds the read of s with an input offset inside arg and
@@ -319,6 +392,19 @@ func indexValue(ix *dsl.IndexExpr, inputs []float64, idx []int) (int, error) {
 // evalTerm evaluates t in float64 over the given state and step inputs.
 // It serves decoding and backtracking only; the network does the DP.
 func evalTerm(t *dsl.Term, states [][]float64, inputs []float64, idx []int) (float64, error) {
+	return evalTermWith(t, states, inputs, idx, nil)
+}
+
+// readFunc overrides how evalTermWith reads a state; ok false falls back
+// to the written index.
+type readFunc func(t *dsl.Term, idx []int) (v float64, ok bool, err error)
+
+func evalTermWith(t *dsl.Term, states [][]float64, inputs []float64, idx []int, read readFunc) (float64, error) {
+	if read != nil && t.Kind == dsl.TRead {
+		if v, ok, err := read(t, idx); ok || err != nil {
+			return v, err
+		}
+	}
 	switch t.Kind {
 	case dsl.TConst:
 		return t.Value, nil
@@ -350,7 +436,7 @@ func evalTerm(t *dsl.Term, states [][]float64, inputs []float64, idx []int) (flo
 	}
 	args := make([]float64, len(t.Args))
 	for i, a := range t.Args {
-		v, err := evalTerm(a, states, inputs, idx)
+		v, err := evalTermWith(a, states, inputs, idx, read)
 		if err != nil {
 			return 0, err
 		}

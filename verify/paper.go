@@ -1,6 +1,10 @@
 package verify
 
-import "github.com/dp2nn/dp2nn/dsl"
+import (
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+)
 
 // PaperBound is a construction's network size as published, for the
 // programs whose construction a paper gives.
@@ -15,9 +19,18 @@ type PaperBound struct {
 // scheme should produce for m, when a paper gives them. The table names
 // problems on purpose: it is the yardstick the compiler's general rules
 // are measured against.
-func PaperWidths(m *dsl.Model, scheme string) (PaperBound, bool) {
+func PaperWidths(m *dsl.Model, opt compile.Options) (PaperBound, bool) {
+	knapsack := m.Name == "knapsack" || m.Name == "knapsack_int"
 	switch {
-	case scheme == "exact" && (m.Name == "knapsack" || m.Name == "knapsack_int"):
+	case knapsack && opt.Scheme == compile.FPTAS:
+		P := opt.P
+		return PaperBound{
+			Source:   "Hertrich & Skutella (AAAI 2021), FPTAS-NN",
+			Depth:    5,
+			Widths:   []int{2, 2*P*P + 2*P, P*P + P, P},
+			Formulas: []string{"2", "2P²+2P", "P²+P", "P"},
+		}, true
+	case knapsack && (opt.Scheme == compile.Exact || opt.Scheme == 0):
 		p, ok := m.Param("pmax")
 		if !ok {
 			return PaperBound{}, false

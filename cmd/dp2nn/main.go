@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"sort"
 	"strconv"
@@ -229,18 +230,92 @@ func paramString(m *dsl.Model) string {
 	return strings.Join(ps, " ")
 }
 
-func schemeFlag(fs *flag.FlagSet) *string {
-	return fs.String("scheme", "exact", "lowering scheme: exact")
+// schemeOpts are the lowering flags shared by several commands.
+type schemeOpts struct {
+	name *string
+	p    *int
+	eps  *float64
+	n    *int
 }
 
-func lower(m *dsl.Model, scheme string) (*compile.Network, error) {
-	s, err := compile.ParseScheme(scheme)
-	if err != nil {
-		return nil, userErrorf("-scheme: %v", err)
+func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
+	o := &schemeOpts{
+		name: fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN) or fptas (the FPTAS-NN, a table of fixed size P)"),
+		p:    fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT)"),
+		eps:  fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
 	}
-	net, err := compile.Lower(m, compile.Options{Scheme: s})
+	if withN {
+		o.n = fs.Int("n", 0, "fptas with -eps: the number of items n the guarantee is for")
+	}
+	return o
+}
+
+func (o *schemeOpts) String() string { return *o.name }
+
+// options turns the flags into compile options; items is the number of
+// steps of the instance at hand (0 when unknown, then -n must say it).
+func (o *schemeOpts) options(items int) (compile.Options, error) {
+	s, err := compile.ParseScheme(*o.name)
+	if err != nil {
+		return compile.Options{}, userErrorf("-scheme: %v", err)
+	}
+	pSet, epsSet := *o.p != 0, *o.eps != 0
+	if s != compile.FPTAS {
+		if pSet || epsSet {
+			return compile.Options{}, userErrorf("-P and -eps go with -scheme fptas")
+		}
+		return compile.Options{Scheme: s}, nil
+	}
+	switch {
+	case pSet && epsSet:
+		return compile.Options{}, userErrorf("-scheme fptas: give -P or -eps, not both")
+	case pSet:
+		if *o.p < 1 {
+			return compile.Options{}, userErrorf("-P must be at least 1, got %d", *o.p)
+		}
+		return compile.Options{Scheme: s, P: *o.p}, nil
+	case epsSet:
+		e := *o.eps
+		if !(e > 0 && e < 1) {
+			return compile.Options{}, userErrorf("-eps must lie strictly between 0 and 1, got %g", e)
+		}
+		n := items
+		if o.n != nil && *o.n != 0 {
+			n = *o.n
+		}
+		if n < 1 {
+			return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
+		}
+		P := math.Ceil(float64(n) * float64(n) / e)
+		if P > 4096 {
+			return compile.Options{}, userErrorf("-eps %g with n = %d needs P = %.0f, above the supported 4096", e, n, P)
+		}
+		return compile.Options{Scheme: s, P: int(P)}, nil
+	}
+	return compile.Options{}, userErrorf("-scheme fptas needs -P N or -eps E")
+}
+
+func lower(m *dsl.Model, opt compile.Options) (*compile.Network, error) {
+	net, err := compile.Lower(m, opt)
 	if err != nil {
 		return nil, &userError{err.Error()}
 	}
 	return net, nil
+}
+
+// checkFloat32Exact refuses fptas networks whose integer index arithmetic
+// (values up to about 2·P·(P + Σu)) would not be exact in float32.
+func checkFloat32Exact(net *compile.Network, dtype string, steps [][]float64) error {
+	r := net.Rounding
+	if r == nil || dtype != "float32" {
+		return nil
+	}
+	total := 0.0
+	for _, s := range steps {
+		total += s[r.Offset.Index]
+	}
+	if bound := 2 * float64(r.P) * (float64(r.P) + total); bound >= 1<<24 {
+		return userErrorf("fptas in float32: index arithmetic reaches %.3g, above 2^24 where float32 stops being exact (P = %d, sum of %s = %g); use -dtype float64 or a smaller P", bound, r.P, r.Offset.Name, total)
+	}
+	return nil
 }

@@ -50,6 +50,10 @@ func TestGolden(t *testing.T) {
 		{"solve_f3_float32_json", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-dtype", "float32", "-json"}},
 		{"solve_int_f4", []string{"solve", "examples/knapsack_int.dp", "-instance", "testdata/lowdim/f4_l-d_kp_4_11.txt", "-dtype", "float32"}},
 		{"verify_random", []string{"verify", "examples/knapsack.dp", "-set", "pmax=6", "-random", "50", "-seed", "3"}},
+		{"widths_fptas", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-P", "3"}},
+		{"widths_fptas_eps_json", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-eps", "0.5", "-n", "4", "-json"}},
+		{"solve_fptas_f1", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-P", "50", "-instance", "testdata/lowdim/f1_l-d_kp_10_269.txt"}},
+		{"verify_fptas_lowdim", []string{"verify", "examples/knapsack.dp", "-scheme", "fptas", "-P", "30", "-instances", "testdata/lowdim", "-dtype", "float64"}},
 		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
 	}
 	repo(t)
@@ -143,6 +147,13 @@ func TestBadInput(t *testing.T) {
 		{"too large", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f8_l-d_kp_23_10000.txt"}, "above -max-neurons"},
 		{"verify nothing", []string{"verify", "examples/knapsack.dp"}, "nothing to verify"},
 		{"verify bad dir", []string{"verify", "examples/knapsack.dp", "-instances", "no-such-dir"}, "no-such-dir"},
+		{"fptas without P", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas"}, "needs -P N or -eps E"},
+		{"fptas P < 1", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-P", "-3"}, "-P must be at least 1"},
+		{"fptas eps 0", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-eps", "1", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt"}, "strictly between 0 and 1"},
+		{"fptas eps without n", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-eps", "0.1"}, "give -n N"},
+		{"P with exact", []string{"widths", "examples/knapsack.dp", "-P", "4"}, "go with -scheme fptas"},
+		{"fptas on subset sum", []string{"widths", "examples/subsetsum.dp", "-scheme", "fptas", "-P", "4"}, "lower end of its range"},
+		{"fptas float32 too large", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-P", "1000", "-dtype", "float32", "-instance", "testdata/lowdim/f8_l-d_kp_23_10000.txt"}, "above 2^24"},
 		{"unrolled without steps", []string{"widths", "examples/knapsack.dp", "-form", "unrolled"}, "-steps"},
 	}
 	repo(t)

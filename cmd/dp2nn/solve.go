@@ -18,7 +18,7 @@ func init() {
 type solveOpts struct {
 	set      setFlag
 	instance *string
-	scheme   *string
+	scheme   *schemeOpts
 	dtype    *string
 	json     *bool
 	maxNeur  *int
@@ -29,7 +29,7 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); unset params are taken from the instance or chosen automatically")
 	o.instance = fs.String("instance", "", "instance file: knapsack text format (n, n lines \"profit weight\", capacity) or JSON")
-	o.scheme = schemeFlag(fs)
+	o.scheme = addSchemeFlags(fs, false)
 	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
 	o.json = fs.Bool("json", false, "print JSON")
 	o.maxNeur = fs.Int("max-neurons", 4_000_000, "refuse programs whose network would have more hidden neurons")
@@ -53,6 +53,8 @@ type SolveReport struct {
 	Taken     []int              `json:"taken,omitempty"` // 1-based steps
 	Totals    map[string]float64 `json:"totals,omitempty"`
 	Check     string             `json:"check,omitempty"`
+	// Guarantee is the FPTAS-NN bound the answer satisfies (fptas only).
+	Guarantee string `json:"guarantee,omitempty"`
 }
 
 func runSolve(args []string, stdout io.Writer) error {
@@ -92,10 +94,20 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	if n := estimateNeurons(m); n > *o.maxNeur {
+	if n := estimateNeurons(m); n > *o.maxNeur && *o.scheme.name == "exact" {
 		return userErrorf("solve: with %s the network would have about %d hidden neurons, above -max-neurons %d; set smaller params or raise the limit", paramString(m), n, *o.maxNeur)
 	}
-	net, err := lower(m, *o.scheme)
+	opt, err := o.scheme.options(len(steps))
+	if err != nil {
+		return err
+	}
+	net, err := lower(m, opt)
+	if err != nil {
+		return err
+	}
+	if err := checkFloat32Exact(net, dtype, steps); err != nil {
+		return err
+	}
 	if err != nil {
 		return err
 	}
@@ -119,6 +131,14 @@ func runSolve(args []string, stdout io.Writer) error {
 	}
 	for _, p := range m.Params {
 		r.Params[p.Name] = p.Value
+	}
+	if rd := net.Rounding; rd != nil {
+		n2 := len(steps) * len(steps)
+		if n2 < rd.P {
+			r.Guarantee = fmt.Sprintf("P = %d, n = %d: (1 - n²/P)·OPT <= %s <= OPT, so OPT <= %.6g", rd.P, len(steps), ans, ans.Value*float64(rd.P)/float64(rd.P-n2))
+		} else {
+			r.Guarantee = fmt.Sprintf("P = %d, n = %d: n² >= P, so only %s <= OPT is guaranteed; P > %d gives a bound", rd.P, len(steps), ans, n2)
+		}
 	}
 	var checkErr error
 	if ans.Found && ans.Kind != dsl.AnswerValue {
@@ -205,12 +225,19 @@ func printSolve(w io.Writer, r *SolveReport, m *dsl.Model, net *compile.Network)
 	for _, k := range sortedKeys(r.Params) {
 		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
 	}
-	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, net.Scheme, strings.Join(ps, " "))
+	scheme := net.Scheme.String()
+	if net.Rounding != nil {
+		scheme += fmt.Sprintf(" with P=%d", net.Rounding.P)
+	}
+	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, scheme, strings.Join(ps, " "))
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
 	fmt.Fprintf(w, "network: RNN cell of depth %d, widths %v, applied %d times in %s\n", r.Depth, r.Widths, r.Steps, r.DType)
 	fmt.Fprintf(w, "%s = %s   (decoded outside the network, tolerance %.3g)\n", m.File.Text(m.Answer.Decl), r.Answer, r.Tolerance)
+	if r.Guarantee != "" {
+		fmt.Fprintf(w, "guarantee (Hertrich & Skutella): %s\n", r.Guarantee)
+	}
 	if r.Taken != nil || r.Totals != nil {
 		fmt.Fprintf(w, "taken steps (backtracked through the stored states): %v\n", r.Taken)
 		var tot []string

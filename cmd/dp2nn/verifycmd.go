@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -22,7 +23,7 @@ func init() {
 
 type verifyOpts struct {
 	set        setFlag
-	scheme     *string
+	scheme     *schemeOpts
 	random     *int
 	seed       *uint64
 	steps      *int
@@ -37,7 +38,7 @@ func verifyFlags() (*flag.FlagSet, *verifyOpts) {
 	o := &verifyOpts{set: setFlag{}}
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); for -instances, unset params are chosen per instance")
-	o.scheme = schemeFlag(fs)
+	o.scheme = addSchemeFlags(fs, true)
 	o.random = fs.Int("random", 0, "number of random instances")
 	o.seed = fs.Uint64("seed", 1, "seed of the random instances")
 	o.steps = fs.Int("steps", 10, "steps per random instance, for programs without a dedicated generator")
@@ -106,13 +107,17 @@ func runVerify(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := &VerifyReport{Program: path, Scheme: *o.scheme}
+	rep := &VerifyReport{Program: path, Scheme: *o.scheme.name}
 	if *o.random > 0 {
 		m, err := dsl.Check(f, o.set)
 		if err != nil {
 			return err
 		}
-		net, err := lower(m, *o.scheme)
+		opt, err := o.scheme.options(0)
+		if err != nil {
+			return err
+		}
+		net, err := lower(m, opt)
 		if err != nil {
 			return err
 		}
@@ -121,7 +126,10 @@ func runVerify(args []string, stdout io.Writer) error {
 		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
 		for i := 0; i < *o.random; i++ {
 			steps := gen(rng)
-			c, err := verify.AgainstDP(net, fmt.Sprintf("random #%d", i+1), steps, dtypes, nil)
+			if err := checkFloat32Exact(net, string(dtypes[len(dtypes)-1]), steps); err != nil {
+				return err
+			}
+			c, err := against(net, fmt.Sprintf("random #%d", i+1), steps, dtypes, nil)
 			if err != nil {
 				return fmt.Errorf("random instance %d: %v", i+1, err)
 			}
@@ -214,7 +222,7 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 			return err
 		}
 		row.Params = paramString(m)
-		if n := estimateNeurons(m); n > *o.maxNeurons {
+		if n := estimateNeurons(m); n > *o.maxNeurons && *o.scheme.name == "exact" {
 			row.Skipped = fmt.Sprintf("network would have about %d hidden neurons, above -max-neurons %d", n, *o.maxNeurons)
 			rep.Rows = append(rep.Rows, row)
 			continue
@@ -225,8 +233,15 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 			rep.Rows = append(rep.Rows, row)
 			continue
 		}
-		net, err := lower(m, *o.scheme)
+		opt, err := o.scheme.options(len(steps))
 		if err != nil {
+			return err
+		}
+		net, err := lower(m, opt)
+		if err != nil {
+			return err
+		}
+		if err := checkFloat32Exact(net, string(dtypes[len(dtypes)-1]), steps); err != nil {
 			return err
 		}
 		var known *float64
@@ -234,7 +249,7 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 			k := float64(v)
 			known = &k
 		}
-		c, err := verify.AgainstDP(net, name, steps, dtypes, known)
+		c, err := against(net, name, steps, dtypes, known)
 		if err != nil {
 			return fmt.Errorf("%s: %v", file, err)
 		}
@@ -243,6 +258,15 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 		rep.Rows = append(rep.Rows, row)
 	}
 	return nil
+}
+
+// against compares a network with its ground truth: the exact DP, or the
+// rounded DP and the guarantee for the fptas scheme.
+func against(net *compile.Network, name string, steps [][]float64, dtypes []verify.DType, known *float64) (*verify.Case, error) {
+	if net.Rounding != nil {
+		return verify.AgainstRounded(net, name, steps, dtypes, known)
+	}
+	return verify.AgainstDP(net, name, steps, dtypes, known)
 }
 
 // estimateNeurons bounds the hidden neurons of the exact network before
@@ -270,7 +294,11 @@ func fileExists(p string) bool {
 }
 
 func printVerify(w io.Writer, rep *VerifyReport, dtypes []verify.DType) {
-	fmt.Fprintf(w, "verify %s (scheme %s): network vs exact DP (exact rational arithmetic), every state of every step\n", rep.Program, rep.Scheme)
+	if rep.Scheme == "fptas" {
+		fmt.Fprintf(w, "verify %s (scheme fptas): network vs the rounded DP (exact rational arithmetic), every cell of every step; answer p_NN checked against (1 - n²/P)·OPT <= p_NN <= OPT\n", rep.Program)
+	} else {
+		fmt.Fprintf(w, "verify %s (scheme %s): network vs exact DP (exact rational arithmetic), every state of every step\n", rep.Program, rep.Scheme)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	hdr := "source\tparams\tcases\tsteps"
 	for _, d := range dtypes {

@@ -62,7 +62,7 @@ func runCheck(args []string, stdout io.Writer) error {
 
 type widthsOpts struct {
 	set    setFlag
-	scheme *string
+	scheme *schemeOpts
 	form   *string
 	steps  *int
 	json   *bool
@@ -72,7 +72,7 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o := &widthsOpts{set: setFlag{}}
 	fs := flag.NewFlagSet("widths", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
-	o.scheme = schemeFlag(fs)
+	o.scheme = addSchemeFlags(fs, true)
 	o.form = fs.String("form", "cell", "network form: cell (one step) or unrolled (-steps copies composed)")
 	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled")
 	o.json = fs.Bool("json", false, "print JSON")
@@ -87,6 +87,7 @@ type WidthsReport struct {
 	Form        string           `json:"form"`
 	Steps       int              `json:"steps,omitempty"`
 	Params      map[string]int64 `json:"params"`
+	P           int              `json:"P,omitempty"`
 	Depth       int              `json:"depth"`
 	Widths      []int            `json:"widths"`
 	Size        int              `json:"size"`
@@ -138,7 +139,11 @@ func runWidths(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	net, err := lower(m, *o.scheme)
+	opt, err := o.scheme.options(0)
+	if err != nil {
+		return err
+	}
+	net, err := lower(m, opt)
 	if err != nil {
 		return err
 	}
@@ -158,9 +163,9 @@ func runWidths(args []string, stdout io.Writer) error {
 	default:
 		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
 	}
-	r := widthsReport(path, m.Name, *o.scheme, *o.form, *o.steps, net, g)
+	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, *o.steps, net, g)
 	if *o.form == "cell" {
-		if pb, ok := verify.PaperWidths(m, *o.scheme); ok {
+		if pb, ok := verify.PaperWidths(m, opt); ok {
 			r.Paper = &PaperReport{Source: pb.Source, Depth: pb.Depth, Widths: pb.Widths, Formulas: pb.Formulas, Agree: pb.Agrees(r.Depth, r.Widths)}
 		}
 	}
@@ -184,6 +189,9 @@ func widthsReport(path, name, scheme, form string, steps int, net *compile.Netwo
 	for _, p := range net.Model.Params {
 		r.Params[p.Name] = p.Value
 	}
+	if net.Rounding != nil {
+		r.P = net.Rounding.P
+	}
 	for l := 1; l <= st.Depth; l++ {
 		lr := LayerReport{Layer: l, Output: l == st.Depth}
 		for _, gr := range g.LayerGroups(l) {
@@ -200,7 +208,11 @@ func printWidths(w io.Writer, r *WidthsReport) {
 	for _, k := range sortedKeys(r.Params) {
 		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
 	}
-	fmt.Fprintf(w, "program %s (%s), scheme %s, %s\n", r.Program, r.File, r.Scheme, strings.Join(ps, " "))
+	scheme := r.Scheme
+	if r.P > 0 {
+		scheme += fmt.Sprintf(" with P=%d", r.P)
+	}
+	fmt.Fprintf(w, "program %s (%s), scheme %s, %s\n", r.Program, r.File, scheme, strings.Join(ps, " "))
 	if r.Form == "unrolled" {
 		fmt.Fprintf(w, "form: cell unrolled over %d steps\n", r.Steps)
 	} else {
