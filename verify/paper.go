@@ -1,7 +1,6 @@
 package verify
 
 import (
-
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 )
