@@ -390,7 +390,7 @@ func mulDivCeil(a, b, c int64) (int64, bool) {
 }
 
 // MaxCoreStates is the state budget Solve gives CoreDP when neither DP
-// fits: about twenty seconds on a 2020s core.
+// fits: about ten seconds.
 const MaxCoreStates = 1 << 26
 
 // Solve returns an optimal solution by the first method that finishes
@@ -423,8 +423,8 @@ func Solve(profits, weights []int64, capacity int64) (Solution, error) {
 	}
 	switch {
 	case least > MaxDPCells:
-		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP ran out of budget, and the DPs need %d and %d cells",
-			ErrTooLarge, weightCells, profitCells)
+		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP (%d states) ran out of budget, and both DPs exceed %d values or %d cells",
+			ErrTooLarge, budget, MaxDPValues, MaxDPCells)
 	case weightCells <= profitCells:
 		return WeightDP(profits, weights, capacity)
 	}
