@@ -24,8 +24,9 @@ type Solution struct {
 	Weight int64 // total weight of Items, at most the capacity
 	Items  []int // chosen item indices, ascending
 	Method Method
-	// Work is what the method spent: DP cells filled, or branch-and-bound
-	// nodes visited. It is deterministic, so tests and reports can use it.
+	// Work is what the method spent: DP cells filled, branch-and-bound
+	// nodes visited, or core-DP states made. It is deterministic, so tests
+	// and reports can use it where times would be noise.
 	Work int64
 }
 
@@ -33,14 +34,14 @@ type Solution struct {
 // after the reductions below), and MaxDPValues its number of values (the
 // capacity or the total profit, reduced); beyond them they return
 // ErrTooLarge instead of allocating gigabytes. A cell costs one bit of
-// decision memory and about a nanosecond, a value eight bytes.
+// decision memory and a few nanoseconds, a value eight bytes.
 const (
 	MaxDPCells  = 1 << 29
 	MaxDPValues = 1 << 24
 )
 
-// ErrTooLarge is returned by a DP whose table would exceed MaxDPCells, and
-// by BranchAndBound when it runs out of its node budget.
+// ErrTooLarge is returned by a DP whose table would exceed its limits, and
+// by Solve when every method ran out of its budget.
 var ErrTooLarge = errors.New("knapsack: instance too large for this method")
 
 // reduced is an instance after the reductions every solver shares: items
@@ -50,7 +51,6 @@ var ErrTooLarge = errors.New("knapsack: instance too large for this method")
 type reduced struct {
 	live             []int // indices of the live items
 	fixed            []int // indices of the items always taken
-	fixedValue       int64
 	sumProfit, sumWt int64 // over the live items
 }
 
@@ -61,7 +61,6 @@ func reduce(profits, weights []int64, capacity int64) reduced {
 		case profits[i] == 0 || weights[i] > capacity:
 		case weights[i] == 0:
 			r.fixed = append(r.fixed, i)
-			r.fixedValue += profits[i]
 		default:
 			r.live = append(r.live, i)
 			r.sumProfit += profits[i]
