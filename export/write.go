@@ -86,10 +86,10 @@ func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
 	return b, nil
 }
 
-// ResolveLayout returns the layout Write uses for g: opt.Layout, or for
-// Auto, Dense when the dense layout needs at most AutoDenseLimit
-// parameters and Structured otherwise. It also returns the number of
-// parameters of the dense layout.
+// ResolveLayout returns the layout Write uses for g (a valid graph) when
+// asked for layout: layout itself, or for Auto, Dense when the dense
+// layout needs at most AutoDenseLimit parameters and Structured
+// otherwise. It also returns the number of parameters of the dense layout.
 func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
 	n := newCellPlan(g).denseParams()
 	if layout == Auto {
