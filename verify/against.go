@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 )
 
 // DType names an evaluation type of the network.
@@ -24,76 +25,128 @@ func (d DType) Roundoff() float64 {
 	return compile.Float64Roundoff
 }
 
-// Case is the comparison of a network with the exact DP on one instance.
+// Case is the comparison of a network with its ground truth on one
+// instance.
 type Case struct {
 	Name  string
 	Steps int
-	Exact string // the exact DP's answer
-	Known string // the known answer given with the instance, "" if none
-	Runs  []Run  // one per evaluation type
+	Exact string // the ground truth's answer (the rounded DP's for fptas)
+	Known string // the known answer (the optimum for fptas), "" if none
+	Runs  []Run  // one per observation
 	// Mismatch says what disagreed; "" when the network matched.
 	Mismatch string
 }
 
-// Run is the network's behaviour in one evaluation type.
+// Run is the network's behaviour in one observation.
 type Run struct {
+	Label     string // what ran: "float64", "ort float32", ...
 	DType     DType
-	MaxErr    float64 // max |network − exact| over every cell of every step
+	MaxErr    float64 // max |network − truth| over every observed cell of every observed step
 	Worst     string  // where MaxErr was seen: step, cell and DSL term
 	Tolerance float64 // the decode tolerance; MaxErr above it is a mismatch
 	Answer    string  // the decoded network answer
 }
 
-// AgainstDP runs net on one instance in every given type and compares every
-// state of every step with the exact DP interpreter (RunDP), which shares
-// no code with the lowering, and the decoded answers with each other and
-// with known (when known is not nil).
+// Observed is what one evaluation of a network computed on one instance:
+// the state after every step, in the order of Network.State (States[0]
+// is the initial state). States[t] is nil for a step the evaluation does
+// not expose (an unrolled ONNX model shows only the final state); the
+// final state must be there.
+type Observed struct {
+	Label  string
+	DType  DType
+	States [][][]float64
+}
+
+// Observe runs net on steps in the Go evaluator.
+func Observe(net *compile.Network, dt DType, steps [][]float64) (Observed, error) {
+	var states [][][]float64
+	var err error
+	switch dt {
+	case Float32:
+		var r *compile.Runner[float32]
+		if r, err = compile.NewRunner[float32](net); err == nil {
+			states, err = r.Run(steps)
+		}
+	case Float64:
+		var r *compile.Runner[float64]
+		if r, err = compile.NewRunner[float64](net); err == nil {
+			states, err = r.Run(steps)
+		}
+	default:
+		err = fmt.Errorf("verify: unknown dtype %q", dt)
+	}
+	return Observed{Label: string(dt), DType: dt, States: states}, err
+}
+
+// AgainstDP runs net on one instance in the Go evaluator in every given
+// type and compares what it computes with the ground truth (see Compare).
 func AgainstDP(net *compile.Network, name string, steps [][]float64, dtypes []DType, known *float64) (*Case, error) {
-	m := net.Model
-	tr, err := RunDP(m, steps)
-	if err != nil {
-		return nil, err
-	}
-	c := &Case{Name: name, Steps: len(steps)}
-	var exact Answer
-	if m.Answer != nil {
-		if exact, err = tr.Answer(); err != nil {
-			return nil, err
-		}
-		c.Exact = exact.String()
-	}
-	if known != nil {
-		c.Known = fmt.Sprint(*known)
-		if m.Answer != nil && (!exact.Found || exact.Float64() != *known) {
-			c.fail("the exact DP's answer %s differs from the known answer %g", exact, *known)
-		}
-	}
-	for _, dt := range dtypes {
-		states, err := runStates(net, dt, steps)
+	obs := make([]Observed, len(dtypes))
+	for i, dt := range dtypes {
+		o, err := Observe(net, dt, steps)
 		if err != nil {
 			return nil, err
 		}
-		r := Run{DType: dt, Tolerance: net.DecodeTolerance(dt.Roundoff(), len(steps))}
-		for t := range states {
-			for s := range m.States {
-				e, cell := tr.Compare(t, s, states[t][s])
-				if e > r.MaxErr || math.IsNaN(e) {
-					r.MaxErr = e
-					r.Worst = describeCell(net, t, s, cell)
-				}
+		obs[i] = o
+	}
+	return Compare(net, name, steps, obs, known)
+}
+
+// AgainstRounded is AgainstDP for networks of the fptas scheme; AgainstDP
+// itself dispatches on the scheme, so the two are the same.
+func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes []DType, known *float64) (*Case, error) {
+	if net.Rounding == nil {
+		return nil, fmt.Errorf("verify: network %s is not rounded", name)
+	}
+	return AgainstDP(net, name, steps, dtypes, known)
+}
+
+// Compare checks observations of net on one instance against the ground
+// truth, which shares no code with the lowering:
+//
+//   - exact scheme: the exact DP interpreter (RunDP) in rational arithmetic;
+//     every observed cell must lie within the decode tolerance, and the
+//     decoded answer must equal the exact DP's, which must equal known when
+//     known is not nil;
+//   - fptas scheme: the rounded DP computed directly (RunRoundedDP); every
+//     observed cell within the tolerance, the running total exact, the
+//     answer p_NN equal to the rounded DP's, and p_NN within the guarantee
+//     (1 − n²/P)·OPT ≤ p_NN ≤ OPT, where OPT is known or the exact DP's
+//     answer.
+func Compare(net *compile.Network, name string, steps [][]float64, obs []Observed, known *float64) (*Case, error) {
+	t, err := newTruth(net, steps, known)
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{Name: name, Steps: len(steps), Exact: t.answer, Known: t.known}
+	if t.problem != "" {
+		c.fail("%s", t.problem)
+	}
+	for _, o := range obs {
+		if len(o.States) != len(steps)+1 || o.States[len(steps)] == nil {
+			return nil, fmt.Errorf("verify: %s: observation %s has no final state", name, o.Label)
+		}
+		r := Run{Label: o.Label, DType: o.DType, Tolerance: net.DecodeTolerance(o.DType.Roundoff(), len(steps))}
+		for step, st := range o.States {
+			if st == nil {
+				continue
+			}
+			if err := t.compare(net, step, st, &r); err != nil {
+				c.fail("%s: %v", o.Label, err)
 			}
 		}
 		if !(r.MaxErr <= r.Tolerance) {
-			c.fail("%s: state error %.3g at %s exceeds the tolerance %.3g", dt, r.MaxErr, r.Worst, r.Tolerance)
+			c.fail("%s: state error %.3g at %s exceeds the tolerance %.3g", o.Label, r.MaxErr, r.Worst, r.Tolerance)
 		}
-		if m.Answer != nil {
-			got, err := net.Decode(states[len(states)-1], r.Tolerance)
+		if net.Model.Answer != nil {
+			got, err := net.Decode(o.States[len(steps)], r.Tolerance)
 			if err != nil {
 				return nil, err
 			}
 			r.Answer = got.String()
-			if got.Found != exact.Found || (got.Found && got.Value != exact.Float64()) {
-				c.fail("%s: network answer %s, exact DP %s", dt, got, exact)
+			if got.Found != t.found || (got.Found && got.Value != t.value) {
+				c.fail("%s: network answer %s, %s %s", o.Label, got, t.name, t.answer)
 			}
 		}
 		c.Runs = append(c.Runs, r)
@@ -101,29 +154,119 @@ func AgainstDP(net *compile.Network, name string, steps [][]float64, dtypes []DT
 	return c, nil
 }
 
+// truth is the ground truth of one instance.
+type truth struct {
+	name    string // "exact DP" or "rounded DP"
+	exact   *Trace
+	rounded *RoundedTrace
+	answer  string  // its answer as text
+	found   bool    // whether it found one
+	value   float64 // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
+	known   string
+	problem string // a disagreement of the truth with known data or the guarantee
+}
+
+func newTruth(net *compile.Network, steps [][]float64, known *float64) (*truth, error) {
+	m := net.Model
+	exact, err := RunDP(m, steps)
+	if err != nil {
+		return nil, err
+	}
+	var ex Answer
+	if m.Answer != nil {
+		if ex, err = exact.Answer(); err != nil {
+			return nil, err
+		}
+	}
+	t := &truth{name: "exact DP", exact: exact, answer: ex.String(), found: ex.Found}
+	if ex.Found {
+		t.value = ex.Float64()
+	}
+	r := net.Rounding
+	if known != nil {
+		t.known = fmt.Sprint(*known)
+		if r == nil && m.Answer != nil && (!ex.Found || ex.Float64() != *known) {
+			t.problem = fmt.Sprintf("the exact DP's answer %s differs from the known answer %g", ex, *known)
+		}
+	}
+	if r == nil {
+		return t, nil
+	}
+	// fptas: the rounded DP is the truth cell by cell, the exact optimum
+	// is the yardstick of the guarantee.
+	if t.rounded, err = RunRoundedDP(m, steps, r.P); err != nil {
+		return nil, err
+	}
+	t.name, t.known = "rounded DP", t.answer
+	if known != nil {
+		t.known = fmt.Sprint(*known)
+	}
+	want, found, err := t.rounded.Answer(m)
+	if err != nil {
+		return nil, err
+	}
+	t.found, t.answer, t.value = found, "none", 0
+	if found {
+		t.answer = want.RatString()
+		// p·D is an integer below 2^53, so float64(p·D)/P is p·D/P
+		// rounded once, as the network's decoder computes it.
+		t.value, _ = want.Float64()
+		opt := new(big.Rat)
+		switch {
+		case known != nil:
+			opt.SetFloat64(*known)
+		case ex.Found && (m.Answer.Kind != dsl.AnswerMaxIndex || ex.Index < m.Answer.Hi):
+			// The exact DP's answer is the optimum unless it hit the top
+			// of the index range (params too small to hold the instance).
+			opt = ex.Value.Rat()
+		default:
+			opt = nil
+		}
+		if opt != nil {
+			if err := CheckGuarantee(want, opt, len(steps), r.P); err != nil && t.problem == "" {
+				t.problem = err.Error()
+			}
+		}
+	}
+	return t, nil
+}
+
+// compare measures one observed step against the truth, accumulating the
+// largest error in r; it returns an error for a disagreement that is not a
+// rounding error (the running total of the fptas scheme is an integer).
+func (t *truth) compare(net *compile.Network, step int, st [][]float64, r *Run) error {
+	note := func(e float64, where string) {
+		if e > r.MaxErr || math.IsNaN(e) {
+			r.MaxErr, r.Worst = e, where
+		}
+	}
+	if t.rounded == nil {
+		for s := range net.Model.States {
+			e, cell := t.exact.Compare(step, s, st[s])
+			note(e, describeCell(net, step, s, cell))
+		}
+		return nil
+	}
+	for cell, v := range st[0] {
+		x := new(big.Rat).SetFloat64(v)
+		if x == nil { // NaN or ±Inf
+			note(math.Inf(1), fmt.Sprintf("step %d, %s[%d]", step, net.Rounding.State, cell+1))
+			continue
+		}
+		d, _ := x.Sub(x, t.rounded.Tables[step][cell]).Float64()
+		note(math.Abs(d), describeCell(net, step, 0, cell))
+	}
+	if got, want := st[1][0], float64(t.rounded.Totals[step]); got != want {
+		return fmt.Errorf("step %d: running total %g, want %g", step, got, want)
+	}
+	return nil
+}
+
 func (c *Case) fail(format string, args ...any) {
 	if c.Mismatch != "" {
 		c.Mismatch += "; "
 	}
 	c.Mismatch += fmt.Sprintf(format, args...)
-}
-
-func runStates(net *compile.Network, dt DType, steps [][]float64) ([][][]float64, error) {
-	if dt == Float32 {
-		r, err := compile.NewRunner[float32](net)
-		if err != nil {
-			return nil, err
-		}
-		return r.Run(steps)
-	}
-	if dt != Float64 {
-		return nil, fmt.Errorf("verify: unknown dtype %q", dt)
-	}
-	r, err := compile.NewRunner[float64](net)
-	if err != nil {
-		return nil, err
-	}
-	return r.Run(steps)
 }
 
 // describeCell names a state cell and the DSL term whose output neuron
@@ -147,100 +290,6 @@ func describeCell(net *compile.Network, step, state, cell int) string {
 		}
 	}
 	return where
-}
-
-// AgainstRounded is AgainstDP for networks of the fptas scheme: it compares
-// every table cell and the running total of every step with the rounded
-// DP computed directly (RunRoundedDP), the decoded answer p_NN with the
-// rounded DP's, and p_NN with the exact optimum opt (the exact DP's answer
-// when opt is nil): p_NN ≤ OPT and p_NN ≥ (1 − n²/P)·OPT, in exact
-// arithmetic. Case.Exact holds the rounded DP's answer and Case.Known the
-// optimum.
-func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes []DType, opt *float64) (*Case, error) {
-	m, r := net.Model, net.Rounding
-	if r == nil {
-		return nil, fmt.Errorf("verify: network %s is not rounded", name)
-	}
-	tr, err := RunRoundedDP(m, steps, r.P)
-	if err != nil {
-		return nil, err
-	}
-	want, found, err := tr.Answer(m)
-	if err != nil {
-		return nil, err
-	}
-	c := &Case{Name: name, Steps: len(steps)}
-	if found {
-		c.Exact = want.RatString()
-	} else {
-		c.Exact = "none"
-	}
-	var optimum *big.Rat
-	if opt != nil {
-		optimum = new(big.Rat).SetFloat64(*opt)
-	} else {
-		exact, err := RunDP(m, steps)
-		if err != nil {
-			return nil, err
-		}
-		a, err := exact.Answer()
-		if err != nil {
-			return nil, err
-		}
-		if a.Found {
-			optimum = a.Value.Rat()
-		}
-	}
-	if optimum != nil {
-		c.Known = optimum.RatString()
-		if found {
-			if err := CheckGuarantee(want, optimum, len(steps), r.P); err != nil {
-				c.fail("%v", err)
-			}
-		}
-	}
-	for _, dt := range dtypes {
-		states, err := runStates(net, dt, steps)
-		if err != nil {
-			return nil, err
-		}
-		run := Run{DType: dt, Tolerance: net.DecodeTolerance(dt.Roundoff(), len(steps))}
-		for t := range states {
-			for cell, v := range states[t][0] {
-				e := new(big.Rat).SetFloat64(v)
-				if e == nil { // NaN or Inf
-					run.MaxErr, run.Worst = math.Inf(1), fmt.Sprintf("step %d, %s[%d]", t, r.State, cell+1)
-					continue
-				}
-				d, _ := new(big.Rat).Sub(e, tr.Tables[t][cell]).Float64()
-				if d = math.Abs(d); d > run.MaxErr {
-					run.MaxErr, run.Worst = d, describeCell(net, t, 0, cell)
-				}
-			}
-			if got := states[t][1][0]; got != float64(tr.Totals[t]) {
-				c.fail("%s: step %d: running total %g, want %d", dt, t, got, tr.Totals[t])
-			}
-		}
-		if !(run.MaxErr <= run.Tolerance) {
-			c.fail("%s: table error %.3g at %s exceeds the tolerance %.3g", dt, run.MaxErr, run.Worst, run.Tolerance)
-		}
-		got, err := net.Decode(states[len(states)-1], run.Tolerance)
-		if err != nil {
-			return nil, err
-		}
-		run.Answer = got.String()
-		// p·D is an integer below 2^53, so float64(p·D)/P and the exact
-		// p·D/P rounded to float64 are the same number.
-		wantF := 0.0
-		if found {
-			wantF, _ = want.Float64()
-		}
-		if got.Found != found || (found && got.Value != wantF) {
-			c.fail("%s: network answer %s, rounded DP %s", dt, got, c.Exact)
-		}
-		c.Runs = append(c.Runs, run)
-	}
-	return c, nil
 }
 
 // CheckGuarantee checks the FPTAS-NN guarantee of Hertrich & Skutella for

@@ -1,20 +1,196 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
+	"math"
+	"os"
+	"strconv"
 
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/export"
 )
 
 func init() {
-	flagSets["compile"] = func() *flag.FlagSet { return flag.NewFlagSet("compile", flag.ContinueOnError) }
+	flagSets["compile"] = func() *flag.FlagSet { fs, _ := compileFlags(); return fs }
 }
+
+type compileOpts struct {
+	set         setFlag
+	scheme      *schemeOpts
+	out         *string
+	layout      *string
+	form        *string
+	steps       *int
+	dtype       *string
+	decode      *bool
+	decodeSteps *int
+	json        *bool
+}
+
+func compileFlags() (*flag.FlagSet, *compileOpts) {
+	o := &compileOpts{set: setFlag{}}
+	fs := flag.NewFlagSet("compile", flag.ContinueOnError)
+	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
+	o.scheme = addSchemeFlags(fs, true)
+	o.out = fs.String("o", "", "output .onnx file (written atomically)")
+	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer) or structured (Gather/ReduceSum over the nonzeros)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps)")
+	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form")
+	o.dtype = fs.String("dtype", "float32", "float32 or float64")
+	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
+	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
+	o.json = fs.Bool("json", false, "print JSON")
+	return fs, o
+}
+
+// CompileReport is the JSON output of "dp2nn compile".
+type CompileReport struct {
+	Output string `json:"output"`
+	Bytes  int64  `json:"bytes"`
+	Form   string `json:"form"`
+	Layout string `json:"layout"`
+	DType  string `json:"dtype"`
+	Steps  int    `json:"steps,omitempty"`
+	Decode bool   `json:"decode"`
+	Depth  int    `json:"depth"`
+	Widths []int  `json:"widths"`
+}
+
+// Metadata keys that let "dp2nn verify model.onnx" rebuild the program.
+const (
+	metaProgram = "source.program"
+	metaFile    = "source.file"
+	metaParams  = "source.params"
+	metaScheme  = "source.scheme"
+	metaP       = "source.P"
+)
 
 func runCompile(args []string, stdout io.Writer) error {
-	return userErrorf("compile: ONNX export is not wired yet")
+	fs, o := compileFlags()
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
+	}
+	path, err := oneFile("compile", pos)
+	if err != nil {
+		return err
+	}
+	if *o.out == "" {
+		return userErrorf("compile: missing -o OUT.onnx")
+	}
+	layout, err := export.ParseLayout(*o.layout)
+	if err != nil {
+		return userErrorf("compile: -layout: %v", err)
+	}
+	form, err := export.ParseForm(*o.form)
+	if err != nil {
+		return userErrorf("compile: -form: %v", err)
+	}
+	dtype, err := export.ParseDType(*o.dtype)
+	if err != nil {
+		return userErrorf("compile: -dtype: %v", err)
+	}
+	switch {
+	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
+		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
+	case form != export.Unrolled && *o.steps != 0:
+		return userErrorf("compile: -steps goes with -form unrolled")
+	case *o.decodeSteps < 1:
+		return userErrorf("compile: -decode-steps must be at least 1")
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return userErrorf("cannot read program: %v", err)
+	}
+	m, err := loadModel(path, o.set)
+	if err != nil {
+		return err
+	}
+	opt, err := o.scheme.options(0)
+	if err != nil {
+		return err
+	}
+	net, err := lower(m, opt)
+	if err != nil {
+		return err
+	}
+	params := map[string]int64{}
+	for _, p := range m.Params {
+		params[p.Name] = p.Value
+	}
+	pj, _ := json.Marshal(params)
+	eo := export.Options{
+		Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype,
+		Doc: net.Cell.Doc,
+		Metadata: map[string]string{
+			metaProgram: string(src), metaFile: path, metaParams: string(pj), metaScheme: net.Scheme.String(),
+		},
+	}
+	if net.Rounding != nil {
+		eo.Metadata[metaP] = strconv.Itoa(net.Rounding.P)
+	}
+	if *o.decode {
+		d, err := decodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
+		if err != nil {
+			return err
+		}
+		eo.Decode = d
+	}
+	if err := export.WriteFile(*o.out, net.Cell, eo); err != nil {
+		return &userError{err.Error()}
+	}
+	fi, err := os.Stat(*o.out)
+	if err != nil {
+		return err
+	}
+	resolved, _ := export.ResolveLayout(net.Cell, layout)
+	st := net.Cell.Stats()
+	r := &CompileReport{Output: *o.out, Bytes: fi.Size(), Form: form.String(), Layout: resolved.String(), DType: dtype.String(),
+		Steps: *o.steps, Decode: *o.decode, Depth: st.Depth, Widths: st.Widths}
+	if *o.json {
+		return writeJSON(stdout, r)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes): %s network of %s, form %s, layout %s, %s; cell depth %d, widths %v",
+		r.Output, r.Bytes, net.Scheme, m.Name, r.Form, r.Layout, r.DType, r.Depth, r.Widths)
+	if r.Decode {
+		fmt.Fprint(stdout, ", with the decode tail (output \"answer\")")
+	}
+	fmt.Fprintln(stdout)
+	return nil
 }
 
-func verifyONNX(path string, o *verifyOpts, dtypes []verify.DType, stdout io.Writer) error {
-	return userErrorf("verify: .onnx models are not supported yet")
+// decodeTail describes the program's answer as export's non-ReLU tail.
+func decodeTail(net *compile.Network, dtype export.DType, form export.Form, steps, decodeSteps int) (*export.Decode, error) {
+	if net.Rounding != nil {
+		return nil, userErrorf("compile: -decode is not available for the fptas scheme (its answer scales the table index by the running total); decode p_NN from the exported state instead")
+	}
+	s, ok := net.Search()
+	if !ok {
+		return nil, userErrorf("compile: -decode needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"")
+	}
+	if form == export.Cell && decodeSteps == 0 {
+		decodeSteps = 1
+	}
+	n := decodeSteps
+	if form == export.Unrolled {
+		n = steps
+	}
+	u := compile.Float64Roundoff
+	if dtype == export.Float32 {
+		u = compile.Float32Roundoff
+	}
+	fallback := 0.0
+	if s.HasFallback {
+		fallback = float64(s.Fallback)
+	} else {
+		fallback = math.NaN()
+	}
+	blk, _ := net.Cell.Input(s.State)
+	return &export.Decode{
+		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
+		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
+	}, nil
 }

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/modelrun"
+)
+
+// verifyONNX checks a model file written by "dp2nn compile": it rebuilds
+// the program from the model's metadata, runs the file in the chosen
+// runtime and compares every state it shows with the ground truth.
+func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) error {
+	rt, err := modelrun.ParseRuntime(*o.runtime)
+	if err != nil {
+		return userErrorf("verify: -runtime: %v", err)
+	}
+	if len(o.set) > 0 || *o.scheme.p != 0 || *o.scheme.eps != 0 {
+		return userErrorf("verify: a .onnx model carries its own params and scheme; -set, -P and -eps do not apply")
+	}
+	if *o.random == 0 && *o.instances == "" {
+		return userErrorf("verify: nothing to verify: give -random N and/or -instances DIR")
+	}
+	model, err := export.Read(path)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	net, err := networkOf(model)
+	if err != nil {
+		return userErrorf("verify: %s: %v", path, err)
+	}
+	run, err := modelrun.Open(path, rt, net)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	defer run.Close()
+	m := net.Model
+	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
+	if *o.random > 0 {
+		gen, genName := verify.RandomFor(m, *o.steps)
+		if model.Form == export.Unrolled {
+			steps := model.Steps
+			gen, genName = func(rng *rand.Rand) [][]float64 { return verify.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)
+		}
+		rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
+		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
+		for i := 0; i < *o.random; i++ {
+			steps := gen(rng)
+			c, err := observeAndCompare(run, net, fmt.Sprintf("random #%d", i+1), steps, nil)
+			if err != nil {
+				return err
+			}
+			rep.add(&row, c)
+		}
+		rep.Rows = append(rep.Rows, row)
+	}
+	if *o.instances != "" {
+		files, err := instanceFiles(*o.instances)
+		if err != nil {
+			return err
+		}
+		optima, err := readOptimaIn(*o.instances)
+		if err != nil {
+			return err
+		}
+		for _, file := range files {
+			name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+			row := VerifyRow{Source: name, Params: paramString(m), MaxErr: map[string]float64{}}
+			inst, err := verify.ReadInstanceFile(file)
+			if err != nil {
+				return &userError{err.Error()}
+			}
+			steps, err := verify.Bind(m, inst)
+			if err == nil && model.Form == export.Unrolled && len(steps) != model.Steps {
+				err = fmt.Errorf("%d items, the unrolled model takes %d", len(steps), model.Steps)
+			}
+			if why := notHeld(net, optima[name]); err == nil && why != "" {
+				err = fmt.Errorf("%s", why)
+			}
+			if err != nil {
+				row.Skipped = err.Error()
+				rep.Rows = append(rep.Rows, row)
+				continue
+			}
+			c, err := observeAndCompare(run, net, name, steps, optima[name])
+			if err != nil {
+				return fmt.Errorf("%s: %v", file, err)
+			}
+			row.Answer, row.Known = c.Exact, c.Known
+			rep.add(&row, c)
+			rep.Rows = append(rep.Rows, row)
+		}
+	}
+	labels := []verify.DType{verify.DType(fmt.Sprintf("%s %s", rt, model.DType))}
+	if *o.json {
+		if err := writeJSON(stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		printVerify(stdout, rep, labels)
+	}
+	if rep.Mismatches > 0 {
+		return &mismatchError{fmt.Sprintf("%d mismatches between the model and the ground truth", rep.Mismatches)}
+	}
+	return nil
+}
+
+func observeAndCompare(run *modelrun.Runner, net *compile.Network, name string, steps [][]float64, known *float64) (*verify.Case, error) {
+	obs, err := run.Observe(steps)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", name, err)
+	}
+	return verify.Compare(net, name, steps, []verify.Observed{obs}, known)
+}
+
+// networkOf recompiles the network a model was exported from, from the
+// program, params and scheme in its metadata.
+func networkOf(model *export.Model) (*compile.Network, error) {
+	src, ok := model.Metadata[metaProgram]
+	if !ok {
+		return nil, fmt.Errorf("the model has no %s metadata; was it written by dp2nn compile?", metaProgram)
+	}
+	file := model.Metadata[metaFile]
+	if file == "" {
+		file = "program.dp"
+	}
+	var params map[string]int64
+	if err := json.Unmarshal([]byte(model.Metadata[metaParams]), &params); err != nil {
+		return nil, fmt.Errorf("bad %s metadata: %v", metaParams, err)
+	}
+	f, err := dsl.Parse(file, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	m, err := dsl.Check(f, params)
+	if err != nil {
+		return nil, err
+	}
+	scheme, err := compile.ParseScheme(model.Metadata[metaScheme])
+	if err != nil {
+		return nil, err
+	}
+	opt := compile.Options{Scheme: scheme}
+	if scheme == compile.FPTAS {
+		if opt.P, err = strconv.Atoi(model.Metadata[metaP]); err != nil {
+			return nil, fmt.Errorf("bad %s metadata: %v", metaP, err)
+		}
+	}
+	return compile.Lower(m, opt)
+}
+
+func readOptimaIn(dir string) (map[string]*float64, error) {
+	out := map[string]*float64{}
+	p := filepath.Join(dir, "optima.txt")
+	if !fileExists(p) {
+		return out, nil
+	}
+	optima, err := verify.ReadOptima(p)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	for k, v := range optima {
+		f := float64(v)
+		out[k] = &f
+	}
+	return out, nil
+}

@@ -1,0 +1,188 @@
+// Package modelrun runs an ONNX model written by dp2nn, in any of its
+// forms, in a chosen runtime, and reports what it computed on an instance
+// as a verify.Observed, so that verify.Compare can check it against the
+// exact DP.
+//
+//	run, _ := modelrun.Open("k.onnx", modelrun.ORT, net)
+//	defer run.Close()
+//	obs, _ := run.Observe(steps)
+//	c, _ := verify.Compare(net, "instance", steps, []verify.Observed{obs}, nil)
+//
+// The runtimes: the Go reference interpreter of export (Go), ONNX Runtime
+// (ORT, through verify/onnxrt) and onnx-go's gorgonnx backend (OnnxGo,
+// dense layout only).
+package modelrun
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/onnxgo"
+	"github.com/dp2nn/dp2nn/verify/onnxrt"
+)
+
+// Runtime names an ONNX runtime.
+type Runtime string
+
+const (
+	Go     Runtime = "go"     // export.Model.Run, dp2nn's own interpreter
+	ORT    Runtime = "ort"    // ONNX Runtime
+	OnnxGo Runtime = "onnxgo" // github.com/owulveryck/onnx-go, gorgonnx backend
+)
+
+// ParseRuntime parses "go", "ort" or "onnxgo".
+func ParseRuntime(s string) (Runtime, error) {
+	switch r := Runtime(s); r {
+	case Go, ORT, OnnxGo:
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown runtime %q (want go, ort or onnxgo)", s)
+}
+
+// Runner runs one model file.
+type Runner struct {
+	Model   *export.Model
+	runtime Runtime
+	bytes   []byte
+	net     *compile.Network
+	session *onnxrt.Session
+}
+
+// Open reads the model at path and prepares it in rt. net is the network
+// the model was exported from (recompiled from the program in the model's
+// metadata): it says which inputs are state and which are step inputs.
+func Open(path string, rt Runtime, net *compile.Network) (*Runner, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := export.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	r := &Runner{Model: m, runtime: rt, bytes: b, net: net}
+	if m.Decode != "" && rt == OnnxGo {
+		return nil, fmt.Errorf("%s: onnx-go cannot run the decode tail; export without -decode", path)
+	}
+	switch rt {
+	case ORT:
+		if r.session, err = onnxrt.NewSession(b, onnxrt.Options{}); err != nil {
+			return nil, err
+		}
+	case OnnxGo:
+		if m.Layout != export.Dense || m.Form != export.Cell {
+			return nil, fmt.Errorf("%s: onnx-go runs only the dense cell form (this model is %s, %s)", path, m.Layout, m.Form)
+		}
+	}
+	return r, nil
+}
+
+// Close releases the runtime's resources.
+func (r *Runner) Close() error {
+	if r.session != nil {
+		return r.session.Close()
+	}
+	return nil
+}
+
+func (r *Runner) run(in map[string]export.Tensor) (map[string]export.Tensor, error) {
+	switch r.runtime {
+	case ORT:
+		return r.session.Run(in)
+	case OnnxGo:
+		return onnxgo.Run(r.bytes, in)
+	}
+	return r.Model.Run(in)
+}
+
+// Observe runs the model on one instance (steps[t] holds the step inputs
+// of step t+1 in the order of the program's inputs). The cell form shows
+// every step's state, the loop form too (its per-step outputs), the
+// unrolled form only the final one; the unrolled form needs exactly its
+// number of steps.
+func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
+	dt := verify.Float32
+	if r.Model.DType == export.Float64 {
+		dt = verify.Float64
+	}
+	obs := verify.Observed{Label: fmt.Sprintf("%s %s", r.runtime, dt), DType: dt, States: make([][][]float64, len(steps)+1)}
+	init := make([][]float64, len(r.net.State))
+	for i, name := range r.net.State {
+		init[i] = r.net.Init[name]
+	}
+	obs.States[0] = init
+	switch r.Model.Form {
+	case export.Cell:
+		cur := init
+		for t, step := range steps {
+			in := map[string]export.Tensor{}
+			for i, name := range r.net.State {
+				in[name] = export.NewTensor(append([]float64(nil), cur[i]...), 1, len(cur[i]))
+			}
+			for i, name := range r.net.StepInputs {
+				in[name] = export.NewTensor([]float64{step[i]}, 1, 1)
+			}
+			out, err := r.run(in)
+			if err != nil {
+				return obs, fmt.Errorf("step %d: %v", t+1, err)
+			}
+			next := make([][]float64, len(r.net.State))
+			for i, name := range r.net.State {
+				o, ok := out[name+"_next"]
+				if !ok {
+					o, ok = out[name]
+				}
+				if !ok || len(o.Data) != len(cur[i]) {
+					return obs, fmt.Errorf("step %d: the model has no output for state %s of length %d", t+1, name, len(cur[i]))
+				}
+				next[i] = o.Data
+			}
+			obs.States[t+1], cur = next, next
+		}
+		return obs, nil
+	case export.Unrolled, export.Loop:
+		n := len(steps)
+		if r.Model.Form == export.Unrolled && n != r.Model.Steps {
+			return obs, fmt.Errorf("the unrolled model takes exactly %d steps, the instance has %d", r.Model.Steps, n)
+		}
+		in := map[string]export.Tensor{}
+		for i, name := range r.net.StepInputs {
+			col := make([]float64, n)
+			for t := range steps {
+				col[t] = steps[t][i]
+			}
+			in[name] = export.NewTensor(col, 1, n, 1)
+		}
+		out, err := r.run(in)
+		if err != nil {
+			return obs, err
+		}
+		final := make([][]float64, len(r.net.State))
+		for i, name := range r.net.State {
+			o, ok := out[name]
+			if !ok || len(o.Data) != len(init[i]) {
+				return obs, fmt.Errorf("the model has no final output for state %s of length %d", name, len(init[i]))
+			}
+			final[i] = o.Data
+			if r.Model.Form != export.Loop {
+				continue
+			}
+			all, ok := out[name+"_steps"]
+			if !ok || len(all.Data) != n*len(init[i]) {
+				return obs, fmt.Errorf("the loop model has no per-step output %s_steps", name)
+			}
+			for t := 0; t < n; t++ {
+				if obs.States[t+1] == nil {
+					obs.States[t+1] = make([][]float64, len(r.net.State))
+				}
+				obs.States[t+1][i] = all.Data[t*len(init[i]) : (t+1)*len(init[i])]
+			}
+		}
+		obs.States[n] = final
+		return obs, nil
+	}
+	return obs, fmt.Errorf("unknown form %v", r.Model.Form)
+}
