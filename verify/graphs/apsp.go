@@ -9,14 +9,32 @@ import (
 // +Inf when j is unreachable from i, −Inf when a walk from i to j can
 // pass a negative cycle, and the distance otherwise (d[i][i] = 0 unless
 // i lies on or behind a negative cycle). negCycle reports any negative
-// cycle. The matrix comes from FloydWarshallSteps' last step, with the
-// −Inf entries marked by markNegativeCycles.
+// cycle. Without negative cycles the matrix is FloydWarshallSteps' last
+// step.
 func FloydWarshall(g Graph) (d [][]float64, negCycle bool, err error) {
-	steps, err := FloydWarshallSteps(g)
-	if err != nil {
+	if err := g.Validate(); err != nil {
 		return nil, false, err
 	}
-	d = steps[g.N]
+	// One matrix updated in place (CLRS Exercise 25.2-4): entries only get
+	// smaller and stay costs of walks, so without negative cycles the end
+	// is D(N), and with them every negative cycle still shows on the
+	// diagonal.
+	d = unitStep(g)
+	for k := range g.N {
+		dk := d[k]
+		for i := range g.N {
+			di := d[i]
+			dik := di[k]
+			if math.IsInf(dik, 1) {
+				continue
+			}
+			for j, x := range dk {
+				if y := dik + x; y < di[j] {
+					di[j] = y
+				}
+			}
+		}
+	}
 	negCycle = markNegativeCycles(d)
 	return d, negCycle, nil
 }
@@ -69,14 +87,22 @@ func MinPlus(a, b [][]float64) [][]float64 {
 	n := len(a)
 	p := make([][]float64, n)
 	for i := range n {
-		p[i] = make([]float64, n)
-		for j := range n {
-			best := math.Inf(1)
-			for k := range n {
-				best = math.Min(best, a[i][k]+b[k][j])
-			}
-			p[i][j] = best
+		row := make([]float64, n)
+		for j := range row {
+			row[j] = math.Inf(1)
 		}
+		// Loop order i, k, j walks rows of b contiguously.
+		for k, aik := range a[i] {
+			if math.IsInf(aik, 1) {
+				continue
+			}
+			for j, x := range b[k] {
+				if y := aik + x; y < row[j] {
+					row[j] = y
+				}
+			}
+		}
+		p[i] = row
 	}
 	return p
 }
