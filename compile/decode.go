@@ -136,8 +136,12 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 // only in indices do not count: they feed the selection gadget's
 // indicators, whose integer arithmetic is exact. verify measures the
 // actual error and reports any case that exceeds this bound.
+//
+// Integer programs get 0: when every state is an integer, every weight and
+// bias is an integer and every value the network forms stays below 1/u,
+// floating-point arithmetic is exact and so is the decode.
 func (n *Network) DecodeTolerance(u float64, steps int) float64 {
-	mag := 1.0
+	mag, span := 1.0, 1.0
 	grow := func(lo, hi float64) {
 		for _, v := range []float64{lo, hi} {
 			if !math.IsInf(v, 0) {
@@ -153,7 +157,35 @@ func (n *Network) DecodeTolerance(u float64, steps int) float64 {
 			}
 		})
 	}
+	for _, in := range n.Model.Inputs {
+		span = math.Max(span, in.Hi-in.Lo+1)
+	}
+	if n.Rounding == nil && n.integral() && 4*mag*(span+2) < 1/u {
+		return 0
+	}
 	return 16 * float64(max(steps, 1)) * u * mag
+}
+
+// integral reports whether every state, step value and weight of the
+// network is an integer.
+func (n *Network) integral() bool {
+	for _, s := range n.Model.States {
+		if s.Type != dsl.Int || s.Body.Type != dsl.Int || s.Init != math.Trunc(s.Init) {
+			return false
+		}
+	}
+	g := n.Cell
+	for _, w := range g.W {
+		if w != math.Trunc(w) {
+			return false
+		}
+	}
+	for _, b := range g.Bias {
+		if b != math.Trunc(b) {
+			return false
+		}
+	}
+	return true
 }
 
 func walkTerms(t *dsl.Term, visit func(*dsl.Term)) {

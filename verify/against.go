@@ -56,6 +56,9 @@ type Observed struct {
 	Label  string
 	DType  DType
 	States [][][]float64
+	// Answer is the model's own decoded answer (an exported decode tail),
+	// nil when it has none; NaN means "none found".
+	Answer *float64
 }
 
 // Observe runs net on steps in the Go evaluator.
@@ -147,6 +150,9 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []Observe
 			r.Answer = got.String()
 			if got.Found != t.found || (got.Found && got.Value != t.value) {
 				c.fail("%s: network answer %s, %s %s", o.Label, got, t.name, t.answer)
+			}
+			if a := o.Answer; a != nil && (math.IsNaN(*a) == t.found || (t.found && *a != t.value)) {
+				c.fail("%s: the model's decode tail answers %g, %s %s", o.Label, *a, t.name, t.answer)
 			}
 		}
 		c.Runs = append(c.Runs, r)

@@ -141,6 +141,7 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 				next[i] = o.Data
 			}
 			obs.States[t+1], cur = next, next
+			obs.Answer = answerOf(out)
 		}
 		return obs, nil
 	case export.Unrolled, export.Loop:
@@ -182,7 +183,18 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 			}
 		}
 		obs.States[n] = final
+		obs.Answer = answerOf(out)
 		return obs, nil
 	}
 	return obs, fmt.Errorf("unknown form %v", r.Model.Form)
+}
+
+// answerOf returns the decode tail's output of one instance, if any.
+func answerOf(out map[string]export.Tensor) *float64 {
+	a, ok := out["answer"]
+	if !ok || len(a.Data) != 1 {
+		return nil
+	}
+	v := a.Data[0]
+	return &v
 }
