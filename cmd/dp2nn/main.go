@@ -190,6 +190,15 @@ func (s setFlag) Set(v string) error {
 	return nil
 }
 
+// fileArg parses a command's flags and returns its one FILE argument.
+func fileArg(fs *flag.FlagSet, args []string) (string, error) {
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return "", err
+	}
+	return oneFile(fs.Name(), pos)
+}
+
 // oneFile returns the single positional .dp argument.
 func oneFile(cmd string, pos []string) (string, error) {
 	switch len(pos) {

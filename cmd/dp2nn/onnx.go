@@ -70,11 +70,7 @@ const (
 
 func runCompile(args []string, stdout io.Writer) error {
 	fs, o := compileFlags()
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile("compile", pos)
+	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}

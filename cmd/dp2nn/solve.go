@@ -59,11 +59,7 @@ type SolveReport struct {
 
 func runSolve(args []string, stdout io.Writer) error {
 	fs, o := solveFlags()
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile("solve", pos)
+	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}

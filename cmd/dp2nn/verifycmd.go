@@ -74,11 +74,7 @@ type VerifyRow struct {
 
 func runVerify(args []string, stdout io.Writer) error {
 	fs, o := verifyFlags()
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile("verify", pos)
+	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}

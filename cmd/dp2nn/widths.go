@@ -30,11 +30,7 @@ func checkFlags() (*flag.FlagSet, *checkOpts) {
 
 func runCheck(args []string, stdout io.Writer) error {
 	fs, o := checkFlags()
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile("check", pos)
+	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}
@@ -127,11 +123,7 @@ type PaperReport struct {
 
 func runWidths(args []string, stdout io.Writer) error {
 	fs, o := widthsFlags()
-	pos, err := parseArgs(fs, args)
-	if err != nil {
-		return err
-	}
-	path, err := oneFile("widths", pos)
+	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}
