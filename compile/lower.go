@@ -256,8 +256,8 @@ type indicatorKey struct {
 }
 
 func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
-	for int(u) >= len(l.ranges) {
-		l.ranges = append(l.ranges, [2]float64{})
+	if int(u) >= len(l.ranges) {
+		l.ranges = append(l.ranges, make([][2]float64, int(u)+1-len(l.ranges))...)
 	}
 	l.ranges[u] = [2]float64{lo, hi}
 }
@@ -296,10 +296,17 @@ func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
 
 // relu adds the neuron relu(a) and returns it as a value.
 func (l *lowering) relu(group int, a relu.Affine) value {
+	u := l.neuron(group, a)
+	r := l.ranges[u]
+	return value{relu.Var(u), r[0], r[1]}
+}
+
+// neuron adds relu(a) and returns its unit; the interval of a bounds it.
+func (l *lowering) neuron(group int, a relu.Affine) relu.Unit {
 	u := l.b.ReLU(group, a)
 	lo, hi := l.interval(a)
 	l.setRange(u, math.Max(0, lo), math.Max(0, hi))
-	return value{relu.Var(u), math.Max(0, lo), math.Max(0, hi)}
+	return u
 }
 
 // term lowers t for the cell whose index values are idx.
@@ -490,7 +497,7 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
-	out := relu.Affine{Const: lo}
+	out := relu.Affine{Const: lo, Terms: make([]relu.Term, 0, int(dhi-dlo)+1)}
 	outLo, outHi := math.Inf(1), math.Inf(-1)
 	for k := int(dlo); k <= int(dhi); k++ {
 		plus := l.indicatorUnit(ind, key, d, k, +1)
@@ -512,7 +519,7 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 			relu.Term{Unit: plus, Coef: -m}, relu.Term{Unit: minus, Coef: -m})}
 		// Each selection neuron is new, so the terms of the sum are
 		// distinct units: append instead of merging.
-		out.Terms = append(out.Terms, l.relu(sel, pre).a.Terms[0])
+		out.Terms = append(out.Terms, relu.Term{Unit: l.neuron(sel, pre), Coef: 1})
 	}
 	return value{out, outLo, outHi}, nil
 }
@@ -523,8 +530,7 @@ func (l *lowering) indicatorUnit(group int, key string, d relu.Affine, k, sign i
 	if u, ok := l.indicator[ck]; ok {
 		return u
 	}
-	v := l.relu(group, d.AddConst(-float64(k)).Scale(float64(sign)))
-	u := v.a.Terms[0].Unit
+	u := l.neuron(group, d.AddConst(-float64(k)).Scale(float64(sign)))
 	l.indicator[ck] = u
 	return u
 }
