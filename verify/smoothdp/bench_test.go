@@ -110,3 +110,19 @@ func BenchmarkPasses(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkShannonLogDomain is the Shannon forward pass without the scaled
+// form (an exp and a log1p per cell), for the ratio against
+// BenchmarkPasses/shannon/forward in the same run.
+func BenchmarkShannonLogDomain(b *testing.B) {
+	p, draw := benchProblem()
+	theta := draw(rand.New(rand.NewPCG(13, 13)))
+	t := new(Tables)
+	t.reset(p, Shannon, 1, theta)
+	t.scaled = false
+	cpu0 := processCPU()
+	for b.Loop() {
+		t.forward()
+	}
+	reportCells(b, p, 1, 1, cpu0)
+}

@@ -101,8 +101,10 @@ func (t *Tables) reset(p *Problem, reg Reg, gamma float64, theta []float64) {
 	}
 }
 
-// N is the number of items, C the capacity.
-func (t *Tables) N() int        { return len(t.weights) }
+// N is the number of items.
+func (t *Tables) N() int { return len(t.weights) }
+
+// Capacity is C.
 func (t *Tables) Capacity() int { return t.capacity }
 
 // Value is v[n, C], the smoothed optimum.
@@ -122,8 +124,10 @@ func (t *Tables) FinalState() []float64 {
 	return append([]float64(nil), t.last...)
 }
 
-// Pick returns q[i, c], the probability that item i (1-based, as in the
-// recursion) is picked at capacity c. It is 0 when c < w_i.
+// Pick returns q[i, c], the weight max_Ω gives to "pick" in cell (i, c):
+// the probability that the sampler picks item i (1-based, as in the
+// recursion) when it reaches it with capacity c. It is 0 when c < w_i.
+// Indices out of range panic, like slice indices.
 func (t *Tables) Pick(i, c int) float64 {
 	if i < 1 || i > len(t.weights) || c < 0 || c > t.capacity {
 		panic("smoothdp: Pick index out of range")
