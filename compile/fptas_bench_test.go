@@ -46,7 +46,6 @@ func BenchmarkFPTASInstance(b *testing.B) {
 			steps := fptasSteps(b, net, in)
 			r, err := compile.NewRunner[float64](net)
 			require.NoError(b, err)
-			b.ReportMetric(float64(net.Cell.Stats().Size), "neurons")
 			b.ResetTimer()
 			for b.Loop() {
 				states, err := r.Run(steps)
@@ -56,6 +55,39 @@ func BenchmarkFPTASInstance(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(steps)), "ns/step")
+			b.ReportMetric(float64(net.Cell.Stats().Size), "neurons")
+		})
+	}
+}
+
+// BenchmarkFPTASBatch runs 8 instances of n = 1000 items together
+// (RunBatch, one batch row each: the evaluator's 8 register lanes), as
+// "dp2nn study fptas" does; compare ns/instance with BenchmarkFPTASInstance.
+func BenchmarkFPTASBatch(b *testing.B) {
+	const batch = 8
+	var instances [][][]float64
+	for _, P := range []int{50, 100, 200} {
+		b.Run(fmt.Sprintf("n=1000/P=%d/batch=%d", P, batch), func(b *testing.B) {
+			net := lowerFPTAS(b, "examples/knapsack.dp", map[string]int64{"pmax": 1000}, P)
+			instances = instances[:0]
+			for k := range batch {
+				in := knapsack.Generate(knapsack.Spec{Family: knapsack.Uncorrelated, N: 1000, R: 1000, Fraction: 0.5}, uint64(1+k))
+				if in.Fitting().Len() != 1000 {
+					b.Fatalf("instance %d has an item heavier than the capacity", k)
+				}
+				instances = append(instances, fptasSteps(b, net, in))
+			}
+			r, err := compile.NewRunner[float64](net)
+			require.NoError(b, err)
+			b.ResetTimer()
+			for b.Loop() {
+				final, err := r.RunBatch(instances)
+				require.NoError(b, err)
+				if len(final) != batch {
+					b.Fatalf("got %d final states", len(final))
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/batch, "ns/instance")
 		})
 	}
 }
