@@ -57,6 +57,7 @@ func init() {
 		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-dtype float64|float32] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices", runSolve},
 		{"verify", "FILE.dp [-set NAME=V ...] [-random N -seed S] [-instances DIR] [-dtype D] [-json]", "compare the network with the exact DP on random and real instances", runVerify},
 		{"compile", "FILE.dp -set NAME=V ... -o OUT.onnx [-layout L] [-form F] [-dtype D]", "export the network as ONNX", runCompile},
+		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
 		{"help", "[COMMAND]", "show this help or a command's flags", nil},
 	}
 }

@@ -55,6 +55,9 @@ func TestGolden(t *testing.T) {
 		{"solve_fptas_f1", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-P", "50", "-instance", "testdata/lowdim/f1_l-d_kp_10_269.txt"}},
 		{"verify_fptas_lowdim", []string{"verify", "examples/knapsack.dp", "-scheme", "fptas", "-P", "30", "-instances", "testdata/lowdim", "-dtype", "float64"}},
 		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
+		{"help_study", []string{"help", "study"}},
+		{"study_fptas_tiny", []string{"study", "fptas", "-families", "lowdim,subset-sum,uncorrelated", "-n", "6,12", "-P", "3,40,200", "-per", "3", "-seed", "5"}},
+		{"study_fptas_tiny_json", []string{"study", "fptas", "-families", "strongly-correlated", "-n", "4", "-P", "20", "-per", "2", "-json"}},
 	}
 	repo(t)
 	for _, c := range cases {
@@ -155,6 +158,18 @@ func TestBadInput(t *testing.T) {
 		{"fptas on subset sum", []string{"widths", "examples/subsetsum.dp", "-scheme", "fptas", "-P", "4"}, "lower end of its range"},
 		{"fptas float32 too large", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-P", "1000", "-dtype", "float32", "-instance", "testdata/lowdim/f8_l-d_kp_23_10000.txt"}, "above 2^24"},
 		{"unrolled without steps", []string{"widths", "examples/knapsack.dp", "-form", "unrolled"}, "-steps"},
+		{"study without fptas", []string{"study"}, "want 'dp2nn study fptas'"},
+		{"study unknown family", []string{"study", "fptas", "-families", "uncorrelated,bogus"}, `unknown family "bogus"`},
+		{"study P < 1", []string{"study", "fptas", "-P", "5,0"}, "P must be at least 1, got 0"},
+		{"study n < 1", []string{"study", "fptas", "-n", "-3"}, "n must be at least 1, got -3"},
+		{"study n not a number", []string{"study", "fptas", "-n", "10,x"}, `-n: "x" is not an integer`},
+		{"study per 0", []string{"study", "fptas", "-per", "0"}, "-per must be between 1"},
+		{"study P too large", []string{"study", "fptas", "-families", "subset-sum", "-n", "3", "-P", "5000", "-per", "1"}, "at most 4096"},
+		{"study unwritable -o", []string{"study", "fptas", "-o", filepath.Join("no-such-dir", "t.md")}, "cannot write no-such-dir"},
+		{"study unwritable -plot", []string{"study", "fptas", "-plot", filepath.Join("no-such-dir", "s.png")}, "cannot write no-such-dir"},
+		{"study -o is a directory", []string{"study", "fptas", "-o", "docs"}, "it is a directory"},
+		{"study missing lowdim", []string{"study", "fptas", "-lowdim", "no-such-dir"}, "no-such-dir"},
+		{"study program not fptas", []string{"study", "fptas", "-program", "examples/subsetsum.dp", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1"}, "lower end of its range"},
 	}
 	repo(t)
 	for _, c := range cases {
@@ -166,4 +181,38 @@ func TestBadInput(t *testing.T) {
 			assert.Empty(t, stdout, "no partial output")
 		})
 	}
+}
+
+// A study whose -plot cannot be written fails before it runs and leaves
+// no -o file behind, nor any temporary file.
+func TestStudyBadOutputLeavesNoFile(t *testing.T) {
+	repo(t)
+	dir := t.TempDir()
+	out := filepath.Join(dir, "table.md")
+	stdout, stderr, code := runCLI("study", "fptas", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1",
+		"-o", out, "-plot", filepath.Join(dir, "missing", "plot.png"))
+	assert.Equal(t, 2, code, "stderr %q", stderr)
+	assert.Contains(t, stderr, "cannot write")
+	assert.Empty(t, stdout)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left, "no partial files")
+
+	// With both paths writable, both files appear and nothing else.
+	plot := filepath.Join(dir, "plot.png")
+	_, stderr, code = runCLI("study", "fptas", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1", "-o", out, "-plot", plot)
+	require.Equal(t, 0, code, stderr)
+	left, err = os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{"table.md", "plot.png"}, names)
+	md, err := os.ReadFile(out)
+	require.NoError(t, err)
+	assert.Contains(t, string(md), "| subset-sum | 3 | 5 | 60 | 1 |")
+	png, err := os.ReadFile(plot)
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")), "a PNG file")
 }
