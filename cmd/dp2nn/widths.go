@@ -62,6 +62,8 @@ type widthsOpts struct {
 	form   *string
 	steps  *int
 	json   *bool
+	sweep  *string
+	plot   *string
 }
 
 func widthsFlags() (*flag.FlagSet, *widthsOpts) {
@@ -72,7 +74,67 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o.form = fs.String("form", "cell", "network form: cell (one step) or unrolled (-steps copies composed)")
 	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled")
 	o.json = fs.Bool("json", false, "print JSON")
+	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table")
+	o.plot = fs.String("plot", "", "with -sweep: draw the widths against the swept value, beside the paper's, as a PNG")
 	return fs, o
+}
+
+// SweepRow is one row of "dp2nn widths -sweep".
+type SweepRow struct {
+	Value  int   `json:"value"`
+	Widths []int `json:"widths"`
+	Size   int   `json:"size"`
+	Paper  []int `json:"paper,omitempty"`
+	Agree  *bool `json:"agree,omitempty"`
+}
+
+func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
+	if *o.form != "cell" {
+		return userErrorf("widths: -sweep measures the cell; drop -form")
+	}
+	sw, err := parseSweep(*o.sweep)
+	if err != nil {
+		return err
+	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	pts, err := runSweep(f, o.set, o.scheme, sw)
+	if err != nil {
+		return err
+	}
+	var rows []SweepRow
+	for _, pt := range pts {
+		r := SweepRow{Value: pt.x, Widths: pt.widths, Size: pt.size, Paper: pt.paper}
+		if pt.paper != nil {
+			agree := slices.Equal(pt.widths, pt.paper)
+			r.Agree = &agree
+		}
+		rows = append(rows, r)
+	}
+	if *o.plot != "" {
+		if err := plotSweep(*o.plot, f.Name.Name, sw, pts); err != nil {
+			return err
+		}
+	}
+	if *o.json {
+		return writeJSON(stdout, rows)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "%s\twidths\tsize\tpaper\n", sw.name)
+	for _, r := range rows {
+		paper := "-"
+		if r.Agree != nil {
+			paper = fmt.Sprintf("%v (agree: %v)", r.Paper, *r.Agree)
+		}
+		fmt.Fprintf(tw, "%d\t%v\t%d\t%s\n", r.Value, r.Widths, r.Size, paper)
+	}
+	tw.Flush()
+	if *o.plot != "" {
+		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
+	}
+	return nil
 }
 
 // WidthsReport is the JSON output of "dp2nn widths".
@@ -126,6 +188,12 @@ func runWidths(args []string, stdout io.Writer) error {
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
+	}
+	if *o.sweep != "" {
+		return runWidthsSweep(path, o, stdout)
+	}
+	if *o.plot != "" {
+		return userErrorf("widths: -plot needs -sweep NAME=LO..HI")
 	}
 	m, err := loadModel(path, o.set)
 	if err != nil {
