@@ -215,12 +215,29 @@ func (n *Network) decodeRounded(final [][]float64, tol float64) (Answer, error) 
 	if a.Kind == dsl.AnswerMinIndex {
 		first, last, step = 1, r.P, 1
 	}
+	// The table has P cells whatever the declared index range: read cell p
+	// as it is, the range's lower end below 1 and its upper end above P.
+	table := func(t *dsl.Term, idx []int) (float64, bool, error) {
+		if t.State != r.state {
+			return 0, false, nil
+		}
+		q, err := indexValue(t.Index[0], nil, idx)
+		switch {
+		case err != nil:
+			return 0, true, err
+		case q < 1:
+			return r.state.Lo, true, nil
+		case q > r.P:
+			return r.state.Hi, true, nil
+		}
+		return final[0][q-1], true, nil
+	}
 	for p := first; p != last+step; p += step {
-		l, err := evalTerm(a.LHS, final, nil, []int{p})
+		l, err := evalTermWith(a.LHS, final, nil, []int{p}, table)
 		if err != nil {
 			return Answer{}, err
 		}
-		rv, err := evalTerm(a.RHS, final, nil, []int{p})
+		rv, err := evalTermWith(a.RHS, final, nil, []int{p}, table)
 		if err != nil {
 			return Answer{}, err
 		}

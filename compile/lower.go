@@ -132,7 +132,11 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 		outs := make([]relu.Affine, product(l.cells(s)))
 		idx := make([]int, len(s.Dims))
 		for c := range outs {
-			cellIndex(s, c, idx)
+			if l.round != nil && l.round.state == s {
+				idx[0] = c + 1 // table cell c stands for index c+1, past the declared range when P > hi
+			} else {
+				cellIndex(s, c, idx)
+			}
 			v, err := l.term(s.Body, idx)
 			if err != nil {
 				return nil, err

@@ -161,8 +161,14 @@ func (tr *RoundedTrace) Answer(m *dsl.Model) (*big.Rat, bool, error) {
 		vals[i] = RatValue(r)
 	}
 	D := max(int64(tr.P), tr.Totals[len(tr.Totals)-1])
+	s := m.States[0]
+	lo, _ := FloatValue(s.Lo)
+	hi, _ := FloatValue(s.Hi)
+	// Read the table as it is (granularity unchanged): f[p] is cell p,
+	// lo below 1 and hi above P, whatever the program's declared range.
+	table := &roundedDP{state: s, p: int64(tr.P), dOld: 1, dNew: 1, lo: lo, hi: hi}
 	for p := tr.P; p >= 0; p-- {
-		e := &evalEnv{prev: [][]Value{vals}, vars: []int{p}}
+		e := &evalEnv{prev: [][]Value{vals}, vars: []int{p}, rounded: table}
 		l, err := e.eval(a.LHS)
 		if err != nil {
 			return nil, false, err
