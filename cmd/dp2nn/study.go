@@ -907,10 +907,15 @@ func studyPlot(rep *StudyReport) ([]byte, error) {
 			inLegend["bound"] = true
 			legend.Add("guarantee max(0, 1 − n²/P)", bl)
 		}
+		p.Title.Text = fmt.Sprintf("generated, n = %d", n)
 		if pk.family {
-			p.Title.Text = fmt.Sprintf("lowdim, n = %d–%d (bound for n = %d)", nMin, n, n)
-		} else {
-			p.Title.Text = fmt.Sprintf("generated, n = %d", n)
+			p.Title.Text = fmt.Sprintf("lowdim, n = %d–%d", nMin, n)
+		}
+		switch {
+		case n*n >= Ps[len(Ps)-1]:
+			p.Title.Text += " (n² ≥ P: no guarantee)"
+		case pk.family:
+			p.Title.Text += fmt.Sprintf(" (bound for n = %d)", n)
 		}
 		plots = append(plots, p)
 	}
