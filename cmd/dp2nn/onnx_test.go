@@ -193,3 +193,35 @@ func TestONNXBadInput(t *testing.T) {
 	}
 	assert.Equal(t, []string{"garbage.onnx"}, names, "no partial or temporary files: %s", strings.Join(names, " "))
 }
+
+// The FPTAS-NN exported as ONNX: every layout and form runs in ONNX
+// Runtime with states equal to the rounded DP, answers equal to it and
+// within the guarantee — with P below pmax (rounding happens) and above it.
+func TestONNXFPTAS(t *testing.T) {
+	if err := onnxrt.Init(); err != nil {
+		requireRuntimes(t, err.Error())
+	}
+	py := onnxPython(t)
+	repo(t)
+	dir := t.TempDir()
+	for _, P := range []string{"12", "50"} {
+		for _, layout := range []string{"dense", "structured"} {
+			for _, form := range []string{"cell", "unrolled", "loop"} {
+				name := fmt.Sprintf("P%s_%s_%s", P, layout, form)
+				t.Run(name, func(t *testing.T) {
+					path := filepath.Join(dir, name+".onnx")
+					args := []string{"compile", "examples/knapsack.dp", "-scheme", "fptas", "-P", P, "-set", "pmax=30", "-o", path, "-layout", layout, "-form", form, "-dtype", "float64"}
+					if form == "unrolled" {
+						args = append(args, "-steps", "5")
+					}
+					_, stderr, code := runCLI(args...)
+					require.Equal(t, 0, code, stderr)
+					checkModel(t, py, path)
+					stdout, stderr, code := runCLI("verify", path, "-runtime", "ort", "-random", "60", "-seed", "9")
+					require.Equal(t, 0, code, "%s%s", stdout, stderr)
+					assert.Contains(t, stdout, "\n0 mismatches")
+				})
+			}
+		}
+	}
+}
