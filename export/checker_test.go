@@ -2,7 +2,6 @@ package export_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,13 +15,7 @@ import (
 // and every decode tail. Without a Python that has onnx the test is
 // skipped, or fails under DP2NN_REQUIRE_RUNTIMES=1.
 func TestONNXCheckerAcceptsAllVariants(t *testing.T) {
-	if py, tried := exporttest.ONNXPython(); py == "" {
-		msg := fmt.Sprintf("%v (tried %s)", exporttest.ErrNoONNXPython, strings.Join(tried, ", "))
-		if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
-			t.Fatal("DP2NN_REQUIRE_RUNTIMES=1 but " + msg)
-		}
-		t.Skip(msg)
-	}
+	exporttest.RequireONNXPython(t)
 	dir := t.TempDir()
 	var paths []string
 	for _, c := range exporttest.Cases() {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,38 +11,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/verify/onnxrt"
 )
 
-// requireRuntimes skips a test whose runtime is missing, or fails it when
-// scripts/test.sh (and so CI) promised every runtime is there.
-func requireRuntimes(t *testing.T, msg string) {
+func checkModel(t *testing.T, path string) {
 	t.Helper()
-	if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
-		t.Fatal("DP2NN_REQUIRE_RUNTIMES=1 but " + msg)
-	}
-	t.Skip(msg + " (scripts/test.sh installs it)")
-}
-
-// onnxPython finds a python3 that can import onnx.
-func onnxPython(t *testing.T) string {
-	t.Helper()
-	for _, py := range []string{os.Getenv("DP2NN_PYTHON"), "python3", "/usr/bin/python3"} {
-		if py == "" {
-			continue
-		}
-		if err := exec.Command(py, "-c", "import onnx").Run(); err == nil {
-			return py
-		}
-	}
-	requireRuntimes(t, "no python3 with the onnx package (Debian: python3-onnx)")
-	return ""
-}
-
-func checkModel(t *testing.T, py, path string) {
-	t.Helper()
-	out, err := exec.Command(py, "-c", "import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True)", path).CombinedOutput()
-	require.NoError(t, err, "onnx.checker rejects %s: %s", path, out)
+	report, err := exporttest.CheckONNX([]string{path})
+	require.NoError(t, err, report)
 }
 
 // The acceptance run: every layout × form × dtype of the knapsack
@@ -52,9 +27,9 @@ func checkModel(t *testing.T, py, path string) {
 // in onnx-go too.
 func TestONNXEndToEnd(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
-		requireRuntimes(t, err.Error())
+		exporttest.RequireRuntime(t, err.Error())
 	}
-	py := onnxPython(t)
+	exporttest.RequireONNXPython(t)
 	repo(t)
 	dir := t.TempDir()
 	for _, layout := range []string{"dense", "structured"} {
@@ -77,7 +52,7 @@ func TestONNXEndToEnd(t *testing.T) {
 					}
 					_, stderr, code := runCLI(args...)
 					require.Equal(t, 0, code, stderr)
-					checkModel(t, py, path)
+					checkModel(t, path)
 					stdout, stderr, code := runCLI("verify", path, "-runtime", "ort", "-random", "1000", "-seed", "5")
 					require.Equal(t, 0, code, "%s%s", stdout, stderr)
 					assert.Contains(t, stdout, "\n0 mismatches")
@@ -95,7 +70,7 @@ func TestONNXEndToEnd(t *testing.T) {
 // (integer sizes, capacity C, infeasible 2C) in every layout and form.
 func TestONNXFloat32ExactOnIntegers(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
-		requireRuntimes(t, err.Error())
+		exporttest.RequireRuntime(t, err.Error())
 	}
 	repo(t)
 	dir := t.TempDir()
@@ -129,7 +104,7 @@ func TestONNXFloat32ExactOnIntegers(t *testing.T) {
 // pmax (the sum of its profits), answers its known optimum.
 func TestONNXLowdim(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
-		requireRuntimes(t, err.Error())
+		exporttest.RequireRuntime(t, err.Error())
 	}
 	repo(t)
 	dir := t.TempDir()
@@ -199,9 +174,9 @@ func TestONNXBadInput(t *testing.T) {
 // within the guarantee — with P below pmax (rounding happens) and above it.
 func TestONNXFPTAS(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
-		requireRuntimes(t, err.Error())
+		exporttest.RequireRuntime(t, err.Error())
 	}
-	py := onnxPython(t)
+	exporttest.RequireONNXPython(t)
 	repo(t)
 	dir := t.TempDir()
 	for _, P := range []string{"12", "50"} {
@@ -216,7 +191,7 @@ func TestONNXFPTAS(t *testing.T) {
 					}
 					_, stderr, code := runCLI(args...)
 					require.Equal(t, 0, code, stderr)
-					checkModel(t, py, path)
+					checkModel(t, path)
 					stdout, stderr, code := runCLI("verify", path, "-runtime", "ort", "-random", "60", "-seed", "9")
 					require.Equal(t, 0, code, "%s%s", stdout, stderr)
 					assert.Contains(t, stdout, "\n0 mismatches")

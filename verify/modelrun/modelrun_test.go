@@ -13,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/verify"
 	"github.com/dp2nn/dp2nn/verify/modelrun"
 	"github.com/dp2nn/dp2nn/verify/onnxrt"
@@ -36,8 +37,8 @@ func TestObserveEveryForm(t *testing.T) {
 	runtimes := []modelrun.Runtime{modelrun.Go}
 	if err := onnxrt.Init(); err == nil {
 		runtimes = append(runtimes, modelrun.ORT)
-	} else if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
-		t.Fatalf("DP2NN_REQUIRE_RUNTIMES=1 but %v", err)
+	} else if os.Getenv(exporttest.EnvRequireRuntimes) == "1" {
+		t.Fatalf("%s=1 but %v", exporttest.EnvRequireRuntimes, err)
 	}
 	dir := t.TempDir()
 	const steps = 4

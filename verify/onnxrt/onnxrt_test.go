@@ -3,7 +3,6 @@ package onnxrt_test
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 
 	"github.com/dp2nn/dp2nn/export"
@@ -19,10 +18,7 @@ import (
 func requireORT(t testing.TB) {
 	t.Helper()
 	if err := onnxrt.Init(); err != nil {
-		if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
-			t.Fatalf("DP2NN_REQUIRE_RUNTIMES=1 but %v", err)
-		}
-		t.Skipf("%v", err)
+		exporttest.RequireRuntime(t, err.Error())
 	}
 }
 

@@ -3,10 +3,8 @@ package onnxrt_test
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/dp2nn/dp2nn/compile"
@@ -223,13 +221,7 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 // ONNX's own checker accepts every problem of verify's table compiled and
 // exported in every layout × form × dtype.
 func TestProblemsPassONNXChecker(t *testing.T) {
-	if py, tried := exporttest.ONNXPython(); py == "" {
-		msg := fmt.Sprintf("%v (tried %s)", exporttest.ErrNoONNXPython, strings.Join(tried, ", "))
-		if os.Getenv("DP2NN_REQUIRE_RUNTIMES") == "1" {
-			t.Fatal("DP2NN_REQUIRE_RUNTIMES=1 but " + msg)
-		}
-		t.Skip(msg)
-	}
+	exporttest.RequireONNXPython(t)
 	dir := t.TempDir()
 	var paths []string
 	for pi, p := range verify.Problems {
