@@ -28,6 +28,7 @@ type Builder struct {
 type pending struct {
 	group int
 	a     Affine
+	act   Activation
 }
 
 type outBlock struct {
@@ -70,7 +71,14 @@ func (b *Builder) Group(info GroupInfo) int {
 }
 
 // ReLU adds the hidden neuron relu(a) to group and returns its unit.
-func (b *Builder) ReLU(group int, a Affine) Unit {
+func (b *Builder) ReLU(group int, a Affine) Unit { return b.Neuron(group, ReLU, a) }
+
+// Neuron adds the hidden neuron act(a) to group and returns its unit; act
+// is ReLU or one of the smoothed ReLUs.
+func (b *Builder) Neuron(group int, act Activation, a Affine) Unit {
+	if !act.Hidden() {
+		panic(fmt.Sprintf("relu: %v is not a hidden activation", act))
+	}
 	b.inputDone = true
 	b.check(group, a)
 	l := int32(1)
@@ -79,7 +87,7 @@ func (b *Builder) ReLU(group int, a Affine) Unit {
 			l = int32(lt)
 		}
 	}
-	b.hidden = append(b.hidden, pending{group, a})
+	b.hidden = append(b.hidden, pending{group, a, act})
 	b.layer = append(b.layer, l)
 	if l > b.maxLayer {
 		b.maxLayer = l
@@ -196,7 +204,7 @@ func (b *Builder) Build() (*Graph, error) {
 	}
 	for _, old := range order {
 		h := b.hidden[old]
-		addNeuron(h.a, ReLU, b.layer[old], h.group)
+		addNeuron(h.a, h.act, b.layer[old], h.group)
 	}
 	last := b.maxLayer + 1
 	for _, o := range b.outputs {

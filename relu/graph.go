@@ -11,14 +11,29 @@ type Activation uint8
 const (
 	Identity Activation = iota // output neurons
 	ReLU                       // hidden neurons
+	// The smoothed ReLUs of the smooth scheme: φ with
+	// max_Ω(a, b) = a + γ·φ((b − a)/γ) for the regulariser Ω, and φ' = q,
+	// the probability of the second option (Vivier-Ardisson et al. 2026).
+	//
+	//	Shannon  φ(x) = log(1 + e^x)                          q = sigmoid(x)
+	//	Gini     φ(x) = q·x + q(1 − q)                         q = clip((1 + x)/2, 0, 1)
+	//	Tsallis  φ(x) = q·x + (4/3)(1 − q^1.5 − (1 − q)^1.5)   q = (1 + c·√(2 − c²))/2, c = clip(x/2, −1, 1)
+	Shannon
+	Gini
+	Tsallis
 )
 
+var activationNames = [...]string{Identity: "identity", ReLU: "relu", Shannon: "shannon", Gini: "gini", Tsallis: "tsallis"}
+
 func (a Activation) String() string {
-	if a == ReLU {
-		return "relu"
+	if int(a) < len(activationNames) {
+		return activationNames[a]
 	}
-	return "identity"
+	return fmt.Sprintf("Activation(%d)", int(a))
 }
+
+// Hidden reports whether a may be the activation of a hidden neuron.
+func (a Activation) Hidden() bool { return a >= ReLU && a <= Tsallis }
 
 // Unit numbers the values of a graph: units 0..NumInputs-1 are the inputs,
 // unit NumInputs+j is neuron j.
@@ -235,7 +250,7 @@ func (g *Graph) Validate() error {
 		}
 		prev = g.Layer[j]
 		last := int(g.Layer[j]) == depth
-		if last != (g.Act[j] == Identity) {
+		if last != (g.Act[j] == Identity) || (!last && !g.Act[j].Hidden()) {
 			return fmt.Errorf("relu: neuron %d in layer %d has activation %v", j, g.Layer[j], g.Act[j])
 		}
 		if math.IsNaN(g.Bias[j]) || math.IsInf(g.Bias[j], 0) {

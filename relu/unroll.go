@@ -150,7 +150,7 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 			case pre.IsConst():
 				val[u] = Constant(max(0, pre.Const))
 			default:
-				val[u] = Var(b.ReLU(neuronGroup[j], pre))
+				val[u] = Var(b.Neuron(neuronGroup[j], cell.Act[j], pre))
 			}
 		}
 		if t < n { // this step's outputs are the next step's state inputs
