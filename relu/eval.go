@@ -36,7 +36,7 @@ const parallelWork = 1 << 20
 // calls; it is not safe for concurrent use.
 type Evaluator[T Float] struct {
 	numIn, numOut int
-	numHidden     int // neurons 0..numHidden-1 use ReLU
+	numHidden     int // neurons 0..numHidden-1 are hidden (act is ReLU or smooth)
 	bias, w       []T
 	src           []int32
 	rowStart      []int32
@@ -190,8 +190,14 @@ func (e *Evaluator[T]) runSingle(in []T) []T {
 		for k, w := range ws {
 			s += T(w * v[ss[k]]) // the conversion forbids fusing into an FMA
 		}
-		if e.act[j] == ReLU {
+		// ReLU, the common case, stays one comparison; Identity is the
+		// output layer; everything else is a smoothed ReLU.
+		switch act := e.act[j]; act {
+		case ReLU:
 			s = max(s, 0)
+		case Identity:
+		default:
+			s = applyT(act, s)
 		}
 		vals[j] = s
 	}
@@ -222,7 +228,7 @@ func (e *Evaluator[T]) runTile(wk int, in, out []T, b0, b1 int) {
 		lo, hi := e.rowStart[j], e.rowStart[j+1]
 		ws, ss := e.w[lo:hi], e.src[lo:hi]
 		ss = ss[:len(ws)]
-		relu := e.act[j] == ReLU
+		act := e.act[j]
 		for sub := 0; sub < width; sub += lanes {
 			b := e.bias[j]
 			s0, s1, s2, s3, s4, s5, s6, s7 := b, b, b, b, b, b, b, b
@@ -240,9 +246,14 @@ func (e *Evaluator[T]) runTile(wk int, in, out []T, b0, b1 int) {
 				s6 += T(w * x[6])
 				s7 += T(w * x[7])
 			}
-			if relu {
+			switch act {
+			case ReLU:
 				s0, s1, s2, s3 = max(s0, 0), max(s1, 0), max(s2, 0), max(s3, 0)
 				s4, s5, s6, s7 = max(s4, 0), max(s5, 0), max(s6, 0), max(s7, 0)
+			case Identity:
+			default: // a smoothed ReLU, per lane as in runSingle
+				s0, s1, s2, s3 = applyT(act, s0), applyT(act, s1), applyT(act, s2), applyT(act, s3)
+				s4, s5, s6, s7 = applyT(act, s4), applyT(act, s5), applyT(act, s6), applyT(act, s7)
 			}
 			p := (e.numIn+j)*width + sub
 			d := v[p : p+lanes : p+lanes]

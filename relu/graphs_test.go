@@ -92,6 +92,7 @@ type cellOptions struct {
 	width               int // hidden neurons per layer
 	fanIn               int // sources per neuron from the layer below
 	integer             bool
+	acts                []Activation // hidden activations drawn uniformly; none: all ReLU
 }
 
 // integerInputBound bounds |input| and |init| for integer cells.
@@ -142,7 +143,11 @@ func randomCell(t testing.TB, rng *rand.Rand, o cellOptions) *Graph {
 			if deepest < l-1 { // ±1 terms cancelled: keep the layer chain
 				a = a.PlusScaled(1, Var(layers[l-1][0]))
 			}
-			units = append(units, b.ReLU(g, a))
+			act := ReLU
+			if len(o.acts) > 0 { // draw only then, so all-ReLU cells keep their seeds
+				act = o.acts[rng.IntN(len(o.acts))]
+			}
+			units = append(units, b.Neuron(g, act, a))
 		}
 		layers = append(layers, units)
 		all = append(all, units...)

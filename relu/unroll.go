@@ -148,7 +148,7 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 			case cell.Act[j] == Identity:
 				val[u] = pre
 			case pre.IsConst():
-				val[u] = Constant(max(0, pre.Const))
+				val[u] = Constant(cell.Act[j].Apply(pre.Const))
 			default:
 				val[u] = Var(b.Neuron(neuronGroup[j], cell.Act[j], pre))
 			}
