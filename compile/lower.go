@@ -22,6 +22,10 @@ const (
 	// table of fixed size P (the FPTAS-NN of Hertrich & Skutella): width
 	// O(P²) whatever the profits, value within (1 − n²/P) of the optimum.
 	FPTAS
+	// Smooth replaces every min and max by a smoothed one, max_Ω(a, b) =
+	// a + γ·φ((b − a)/γ) (Vivier-Ardisson et al. 2026), in the network
+	// unrolled over a fixed number of steps: a differentiable layer.
+	Smooth
 )
 
 // ParseScheme parses a -scheme flag value.
@@ -31,8 +35,10 @@ func ParseScheme(s string) (Scheme, error) {
 		return Exact, nil
 	case "fptas":
 		return FPTAS, nil
+	case "smooth":
+		return Smooth, nil
 	}
-	return 0, fmt.Errorf("unknown scheme %q (want exact or fptas)", s)
+	return 0, fmt.Errorf("unknown scheme %q (want exact, fptas or smooth)", s)
 }
 
 func (s Scheme) String() string {
@@ -41,6 +47,8 @@ func (s Scheme) String() string {
 		return "exact"
 	case FPTAS:
 		return "fptas"
+	case Smooth:
+		return "smooth"
 	}
 	return fmt.Sprintf("Scheme(%d)", int(s))
 }
@@ -50,6 +58,15 @@ type Options struct {
 	Scheme Scheme // zero means Exact
 	// P is the table size of the FPTAS scheme (P >= 1).
 	P int
+	// Smooth scheme: the regulariser (relu.Shannon, relu.Gini or
+	// relu.Tsallis), its strength γ > 0, the number of steps the network
+	// is unrolled over, and the step inputs fixed at compile time (per
+	// step, by input name): an input that offsets a read must be fixed, so
+	// that every read is static (in knapsack, the weights).
+	Reg   relu.Activation
+	Gamma float64
+	Steps int
+	Fixed map[string][]float64
 }
 
 // Network is a compiled program: an RNN cell that maps the state and one
@@ -67,6 +84,10 @@ type Network struct {
 	Init map[string][]float64
 	// Scheme is the lowering that produced Cell.
 	Scheme Scheme
+	// Steps > 0 means Cell is not a cell but the network unrolled over
+	// that many steps (the smooth scheme); Smooth describes it.
+	Steps  int
+	Smooth *SmoothInfo
 	// Rounding describes the rounded state of the FPTAS scheme; nil for
 	// Exact. Its extra state (the running total of the offset input)
 	// follows the program's states in State.
@@ -97,6 +118,8 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			return nil, err
 		}
 		l.round, net.Rounding = r, r
+	case Smooth:
+		return lowerSmooth(l, net, opt)
 	default:
 		return nil, fmt.Errorf("compile: scheme %v is not supported", opt.Scheme)
 	}
@@ -236,6 +259,7 @@ func constant(c float64) value { return value{relu.Constant(c), c, c} }
 type groupKey struct {
 	node dsl.Expr
 	role string
+	step int // unrolled lowering: one group per step
 }
 
 type lowering struct {
@@ -250,6 +274,12 @@ type lowering struct {
 	indicator map[indicatorKey]relu.Unit
 	groups    map[groupKey]int
 	round     *Rounding // FPTAS scheme, else nil
+	// Unrolled lowering (smooth scheme): the current state and this step's
+	// inputs as values, instead of the cell's input units.
+	cur       [][]value
+	inputVals []value
+	smooth    *smoothing
+	step      int // unrolled lowering: the step being lowered (1-based)
 	totalUnit relu.Unit // FPTAS: the running total of the offset input
 	scale     []value   // FPTAS: D_old, D_new, made once
 }
@@ -283,15 +313,21 @@ func (l *lowering) interval(a relu.Affine) (lo, hi float64) {
 }
 
 func (l *lowering) val(a relu.Affine) value {
+	if math.IsInf(a.Const, 0) || math.IsNaN(a.Const) {
+		return constant(a.Const) // ±∞ absorbs every finite term
+	}
 	lo, hi := l.interval(a)
 	return value{a, lo, hi}
 }
 
 // group returns the builder group for one rule application on a term.
 func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
-	k := groupKey{t.Node, role}
+	k := groupKey{t.Node, role, l.step}
 	if g, ok := l.groups[k]; ok {
 		return g
+	}
+	if l.step > 0 {
+		name = fmt.Sprintf("step %d: %s", l.step, name)
 	}
 	g := l.b.Group(relu.GroupInfo{Name: name, Rule: rule, Term: t.Text, Pos: t.Pos().String()})
 	l.groups[k] = g
@@ -319,6 +355,9 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 	case dsl.TConst:
 		return constant(t.Value), nil
 	case dsl.TInput:
+		if l.inputVals != nil {
+			return l.inputVals[t.Input.Index], nil
+		}
 		return l.val(relu.Var(l.inputUnits[t.Input.Index])), nil
 	case dsl.TIndexVar:
 		return constant(float64(idx[t.Dim])), nil
@@ -388,6 +427,9 @@ func (l *lowering) reduce(t *dsl.Term, args []value) value {
 // one neuron, one layer. When the intervals already decide the result, no
 // neuron is needed.
 func (l *lowering) binary(t *dsl.Term, level int, a, b value) value {
+	if l.smooth != nil {
+		return l.smoothBinary(t, level, a, b)
+	}
 	isMin := t.Kind == dsl.TMin
 	switch {
 	case isMin && a.hi <= b.lo, !isMin && a.lo >= b.hi:
@@ -444,6 +486,23 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 		if ix.HasVar {
 			v += idx[ix.Dim]
 		}
+		if l.inputVals != nil {
+			// Unrolled with some inputs fixed: a fixed offset is a constant.
+			folded := true
+			for _, in := range ix.Terms {
+				iv := l.inputVals[in.Input.Index]
+				if !iv.a.IsConst() {
+					folded = false
+					break
+				}
+				v += in.Coef * int(iv.a.Const)
+			}
+			if folded {
+				static[d] = v
+				continue
+			}
+			return value{}, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
+		}
 		static[d] = v
 		if len(ix.Terms) > 0 {
 			if dyn != nil {
@@ -461,6 +520,9 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 	s := t.State
 	if c := cellOf(s, at); c >= 0 {
+		if l.cur != nil {
+			return l.cur[s.Index][c], nil
+		}
 		return l.val(relu.Var(l.stateUnits[s.Index][c])), nil
 	}
 	if len(at) == 1 {

@@ -18,6 +18,9 @@ type Runner[T relu.Float] struct {
 
 // NewRunner prepares net for evaluation in T.
 func NewRunner[T relu.Float](net *Network) (*Runner[T], error) {
+	if net.Steps > 0 {
+		return nil, fmt.Errorf("compile: the %v network is unrolled over %d steps; evaluate it with SmoothValue", net.Scheme, net.Steps)
+	}
 	ev, err := relu.NewEvaluator[T](net.Cell)
 	if err != nil {
 		return nil, err

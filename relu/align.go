@@ -9,9 +9,18 @@ package relu
 // instead of crowding an early layer. Lifting never moves a neuron below
 // its sources, so the function is unchanged; depth grows only when an
 // aligned group feeds a deeper chain.
+//
+// A group whose neurons feed each other (one rule applied step after step
+// to the same term, in an unrolled network) cannot sit on one layer; then
+// nothing is aligned and the layers stay as placed.
 func (b *Builder) AlignGroups() {
 	floor := make([]int32, len(b.groups))
-	for {
+	asap := append([]int32(nil), b.layer...)
+	for round := 0; ; round++ {
+		if round > len(b.hidden)+1 {
+			copy(b.layer, asap)
+			break
+		}
 		for i, h := range b.hidden {
 			l := floor[h.group]
 			for _, t := range h.a.Terms {

@@ -34,7 +34,7 @@ func (g *Graph) Stats() Stats {
 		s.Widths = make([]int, s.Depth-1)
 	}
 	for j, l := range g.Layer {
-		if g.Act[j] == ReLU && int(l) < s.Depth {
+		if g.Act[j].Hidden() && int(l) < s.Depth {
 			s.Widths[l-1]++
 		}
 	}

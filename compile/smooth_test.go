@@ -1,0 +1,126 @@
+package compile_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/smoothdp"
+)
+
+var regs = []struct {
+	act relu.Activation
+	ref smoothdp.Reg
+}{{relu.Shannon, smoothdp.Shannon}, {relu.Gini, smoothdp.Gini}, {relu.Tsallis, smoothdp.Tsallis}}
+
+func lowerSmooth(t testing.TB, path string, params map[string]int64, opt compile.Options) *compile.Network {
+	t.Helper()
+	f, err := verify.ReadProgram(path)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	opt.Scheme = compile.Smooth
+	net, err := compile.Lower(m, opt)
+	require.NoError(t, err)
+	return net
+}
+
+// The smooth network's value equals the smoothed DP of verify/smoothdp
+// (an independent implementation of Algorithm 1) for knapsack and top-k,
+// every regulariser, several γ. Tolerance 1e-9 relative: the two evaluate
+// the same recursion with different but stable formulas for φ (the network
+// as a + γφ((b−a)/γ) neuron by neuron, the reference in scaled or log
+// form), each step rounding a few ulps of values of size up to Σ|θ|.
+func TestSmoothValueMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	for _, r := range regs {
+		for _, gamma := range []float64{0.1, 1, 5} {
+			t.Run(fmt.Sprintf("%v/gamma=%g", r.act, gamma), func(t *testing.T) {
+				for i := 0; i < 30; i++ {
+					n := 1 + rng.IntN(7)
+					C := 1 + rng.IntN(12)
+					weights := make([]float64, n)
+					iw := make([]int, n)
+					theta := make([]float64, n)
+					steps := make([][]float64, n)
+					for j := range weights {
+						iw[j] = 1 + rng.IntN(C)
+						weights[j] = float64(iw[j])
+						theta[j] = rng.NormFloat64() * 3
+						steps[j] = []float64{weights[j], theta[j]}
+					}
+					net := lowerSmooth(t, "examples/knapsack_value.dp", map[string]int64{"C": int64(C)},
+						compile.Options{Reg: r.act, Gamma: gamma, Steps: n, Fixed: map[string][]float64{"weight": weights}})
+					got, err := net.SmoothValue(steps)
+					require.NoError(t, err)
+					tab, err := smoothdp.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
+					require.NoError(t, err)
+					assert.InDelta(t, tab.Value(), got, 1e-9*(1+math.Abs(tab.Value())), "knapsack w=%v C=%d θ=%v", iw, C, theta)
+
+					k := 1 + rng.IntN(n)
+					top := lowerSmooth(t, "examples/topk.dp", map[string]int64{"k": int64(k)}, compile.Options{Reg: r.act, Gamma: gamma, Steps: n})
+					tsteps := make([][]float64, n)
+					for j := range tsteps {
+						tsteps[j] = []float64{theta[j]}
+					}
+					got, err = top.SmoothValue(tsteps)
+					require.NoError(t, err)
+					ref, err := smoothdp.NewTopK(n, k).Forward(r.ref, gamma, theta)
+					require.NoError(t, err)
+					assert.InDelta(t, ref.Value(), got, 1e-9*(1+math.Abs(ref.Value())), "top-%d θ=%v", k, theta)
+				}
+			})
+		}
+	}
+}
+
+// Cells that are −∞ for every input (top-k's v[c] before c items) are
+// constants, not neurons: the network has one smooth neuron per cell that
+// has two feasible options.
+func TestSmoothInfinityIsConstant(t *testing.T) {
+	net := lowerSmooth(t, "examples/topk.dp", map[string]int64{"k": 2}, compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 3})
+	// step 1: v1 = θ1 (no neuron); step 2: v1 = max(θ1, θ2) (1), v2 = θ1+θ2
+	// (no neuron); step 3: v1 (1), v2 (1): 3 neurons.
+	assert.Equal(t, 3, net.Cell.Stats().Size)
+}
+
+func TestSmoothErrors(t *testing.T) {
+	f, err := verify.ReadProgram("examples/knapsack_value.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, nil)
+	require.NoError(t, err)
+	cases := []struct {
+		opt  compile.Options
+		want string
+	}{
+		{compile.Options{Reg: relu.Gini, Gamma: 0, Steps: 2, Fixed: map[string][]float64{"weight": {1, 2}}}, "γ must be a positive number"},
+		{compile.Options{Reg: relu.Gini, Gamma: math.NaN(), Steps: 2, Fixed: map[string][]float64{"weight": {1, 2}}}, "γ must be a positive number"},
+		{compile.Options{Reg: relu.ReLU, Gamma: 1, Steps: 2}, "regulariser"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 2}, "needs it fixed"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"weight": {1}}}, "1 values for 2 steps"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"weight": {1, 0}}}, "outside its declared int range"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"weight": {1, 1.5}}}, "outside its declared int range"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"size": {1, 1}}}, "not an input"},
+		{compile.Options{Reg: relu.Gini, Gamma: 1, Steps: 0}, "1..10000 steps"},
+	}
+	for _, c := range cases {
+		c.opt.Scheme = compile.Smooth
+		_, err := compile.Lower(m, c.opt)
+		assert.ErrorContains(t, err, c.want)
+	}
+	// top-k with k > n: no feasible choice.
+	f, err = verify.ReadProgram("examples/topk.dp")
+	require.NoError(t, err)
+	m, err = dsl.Check(f, map[string]int64{"k": 4})
+	require.NoError(t, err)
+	_, err = compile.Lower(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 1, Steps: 3})
+	assert.ErrorContains(t, err, "no feasible choice")
+}
