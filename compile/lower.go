@@ -279,7 +279,7 @@ type lowering struct {
 	cur       [][]value
 	inputVals []value
 	smooth    *smoothing
-	step      int // unrolled lowering: the step being lowered (1-based)
+	step      int       // unrolled lowering: the step being lowered (1-based)
 	totalUnit relu.Unit // FPTAS: the running total of the offset input
 	scale     []value   // FPTAS: D_old, D_new, made once
 }
