@@ -15,14 +15,23 @@ type cellEmitter interface {
 }
 
 // denseEmitter computes every target as a chain of Gemm nodes, one per
-// source that feeds it: pre = bias + Σ_s X_s·W_s, then Relu for hidden
-// layers. It uses only Gemm and Relu.
+// source that feeds it: pre = bias + Σ_s X_s·W_s, then the activation for
+// hidden layers. A ReLU network uses only Gemm and Relu.
+//
+// The columns of a hidden layer are sorted by activation (stably, so a
+// ReLU-only layer keeps neuron order): a layer that mixes activations
+// slices one contiguous run per activation and concatenates the results
+// in the same order.
 type denseEmitter struct {
 	p       *cellPlan
 	mb      *modelBuilder
 	made    bool
 	bias    []string        // per target
 	weights [][]denseMatrix // per target
+	col     [][]int32       // per hidden layer: column of each neuron
+	classes [][]actClass    // per hidden layer, in columns
+	// tapes record each emit call's tensors for the backward pass.
+	tapes []*denseTape
 }
 
 type denseMatrix struct {
@@ -41,6 +50,28 @@ func (e *denseEmitter) make() {
 	p, g := e.p, e.p.g
 	e.bias = make([]string, len(p.targets))
 	e.weights = make([][]denseMatrix, len(p.targets))
+	e.col = make([][]int32, p.depth)
+	e.classes = make([][]actClass, p.depth)
+	for l := 1; l < p.depth; l++ {
+		byAct := activationClasses(p.hiddenActs(l))
+		e.col[l] = make([]int32, p.layerLo[l+1]-p.layerLo[l])
+		at := int32(0)
+		for _, c := range byAct {
+			run := actClass{act: c.act}
+			for _, j := range c.pos {
+				e.col[l][j] = at
+				run.pos = append(run.pos, at)
+				at++
+			}
+			e.classes[l] = append(e.classes[l], run)
+		}
+	}
+	column := func(s, pos int) int {
+		if l := s - len(g.Inputs) + 1; l >= 1 {
+			return int(e.col[l][pos])
+		}
+		return pos
+	}
 	for ti, t := range p.targets {
 		width := t.hi - t.lo
 		srcs := t.sources
@@ -52,17 +83,23 @@ func (e *denseEmitter) make() {
 		for _, s := range srcs {
 			mat[s] = make([]float64, p.sourceLen(s)*width)
 		}
+		bias := make([]float64, width)
 		for j := t.lo; j < t.hi; j++ {
+			c := j - t.lo
+			if t.output < 0 {
+				c = int(e.col[t.layer][c])
+			}
+			bias[c] = g.Bias[j]
 			for r := g.RowStart[j]; r < g.RowStart[j+1]; r++ {
 				s, pos := p.source(g.Src[r])
-				mat[s][pos*width+j-t.lo] += g.W[r]
+				mat[s][column(s, pos)*width+c] += g.W[r]
 			}
 		}
 		for _, s := range srcs {
 			name := e.mb.floats(t.label+"/W from "+p.sourceName(s), []int{p.sourceLen(s), width}, mat[s])
 			e.weights[ti] = append(e.weights[ti], denseMatrix{s, name})
 		}
-		e.bias[ti] = e.mb.floats(t.label+"/bias", []int{width}, g.Bias[t.lo:t.hi])
+		e.bias[ti] = e.mb.floats(t.label+"/bias", []int{width}, bias)
 	}
 	e.made = true
 }
@@ -78,6 +115,11 @@ func (e *denseEmitter) emit(sc *scope, prefix string, in, out []string) []string
 	vals := make([]string, p.numSources())
 	copy(vals, in)
 	res := make([]string, len(out))
+	tape := &denseTape{prefix: prefix, acts: make([]activated, p.depth)}
+	defer func() {
+		tape.vals = vals
+		e.tapes = append(e.tapes, tape)
+	}()
 	for ti, t := range p.targets {
 		final := ""
 		if t.output >= 0 {
@@ -103,7 +145,9 @@ func (e *denseEmitter) emit(sc *scope, prefix string, in, out []string) []string
 			}
 		}
 		if t.output < 0 {
-			acc = sc.op("Relu", prefix+t.label+"/relu", []string{acc}, prefix+t.name)
+			a := emitActivations(sc, prefix+t.label, prefix+t.name, acc, e.classes[t.layer], 1)
+			tape.acts[t.layer] = a
+			acc = a.out
 			vals[len(p.g.Inputs)+t.layer-1] = acc
 		} else {
 			res[t.output] = acc

@@ -15,7 +15,8 @@ import (
 // is rounded to float32, as a runtime does.
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
-// Add, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
+// the smoothed activations' Softplus, Sigmoid, Clip, Sqrt, Exp, Log, Abs,
+// Neg, Add, Sub, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
 // Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not, the
 // comparisons and Loop), in node order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
@@ -326,8 +327,8 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		if err := nargs(ins, 2, 3); err != nil {
 			return nil, err
 		}
-		if intAttr(n, "transA", 0) != 0 || intAttr(n, "transB", 0) != 0 {
-			return nil, fmt.Errorf("transposed Gemm is not supported")
+		if intAttr(n, "transA", 0) != 0 {
+			return nil, fmt.Errorf("Gemm with transA is not supported")
 		}
 		for _, a := range []string{"alpha", "beta"} {
 			if at := attr(n, a); at != nil && at.GetF() != 1 {
@@ -338,7 +339,14 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		if len(ins) == 3 {
 			c = ins[2]
 		}
-		return one(gemm(ins[0], ins[1], c))
+		b := ins[1]
+		if intAttr(n, "transB", 0) != 0 {
+			var err error
+			if b, err = transposeValue(b, nil); err != nil {
+				return nil, err
+			}
+		}
+		return one(gemm(ins[0], b, c))
 	case "Relu":
 		if err := nargs(ins, 1, 1); err != nil {
 			return nil, err
@@ -354,6 +362,16 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			}
 		}
 		return one(out, nil)
+	case "Softplus", "Sigmoid", "Sqrt", "Exp", "Log", "Abs", "Neg":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		return one(unary(op, ins[0]))
+	case "Clip":
+		if err := nargs(ins, 3, 3); err != nil {
+			return nil, err
+		}
+		return one(clip(ins[0], ins[1], ins[2]))
 	case "Add", "Sub", "Mul":
 		if err := nargs(ins, 2, 2); err != nil {
 			return nil, err
@@ -1043,4 +1061,53 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		outs = append(outs, out)
 	}
 	return outs, nil
+}
+
+// unary applies an elementwise function, computed in float64 and rounded
+// once to the element type (for Sqrt that is the correctly rounded
+// float32 result; for the others it is within an ulp of what a float32
+// runtime computes).
+func unary(op string, x *value) (*value, error) {
+	if !x.isFloat() {
+		return nil, fmt.Errorf("%s of a non-float tensor", op)
+	}
+	out := like(x, x.shape)
+	for i, v := range x.f {
+		var r float64
+		switch op {
+		case "Softplus":
+			r = math.Max(v, 0) + math.Log1p(math.Exp(-math.Abs(v)))
+		case "Sigmoid":
+			if v >= 0 {
+				r = 1 / (1 + math.Exp(-v))
+			} else {
+				e := math.Exp(v)
+				r = e / (1 + e)
+			}
+		case "Sqrt":
+			r = math.Sqrt(v)
+		case "Exp":
+			r = math.Exp(v)
+		case "Log":
+			r = math.Log(v)
+		case "Abs":
+			r = math.Abs(v)
+		case "Neg":
+			r = -v
+		}
+		out.f[i] = out.round(r)
+	}
+	return out, nil
+}
+
+// clip is Clip with min and max given as scalar inputs.
+func clip(x, lo, hi *value) (*value, error) {
+	if !x.isFloat() || lo.elem != x.elem || hi.elem != x.elem || lo.size() != 1 || hi.size() != 1 {
+		return nil, fmt.Errorf("Clip needs a float tensor and scalar bounds of its type")
+	}
+	out := like(x, x.shape)
+	for i, v := range x.f {
+		out.f[i] = math.Min(math.Max(v, lo.f[0]), hi.f[0])
+	}
+	return out, nil
 }

@@ -66,6 +66,9 @@ type Options struct {
 	// Decode appends a non-ReLU tail that turns a state block into one
 	// answer per instance. nil exports the pure ReLU network.
 	Decode *Decode
+	// Gradient appends a gradient output (see Gradient). nil exports no
+	// gradient.
+	Gradient *Gradient
 	// Doc is the source program and its parameters; it becomes the graph's
 	// doc string (the graph's own Doc when empty).
 	Doc string

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"github.com/dp2nn/dp2nn/relu"
 )
 
 // structuredEmitter computes every target from its nonzero weights only.
@@ -33,7 +34,9 @@ import (
 // twice as slow at batch 256 (docs/onnx.md).
 //
 // with padding entries of weight 0. The buckets are concatenated, the bias
-// added and, for hidden layers, Relu applied. A hidden layer is stored in
+// added and, for hidden layers, the activation applied (a layer that
+// mixes activations is regrouped by activation: one Gather per
+// activation, then Concat). A hidden layer is stored in
 // bucket order and the targets that read it index it that way; an output
 // block is gathered back into neuron order.
 //
@@ -44,7 +47,8 @@ type structuredEmitter struct {
 	p       *cellPlan
 	mb      *modelBuilder
 	made    bool
-	perm    [][]int32 // per hidden layer: storage position of each neuron
+	perm    [][]int32    // per hidden layer: storage position of each neuron (after the activation)
+	classes [][]actClass // per hidden layer: positions in the pre-activation of each activation
 	targets []structTarget
 }
 
@@ -77,6 +81,7 @@ type term struct {
 func (e *structuredEmitter) make() {
 	p, g := e.p, e.p.g
 	e.perm = make([][]int32, p.depth)
+	e.classes = make([][]actClass, p.depth)
 	e.targets = make([]structTarget, len(p.targets))
 	for ti, t := range p.targets {
 		width := t.hi - t.lo
@@ -192,6 +197,27 @@ func (e *structuredEmitter) make() {
 			st.bias = e.mb.floats(t.label+"/bias", []int{width, 1}, bias)
 		}
 		if t.output < 0 {
+			// A layer that mixes activations is regrouped by activation
+			// (emitActivations), which moves the neurons once more.
+			acts := make([]relu.Activation, width)
+			for i, s := range storage {
+				acts[s] = g.Act[t.lo+i]
+			}
+			cs := activationClasses(acts)
+			e.classes[t.layer] = cs
+			if len(cs) > 1 {
+				at := int32(0)
+				moved := make([]int32, width)
+				for _, c := range cs {
+					for _, s := range c.pos {
+						moved[s] = at
+						at++
+					}
+				}
+				for i, s := range storage {
+					storage[i] = moved[s]
+				}
+			}
 			e.perm[t.layer] = storage
 		} else if !isIdentity(storage) {
 			st.order = e.mb.int32s(t.label+"/order", []int{width}, storage)
@@ -309,7 +335,7 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 			x = node("Add", "bias", "bias", []string{x, st.bias}, "pre")
 		}
 		if t.output < 0 {
-			x = sc.op("Relu", prefix+t.label+"/relu", []string{x}, prefix+t.name)
+			x = emitActivations(sc, prefix+t.label, prefix+t.name, x, e.classes[t.layer], 0).out
 			vals[len(p.g.Inputs)+t.layer-1] = x
 		} else {
 			if st.order != "" {

@@ -135,6 +135,9 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 		return nil, fmt.Errorf("export: dense layout would need %s parameters (%.1f GiB in %s), more than the limit of %s; use the structured layout (-layout structured)",
 			thousands(dense), gib, opt.DType, thousands(MaxDenseParams))
 	}
+	if opt.Gradient != nil && layout != Dense {
+		return nil, fmt.Errorf("export: gradient: only the dense layout has a gradient output (the graph gets the %v layout; ask for -layout dense)", layout)
+	}
 	mb := newModelBuilder(opt.DType)
 	var em cellEmitter
 	if layout == Dense {
@@ -154,6 +157,11 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if opt.Gradient != nil {
+		if err := emitGradient(sc, g, em.(*denseEmitter), opt, spec); err != nil {
+			return nil, err
+		}
 	}
 	if d := opt.Decode; d != nil {
 		if !mb.reserve(d.Name) {
@@ -376,6 +384,7 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 			bad("decode: threshold %v and tolerance %v must be numbers, the tolerance >= 0", d.Threshold, d.Tolerance)
 		}
 	}
+	checkGradient(g, opt, spec, bad)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

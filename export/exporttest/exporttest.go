@@ -79,9 +79,14 @@ func (c Case) Variants() []export.Options {
 	return opts
 }
 
-// VariantName names an export variant for subtests: "dense/loop/float32".
+// VariantName names an export variant for subtests: "dense/loop/float32",
+// with "+gradient" when it has a gradient output.
 func VariantName(o export.Options) string {
-	return fmt.Sprintf("%v/%v/%v", o.Layout, o.Form, o.DType)
+	s := fmt.Sprintf("%v/%v/%v", o.Layout, o.Form, o.DType)
+	if o.Gradient != nil {
+		s += "+gradient"
+	}
+	return s
 }
 
 // Inputs draws the graph inputs of a model exported with opt: [batch,
