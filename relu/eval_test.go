@@ -83,6 +83,20 @@ func TestRunMatchesTrace(t *testing.T) {
 	}
 }
 
+// The same with smooth hidden neurons: the tiles apply φ lane by lane
+// exactly as runSingle does, so the results are bit-identical.
+func TestRunMatchesTraceSmooth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	for _, acts := range [][]Activation{{Shannon, Gini, Tsallis}, {ReLU, Shannon}, {ReLU, Gini, Tsallis}} {
+		g := randomCell(t, rng, cellOptions{state: 10, stepX: 5, stepY: 3, depth: 4, width: 40, fanIn: 3, acts: acts})
+		for _, batch := range []int{1, 7, 64, 65} {
+			in := randomValues(rng, batch*g.NumInputs, false)
+			checkRunMatchesTrace(t, g, convert[float64](in), batch)
+			checkRunMatchesTrace(t, g, convert[float32](in), batch)
+		}
+	}
+}
+
 func checkRunMatchesTrace[T Float](t *testing.T, g *Graph, in []T, batch int) {
 	e, err := NewEvaluator[T](g)
 	require.NoError(t, err)

@@ -24,6 +24,9 @@ func TestValidateErrors(t *testing.T) {
 		{"layer order", func(g *Graph) { g.Layer[0], g.Layer[1] = 2, 1 }, "neuron 1 is out of layer order"},
 		{"hidden identity", func(g *Graph) { g.Act[1] = Identity }, "neuron 1 in layer 2 has activation identity"},
 		{"output relu", func(g *Graph) { g.Act[3] = ReLU }, "neuron 3 in layer 4 has activation relu"},
+		{"output gini", func(g *Graph) { g.Act[3] = Gini }, "neuron 3 in layer 4 has activation gini"},
+		{"output shannon", func(g *Graph) { g.Act[3] = Shannon }, "neuron 3 in layer 4 has activation shannon"},
+		{"unknown hidden activation", func(g *Graph) { g.Act[0] = Tsallis + 1 }, "neuron 0 in layer 1 has activation Activation(5)"},
 		{"NaN bias", func(g *Graph) { g.Bias[2] = math.NaN() }, "neuron 2 has bias NaN"},
 		{"infinite weight", func(g *Graph) { g.W[0] = math.Inf(1) }, "neuron 0 has weight +Inf"},
 		{"reads itself", func(g *Graph) { g.Src[1] = 3 }, "neuron 1 reads unit 3"},
@@ -42,6 +45,27 @@ func TestValidateErrors(t *testing.T) {
 			assert.ErrorContains(t, g.Validate(), tc.want)
 		})
 	}
+}
+
+// Hidden neurons may use any smoothed ReLU, through the Builder or set
+// directly; the Builder refuses Identity for a hidden neuron.
+func TestValidateAcceptsSmoothHidden(t *testing.T) {
+	g := buildSkip(t)
+	g.Act[0], g.Act[1], g.Act[2] = Shannon, Gini, Tsallis
+	assert.NoError(t, g.Validate())
+
+	b := NewBuilder()
+	in := b.Input("x", 1)
+	gr := b.Group(GroupInfo{Name: "g"})
+	var hs []Affine
+	for _, act := range []Activation{ReLU, Shannon, Gini, Tsallis} {
+		hs = append(hs, Var(b.Neuron(gr, act, Var(in[0]))))
+	}
+	b.Output("y", []int{4}, gr, hs)
+	net := mustBuild(t, b)
+	assert.NoError(t, net.Validate())
+	assert.Equal(t, []Activation{ReLU, Shannon, Gini, Tsallis, Identity, Identity, Identity, Identity}, net.Act)
+	assert.PanicsWithValue(t, "relu: identity is not a hidden activation", func() { b.Neuron(gr, Identity, Var(in[0])) })
 }
 
 func TestBuilderLayers(t *testing.T) {

@@ -1,6 +1,7 @@
 package relu
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -113,6 +114,13 @@ func checkUnroll[T Float](t *testing.T, cell, net *Graph, init map[string][]floa
 	}
 	layers := float64(len(steps) * cell.Depth())
 	k := float64(max(maxFanIn(cell), maxFanIn(net)))
+	// A smoothed ReLU is 1-Lipschitz like ReLU (0 ≤ φ' ≤ 1), so it does not
+	// amplify errors either, but it rounds: φ is computed in float64 with a
+	// few roundings (exp, log1p, sqrt, sums) and then to T, within 4·u·|φ|,
+	// and |φ(x)| ≤ scale (the absolute-value cell has φ(x) ≥ max(x, φ(0))).
+	if slices.ContainsFunc(cell.Act, func(a Activation) bool { return a.Hidden() && a != ReLU }) {
+		k += 4
+	}
 	for i := range want {
 		tol := 2 * layers * (k + 2) * u * scale[i]
 		assert.InDelta(t, float64(want[i]), float64(got[i]), tol, "output %d (scale %g)", i, scale[i])
@@ -247,6 +255,61 @@ func TestUnrollFoldsConstants(t *testing.T) {
 			// Each step adds one dyadic value to a value of the same kind:
 			// exact in float64, so equality is required.
 			assert.Equal(t, []float64{f}, got, "init %v xs %v", init, xs)
+		}
+	}
+}
+
+// Unroll of cells with smooth neurons (and ReLUs) equals running the cell
+// n times, within checkUnroll's rounding-error bound.
+func TestUnrollSmoothMatchesCell(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, tc := range unrollCases {
+		for _, acts := range [][]Activation{{Shannon, Gini, Tsallis}, {ReLU, Gini}, {Tsallis}} {
+			t.Run(tc.name+"/"+fmt.Sprint(acts), func(t *testing.T) {
+				o := tc.cell
+				o.acts = acts
+				cell := randomCell(t, rng, o)
+				init := map[string][]float64{"f": randomValues(rng, o.state, false)}
+				net, err := Unroll(cell, tc.steps, []string{"f"}, init)
+				require.NoError(t, err)
+				assert.LessOrEqual(t, net.Depth(), tc.steps*(cell.Depth()-1)+1)
+				for j := range net.NumNeurons() - net.NumOutputs() {
+					assert.Contains(t, acts, net.Act[j], "neuron %d keeps a cell activation", j)
+				}
+				for range 5 {
+					steps, row := unrollInputs(rng, o, tc.steps)
+					checkUnroll[float64](t, cell, net, init, steps, row, false)
+					checkUnroll[float32](t, cell, net, init, steps, row, false)
+				}
+			})
+		}
+	}
+}
+
+// Smooth neurons fed only by init fold into the constant φ(init): for Gini
+// φ(−2) = 0 and φ(½) = 9/16. The unrolled net then does the cell's
+// operations in the cell's order (adding 0 and multiplying by 1 are exact),
+// so equality is required.
+func TestUnrollFoldsSmoothConstants(t *testing.T) {
+	b := NewBuilder()
+	f := Var(b.Input("f", 1)[0])
+	x := Var(b.Input("x", 1)[0])
+	g := b.Group(GroupInfo{Name: "g"})
+	h := b.Neuron(g, Gini, f)
+	b.Output("f", nil, g, []Affine{Var(h).Plus(x)})
+	cell := mustBuild(t, b)
+
+	for _, tc := range []struct{ init, folded float64 }{{-2, 0}, {0.5, 9.0 / 16}} {
+		net, err := Unroll(cell, 3, []string{"f"}, map[string][]float64{"f": {tc.init}})
+		require.NoError(t, err)
+		assert.Equal(t, 2, net.Stats().Size, "steps 2 and 3 keep their neuron")
+		assert.Equal(t, tc.folded, net.Bias[0], "step 2 reads the folded step-1 value φ(%v)", tc.init)
+		for _, xs := range [][]float64{{1, 2, 3}, {-1, -5, 4}, {0.5, -0.25, 0}} {
+			want, err := RunCell(cell, []string{"f"}, map[string][]float64{"f": {tc.init}}, [][]float64{{xs[0]}, {xs[1]}, {xs[2]}})
+			require.NoError(t, err)
+			got, err := Eval(net, xs, 1)
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "init %v xs %v", tc.init, xs)
 		}
 	}
 }
