@@ -2,8 +2,9 @@
 // skip connections that can be built, measured, unrolled and run.
 //
 // A Graph stores its neurons in CSR form, sorted by layer. Inputs are layer
-// 0; hidden neurons apply ReLU; the neurons of the last layer are the
-// outputs and apply the identity. Named Blocks give the inputs and outputs
+// 0; hidden neurons apply ReLU or, for the smooth scheme, one of the
+// smoothed ReLUs Shannon, Gini or Tsallis (Activation.Apply and Slope); the
+// neurons of the last layer are the outputs and apply the identity. Named Blocks give the inputs and outputs
 // their meaning, and named Groups remember the lowering rule and DSL term
 // each neuron came from, so a mismatch can be traced back to the source.
 //
@@ -12,8 +13,9 @@
 // float64, rounding every operation to the element type; the batch is laid
 // out unit-major inside the evaluator so the inner loop runs over the batch.
 // Stats measures depth, widths, size and parameters in the terms of
-// Hertrich & Skutella, and Unroll composes a recurrent cell n times into
-// one feed-forward graph.
+// Hertrich & Skutella, Unroll composes a recurrent cell n times into one
+// feed-forward graph, and VJP gives the gradient of the outputs along a
+// cotangent by reverse mode.
 //
 // min(a, b) = a − relu(a − b), built and run:
 //

@@ -59,3 +59,37 @@ func ExampleUnroll() {
 	// [6 2] [3 1] 4
 	// step 2: max
 }
+
+// The smoothed ReLUs at 0: the largest value of each entropy, and q = ½.
+func ExampleActivation_Apply() {
+	for _, act := range []relu.Activation{relu.ReLU, relu.Shannon, relu.Gini, relu.Tsallis} {
+		fmt.Printf("%-7v φ(0) = %.4f  φ'(0) = %g  φ(3) = %.4f\n", act, act.Apply(0), act.Slope(0), act.Apply(3))
+	}
+	// Output:
+	// relu    φ(0) = 0.0000  φ'(0) = 0  φ(3) = 3.0000
+	// shannon φ(0) = 0.6931  φ'(0) = 0.5  φ(3) = 3.0486
+	// gini    φ(0) = 0.2500  φ'(0) = 0.5  φ(3) = 3.0000
+	// tsallis φ(0) = 0.3905  φ'(0) = 0.5  φ(3) = 3.0000
+}
+
+// The gradient of a smoothed max(a, b) = a + γ·φ((b − a)/γ) with Gini and
+// γ = 1 is (1 − q, q): at a = 0, b = ½, q = ¾ and the value is 0.5625.
+func ExampleVJP() {
+	b := relu.NewBuilder()
+	in := b.Input("ab", 2)
+	a, c := relu.Var(in[0]), relu.Var(in[1])
+	g := b.Group(relu.GroupInfo{Name: "smooth max", Rule: "smoothed max"})
+	h := b.Neuron(g, relu.Gini, c.Minus(a))
+	b.Output("max", nil, g, []relu.Affine{a.Plus(relu.Var(h))})
+	net, err := b.Build()
+	if err != nil {
+		panic(err)
+	}
+	grad, out, err := relu.VJP(net, []float64{0, 0.5}, []float64{1})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(out, grad)
+	// Output:
+	// [0.5625] [0.25 0.75]
+}

@@ -148,8 +148,9 @@ type Group struct {
 //
 // where value(u) is input u for u < NumInputs and neuron u-NumInputs
 // otherwise. Neurons are sorted by Layer; every source of a neuron lies in
-// an earlier layer (inputs are layer 0). Hidden neurons use ReLU; the
-// neurons of the last layer use Identity and are exactly the Outputs.
+// an earlier layer (inputs are layer 0). Hidden neurons use ReLU or a
+// smoothed ReLU (Activation.Hidden); the neurons of the last layer use
+// Identity and are exactly the Outputs.
 type Graph struct {
 	NumInputs int
 	Inputs    []Block // cover units 0..NumInputs-1 in order
