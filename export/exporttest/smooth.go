@@ -112,8 +112,8 @@ func Backward64(g *relu.Graph, x, seed []float64) []float64 {
 }
 
 // SmoothReference computes in float64 what a model exported from c with
-// opt (Cell or Unrolled form) must output on in: the output (or final
-// state) blocks and, with opt.Gradient, the gradient outputs by reverse
+// opt must output on in: the output (or final state) blocks (not the
+// Loop form's per-step states) and, with opt.Gradient, the gradient outputs by reverse
 // mode (Backward64), or by central differences of the forward pass when
 // finiteDiff is set.
 func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, finiteDiff bool) map[string]export.Tensor {
@@ -121,8 +121,8 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 	out := map[string]export.Tensor{}
 	batch := in[c.firstStepInput(opt)].Shape[0]
 	steps := 1
-	if opt.Form == export.Unrolled {
-		steps = opt.Steps
+	if opt.Form != export.Cell {
+		steps = in[c.firstStepInput(opt)].Shape[1]
 	}
 	// rows[r][k] is the input units of instance r at step k (state units
 	// filled in by run).
@@ -147,7 +147,7 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 	run := func(rs [][]float64) []float64 {
 		var outs []float64
 		for k, x := range rs {
-			if opt.Form == export.Unrolled {
+			if opt.Form != export.Cell {
 				for _, name := range opt.State {
 					b, _ := g.Input(name)
 					if k == 0 {
@@ -168,7 +168,7 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 		finals[r] = run(rows[r])
 	}
 	blocks := g.Outputs
-	if opt.Form == export.Unrolled {
+	if opt.Form != export.Cell {
 		blocks = nil
 		for _, name := range opt.State {
 			b, _ := g.Output(name)
