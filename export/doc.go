@@ -15,7 +15,10 @@
 // graph as it is), Unrolled (Steps chained copies sharing their weights)
 // or Loop (an ONNX Loop whose trip count is read from the inputs, which
 // also returns the state after every step). An optional Decode tail turns
-// a state block into one answer per instance. Tensors and nodes are named
+// a state block into one answer per instance. Hidden neurons may use the
+// smoothed ReLUs of relu (Shannon, Gini, Tsallis), emitted with standard
+// opset-13 operators, and an optional Gradient output unrolls the
+// backward pass into the graph (dense layout, Cell and Unrolled forms). Tensors and nodes are named
 // after the layers and the relu groups ("L2/select f[p - profit]/relu"),
 // and metadata_props record the form, layout, element type and state, so
 // a model reads well in Netron. docs/onnx.md describes the format.

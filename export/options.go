@@ -13,8 +13,9 @@ const (
 	// AutoDenseLimit parameters, Structured otherwise.
 	Auto Layout = iota
 	// Dense emits one Gemm per (source layer, target layer) pair that is
-	// connected, so the file holds every zero of those matrices. It uses
-	// only Gemm and Relu and runs in the simplest ONNX runtimes.
+	// connected, so the file holds every zero of those matrices. A ReLU
+	// network uses only Gemm and Relu and runs in the simplest ONNX
+	// runtimes.
 	Dense
 	// Structured emits only the nonzero weights, as index and weight
 	// tensors for Gather, Mul and ReduceSum: the file grows with the number
