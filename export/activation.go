@@ -67,7 +67,6 @@ func emitActivations(sc *scope, stem, tstem, x string, classes []actClass, axis 
 	}
 	mb := sc.mb
 	var parts []string
-	a.newPos = make([]int32, 0)
 	total := 0
 	for _, c := range classes {
 		total += len(c.pos)
