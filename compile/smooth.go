@@ -228,7 +228,7 @@ func (l *lowering) smoothBinary(t *dsl.Term, level int, a, b value) value {
 // ones included, and ignored: their compile-time values are in the
 // network).
 func (n *Network) SmoothValue(steps [][]float64) (float64, error) {
-	in, err := n.smoothInputs(steps)
+	in, err := n.SmoothInputs(steps)
 	if err != nil {
 		return 0, err
 	}
@@ -239,9 +239,9 @@ func (n *Network) SmoothValue(steps [][]float64) (float64, error) {
 	return out[0], nil
 }
 
-// smoothInputs lays out the network's input row: one block of Steps
-// values per non-fixed step input.
-func (n *Network) smoothInputs(steps [][]float64) ([]float64, error) {
+// SmoothInputs lays out the network's input row for an instance: one
+// block of Steps values per non-fixed step input.
+func (n *Network) SmoothInputs(steps [][]float64) ([]float64, error) {
 	if n.Smooth == nil {
 		return nil, fmt.Errorf("compile: network is not of the smooth scheme")
 	}

@@ -124,3 +124,61 @@ func TestSmoothErrors(t *testing.T) {
 	_, err = compile.Lower(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 1, Steps: 3})
 	assert.ErrorContains(t, err, "no feasible choice")
 }
+
+// The gradient of the smooth network's value with respect to the scores
+// (relu.VJP) is the relaxed selection y of Algorithm 2 in verify/smoothdp:
+// equal to 1e-9 (both are exact derivatives of the same function, computed
+// along different paths), summing to k for top-k, and with Σ w_i y_i ≤ C
+// for knapsack.
+func TestSmoothMarginalsMatchReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	for _, r := range regs {
+		for i := 0; i < 40; i++ {
+			n, C := 1+rng.IntN(7), 1+rng.IntN(10)
+			gamma := 0.3 + rng.Float64()
+			iw := make([]int, n)
+			weights := make([]float64, n)
+			theta := make([]float64, n)
+			steps := make([][]float64, n)
+			for j := range iw {
+				iw[j] = 1 + rng.IntN(C)
+				weights[j], theta[j] = float64(iw[j]), rng.NormFloat64()*gamma
+				steps[j] = []float64{weights[j], theta[j]}
+			}
+			net := lowerSmooth(t, "examples/knapsack_value.dp", map[string]int64{"C": int64(C)},
+				compile.Options{Reg: r.act, Gamma: gamma, Steps: n, Fixed: map[string][]float64{"weight": weights}})
+			in, err := net.SmoothInputs(steps)
+			require.NoError(t, err)
+			grad, _, err := relu.VJP(net.Cell, in, []float64{1})
+			require.NoError(t, err)
+			tab, err := smoothdp.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
+			require.NoError(t, err)
+			y := tab.Marginals()
+			assert.InDeltaSlice(t, y, grad, 1e-9, "%v knapsack w=%v C=%d θ=%v", r.act, iw, C, theta)
+			used := 0.0
+			for j := range y {
+				used += weights[j] * grad[j]
+			}
+			assert.LessOrEqual(t, used, float64(C)+1e-9)
+
+			k := 1 + rng.IntN(n)
+			top := lowerSmooth(t, "examples/topk.dp", map[string]int64{"k": int64(k)}, compile.Options{Reg: r.act, Gamma: gamma, Steps: n})
+			tsteps := make([][]float64, n)
+			for j := range tsteps {
+				tsteps[j] = []float64{theta[j]}
+			}
+			in, err = top.SmoothInputs(tsteps)
+			require.NoError(t, err)
+			grad, _, err = relu.VJP(top.Cell, in, []float64{1})
+			require.NoError(t, err)
+			ref, err := smoothdp.NewTopK(n, k).Forward(r.ref, gamma, theta)
+			require.NoError(t, err)
+			assert.InDeltaSlice(t, ref.Marginals(), grad, 1e-9)
+			sum := 0.0
+			for _, g := range grad {
+				sum += g
+			}
+			assert.InDelta(t, float64(k), sum, 1e-9, "top-%d marginals sum to k", k)
+		}
+	}
+}

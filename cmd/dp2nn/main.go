@@ -242,17 +242,21 @@ func paramString(m *dsl.Model) string {
 
 // schemeOpts are the lowering flags shared by several commands.
 type schemeOpts struct {
-	name *string
-	p    *int
-	eps  *float64
-	n    *int
+	name  *string
+	p     *int
+	eps   *float64
+	n     *int
+	reg   *string
+	gamma *float64
 }
 
 func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 	o := &schemeOpts{
-		name: fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN) or fptas (the FPTAS-NN, a table of fixed size P)"),
-		p:    fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT)"),
-		eps:  fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
+		name:  fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN), fptas (the FPTAS-NN, a table of fixed size P) or smooth (smoothed max, unrolled over the instance)"),
+		reg:   fs.String("reg", "shannon", "smooth: regulariser shannon, gini or tsallis"),
+		gamma: fs.Float64("gamma", 1, "smooth: strength γ > 0"),
+		p:     fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT)"),
+		eps:   fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
 	}
 	if withN {
 		o.n = fs.Int("n", 0, "fptas with -eps: the number of items n the guarantee is for")
@@ -270,6 +274,19 @@ func (o *schemeOpts) options(items int) (compile.Options, error) {
 		return compile.Options{}, userErrorf("-scheme: %v", err)
 	}
 	pSet, epsSet := *o.p != 0, *o.eps != 0
+	if s == compile.Smooth {
+		if pSet || epsSet {
+			return compile.Options{}, userErrorf("-P and -eps go with -scheme fptas")
+		}
+		reg, err := compile.ParseReg(*o.reg)
+		if err != nil {
+			return compile.Options{}, userErrorf("-reg: %v", err)
+		}
+		if g := *o.gamma; !(g > 0) || math.IsInf(g, 0) {
+			return compile.Options{}, userErrorf("-gamma must be a positive number, got %g", g)
+		}
+		return compile.Options{Scheme: s, Reg: reg, Gamma: *o.gamma}, nil
+	}
 	if s != compile.FPTAS {
 		if pSet || epsSet {
 			return compile.Options{}, userErrorf("-P and -eps go with -scheme fptas")

@@ -97,6 +97,9 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if opt.Scheme == compile.Smooth {
+		return solveSmooth(stdout, *o.json, *o.instance, m, opt, steps)
+	}
 	net, err := lower(m, opt)
 	if err != nil {
 		return err

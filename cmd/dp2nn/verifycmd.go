@@ -113,6 +113,12 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if opt.Scheme == compile.Smooth {
+			if *o.instances != "" || *o.json {
+				return userErrorf("verify -scheme smooth checks random instances only, as text")
+			}
+			return verifySmooth(stdout, m, opt, *o.random, *o.seed, *o.steps)
+		}
 		net, err := lower(m, opt)
 		if err != nil {
 			return err
