@@ -229,6 +229,7 @@ func (e *Evaluator[T]) runTile(wk int, in, out []T, b0, b1 int) {
 		ws, ss := e.w[lo:hi], e.src[lo:hi]
 		ss = ss[:len(ws)]
 		act := e.act[j]
+		relu := act == ReLU
 		for sub := 0; sub < width; sub += lanes {
 			b := e.bias[j]
 			s0, s1, s2, s3, s4, s5, s6, s7 := b, b, b, b, b, b, b, b
@@ -246,18 +247,22 @@ func (e *Evaluator[T]) runTile(wk int, in, out []T, b0, b1 int) {
 				s6 += T(w * x[6])
 				s7 += T(w * x[7])
 			}
-			switch act {
-			case ReLU:
+			if relu {
 				s0, s1, s2, s3 = max(s0, 0), max(s1, 0), max(s2, 0), max(s3, 0)
 				s4, s5, s6, s7 = max(s4, 0), max(s5, 0), max(s6, 0), max(s7, 0)
-			case Identity:
-			default: // a smoothed ReLU, per lane as in runSingle
-				s0, s1, s2, s3 = applyT(act, s0), applyT(act, s1), applyT(act, s2), applyT(act, s3)
-				s4, s5, s6, s7 = applyT(act, s4), applyT(act, s5), applyT(act, s6), applyT(act, s7)
 			}
 			p := (e.numIn+j)*width + sub
 			d := v[p : p+lanes : p+lanes]
 			d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7] = s0, s1, s2, s3, s4, s5, s6, s7
+		}
+		// A smoothed ReLU is applied to the stored row afterwards, value by
+		// value as in runSingle, so that the lane loop above (and with it
+		// the all-ReLU fast path) keeps no function call.
+		if !relu && act != Identity {
+			row := v[(e.numIn+j)*width : (e.numIn+j+1)*width]
+			for k, x := range row {
+				row[k] = applyT(act, x)
+			}
 		}
 	}
 	first := e.numIn + e.numHidden
