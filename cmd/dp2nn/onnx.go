@@ -11,6 +11,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -28,6 +29,7 @@ type compileOpts struct {
 	decode      *bool
 	decodeSteps *int
 	json        *bool
+	instance    *string
 }
 
 func compileFlags() (*flag.FlagSet, *compileOpts) {
@@ -43,6 +45,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
 	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
 	o.json = fs.Bool("json", false, "print JSON")
+	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
 	return fs, o
 }
 
@@ -66,6 +69,10 @@ const (
 	metaParams  = "source.params"
 	metaScheme  = "source.scheme"
 	metaP       = "source.P"
+	metaReg     = "source.reg"
+	metaGamma   = "source.gamma"
+	metaSteps   = "source.steps"
+	metaFixed   = "source.fixed"
 )
 
 func runCompile(args []string, stdout io.Writer) error {
@@ -89,7 +96,15 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
+	smooth := *o.scheme.name == "smooth"
 	switch {
+	case smooth && (form != export.Cell || layout == export.Structured):
+		return userErrorf("compile: -scheme smooth exports the network unrolled over the instance, with the gradient output; it takes no -form and the dense layout")
+	case smooth && *o.instance == "" && *o.steps < 1:
+		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
+	case smooth:
+	case *o.instance != "":
+		return userErrorf("compile: -instance goes with -scheme smooth")
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
 	case form != export.Unrolled && *o.steps != 0:
@@ -109,6 +124,22 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if smooth {
+		if *o.instance != "" {
+			inst, err := verify.ReadInstanceFile(*o.instance)
+			if err != nil {
+				return &userError{err.Error()}
+			}
+			steps, err := verify.Bind(m, inst)
+			if err != nil {
+				return &userError{err.Error()}
+			}
+			opt = smoothFor(opt, m, steps)
+		} else {
+			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
+		}
+		layout, form, *o.steps = export.Dense, export.Cell, 0
+	}
 	net, err := lower(m, opt)
 	if err != nil {
 		return err
@@ -127,6 +158,15 @@ func runCompile(args []string, stdout io.Writer) error {
 	}
 	if net.Rounding != nil {
 		eo.Metadata[metaP] = strconv.Itoa(net.Rounding.P)
+	}
+	if sm := net.Smooth; sm != nil {
+		fj, _ := json.Marshal(sm.Fixed)
+		eo.Metadata[metaReg], eo.Metadata[metaGamma] = sm.Reg.String(), strconv.FormatFloat(sm.Gamma, 'g', -1, 64)
+		eo.Metadata[metaSteps], eo.Metadata[metaFixed] = strconv.Itoa(net.Steps), string(fj)
+		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
+		if *o.decode {
+			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
+		}
 	}
 	if *o.decode {
 		d, err := decodeTail(net, dtype, form, *o.steps, *o.decodeSteps)

@@ -200,3 +200,45 @@ func TestONNXFPTAS(t *testing.T) {
 		}
 	}
 }
+
+// The smooth scheme exported as ONNX (value and marginals, the backward
+// pass in the graph): the checker accepts it, and ONNX Runtime matches the
+// Go reference to 1e-5 in float32 and 1e-12 in float64, for knapsack and
+// top-k and every regulariser.
+func TestONNXSmooth(t *testing.T) {
+	if err := onnxrt.Init(); err != nil {
+		exporttest.RequireRuntime(t, err.Error())
+	}
+	exporttest.RequireONNXPython(t)
+	repo(t)
+	dir := t.TempDir()
+	for _, reg := range []string{"shannon", "gini", "tsallis"} {
+		for _, dtype := range []string{"float32", "float64"} {
+			for _, prog := range [][]string{
+				{"examples/knapsack_value.dp", "-instance", "testdata/smooth/knapsack5.json"},
+				{"examples/topk.dp", "-set", "k=3", "-steps", "6"},
+			} {
+				name := fmt.Sprintf("%s_%s_%s", filepath.Base(prog[0]), reg, dtype)
+				t.Run(name, func(t *testing.T) {
+					path := filepath.Join(dir, name+".onnx")
+					args := append([]string{"compile"}, prog...)
+					args = append(args, "-scheme", "smooth", "-reg", reg, "-gamma", "0.8", "-dtype", dtype, "-o", path)
+					_, stderr, code := runCLI(args...)
+					require.Equal(t, 0, code, stderr)
+					checkModel(t, path)
+					for _, rt := range []string{"ort", "go"} {
+						stdout, stderr, code := runCLI("verify", path, "-runtime", rt, "-random", "100")
+						require.Equal(t, 0, code, "%s%s", stdout, stderr)
+						assert.Contains(t, stdout, "\n0 mismatches")
+					}
+				})
+			}
+		}
+	}
+	_, stderr, code := runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-form", "loop", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "takes no -form")
+	_, stderr, code = runCLI("compile", "examples/knapsack_value.dp", "-scheme", "smooth", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "needs it fixed")
+}

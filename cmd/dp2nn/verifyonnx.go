@@ -38,6 +38,9 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 	if err != nil {
 		return userErrorf("verify: %s: %v", path, err)
 	}
+	if net.Smooth != nil {
+		return verifyONNXSmooth(path, model, rt, net, *o.random, *o.seed, stdout)
+	}
 	run, err := modelrun.Open(path, rt, net)
 	if err != nil {
 		return &userError{err.Error()}
@@ -150,9 +153,23 @@ func networkOf(model *export.Model) (*compile.Network, error) {
 		return nil, err
 	}
 	opt := compile.Options{Scheme: scheme}
-	if scheme == compile.FPTAS {
+	switch scheme {
+	case compile.FPTAS:
 		if opt.P, err = strconv.Atoi(model.Metadata[metaP]); err != nil {
 			return nil, fmt.Errorf("bad %s metadata: %v", metaP, err)
+		}
+	case compile.Smooth:
+		if opt.Reg, err = compile.ParseReg(model.Metadata[metaReg]); err != nil {
+			return nil, fmt.Errorf("bad %s metadata: %v", metaReg, err)
+		}
+		if opt.Gamma, err = strconv.ParseFloat(model.Metadata[metaGamma], 64); err != nil {
+			return nil, fmt.Errorf("bad %s metadata: %v", metaGamma, err)
+		}
+		if opt.Steps, err = strconv.Atoi(model.Metadata[metaSteps]); err != nil {
+			return nil, fmt.Errorf("bad %s metadata: %v", metaSteps, err)
+		}
+		if err := json.Unmarshal([]byte(model.Metadata[metaFixed]), &opt.Fixed); err != nil {
+			return nil, fmt.Errorf("bad %s metadata: %v", metaFixed, err)
 		}
 	}
 	return compile.Lower(m, opt)
