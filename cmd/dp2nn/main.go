@@ -53,8 +53,8 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "FILE.dp [-set NAME=V ...]", "parse and check a program; print its summary", runCheck},
-		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N] [-form cell|unrolled -steps N] [-sweep NAME=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas; -sweep/-plot over a param", runWidths},
-		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E] [-dtype float64|float32] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices", runSolve},
+		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas; -sweep/-plot over a param", runWidths},
+		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices", runSolve},
 		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances", runVerify},
 		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode]", "export the network as ONNX", runCompile},
 		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
