@@ -79,7 +79,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 	case !(opt.Gamma > 0) || math.IsInf(opt.Gamma, 0):
 		return nil, fmt.Errorf("smooth: γ must be a positive number, got %g", opt.Gamma)
 	case opt.Steps < 1 || opt.Steps > 10000:
-		return nil, fmt.Errorf("smooth: the network is unrolled over 1..10000 steps, got %d", opt.Steps)
+		return nil, fmt.Errorf("smooth: the network is unrolled over the steps of an instance: give 1..10000 steps (-steps N, or -instance F), got %d", opt.Steps)
 	case m.Answer == nil || m.Answer.Kind != dsl.AnswerValue:
 		return nil, fmt.Errorf("%s: the smooth scheme outputs the answer's value; the program needs an answer of the form \"answer EXPR\"", m.File.Pos())
 	}

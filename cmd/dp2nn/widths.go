@@ -203,6 +203,11 @@ func runWidths(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if opt.Scheme == compile.Smooth {
+		// The smooth network is unrolled: -steps is its length (reads
+		// with input offsets need an instance: dp2nn compile -instance).
+		opt.Steps = *o.steps
+	}
 	net, err := lower(m, opt)
 	if err != nil {
 		return err
@@ -210,7 +215,7 @@ func runWidths(args []string, stdout io.Writer) error {
 	g := net.Cell
 	switch *o.form {
 	case "cell":
-		if *o.steps != 0 {
+		if *o.steps != 0 && opt.Scheme != compile.Smooth {
 			return userErrorf("widths: -steps goes with -form unrolled")
 		}
 	case "unrolled":
