@@ -563,13 +563,7 @@ func transposeValue(x *value, perm []int64) (*value, error) {
 			j += coord[i] * strides[p]
 		}
 		copyElem(out, f, x, j)
-		for d := r - 1; d >= 0; d-- {
-			coord[d]++
-			if coord[d] < shape[d] {
-				break
-			}
-			coord[d] = 0
-		}
+		nextCoord(coord, shape)
 	}
 	return out, nil
 }
@@ -890,13 +884,7 @@ func reduce(op string, x *value, axes []int64, keep bool) (*value, error) {
 		case op == "ReduceMin":
 			out.f[o] = math.Min(out.f[o], v)
 		}
-		for d := r - 1; d >= 0; d-- {
-			coord[d]++
-			if coord[d] < x.shape[d] {
-				break
-			}
-			coord[d] = 0
-		}
+		nextCoord(coord, x.shape)
 	}
 	return out, nil
 }
@@ -953,13 +941,7 @@ func slice(ins []*value) (*value, error) {
 			j = j*x.shape[d] + lo[d] + coord[d]
 		}
 		copyElem(out, f, x, j)
-		for d := r - 1; d >= 0; d-- {
-			coord[d]++
-			if coord[d] < shape[d] {
-				break
-			}
-			coord[d] = 0
-		}
+		nextCoord(coord, shape)
 	}
 	return out, nil
 }
@@ -1110,4 +1092,16 @@ func clip(x, lo, hi *value) (*value, error) {
 		out.f[i] = math.Min(math.Max(v, lo.f[0]), hi.f[0])
 	}
 	return out, nil
+}
+
+// nextCoord advances coord to the next index of shape in row-major order
+// (the last axis fastest), wrapping to all zeros after the last.
+func nextCoord(coord, shape []int) {
+	for d := len(coord) - 1; d >= 0; d-- {
+		coord[d]++
+		if coord[d] < shape[d] {
+			return
+		}
+		coord[d] = 0
+	}
 }
