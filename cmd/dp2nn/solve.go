@@ -98,6 +98,9 @@ func runSolve(args []string, stdout io.Writer) error {
 		return err
 	}
 	if opt.Scheme == compile.Smooth {
+		if dtype != "float64" {
+			return userErrorf("solve -scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
+		}
 		return solveSmooth(stdout, *o.json, *o.instance, m, opt, steps)
 	}
 	net, err := lower(m, opt)
