@@ -143,14 +143,6 @@ type dim struct {
 	param string
 }
 
-func sizes(ns ...int) []dim {
-	ds := make([]dim, len(ns))
-	for i, n := range ns {
-		ds[i] = dim{size: n}
-	}
-	return ds
-}
-
 func valueInfo(name string, elem onnxpb.TensorProto_DataType, dims []dim, doc string) *onnxpb.ValueInfoProto {
 	shape := &onnxpb.TensorShapeProto{}
 	for _, d := range dims {
