@@ -47,13 +47,31 @@ var benchGraph = sync.OnceValue(func() *Graph {
 
 func BenchmarkEval(b *testing.B) {
 	for _, batch := range []int{1, 64, 256} {
-		b.Run(fmt.Sprintf("float32/batch=%d", batch), func(b *testing.B) { benchEval[float32](b, batch) })
-		b.Run(fmt.Sprintf("float64/batch=%d", batch), func(b *testing.B) { benchEval[float64](b, batch) })
+		b.Run(fmt.Sprintf("float32/batch=%d", batch), func(b *testing.B) { benchEval[float32](b, benchGraph(), batch) })
+		b.Run(fmt.Sprintf("float64/batch=%d", batch), func(b *testing.B) { benchEval[float64](b, benchGraph(), batch) })
 	}
 }
 
-func benchEval[T Float](b *testing.B, batch int) {
-	g := benchGraph()
+// BenchmarkEvalSmooth is BenchmarkEval with every hidden neuron a smoothed
+// ReLU: the cost of φ (computed in float64, per value) beside the affine
+// work.
+func BenchmarkEvalSmooth(b *testing.B) {
+	for _, act := range []Activation{Shannon, Gini, Tsallis} {
+		g := *benchGraph()
+		g.Act = append([]Activation(nil), g.Act...)
+		for j, a := range g.Act {
+			if a == ReLU {
+				g.Act[j] = act
+			}
+		}
+		for _, batch := range []int{1, 64} {
+			b.Run(fmt.Sprintf("%v/float32/batch=%d", act, batch), func(b *testing.B) { benchEval[float32](b, &g, batch) })
+			b.Run(fmt.Sprintf("%v/float64/batch=%d", act, batch), func(b *testing.B) { benchEval[float64](b, &g, batch) })
+		}
+	}
+}
+
+func benchEval[T Float](b *testing.B, g *Graph, batch int) {
 	e, err := NewEvaluator[T](g)
 	if err != nil {
 		b.Fatal(err)
