@@ -123,13 +123,10 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 	mismatches := 0
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
-		// Scores drawn over the whole declared range (±1000) would make
-		// every smoothed max a hard one; draw real inputs at the scale of γ
-		// (normal, standard deviation 2γ) so that smoothing matters.
 		for _, st := range steps {
 			for _, in := range m.Inputs {
 				if in.Type == dsl.Real {
-					st[in.Index] = math.Min(math.Max(rng.NormFloat64()*2*opt.Gamma, in.Lo), in.Hi)
+					st[in.Index] = smoothScore(rng, in, opt.Gamma)
 				}
 			}
 		}
@@ -256,7 +253,7 @@ func verifyONNXSmooth(path string, model *export.Model, rt modelrun.Runtime, net
 				if vals, ok := sm.Fixed[in.Name]; ok {
 					steps[t][in.Index] = vals[t]
 				} else {
-					steps[t][in.Index] = math.Min(math.Max(rng.NormFloat64()*2*sm.Gamma, in.Lo), in.Hi)
+					steps[t][in.Index] = smoothScore(rng, in, sm.Gamma)
 				}
 			}
 		}
@@ -307,4 +304,11 @@ func verifyONNXSmooth(path string, model *export.Model, rt modelrun.Runtime, net
 		return &mismatchError{fmt.Sprintf("%d mismatches between the smooth model and the Go reference", mismatches)}
 	}
 	return nil
+}
+
+// smoothScore draws a score at the scale of γ (normal, deviation 2γ,
+// clipped to the input's range), where smoothing changes the value; scores
+// drawn over a wide declared range would make every smoothed max hard.
+func smoothScore(rng *rand.Rand, in *dsl.Input, gamma float64) float64 {
+	return math.Min(math.Max(rng.NormFloat64()*2*gamma, in.Lo), in.Hi)
 }

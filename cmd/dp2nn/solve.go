@@ -116,11 +116,12 @@ func runSolve(args []string, stdout io.Writer) error {
 	if m.Answer == nil {
 		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
 	}
-	states, err := runNetwork(net, dtype, steps)
+	obs, err := verify.Observe(net, verify.DType(dtype), steps)
 	if err != nil {
 		return err
 	}
-	tol := decodeTolerance(net, dtype, len(steps))
+	states := obs.States
+	tol := net.DecodeTolerance(verify.DType(dtype).Roundoff(), len(steps))
 	ans, err := net.Decode(states[len(states)-1], tol)
 	if err != nil {
 		return err
@@ -158,30 +159,6 @@ func runSolve(args []string, stdout io.Writer) error {
 		printSolve(stdout, r, m, net)
 	}
 	return checkErr
-}
-
-// runNetwork runs the cell over the steps in the chosen type.
-func runNetwork(net *compile.Network, dtype string, steps [][]float64) ([][][]float64, error) {
-	if dtype == "float32" {
-		r, err := compile.NewRunner[float32](net)
-		if err != nil {
-			return nil, err
-		}
-		return r.Run(steps)
-	}
-	r, err := compile.NewRunner[float64](net)
-	if err != nil {
-		return nil, err
-	}
-	return r.Run(steps)
-}
-
-// decodeTolerance is the decode tolerance for dtype after n steps.
-func decodeTolerance(net *compile.Network, dtype string, n int) float64 {
-	if dtype == "float32" {
-		return net.DecodeTolerance(compile.Float32Roundoff, n)
-	}
-	return net.DecodeTolerance(compile.Float64Roundoff, n)
 }
 
 // takenTotals lists the taken steps (1-based) and sums every per-step
