@@ -222,15 +222,10 @@ func (n *Network) decodeRounded(final [][]float64, tol float64) (Answer, error) 
 			return 0, false, nil
 		}
 		q, err := indexValue(t.Index[0], nil, idx)
-		switch {
-		case err != nil:
+		if err != nil {
 			return 0, true, err
-		case q < 1:
-			return r.state.Lo, true, nil
-		case q > r.P:
-			return r.state.Hi, true, nil
 		}
-		return final[0][q-1], true, nil
+		return r.cell(final[0], int64(q)), true, nil
 	}
 	for p := first; p != last+step; p += step {
 		l, err := evalTermWith(a.LHS, final, nil, []int{p}, table)
@@ -358,23 +353,14 @@ func (n *Network) backtrackRounded(states [][][]float64, inputs [][]float64, ans
 		q1 := ceilDiv(int64(p)*dNew, dOld)
 		q2 := ceilDiv(int64(p)*dNew-P*u, dOld)
 		old := states[t-1][0]
-		cellAt := func(q int64) float64 {
-			switch {
-			case q <= 0:
-				return s.Lo
-			case q > P:
-				return s.Hi
-			}
-			return old[q-1]
-		}
 		read := func(t *dsl.Term, _ []int) (float64, bool, error) {
 			if t.State != s {
 				return 0, false, nil
 			}
 			if len(t.Index[0].Terms) == 1 {
-				return cellAt(q2), true, nil
+				return r.cell(old, q2), true, nil
 			}
-			return cellAt(q1), true, nil
+			return r.cell(old, q1), true, nil
 		}
 		got := states[t][0][p-1]
 		best, bestErr := -1, math.Inf(1)
@@ -395,6 +381,18 @@ func (n *Network) backtrackRounded(states [][][]float64, inputs [][]float64, ans
 		}
 	}
 	return taken, nil
+}
+
+// cell reads a rounded table at index q: cell q for 1 ≤ q ≤ P, the lower
+// end of the state's range below 1 and its upper end above P.
+func (r *Rounding) cell(table []float64, q int64) float64 {
+	switch {
+	case q < 1:
+		return r.state.Lo
+	case q > int64(r.P):
+		return r.state.Hi
+	}
+	return table[q-1]
 }
 
 func ceilDiv(a, b int64) int64 {
