@@ -15,13 +15,16 @@ import (
 // Answer is a decoded answer.
 type Answer struct {
 	Kind  dsl.AnswerKind
-	Found bool    // false when no index satisfies the condition
-	Index int     // index answers: the index found
-	Value float64 // value answers: the value; index answers: float64(Index)
+	Found bool      // false when no index satisfies the condition
+	Index int       // index answers: the index found
+	Value float64   // value answers: the value; index answers: float64(Index)
+	Cells []float64 // state answers: every cell, row-major, +inf as +Inf
 }
 
 func (a Answer) String() string {
 	switch {
+	case a.Kind == dsl.AnswerState:
+		return fmt.Sprint(a.Cells)
 	case !a.Found:
 		return "none"
 	case a.Kind == dsl.AnswerValue, a.Value != float64(a.Index):
@@ -49,7 +52,7 @@ type Search struct {
 // Search returns the answer as a Search when it has the simple form.
 func (n *Network) Search() (Search, bool) {
 	a := n.Model.Answer
-	if a == nil || a.Kind == dsl.AnswerValue {
+	if a == nil || a.Kind == dsl.AnswerValue || a.Kind == dsl.AnswerState || len(n.Model.Data) > 0 {
 		return Search{}, false
 	}
 	lhs, rhs := a.LHS, a.RHS
@@ -81,6 +84,9 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	a := n.Model.Answer
 	if a == nil {
 		return Answer{}, fmt.Errorf("%s: program has no answer line", n.Model.File.Pos())
+	}
+	if len(n.Model.Data) > 0 || n.Model.Steps > 0 || a.Kind == dsl.AnswerState {
+		return n.DecodeData(final, nil, tol)
 	}
 	if err := n.checkStates(final); err != nil {
 		return Answer{}, err
@@ -151,6 +157,7 @@ func (n *Network) DecodeTolerance(u float64, steps int) float64 {
 	}
 	for _, s := range n.Model.States {
 		grow(s.Lo, s.Hi)
+		grow(n.reps.stateRange(s)) // represented infs included
 		walkTerms(s.Body, func(t *dsl.Term) {
 			if t.Kind == dsl.TInput {
 				grow(t.Input.Lo, t.Input.Hi)

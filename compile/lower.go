@@ -92,6 +92,15 @@ type Network struct {
 	// Exact. Its extra state (the running total of the offset input)
 	// follows the program's states in State.
 	Rounding *Rounding
+	// Data names the cell's data input blocks (one per data array of the
+	// program, in declaration order, after the step inputs): values given
+	// once per instance and fed unchanged to every step.
+	Data []string
+	// BigM is the finite value that stands for +inf ("unreachable") in
+	// the network, 0 when the program has no inf values; see Represent
+	// and Unrepresent.
+	BigM float64
+	reps *infReps
 }
 
 // Lower compiles a checked program to a network. Every lowering rule it
@@ -123,17 +132,29 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	default:
 		return nil, fmt.Errorf("compile: scheme %v is not supported", opt.Scheme)
 	}
+	reps, err := representInf(m, opt.Scheme)
+	if err != nil {
+		return nil, err
+	}
+	l.reps, net.BigM, net.reps = reps, reps.m, reps
 	for _, s := range m.States {
 		units := l.b.Input(s.Name, l.cells(s)...)
 		l.stateUnits = append(l.stateUnits, units)
 		net.State = append(net.State, s.Name)
 		init := make([]float64, len(units))
+		idx := make([]int, len(s.Dims))
 		for i := range init {
-			init[i] = s.Init
+			if l.round != nil && l.round.state == s {
+				init[i] = s.Init
+				continue
+			}
+			cellIndex(s, i, idx)
+			init[i] = reps.represent(s.InitAt(idx))
 		}
 		net.Init[s.Name] = init
+		lo, hi := reps.stateRange(s)
 		for _, u := range units {
-			l.setRange(u, s.Lo, s.Hi)
+			l.setRange(u, lo, hi)
 		}
 	}
 	if r := l.round; r != nil {
@@ -148,6 +169,16 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 		l.setRange(u, in.Lo, in.Hi)
 		net.StepInputs = append(net.StepInputs, in.Name)
 	}
+	for _, d := range m.Data {
+		shape := dataShape(d)
+		units := l.b.Input(d.Name, shape...)
+		l.dataUnits = append(l.dataUnits, units)
+		net.Data = append(net.Data, d.Name)
+		lo, hi := reps.dataRange(d)
+		for _, u := range units {
+			l.setRange(u, lo, hi)
+		}
+	}
 	for _, s := range m.States {
 		if s.Body == nil {
 			return nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
@@ -160,6 +191,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			} else {
 				cellIndex(s, c, idx)
 			}
+			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
 			if err != nil {
 				return nil, err
@@ -181,12 +213,6 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	}
 	net.Cell = g
 	return net, nil
-}
-
-// Unrolled returns the cell composed n times: one feed-forward network
-// from all n steps' inputs to the final state (see relu.Unroll).
-func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
-	return relu.Unroll(n.Cell, steps, n.State, n.Init)
 }
 
 // cells returns the shape of state s in the network: its declared index
@@ -282,6 +308,30 @@ type lowering struct {
 	step      int       // unrolled lowering: the step being lowered (1-based)
 	totalUnit relu.Unit // FPTAS: the running total of the offset input
 	scale     []value   // FPTAS: D_old, D_new, made once
+	// env holds the index variables of the cell being lowered (and of the
+	// reductions around the term being lowered).
+	env       dsl.Env
+	dataUnits [][]relu.Unit // per data array, row-major
+	reps      *infReps      // how +inf is represented
+}
+
+// bindCell binds the step variables of s to the cell at index values idx.
+func (l *lowering) bindCell(s *dsl.State, idx []int) {
+	if len(s.StepVars) == len(s.Dims) {
+		l.env = dsl.BindDims(l.env, s.Dims, s.StepVars, idx)
+	}
+}
+
+// dataShape is the input block shape of data array d ([1] for a scalar).
+func dataShape(d *dsl.Data) []int {
+	if len(d.Dims) == 0 {
+		return []int{1}
+	}
+	shape := make([]int, len(d.Dims))
+	for i, x := range d.Dims {
+		shape[i] = x.Size()
+	}
+	return shape
 }
 
 type indicatorKey struct {
@@ -353,6 +403,9 @@ func (l *lowering) neuron(group int, a relu.Affine) relu.Unit {
 func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 	switch t.Kind {
 	case dsl.TConst:
+		if l.reps != nil && l.reps.m != 0 && math.IsInf(t.Value, 1) {
+			return constant(l.reps.m), nil
+		}
 		return constant(t.Value), nil
 	case dsl.TInput:
 		if l.inputVals != nil {
@@ -360,7 +413,21 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 		}
 		return l.val(relu.Var(l.inputUnits[t.Input.Index])), nil
 	case dsl.TIndexVar:
+		if t.Var != nil && t.Var.ID < len(l.env) {
+			return constant(float64(l.env[t.Var.ID])), nil
+		}
 		return constant(float64(idx[t.Dim])), nil
+	case dsl.TData:
+		return l.dataRead(t)
+	case dsl.TCmp:
+		return l.compare(t, idx)
+	case dsl.TIf:
+		if t.Cond.Eval(l.env) != 0 {
+			return l.term(t.Args[0], idx)
+		}
+		return l.term(t.Args[1], idx)
+	case dsl.TReduce:
+		return l.reduction(t, idx)
 	case dsl.TRead:
 		return l.read(t, idx)
 	case dsl.TAdd:
@@ -386,15 +453,15 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 		}
 		return l.val(v.a.Scale(t.Value)), nil
 	case dsl.TMin, dsl.TMax:
-		args := make([]value, len(t.Args))
-		for i, arg := range t.Args {
+		args := make([]value, 0, len(t.Args))
+		for _, arg := range t.Args {
 			v, err := l.term(arg, idx)
 			if err != nil {
 				return value{}, err
 			}
-			args[i] = v
+			args = append(args, v)
 		}
-		return l.reduce(t, args), nil
+		return l.reduce(t, t.Kind == dsl.TMin, args), nil
 	case dsl.TClamp:
 		x, err := l.term(t.Args[0], idx)
 		if err != nil {
@@ -406,13 +473,33 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 }
 
 // reduce lowers an n-ary min or max as a balanced tree of binary ones:
-// depth ⌈log2 n⌉, at most n-1 neurons.
-func (l *lowering) reduce(t *dsl.Term, args []value) value {
+// depth ⌈log2 n⌉, at most n-1 neurons. Operands that are the constant
+// standing for +inf are dropped from a min (they never win); a min of
+// nothing is +inf.
+func (l *lowering) reduce(t *dsl.Term, isMin bool, args []value) value {
+	if isMin && l.reps != nil && l.reps.m != 0 {
+		kept := args[:0:0]
+		for _, a := range args {
+			if !(a.a.IsConst() && a.a.Const >= l.reps.m) {
+				kept = append(kept, a)
+			}
+		}
+		if len(kept) == 0 && len(args) > 0 {
+			kept = args[:1]
+		}
+		args = kept
+	}
+	if len(args) == 0 {
+		if isMin {
+			return constant(l.reps.inf())
+		}
+		return constant(math.Inf(-1))
+	}
 	level := 0
 	for len(args) > 1 {
 		next := make([]value, 0, (len(args)+1)/2)
 		for i := 0; i+1 < len(args); i += 2 {
-			next = append(next, l.binary(t, level, args[i], args[i+1]))
+			next = append(next, l.binary(t, isMin, level, args[i], args[i+1]))
 		}
 		if len(args)%2 == 1 {
 			next = append(next, args[len(args)-1])
@@ -426,22 +513,25 @@ func (l *lowering) reduce(t *dsl.Term, args []value) value {
 // binary lowers min(a, b) = a − relu(a − b) and max(a, b) = a + relu(b − a):
 // one neuron, one layer. When the intervals already decide the result, no
 // neuron is needed.
-func (l *lowering) binary(t *dsl.Term, level int, a, b value) value {
+func (l *lowering) binary(t *dsl.Term, isMin bool, level int, a, b value) value {
 	if l.smooth != nil {
-		return l.smoothBinary(t, level, a, b)
+		return l.smoothBinary(t, isMin, level, a, b)
 	}
-	isMin := t.Kind == dsl.TMin
 	switch {
 	case isMin && a.hi <= b.lo, !isMin && a.lo >= b.hi:
 		return a
 	case isMin && b.hi <= a.lo, !isMin && b.lo >= a.hi:
 		return b
 	}
-	name := t.Kind.String()
+	name := "max"
+	if isMin {
+		name = "min"
+	}
+	rule := name
 	if level > 0 {
 		name = fmt.Sprintf("%s (tree level %d)", name, level+1)
 	}
-	g := l.group(t, fmt.Sprintf("%s/%d", name, level), name, t.Kind.String())
+	g := l.group(t, fmt.Sprintf("%s/%d", name, level), name, rule)
 	var out relu.Affine
 	if isMin {
 		out = a.a.Minus(l.relu(g, a.a.Minus(b.a)).a)
@@ -459,13 +549,25 @@ func (l *lowering) binary(t *dsl.Term, level int, a, b value) value {
 // neurons side by side, one layer; a side the interval of x already
 // satisfies costs nothing.
 func (l *lowering) clamp(t *dsl.Term, x value, lo, hi float64) value {
+	return l.clampRole(t, "clamp", x, lo, hi)
+}
+
+// clampRole is clamp with its neuron groups named after role (a term may
+// apply the rule more than once).
+func (l *lowering) clampRole(t *dsl.Term, role string, x value, lo, hi float64) value {
+	if x.hi <= lo {
+		return constant(lo)
+	}
+	if x.lo >= hi {
+		return constant(hi)
+	}
 	out := x.a
 	if x.lo < lo {
-		g := l.group(t, "clamp-lo", "clamp lower", "clamp")
+		g := l.group(t, role+"-lo", role+" lower", role)
 		out = relu.Constant(lo).Plus(l.relu(g, x.a.AddConst(-lo)).a)
 	}
 	if x.hi > hi {
-		g := l.group(t, "clamp-hi", "clamp upper", "clamp")
+		g := l.group(t, role+"-hi", role+" upper", role)
 		out = out.Minus(l.relu(g, x.a.AddConst(-hi)).a)
 	}
 	return value{out, math.Max(x.lo, lo), math.Min(x.hi, hi)}
@@ -482,6 +584,30 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 	var dyn *dsl.IndexExpr
 	dynDim := -1
 	for d, ix := range t.Index {
+		if ix.Static != nil && !(l.round != nil && t.State == l.round.state) && (len(ix.Offsets) > 0 || !ix.Simple || len(l.env) > 0) {
+			static[d] = ix.StaticValue(t.State.Dims[d], l.env)
+			if len(ix.Offsets) > 0 {
+				if l.inputVals != nil {
+					// Unrolled with some inputs fixed: a fixed offset is a constant.
+					for _, o := range ix.Offsets {
+						var iv value
+						if o.Term.Kind == dsl.TInput {
+							iv = l.inputVals[o.Term.Input.Index]
+						}
+						if o.Term.Kind != dsl.TInput || !iv.a.IsConst() {
+							return value{}, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
+						}
+						static[d] += o.Coef * int(iv.a.Const)
+					}
+					continue
+				}
+				if dyn != nil {
+					return value{}, fmt.Errorf("%s: read %s has run-time offsets in more than one index; the selection gadget handles one", t.Pos(), t.Text)
+				}
+				dyn, dynDim = ix, d
+			}
+			continue
+		}
 		v := ix.Const
 		if ix.HasVar {
 			v += idx[ix.Dim]
@@ -525,10 +651,8 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 		}
 		return l.val(relu.Var(l.stateUnits[s.Index][c])), nil
 	}
-	if len(at) == 1 {
-		if v, ok := s.BoundaryAt(at[0]); ok {
-			return constant(v), nil
-		}
+	if v, ok := s.BoundaryAtIndex(at); ok {
+		return constant(l.reps.represent(v)), nil
 	}
 	return value{}, fmt.Errorf("%s: read %s at index %v lies outside %s and no boundary rule covers it", t.Pos(), t.Text, at, s.Name)
 }
@@ -546,17 +670,18 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 // Depth: indicators one layer above the inputs, selection one above that.
 func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int) (value, error) {
 	s := t.State
-	lo, hi := s.Lo, s.Hi
+	lo, hi := l.reps.stateRange(s)
 	for _, b := range s.Boundaries {
-		lo, hi = math.Min(lo, b.Value), math.Max(hi, b.Value)
+		v := l.reps.represent(b.Value)
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
 	}
 	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget needs a finite value range for %s, but it is %g..%g", t.Pos(), t.Text, s.Name, lo, hi)
 	}
 	// D's affine function of the inputs, and its range.
-	d := relu.Constant(0)
-	for _, in := range dyn.Terms {
-		d = d.Plus(relu.Var(l.inputUnits[in.Input.Index]).Scale(float64(in.Coef)))
+	d, err := l.offsetAffine(dyn)
+	if err != nil {
+		return value{}, err
 	}
 	dlo, dhi := l.interval(d)
 	key := affineKey(d)
@@ -614,6 +739,19 @@ func affineKey(a relu.Affine) string {
 
 func offsetText(ix *dsl.IndexExpr) string {
 	var parts []string
+	if len(ix.Offsets) > 0 {
+		for i, o := range ix.Offsets {
+			switch {
+			case o.Coef < 0:
+				parts = append(parts, "-"+o.Term.Text)
+			case i > 0:
+				parts = append(parts, "+"+o.Term.Text)
+			default:
+				parts = append(parts, o.Term.Text)
+			}
+		}
+		return strings.Join(parts, " ")
+	}
 	for _, t := range ix.Terms {
 		if t.Coef < 0 {
 			parts = append(parts, "-"+t.Input.Name)

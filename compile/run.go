@@ -14,6 +14,8 @@ type Runner[T relu.Float] struct {
 	ev         *relu.Evaluator[T]
 	numState   int   // state values at the front of a cell input row
 	stateSizes []int // per state
+	numStep    int   // step input values after them
+	data       []T   // the data blocks' values (after the step inputs), as fed
 }
 
 // NewRunner prepares net for evaluation in T.
@@ -34,10 +36,50 @@ func NewRunner[T relu.Float](net *Network) (*Runner[T], error) {
 		r.stateSizes = append(r.stateSizes, blk.Len)
 		r.numState += blk.Len
 	}
-	if r.numState+len(net.StepInputs) != ev.NumInputs() || r.numState != ev.NumOutputs() {
+	r.numStep = len(net.StepInputs)
+	numData := 0
+	for _, name := range net.Data {
+		blk, ok := net.Cell.Input(name)
+		if !ok {
+			panic("compile: data " + name + " is not an input of the cell")
+		}
+		numData += blk.Len
+	}
+	if r.numState+r.numStep+numData != ev.NumInputs() || r.numState != ev.NumOutputs() {
 		panic("compile: cell layout does not match its program")
 	}
+	r.data = make([]T, numData)
 	return r, nil
+}
+
+// SetData sets the values of the program's data arrays for the following
+// runs: data[k] holds Model.Data[k] row-major, +inf as +Inf (see
+// Network.Feed).
+func (r *Runner[T]) SetData(data [][]float64) error {
+	fed, err := r.net.Feed(data)
+	if err != nil {
+		return err
+	}
+	at := 0
+	for _, d := range fed {
+		for _, x := range d {
+			r.data[at] = T(x)
+			at++
+		}
+	}
+	return nil
+}
+
+// RunSteps runs a program without step inputs (a program with a steps
+// line) for n steps on data, returning every state as Run does.
+func (r *Runner[T]) RunSteps(data [][]float64, n int) ([][][]float64, error) {
+	if r.numStep != 0 {
+		return nil, fmt.Errorf("program %s has step inputs; use Run", r.net.Model.Name)
+	}
+	if err := r.SetData(data); err != nil {
+		return nil, err
+	}
+	return r.Run(make([][]float64, n))
 }
 
 // Run runs one instance: steps[t] holds the values of the step inputs (in
@@ -47,6 +89,7 @@ func NewRunner[T relu.Float](net *Network) (*Runner[T], error) {
 func (r *Runner[T]) Run(steps [][]float64) ([][][]float64, error) {
 	nin := r.ev.NumInputs()
 	row := make([]T, nin)
+	copy(row[r.numState+r.numStep:], r.data)
 	out := make([]T, r.numState)
 	at := 0
 	for _, name := range r.net.State {
@@ -57,8 +100,8 @@ func (r *Runner[T]) Run(steps [][]float64) ([][][]float64, error) {
 	}
 	states := [][][]float64{r.split(row[:r.numState])}
 	for t, step := range steps {
-		if len(step) != nin-r.numState {
-			return nil, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), nin-r.numState)
+		if len(step) != r.numStep {
+			return nil, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), r.numStep)
 		}
 		for i, x := range step {
 			row[r.numState+i] = T(x)
@@ -89,6 +132,7 @@ func (r *Runner[T]) RunBatch(instances [][][]float64) ([][][]float64, error) {
 			return nil, fmt.Errorf("instance %d has %d steps, want %d (a batch shares its length)", b, len(instances[b]), n)
 		}
 		at := b * nin
+		copy(rows[at+r.numState+r.numStep:at+nin], r.data)
 		for _, name := range r.net.State {
 			for _, x := range r.net.Init[name] {
 				rows[at] = T(x)
@@ -98,8 +142,8 @@ func (r *Runner[T]) RunBatch(instances [][][]float64) ([][][]float64, error) {
 	}
 	for t := 0; t < n; t++ {
 		for b, inst := range instances {
-			if len(inst[t]) != nin-r.numState {
-				return nil, fmt.Errorf("instance %d step %d has %d input values, want %d", b, t+1, len(inst[t]), nin-r.numState)
+			if len(inst[t]) != r.numStep {
+				return nil, fmt.Errorf("instance %d step %d has %d input values, want %d", b, t+1, len(inst[t]), r.numStep)
 			}
 			for i, x := range inst[t] {
 				rows[b*nin+r.numState+i] = T(x)
@@ -130,4 +174,43 @@ func (r *Runner[T]) split(v []T) [][]float64 {
 		at += n
 	}
 	return out
+}
+
+// RunStepsBatch runs a program without step inputs on many instances at
+// once (one batch row each) for n steps: datas[b] holds instance b's data
+// arrays. It returns every state of every instance: states[b][t][s] is
+// state s of instance b after step t (t = 0 the initial state).
+func (r *Runner[T]) RunStepsBatch(datas [][][]float64, n int) ([][][][]float64, error) {
+	if r.numStep != 0 {
+		return nil, fmt.Errorf("program %s has step inputs; use RunBatch", r.net.Model.Name)
+	}
+	batch := len(datas)
+	nin := r.ev.NumInputs()
+	rows := make([]T, batch*nin)
+	out := make([]T, batch*r.numState)
+	states := make([][][][]float64, batch)
+	for b, data := range datas {
+		if err := r.SetData(data); err != nil {
+			return nil, fmt.Errorf("instance %d: %w", b, err)
+		}
+		at := b * nin
+		copy(rows[at+r.numState:at+nin], r.data)
+		for _, name := range r.net.State {
+			for _, x := range r.net.Init[name] {
+				rows[at] = T(x)
+				at++
+			}
+		}
+		states[b] = [][][]float64{r.split(rows[b*nin : b*nin+r.numState])}
+	}
+	for range n {
+		if err := r.ev.Run(rows, out, batch); err != nil {
+			return nil, err
+		}
+		for b := range batch {
+			copy(rows[b*nin:b*nin+r.numState], out[b*r.numState:(b+1)*r.numState])
+			states[b] = append(states[b], r.split(out[b*r.numState:(b+1)*r.numState]))
+		}
+	}
+	return states, nil
 }

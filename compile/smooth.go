@@ -82,6 +82,8 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 		return nil, fmt.Errorf("smooth: the network is unrolled over the steps of an instance: give 1..10000 steps (-steps N, or -instance F), got %d", opt.Steps)
 	case m.Answer == nil || m.Answer.Kind != dsl.AnswerValue:
 		return nil, fmt.Errorf("%s: the smooth scheme outputs the answer's value; the program needs an answer of the form \"answer EXPR\"", m.File.Pos())
+	case len(m.Data) > 0 || m.Steps > 0:
+		return nil, fmt.Errorf("%s: the smooth scheme lowers programs with one step per item; this program has data or a steps line (use -scheme exact)", m.File.Pos())
 	}
 	var names []string
 	for name := range opt.Fixed {
@@ -145,6 +147,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 			idx := make([]int, len(s.Dims))
 			for c := range next[si] {
 				cellIndex(s, c, idx)
+				l.bindCell(s, idx)
 				v, err := l.term(s.Body, idx)
 				if err != nil {
 					return nil, err
@@ -186,8 +189,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 // smoothBinary is binary for the smooth scheme: max_Ω(a, b) = a +
 // γ·φ((b − a)/γ), min_Ω(a, b) = a − γ·φ((a − b)/γ), exact on infinite
 // operands.
-func (l *lowering) smoothBinary(t *dsl.Term, level int, a, b value) value {
-	isMin := t.Kind == dsl.TMin
+func (l *lowering) smoothBinary(t *dsl.Term, isMin bool, level int, a, b value) value {
 	inf := math.Inf(-1) // the neutral element of max
 	if isMin {
 		inf = math.Inf(1)
@@ -203,11 +205,15 @@ func (l *lowering) smoothBinary(t *dsl.Term, level int, a, b value) value {
 		return b
 	}
 	sm := l.smooth
-	name := "smooth " + t.Kind.String()
+	op := "max"
+	if isMin {
+		op = "min"
+	}
+	name := "smooth " + op
 	if level > 0 {
 		name = fmt.Sprintf("%s (tree level %d)", name, level+1)
 	}
-	g := l.group(t, fmt.Sprintf("%s/%d", name, level), name, "smooth-"+t.Kind.String())
+	g := l.group(t, fmt.Sprintf("%s/%d", name, level), name, "smooth-"+op)
 	var pre relu.Affine
 	if isMin {
 		pre = a.a.Minus(b.a).Scale(1 / sm.gamma)

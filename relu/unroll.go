@@ -90,6 +90,24 @@ func checkCell(cell *Graph, state []string, init map[string][]float64) (*cellSpe
 // (Builder.AlignGroups); as no neuron is lifted above the layer its cell
 // layer has in an unrolled chain, the depth bound still holds.
 func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Graph, error) {
+	return UnrollWith(cell, n, state, init, UnrollOptions{})
+}
+
+// UnrollOptions refine Unroll.
+type UnrollOptions struct {
+	// Shared names input blocks that are the same in every step (data
+	// given once per instance): they stay one input block of the cell's
+	// shape instead of one per step.
+	Shared []string
+	// Settled gives, per state name and state unit, the last step at which
+	// that unit can change (-1: it may change at any step). From the step
+	// after, the unit keeps its value: the unrolled graph computes nothing
+	// for it, and neurons that feed only settled units are left out.
+	Settled map[string][]int
+}
+
+// UnrollWith is Unroll with options.
+func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions) (*Graph, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("relu: cannot unroll %d steps", n)
 	}
@@ -104,15 +122,40 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 	// function of the units of the unrolled graph.
 	val := make([]Affine, cell.NumInputs+cell.NumNeurons())
 	stepUnits := make(map[string][]Unit)
+	shared := make(map[string]bool)
+	for _, name := range opt.Shared {
+		shared[name] = true
+	}
 	for _, blk := range cell.Inputs {
 		if !spec.isState[blk.Name] {
 			shape := blk.Shape
 			if product(shape) != blk.Len {
 				shape = []int{blk.Len}
 			}
+			if shared[blk.Name] {
+				for k, u := range b.Input(blk.Name, shape...) {
+					val[blk.Start+k] = Var(u)
+				}
+				continue
+			}
 			stepUnits[blk.Name] = b.Input(blk.Name, append([]int{n}, shape...)...)
 		}
 	}
+	settled := make([]int, cell.NumNeurons()) // per output neuron: its state unit's last changing step, -1 never
+	for i := range settled {
+		settled[i] = -1
+	}
+	for i, out := range spec.stateOut {
+		st := opt.Settled[state[i]]
+		if st == nil {
+			continue
+		}
+		if len(st) != out.Len {
+			return nil, fmt.Errorf("relu: settled steps of state %q have %d entries, want %d", state[i], len(st), out.Len)
+		}
+		copy(settled[out.Start:out.Start+out.Len], st)
+	}
+	live := make([]bool, cell.NumNeurons())
 	for i, blk := range spec.stateIn {
 		for k, x := range init[state[i]] {
 			val[blk.Start+k] = Constant(x)
@@ -132,10 +175,16 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 				}
 			}
 		}
+		if opt.Settled != nil {
+			markLive(cell, live, func(j int) bool { return settled[j] < 0 || t <= settled[j] })
+		}
 		gi := 0
 		for j := range cell.NumNeurons() {
 			for cell.Groups[gi].Start+cell.Groups[gi].Len <= j {
 				gi++
+			}
+			if opt.Settled != nil && !live[j] {
+				continue
 			}
 			neuronGroup[j] = groupID[gi]
 			sum.c = cell.Bias[j]
@@ -153,10 +202,18 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 				val[u] = Var(b.Neuron(neuronGroup[j], cell.Act[j], pre))
 			}
 		}
-		if t < n { // this step's outputs are the next step's state inputs
-			for i, in := range spec.stateIn {
-				out := spec.stateOut[i]
-				copy(val[in.Start:in.Start+in.Len], val[cell.NumInputs+out.Start:cell.NumInputs+out.Start+out.Len])
+		// This step's outputs are the next step's state inputs; a settled
+		// unit keeps its value.
+		for i, in := range spec.stateIn {
+			out := spec.stateOut[i]
+			for k := range in.Len {
+				j := out.Start + k
+				if opt.Settled != nil && !live[j] {
+					val[cell.NumInputs+j] = val[in.Start+k]
+				}
+				if t < n {
+					val[in.Start+k] = val[cell.NumInputs+j]
+				}
 			}
 		}
 	}
@@ -165,6 +222,27 @@ func Unroll(cell *Graph, n int, state []string, init map[string][]float64) (*Gra
 	}
 	b.AlignGroups()
 	return b.Build()
+}
+
+// markLive sets live[j] for the cell neurons that some output neuron o
+// with want(o) depends on (itself included), and clears the others.
+func markLive(cell *Graph, live []bool, want func(o int) bool) {
+	clear(live)
+	for _, out := range cell.Outputs {
+		for j := out.Start; j < out.Start+out.Len; j++ {
+			live[j] = want(j)
+		}
+	}
+	for j := cell.NumNeurons() - 1; j >= 0; j-- {
+		if !live[j] {
+			continue
+		}
+		for r := cell.RowStart[j]; r < cell.RowStart[j+1]; r++ {
+			if src := int(cell.Src[r]) - cell.NumInputs; src >= 0 {
+				live[src] = true
+			}
+		}
+	}
 }
 
 // RunCell runs the cell once per entry of steps by evaluating it in T, as
