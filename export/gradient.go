@@ -31,8 +31,9 @@ type Gradient struct {
 	// (state blocks are inputs there), each giving an output [N, Len]; in
 	// the Unrolled form per-step blocks only (the initial state is a
 	// constant), each giving [N, Steps, Len]: the derivative with respect
-	// to the block's value at every step. nil lists every input block
-	// (Cell) or every per-step block (Unrolled).
+	// to the block's value at every step, and data blocks, each giving
+	// [N, Len] (every step reads them). nil lists every input block
+	// (Cell) or every per-step and data block (Unrolled).
 	WithRespectTo []string
 }
 
@@ -208,6 +209,24 @@ func emitGradient(sc *scope, g *relu.Graph, em *denseEmitter, opt Options, spec 
 	}
 	for k, i := range blocks {
 		b := g.Inputs[i]
+		if spec.isData[b.Name] { // read by every step: the sum over the steps
+			sum := ""
+			for st := range opt.Steps {
+				switch x := perStep[st][i]; {
+				case x == "":
+				case sum == "":
+					sum = x
+				default:
+					sum = sc.op("Add", fmt.Sprintf("grad/s%d/sum %s", st+1, b.Name), []string{sum, x}, fmt.Sprintf("grad/s%d/sum %s", st+1, b.Name))
+				}
+			}
+			if sum == "" {
+				sum = zero(i)
+			}
+			sc.opTo("Identity", "grad/"+names[k], []string{sum}, names[k])
+			mb.main.Output = append(mb.main.Output, valueInfo(names[k], mb.elem, batchRow(b.Len), fmt.Sprintf(doc, b.Name)+", summed over the steps that read it"))
+			continue
+		}
 		var steps []string
 		for st := range opt.Steps {
 			x := perStep[st][i]

@@ -16,7 +16,7 @@ import (
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
 // the smoothed activations' Softplus, Sigmoid, Clip, Sqrt, Exp, Log, Abs,
-// Neg, Add, Sub, Mul, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
+// Neg, Add, Sub, Mul, Min (of two inputs), Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
 // Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not, the
 // comparisons and Loop), in node order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
@@ -372,7 +372,7 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(clip(ins[0], ins[1], ins[2]))
-	case "Add", "Sub", "Mul":
+	case "Add", "Sub", "Mul", "Min":
 		if err := nargs(ins, 2, 2); err != nil {
 			return nil, err
 		}
@@ -652,6 +652,8 @@ func arith(op string, a, b *value) (*value, error) {
 			r = x - y
 		case "Mul":
 			r = x * y
+		case "Min":
+			r = math.Min(x, y)
 		}
 		out.f[f] = out.round(r)
 	}

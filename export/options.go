@@ -34,7 +34,8 @@ const (
 	// weights; the initial state is a constant.
 	Unrolled
 	// Loop wraps the cell in an ONNX Loop whose trip count is read from the
-	// per-step inputs at run time.
+	// per-step inputs at run time, or is Options.Steps for a cell without
+	// per-step inputs (a program with a steps line and data).
 	Loop
 )
 
@@ -58,8 +59,19 @@ const (
 type Options struct {
 	Layout Layout
 	Form   Form
-	Steps  int      // number of steps of the Unrolled form (ignored otherwise)
-	State  []string // state blocks: cell inputs that are also outputs; nil = every such block
+	// Steps is the number of steps of the Unrolled form, and the trip
+	// count of the Loop form of a cell without per-step inputs (ignored
+	// otherwise).
+	Steps int
+	State []string // state blocks: cell inputs that are also outputs; nil = every such block
+	// Data names input blocks given once per instance (a program's data
+	// arrays): in the Unrolled and Loop forms each is one graph input
+	// [N, Len] that every step reads, not a per-step input. In the Cell
+	// form they are inputs like the others; Data only marks them.
+	Data []string
+	// Inf describes the finite stand-in for +inf of a network compiled
+	// from a program with "or inf" values; nil when it has none.
+	Inf *Inf
 	// Init is the state before the first step (Unrolled and Loop forms), one
 	// value per unit of each state block.
 	Init  map[string][]float64
@@ -76,6 +88,22 @@ type Options struct {
 	// Metadata is stored in the model's metadata_props next to the keys
 	// dp2nn writes itself (which start with "dp2nn.").
 	Metadata map[string]string
+}
+
+// Inf describes how a network represents +inf ("unreachable"): by the
+// finite value BigM (compile.Network.BigM). The model replaces +inf in
+// the Data blocks by BigM itself, with Min(x, BigM) on entry, which
+// leaves every finite value (all below BigM) unchanged: a caller may pass
+// +inf or BigM. The state stays in the network's representation, in the
+// inputs of the Cell form and in every output: a value above
+// Finite[state] means +inf.
+type Inf struct {
+	BigM float64
+	// Data lists the data blocks (of Options.Data) that may hold +inf.
+	Data []string
+	// Finite gives, per state (output) block that may be +inf, its
+	// largest finite value.
+	Finite map[string]float64
 }
 
 // Decode describes the answer tail: among the indices i of Block (cell

@@ -21,7 +21,9 @@ type Model struct {
 	Layout Layout
 	DType  DType
 	State  []string // state blocks (Unrolled and Loop forms)
-	Steps  int      // steps of the Unrolled form
+	Steps  int      // steps of the Unrolled form, and of a Loop form without per-step inputs
+	Data   []string // data blocks: given once per instance (Options.Data)
+	Inf    *Inf     // the finite stand-in for +inf (Options.Inf), nil without one
 	Decode string   // the decode tail in words, "" without one
 	Doc    string   // the graph's doc string: source program and parameters
 
@@ -118,6 +120,17 @@ func parse(name string, data []byte) (*Model, error) {
 		m.Steps = n
 	}
 	m.Decode = m.Metadata[metaDecode]
+	if s := m.Metadata[metaData]; s != "" {
+		m.Data = strings.Split(s, ",")
+	}
+	if s, ok := m.Metadata[metaInf]; ok {
+		var ii infInfo
+		if err := json.Unmarshal([]byte(s), &ii); err != nil {
+			bad("metadata %s: %v", metaInf, err)
+		} else {
+			m.Inf = &Inf{BigM: ii.BigM, Data: ii.Data, Finite: ii.Finite}
+		}
+	}
 	if s, ok := m.Metadata[metaBlocks]; ok {
 		var bi struct {
 			Inputs  []BlockShape `json:"inputs"`
@@ -162,6 +175,24 @@ func (m *Model) Summary() string {
 		fmt.Fprintf(&sb, "state: %s", strings.Join(m.State, ", "))
 		if m.Steps > 0 {
 			fmt.Fprintf(&sb, ", %d steps", m.Steps)
+		}
+		sb.WriteString("\n")
+	}
+	if len(m.Data) > 0 {
+		fmt.Fprintf(&sb, "data: %s\n", strings.Join(m.Data, ", "))
+	}
+	if m.Inf != nil {
+		fmt.Fprintf(&sb, "inf: BigM %v", m.Inf.BigM)
+		if len(m.Inf.Data) > 0 {
+			fmt.Fprintf(&sb, " replaces +inf in %s", strings.Join(m.Inf.Data, ", "))
+		}
+		names := make([]string, 0, len(m.Inf.Finite))
+		for n := range m.Inf.Finite {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			fmt.Fprintf(&sb, "; %s above %v is +inf", n, m.Inf.Finite[n])
 		}
 		sb.WriteString("\n")
 	}

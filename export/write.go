@@ -105,7 +105,9 @@ func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
 type formSpec struct {
 	state    []string // state block names, in order (Unrolled, Loop)
 	isState  map[string]bool
-	stepIn   []int // per-step input blocks (non-state inputs)
+	stepIn   []int // per-step input blocks (neither state nor data)
+	dataIn   []int // data input blocks, read by every step
+	isData   map[string]bool
 	stateIn  []int // input block of each state
 	stateOut []int // output block of each state
 }
@@ -199,8 +201,14 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if opt.Form != Cell {
 		meta[metaState] = strings.Join(spec.state, ",")
 	}
-	if opt.Form == Unrolled {
+	if opt.Form == Unrolled || opt.Form == Loop && len(spec.stepIn) == 0 {
 		meta[metaSteps] = strconv.Itoa(opt.Steps)
+	}
+	if len(opt.Data) > 0 {
+		meta[metaData] = strings.Join(opt.Data, ",")
+	}
+	if opt.Inf != nil {
+		meta[metaInf] = infJSON(opt.Inf)
 	}
 	if opt.Decode != nil {
 		meta[metaDecode] = describeDecode(opt.Decode)
@@ -229,7 +237,28 @@ const (
 	metaSteps  = "dp2nn.steps"
 	metaBlocks = "dp2nn.blocks"
 	metaDecode = "dp2nn.decode"
+	metaData   = "dp2nn.data"
+	metaInf    = "dp2nn.inf"
 )
+
+// infInfo is the JSON of dp2nn.inf.
+type infInfo struct {
+	BigM   float64            `json:"bigm"`
+	Data   []string           `json:"data"`
+	Finite map[string]float64 `json:"finite"`
+}
+
+func infJSON(inf *Inf) string {
+	ii := infInfo{BigM: inf.BigM, Data: inf.Data, Finite: inf.Finite}
+	if ii.Data == nil {
+		ii.Data = []string{}
+	}
+	if ii.Finite == nil {
+		ii.Finite = map[string]float64{}
+	}
+	s, _ := json.Marshal(ii) // sorted keys: deterministic
+	return string(s)
+}
 
 // blockInfo is the JSON of dp2nn.blocks: the relu graph's blocks with
 // their shapes, which the flat [N, Len] tensors do not show.
@@ -298,7 +327,37 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 			bad("metadata key %q: keys starting with %q are written by dp2nn", k, metaPrefix)
 		}
 	}
-	spec := &formSpec{isState: map[string]bool{}}
+	spec := &formSpec{isState: map[string]bool{}, isData: map[string]bool{}}
+	for _, name := range opt.Data {
+		_, in := g.Input(name)
+		switch {
+		case spec.isData[name]:
+			bad("data block %q is named twice", name)
+		case !in:
+			bad("data block %q is not an input block of the graph", name)
+		case outs[name]:
+			bad("data block %q is also an output block (state); data are given once per instance and never change", name)
+		}
+		spec.isData[name] = true
+	}
+	if inf := opt.Inf; inf != nil {
+		if math.IsNaN(inf.BigM) || math.IsInf(inf.BigM, 0) {
+			bad("inf: BigM %v is not a finite number", inf.BigM)
+		}
+		for _, name := range inf.Data {
+			if !spec.isData[name] {
+				bad("inf: %q is not a data block (Options.Data: %s)", name, strings.Join(opt.Data, ", "))
+			}
+		}
+		for name, hi := range inf.Finite {
+			switch {
+			case !outs[name]:
+				bad("inf: %q is not an output block of the graph", name)
+			case !(hi < inf.BigM):
+				bad("inf: the largest finite value %v of %q is not below BigM %v", hi, name, inf.BigM)
+			}
+		}
+	}
 	if opt.Form == Unrolled || opt.Form == Loop {
 		spec.state = opt.State
 		if spec.state == nil {
@@ -349,15 +408,21 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 			}
 		}
 		for i, b := range g.Inputs {
-			if !spec.isState[b.Name] {
+			switch {
+			case spec.isData[b.Name]:
+				spec.dataIn = append(spec.dataIn, i)
+			case !spec.isState[b.Name]:
 				spec.stepIn = append(spec.stepIn, i)
 			}
 		}
-		if len(spec.stepIn) == 0 && len(spec.state) > 0 {
-			bad("the %s form needs a per-step input (an input block that is not state) to carry the batch dimension", opt.Form)
+		if len(spec.stepIn) == 0 && len(spec.dataIn) == 0 && len(spec.state) > 0 {
+			bad("the %s form needs a per-step or data input (an input block that is not state) to carry the batch dimension", opt.Form)
 		}
 		if opt.Form == Unrolled && opt.Steps < 1 {
 			bad("the unrolled form needs Steps >= 1, got %d", opt.Steps)
+		}
+		if opt.Form == Loop && len(spec.stepIn) == 0 && opt.Steps < 1 {
+			bad("the loop form of a cell without per-step inputs runs a fixed number of steps: it needs Steps >= 1, got %d", opt.Steps)
 		}
 	}
 	if d := opt.Decode; d != nil {
@@ -438,6 +503,10 @@ func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, e
 	fm := em.featureMajor()
 	in := make([]string, len(g.Inputs))
 	for i, b := range g.Inputs {
+		if slices.Contains(opt.Data, b.Name) {
+			in[i] = dataInput(sc, b, opt, fm)
+			continue
+		}
 		mb.blockInput(b.Name, batchRow(b.Len), "input "+blockDoc(b))
 		in[i] = b.Name
 		if fm {
@@ -470,25 +539,56 @@ func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, e
 	return decodeIn, nil
 }
 
-// stepInputs declares the per-step input blocks ([N, steps, Len], steps
-// fixed or symbolic) and returns the tensors that the steps slice: the
-// inputs themselves batch-major, their [steps, Len, N] transposes
-// feature-major.
-func stepInputs(sc *scope, g *relu.Graph, spec *formSpec, fm bool, steps dim, doc string) []string {
-	xs := make([]string, len(g.Inputs))
-	for _, i := range spec.stepIn {
-		b := g.Inputs[i]
-		sc.mb.blockInput(b.Name, []dim{{param: batchDim}, steps, {size: b.Len}}, fmt.Sprintf("per-step input %s, %s", blockDoc(b), doc))
-		xs[i] = b.Name
-		if fm {
-			xs[i] = transpose(sc, "transpose "+b.Name, b.Name, fmName(b.Name), 1, 2, 0)
+// dataInput declares data block b as a graph input [N, Len] and returns
+// the tensor the cell reads: with +inf replaced by BigM when opt.Inf says
+// the block may hold it, transposed to [Len, N] feature-major.
+func dataInput(sc *scope, b relu.Block, opt Options, fm bool) string {
+	sc.mb.blockInput(b.Name, batchRow(b.Len), "data "+blockDoc(b)+", given once per instance")
+	x := b.Name
+	if inf := opt.Inf; inf != nil && slices.Contains(inf.Data, b.Name) {
+		m := make([]float64, b.Len)
+		for i := range m {
+			m[i] = inf.BigM
+		}
+		c := sc.mb.floats(b.Name+"/BigM", []int{1, b.Len}, m)
+		x = sc.op("Min", b.Name+"/inf to BigM", []string{x, c}, b.Name+"/finite")
+		sc.doc(fmt.Sprintf("replaces +inf by BigM = %v (finite values are below it and pass unchanged)", inf.BigM))
+	}
+	if fm {
+		x = transpose(sc, "transpose "+b.Name, x, fmName(b.Name), 1, 0)
+	}
+	return x
+}
+
+// formInputs declares the input blocks of the Unrolled and Loop forms in
+// the cell's order, the per-step blocks as [N, steps, Len] (steps fixed
+// or symbolic) and the data blocks as [N, Len], and returns per input
+// block the tensor the steps read: for a per-step block the tensor they
+// slice (the input itself batch-major, its [steps, Len, N] transpose
+// feature-major), for a data block the tensor of dataInput. It also
+// returns the graph input that carries the batch dimension first.
+func formInputs(sc *scope, g *relu.Graph, opt Options, spec *formSpec, fm bool, steps dim, doc string) (xs []string, carrier string) {
+	xs = make([]string, len(g.Inputs))
+	for i, b := range g.Inputs {
+		switch {
+		case spec.isData[b.Name]:
+			xs[i] = dataInput(sc, b, opt, fm)
+		case !spec.isState[b.Name]:
+			sc.mb.blockInput(b.Name, []dim{{param: batchDim}, steps, {size: b.Len}}, fmt.Sprintf("per-step input %s, %s", blockDoc(b), doc))
+			xs[i] = b.Name
+			if fm {
+				xs[i] = transpose(sc, "transpose "+b.Name, b.Name, fmName(b.Name), 1, 2, 0)
+			}
 		}
 	}
-	return xs
+	if len(spec.stepIn) > 0 {
+		return xs, g.Inputs[spec.stepIn[0]].Name
+	}
+	return xs, g.Inputs[spec.dataIn[0]].Name // checkOptions made sure there is one
 }
 
 // stepSlice adds the Gather of step idx of a per-step input x (as
-// returned by stepInputs).
+// returned by formInputs).
 func stepSlice(sc *scope, fm bool, name, x, idx, out string) string {
 	axis := int64(1)
 	if fm {
@@ -499,7 +599,7 @@ func stepSlice(sc *scope, fm bool, name, x, idx, out string) string {
 
 // initialStates broadcasts the constant initial states to a batch ([N,
 // Len], or [Len, N] feature-major), with N read from shape, the shape of
-// a per-step input ([N, steps, Len]).
+// a per-step input ([N, steps, Len]) or a data input ([N, Len]).
 func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, fm bool, shape string) []string {
 	mb := sc.mb
 	n := sc.op("Slice", "init/batch size", []string{shape, mb.int64Const([]int{1}, 0), mb.int64Const([]int{1}, 1)}, "init/N")
@@ -526,7 +626,7 @@ func initialStates(sc *scope, g *relu.Graph, opt Options, spec *formSpec, fm boo
 func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
 	mb := sc.mb
 	fm := em.featureMajor()
-	xs := stepInputs(sc, g, spec, fm, dim{size: opt.Steps}, fmt.Sprintf("all %d steps, step-major", opt.Steps))
+	xs, x0 := formInputs(sc, g, opt, spec, fm, dim{size: opt.Steps}, fmt.Sprintf("all %d steps, step-major", opt.Steps))
 	final := make([]string, len(spec.state))
 	for i, name := range spec.state {
 		n, err := mb.outputName(name)
@@ -535,7 +635,6 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		}
 		final[i] = n
 	}
-	x0 := g.Inputs[spec.stepIn[0]].Name
 	cur := initialStates(sc, g, opt, spec, fm, sc.op("Shape", "input shape", []string{x0}, x0+" shape"))
 	for k := 1; k <= opt.Steps; k++ {
 		prefix := fmt.Sprintf("s%d/", k)
@@ -544,6 +643,9 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		for _, i := range spec.stepIn {
 			name := g.Inputs[i].Name
 			in[i] = stepSlice(sc, fm, prefix+"input "+name, xs[i], idx, prefix+name)
+		}
+		for _, i := range spec.dataIn {
+			in[i] = xs[i]
 		}
 		for s, i := range spec.stateIn {
 			in[i] = cur[s]
@@ -577,7 +679,11 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
 	mb := sc.mb
 	fm := em.featureMajor()
-	xs := stepInputs(sc, g, spec, fm, dim{param: stepsDim}, "all steps, step-major; the number of steps is read from this shape")
+	stepsOf := dim{param: stepsDim}
+	if len(spec.stepIn) == 0 {
+		stepsOf = dim{size: opt.Steps}
+	}
+	xs, x0 := formInputs(sc, g, opt, spec, fm, stepsOf, "all steps, step-major; the number of steps is read from this shape")
 	final := make([]string, len(spec.state))
 	steps := make([]string, len(spec.state))
 	for i, name := range spec.state {
@@ -589,9 +695,13 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 			return "", err
 		}
 	}
-	x0 := g.Inputs[spec.stepIn[0]].Name
 	shape := sc.op("Shape", "input shape", []string{x0}, x0+" shape")
-	trips := sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const(nil, 1)}, "loop/trip count", attrInt("axis", 0))
+	var trips string
+	if len(spec.stepIn) > 0 {
+		trips = sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const(nil, 1)}, "loop/trip count", attrInt("axis", 0))
+	} else {
+		trips = mb.int64Const(nil, int64(opt.Steps)) // a program with a steps line
+	}
 	init := initialStates(sc, g, opt, spec, fm, shape)
 
 	body := &onnxpb.GraphProto{Name: proto.String("dp2nn step")}
@@ -610,6 +720,9 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 	for _, i := range spec.stepIn {
 		name := g.Inputs[i].Name
 		in[i] = stepSlice(bsc, fm, "loop/input "+name, xs[i], iter, "loop/"+name+" step")
+	}
+	for _, i := range spec.dataIn {
+		in[i] = xs[i] // from the outer graph
 	}
 	out := make([]string, len(g.Outputs))
 	for s, o := range spec.stateOut {
@@ -643,7 +756,7 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 		Input:     append([]string{trips, ""}, init...),
 		Output:    outs,
 		Attribute: []*onnxpb.AttributeProto{attrGraph("body", body)},
-		DocString: proto.String("one step of the cell per step of the per-step inputs"),
+		DocString: proto.String(loopDoc(spec, opt.Steps)),
 	})
 	if fm {
 		for s := range spec.state {
@@ -661,9 +774,16 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 	}
 	for s := range spec.state {
 		b := g.Outputs[spec.stateOut[s]]
-		mb.main.Output = append(mb.main.Output, valueInfo(steps[s], mb.elem, []dim{{param: stepsDim}, {param: batchDim}, {size: b.Len}}, "state "+blockDoc(b)+" after each step, for backtracking"))
+		mb.main.Output = append(mb.main.Output, valueInfo(steps[s], mb.elem, []dim{stepsOf, {param: batchDim}, {size: b.Len}}, "state "+blockDoc(b)+" after each step, for backtracking"))
 	}
 	return decodeIn, nil
+}
+
+func loopDoc(spec *formSpec, steps int) string {
+	if len(spec.stepIn) == 0 {
+		return fmt.Sprintf("%d steps of the cell (the program's step count)", steps)
+	}
+	return "one step of the cell per step of the per-step inputs"
 }
 
 // thousands formats n with comma separators.

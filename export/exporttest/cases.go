@@ -40,7 +40,7 @@ func Cases() []Case {
 			Sample: fracSample,
 		},
 	}
-	return append(cases, MinPlusCell(), MaxPlusCell(), KnapsackCell(5))
+	return append(cases, MinPlusCell(), MaxPlusCell(), KnapsackCell(5), ShiftedMinPlusCell(), BellmanFordCell(4))
 }
 
 // RandomOptions shape a random graph. Every hidden neuron of layer l reads
@@ -181,6 +181,88 @@ func MinPlusCell() Case {
 		Sample:  func(rng *rand.Rand, _ string, _ int) float64 { return float64(rng.IntN(11)) },
 		Integer: true,
 		Steps:   4,
+	}
+}
+
+// ShiftedMinPlusCell is f'[p] = min(f[p], f[p-1] + size + shift[p]):
+// MinPlusCell with a data block shift (integers in 0..3, given once per
+// instance, read by every step) beside the per-step input size.
+func ShiftedMinPlusCell() Case {
+	const n = 5
+	b := relu.NewBuilder()
+	f := b.Input("f", n)
+	size := b.Input("size", 1)
+	shift := b.Input("shift", n)
+	g := b.Group(relu.GroupInfo{Name: "min f[p], f[p-1] + size + shift[p]", Rule: "min", Term: "min(f[p], f[p - 1] + size + shift[p])"})
+	outs := make([]relu.Affine, n)
+	for p := range n {
+		prev := relu.Constant(0)
+		if p > 0 {
+			prev = relu.Var(f[p-1])
+		}
+		outs[p] = minOf(b, g, relu.Var(f[p]), prev.Plus(relu.Var(size[0])).Plus(relu.Var(shift[p])))
+	}
+	b.Output("f", []int{n}, g, outs)
+	return Case{
+		Name:  "shifted min-plus cell",
+		Graph: mustBuild(b),
+		State: []string{"f"},
+		Init:  map[string][]float64{"f": fill(n, 100)},
+		Sample: func(rng *rand.Rand, block string, _ int) float64 {
+			if block == "shift" {
+				return float64(rng.IntN(4))
+			}
+			return float64(rng.IntN(11))
+		},
+		Integer: true,
+		Steps:   3,
+		Data:    []string{"shift"},
+	}
+}
+
+// BellmanFordCell is one Bellman-Ford step on n vertices, d'[v] =
+// min(d[v], min_u d[u] + c[u, v]), with the arc costs c a data block
+// ([n, n], integers in 0..9 or +inf for a missing arc) and no per-step
+// input: the Loop form runs Steps = n - 1 steps. +inf is BigM = 1000,
+// above every finite distance (at most 9(n-1)); d starts at 0 for vertex
+// 0 and BigM elsewhere, and a sum with BigM stays at or above BigM.
+func BellmanFordCell(n int) Case {
+	const bigM = 1000
+	b := relu.NewBuilder()
+	d := b.Input("d", n)
+	c := b.Input("c", n, n)
+	g := b.Group(relu.GroupInfo{Name: "min d[v], d[u] + c[u, v]", Rule: "min", Term: "min(d[v], min(u in 1..n: d[u] + c[u, v]))", Pos: "bellmanford.dp:16:13"})
+	outs := make([]relu.Affine, n)
+	for v := range n {
+		cur := relu.Var(d[v])
+		for u := range n {
+			// The candidate first: min(a, x) = a − relu(a − x) is NaN for
+			// a = +inf, so the data must reach the cell as BigM.
+			cur = minOf(b, g, relu.Var(d[u]).Plus(relu.Var(c[u*n+v])), cur)
+		}
+		outs[v] = cur
+	}
+	b.Output("d", []int{n}, g, outs)
+	init := fill(n, bigM)
+	init[0] = 0
+	return Case{
+		Name:  fmt.Sprintf("bellman-ford cell n=%d", n),
+		Graph: mustBuild(b),
+		State: []string{"d"},
+		Init:  map[string][]float64{"d": init},
+		Sample: func(rng *rand.Rand, block string, _ int) float64 {
+			if block == "c" && rng.IntN(3) == 0 {
+				return math.Inf(1)
+			}
+			if block == "d" { // a state value, in the Cell form
+				return float64(rng.IntN(bigM + 1))
+			}
+			return float64(rng.IntN(10))
+		},
+		Integer: true,
+		Steps:   n - 1,
+		Data:    []string{"c"},
+		Inf:     &export.Inf{BigM: bigM, Data: []string{"c"}, Finite: map[string]float64{"d": float64(9 * (n - 1))}},
 	}
 }
 

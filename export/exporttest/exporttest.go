@@ -28,7 +28,30 @@ type Case struct {
 	// value are integers below 2^24, so every runtime must agree exactly
 	// in float32 and float64 whatever its order of summation.
 	Integer bool
-	Steps   int // steps of the Unrolled form
+	// Steps is the number of steps of the Unrolled form, and of the Loop
+	// form of a cell without per-step inputs.
+	Steps int
+	// Data names the input blocks given once per instance; Inf is the
+	// stand-in for +inf when Sample may return +Inf for some of them.
+	Data []string
+	Inf  *export.Inf
+}
+
+// perStep reports whether the cell has a per-step input block (neither
+// state nor data).
+func (c Case) perStep() bool {
+	for _, b := range c.Graph.Inputs {
+		if !slices.Contains(c.State, b.Name) && !slices.Contains(c.Data, b.Name) {
+			return true
+		}
+	}
+	return false
+}
+
+// infData reports whether a model exported with opt replaces +inf by
+// BigM in data block name itself.
+func infData(opt export.Options, name string) bool {
+	return opt.Inf != nil && slices.Contains(opt.Inf.Data, name)
 }
 
 // Tolerance is the largest difference allowed between a runtime and the
@@ -62,11 +85,11 @@ func (c Case) Variants() []export.Options {
 		for _, layout := range []export.Layout{export.Dense, export.Structured} {
 			for _, d := range []export.DType{export.Float32, export.Float64} {
 				o := export.Options{Layout: layout, Form: form, DType: d, Doc: "exporttest " + c.Name,
-					Metadata: map[string]string{"case": c.Name}}
+					Metadata: map[string]string{"case": c.Name}, Data: c.Data, Inf: c.Inf}
 				if form != export.Cell {
 					o.State, o.Init = c.State, c.Init
 				}
-				if form == export.Unrolled {
+				if form == export.Unrolled || form == export.Loop && !c.perStep() {
 					o.Steps = c.Steps
 				}
 				if c.Decode != nil && (form != export.Cell || c.State != nil) {
@@ -90,19 +113,26 @@ func VariantName(o export.Options) string {
 }
 
 // Inputs draws the graph inputs of a model exported with opt: [batch,
-// Len] per input block in the Cell form, [batch, steps, Len] per per-step
-// block otherwise (steps is opt.Steps in the Unrolled form).
+// Len] per input block in the Cell form and per data block, [batch,
+// steps, Len] per per-step block otherwise (steps is opt.Steps in the
+// Unrolled form and in the Loop form without per-step inputs). A data
+// value drawn as +Inf is passed as it is when the model replaces it
+// (opt.Inf lists the block), as c.Inf.BigM otherwise.
 func (c Case) Inputs(rng *rand.Rand, opt export.Options, batch, steps int) map[string]export.Tensor {
-	if opt.Form == export.Unrolled {
+	if opt.Form == export.Unrolled || opt.Form == export.Loop && !c.perStep() {
 		steps = opt.Steps
 	}
 	in := map[string]export.Tensor{}
 	for _, b := range c.Graph.Inputs {
-		if opt.Form == export.Cell {
+		if opt.Form == export.Cell || slices.Contains(c.Data, b.Name) {
 			d := make([]float64, batch*b.Len)
 			for r := range batch {
 				for i := range b.Len {
-					d[r*b.Len+i] = c.Sample(rng, b.Name, i)
+					x := c.Sample(rng, b.Name, i)
+					if math.IsInf(x, 1) && !infData(opt, b.Name) {
+						x = c.Inf.BigM
+					}
+					d[r*b.Len+i] = x
 				}
 			}
 			in[b.Name] = export.NewTensor(d, batch, b.Len)
@@ -165,7 +195,7 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 		for _, b := range g.Inputs {
 			for r := range batch {
 				for i := range b.Len {
-					rows[r*g.NumInputs+b.Start+i] = T(in[b.Name].Data[r*b.Len+i])
+					rows[r*g.NumInputs+b.Start+i] = T(dataValue(opt, b.Name, in[b.Name].Data[r*b.Len+i]))
 				}
 			}
 		}
@@ -186,12 +216,28 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 	} else {
 		state := opt.State
 		batch, steps := -1, -1
+		if !c.perStep() {
+			steps = opt.Steps
+			for _, b := range g.Inputs {
+				if t, ok := in[b.Name]; ok && len(t.Shape) == 2 {
+					batch = t.Shape[0]
+				}
+			}
+		}
 		for _, b := range g.Inputs {
 			if slices.Contains(state, b.Name) {
 				continue
 			}
+			if slices.Contains(opt.Data, b.Name) {
+				t, ok := in[b.Name]
+				if !ok || len(t.Shape) != 2 || t.Shape[1] != b.Len || batch >= 0 && t.Shape[0] != batch {
+					return nil, fmt.Errorf("exporttest: data input %s missing or of wrong shape", b.Name)
+				}
+				batch = t.Shape[0]
+				continue
+			}
 			t, ok := in[b.Name]
-			if !ok || len(t.Shape) != 3 || t.Shape[2] != b.Len || (batch >= 0 && (t.Shape[0] != batch || t.Shape[1] != steps)) {
+			if !ok || len(t.Shape) != 3 || t.Shape[2] != b.Len || batch >= 0 && t.Shape[0] != batch || steps >= 0 && t.Shape[1] != steps {
 				return nil, fmt.Errorf("exporttest: per-step input %s missing or of wrong shape", b.Name)
 			}
 			batch, steps = t.Shape[0], t.Shape[1]
@@ -218,6 +264,14 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 					continue
 				}
 				t := in[b.Name]
+				if slices.Contains(opt.Data, b.Name) {
+					for r := range batch {
+						for i := range b.Len {
+							rows[r*g.NumInputs+b.Start+i] = T(dataValue(opt, b.Name, t.Data[r*b.Len+i]))
+						}
+					}
+					continue
+				}
 				for r := range batch {
 					for i := range b.Len {
 						rows[r*g.NumInputs+b.Start+i] = T(t.Data[(r*steps+k)*b.Len+i])
@@ -255,6 +309,15 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 		out[d.Name] = export.NewTensor(ans, batch)
 	}
 	return out, nil
+}
+
+// dataValue is what the cell reads for input value x of block name: x,
+// or BigM for +inf when the model replaces it.
+func dataValue(opt export.Options, name string, x float64) float64 {
+	if infData(opt, name) && x > opt.Inf.BigM {
+		return opt.Inf.BigM
+	}
+	return x
 }
 
 // Answer decodes one instance as compile.Network.Decode does: the largest

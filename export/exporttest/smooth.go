@@ -113,15 +113,19 @@ func Backward64(g *relu.Graph, x, seed []float64) []float64 {
 
 // SmoothReference computes in float64 what a model exported from c with
 // opt must output on in: the output (or final state) blocks (not the
-// Loop form's per-step states) and, with opt.Gradient, the gradient outputs by reverse
-// mode (Backward64), or by central differences of the forward pass when
-// finiteDiff is set.
+// Loop form's per-step states) and, with opt.Gradient, the gradient
+// outputs by reverse mode (Backward64), or by central differences of the
+// forward pass when finiteDiff is set. The gradient with respect to a
+// data block of the Unrolled form is the sum over the steps.
 func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, finiteDiff bool) map[string]export.Tensor {
 	g := c.Graph
 	out := map[string]export.Tensor{}
 	batch := in[c.firstStepInput(opt)].Shape[0]
 	steps := 1
-	if opt.Form != export.Cell {
+	switch {
+	case opt.Form == export.Unrolled || opt.Form == export.Loop && !c.perStep():
+		steps = opt.Steps
+	case opt.Form != export.Cell:
 		steps = in[c.firstStepInput(opt)].Shape[1]
 	}
 	// rows[r][k] is the input units of instance r at step k (state units
@@ -132,8 +136,10 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 		for k := range steps {
 			x := make([]float64, g.NumInputs)
 			for _, b := range g.Inputs {
-				if opt.Form == export.Cell {
-					copy(x[b.Start:], in[b.Name].Data[r*b.Len:(r+1)*b.Len])
+				if opt.Form == export.Cell || slices.Contains(opt.Data, b.Name) {
+					for i := range b.Len {
+						x[b.Start+i] = dataValue(opt, b.Name, in[b.Name].Data[r*b.Len+i])
+					}
 				} else if !slices.Contains(opt.State, b.Name) {
 					copy(x[b.Start:], in[b.Name].Data[(r*steps+k)*b.Len:][:b.Len])
 				}
@@ -229,6 +235,16 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 		}
 		for w, i := range wrt {
 			b := g.Inputs[i]
+			if opt.Form != export.Cell && slices.Contains(opt.Data, b.Name) { // every step reads it
+				sum := make([]float64, b.Len)
+				for k := range steps {
+					for u := range sum {
+						sum[u] += d[k][b.Start+u]
+					}
+				}
+				grads[w] = append(grads[w], sum...)
+				continue
+			}
 			for k := range steps {
 				grads[w] = append(grads[w], d[k][b.Start:b.Start+b.Len]...)
 			}
@@ -240,7 +256,7 @@ func (c Case) SmoothReference(opt export.Options, in map[string]export.Tensor, f
 		if len(wrt) > 1 {
 			name += "_" + b.Name
 		}
-		if opt.Form == export.Cell {
+		if opt.Form == export.Cell || slices.Contains(opt.Data, b.Name) {
 			out[name] = export.NewTensor(grads[w], batch, b.Len)
 		} else {
 			out[name] = export.NewTensor(grads[w], batch, steps, b.Len)

@@ -32,6 +32,11 @@ func Run(model []byte, inputs map[string]export.Tensor) (out map[string]export.T
 	for _, vi := range m.GetGraph().GetOutput() {
 		outs = append(outs, vi.GetName())
 	}
+	if elem == onnxpb.TensorProto_DOUBLE && hasOp(m.GetGraph(), "Min") {
+		// gorgonnx builds Min from a float32 constant 1, which does not
+		// unify with float64 tensors.
+		return nil, fmt.Errorf("onnxgo: gorgonnx runs Min (the replacement of +inf by BigM in data blocks) in float32 only; use the float32 model")
+	}
 	for name := range inputs {
 		if !contains(ins, name) {
 			return nil, fmt.Errorf("onnxgo: the model has no input %q (inputs: %v)", name, ins)
@@ -92,6 +97,15 @@ func Run(model []byte, inputs map[string]export.Tensor) (out map[string]export.T
 		out[outs[i]] = export.Tensor{Shape: append([]int(nil), t.Shape()...), Data: d}
 	}
 	return out, nil
+}
+
+func hasOp(g *onnxpb.GraphProto, op string) bool {
+	for _, n := range g.GetNode() {
+		if n.GetOpType() == op {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(xs []string, x string) bool {
