@@ -50,7 +50,10 @@ type File struct {
 	States     []*StateDecl
 	Boundaries []*BoundaryDecl
 	Steps      []*StepDecl
-	Answer     *AnswerDecl // nil when the program has no answer line
+	Data       []*DataDecl
+	StepCount  *StepsDecl     // nil: one step per item
+	Requires   []*RequireDecl // require lines, in source order
+	Answer     *AnswerDecl    // nil when the program has no answer line
 	EndPos     Pos
 	Src        []byte // the source text; Text(n) slices it
 }
@@ -134,14 +137,16 @@ type IndexDim struct {
 	Range Range
 }
 
-// StateDecl: state NAME[VAR in LO..HI, ...] (int|real) in LO..HI = INIT.
+// StateDecl: state NAME[VAR in LO..HI, ...] (int|real) in LO..HI [or inf] = INIT.
+// A dimension may be VAR in subsets(LO..HI) (a SubsetsDim as Range.Lo).
 type StateDecl struct {
 	State  Pos
 	Name   *Ident
 	Dims   []*IndexDim
 	Type   Type
 	Range  Range // value range
-	Init   Expr  // initial value of every cell (constant expression)
+	OrInf  bool  // "or inf": a cell may also hold +inf (unreachable)
+	Init   Expr  // initial value: a constant, or an expression of the state's index variables
 	EndPos Pos
 }
 
@@ -222,6 +227,7 @@ const (
 	AnswerValue    AnswerKind = iota + 1 // answer EXPR
 	AnswerMaxIndex                       // answer max VAR where LHS op RHS
 	AnswerMinIndex                       // answer min VAR where LHS op RHS
+	AnswerState                          // answer NAME: every cell of a state
 )
 
 // AnswerDecl is the final line: either a value ("answer f[pmax]") or an
@@ -230,7 +236,7 @@ const (
 type AnswerDecl struct {
 	Answer Pos
 	Kind   AnswerKind
-	Value  Expr   // AnswerValue
+	Value  Expr   // AnswerValue; AnswerState: the *Name of the state
 	Var    *Ident // AnswerMaxIndex / AnswerMinIndex
 	LHS    Expr
 	Op     CmpOp
@@ -239,7 +245,7 @@ type AnswerDecl struct {
 
 func (d *AnswerDecl) Pos() Pos { return d.Answer }
 func (d *AnswerDecl) End() Pos {
-	if d.Kind == AnswerValue {
+	if d.Kind == AnswerValue || d.Kind == AnswerState {
 		return d.Value.End()
 	}
 	return d.RHS.End()
@@ -326,3 +332,161 @@ func (*Call) exprNode()   {}
 func (*Unary) exprNode()  {}
 func (*Binary) exprNode() {}
 func (*Paren) exprNode()  {}
+
+// ---- Extensions for programs beyond knapsack (data, fixed step counts,
+// reductions, comparisons, static conditionals, sets). ----
+
+// DataDecl: data NAME[VAR in LO..HI, ...] (int|real) in LO..HI [or inf].
+// A per-instance array (no brackets: a scalar), given once per instance
+// and read by every step; a run-time input of the network.
+type DataDecl struct {
+	Data   Pos
+	Name   *Ident
+	Dims   []*IndexDim // empty for a scalar
+	Type   Type
+	Range  Range
+	OrInf  bool // "or inf": a value may also be +inf (unreachable)
+	EndPos Pos
+}
+
+func (d *DataDecl) Pos() Pos { return d.Data }
+func (d *DataDecl) End() Pos { return d.EndPos }
+
+// StepsDecl: steps EXPR. The step is applied EXPR times (a constant
+// expression >= 1) instead of once per item; a program with a steps line
+// has no input lines.
+type StepsDecl struct {
+	Steps Pos
+	Count Expr
+}
+
+func (d *StepsDecl) Pos() Pos { return d.Steps }
+func (d *StepsDecl) End() Pos { return d.Count.End() }
+
+// RequireDecl: require fixpoint "MESSAGE". After the steps, one more step
+// must leave every state cell unchanged; otherwise the instance is
+// rejected with MESSAGE (for Bellman-Ford: a negative cycle).
+type RequireDecl struct {
+	Require Pos
+	What    *Ident // "fixpoint"
+	Msg     string // unquoted
+	MsgPos  Pos
+	EndPos  Pos
+}
+
+func (d *RequireDecl) Pos() Pos { return d.Require }
+func (d *RequireDecl) End() Pos { return d.EndPos }
+
+// If is "if COND then X else Y": COND is static (index variables, params
+// and constants only; decided per cell at compile time).
+type If struct {
+	IfPos Pos
+	Cond  Expr
+	Then  Expr
+	Else  Expr
+}
+
+// Reduce is "min(VAR in DOMAIN [where COND]: BODY)" (or max): a reduction
+// over the values of a new index variable. DOMAIN is a range LO..HI (as a
+// RangeSet) or a set expression; COND is static. An empty reduction is
+// +inf for min and -inf for max.
+type Reduce struct {
+	Func   *Ident // min or max
+	Var    *Ident
+	Domain Expr // *RangeSet or a set expression
+	Filter Expr // nil when no "where"
+	Body   Expr
+	Rparen Pos
+}
+
+// Bracket is "[X op Y]": 1 when the comparison holds, else 0 (Iverson
+// bracket). X and Y are integer terms; they may be run-time values.
+type Bracket struct {
+	Lbrack Pos
+	X      Expr
+	Op     CmpOp
+	OpPos  Pos
+	Y      Expr
+	Rbrack Pos
+}
+
+// SetLit is "{X, Y, ...}" (a finite set of integers) or "{LO..HI}"
+// (Range set, when IsRange).
+type SetLit struct {
+	Lbrace  Pos
+	Elems   []Expr // !IsRange
+	IsRange bool
+	Lo, Hi  Expr // IsRange
+	Rbrace  Pos
+}
+
+// RangeSet is "LO..HI" used as a reduction domain.
+type RangeSet struct {
+	Lo, Hi Expr
+}
+
+// Logic is "X and Y", "X or Y" (Op 'a', 'o') or "not X" (Op 'n', Y nil);
+// static conditions only.
+type Logic struct {
+	X     Expr
+	OpPos Pos
+	Op    byte
+	Y     Expr
+}
+
+// Compare is a static comparison "X op Y" (integers or sets for == and
+// !=), or membership "X in S" / "X notin S" (Member, Not). It appears in
+// if conditions and reduction filters only.
+type Compare struct {
+	X      Expr
+	OpPos  Pos
+	Op     CmpOp // when !Member
+	Member bool
+	Not    bool // notin
+	Y      Expr
+}
+
+// SubsetsDim marks an index dimension "VAR in subsets(LO..HI)": the
+// variable ranges over all subsets of LO..HI. It is the Range.Lo of an
+// IndexDim whose Range.Hi is nil.
+type SubsetsDim struct {
+	Subsets Pos
+	Lo, Hi  Expr
+	Rparen  Pos
+}
+
+func (x *If) Pos() Pos       { return x.IfPos }
+func (x *If) End() Pos       { return x.Else.End() }
+func (x *Reduce) Pos() Pos   { return x.Func.Pos() }
+func (x *Reduce) End() Pos   { return x.Rparen.Add(1) }
+func (x *Bracket) Pos() Pos  { return x.Lbrack }
+func (x *Bracket) End() Pos  { return x.Rbrack.Add(1) }
+func (x *SetLit) Pos() Pos   { return x.Lbrace }
+func (x *SetLit) End() Pos   { return x.Rbrace.Add(1) }
+func (x *RangeSet) Pos() Pos { return x.Lo.Pos() }
+func (x *RangeSet) End() Pos { return x.Hi.End() }
+func (x *Logic) Pos() Pos {
+	if x.Op == 'n' {
+		return x.OpPos
+	}
+	return x.X.Pos()
+}
+func (x *Logic) End() Pos {
+	if x.Y == nil {
+		return x.X.End()
+	}
+	return x.Y.End()
+}
+func (x *Compare) Pos() Pos    { return x.X.Pos() }
+func (x *Compare) End() Pos    { return x.Y.End() }
+func (x *SubsetsDim) Pos() Pos { return x.Subsets }
+func (x *SubsetsDim) End() Pos { return x.Rparen.Add(1) }
+
+func (*If) exprNode()         {}
+func (*Reduce) exprNode()     {}
+func (*Bracket) exprNode()    {}
+func (*SetLit) exprNode()     {}
+func (*RangeSet) exprNode()   {}
+func (*Logic) exprNode()      {}
+func (*Compare) exprNode()    {}
+func (*SubsetsDim) exprNode() {}

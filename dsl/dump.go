@@ -65,12 +65,21 @@ func (d *dumper) file(f *File) {
 		d.line(1, "Input %s %s @%s", identName(in.Name), in.Type, span(in))
 		d.rng(2, in.Range)
 	}
+	for _, x := range f.Data {
+		d.line(1, "Data %s %s%s @%s", identName(x.Name), x.Type, orInf(x.OrInf), span(x))
+		d.dims(2, x.Dims)
+		d.rng(2, x.Range)
+	}
+	if x := f.StepCount; x != nil {
+		d.line(1, "Steps @%s", span(x))
+		d.expr(2, "Count: ", x.Count)
+	}
+	for _, x := range f.Requires {
+		d.line(1, "Require %s %q @%s msg@%s", identName(x.What), x.Msg, span(x), at(x.MsgPos))
+	}
 	for _, s := range f.States {
-		d.line(1, "State %s %s @%s", identName(s.Name), s.Type, span(s))
-		for _, dim := range s.Dims {
-			d.line(2, "Dim %s @%s", identName(dim.Var), at(dim.Var.Pos()))
-			d.rng(3, dim.Range)
-		}
+		d.line(1, "State %s %s%s @%s", identName(s.Name), s.Type, orInf(s.OrInf), span(s))
+		d.dims(2, s.Dims)
 		d.rng(2, s.Range)
 		d.expr(2, "Init: ", s.Init)
 	}
@@ -92,6 +101,9 @@ func (d *dumper) file(f *File) {
 		case AnswerValue:
 			d.line(1, "Answer value @%s", span(a))
 			d.expr(2, "Value: ", a.Value)
+		case AnswerState:
+			d.line(1, "Answer state @%s", span(a))
+			d.expr(2, "State: ", a.Value)
 		default:
 			kind := "max"
 			if a.Kind == AnswerMinIndex {
@@ -101,6 +113,27 @@ func (d *dumper) file(f *File) {
 			d.expr(2, "LHS: ", a.LHS)
 			d.expr(2, "RHS: ", a.RHS)
 		}
+	}
+}
+
+func orInf(b bool) string {
+	if b {
+		return " or inf"
+	}
+	return ""
+}
+
+// dims prints index dimensions: a range or subsets(LO..HI).
+func (d *dumper) dims(depth int, dims []*IndexDim) {
+	for _, dim := range dims {
+		if sd, ok := dim.Range.Lo.(*SubsetsDim); ok {
+			d.line(depth, "Dim %s subsets @%s subsets@%s", identName(dim.Var), at(dim.Var.Pos()), span(sd))
+			d.expr(depth+1, "Lo: ", sd.Lo)
+			d.expr(depth+1, "Hi: ", sd.Hi)
+			continue
+		}
+		d.line(depth, "Dim %s @%s", identName(dim.Var), at(dim.Var.Pos()))
+		d.rng(depth+1, dim.Range)
 	}
 }
 
@@ -148,6 +181,58 @@ func (d *dumper) expr(depth int, label string, e Expr) {
 	case *Paren:
 		d.line(depth, "%sParen @%s", label, span(x))
 		d.expr(depth+1, "", x.X)
+	case *If:
+		d.line(depth, "%sIf @%s", label, span(x))
+		d.expr(depth+1, "Cond: ", x.Cond)
+		d.expr(depth+1, "Then: ", x.Then)
+		d.expr(depth+1, "Else: ", x.Else)
+	case *Reduce:
+		d.line(depth, "%sReduce %s %s @%s", label, identName(x.Func), identName(x.Var), span(x))
+		d.expr(depth+1, "Domain: ", x.Domain)
+		if x.Filter != nil {
+			d.expr(depth+1, "Where: ", x.Filter)
+		}
+		d.expr(depth+1, "Body: ", x.Body)
+	case *Bracket:
+		d.line(depth, "%sBracket %s @%s op@%s", label, x.Op, span(x), at(x.OpPos))
+		d.expr(depth+1, "", x.X)
+		d.expr(depth+1, "", x.Y)
+	case *SetLit:
+		if x.IsRange {
+			d.line(depth, "%sSetRange @%s", label, span(x))
+			d.expr(depth+1, "Lo: ", x.Lo)
+			d.expr(depth+1, "Hi: ", x.Hi)
+			break
+		}
+		d.line(depth, "%sSet @%s", label, span(x))
+		for _, y := range x.Elems {
+			d.expr(depth+1, "", y)
+		}
+	case *RangeSet:
+		d.line(depth, "%sRange @%s", label, span(x))
+		d.expr(depth+1, "Lo: ", x.Lo)
+		d.expr(depth+1, "Hi: ", x.Hi)
+	case *Logic:
+		d.line(depth, "%sLogic %s @%s op@%s", label, logicName(x.Op), span(x), at(x.OpPos))
+		d.expr(depth+1, "", x.X)
+		if x.Y != nil {
+			d.expr(depth+1, "", x.Y)
+		}
+	case *Compare:
+		op := x.Op.String()
+		switch {
+		case x.Member && x.Not:
+			op = "notin"
+		case x.Member:
+			op = "in"
+		}
+		d.line(depth, "%sCompare %s @%s op@%s", label, op, span(x), at(x.OpPos))
+		d.expr(depth+1, "", x.X)
+		d.expr(depth+1, "", x.Y)
+	case *SubsetsDim:
+		d.line(depth, "%sSubsets @%s", label, span(x))
+		d.expr(depth+1, "Lo: ", x.Lo)
+		d.expr(depth+1, "Hi: ", x.Hi)
 	default:
 		d.line(depth, "%s%T", label, e)
 	}
@@ -165,15 +250,50 @@ func (d *dumper) model(m *Model) {
 	for _, in := range m.Inputs {
 		d.line(1, "input #%d %s %s in %s..%s", in.Index, in.Name, in.Type, fmtNum(in.Lo), fmtNum(in.Hi))
 	}
+	for _, x := range m.Data {
+		var dims []string
+		for _, dim := range x.Dims {
+			dims = append(dims, fmt.Sprintf("%s in %d..%d", dim.Var, dim.Lo, dim.Hi))
+		}
+		name := x.Name
+		if len(dims) > 0 {
+			name += "[" + strings.Join(dims, ", ") + "]"
+		}
+		d.line(1, "data #%d %s %s in %s..%s%s (%s)", x.Index, name, x.Type, fmtNum(x.Lo), fmtNum(x.Hi), orInf(x.MayInf), count(x.Cells(), "value"))
+	}
+	if m.Steps > 0 {
+		d.line(1, "steps %d", m.Steps)
+	}
+	if m.Fixpoint != nil {
+		d.line(1, "require fixpoint %q", m.Fixpoint.Msg)
+	}
 	for _, s := range m.States {
 		var dims []string
 		for _, dim := range s.Dims {
-			dims = append(dims, fmt.Sprintf("%s in %d..%d", dim.Var, dim.Lo, dim.Hi))
+			if dim.Set {
+				dims = append(dims, fmt.Sprintf("%s in subsets(%d..%d) = 0..%d", dim.Var, dim.ElemLo, dim.ElemHi, dim.Hi))
+			} else {
+				dims = append(dims, fmt.Sprintf("%s in %d..%d", dim.Var, dim.Lo, dim.Hi))
+			}
 		}
-		d.line(1, "state #%d %s[%s] %s in %s..%s = %s (%d cells)", s.Index, s.Name, strings.Join(dims, ", "),
-			s.Type, fmtNum(s.Lo), fmtNum(s.Hi), fmtNum(s.Init), s.Cells())
+		init := fmtNum(s.Init)
+		if s.InitTerm != nil {
+			init = "init"
+		}
+		d.line(1, "state #%d %s[%s] %s in %s..%s%s = %s (%d cells)", s.Index, s.Name, strings.Join(dims, ", "),
+			s.Type, fmtNum(s.Lo), fmtNum(s.Hi), orInf(s.MayInf), init, s.Cells())
+		if s.InitTerm != nil {
+			d.term(2, "init: ", s.InitTerm)
+		}
 		for _, b := range s.Boundaries {
-			d.line(2, "boundary %s %s %d: %s", s.Dims[0].Var, b.Op, b.Bound, fmtNum(b.Value))
+			d.line(2, "boundary %s %s %d: %s", s.Dims[b.Dim].Var, b.Op, b.Bound, fmtNum(b.Value))
+		}
+		if m.NumVars > 0 && (m.Steps > 0 || len(m.Data) > 0 || s.InitTerm != nil) && len(s.StepVars) > 0 {
+			var vars []string
+			for _, v := range s.StepVars {
+				vars = append(vars, varString(v))
+			}
+			d.line(2, "step vars: %s", strings.Join(vars, ", "))
 		}
 		d.term(2, "step: ", s.Body)
 	}
@@ -184,15 +304,29 @@ func (d *dumper) model(m *Model) {
 	case a.Kind == AnswerValue:
 		d.line(1, "answer value")
 		d.term(2, "", a.Value)
+	case a.Kind == AnswerState:
+		d.line(1, "answer state %s (every cell)", a.State.Name)
 	default:
 		kind := "max"
 		if a.Kind == AnswerMinIndex {
 			kind = "min"
 		}
-		d.line(1, "answer %s %s in %d..%d of %s where lhs %s rhs", kind, a.Var, a.Lo, a.Hi, a.State.Name, a.Op)
+		of := a.State.Name
+		if len(a.State.Dims) > 1 {
+			of = fmt.Sprintf("dimension %d of %s", a.Dim, a.State.Name)
+		}
+		d.line(1, "answer %s %s in %d..%d of %s where lhs %s rhs", kind, a.Var, a.Lo, a.Hi, of, a.Op)
 		d.term(2, "lhs: ", a.LHS)
 		d.term(2, "rhs: ", a.RHS)
 	}
+}
+
+// varString prints a variable with its ID and range: "i#1 in 1..6".
+func varString(v *Var) string {
+	if v.Set {
+		return fmt.Sprintf("%s#%d in subsets(%d..%d)", v.Name, v.ID, v.ElemLo, v.ElemHi)
+	}
+	return fmt.Sprintf("%s#%d in %d..%d", v.Name, v.ID, v.Lo, v.Hi)
 }
 
 // term prints "kind type [lo, hi] details "text" @pos" and the arguments.
@@ -208,25 +342,155 @@ func (d *dumper) term(depth int, label string, t *Term) {
 	case TInput:
 		detail = " " + t.Input.Name
 	case TIndexVar:
-		detail = fmt.Sprintf(" dim %d", t.Dim)
+		if t.Var != nil && t.Var.Kind == VarReduce {
+			detail = " " + varString(t.Var)
+		} else {
+			detail = fmt.Sprintf(" dim %d", t.Dim)
+		}
 	case TScale:
 		detail = " by " + fmtNum(t.Value)
-	case TRead:
+	case TRead, TData:
 		var idx []string
 		for _, ie := range t.Index {
 			idx = append(idx, indexString(ie))
 		}
-		detail = fmt.Sprintf(" %s[%s]", t.State.Name, strings.Join(idx, ", "))
+		name := ""
+		if t.Kind == TRead {
+			name = t.State.Name
+		} else {
+			name = t.Data.Name
+		}
+		if len(idx) > 0 {
+			name += "[" + strings.Join(idx, ", ") + "]"
+		}
+		detail = " " + name
+	case TCmp:
+		detail = " " + t.Op.String()
+	case TIf:
+		detail = " " + staticString(t.Cond)
+	case TReduce:
+		detail = fmt.Sprintf(" %s %s#%d in %s", t.Reduce, t.Var.Name, t.Var.ID, domainString(t.Domain))
+		if t.Filter != nil {
+			detail += " where " + staticString(t.Filter)
+		}
 	}
-	d.line(depth, "%s%s %s [%s, %s]%s %q @%s", label, t.Kind, t.Type, fmtNum(t.Lo), fmtNum(t.Hi), detail, t.Text, at(t.Pos()))
+	inf := ""
+	if t.MayInf {
+		inf = " or inf"
+	}
+	d.line(depth, "%s%s %s [%s, %s]%s%s %q @%s", label, t.Kind, t.Type, fmtNum(t.Lo), fmtNum(t.Hi), inf, detail, t.Text, at(t.Pos()))
 	for _, a := range t.Args {
 		d.term(depth+1, "", a)
 	}
 }
 
-// indexString prints an index as "var0 - profit + 0 in -9..9".
+// domainString prints a reduction domain: lo..hi for a range, else the set.
+func domainString(s *Static) string {
+	if s.Kind == SRange {
+		return staticString(s.Args[0]) + ".." + staticString(s.Args[1])
+	}
+	return staticString(s)
+}
+
+// staticString prints a static expression in source-like form, with
+// variables by name and sets as {a, b}.
+func staticString(s *Static) string {
+	if s == nil {
+		return "<nil>"
+	}
+	args := func(sep string) string {
+		var parts []string
+		for _, a := range s.Args {
+			parts = append(parts, staticOperand(a))
+		}
+		return strings.Join(parts, sep)
+	}
+	switch s.Kind {
+	case SConst:
+		switch s.Type {
+		case SSetT:
+			var elems []string
+			for _, e := range setElems(s.Value) {
+				elems = append(elems, fmt.Sprint(e))
+			}
+			return "{" + strings.Join(elems, ", ") + "}"
+		case SBool:
+			return fmt.Sprint(s.Value != 0)
+		}
+		return fmt.Sprint(s.Value)
+	case SVar:
+		return s.Var.Name
+	case SAdd:
+		var b strings.Builder
+		for i, a := range s.Args {
+			switch {
+			case i == 0:
+				b.WriteString(staticOperand(a))
+			case a.Kind == SNeg:
+				b.WriteString(" - " + staticOperand(a.Args[0]))
+			case a.Kind == SConst && a.Value < 0:
+				fmt.Fprintf(&b, " - %d", -a.Value)
+			case a.Kind == SScale && a.Value < 0:
+				fmt.Fprintf(&b, " - %d*%s", -a.Value, staticOperand(a.Args[0]))
+			default:
+				b.WriteString(" + " + staticOperand(a))
+			}
+		}
+		return b.String()
+	case SNeg:
+		return "-" + staticOperand(s.Args[0])
+	case SScale:
+		return fmt.Sprintf("%d*%s", s.Value, staticOperand(s.Args[0]))
+	case SSet:
+		return "{" + args(", ") + "}"
+	case SRange:
+		return "{" + args("..") + "}"
+	case SUnion:
+		return args(" + ")
+	case SDiff:
+		return args(" - ")
+	case SCmp:
+		return staticOperand(s.Args[0]) + " " + s.Op.String() + " " + staticOperand(s.Args[1])
+	case SIn:
+		return args(" in ")
+	case SNotIn:
+		return args(" notin ")
+	case SAnd:
+		return args(" and ")
+	case SOr:
+		return args(" or ")
+	case SNot:
+		return "not " + staticOperand(s.Args[0])
+	}
+	return "?"
+}
+
+// staticOperand parenthesizes compound operands.
+func staticOperand(s *Static) string {
+	switch s.Kind {
+	case SConst, SVar, SSet, SRange, SScale, SNeg:
+		return staticString(s)
+	}
+	return "(" + staticString(s) + ")"
+}
+
+// indexString prints an index in the old form as "var0 -profit +0 in
+// -9..9" and otherwise as its static part and offsets: "c - len[u, v] in
+// -4..15".
 func indexString(ie *IndexExpr) string {
 	var b strings.Builder
+	if !ie.Simple && ie.Static != nil {
+		b.WriteString(staticString(ie.Static))
+		for _, o := range ie.Offsets {
+			sign := " + "
+			if o.Coef < 0 {
+				sign = " - "
+			}
+			b.WriteString(sign + o.Term.Text)
+		}
+		fmt.Fprintf(&b, " in %d..%d", ie.Lo, ie.Hi)
+		return b.String()
+	}
 	if ie.HasVar {
 		fmt.Fprintf(&b, "var%d ", ie.Dim)
 	}

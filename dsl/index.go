@@ -1,6 +1,7 @@
 package dsl
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"strings"
@@ -10,17 +11,25 @@ import (
 // that int64 never overflows.
 const maxIndexMagnitude = 1 << 62
 
-// affine is an index expression in the making: Σ coef·var + Σ coef·input + konst.
+// affine is an index expression in the making:
+// Σ coef·var + Σ coef·input + Σ coef·data + konst.
 type affine struct {
-	vars     map[int]int64 // scope variable → coefficient
-	varPos   map[int]Pos   // where each variable first appears
+	vars     map[*Var]int64
+	varPos   map[*Var]Pos // where each variable first appears
 	inputs   map[*Input]int64
 	inputPos map[*Input]Pos
+	datas    []dataOffset // data reads, each occurrence on its own
 	konst    int64
 }
 
+// dataOffset is a data read in an index with its coefficient.
+type dataOffset struct {
+	term *Term
+	coef int64
+}
+
 func newAffine(k int64) *affine {
-	return &affine{vars: map[int]int64{}, varPos: map[int]Pos{}, inputs: map[*Input]int64{}, inputPos: map[*Input]Pos{}, konst: k}
+	return &affine{vars: map[*Var]int64{}, varPos: map[*Var]Pos{}, inputs: map[*Input]int64{}, inputPos: map[*Input]Pos{}, konst: k}
 }
 
 func (a *affine) isConst() bool {
@@ -31,6 +40,11 @@ func (a *affine) isConst() bool {
 	}
 	for _, c := range a.inputs {
 		if c != 0 {
+			return false
+		}
+	}
+	for _, d := range a.datas {
+		if d.coef != 0 {
 			return false
 		}
 	}
@@ -64,6 +78,9 @@ func (a *affine) plus(b *affine, s int64) bool {
 			a.inputPos[in] = b.inputPos[in]
 		}
 	}
+	for _, d := range b.datas {
+		a.datas = append(a.datas, dataOffset{term: d.term, coef: s * d.coef})
+	}
 	return true
 }
 
@@ -85,41 +102,59 @@ func (a *affine) times(k int64) bool {
 		}
 		a.inputs[in] = c * k
 	}
+	for i := range a.datas {
+		if !fits(float64(a.datas[i].coef) * float64(k)) {
+			return false
+		}
+		a.datas[i].coef *= k
+	}
 	return true
 }
 
-// indexExpr checks e as the index of dimension dim of a read.
-func (c *checker) indexExpr(e Expr, dim int, sc *scope) *IndexExpr {
+// indexExpr checks e as the index of dimension k (declared as d) of a
+// read.
+func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
+	if d.Set {
+		return c.setIndex(e, k, d, sc)
+	}
 	a := c.affine(e, sc)
 	if a == nil {
 		return nil
 	}
-	ie := &IndexExpr{Node: e, Text: c.f.Text(e), Const: int(a.konst)}
-	var varLo, varHi int64
-	for _, v := range sortedKeys(a.vars) {
-		coef := a.vars[v]
-		if coef == 0 {
-			continue
+	ie := &IndexExpr{Node: e, Text: c.f.Text(e)}
+	vars := make([]*Var, 0, len(a.vars))
+	for v, coef := range a.vars {
+		if coef != 0 {
+			vars = append(vars, v)
 		}
-		sv := sc.vars[v]
-		if sv.dim != dim {
-			c.error(a.varPos[v], "index variable %s (dimension %d) is used in dimension %d; each index may use only the variable of its own dimension",
-				sv.name, sv.dim+1, dim+1)
-			return nil
-		}
-		if coef != 1 {
-			c.error(a.varPos[v], "index variable %s must appear with coefficient +1 in an index, not %d", sv.name, coef)
-			return nil
-		}
-		ie.HasVar, ie.Dim = true, dim
-		varLo, varHi = int64(sv.lo), int64(sv.hi)
 	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	// The static part: Σ coef·var + konst, with its range.
+	var parts []*Static
+	lo, hi := float64(a.konst), float64(a.konst)
+	for _, v := range vars {
+		coef := a.vars[v]
+		sv := &Static{Kind: SVar, Type: SInt, Var: v, Node: e, Text: v.Name}
+		l, h := float64(coef)*float64(v.Lo), float64(coef)*float64(v.Hi)
+		if coef != 1 {
+			sv = &Static{Kind: SScale, Type: SInt, Value: coef, Args: []*Static{sv}, Node: e, Text: fmt.Sprintf("%d*%s", coef, v.Name)}
+		}
+		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
+		parts = append(parts, sv)
+	}
+	if a.konst != 0 || len(parts) == 0 {
+		parts = append(parts, &Static{Kind: SConst, Type: SInt, Value: a.konst, Node: e, Text: fmt.Sprint(a.konst)})
+	}
+	ie.Static = parts[0]
+	if len(parts) > 1 {
+		ie.Static = &Static{Kind: SAdd, Type: SInt, Args: parts, Node: e, Text: ie.Text}
+	}
+	// The run-time offsets: inputs in declaration order, then data reads.
 	inputs := make([]*Input, 0, len(a.inputs))
 	for in := range a.inputs {
 		inputs = append(inputs, in)
 	}
 	slices.SortFunc(inputs, func(x, y *Input) int { return x.Index - y.Index })
-	lo, hi := float64(varLo)+float64(a.konst), float64(varHi)+float64(a.konst)
 	for _, in := range inputs {
 		coef := a.inputs[in]
 		if coef == 0 {
@@ -130,11 +165,20 @@ func (c *checker) indexExpr(e Expr, dim int, sc *scope) *IndexExpr {
 			return nil
 		}
 		ie.Terms = append(ie.Terms, IndexInput{Input: in, Coef: int(coef)})
-		if coef > 0 {
-			lo, hi = lo+in.Lo, hi+in.Hi
-		} else {
-			lo, hi = lo-in.Hi, hi-in.Lo
+		t := &Term{Kind: TInput, Node: &Name{Ident: &Ident{NamePos: a.inputPos[in], Name: in.Name}}, Text: in.Name, Type: Int, Input: in, Lo: in.Lo, Hi: in.Hi}
+		ie.Offsets = append(ie.Offsets, Offset{Term: t, Coef: int(coef)})
+		lo, hi = addOffset(lo, hi, coef, in.Lo, in.Hi)
+	}
+	for _, d := range a.datas {
+		switch {
+		case d.coef == 0:
+			continue
+		case d.coef != 1 && d.coef != -1:
+			c.error(d.term.Pos(), "data read %s appears with coefficient %d in an index; a run-time offset may appear once, with + or -", d.term.Text, d.coef)
+			return nil
 		}
+		ie.Offsets = append(ie.Offsets, Offset{Term: d.term, Coef: int(d.coef)})
+		lo, hi = addOffset(lo, hi, d.coef, d.term.Lo, d.term.Hi)
 	}
 	// Every summand is at most 2^62 and the float sums are exact below
 	// 2^53; above that the index is rejected anyway.
@@ -143,16 +187,67 @@ func (c *checker) indexExpr(e Expr, dim int, sc *scope) *IndexExpr {
 		return nil
 	}
 	ie.Lo, ie.Hi = int(lo), int(hi)
+	// The older form: the variable of this dimension with coefficient 1
+	// (a step variable, or the answer variable in dimension 0), inputs
+	// and a constant.
+	simple := len(a.datas) == 0 || allZero(a.datas)
+	switch {
+	case !simple:
+	case len(vars) == 0:
+		ie.Simple = true
+	case len(vars) == 1 && a.vars[vars[0]] == 1 && ownDim(vars[0], k):
+		ie.Simple, ie.HasVar, ie.Dim = true, true, k
+	}
+	if ie.Simple {
+		ie.Const = int(a.konst)
+	} else {
+		ie.Terms = nil
+	}
 	return ie
 }
 
-func sortedKeys(m map[int]int64) []int {
-	keys := make([]int, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// ownDim reports whether v is the variable of dimension k in the old
+// index form.
+func ownDim(v *Var, k int) bool {
+	switch v.Kind {
+	case VarDim:
+		return v.Dim == k
+	case VarSearch:
+		return k == 0
 	}
-	slices.Sort(keys)
-	return keys
+	return false
+}
+
+func allZero(ds []dataOffset) bool {
+	for _, d := range ds {
+		if d.coef != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// addOffset widens lo..hi by coef·(olo..ohi), coef = ±1.
+func addOffset(lo, hi float64, coef int64, olo, ohi float64) (float64, float64) {
+	if coef > 0 {
+		return lo + olo, hi + ohi
+	}
+	return lo - ohi, hi - olo
+}
+
+// setIndex checks the index of a subsets dimension: a set expression whose
+// elements lie in the dimension's elements.
+func (c *checker) setIndex(e Expr, k int, d Dim, sc *scope) *IndexExpr {
+	s := c.staticSet(e, sc, fmt.Sprintf("the index of subsets dimension %s", d.Var))
+	if s == nil {
+		return nil
+	}
+	may := staticMay(s)
+	if out := may &^ rangeMask(int64(d.ElemLo), int64(d.ElemHi)); out != 0 {
+		c.error(e.Pos(), "set index %s may contain %d, outside the elements %d..%d of dimension %s", c.f.Text(e), setElems(out)[0], d.ElemLo, d.ElemHi, d.Var)
+		return nil
+	}
+	return &IndexExpr{Node: e, Text: c.f.Text(e), Static: s, Lo: 0, Hi: int(may >> uint(d.ElemLo))}
 }
 
 // affine turns an index expression into Σ coef·var + Σ coef·input + konst,
@@ -184,10 +279,13 @@ func (c *checker) affine(e Expr, sc *scope) *affine {
 	case *Call:
 		return c.affineCall(x, sc)
 	case *Index:
+		if s, ok := c.syms[x.Name.Name]; ok && s.kind == symData {
+			return c.affineData(c.dataRead(x, x.Name, x.Indices, sc))
+		}
 		c.error(x.Pos(), "a state value cannot be used in an index: %s", c.f.Text(x))
 		return nil
 	}
-	c.error(e.Pos(), "unexpected index expression %s", c.f.Text(e))
+	c.error(e.Pos(), "%s cannot be used in an index; an index is affine in index variables, with integer inputs or data as offsets", c.f.Text(e))
 	return nil
 }
 
@@ -197,6 +295,10 @@ func (c *checker) affineName(x *Name, sc *scope) *affine {
 		return nil
 	}
 	if r.sym == nil {
+		if r.v.Set {
+			c.error(x.Pos(), "%s is a set; it can index only a subsets dimension", x.Ident.Name)
+			return nil
+		}
 		a := newAffine(0)
 		a.vars[r.v], a.varPos[r.v] = 1, x.Pos()
 		return a
@@ -223,9 +325,29 @@ func (c *checker) affineName(x *Name, sc *scope) *affine {
 		a := newAffine(0)
 		a.inputs[s.input], a.inputPos[s.input] = 1, x.Pos()
 		return a
+	case symData:
+		return c.affineData(c.dataRead(x, x.Ident, nil, sc))
 	}
 	c.error(x.Pos(), "state %s is used without an index; write %s[...]", x.Ident.Name, x.Ident.Name)
 	return nil
+}
+
+// affineData makes a data read an index offset: an integer that is never
+// inf.
+func (c *checker) affineData(t *Term) *affine {
+	switch {
+	case t == nil:
+		return nil
+	case t.Type != Int:
+		c.error(t.Pos(), "index offset needs integer data, but %s is real", t.Text)
+		return nil
+	case t.MayInf:
+		c.error(t.Pos(), "index offset needs finite data, but %s may be inf", t.Text)
+		return nil
+	}
+	a := newAffine(0)
+	a.datas = []dataOffset{{term: t, coef: 1}}
+	return a
 }
 
 func (c *checker) affineBinary(x *Binary, sc *scope) *affine {
@@ -275,8 +397,15 @@ func (c *checker) affineBinary(x *Binary, sc *scope) *affine {
 // not affine.
 func (c *checker) affineCall(x *Call, sc *scope) *affine {
 	name := x.Func.Name
+	if name == "ceil_log2" {
+		t := c.ceilLog2(x, &scope{what: "the argument of ceil_log2"})
+		if t == nil {
+			return nil
+		}
+		return newAffine(int64(t.Value))
+	}
 	if name != "min" && name != "max" && name != "clamp" {
-		c.error(x.Func.NamePos, "unknown function %s; the functions are min, max and clamp", name)
+		c.error(x.Func.NamePos, "unknown function %s; %s", name, functionNames)
 		return nil
 	}
 	if name == "clamp" && len(x.Args) != 3 || name != "clamp" && len(x.Args) < 2 {

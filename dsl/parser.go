@@ -78,7 +78,7 @@ func (p *parser) ident(what string) *Ident {
 func (p *parser) declStart(resync bool) bool {
 	t := p.tok()
 	switch t.kind {
-	case tDp, tParam, tInput, tState, tStep, tAnswer:
+	case tDp, tParam, tInput, tState, tStep, tAnswer, tData, tSteps, tRequire:
 		return true
 	case tIdent:
 		return p.ahead(1).kind == tLbrack && (t.lineStart || !resync)
@@ -118,7 +118,7 @@ func parseFile(filename string, src []byte) (*File, ErrorList) {
 			break
 		}
 		if !p.declStart(false) {
-			p.errorExpected("a declaration (param, input, state, step, answer or a boundary like f[p <= 0] = 0)")
+			p.errorExpected("a declaration (param, input, data, state, step, steps, require, answer or a boundary like f[p <= 0] = 0)")
 			p.next()
 			p.skipToDecl()
 			continue
@@ -177,8 +177,94 @@ func (p *parser) decl() bool {
 			f.Boundaries = append(f.Boundaries, d)
 			return true
 		}
+	case tData:
+		if d := p.dataDecl(); d != nil {
+			f.Data = append(f.Data, d)
+			return true
+		}
+	case tSteps:
+		pos := p.tok().pos
+		p.next()
+		x := p.expr()
+		if x == nil {
+			return false
+		}
+		if f.StepCount != nil {
+			p.error(pos, fmt.Sprintf("a program has one steps line; the first is at %s", f.StepCount.Steps))
+			return false
+		}
+		f.StepCount = &StepsDecl{Steps: pos, Count: x}
+		return true
+	case tRequire:
+		if d := p.requireDecl(); d != nil {
+			f.Requires = append(f.Requires, d)
+			return true
+		}
 	}
 	return false
+}
+
+// dataDecl: data NAME [ [ VAR in RANGE {, VAR in RANGE} ] ] TYPE in RANGE [or inf]
+func (p *parser) dataDecl() *DataDecl {
+	d := &DataDecl{Data: p.tok().pos}
+	p.next()
+	if d.Name = p.ident("data name"); d.Name == nil {
+		return nil
+	}
+	if p.tok().kind == tLbrack {
+		p.next()
+		var ok bool
+		if d.Dims, ok = p.indexDims(); !ok {
+			return nil
+		}
+	}
+	var ok bool
+	if d.Type, ok = p.typ("after the data name or its index ranges"); !ok {
+		return nil
+	}
+	if _, ok := p.expect(tIn, "in LO..HI (the value range) after the data type"); !ok {
+		return nil
+	}
+	if d.Range, ok = p.rangeExpr(); !ok {
+		return nil
+	}
+	d.EndPos = d.Range.Hi.End()
+	if d.OrInf, d.EndPos, ok = p.orInf(d.EndPos); !ok {
+		return nil
+	}
+	return d
+}
+
+// orInf parses an optional "or inf" after a value range ending at end.
+func (p *parser) orInf(end Pos) (bool, Pos, bool) {
+	if p.tok().kind != tOr {
+		return false, end, true
+	}
+	p.next()
+	if t := p.tok(); t.kind != tNumber || t.lit != "inf" {
+		p.errorExpected("inf after or (a value range LO..HI or inf)")
+		return false, end, false
+	}
+	end = p.tok().pos.Add(3)
+	p.next()
+	return true, end, true
+}
+
+// requireDecl: require NAME STRING
+func (p *parser) requireDecl() *RequireDecl {
+	d := &RequireDecl{Require: p.tok().pos}
+	p.next()
+	if d.What = p.ident("what to require (require fixpoint \"MESSAGE\")"); d.What == nil {
+		return nil
+	}
+	t := p.tok()
+	if t.kind != tString {
+		p.errorExpected(fmt.Sprintf("a message string after require %s, as in require %s \"the graph has a negative cycle\"", d.What.Name, d.What.Name))
+		return nil
+	}
+	p.next()
+	d.Msg, d.MsgPos, d.EndPos = t.str, t.pos, t.pos.Add(len(t.lit))
+	return d
 }
 
 func (p *parser) typ(what string) (Type, bool) {
@@ -261,28 +347,10 @@ func (p *parser) stateDecl() *StateDecl {
 	if _, ok := p.expect(tLbrack, "'[' after the state name (a state is an array like f[p in 1..n])"); !ok {
 		return nil
 	}
-	for {
-		v := p.ident("index variable")
-		if v == nil {
-			return nil
-		}
-		if _, ok := p.expect(tIn, "in LO..HI after the index variable"); !ok {
-			return nil
-		}
-		r, ok := p.rangeExpr()
-		if !ok {
-			return nil
-		}
-		d.Dims = append(d.Dims, &IndexDim{Var: v, Range: r})
-		if p.tok().kind != tComma {
-			break
-		}
-		p.next()
-	}
-	if _, ok := p.expect(tRbrack, "',' or ']' after the index range"); !ok {
+	var ok bool
+	if d.Dims, ok = p.indexDims(); !ok {
 		return nil
 	}
-	var ok bool
 	if d.Type, ok = p.typ("after the state's index ranges"); !ok {
 		return nil
 	}
@@ -290,6 +358,9 @@ func (p *parser) stateDecl() *StateDecl {
 		return nil
 	}
 	if d.Range, ok = p.rangeExpr(); !ok {
+		return nil
+	}
+	if d.OrInf, _, ok = p.orInf(d.Range.Hi.End()); !ok {
 		return nil
 	}
 	if _, ok := p.expect(tAssign, "'= INIT' (the initial value) after the value range"); !ok {
@@ -300,6 +371,50 @@ func (p *parser) stateDecl() *StateDecl {
 	}
 	d.EndPos = d.Init.End()
 	return d
+}
+
+// indexDims: VAR in (RANGE | subsets(RANGE)) {, ...} ]; the '[' is consumed.
+func (p *parser) indexDims() ([]*IndexDim, bool) {
+	var dims []*IndexDim
+	for {
+		v := p.ident("index variable")
+		if v == nil {
+			return nil, false
+		}
+		if _, ok := p.expect(tIn, "in LO..HI after the index variable"); !ok {
+			return nil, false
+		}
+		if t := p.tok(); t.kind == tSubsets {
+			p.next()
+			sd := &SubsetsDim{Subsets: t.pos}
+			if _, ok := p.expect(tLparen, "'(' after subsets, as in subsets(1..n)"); !ok {
+				return nil, false
+			}
+			r, ok := p.rangeExpr()
+			if !ok {
+				return nil, false
+			}
+			sd.Lo, sd.Hi = r.Lo, r.Hi
+			if sd.Rparen, ok = p.expect(tRparen, "')' after subsets(LO..HI"); !ok {
+				return nil, false
+			}
+			dims = append(dims, &IndexDim{Var: v, Range: Range{Lo: sd}})
+		} else {
+			r, ok := p.rangeExpr()
+			if !ok {
+				return nil, false
+			}
+			dims = append(dims, &IndexDim{Var: v, Range: r})
+		}
+		if p.tok().kind != tComma {
+			break
+		}
+		p.next()
+	}
+	if _, ok := p.expect(tRbrack, "',' or ']' after the index range"); !ok {
+		return nil, false
+	}
+	return dims, true
 }
 
 var cmpTokens = map[tokenKind]CmpOp{tLT: LT, tLE: LE, tEQ: EQ, tNE: NE, tGE: GE, tGT: GT}
@@ -409,11 +524,118 @@ func (p *parser) answerDecl() *AnswerDecl {
 	if d.Value = p.expr(); d.Value == nil {
 		return nil
 	}
+	if _, ok := d.Value.(*Name); ok {
+		d.Kind = AnswerState
+	}
 	return d
 }
 
-// expr: term { (+|-) term }
+// expr: if COND then EXPR else EXPR | sum
 func (p *parser) expr() Expr {
+	if p.tok().kind == tIf {
+		return p.ifExpr()
+	}
+	return p.sum()
+}
+
+// ifExpr: if COND then EXPR else EXPR. The else branch extends as far as
+// possible, so "else if" chains.
+func (p *parser) ifExpr() Expr {
+	defer func() { p.depth-- }()
+	if !p.enter() {
+		return nil
+	}
+	x := &If{IfPos: p.tok().pos}
+	p.next()
+	if x.Cond = p.cond(); x.Cond == nil {
+		return nil
+	}
+	if _, ok := p.expect(tThen, "then after the condition of if"); !ok {
+		return nil
+	}
+	if x.Then = p.expr(); x.Then == nil {
+		return nil
+	}
+	if _, ok := p.expect(tElse, "else after the then branch (if COND then X else Y)"); !ok {
+		return nil
+	}
+	if x.Else = p.expr(); x.Else == nil {
+		return nil
+	}
+	return x
+}
+
+// cond: and { or and }
+func (p *parser) cond() Expr {
+	x := p.andCond()
+	for x != nil && p.tok().kind == tOr {
+		t := p.tok()
+		p.next()
+		y := p.andCond()
+		if y == nil {
+			return nil
+		}
+		x = &Logic{X: x, OpPos: t.pos, Op: 'o', Y: y}
+	}
+	return x
+}
+
+// andCond: not { and not }
+func (p *parser) andCond() Expr {
+	x := p.notCond()
+	for x != nil && p.tok().kind == tAnd {
+		t := p.tok()
+		p.next()
+		y := p.notCond()
+		if y == nil {
+			return nil
+		}
+		x = &Logic{X: x, OpPos: t.pos, Op: 'a', Y: y}
+	}
+	return x
+}
+
+// notCond: not notCond | EXPR [ (CMP | in | notin) EXPR ]
+func (p *parser) notCond() Expr {
+	if t := p.tok(); t.kind == tNot {
+		defer func() { p.depth-- }()
+		if !p.enter() {
+			return nil
+		}
+		p.next()
+		x := p.notCond()
+		if x == nil {
+			return nil
+		}
+		return &Logic{OpPos: t.pos, Op: 'n', X: x}
+	}
+	x := p.expr()
+	if x == nil {
+		return nil
+	}
+	t := p.tok()
+	switch t.kind {
+	case tIn, tNotin:
+		p.next()
+		y := p.expr()
+		if y == nil {
+			return nil
+		}
+		return &Compare{X: x, OpPos: t.pos, Member: true, Not: t.kind == tNotin, Y: y}
+	}
+	if op, ok := cmpTokens[t.kind]; ok {
+		p.next()
+		y := p.expr()
+		if y == nil {
+			return nil
+		}
+		return &Compare{X: x, OpPos: t.pos, Op: op, Y: y}
+	}
+	return x
+}
+
+// sum: term { (+|-) term }
+func (p *parser) sum() Expr {
 	x := p.term()
 	for x != nil && (p.tok().kind == tPlus || p.tok().kind == tMinus) {
 		t := p.tok()
@@ -469,7 +691,9 @@ func (p *parser) unary() Expr {
 	return p.primary()
 }
 
-// primary: NUMBER | NAME | NAME [ EXPRS ] | NAME ( EXPRS ) | ( EXPR )
+// primary: NUMBER | NAME | NAME [ EXPRS ] | NAME ( EXPRS ) | ( COND )
+// | (min|max) ( VAR in DOMAIN [where COND] : EXPR ) | [ EXPR CMP EXPR ]
+// | { EXPRS } | { EXPR .. EXPR } | if ...
 func (p *parser) primary() Expr {
 	t := p.tok()
 	switch t.kind {
@@ -482,6 +706,9 @@ func (p *parser) primary() Expr {
 		if t.kind != tIdent && p.ahead(1).kind != tLparen {
 			p.error(t.pos, fmt.Sprintf("%s is a function; write %s(a, b, ...)", t.lit, t.lit))
 			return nil
+		}
+		if t.kind != tIdent && p.ahead(2).kind == tIdent && p.ahead(3).kind == tIn {
+			return p.reduce(id)
 		}
 		p.next()
 		switch p.tok().kind {
@@ -503,7 +730,7 @@ func (p *parser) primary() Expr {
 		return &Name{Ident: id}
 	case tLparen:
 		p.next()
-		x := p.expr()
+		x := p.cond()
 		if x == nil {
 			return nil
 		}
@@ -512,9 +739,116 @@ func (p *parser) primary() Expr {
 			return nil
 		}
 		return &Paren{Lparen: t.pos, Rparen: end, X: x}
+	case tLbrack:
+		return p.bracket()
+	case tLbrace:
+		return p.setLit()
+	case tIf:
+		return p.ifExpr()
 	}
 	p.errorExpected("an expression")
 	return nil
+}
+
+// reduce: (min|max) ( VAR in DOMAIN [where COND] : EXPR ); DOMAIN is
+// LO..HI or a set expression.
+func (p *parser) reduce(fn *Ident) Expr {
+	x := &Reduce{Func: fn}
+	p.next() // min or max
+	p.next() // (
+	x.Var = p.ident("reduction variable")
+	p.next() // in
+	lo := p.expr()
+	if lo == nil {
+		return nil
+	}
+	x.Domain = lo
+	if p.tok().kind == tDotDot {
+		p.next()
+		hi := p.expr()
+		if hi == nil {
+			return nil
+		}
+		x.Domain = &RangeSet{Lo: lo, Hi: hi}
+	}
+	if p.tok().kind == tWhere {
+		p.next()
+		if x.Filter = p.cond(); x.Filter == nil {
+			return nil
+		}
+	}
+	if _, ok := p.expect(tColon, fmt.Sprintf("':' before the body of %s(%s in ...: BODY)", fn.Name, x.Var.Name)); !ok {
+		return nil
+	}
+	if x.Body = p.expr(); x.Body == nil {
+		return nil
+	}
+	var ok bool
+	if x.Rparen, ok = p.expect(tRparen, "')' after the body of the reduction"); !ok {
+		return nil
+	}
+	return x
+}
+
+// bracket: [ EXPR CMP EXPR ]
+func (p *parser) bracket() Expr {
+	x := &Bracket{Lbrack: p.tok().pos}
+	p.next()
+	if x.X = p.expr(); x.X == nil {
+		return nil
+	}
+	var ok bool
+	if x.Op, x.OpPos, ok = p.cmpOp(); !ok {
+		return nil
+	}
+	if x.Y = p.expr(); x.Y == nil {
+		return nil
+	}
+	if x.Rbrack, ok = p.expect(tRbrack, "']' after the comparison [a op b]"); !ok {
+		return nil
+	}
+	return x
+}
+
+// setLit: { } | { EXPR {, EXPR} } | { EXPR .. EXPR }
+func (p *parser) setLit() Expr {
+	x := &SetLit{Lbrace: p.tok().pos}
+	p.next()
+	if t := p.tok(); t.kind == tRbrace {
+		x.Rbrace = t.pos
+		p.next()
+		return x
+	}
+	first := p.expr()
+	if first == nil {
+		return nil
+	}
+	if p.tok().kind == tDotDot {
+		p.next()
+		x.IsRange, x.Lo = true, first
+		if x.Hi = p.expr(); x.Hi == nil {
+			return nil
+		}
+		var ok bool
+		if x.Rbrace, ok = p.expect(tRbrace, "'}' after {LO..HI"); !ok {
+			return nil
+		}
+		return x
+	}
+	x.Elems = []Expr{first}
+	for p.tok().kind == tComma {
+		p.next()
+		y := p.expr()
+		if y == nil {
+			return nil
+		}
+		x.Elems = append(x.Elems, y)
+	}
+	var ok bool
+	if x.Rbrace, ok = p.expect(tRbrace, "',' or '}' in a set {a, b, ...}"); !ok {
+		return nil
+	}
+	return x
 }
 
 // exprList: EXPR {, EXPR} CLOSE. It returns the position of CLOSE.

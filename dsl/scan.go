@@ -29,6 +29,18 @@ const (
 	tWhere
 	tMax
 	tMin
+	tData
+	tSteps
+	tRequire
+	tIf
+	tThen
+	tElse
+	tAnd
+	tOr
+	tNot
+	tNotin
+	tSubsets
+	tString // "..."; token.str holds the unquoted value
 
 	// punctuation
 	tLbrack // [
@@ -48,24 +60,31 @@ const (
 	tNE     // !=
 	tGE     // >=
 	tGT     // >
+	tColon  // :
+	tLbrace // {
+	tRbrace // }
 )
 
 var keywords = map[string]tokenKind{
 	"dp": tDp, "param": tParam, "input": tInput, "state": tState, "step": tStep,
 	"answer": tAnswer, "in": tIn, "int": tInt, "real": tReal, "where": tWhere,
-	"max": tMax, "min": tMin,
+	"max": tMax, "min": tMin, "data": tData, "steps": tSteps, "require": tRequire,
+	"if": tIf, "then": tThen, "else": tElse, "and": tAnd, "or": tOr, "not": tNot,
+	"notin": tNotin, "subsets": tSubsets,
 }
 
 var punctNames = map[tokenKind]string{
 	tLbrack: "[", tRbrack: "]", tLparen: "(", tRparen: ")", tComma: ",",
 	tAssign: "=", tDotDot: "..", tPlus: "+", tMinus: "-", tStar: "*", tSlash: "/",
 	tLT: "<", tLE: "<=", tEQ: "==", tNE: "!=", tGE: ">=", tGT: ">",
+	tColon: ":", tLbrace: "{", tRbrace: "}",
 }
 
 var twoByteTokens = map[string]tokenKind{"..": tDotDot, "<=": tLE, "==": tEQ, "!=": tNE, ">=": tGE}
 
 var oneByteTokens = map[byte]tokenKind{'[': tLbrack, ']': tRbrack, '(': tLparen, ')': tRparen, ',': tComma,
-	'=': tAssign, '+': tPlus, '-': tMinus, '*': tStar, '/': tSlash, '<': tLT, '>': tGT}
+	'=': tAssign, '+': tPlus, '-': tMinus, '*': tStar, '/': tSlash, '<': tLT, '>': tGT,
+	':': tColon, '{': tLbrace, '}': tRbrace}
 
 // token is one lexical token. lineStart is true for the first token on
 // its line; the parser resynchronises there after an error.
@@ -73,6 +92,7 @@ type token struct {
 	kind      tokenKind
 	pos       Pos
 	lit       string
+	str       string // tString: the value, without quotes and escapes
 	lineStart bool
 }
 
@@ -87,6 +107,8 @@ func (t token) describe() string {
 		return "number " + t.lit
 	case tIllegal:
 		return strconv.Quote(t.lit)
+	case tString:
+		return "string " + t.lit
 	}
 	if _, ok := keywords[t.lit]; ok {
 		return "keyword " + t.lit
@@ -208,6 +230,8 @@ func (s *scanner) next() token {
 		return token{kind: tIdent, lit: lit}
 	case isDigit(c) || c == '.' && isDigit(s.peek(1)):
 		return s.scanNumber()
+	case c == '"':
+		return s.scanString()
 	}
 	if s.off+1 < len(s.src) {
 		if k, ok := twoByteTokens[string(s.src[s.off:s.off+2])]; ok {
@@ -226,6 +250,37 @@ func (s *scanner) next() token {
 	}
 	s.advance(size)
 	return token{kind: tIllegal, lit: string(s.src[start:s.off])}
+}
+
+// scanString scans a double-quoted string on one line; the only escapes
+// are \" and \\. An unterminated string or an unknown escape is reported
+// and the string ends there.
+func (s *scanner) scanString() token {
+	start, startPos := s.off, s.pos()
+	s.advance(1)
+	var val []byte
+	for {
+		c := s.peek(0)
+		switch {
+		case s.off >= len(s.src) || c == '\n':
+			s.error(startPos, "string not terminated: a string ends with \" on the same line")
+			return token{kind: tString, lit: string(s.src[start:s.off]), str: string(val)}
+		case c == '"':
+			s.advance(1)
+			return token{kind: tString, lit: string(s.src[start:s.off]), str: string(val)}
+		case c == '\\':
+			if e := s.peek(1); e == '"' || e == '\\' {
+				val = append(val, e)
+				s.advance(2)
+				continue
+			}
+			s.error(s.pos(), "unknown escape in string: only \\\" and \\\\ are allowed")
+			s.advance(1)
+		default:
+			val = append(val, c)
+			s.advance(1)
+		}
+	}
 }
 
 // scanNumber scans digits [. digits] [e [+-] digits]. A '.' followed by

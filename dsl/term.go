@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"math/bits"
 )
 
 // This file turns expressions into Terms: name resolution, constant
@@ -11,29 +12,35 @@ import (
 // resolved is what a name in an expression refers to.
 type resolved struct {
 	sym *symbol // a global, or nil for an index variable
-	v   int     // index of the index variable in scope.vars
+	v   *Var    // the index variable
 }
 
-// resolve looks id up: index variables in scope first, then globals. It
-// reports unknown names; ok is false then.
+// resolve looks id up: index variables in scope first (innermost first),
+// then globals. It reports unknown names; ok is false then.
 func (c *checker) resolve(id *Ident, sc *scope) (r resolved, ok bool) {
-	for i, v := range sc.vars {
-		if v.name == id.Name {
-			return resolved{v: i}, true
+	for i := len(sc.vars) - 1; i >= 0; i-- {
+		if v := sc.vars[i]; v.Name == id.Name {
+			return resolved{v: v}, true
 		}
 	}
 	if s, ok := c.syms[id.Name]; ok {
 		return resolved{sym: s}, true
 	}
-	if c.indexVars[id.Name] {
+	switch {
+	case c.indexVars[id.Name] && sc.init:
+		c.error(id.NamePos, "index variable %s is not in scope in %s; the initial value may use only the variables of its own state line", id.Name, sc.what)
+	case c.indexVars[id.Name]:
 		c.error(id.NamePos, "index variable %s is not in scope in %s; an index variable exists only in its own step", id.Name, sc.what)
-	} else {
+	case c.reduceVars[id.Name]:
+		c.error(id.NamePos, "reduction variable %s is used outside its reduction; it exists only inside min(%s in ...: ...) or max(...)", id.Name, id.Name)
+	default:
 		c.error(id.NamePos, "undeclared name %s", id.Name)
 	}
 	return resolved{}, false
 }
 
-// leaf returns a term for a name that is a param, input or index variable.
+// leaf returns a term for a name that is a param, input, scalar data or
+// index variable.
 func (c *checker) leaf(x *Name, sc *scope) *Term {
 	r, ok := c.resolve(x.Ident, sc)
 	if !ok {
@@ -41,9 +48,16 @@ func (c *checker) leaf(x *Name, sc *scope) *Term {
 	}
 	t := &Term{Node: x, Text: c.f.Text(x)}
 	if r.sym == nil {
-		v := sc.vars[r.v]
-		t.Kind, t.Type, t.Dim = TIndexVar, Int, v.dim
-		t.Lo, t.Hi = float64(v.lo), float64(v.hi)
+		v := r.v
+		if v.Set {
+			c.error(x.Pos(), "%s is a set (a subset of %d..%d); it cannot be used as a number", v.Name, v.ElemLo, v.ElemHi)
+			return nil
+		}
+		t.Kind, t.Type, t.Var = TIndexVar, Int, v
+		if v.Kind == VarDim {
+			t.Dim = v.Dim
+		}
+		t.Lo, t.Hi = float64(v.Lo), float64(v.Hi)
 		return t
 	}
 	s := r.sym
@@ -69,6 +83,8 @@ func (c *checker) leaf(x *Name, sc *scope) *Term {
 		t.Kind, t.Type, t.Input = TInput, in.Type, in
 		t.Lo, t.Hi = in.Lo, in.Hi
 		return t
+	case symData:
+		return c.dataRead(x, x.Ident, nil, sc)
 	}
 	c.error(x.Pos(), "state %s is used without an index; write %s[...]", x.Ident.Name, x.Ident.Name)
 	return nil
@@ -80,16 +96,20 @@ func (c *checker) notConstant(x Expr, kind string, sc *scope) {
 	switch {
 	case sc.what == "the answer" && kind == "input":
 		c.error(x.Pos(), "input %s cannot be used in the answer; the answer reads only the final state", name)
+	case sc.init:
+		c.error(x.Pos(), "%s %s cannot be used in %s, which must be a constant or depend only on the index variables of the state line", kind, name, sc.what)
 	default:
 		c.error(x.Pos(), "%s %s cannot be used in %s, which must be a constant", kind, name, sc.what)
 	}
 }
 
-// constant returns a TConst term for node x. Constants that are finite
-// integers have type Int.
+// constant returns a TConst term for node x. Constants that are integers
+// or infinite have type Int (an int state may hold ±inf); +inf may be
+// "unreachable" (MayInf).
 func (c *checker) constant(x Expr, v float64) *Term {
-	t := &Term{Kind: TConst, Node: x, Text: c.f.Text(x), Type: Real, Value: v, Lo: v, Hi: v}
-	if isInteger(v) {
+	t := &Term{Kind: TConst, Node: x, Text: c.f.Text(x), Type: Real, Value: v}
+	t.setIval(point(v))
+	if isInteger(v) || math.IsInf(v, 0) {
 		t.Type = Int
 	}
 	return t
@@ -125,16 +145,55 @@ func (c *checker) term(e Expr, sc *scope) *Term {
 		return c.neg(x, a)
 	case *Binary:
 		return c.binary(x, sc)
+	case *If:
+		return c.ifTerm(x, sc)
+	case *Reduce:
+		return c.reduce(x, sc)
+	case *Bracket:
+		return c.bracket(x, sc)
+	case *Compare:
+		if x.Member {
+			c.error(x.OpPos, "%s is a condition, not a value; use it after if or where", c.f.Text(x))
+		} else {
+			c.error(x.OpPos, "a comparison is not a value; write [%s] for 1 when it holds and 0 otherwise, or use it after if or where", c.f.Text(x))
+		}
+		return nil
+	case *Logic:
+		c.error(x.OpPos, "%s is a condition, not a value; use it after if or where", c.f.Text(x))
+		return nil
+	case *SetLit:
+		c.error(x.Pos(), "the set %s is not a value; sets index subsets dimensions and are reduction domains", c.f.Text(x))
+		return nil
 	}
 	c.error(e.Pos(), "unexpected expression %s", c.f.Text(e))
 	return nil
+}
+
+// inner returns a term of kind k over args, with its interval.
+func (c *checker) inner(x Expr, k TermKind, typ Type, args ...*Term) *Term {
+	t := &Term{Kind: k, Node: x, Text: c.f.Text(x), Type: typ, Args: args}
+	c.setInterval(t)
+	return t
+}
+
+// setInterval computes the interval of an inner term from its arguments'.
+func (c *checker) setInterval(t *Term) {
+	args := make([]ival, len(t.Args))
+	for i, a := range t.Args {
+		args[i] = termIval(a)
+	}
+	t.setIval(combine(t, args, c.analysis.mayEmpty[t]))
 }
 
 func (c *checker) neg(x Expr, a *Term) *Term {
 	if a.Kind == TConst {
 		return c.folded(x, -a.Value)
 	}
-	return &Term{Kind: TNeg, Node: x, Text: c.f.Text(x), Type: a.Type, Lo: -a.Hi, Hi: -a.Lo, Args: []*Term{a}}
+	if a.MayInf {
+		c.error(x.Pos(), "cannot negate a value that may be inf: %s", a.Text)
+		return nil
+	}
+	return c.inner(x, TNeg, a.Type, a)
 }
 
 func (c *checker) binary(x *Binary, sc *scope) *Term {
@@ -161,16 +220,12 @@ func (c *checker) binary(x *Binary, sc *scope) *Term {
 				t.Args = append(t.Args, arg)
 			}
 		}
-		for i, arg := range t.Args {
+		for _, arg := range t.Args {
 			if arg.Type != Int {
 				t.Type = Real
 			}
-			if i == 0 {
-				t.Lo, t.Hi = arg.Lo, arg.Hi
-			} else {
-				t.Lo, t.Hi = addLo(t.Lo, arg.Lo), addHi(t.Hi, arg.Hi)
-			}
 		}
+		c.setInterval(t)
 		return t
 	case '*':
 		switch {
@@ -219,15 +274,19 @@ func (c *checker) scale(x Expr, k float64, a *Term, factor Expr) *Term {
 		c.error(factor.Pos(), "cannot multiply a varying value by %s", fmtNum(k))
 		return nil
 	}
+	if a.MayInf && k <= 0 {
+		if k < 0 {
+			c.error(x.Pos(), "cannot negate a value that may be inf: %s is multiplied by %s", a.Text, fmtNum(k))
+		} else {
+			c.error(x.Pos(), "cannot multiply a value that may be inf by 0: %s", a.Text)
+		}
+		return nil
+	}
 	t := &Term{Kind: TScale, Node: x, Text: c.f.Text(x), Type: a.Type, Value: k, Args: []*Term{a}}
 	if !isInteger(k) {
 		t.Type = Real
 	}
-	lo, hi := mulBound(k, a.Lo), mulBound(k, a.Hi)
-	if k < 0 {
-		lo, hi = hi, lo
-	}
-	t.Lo, t.Hi = lo, hi
+	c.setInterval(t)
 	return t
 }
 
@@ -255,6 +314,9 @@ func addHi(a, b float64) float64 {
 	return math.Inf(1)
 }
 
+// functionNames lists the functions for messages.
+const functionNames = "the functions are min, max and clamp (and ceil_log2 of a constant)"
+
 func (c *checker) call(x *Call, sc *scope) *Term {
 	name := x.Func.Name
 	var kind TermKind
@@ -265,8 +327,10 @@ func (c *checker) call(x *Call, sc *scope) *Term {
 		kind = TMax
 	case "clamp":
 		kind = TClamp
+	case "ceil_log2":
+		return c.ceilLog2(x, sc)
 	default:
-		c.error(x.Func.NamePos, "unknown function %s; the functions are min, max and clamp", name)
+		c.error(x.Func.NamePos, "unknown function %s; %s", name, functionNames)
 		return nil
 	}
 	switch {
@@ -303,17 +367,6 @@ func (c *checker) call(x *Call, sc *scope) *Term {
 			c.error(x.Func.NamePos, "clamp(x, lo, hi) needs lo <= hi, got lo = %s and hi = %s", fmtNum(lo.Value), fmtNum(hi.Value))
 			return nil
 		}
-		clampTo := func(v float64) float64 { return math.Min(math.Max(v, lo.Value), hi.Value) }
-		t.Lo, t.Hi = clampTo(args[0].Lo), clampTo(args[0].Hi)
-	} else {
-		t.Lo, t.Hi = args[0].Lo, args[0].Hi
-		for _, a := range args[1:] {
-			if kind == TMin {
-				t.Lo, t.Hi = math.Min(t.Lo, a.Lo), math.Min(t.Hi, a.Hi)
-			} else {
-				t.Lo, t.Hi = math.Max(t.Lo, a.Lo), math.Max(t.Hi, a.Hi)
-			}
-		}
 	}
 	for _, a := range args {
 		if a.Type != Int {
@@ -321,17 +374,195 @@ func (c *checker) call(x *Call, sc *scope) *Term {
 		}
 	}
 	if allConst {
-		// Lo == Hi is the value of a constant min, max or clamp.
-		return c.folded(x, t.Lo)
+		v := args[0].Value
+		for _, a := range args[1:] {
+			switch kind {
+			case TMin:
+				v = math.Min(v, a.Value)
+			case TMax:
+				v = math.Max(v, a.Value)
+			}
+		}
+		if kind == TClamp {
+			v = math.Min(math.Max(v, args[1].Value), args[2].Value)
+		}
+		return c.folded(x, v)
 	}
+	c.setInterval(t)
 	return t
 }
 
-// read checks a state read NAME[i, ...].
+// ceilLog2 folds ceil_log2(x) of a constant integer x >= 1.
+func (c *checker) ceilLog2(x *Call, sc *scope) *Term {
+	if len(x.Args) != 1 {
+		c.error(x.Func.NamePos, "ceil_log2 needs 1 argument, got %d", len(x.Args))
+		return nil
+	}
+	a := c.term(x.Args[0], sc)
+	if a == nil {
+		return nil
+	}
+	if a.Kind != TConst {
+		c.error(x.Args[0].Pos(), "ceil_log2 needs a constant, but %s varies", a.Text)
+		return nil
+	}
+	n, ok := ceilLog2(a.Value)
+	if !ok {
+		c.error(x.Args[0].Pos(), "ceil_log2 needs an integer >= 1, got %s", fmtNum(a.Value))
+		return nil
+	}
+	return c.constant(x, float64(n))
+}
+
+// ceilLog2 returns the least k with 2^k >= v, for an integer v >= 1.
+func ceilLog2(v float64) (int, bool) {
+	if !isInteger(v) || v < 1 || v > maxExactInt {
+		return 0, false
+	}
+	k := 0
+	for p := 1.0; p < v; p *= 2 {
+		k++
+	}
+	return k, true
+}
+
+// ifTerm checks "if COND then X else Y". A condition decided without any
+// index variable picks its branch at once.
+func (c *checker) ifTerm(x *If, sc *scope) *Term {
+	cond := c.condition(x.Cond, sc)
+	a, b := c.term(x.Then, sc), c.term(x.Else, sc)
+	if cond == nil || a == nil || b == nil {
+		return nil
+	}
+	if cond.Kind == SConst {
+		if cond.Value != 0 {
+			return a
+		}
+		return b
+	}
+	typ := Int
+	if a.Type != Int || b.Type != Int {
+		typ = Real
+	}
+	t := &Term{Kind: TIf, Node: x, Text: c.f.Text(x), Type: typ, Cond: cond, Args: []*Term{a, b}}
+	c.setInterval(t)
+	return t
+}
+
+// bracket checks the Iverson bracket [X op Y] of integer terms.
+func (c *checker) bracket(x *Bracket, sc *scope) *Term {
+	a, b := c.term(x.X, sc), c.term(x.Y, sc)
+	if a == nil || b == nil {
+		return nil
+	}
+	for _, arg := range []*Term{a, b} {
+		switch {
+		case arg.Type != Int:
+			c.error(arg.Pos(), "[a %s b] compares integers, but %s is real", x.Op, arg.Text)
+			return nil
+		case arg.MayInf:
+			c.error(arg.Pos(), "[a %s b] compares finite integers, but %s may be inf", x.Op, arg.Text)
+			return nil
+		}
+	}
+	if a.Kind == TConst && b.Kind == TConst {
+		return c.constant(x, float64(b2i(x.Op.Holds(a.Value, b.Value))))
+	}
+	t := &Term{Kind: TCmp, Node: x, Text: c.f.Text(x), Type: Int, Op: x.Op, Args: []*Term{a, b}}
+	c.setInterval(t)
+	return t
+}
+
+// reduce checks min(VAR in DOMAIN [where COND]: BODY) or max(...).
+func (c *checker) reduce(x *Reduce, sc *scope) *Term {
+	if !c.checkNewVar(x.Var, sc) {
+		return nil
+	}
+	t := &Term{Kind: TReduce, Node: x, Text: c.f.Text(x), Reduce: TMin}
+	if x.Func.Name == "max" {
+		t.Reduce = TMax
+	}
+	var lo, hi int
+	mayBeEmpty := false
+	if r, ok := x.Domain.(*RangeSet); ok {
+		a, b := c.staticInt(r.Lo, sc, "the lower end of the domain of "+x.Var.Name), c.staticInt(r.Hi, sc, "the upper end of the domain of "+x.Var.Name)
+		if a == nil || b == nil {
+			return nil
+		}
+		alo, ahi := staticRange(a)
+		blo, bhi := staticRange(b)
+		if alo > bhi {
+			c.error(r.Lo.Pos(), "the domain %s of %s is always empty: %s > %s", c.f.Text(r), x.Var.Name, fmtNum(alo), fmtNum(bhi))
+			return nil
+		}
+		if bhi-alo+1 > maxCount {
+			c.error(r.Lo.Pos(), "the domain %s of %s is too large: more than 2^26 values", c.f.Text(r), x.Var.Name)
+			return nil
+		}
+		lo, hi = int(alo), int(bhi)
+		mayBeEmpty = ahi > blo
+		t.Domain = &Static{Kind: SRange, Type: SSetT, Args: []*Static{a, b}, Node: r, Text: c.f.Text(r)}
+	} else {
+		d := c.staticSet(x.Domain, sc, "the domain of "+x.Var.Name)
+		if d == nil {
+			return nil
+		}
+		may := staticMay(d)
+		if may == 0 {
+			c.error(x.Domain.Pos(), "the domain %s of %s is always empty", c.f.Text(x.Domain), x.Var.Name)
+			return nil
+		}
+		lo, hi = bits.TrailingZeros64(uint64(may)), 63-bits.LeadingZeros64(uint64(may))
+		mayBeEmpty = staticMayBeEmpty(d)
+		t.Domain = d
+	}
+	v := c.newVar(x.Var, VarReduce, lo, hi)
+	t.Var = v
+	in := sc.with(v)
+	if x.Filter != nil {
+		t.Filter = c.condition(x.Filter, in)
+		if t.Filter == nil {
+			return nil
+		}
+		switch {
+		case t.Filter.Kind == SConst && t.Filter.Value == 0:
+			c.error(x.Filter.Pos(), "the condition %s is never true: the reduction is always empty", c.f.Text(x.Filter))
+			return nil
+		case t.Filter.Kind == SConst:
+			t.Filter = nil
+		default:
+			mayBeEmpty = true
+		}
+	}
+	body := c.term(x.Body, in)
+	if body == nil {
+		return nil
+	}
+	t.Type, t.Args = body.Type, []*Term{body}
+	c.analysis.mayEmpty[t] = mayBeEmpty
+	c.setInterval(t)
+	return t
+}
+
+// checkNewVar reports a reduction variable that hides a name in scope.
+func (c *checker) checkNewVar(id *Ident, sc *scope) bool {
+	for _, v := range sc.vars {
+		if v.Name == id.Name {
+			c.error(id.NamePos, "reduction variable %s hides the index variable %s declared at %s; rename it", id.Name, v.Name, v.Pos)
+			return false
+		}
+	}
+	return c.checkIndexVarName(id)
+}
+
+// read checks a state read NAME[i, ...] or a data read.
 func (c *checker) read(x *Index, sc *scope) *Term {
 	r, ok := c.resolve(x.Name, sc)
 	if !ok {
 		return nil
+	}
+	if r.sym != nil && r.sym.kind == symData {
+		return c.dataRead(x, x.Name, x.Indices, sc)
 	}
 	if r.sym == nil || r.sym.kind != symState {
 		kind := "index variable"
@@ -354,36 +585,112 @@ func (c *checker) read(x *Index, sc *scope) *Term {
 		c.error(x.Name.NamePos, "%s has %s but is read with %s", st.Name, count(len(st.Dims), "dimension"), count(len(x.Indices), "index/indices"))
 		return nil
 	}
-	t := &Term{Kind: TRead, Node: x, Text: c.f.Text(x), Type: st.Type, Lo: st.Lo, Hi: st.Hi, State: st}
+	t := &Term{Kind: TRead, Node: x, Text: c.f.Text(x), Type: st.Type, State: st}
+	t.setIval(st.declared())
+	if !st.MayInf {
+		t.MayInf = false // an infinite upper end is a number in the range
+	}
 	for k, e := range x.Indices {
-		ie := c.indexExpr(e, k, sc)
+		ie := c.indexExpr(e, k, st.Dims[k], sc)
 		if ie == nil {
 			return nil
 		}
 		t.Index = append(t.Index, ie)
 	}
+	var reach *ival
+	join := func(v float64) {
+		b := point(v)
+		if !st.MayInf {
+			b.inf = false
+		}
+		if reach == nil {
+			reach = &b
+		} else {
+			u := union(*reach, b)
+			reach = &u
+		}
+	}
+	outside := false
 	for k, ie := range t.Index {
 		d := st.Dims[k]
-		if ie.Lo >= d.Lo && ie.Hi <= d.Hi {
+		if d.Set || ie.Lo >= d.Lo && ie.Hi <= d.Hi {
 			continue
 		}
-		if len(st.Dims) != 1 {
-			c.error(ie.Node.Pos(), "index %s of dimension %d of %s ranges over %d..%d, outside %d..%d; only one-dimensional states have boundary lines, so this read must stay in range",
-				ie.Text, k+1, st.Name, ie.Lo, ie.Hi, d.Lo, d.Hi)
-			return nil
-		}
+		outside = true
 		if s.boundaryBad {
 			return nil
 		}
-		values, uncovered, ok := boundaryReach(st, ie.Lo, ie.Hi)
+		values, uncovered, ok := boundaryReachDim(st, k, ie.Lo, ie.Hi)
 		if !ok {
-			c.error(ie.Node.Pos(), "read %s can reach index %d, outside the index range %d..%d of %s, and no boundary line covers it; add a line like %s[%s] = VALUE",
-				t.Text, uncovered, d.Lo, d.Hi, st.Name, st.Name, boundaryHint(d, uncovered))
+			where := ""
+			if len(st.Dims) > 1 {
+				where = fmt.Sprintf(" in dimension %d", k+1)
+			}
+			c.error(ie.Node.Pos(), "read %s can reach index %d%s, outside the index range %d..%d of %s, and no boundary line covers it; add a line like %s[%s] = VALUE",
+				t.Text, uncovered, where, d.Lo, d.Hi, st.Name, st.Name, boundaryHint(d, uncovered))
 			return nil
 		}
 		for _, v := range values {
-			t.Lo, t.Hi = math.Min(t.Lo, v), math.Max(t.Hi, v)
+			join(v)
 		}
+	}
+	if outside && len(st.Dims) > 1 {
+		// The first boundary (of any dimension) that holds applies, so
+		// any boundary whose condition can hold may give the value.
+		for _, b := range st.Boundaries {
+			ie := t.Index[b.Dim]
+			for _, i := range []int{ie.Lo, ie.Hi, b.Bound - 1, b.Bound, b.Bound + 1} {
+				if i >= ie.Lo && i <= ie.Hi && b.Op.Holds(float64(i), float64(b.Bound)) {
+					join(b.Value)
+					break
+				}
+			}
+		}
+	}
+	if reach != nil {
+		c.analysis.boundary[t] = reach
+		t.setIval(union(termIval(t), *reach))
+	}
+	return t
+}
+
+// dataRead checks a read of data: NAME (a scalar) or NAME[i, ...] with
+// static indices.
+func (c *checker) dataRead(x Expr, name *Ident, indices []Expr, sc *scope) *Term {
+	s := c.syms[name.Name]
+	if !sc.data {
+		c.notConstant(x, "data", sc)
+		return nil
+	}
+	if s.bad {
+		return nil
+	}
+	dt := s.data
+	switch {
+	case len(dt.Dims) > 0 && len(indices) == 0:
+		c.error(x.Pos(), "data %s is used without an index; write %s[...]", dt.Name, dt.Name)
+		return nil
+	case len(indices) != len(dt.Dims):
+		c.error(name.NamePos, "data %s has %s but is read with %s", dt.Name, count(len(dt.Dims), "dimension"), count(len(indices), "index/indices"))
+		return nil
+	}
+	t := &Term{Kind: TData, Node: x, Text: c.f.Text(x), Type: dt.Type, Data: dt, Lo: dt.Lo, Hi: dt.Hi, MayInf: dt.MayInf}
+	for k, e := range indices {
+		ie := c.indexExpr(e, k, dt.Dims[k], sc)
+		if ie == nil {
+			return nil
+		}
+		if len(ie.Offsets) > 0 {
+			c.error(ie.Offsets[0].Term.Pos(), "data %s is read with a run-time index %s; data indices may use only index variables, params and constants", dt.Name, ie.Text)
+			return nil
+		}
+		d := dt.Dims[k]
+		if ie.Lo < d.Lo || ie.Hi > d.Hi {
+			c.error(e.Pos(), "index %s of dimension %d of data %s ranges over %d..%d, outside %d..%d; data has no boundary lines, so its reads must stay in range",
+				ie.Text, k+1, dt.Name, ie.Lo, ie.Hi, d.Lo, d.Hi)
+			return nil
+		}
+		t.Index = append(t.Index, ie)
 	}
 	return t
 }
@@ -396,16 +703,21 @@ func boundaryHint(d Dim, i int) string {
 	return fmt.Sprintf("%s >= %d", d.Var, d.Hi+1)
 }
 
-// boundaryReach returns the boundary values that reads of the
-// one-dimensional state st at indices lo..hi outside its index range can
-// see. When some such index has no boundary line, ok is false and
-// uncovered is the smallest one.
+// boundaryReach is boundaryReachDim for dimension 0.
+func boundaryReach(st *State, lo, hi int) (values []float64, uncovered int, ok bool) {
+	return boundaryReachDim(st, 0, lo, hi)
+}
+
+// boundaryReachDim returns the values of the boundary lines of dimension
+// k that reads of st at indices lo..hi of that dimension outside its
+// index range can see. When some such index has no boundary line, ok is
+// false and uncovered is the smallest one.
 //
 // Every condition "i op B" is constant between consecutive bounds B, so it
 // suffices to evaluate the lines at the bounds and at one index of each
 // gap between them.
-func boundaryReach(st *State, lo, hi int) (values []float64, uncovered int, ok bool) {
-	d := st.Dims[0]
+func boundaryReachDim(st *State, k, lo, hi int) (values []float64, uncovered int, ok bool) {
+	d := st.Dims[k]
 	var segs [][2]int
 	if lo < d.Lo {
 		segs = append(segs, [2]int{lo, min(hi, d.Lo-1)})
@@ -413,24 +725,34 @@ func boundaryReach(st *State, lo, hi int) (values []float64, uncovered int, ok b
 	if hi > d.Hi {
 		segs = append(segs, [2]int{max(lo, d.Hi+1), hi})
 	}
-	var bounds []int
+	var lines []*Boundary
 	for _, b := range st.Boundaries {
-		bounds = append(bounds, b.Bound)
+		if b.Dim == k {
+			lines = append(lines, b)
+		}
+	}
+	at := func(i int) (float64, bool) {
+		for _, b := range lines {
+			if b.Op.Holds(float64(i), float64(b.Bound)) {
+				return b.Value, true
+			}
+		}
+		return 0, false
 	}
 	for _, seg := range segs {
 		for i := seg[0]; ; {
 			// The piece starting at i ends just before the next bound,
 			// or at i itself when i is a bound.
 			end := seg[1]
-			for _, b := range bounds {
+			for _, b := range lines {
 				switch {
-				case b == i:
+				case b.Bound == i:
 					end = i
-				case b > i && b-1 < end:
-					end = b - 1
+				case b.Bound > i && b.Bound-1 < end:
+					end = b.Bound - 1
 				}
 			}
-			v, ok := st.BoundaryAt(i)
+			v, ok := at(i)
 			if !ok {
 				return nil, i, false
 			}
