@@ -27,7 +27,7 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 	if len(data) != len(m.Data) {
 		return Answer{}, fmt.Errorf("got %d data arrays, program %s has %d", len(data), m.Name, len(m.Data))
 	}
-	ev := &answerEval{states: n.Exact(final), data: data}
+	ev := &answerEval{states: n.Exact(final), data: data, round: n.OffsetRounding}
 	switch a.Kind {
 	case dsl.AnswerState:
 		cells := ev.states[a.State.Index]
@@ -39,9 +39,14 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 		}
 		return Answer{Kind: a.Kind, Found: !math.IsInf(v, 0), Value: v}, nil
 	}
-	first, last, step := a.Hi, a.Lo, -1
+	lo, hi, k := a.Lo, a.Hi, 1
+	if r := n.OffsetRounding; r != nil && r.state == a.State {
+		// The search runs over the rounded table; cell c' stands for k·c'.
+		lo, hi, k = 0, r.P-1, r.K
+	}
+	first, last, step := hi, lo, -1
 	if a.Kind == dsl.AnswerMinIndex {
-		first, last, step = a.Lo, a.Hi, 1
+		first, last, step = lo, hi, 1
 	}
 	for i := first; i != last+step; i += step {
 		ev.search = i
@@ -54,7 +59,7 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 			return Answer{}, err
 		}
 		if holdsTol(a.Op, l, r, tol) {
-			return Answer{Kind: a.Kind, Found: true, Index: i, Value: float64(i)}, nil
+			return Answer{Kind: a.Kind, Found: true, Index: k * i, Value: float64(k * i)}, nil
 		}
 	}
 	return Answer{Kind: a.Kind}, nil
@@ -82,6 +87,17 @@ type answerEval struct {
 	data   [][]float64
 	env    dsl.Env
 	search int // the value of the answer search's variable
+	round  *OffsetRounding
+}
+
+// dims returns the dimensions of s as the network holds them.
+func (e *answerEval) dims(s *dsl.State) []dsl.Dim {
+	if e.round == nil || e.round.state != s {
+		return s.Dims
+	}
+	dims := append([]dsl.Dim(nil), s.Dims...)
+	dims[e.round.Dim].Hi = dims[e.round.Dim].Lo + e.round.P - 1
+	return dims
 }
 
 func (e *answerEval) eval(t *dsl.Term) (float64, error) {
@@ -103,13 +119,14 @@ func (e *answerEval) eval(t *dsl.Term) (float64, error) {
 		return e.data[t.Data.Index][c], nil
 	case dsl.TRead:
 		s := t.State
-		c, ok := e.cell(s.Dims, t.Index)
+		dims := e.dims(s)
+		c, ok := e.cell(dims, t.Index)
 		if ok {
 			return e.states[s.Index][c], nil
 		}
 		at := make([]int, len(t.Index))
 		for d, ix := range t.Index {
-			at[d] = e.index(s.Dims[d], ix)
+			at[d] = e.index(dims[d], ix)
 		}
 		if v, ok := s.BoundaryAtIndex(at); ok {
 			return v, nil

@@ -154,7 +154,8 @@ func representInf(m *dsl.Model, scheme Scheme) (*infReps, error) {
 
 // term analyses t under the current state offsets.
 func (a *repAnalysis) term(t *dsl.Term) repInfo {
-	finite := repInfo{fin: true, lo: t.Lo, hi: t.Hi}
+	// A term whose finite part is empty (only ever +inf) has Lo = +Inf.
+	finite := repInfo{fin: !math.IsInf(t.Lo, 1) && t.Lo <= t.Hi, lo: t.Lo, hi: t.Hi}
 	switch t.Kind {
 	case dsl.TConst:
 		switch {
@@ -198,6 +199,7 @@ func (a *repAnalysis) term(t *dsl.Term) repInfo {
 	switch t.Kind {
 	case dsl.TAdd:
 		out := finite
+		out.fin = true
 		sum := 0.0
 		for _, x := range args {
 			out.inf = out.inf || x.inf
@@ -256,7 +258,7 @@ func (a *repAnalysis) term(t *dsl.Term) repInfo {
 // minMax analyses min or max over args (a reduction over one body that may
 // also be empty: +inf for min).
 func (a *repAnalysis) minMax(t *dsl.Term, isMin bool, args []repInfo, reduction bool) repInfo {
-	out := repInfo{fin: true, lo: t.Lo, hi: t.Hi, off: math.Inf(1)}
+	out := repInfo{fin: !math.IsInf(t.Lo, 1) && t.Lo <= t.Hi, lo: t.Lo, hi: t.Hi, off: math.Inf(1)}
 	if reduction && isMin {
 		out.inf, out.off = true, 0 // an empty domain gives the constant inf
 	}
@@ -269,7 +271,7 @@ func (a *repAnalysis) minMax(t *dsl.Term, isMin bool, args []repInfo, reduction 
 		} else {
 			allInf = false
 		}
-		if x.fin {
+		if x.fin && !math.IsInf(x.hi, 1) { // +Inf: the checker found no finite value
 			finHi = math.Max(finHi, x.hi)
 		}
 	}

@@ -101,6 +101,9 @@ type Network struct {
 	// and Unrepresent.
 	BigM float64
 	reps *infReps
+	// OffsetRounding describes the rounded dimension of the FPTAS scheme
+	// for a program with data (see roundoffsets.go); nil otherwise.
+	OffsetRounding *OffsetRounding
 }
 
 // Lower compiles a checked program to a network. Every lowering rule it
@@ -122,6 +125,14 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	switch opt.Scheme {
 	case Exact:
 	case FPTAS:
+		if len(m.Data) > 0 {
+			r, err := newOffsetRounding(m, opt.P)
+			if err != nil {
+				return nil, err
+			}
+			l.oround, net.OffsetRounding = r, r
+			break
+		}
 		r, err := newRounding(m, opt.P)
 		if err != nil {
 			return nil, err
@@ -148,7 +159,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 				init[i] = s.Init
 				continue
 			}
-			cellIndex(s, i, idx)
+			l.cellIndex(s, i, idx)
 			init[i] = reps.represent(s.InitAt(idx))
 		}
 		net.Init[s.Name] = init
@@ -189,7 +200,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			if l.round != nil && l.round.state == s {
 				idx[0] = c + 1 // table cell c stands for index c+1, past the declared range when P > hi
 			} else {
-				cellIndex(s, c, idx)
+				l.cellIndex(s, c, idx)
 			}
 			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
@@ -225,7 +236,36 @@ func (l *lowering) cells(s *dsl.State) []int {
 	for i, d := range s.Dims {
 		sz[i] = d.Size()
 	}
+	if r := l.oround; r != nil && r.state == s {
+		sz[r.Dim] = r.P
+	}
 	return sz
+}
+
+// cellIndex writes the index values of row-major cell c of s in the
+// network (its table, when rounded) into idx.
+func (l *lowering) cellIndex(s *dsl.State, c int, idx []int) {
+	shape := l.cells(s)
+	for d := len(s.Dims) - 1; d >= 0; d-- {
+		idx[d] = s.Dims[d].Lo + c%shape[d]
+		c /= shape[d]
+	}
+}
+
+// cellOf is cellOf for the network's cells of s.
+func (l *lowering) cellOf(s *dsl.State, idx []int) int {
+	if r := l.oround; r == nil || r.state != s {
+		return cellOf(s, idx)
+	}
+	shape := l.cells(s)
+	c := 0
+	for d, dim := range s.Dims {
+		if idx[d] < dim.Lo || idx[d] >= dim.Lo+shape[d] {
+			return -1
+		}
+		c = c*shape[d] + idx[d] - dim.Lo
+	}
+	return c
 }
 
 func product(shape []int) int {
@@ -313,6 +353,8 @@ type lowering struct {
 	env       dsl.Env
 	dataUnits [][]relu.Unit // per data array, row-major
 	reps      *infReps      // how +inf is represented
+	oround    *OffsetRounding
+	rounding  bool // lowering a read of the rounded state: round its offsets
 }
 
 // bindCell binds the step variables of s to the cell at index values idx.
@@ -478,14 +520,25 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 // nothing is +inf.
 func (l *lowering) reduce(t *dsl.Term, isMin bool, args []value) value {
 	if isMin && l.reps != nil && l.reps.m != 0 {
-		kept := args[:0:0]
-		for _, a := range args {
-			if !(a.a.IsConst() && a.a.Const >= l.reps.m) {
-				kept = append(kept, a)
+		// Drop represented-inf constants when another operand is known to
+		// be at most M anyway: then the min's value and its bound are the
+		// same without them. (Otherwise one stays: it caps the min at M,
+		// which the network ranges of compile/bigm.go count on.)
+		var kept []value
+		var inf *value
+		capped := false
+		for i, a := range args {
+			if a.a.IsConst() && a.a.Const >= l.reps.m {
+				if inf == nil || a.a.Const < inf.a.Const {
+					inf = &args[i]
+				}
+				continue
 			}
+			kept = append(kept, a)
+			capped = capped || a.hi <= l.reps.m
 		}
-		if len(kept) == 0 && len(args) > 0 {
-			kept = args[:1]
+		if inf != nil && (!capped || len(kept) == 0) {
+			kept = append(kept, *inf)
 		}
 		args = kept
 	}
@@ -637,6 +690,12 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 			dyn, dynDim = ix, d
 		}
 	}
+	if r := l.oround; r != nil && r.state == t.State {
+		cell := int(l.env[t.State.StepVars[r.Dim].ID])
+		static[r.Dim] = r.roundedIndex(static[r.Dim], cell)
+		l.rounding = true
+		defer func() { l.rounding = false }()
+	}
 	if dyn == nil {
 		return l.staticRead(t, static)
 	}
@@ -645,7 +704,7 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 
 func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 	s := t.State
-	if c := cellOf(s, at); c >= 0 {
+	if c := l.cellOf(s, at); c >= 0 {
 		if l.cur != nil {
 			return l.cur[s.Index][c], nil
 		}

@@ -47,6 +47,9 @@ func (l *lowering) offsetAffine(ix *dsl.IndexExpr) (relu.Affine, error) {
 			x = l.val(relu.Var(l.inputUnits[o.Term.Input.Index]))
 		case dsl.TData:
 			x, err = l.dataRead(o.Term)
+			if err == nil && l.rounding {
+				x = l.roundedOffset(o.Term, x)
+			}
 		default:
 			err = fmt.Errorf("%s: offset %s is neither an input nor data", o.Term.Pos(), o.Term.Text)
 		}

@@ -17,15 +17,27 @@ import (
 //	settle(c) = 1 + max { settle(d) : d ∈ deps(c) }   (1 when deps(c) is empty)
 //
 // and settle(c) = ∞ when c depends on itself through a cycle (a cell that
-// reads itself, as in f[v] = min(f[v], …)). Unrolling computes a cell only
-// in the steps up to settle(c): in a longest common subsequence table cell
-// (i, j) settles at step i + j − 1, so the unrolled network computes each
-// cell once (size O(mn) instead of O(mn(m+n))), and so on for every
-// program whose recurrence is acyclic over its cells.
+// reads itself, as in f[v] = min(f[v], …)). Before settle(c) the value of
+// an acyclic cell matters to no cell whose value lasts, so unrolling
+// computes it once, at step settle(c) (a cell that a cyclic cell reads is
+// computed at every step up to settle(c), since the cyclic cell keeps
+// what it saw). In a longest common subsequence table cell (i, j) settles
+// at step i + j − 1, so the unrolled network computes each cell once (size
+// O(mn) instead of O(mn(m+n))), and so on for every program whose
+// recurrence is acyclic over its cells.
 
 // Settled returns, per state name, the last step at which each cell can
 // change (-1: at any step), by the rule above.
 func (n *Network) Settled() (map[string][]int, error) {
+	st, _, err := n.settle()
+	return st, err
+}
+
+// settle returns Settled and, per cell, the first step at which the
+// unrolled network must compute it: its settle step when no cell on a
+// cycle reads it (before then its value is read by nobody whose value
+// lasts), else 1.
+func (n *Network) settle() (last, first map[string][]int, err error) {
 	m := n.Model
 	offsets := make([]int, len(m.States)+1) // first global cell of each state
 	for i, s := range m.States {
@@ -38,6 +50,7 @@ func (n *Network) Settled() (map[string][]int, error) {
 		cyclic = -1
 	)
 	settle := make([]int, total) // 0 unseen, -2 on the stack, -1 cyclic, else the step
+	depsOf := make([][]cellRef, total)
 	w := &depWalker{}
 	var visit func(s *dsl.State, c int) (int, error)
 	visit = func(s *dsl.State, c int) (int, error) {
@@ -57,6 +70,7 @@ func (n *Network) Settled() (map[string][]int, error) {
 		if err != nil {
 			return 0, err
 		}
+		depsOf[g] = deps
 		step := 1
 		for _, d := range deps {
 			x, err := visit(m.States[d.state], d.cell)
@@ -72,19 +86,38 @@ func (n *Network) Settled() (map[string][]int, error) {
 		settle[g] = step
 		return step, nil
 	}
-	out := make(map[string][]int)
-	for i, s := range m.States {
+	last, first = make(map[string][]int), make(map[string][]int)
+	for _, s := range m.States {
 		if s.Body == nil {
-			return nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
+			return nil, nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
 		}
 		for c := range s.Cells() {
 			if _, err := visit(s, c); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
-		out[s.Name] = append([]int(nil), settle[offsets[i]:offsets[i+1]]...)
 	}
-	return out, nil
+	readByCycle := make([]bool, total)
+	for g, deps := range depsOf {
+		if settle[g] == cyclic {
+			for _, d := range deps {
+				readByCycle[offsets[d.state]+d.cell] = true
+			}
+		}
+	}
+	for i, s := range m.States {
+		last[s.Name] = append([]int(nil), settle[offsets[i]:offsets[i+1]]...)
+		f := make([]int, s.Cells())
+		for c := range f {
+			g := offsets[i] + c
+			f[c] = 1
+			if settle[g] != cyclic && !readByCycle[g] {
+				f[c] = settle[g]
+			}
+		}
+		first[s.Name] = f
+	}
+	return last, first, nil
 }
 
 // cellRef is one cell of one state.
@@ -184,12 +217,12 @@ func (w *depWalker) read(t *dsl.Term) error {
 // computed only up to the step at which it settles (see Settled).
 func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
 	opt := relu.UnrollOptions{Shared: n.Data}
-	if n.Model.Steps > 0 && n.Rounding == nil {
-		st, err := n.Settled()
+	if n.Model.Steps > 0 && n.Rounding == nil && n.OffsetRounding == nil {
+		last, first, err := n.settle()
 		if err != nil {
 			return nil, err
 		}
-		opt.Settled = st
+		opt.Settled, opt.From = last, first
 	}
 	return relu.UnrollWith(n.Cell, steps, n.State, n.Init, opt)
 }

@@ -104,6 +104,11 @@ type UnrollOptions struct {
 	// after, the unit keeps its value: the unrolled graph computes nothing
 	// for it, and neurons that feed only settled units are left out.
 	Settled map[string][]int
+	// From gives, per state name and state unit, the first step at which
+	// the unit is computed (default 1); before it, it keeps its initial
+	// value. Used with Settled = From for a unit whose value is needed only
+	// once it is final.
+	From map[string][]int
 }
 
 // UnrollWith is Unroll with options.
@@ -155,7 +160,35 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 		}
 		copy(settled[out.Start:out.Start+out.Len], st)
 	}
+	from := make([]int, cell.NumNeurons()) // per output neuron: first step computed
+	for i, out := range spec.stateOut {
+		f := opt.From[state[i]]
+		if f == nil {
+			continue
+		}
+		if len(f) != out.Len {
+			return nil, fmt.Errorf("relu: first steps of state %q have %d entries, want %d", state[i], len(f), out.Len)
+		}
+		copy(from[out.Start:out.Start+out.Len], f)
+	}
 	live := make([]bool, cell.NumNeurons())
+	// A neuron fed only by shared inputs (and such neurons) computes the
+	// same value in every step: it is built once, in the first step that
+	// needs it.
+	invariant := make([]bool, cell.NumNeurons())
+	built := make([]bool, cell.NumNeurons())
+	for j := range cell.NumNeurons() {
+		inv := len(shared) > 0 && cell.Act[j] != Identity
+		for r := cell.RowStart[j]; r < cell.RowStart[j+1] && inv; r++ {
+			src := int(cell.Src[r])
+			if src < cell.NumInputs {
+				inv = shared[blockOf(cell.Inputs, src)]
+			} else {
+				inv = invariant[src-cell.NumInputs]
+			}
+		}
+		invariant[j] = inv
+	}
 	for i, blk := range spec.stateIn {
 		for k, x := range init[state[i]] {
 			val[blk.Start+k] = Constant(x)
@@ -176,16 +209,17 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 			}
 		}
 		if opt.Settled != nil {
-			markLive(cell, live, func(j int) bool { return settled[j] < 0 || t <= settled[j] })
+			markLive(cell, live, func(j int) bool { return t >= from[j] && (settled[j] < 0 || t <= settled[j]) })
 		}
 		gi := 0
 		for j := range cell.NumNeurons() {
 			for cell.Groups[gi].Start+cell.Groups[gi].Len <= j {
 				gi++
 			}
-			if opt.Settled != nil && !live[j] {
+			if opt.Settled != nil && !live[j] || invariant[j] && built[j] {
 				continue
 			}
+			built[j] = true
 			neuronGroup[j] = groupID[gi]
 			sum.c = cell.Bias[j]
 			for r := cell.RowStart[j]; r < cell.RowStart[j+1]; r++ {
@@ -222,6 +256,16 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 	}
 	b.AlignGroups()
 	return b.Build()
+}
+
+// blockOf names the input block holding unit u.
+func blockOf(blocks []Block, u int) string {
+	for _, b := range blocks {
+		if u >= b.Start && u < b.Start+b.Len {
+			return b.Name
+		}
+	}
+	return ""
 }
 
 // markLive sets live[j] for the cell neurons that some output neuron o
