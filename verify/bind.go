@@ -141,7 +141,17 @@ func sumOverInstance(f *dsl.File, inst *Instance, name string) (sum int64, input
 // the declaration, e.g.
 //
 //	f1.txt:4: item 3: profit 57 is above 50, the upper end of input profit (knapsack.dp:10:1)
+//
+// A program with a steps line takes no per-step inputs: Bind returns nil
+// for it, and an error when the instance has steps.
 func Bind(m *dsl.Model, inst *Instance) ([][]float64, error) {
+	if m.Steps > 0 {
+		if len(inst.Steps) > 0 {
+			return nil, scanner.ErrorList{{Pos: token.Position{Filename: inst.Source},
+				Msg: fmt.Sprintf("%s runs %d steps (its steps line) and takes no per-step inputs, but the instance has %d steps", m.Name, m.Steps, len(inst.Steps))}}
+		}
+		return nil, nil
+	}
 	if err := checkBinding(m, inst); err != nil {
 		return nil, err
 	}

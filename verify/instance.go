@@ -38,6 +38,10 @@ type Instance struct {
 	StepNoun string
 	// Scalars are instance-wide values, e.g. capacity and n.
 	Scalars map[string]float64
+	// Data holds the per-instance arrays by name (the JSON "data" field;
+	// nil when there is none): what BindData checks against a program's
+	// data declarations.
+	Data map[string]*DataArray
 }
 
 // Where locates step i (0-based) for messages: "f1.txt:4: item 3".
@@ -71,8 +75,15 @@ func (in *Instance) stepPos(i int) token.Position {
 //
 //	{"name": "...", "params": {"NAME": V, ...}, "steps": [{"INPUT": V, ...}, ...]}
 //
-// gives each step's named values directly; params become scalars.
-// Unknown fields are errors. Errors come back as a go/scanner.ErrorList
+// gives each step's named values directly; params become scalars. It may
+// also carry, or instead of "steps" only carry, the per-instance data of a
+// program with data declarations:
+//
+//	{"name": "...", "params": {"n": 3}, "data": {"c": [[0, 3, "inf"], [2, 0, 1], ["inf", 4, 0]], "R": 30}}
+//
+// A data value is a number or the string "inf", a scalar or nested lists
+// (one level per dimension of the declaration, first index first); see
+// BindData. Unknown fields are errors. Errors come back as a go/scanner.ErrorList
 // with file:line positions (file:line:col for JSON syntax errors).
 func ReadInstanceFile(path string) (*Instance, error) {
 	data, err := os.ReadFile(path)
@@ -316,11 +327,12 @@ func knapsackInstance(file, name string, capacity *number, capPos token.Position
 // jsonInstance holds both JSON forms; which fields are present decides
 // the form.
 type jsonInstance struct {
-	Name     string                   `json:"name"`
-	Capacity *jsonNumber              `json:"capacity"`
-	Items    *[]jsonItem              `json:"items"`
-	Params   map[string]jsonNumber    `json:"params"`
-	Steps    *[]map[string]jsonNumber `json:"steps"`
+	Name     string                     `json:"name"`
+	Capacity *jsonNumber                `json:"capacity"`
+	Items    *[]jsonItem                `json:"items"`
+	Params   map[string]jsonNumber      `json:"params"`
+	Steps    *[]map[string]jsonNumber   `json:"steps"`
+	Data     map[string]json.RawMessage `json:"data"`
 }
 
 type jsonItem struct {
@@ -380,14 +392,17 @@ func readJSON(name string, data []byte) (*Instance, error) {
 		if ji.Params != nil {
 			errs.add(0, 0, "\"params\" belongs to the generic form (with \"steps\"), not to the knapsack form (with \"items\")")
 		}
+		if ji.Data != nil {
+			errs.add(0, 0, "\"data\" belongs to the generic form (with \"params\" and \"steps\"), not to the knapsack form (with \"items\")")
+		}
 		return jsonKnapsack(name, instName, &ji, errs)
-	case ji.Steps != nil:
+	case ji.Steps != nil || ji.Data != nil:
 		if ji.Capacity != nil {
 			errs.add(0, 0, "\"capacity\" belongs to the knapsack form (with \"items\"); in the generic form put it in \"params\"")
 		}
 		return jsonGeneric(name, instName, &ji, errs)
 	default:
-		errs.add(0, 0, "no \"items\" (knapsack form) and no \"steps\" (generic form)")
+		errs.add(0, 0, "no \"items\" (knapsack form) and no \"steps\" (generic form) and no \"data\"")
 	}
 	return nil, errs.err()
 }
@@ -436,10 +451,25 @@ func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instanc
 		}
 		in.Scalars[k] = v.f
 	}
-	if len(*ji.Steps) == 0 {
-		errs.add(0, 0, "\"steps\" is empty")
+	if ji.Data != nil {
+		in.Data = make(map[string]*DataArray, len(ji.Data))
+		for _, key := range slices.Sorted(maps.Keys(ji.Data)) {
+			arr, err := parseDataArray(key, ji.Data[key])
+			if err != nil {
+				errs.add(0, 0, "%v", err)
+				continue
+			}
+			in.Data[key] = arr
+		}
 	}
-	for k, st := range *ji.Steps {
+	var steps []map[string]jsonNumber
+	if ji.Steps != nil {
+		steps = *ji.Steps
+		if len(steps) == 0 {
+			errs.add(0, 0, "\"steps\" is empty")
+		}
+	}
+	for k, st := range steps {
 		vals := make(map[string]float64, len(st))
 		exact := make(map[string]*big.Rat, len(st))
 		for _, key := range slices.Sorted(maps.Keys(st)) {
@@ -458,6 +488,95 @@ func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instanc
 		return nil, err
 	}
 	return in, nil
+}
+
+// parseDataArray reads the JSON value of data name: a number or "inf",
+// or nested lists of them, every list at one depth of the same length.
+func parseDataArray(name string, raw json.RawMessage) (*DataArray, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("data %s: %v", name, err)
+	}
+	arr := &DataArray{}
+	leafDepth := -1
+	var walk func(v any, path []int) error
+	walk = func(v any, path []int) error {
+		depth := len(path)
+		where := func() string {
+			var b strings.Builder
+			for _, i := range path {
+				fmt.Fprintf(&b, "[%d]", i)
+			}
+			if b.Len() == 0 {
+				return "data " + name
+			}
+			return fmt.Sprintf("data %s: element %s", name, b.String())
+		}
+		list, isList := v.([]any)
+		if !isList {
+			if leafDepth >= 0 && leafDepth != depth || depth < len(arr.Shape) {
+				return fmt.Errorf("%s: a value where other elements at this depth are lists (the nesting must be regular)", where())
+			}
+			leafDepth = depth
+			f, err := jsonDataValue(v)
+			if err != nil {
+				return fmt.Errorf("%s: %v", where(), err)
+			}
+			arr.Values = append(arr.Values, f)
+			return nil
+		}
+		switch {
+		case leafDepth >= 0 && depth >= leafDepth:
+			return fmt.Errorf("%s: a list where other elements at this depth are values (the nesting must be regular)", where())
+		case depth == len(arr.Shape):
+			arr.Shape = append(arr.Shape, len(list))
+		case arr.Shape[depth] != len(list):
+			return fmt.Errorf("%s: a list of %d, but the first list at this depth has %d (the nesting must be regular)", where(), len(list), arr.Shape[depth])
+		}
+		if len(list) == 0 {
+			if leafDepth >= 0 && leafDepth != depth+1 {
+				return fmt.Errorf("%s: an empty list where other lists hold lists", where())
+			}
+			leafDepth = depth + 1
+		}
+		for i, x := range list {
+			if err := walk(x, append(path, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := walk(v, nil); err != nil {
+		return nil, err
+	}
+	return arr, nil
+}
+
+// jsonDataValue is one value of a data array: a finite number or the
+// string "inf".
+func jsonDataValue(v any) (float64, error) {
+	switch x := v.(type) {
+	case json.Number:
+		n, err := parseNumber("", x.String())
+		if err != nil {
+			return 0, fmt.Errorf("%s is not a finite number", x)
+		}
+		return n.f, nil
+	case string:
+		if x == "inf" {
+			return math.Inf(1), nil
+		}
+		return 0, fmt.Errorf("got the string %q, want a number or \"inf\"", x)
+	case map[string]any:
+		return 0, errors.New("got an object, want a number or \"inf\"")
+	case bool:
+		return 0, fmt.Errorf("got %v, want a number or \"inf\"", x)
+	case nil:
+		return 0, errors.New("got null, want a number or \"inf\"")
+	}
+	return 0, fmt.Errorf("got %v, want a number or \"inf\"", v)
 }
 
 // jsonErrorPos turns a decoding error into a position and a message
