@@ -27,7 +27,7 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 	if len(data) != len(m.Data) {
 		return Answer{}, fmt.Errorf("got %d data arrays, program %s has %d", len(data), m.Name, len(m.Data))
 	}
-	ev := &answerEval{states: n.Exact(final), data: data, round: n.OffsetRounding}
+	ev := &answerEval{states: n.Exact(final), data: data}
 	switch a.Kind {
 	case dsl.AnswerState:
 		cells := ev.states[a.State.Index]
@@ -40,9 +40,8 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 		return Answer{Kind: a.Kind, Found: !math.IsInf(v, 0), Value: v}, nil
 	}
 	lo, hi, k := a.Lo, a.Hi, 1
-	if r := n.OffsetRounding; r != nil && r.state == a.State {
-		// The search runs over the rounded table; cell c' stands for k·c'.
-		lo, hi, k = 0, r.P-1, r.K
+	if r := n.OffsetRounding; r != nil && r.State == a.State.Name {
+		k = r.K // the search runs over rounded offsets: index c' stands for k·c'
 	}
 	first, last, step := hi, lo, -1
 	if a.Kind == dsl.AnswerMinIndex {
@@ -87,17 +86,6 @@ type answerEval struct {
 	data   [][]float64
 	env    dsl.Env
 	search int // the value of the answer search's variable
-	round  *OffsetRounding
-}
-
-// dims returns the dimensions of s as the network holds them.
-func (e *answerEval) dims(s *dsl.State) []dsl.Dim {
-	if e.round == nil || e.round.state != s {
-		return s.Dims
-	}
-	dims := append([]dsl.Dim(nil), s.Dims...)
-	dims[e.round.Dim].Hi = dims[e.round.Dim].Lo + e.round.P - 1
-	return dims
 }
 
 func (e *answerEval) eval(t *dsl.Term) (float64, error) {
@@ -119,7 +107,7 @@ func (e *answerEval) eval(t *dsl.Term) (float64, error) {
 		return e.data[t.Data.Index][c], nil
 	case dsl.TRead:
 		s := t.State
-		dims := e.dims(s)
+		dims := s.Dims
 		c, ok := e.cell(dims, t.Index)
 		if ok {
 			return e.states[s.Index][c], nil

@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -165,4 +166,78 @@ func flat(st [][]float64) []float64 {
 		out = append(out, s...)
 	}
 	return out
+}
+
+// TestOffsetRoundingGuarantee checks the FPTAS network of the constrained
+// shortest path (lengths rounded up by k, compile/roundoffsets.go) on 500
+// random instances per table row and rounding: it answers exactly what
+// the label-setting solver answers on the rounded lengths (times k), and
+// that answer is within the stated guarantee OPT ≤ k·c' ≤ OPT + k·(n − 1)
+// of the true optimum (a simple path has at most n − 1 arcs, each rounded
+// up by less than k); an instance without a feasible path has none either.
+func TestOffsetRoundingGuarantee(t *testing.T) {
+	for _, p := range verify.DataProblems {
+		if p.Program != "examples/csp.dp" {
+			continue
+		}
+		m, err := p.Model()
+		require.NoError(t, err)
+		lmax, _ := m.Param("lmax")
+		n, _ := m.Param("n")
+		lenIdx := -1
+		for k, d := range m.Data {
+			if d.Name == "len" {
+				lenIdx = k
+			}
+		}
+		require.GreaterOrEqual(t, lenIdx, 0)
+		for _, N := range []int{1, 2, int(lmax) - 1} {
+			if N < 1 || N == 2 && lmax == 3 {
+				continue // P = lmax − 1 = 2 is the row before
+			}
+			t.Run(fmt.Sprintf("%s/P=%d", p.Name, N), func(t *testing.T) {
+				net, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: N})
+				require.NoError(t, err)
+				r := net.OffsetRounding
+				require.NotNil(t, r)
+				rng := verify.NewRand(13)
+				datas := make([][][]float64, beyondInstances)
+				for i := range datas {
+					datas[i] = p.Random(rng, m)
+				}
+				run, err := compile.NewRunner[float64](net)
+				require.NoError(t, err)
+				states, err := run.RunStepsBatch(datas, net.IterationCount())
+				require.NoError(t, err)
+				optimal, feasible := 0, 0
+				for i, data := range datas {
+					want, err := p.Exact(m, data)
+					require.NoError(t, err)
+					rounded := append([][]float64(nil), data...)
+					rounded[lenIdx] = make([]float64, len(data[lenIdx]))
+					for c, l := range data[lenIdx] {
+						rounded[lenIdx][c] = math.Ceil(l / float64(r.K))
+					}
+					wantRounded, err := p.Exact(net.Model, rounded)
+					require.NoError(t, err)
+					ans, err := net.DecodeData(states[i][net.IterationCount()], data, 0)
+					require.NoError(t, err)
+					if !ans.Found {
+						require.True(t, math.IsInf(want.Value, 1), "instance %d: no path found, optimum %g", i, want.Value)
+						require.True(t, math.IsInf(wantRounded.Value, 1))
+						continue
+					}
+					got := ans.Value
+					require.Equal(t, wantRounded.Value*float64(r.K), got, "instance %d: against the rounded instance", i)
+					require.LessOrEqual(t, want.Value, got, "instance %d", i)
+					require.LessOrEqual(t, got, want.Value+float64(r.K)*float64(n-1), "instance %d: guarantee", i)
+					feasible++
+					if got == want.Value {
+						optimal++
+					}
+				}
+				t.Logf("k = %d: %d of %d feasible instances answered optimally", r.K, optimal, feasible)
+			})
+		}
+	}
 }

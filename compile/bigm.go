@@ -444,12 +444,16 @@ func (n *Network) Feed(data [][]float64) ([][]float64, error) {
 		if len(data[k]) != d.Cells() {
 			return nil, fmt.Errorf("data %s has %d values, want %d", d.Name, len(data[k]), d.Cells())
 		}
+		lo, hi := d.Lo, d.Hi
+		if r := n.OffsetRounding; r != nil && r.Data == d.Name {
+			lo, hi = r.dataLo, r.dataHi // the network rounds these itself
+		}
 		out[k] = make([]float64, len(data[k]))
 		for i, v := range data[k] {
 			switch {
 			case math.IsInf(v, 1) && d.MayInf:
-			case math.IsNaN(v) || v < d.Lo || v > d.Hi:
-				return nil, fmt.Errorf("data %s value %d is %g, outside %g..%g", d.Name, i, v, d.Lo, d.Hi)
+			case math.IsNaN(v) || v < lo || v > hi:
+				return nil, fmt.Errorf("data %s value %d is %g, outside %g..%g", d.Name, i, v, lo, hi)
 			case d.Type == dsl.Int && v != math.Trunc(v):
 				return nil, fmt.Errorf("data %s value %d is %g, not an integer", d.Name, i, v)
 			}

@@ -126,10 +126,11 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	case Exact:
 	case FPTAS:
 		if len(m.Data) > 0 {
-			r, err := newOffsetRounding(m, opt.P)
+			r, rounded, err := newOffsetRounding(m, opt.P)
 			if err != nil {
 				return nil, err
 			}
+			m, l.m, net.Model = rounded, rounded, rounded
 			l.oround, net.OffsetRounding = r, r
 			break
 		}
@@ -159,7 +160,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 				init[i] = s.Init
 				continue
 			}
-			l.cellIndex(s, i, idx)
+			cellIndex(s, i, idx)
 			init[i] = reps.represent(s.InitAt(idx))
 		}
 		net.Init[s.Name] = init
@@ -186,6 +187,9 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 		l.dataUnits = append(l.dataUnits, units)
 		net.Data = append(net.Data, d.Name)
 		lo, hi := reps.dataRange(d)
+		if r := l.oround; r != nil && r.Data == d.Name {
+			lo, hi = r.dataLo, r.dataHi // fed unrounded
+		}
 		for _, u := range units {
 			l.setRange(u, lo, hi)
 		}
@@ -200,7 +204,7 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			if l.round != nil && l.round.state == s {
 				idx[0] = c + 1 // table cell c stands for index c+1, past the declared range when P > hi
 			} else {
-				l.cellIndex(s, c, idx)
+				cellIndex(s, c, idx)
 			}
 			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
@@ -236,36 +240,7 @@ func (l *lowering) cells(s *dsl.State) []int {
 	for i, d := range s.Dims {
 		sz[i] = d.Size()
 	}
-	if r := l.oround; r != nil && r.state == s {
-		sz[r.Dim] = r.P
-	}
 	return sz
-}
-
-// cellIndex writes the index values of row-major cell c of s in the
-// network (its table, when rounded) into idx.
-func (l *lowering) cellIndex(s *dsl.State, c int, idx []int) {
-	shape := l.cells(s)
-	for d := len(s.Dims) - 1; d >= 0; d-- {
-		idx[d] = s.Dims[d].Lo + c%shape[d]
-		c /= shape[d]
-	}
-}
-
-// cellOf is cellOf for the network's cells of s.
-func (l *lowering) cellOf(s *dsl.State, idx []int) int {
-	if r := l.oround; r == nil || r.state != s {
-		return cellOf(s, idx)
-	}
-	shape := l.cells(s)
-	c := 0
-	for d, dim := range s.Dims {
-		if idx[d] < dim.Lo || idx[d] >= dim.Lo+shape[d] {
-			return -1
-		}
-		c = c*shape[d] + idx[d] - dim.Lo
-	}
-	return c
 }
 
 func product(shape []int) int {
@@ -354,7 +329,6 @@ type lowering struct {
 	dataUnits [][]relu.Unit // per data array, row-major
 	reps      *infReps      // how +inf is represented
 	oround    *OffsetRounding
-	rounding  bool // lowering a read of the rounded state: round its offsets
 }
 
 // bindCell binds the step variables of s to the cell at index values idx.
@@ -690,12 +664,6 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 			dyn, dynDim = ix, d
 		}
 	}
-	if r := l.oround; r != nil && r.state == t.State {
-		cell := int(l.env[t.State.StepVars[r.Dim].ID])
-		static[r.Dim] = r.roundedIndex(static[r.Dim], cell)
-		l.rounding = true
-		defer func() { l.rounding = false }()
-	}
 	if dyn == nil {
 		return l.staticRead(t, static)
 	}
@@ -704,7 +672,7 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 
 func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 	s := t.State
-	if c := l.cellOf(s, at); c >= 0 {
+	if c := cellOf(s, at); c >= 0 {
 		if l.cur != nil {
 			return l.cur[s.Index][c], nil
 		}
@@ -738,11 +706,10 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget needs a finite value range for %s, but it is %g..%g", t.Pos(), t.Text, s.Name, lo, hi)
 	}
 	// D's affine function of the inputs, and its range.
-	d, err := l.offsetAffine(dyn)
+	d, dlo, dhi, err := l.offsetAffine(dyn)
 	if err != nil {
 		return value{}, err
 	}
-	dlo, dhi := l.interval(d)
 	key := affineKey(d)
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")

@@ -31,34 +31,43 @@ func (l *lowering) dataRead(t *dsl.Term) (value, error) {
 
 // offsetAffine returns the run-time offset Σ coef·x of an index (inputs,
 // or data read at static indices) as an affine function of units.
-func (l *lowering) offsetAffine(ix *dsl.IndexExpr) (relu.Affine, error) {
-	d := relu.Constant(0)
+//
+// The range dlo..dhi comes from the offsets' own ranges (the affine's
+// interval can be looser when an offset is itself computed, as a rounded
+// offset is).
+func (l *lowering) offsetAffine(ix *dsl.IndexExpr) (d relu.Affine, dlo, dhi float64, err error) {
+	d = relu.Constant(0)
 	if len(ix.Offsets) == 0 {
 		for _, in := range ix.Terms {
 			d = d.Plus(relu.Var(l.inputUnits[in.Input.Index]).Scale(float64(in.Coef)))
 		}
-		return d, nil
+		dlo, dhi = l.interval(d)
+		return d, dlo, dhi, nil
 	}
 	for _, o := range ix.Offsets {
 		var x value
-		var err error
 		switch o.Term.Kind {
 		case dsl.TInput:
 			x = l.val(relu.Var(l.inputUnits[o.Term.Input.Index]))
 		case dsl.TData:
 			x, err = l.dataRead(o.Term)
-			if err == nil && l.rounding {
+			if err == nil && l.oround != nil && l.oround.Data == o.Term.Data.Name {
 				x = l.roundedOffset(o.Term, x)
 			}
 		default:
 			err = fmt.Errorf("%s: offset %s is neither an input nor data", o.Term.Pos(), o.Term.Text)
 		}
 		if err != nil {
-			return relu.Affine{}, err
+			return relu.Affine{}, 0, 0, err
 		}
 		d = d.Plus(x.a.Scale(float64(o.Coef)))
+		if o.Coef > 0 {
+			dlo, dhi = dlo+x.lo, dhi+x.hi
+		} else {
+			dlo, dhi = dlo-x.hi, dhi-x.lo
+		}
 	}
-	return d, nil
+	return d, dlo, dhi, nil
 }
 
 // compare lowers the Iverson bracket [a op b] of two integer values. With

@@ -217,7 +217,7 @@ func (w *depWalker) read(t *dsl.Term) error {
 // computed only up to the step at which it settles (see Settled).
 func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
 	opt := relu.UnrollOptions{Shared: n.Data}
-	if n.Model.Steps > 0 && n.Rounding == nil && n.OffsetRounding == nil {
+	if n.Model.Steps > 0 && n.Rounding == nil {
 		last, first, err := n.settle()
 		if err != nil {
 			return nil, err
