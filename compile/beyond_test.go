@@ -11,6 +11,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/graphs"
 )
 
 // beyondInstances is the number of random instances per data problem and
@@ -240,4 +241,40 @@ func TestOffsetRoundingGuarantee(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestHeldKarpBr17 runs the Held–Karp network on TSPLIB's br17 (17
+// cities; optimum 39, from TSPLIB's list of ATSP optima, see
+// testdata/README.md): 2^16·16 cells, 3.4 million neurons, about 2.3 GB
+// and 45 s on 2 cores, most of it building the network. float32 is exact
+// here: every value is an integer below 2^24.
+func TestHeldKarpBr17(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a network of 3.4 million neurons")
+	}
+	path, err := verify.RepoPath("testdata/graphs/br17.atsp")
+	require.NoError(t, err)
+	tl, err := graphs.ReadTSPLIBFile(path)
+	require.NoError(t, err)
+	inst, err := verify.TSPLIBInstance(tl)
+	require.NoError(t, err)
+	f, err := verify.ReadProgram("examples/heldkarp.dp")
+	require.NoError(t, err)
+	params, _, err := verify.Params(f, inst, nil)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	data, err := verify.BindData(m, inst)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	require.Equal(t, 3407888, net.Cell.Stats().Size)
+	r, err := compile.NewRunner[float32](net)
+	require.NoError(t, err)
+	states, err := r.RunSteps(data, net.IterationCount())
+	require.NoError(t, err)
+	ans, err := net.DecodeData(states[len(states)-1], data, 0)
+	require.NoError(t, err)
+	require.True(t, ans.Found)
+	require.Equal(t, 39.0, ans.Value)
 }
