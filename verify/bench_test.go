@@ -1,9 +1,12 @@
 package verify
 
 import (
+	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/stretchr/testify/require"
 )
 
@@ -18,6 +21,40 @@ func BenchmarkRunDP(b *testing.B) {
 			for b.Loop() {
 				tr, err := RunDP(m, steps)
 				require.NoError(b, err)
+				_, err = tr.Answer()
+				require.NoError(b, err)
+			}
+		})
+	}
+}
+
+// BenchmarkRunDPData measures the exact interpreter on the programs with
+// data at sizes beyond the tests', to say which real instances it can
+// run: Held–Karp has 2^(n−1)·(n−1) cells, each a min over up to n−2
+// terms, for n−1 steps; the constrained shortest path (cmax+1)·n cells,
+// each a min over n terms, for cmax+1 steps.
+func BenchmarkRunDPData(b *testing.B) {
+	for _, tt := range []struct {
+		name    string
+		program string
+		params  map[string]int64
+		random  func(*rand.Rand, *dsl.Model) [][]float64
+	}{
+		{"heldkarp/n=10", "examples/heldkarp.dp", map[string]int64{"n": 10, "cmax": 100}, randomATSP},
+		{"heldkarp/n=12", "examples/heldkarp.dp", map[string]int64{"n": 12, "cmax": 100}, randomATSP},
+		{"csp/n=20,lmax=5", "examples/csp.dp", map[string]int64{"n": 20, "s": 1, "t": 20, "lmax": 5, "rmax": 10}, randomCSP},
+		{"apsp/n=30", "examples/apsp.dp", map[string]int64{"n": 30, "cmax": 10}, randomCostMatrix},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			m := loadProgram(b, tt.program, tt.params)
+			data := tt.random(NewRand(1), m)
+			b.ResetTimer()
+			for b.Loop() {
+				tr, err := RunDPData(m, nil, data)
+				var fe *FixpointError
+				if !errors.As(err, &fe) {
+					require.NoError(b, err)
+				}
 				_, err = tr.Answer()
 				require.NoError(b, err)
 			}

@@ -20,6 +20,15 @@
 // independent exact answers (brute force over subsets) that the tests of
 // every package share; AgainstDP compares a compiled network with RunDP.
 //
+// Programs with data (lcs, bellmanford, apsp, csp, heldkarp) run with
+// RunDPData, which also runs a steps line and checks "require fixpoint"
+// (a *FixpointError, e.g. a negative cycle). Their instances are JSON
+// with a "data" field (BindData checks it against the declarations;
+// WriteInstance writes it), or come from the published files of
+// verify/graphs through SequenceInstance, GraphInstance, TSPLIBInstance
+// and RCSPInstance. DataProblems is their table, with random instances
+// from the verify/graphs generators and exact answers from its solvers.
+//
 //	f, _ := verify.ReadProgram("examples/knapsack.dp")
 //	inst, _ := verify.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")
 //	params, notes, _ := verify.Params(f, inst, nil) // pmax = Σ profits
