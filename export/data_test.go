@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/relu"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -156,5 +159,72 @@ func TestDataOptionErrors(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 		})
+	}
+}
+
+// The settled Unrolled form is built from relu.UnrollWith: it equals that
+// graph (fewer neurons than Steps copies of the cell) evaluated in Go, and
+// it does follow Settled: a settled map that is false for the cell
+// changes the result.
+func TestSettledUnrolled(t *testing.T) {
+	c := exporttest.MaxSubarrayCell(5)
+	for _, layout := range []export.Layout{export.Dense, export.Structured} {
+		opt := export.Options{Form: export.Unrolled, Layout: layout, Steps: c.Steps, State: c.State, Init: c.Init, Data: c.Data, Settled: c.Settled}
+		b, err := export.Marshal(c.Graph, opt)
+		require.NoError(t, err)
+		m, err := export.Parse(b)
+		require.NoError(t, err)
+		assert.True(t, m.Settled)
+		assert.Contains(t, m.Summary(), "5 steps, each unit computed up to the step it settles at")
+		in := c.Inputs(rand.New(rand.NewPCG(7, 7)), opt, 11, 0)
+		got, err := m.Run(in)
+		require.NoError(t, err)
+		flat, err := relu.UnrollWith(c.Graph, c.Steps, c.State, c.Init, relu.UnrollOptions{Shared: c.Data, Settled: c.Settled})
+		require.NoError(t, err)
+		want, err := relu.Eval[float64](flat, in["x"].Data, 11)
+		require.NoError(t, err)
+		assert.Equal(t, want, got["s"].Data)
+		assert.Less(t, flat.NumNeurons(), c.Steps*c.Graph.NumNeurons(), "fewer neurons than Steps copies of the cell")
+		wrong := opt
+		wrong.Settled = map[string][]int{"s": {1, 1, 1, 1, 1}}
+		wb, err := export.Marshal(c.Graph, wrong)
+		require.NoError(t, err)
+		wm, err := export.Parse(wb)
+		require.NoError(t, err)
+		wgot, err := wm.Run(in)
+		require.NoError(t, err)
+		assert.NotEqual(t, got["s"].Data, wgot["s"].Data)
+	}
+}
+
+// A cell with data in the Loop form and the settled Unrolled form reads
+// well: the data inputs, the Min that replaces +inf, the fixed trip count
+// and the metadata, compared with golden files (go test -update).
+func TestGoldenDataSummaries(t *testing.T) {
+	bf := exporttest.BellmanFordCell(3)
+	ms := exporttest.MaxSubarrayCell(3)
+	for _, tc := range []struct {
+		file string
+		c    exporttest.Case
+		opt  export.Options
+	}{
+		{"bellmanford3_loop_dense", bf, export.Options{Form: export.Loop, Layout: export.Dense, Steps: bf.Steps, Data: bf.Data, Inf: bf.Inf}},
+		{"bellmanford3_loop_structured", bf, export.Options{Form: export.Loop, Layout: export.Structured, Steps: bf.Steps, Data: bf.Data, Inf: bf.Inf}},
+		{"maxsubarray3_unrolled_settled_dense", ms, export.Options{Form: export.Unrolled, Layout: export.Dense, Steps: ms.Steps, Data: ms.Data, Settled: ms.Settled}},
+	} {
+		tc.opt.State, tc.opt.Init, tc.opt.Doc = tc.c.State, tc.c.Init, tc.c.Name
+		b, err := export.Marshal(tc.c.Graph, tc.opt)
+		require.NoError(t, err)
+		m, err := export.Parse(b)
+		require.NoError(t, err)
+		var sb strings.Builder
+		sb.WriteString(m.Summary())
+		sb.WriteString("metadata:\n")
+		for _, e := range m.Proto.MetadataProps {
+			fmt.Fprintf(&sb, "  %s = %s\n", e.GetKey(), e.GetValue())
+		}
+		sb.WriteString("nodes:\n")
+		writeNodes(&sb, m.Proto.Graph, "  ")
+		golden(t, filepath.Join("testdata", tc.file+".golden"), sb.String())
 	}
 }

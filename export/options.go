@@ -72,6 +72,15 @@ type Options struct {
 	// Inf describes the finite stand-in for +inf of a network compiled
 	// from a program with "or inf" values; nil when it has none.
 	Inf *Inf
+	// Settled, in the Unrolled form, gives per state block and unit the
+	// last step at which the unit can change (-1: any step), as
+	// compile.Network.Settled computes it. The form is then built by
+	// relu.UnrollWith: each unit is computed only up to that step and
+	// neurons feeding only settled units are left out, so a longest
+	// common subsequence table computes each cell once instead of once
+	// per step. The weights are then not shared between steps. nil
+	// chains Steps copies of the whole cell.
+	Settled map[string][]int
 	// Init is the state before the first step (Unrolled and Loop forms), one
 	// value per unit of each state block.
 	Init  map[string][]float64

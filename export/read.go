@@ -24,8 +24,10 @@ type Model struct {
 	Steps  int      // steps of the Unrolled form, and of a Loop form without per-step inputs
 	Data   []string // data blocks: given once per instance (Options.Data)
 	Inf    *Inf     // the finite stand-in for +inf (Options.Inf), nil without one
-	Decode string   // the decode tail in words, "" without one
-	Doc    string   // the graph's doc string: source program and parameters
+	// Settled is true for an Unrolled form built with Options.Settled.
+	Settled bool
+	Decode  string // the decode tail in words, "" without one
+	Doc     string // the graph's doc string: source program and parameters
 
 	Inputs  []Port // graph inputs, in order
 	Outputs []Port // graph outputs, in order
@@ -120,6 +122,13 @@ func parse(name string, data []byte) (*Model, error) {
 		m.Steps = n
 	}
 	m.Decode = m.Metadata[metaDecode]
+	switch s, ok := m.Metadata[metaUnroll]; {
+	case !ok:
+	case s == "settled":
+		m.Settled = true
+	default:
+		bad("metadata %s = %q is not \"settled\"", metaUnroll, s)
+	}
 	if s := m.Metadata[metaData]; s != "" {
 		m.Data = strings.Split(s, ",")
 	}
@@ -175,6 +184,9 @@ func (m *Model) Summary() string {
 		fmt.Fprintf(&sb, "state: %s", strings.Join(m.State, ", "))
 		if m.Steps > 0 {
 			fmt.Fprintf(&sb, ", %d steps", m.Steps)
+		}
+		if m.Settled {
+			sb.WriteString(", each unit computed up to the step it settles at")
 		}
 		sb.WriteString("\n")
 	}

@@ -123,7 +123,14 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := newCellPlan(g)
+	cell := g // the graph the emitter lays out
+	if opt.Form == Unrolled && opt.Settled != nil {
+		cell, err = relu.UnrollWith(g, opt.Steps, spec.state, opt.Init, relu.UnrollOptions{Shared: opt.Data, Settled: opt.Settled})
+		if err != nil {
+			return nil, fmt.Errorf("export: settled unrolling: %w", err)
+		}
+	}
+	p := newCellPlan(cell)
 	layout := opt.Layout
 	dense := p.denseParams()
 	if layout == Auto {
@@ -153,7 +160,11 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	case Cell:
 		decodeIn, err = buildCell(sc, g, em, opt)
 	case Unrolled:
-		decodeIn, err = buildUnrolled(sc, g, em, opt, spec)
+		if opt.Settled != nil {
+			decodeIn, err = buildSettled(sc, g, cell, em, opt, spec)
+		} else {
+			decodeIn, err = buildUnrolled(sc, g, em, opt, spec)
+		}
 	case Loop:
 		decodeIn, err = buildLoop(sc, g, em, opt, spec)
 	}
@@ -204,6 +215,9 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if opt.Form == Unrolled || opt.Form == Loop && len(spec.stepIn) == 0 {
 		meta[metaSteps] = strconv.Itoa(opt.Steps)
 	}
+	if opt.Form == Unrolled && opt.Settled != nil {
+		meta[metaUnroll] = "settled"
+	}
 	if len(opt.Data) > 0 {
 		meta[metaData] = strings.Join(opt.Data, ",")
 	}
@@ -239,6 +253,7 @@ const (
 	metaDecode = "dp2nn.decode"
 	metaData   = "dp2nn.data"
 	metaInf    = "dp2nn.inf"
+	metaUnroll = "dp2nn.unroll"
 )
 
 // infInfo is the JSON of dp2nn.inf.
@@ -300,6 +315,9 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 	}
 	if len(g.Outputs) == 0 {
 		bad("the graph has no outputs")
+	}
+	if opt.Settled != nil && opt.Form != Unrolled {
+		bad("Settled goes with the unrolled form, not the %s form", opt.Form)
 	}
 	seen := map[string]string{}
 	for _, b := range g.Inputs {
@@ -420,6 +438,14 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 		}
 		if opt.Form == Unrolled && opt.Steps < 1 {
 			bad("the unrolled form needs Steps >= 1, got %d", opt.Steps)
+		}
+		if opt.Settled != nil && opt.Gradient != nil {
+			bad("gradient: the settled unrolled form has no gradient output; leave Settled nil")
+		}
+		for name := range opt.Settled {
+			if !spec.isState[name] {
+				bad("Settled has steps for %q, which is not a state", name)
+			}
 		}
 		if opt.Form == Loop && len(spec.stepIn) == 0 && opt.Steps < 1 {
 			bad("the loop form of a cell without per-step inputs runs a fixed number of steps: it needs Steps >= 1, got %d", opt.Steps)
@@ -671,6 +697,54 @@ func buildUnrolled(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *
 		mb.main.Output = append(mb.main.Output, valueInfo(cur[s], mb.elem, batchRow(b.Len), fmt.Sprintf("state %s after step %d", blockDoc(b), opt.Steps)))
 		if opt.Decode != nil && opt.Decode.Block == name {
 			decodeIn = cur[s]
+		}
+	}
+	return decodeIn, nil
+}
+
+// buildSettled emits the Unrolled form from flat, the cell g unrolled
+// by relu.UnrollWith: a feed-forward graph from the data blocks and every
+// step's per-step blocks to the final state. A per-step block is a graph
+// input [N, Steps, Len] as in buildUnrolled, reshaped to flat's block
+// [N, Steps·Len].
+func buildSettled(sc *scope, g, flat *relu.Graph, em cellEmitter, opt Options, spec *formSpec) (string, error) {
+	mb := sc.mb
+	fm := em.featureMajor()
+	in := make([]string, len(flat.Inputs))
+	for i, b := range flat.Inputs {
+		if spec.isData[b.Name] {
+			in[i] = dataInput(sc, b, opt, fm)
+			continue
+		}
+		cb, _ := g.Input(b.Name)
+		mb.blockInput(b.Name, []dim{{param: batchDim}, {size: opt.Steps}, {size: cb.Len}}, fmt.Sprintf("per-step input %s, all %d steps, step-major", blockDoc(cb), opt.Steps))
+		x := sc.op("Reshape", "flatten "+b.Name, []string{b.Name, mb.int64Const([]int{2}, 0, int64(b.Len))}, b.Name+" steps flat")
+		if fm {
+			x = transpose(sc, "transpose "+b.Name, x, fmName(b.Name), 1, 0)
+		}
+		in[i] = x
+	}
+	final := make([]string, len(flat.Outputs))
+	out := make([]string, len(flat.Outputs))
+	for i, b := range flat.Outputs {
+		n, err := mb.outputName(b.Name)
+		if err != nil {
+			return "", err
+		}
+		final[i], out[i] = n, n
+		if fm {
+			out[i] = fmName(n)
+		}
+	}
+	got := em.emit(sc, "", in, out)
+	decodeIn := ""
+	for i, b := range flat.Outputs {
+		if fm {
+			got[i] = transpose(sc, "transpose "+final[i], got[i], final[i], 1, 0)
+		}
+		mb.main.Output = append(mb.main.Output, valueInfo(got[i], mb.elem, batchRow(b.Len), fmt.Sprintf("state %s after step %d (each unit computed up to the step it settles at)", blockDoc(b), opt.Steps)))
+		if opt.Decode != nil && opt.Decode.Block == b.Name {
+			decodeIn = got[i]
 		}
 	}
 	return decodeIn, nil

@@ -40,7 +40,7 @@ func Cases() []Case {
 			Sample: fracSample,
 		},
 	}
-	return append(cases, MinPlusCell(), MaxPlusCell(), KnapsackCell(5), ShiftedMinPlusCell(), BellmanFordCell(4))
+	return append(cases, MinPlusCell(), MaxPlusCell(), KnapsackCell(5), ShiftedMinPlusCell(), BellmanFordCell(4), MaxSubarrayCell(5))
 }
 
 // RandomOptions shape a random graph. Every hidden neuron of layer l reads
@@ -263,6 +263,39 @@ func BellmanFordCell(n int) Case {
 		Steps:   n - 1,
 		Data:    []string{"c"},
 		Inf:     &export.Inf{BigM: bigM, Data: []string{"c"}, Finite: map[string]float64{"d": float64(9 * (n - 1))}},
+	}
+}
+
+// MaxSubarrayCell is Kadane's recurrence s'[p] = x[p] + max(s[p-1], 0)
+// (s[-1] = 0): s[p] is the largest sum of a subarray of the data x (one
+// value per p, integers in -5..5) ending at p. Unit p reads only unit
+// p-1, so it settles at step p+1 (Settled, 0-based p): the settled
+// Unrolled form computes each unit once.
+func MaxSubarrayCell(n int) Case {
+	b := relu.NewBuilder()
+	s := b.Input("s", n)
+	x := b.Input("x", n)
+	g := b.Group(relu.GroupInfo{Name: "x[p] + max(s[p-1], 0)", Rule: "max", Term: "x[p] + max(s[p - 1], 0)"})
+	outs := make([]relu.Affine, n)
+	settled := make([]int, n)
+	for p := range n {
+		outs[p] = relu.Var(x[p])
+		if p > 0 {
+			outs[p] = outs[p].Plus(relu.Var(b.ReLU(g, relu.Var(s[p-1]))))
+		}
+		settled[p] = p + 1
+	}
+	b.Output("s", []int{n}, g, outs)
+	return Case{
+		Name:    fmt.Sprintf("max-subarray cell n=%d", n),
+		Graph:   mustBuild(b),
+		State:   []string{"s"},
+		Init:    map[string][]float64{"s": fill(n, 0)},
+		Sample:  func(rng *rand.Rand, _ string, _ int) float64 { return float64(rng.IntN(11) - 5) },
+		Integer: true,
+		Steps:   n,
+		Data:    []string{"x"},
+		Settled: map[string][]int{"s": settled},
 	}
 }
 

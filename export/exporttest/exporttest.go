@@ -35,6 +35,9 @@ type Case struct {
 	// stand-in for +inf when Sample may return +Inf for some of them.
 	Data []string
 	Inf  *export.Inf
+	// Settled, when set, is true of the cell (each unit keeps its value
+	// after its step): Variants adds the settled Unrolled form.
+	Settled map[string][]int
 }
 
 // perStep reports whether the cell has a per-step input block (neither
@@ -74,7 +77,7 @@ func (c Case) Tolerance(d export.DType) float64 {
 
 // Variants lists the export options to test c with: both explicit
 // layouts, both dtypes and, for cells, every form (with the decode tail
-// when c has one).
+// when c has one, and the Unrolled form also settled when c has Settled).
 func (c Case) Variants() []export.Options {
 	forms := []export.Form{export.Cell}
 	if c.State != nil {
@@ -96,6 +99,10 @@ func (c Case) Variants() []export.Options {
 					o.Decode = c.Decode
 				}
 				opts = append(opts, o)
+				if form == export.Unrolled && c.Settled != nil {
+					o.Settled = c.Settled
+					opts = append(opts, o)
+				}
 			}
 		}
 	}
@@ -108,6 +115,9 @@ func VariantName(o export.Options) string {
 	s := fmt.Sprintf("%v/%v/%v", o.Layout, o.Form, o.DType)
 	if o.Gradient != nil {
 		s += "+gradient"
+	}
+	if o.Settled != nil {
+		s += "+settled"
 	}
 	return s
 }

@@ -476,7 +476,7 @@ func (c Case) SmoothVariants() []export.Options {
 	for _, o := range c.Variants() {
 		o.Decode = nil
 		opts = append(opts, o)
-		if o.Layout == export.Dense && o.Form != export.Loop {
+		if o.Layout == export.Dense && o.Form != export.Loop && o.Settled == nil {
 			out := c.Graph.Outputs[0]
 			o.Gradient = &export.Gradient{Name: "grad", Output: out.Name, Index: out.Len - 1}
 			opts = append(opts, o)

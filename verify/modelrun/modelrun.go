@@ -15,7 +15,10 @@ package modelrun
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/export"
@@ -74,7 +77,10 @@ func Open(path string, rt Runtime, net *compile.Network) (*Runner, error) {
 		}
 	case OnnxGo:
 		if m.Layout != export.Dense || m.Form != export.Cell {
-			return nil, fmt.Errorf("%s: onnx-go runs only the dense cell form (this model is %s, %s)", path, m.Layout, m.Form)
+			return nil, fmt.Errorf("%s: onnx-go runs only the dense cell form (this model is %s, %s): gorgonnx has no Loop, Gather or Expand", path, m.Layout, m.Form)
+		}
+		if m.DType == export.Float64 && m.Inf != nil && len(m.Inf.Data) > 0 {
+			return nil, fmt.Errorf("%s: onnx-go runs the Min that replaces +inf in data blocks in float32 only; use a float32 model", path)
 		}
 	}
 	return r, nil
@@ -98,12 +104,45 @@ func (r *Runner) run(in map[string]export.Tensor) (map[string]export.Tensor, err
 	return r.Model.Run(in)
 }
 
-// Observe runs the model on one instance (steps[t] holds the step inputs
-// of step t+1 in the order of the program's inputs). The cell form shows
-// every step's state, the loop form too (its per-step outputs), the
-// unrolled form only the final one; the unrolled form needs exactly its
-// number of steps.
+// Observe runs the model on one instance of a program with per-step
+// inputs and no data (steps[t] holds the step inputs of step t+1 in the
+// order of the program's inputs). The cell form shows every step's
+// state, the loop form too (its per-step outputs), the unrolled form only
+// the final one; the unrolled form needs exactly its number of steps.
 func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
+	if len(r.net.Data) > 0 {
+		return verify.Observed{}, fmt.Errorf("program %s has data (%s); use ObserveData or ObserveInstance", r.net.Model.Name, strings.Join(r.net.Data, ", "))
+	}
+	return r.ObserveInstance(nil, steps)
+}
+
+// ObserveData runs the model on one instance of a program with data and
+// a steps line: data[k] holds the values of the program's data array k
+// (Model.Data order) row-major, +inf as math.Inf(1), and steps is the
+// number of steps to run: any number in the cell form, the model's own
+// in the unrolled and loop forms (the program's step count). States are
+// in the network's representation (+inf as compile.Network.BigM; read
+// them back with compile.Network.Exact).
+func (r *Runner) ObserveData(data [][]float64, steps int) (verify.Observed, error) {
+	if len(r.net.StepInputs) > 0 {
+		return verify.Observed{}, fmt.Errorf("program %s has per-step inputs (%s); use ObserveInstance", r.net.Model.Name, strings.Join(r.net.StepInputs, ", "))
+	}
+	if steps < 0 {
+		return verify.Observed{}, fmt.Errorf("cannot run %d steps", steps)
+	}
+	return r.ObserveInstance(data, make([][]float64, steps))
+}
+
+// ObserveInstance is Observe and ObserveData in one: data as for
+// ObserveData (nil for a program without data), steps as for Observe
+// (empty rows for a program without step inputs).
+//
+// Data are checked against their declarations (compile.Network.Feed). A
+// model that replaces +inf by BigM itself (its metadata dp2nn.inf lists
+// the block) gets the data as given, +inf included, except in onnx-go,
+// whose Min turns +inf into NaN; every other model gets them with +inf
+// already replaced by BigM.
+func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (verify.Observed, error) {
 	dt := verify.Float32
 	if r.Model.DType == export.Float64 {
 		dt = verify.Float64
@@ -114,6 +153,15 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 		init[i] = r.net.Init[name]
 	}
 	obs.States[0] = init
+	dataIn, err := r.dataTensors(data)
+	if err != nil {
+		return obs, err
+	}
+	for t, step := range steps {
+		if len(step) != len(r.net.StepInputs) {
+			return obs, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), len(r.net.StepInputs))
+		}
+	}
 	switch r.Model.Form {
 	case export.Cell:
 		cur := init
@@ -125,6 +173,7 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 			for i, name := range r.net.StepInputs {
 				in[name] = export.NewTensor([]float64{step[i]}, 1, 1)
 			}
+			maps.Copy(in, dataIn)
 			out, err := r.run(in)
 			if err != nil {
 				return obs, fmt.Errorf("step %d: %v", t+1, err)
@@ -146,8 +195,11 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 		return obs, nil
 	case export.Unrolled, export.Loop:
 		n := len(steps)
-		if r.Model.Form == export.Unrolled && n != r.Model.Steps {
-			return obs, fmt.Errorf("the unrolled model takes exactly %d steps, the instance has %d", r.Model.Steps, n)
+		if r.Model.Steps > 0 && n != r.Model.Steps {
+			return obs, fmt.Errorf("the %s model takes exactly %d steps, the instance has %d", r.Model.Form, r.Model.Steps, n)
+		}
+		if n == 0 {
+			return obs, fmt.Errorf("the %s model runs at least one step", r.Model.Form)
 		}
 		in := map[string]export.Tensor{}
 		for i, name := range r.net.StepInputs {
@@ -157,6 +209,7 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 			}
 			in[name] = export.NewTensor(col, 1, n, 1)
 		}
+		maps.Copy(in, dataIn)
 		out, err := r.run(in)
 		if err != nil {
 			return obs, err
@@ -187,6 +240,24 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 		return obs, nil
 	}
 	return obs, fmt.Errorf("unknown form %v", r.Model.Form)
+}
+
+// dataTensors checks data against the program and returns the model's
+// data inputs, [1, Len] each.
+func (r *Runner) dataTensors(data [][]float64) (map[string]export.Tensor, error) {
+	fed, err := r.net.Feed(data)
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]export.Tensor{}
+	for k, name := range r.net.Data {
+		v := fed[k]
+		if inf := r.Model.Inf; inf != nil && slices.Contains(inf.Data, name) && r.runtime != OnnxGo {
+			v = data[k] // the model replaces +inf itself
+		}
+		in[name] = export.NewTensor(append([]float64(nil), v...), 1, len(v))
+	}
+	return in, nil
 }
 
 // answerOf returns the decode tail's output of one instance, if any.
