@@ -462,6 +462,9 @@ func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instanc
 			in.Data[key] = arr
 		}
 	}
+	if ji.Steps == nil && len(ji.Data) == 0 {
+		errs.add(0, 0, "\"data\" is empty")
+	}
 	var steps []map[string]jsonNumber
 	if ji.Steps != nil {
 		steps = *ji.Steps

@@ -196,6 +196,9 @@ func FuzzReadInstance(f *testing.F) {
 			f.Add(filepath.Base(file), data)
 		}
 	}
+	// Instances with data (docs/beyond.md).
+	f.Add("d.json", []byte(`{"params": {"n": 2}, "data": {"c": [[0, "inf"], [-1, 2.5]], "x": [1, 2], "R": 30}}`))
+	f.Add("d.json", []byte(`{"data": {"t": [[[1], [2]], [[3], [4]]], "e": []}, "steps": [{"a": 1}]}`))
 	f.Fuzz(func(t *testing.T, name string, data []byte) {
 		in, err := ReadInstance(name, data)
 		if err != nil {
@@ -203,7 +206,20 @@ func FuzzReadInstance(f *testing.F) {
 			require.NotEmpty(t, err.Error())
 			return
 		}
-		require.NotEmpty(t, in.Steps)
+		for k, arr := range in.Data {
+			cells := 1
+			for _, n := range arr.Shape {
+				cells *= n
+			}
+			require.Len(t, arr.Values, cells, "data %s", k)
+			for _, v := range arr.Values {
+				require.False(t, math.IsNaN(v) || math.IsInf(v, -1), "data %s: %v", k, v)
+			}
+		}
+		if len(in.Steps) == 0 {
+			require.NotEmpty(t, in.Data, "an instance without steps has data")
+			return
+		}
 		require.Len(t, in.Exact, len(in.Steps))
 		require.Len(t, in.StepLines, len(in.Steps))
 		for _, step := range in.Steps {
