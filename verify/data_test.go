@@ -121,6 +121,10 @@ func TestBindDataErrors(t *testing.T) {
 			want: []string{`g.json: data R: 1e999 is not a finite number`}},
 		{name: "data in the knapsack form", json: `{"capacity": 5, "items": [{"profit": 1, "weight": 1}], "data": {"R": 1}}`,
 			want: []string{`g.json: "data" belongs to the generic form (with "params" and "steps"), not to the knapsack form (with "items")`}},
+		{name: "empty data", json: `{"params": {"n": 3}, "data": {}}`,
+			want: []string{`g.json: "data" is empty`}},
+		{name: "nothing", json: `{"params": {"n": 3}}`,
+			want: []string{`g.json: no "items" (knapsack form) and no "steps" (generic form) and no "data"`}},
 		{name: "data not an object", json: `{"data": [1, 2]}`,
 			want: []string{`g.json:1:11: data: got an array, want an object`}},
 	}
