@@ -675,6 +675,9 @@ func (c *checker) checkSteps() {
 				c.error(d.Body.Pos(), "step value range [%s, %s] (finite values) of %s is not inside its declared range [%s, %s]; clamp it with clamp(...) or widen the declaration",
 					fmtNum(b.lo), fmtNum(b.hi), st.Name, fmtNum(st.Lo), fmtNum(st.Hi))
 			}
+		case body.MayInf && !math.IsInf(st.Hi, 1) && (body.Lo == posInf || body.Lo >= st.Lo && body.Hi <= st.Hi):
+			c.error(d.Body.Pos(), "the step of %s may be inf (it ranges over %s), but %s is not declared or inf; write %s..%s or inf, or clamp it",
+				st.Name, fmtIval(termIval(body)), st.Name, fmtNum(st.Lo), fmtNum(st.Hi))
 		default:
 			lo, hi := body.Lo, body.Hi
 			if body.MayInf {

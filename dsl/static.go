@@ -37,7 +37,11 @@ func (c *checker) staticOf(e Expr, sc *scope, want StaticType, what string) *Sta
 	if s == nil {
 		return nil
 	}
-	if s.Type != want {
+	switch {
+	case s.Type != want && want == SBool:
+		c.error(e.Pos(), "expected a condition (a comparison, in, notin, and, or, not), but %s is %s", c.f.Text(e), staticTypeNames[s.Type])
+		return nil
+	case s.Type != want:
 		c.error(e.Pos(), "%s must be %s, but %s is %s", what, staticTypeNames[want], c.f.Text(e), staticTypeNames[s.Type])
 		return nil
 	}
@@ -311,11 +315,7 @@ func (c *checker) setLit(x *SetLit, sc *scope, cond bool) *Static {
 			return nil
 		}
 		if lo, hi := staticRange(s); lo < 0 || hi > maxElem {
-			bad := lo
-			if lo >= 0 {
-				bad = hi
-			}
-			c.error(e.Pos(), "set element %s may be %s, outside 0..%d", s.Text, fmtNum(bad), maxElem)
+			c.error(e.Pos(), "set element %s", outsideElems(s.Text, lo, hi))
 			return nil
 		}
 		return s
@@ -374,8 +374,8 @@ func (c *checker) compare(x *Compare, sc *scope, cond bool) *Static {
 			return nil
 		}
 		if alo, ahi := staticRange(a); alo < 0 || ahi > maxElem {
-			// Elements outside 0..62 are in no set; keep Eval's shift in range.
-			c.error(x.X.Pos(), "%s may be %s, outside the set elements 0..%d", a.Text, fmtNum(math.Min(alo, 0)+math.Max(ahi-maxElem, 0)), maxElem)
+			// Keep Eval's shift in range: sets hold elements 0..62 only.
+			c.error(x.X.Pos(), "%s", outsideElems(a.Text, alo, ahi))
 			return nil
 		}
 		if a.Kind == SConst && b.Kind == SConst {
@@ -402,6 +402,22 @@ func (c *checker) compare(x *Compare, sc *scope, cond bool) *Static {
 		return c.sconst(x, SBool, b2i(x.Op.Holds(float64(a.Value), float64(b.Value))))
 	}
 	return &Static{Kind: SCmp, Type: SBool, Op: x.Op, Args: []*Static{a, b}, Node: x, Text: text}
+}
+
+// outsideElems says that text, with values lo..hi, leaves the set
+// elements: "64 is outside ...", "v + 60 may be 64, outside ...".
+func outsideElems(text string, lo, hi float64) string {
+	bad := hi
+	if lo < 0 {
+		bad = lo
+	}
+	switch {
+	case lo == hi && text == fmtNum(lo):
+		return fmt.Sprintf("%s is outside the set elements 0..%d", text, maxElem)
+	case lo == hi:
+		return fmt.Sprintf("%s is %s, outside the set elements 0..%d", text, fmtNum(lo), maxElem)
+	}
+	return fmt.Sprintf("%s may be %s, outside the set elements 0..%d", text, fmtNum(bad), maxElem)
 }
 
 // rangeMask is the set lo..hi (empty when lo > hi); lo, hi in 0..62.
