@@ -14,7 +14,12 @@
 // recurrent cell is exported in one of three forms: Cell (one step, the
 // graph as it is), Unrolled (Steps chained copies sharing their weights)
 // or Loop (an ONNX Loop whose trip count is read from the inputs, which
-// also returns the state after every step). An optional Decode tail turns
+// also returns the state after every step). Data blocks (Options.Data,
+// a program's data arrays) are given once per instance and read by every
+// step; a cell without per-step inputs loops Options.Steps times; the
+// model replaces +inf in data by the network's BigM itself (Options.Inf);
+// Options.Settled builds the Unrolled form computing each state unit only
+// up to the step it settles at. An optional Decode tail turns
 // a state block into one answer per instance. Hidden neurons may use the
 // smoothed ReLUs of relu (Shannon, Gini, Tsallis), emitted with standard
 // opset-13 operators, and an optional Gradient output unrolls the

@@ -16,9 +16,9 @@ import (
 //
 // The interpreter runs exactly the operators Write emits (Gemm, Relu,
 // the smoothed activations' Softplus, Sigmoid, Clip, Sqrt, Exp, Log, Abs,
-// Neg, Add, Sub, Mul, Min (of two inputs), Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape, Slice,
-// Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not, the
-// comparisons and Loop), in node order.
+// Neg, Add, Sub, Mul, Min of two inputs, Gather, Concat, ReduceSum,
+// ReduceMax, ReduceMin, Shape, Slice, Expand, Transpose, Reshape, MatMul,
+// Identity, Where, And, Not, the comparisons and Loop), in node order.
 func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
 	defer func() {
 		if r := recover(); r != nil {

@@ -117,6 +117,13 @@ func TestReadRejects(t *testing.T) {
 	}
 	badMetaBytes, err := proto.Marshal(badMeta)
 	require.NoError(t, err)
+	badData := proto.Clone(badMeta).(*onnxpb.ModelProto)
+	badData.MetadataProps[0].Value = proto.String("loop")
+	badData.MetadataProps = append(badData.MetadataProps,
+		&onnxpb.StringStringEntryProto{Key: proto.String("dp2nn.inf"), Value: proto.String(`{"bigm": "big"}`)},
+		&onnxpb.StringStringEntryProto{Key: proto.String("dp2nn.unroll"), Value: proto.String("lazy")})
+	badDataBytes, err := proto.Marshal(badData)
+	require.NoError(t, err)
 
 	for _, tc := range []struct {
 		name string
@@ -130,6 +137,7 @@ func TestReadRejects(t *testing.T) {
 		{"other producer", foreignBytes, []string{`was not written by dp2nn (producer "pytorch")`}},
 		{"no metadata", noMetaBytes, []string{"metadata dp2nn.form is missing", "metadata dp2nn.layout is missing", "metadata dp2nn.dtype is missing"}},
 		{"bad metadata", badMetaBytes, []string{`metadata dp2nn.form: unknown form "rnn" (valid: cell, unrolled, loop)`}},
+		{"bad data metadata", badDataBytes, []string{"metadata dp2nn.inf: json: cannot unmarshal string", `metadata dp2nn.unroll = "lazy" is not "settled"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "x.onnx")

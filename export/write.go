@@ -90,6 +90,8 @@ func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
 // asked for layout: layout itself, or for Auto, Dense when the dense
 // layout needs at most AutoDenseLimit parameters and Structured
 // otherwise. It also returns the number of parameters of the dense layout.
+// The settled Unrolled form (Options.Settled) lays out the unrolled graph
+// instead of the cell: ask about relu.UnrollWith's graph.
 func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
 	n := newCellPlan(g).denseParams()
 	if layout == Auto {

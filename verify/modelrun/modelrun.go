@@ -8,9 +8,17 @@
 //	obs, _ := run.Observe(steps)
 //	c, _ := verify.Compare(net, "instance", steps, []verify.Observed{obs}, nil)
 //
+// A program with data and a steps line runs with ObserveData (data as
+// given, +inf as math.Inf(1)); its states come back in the network's
+// representation (compile.Network.Exact reads them back):
+//
+//	obs, _ := run.ObserveData(data, model.Steps)
+//	final := net.Exact(obs.States[model.Steps])
+//
 // The runtimes: the Go reference interpreter of export (Go), ONNX Runtime
 // (ORT, through verify/onnxrt) and onnx-go's gorgonnx backend (OnnxGo,
-// dense layout only).
+// dense layout and cell form only: gorgonnx has no Loop, Gather or
+// Expand).
 package modelrun
 
 import (

@@ -153,3 +153,122 @@ func BenchmarkExportKnapsack(b *testing.B) {
 	b.ReportMetric(float64(st.Weights), "weights")
 	b.ReportMetric(float64(dense), "dense-params")
 }
+
+// BenchmarkDataForms compares, in one run, instances per second of the
+// forms of programs with data at their default parameters in ONNX Runtime
+// (structured layout, float32, one intra-op thread, batch 256): the Loop
+// form, the Unrolled form (Steps copies of the cell) and the settled
+// Unrolled form (each unit computed up to the step it settles at), beside
+// relu's Go evaluator on the settled graph (compile.Network.Unrolled).
+// Random instances come from verify.DataProblems' generators.
+func BenchmarkDataForms(b *testing.B) {
+	const batch = 256
+	for _, name := range []string{"lcs", "apsp", "csp"} {
+		program := "examples/" + name + ".dp"
+		var net *compile.Network
+		var in map[string]export.Tensor
+		var rows []float32
+		var flat *relu.Graph
+		setup := func(b *testing.B) {
+			if net != nil {
+				return
+			}
+			f, err := verify.ReadProgram(program)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := dsl.Check(f, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if net, err = compile.Lower(m, compile.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			if flat, err = net.Unrolled(m.Steps); err != nil {
+				b.Fatal(err)
+			}
+			var p *verify.DataProblem
+			for i := range verify.DataProblems {
+				if verify.DataProblems[i].Program == program {
+					p = &verify.DataProblems[i]
+					break
+				}
+			}
+			rng := verify.NewRand(1)
+			in = map[string]export.Tensor{}
+			rows = make([]float32, 0, batch*flat.NumInputs)
+			fed := make([][][]float64, batch)
+			for r := range batch {
+				data := p.Random(rng, m)
+				if fed[r], err = net.Feed(data); err != nil {
+					b.Fatal(err)
+				}
+				for _, d := range fed[r] {
+					for _, x := range d {
+						rows = append(rows, float32(x))
+					}
+				}
+			}
+			for k, d := range net.Data {
+				t := export.Tensor{Shape: []int{batch, len(fed[0][k])}}
+				for r := range batch {
+					t.Data = append(t.Data, fed[r][k]...)
+				}
+				in[d] = t
+			}
+		}
+		b.Run(name+"/go-eval-settled", func(b *testing.B) {
+			setup(b)
+			e, err := relu.NewEvaluator[float32](flat)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out := make([]float32, batch*flat.NumOutputs())
+			for b.Loop() {
+				if err := e.Run(rows, out, batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+		})
+		for _, form := range []string{"loop", "unrolled", "settled"} {
+			b.Run(name+"/ort-"+form, func(b *testing.B) {
+				requireORT(b)
+				setup(b)
+				opt := export.Options{Form: export.Unrolled, Layout: export.Structured, Steps: net.Model.Steps,
+					State: net.State, Init: net.Init, Data: net.Data}
+				switch form {
+				case "loop":
+					opt.Form = export.Loop
+				case "settled":
+					st, err := net.Settled()
+					if err != nil {
+						b.Fatal(err)
+					}
+					opt.Settled = st
+				}
+				model, err := export.Marshal(net.Cell, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer s.Close()
+				bound, err := s.Bind(in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer bound.Close()
+				for b.Loop() {
+					if err := bound.Run(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+				b.ReportMetric(float64(len(model)), "file-bytes")
+			})
+		}
+	}
+}
