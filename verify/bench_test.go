@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify/graphs"
 	"github.com/stretchr/testify/require"
 )
 
@@ -59,5 +60,27 @@ func BenchmarkRunDPData(b *testing.B) {
 				require.NoError(b, err)
 			}
 		})
+	}
+}
+
+// BenchmarkRunDPDataBr17 runs heldkarp.dp on TSPLIB's br17 (n = 17:
+// 2^16·16 cells over 16 steps) through the exact interpreter and checks
+// the published optimum 39. Too slow and too large (about half a
+// gigabyte for the trace) for a test.
+func BenchmarkRunDPDataBr17(b *testing.B) {
+	tsp, err := graphs.ReadTSPLIBFile("../testdata/graphs/br17.atsp")
+	require.NoError(b, err)
+	inst, err := TSPLIBInstance(tsp)
+	require.NoError(b, err)
+	m := loadProgram(b, "examples/heldkarp.dp", map[string]int64{"n": 17, "cmax": int64(inst.Scalars["cmax"])})
+	data, err := BindData(m, inst)
+	require.NoError(b, err)
+	b.ResetTimer()
+	for b.Loop() {
+		tr, err := RunDPData(m, nil, data)
+		require.NoError(b, err)
+		a, err := tr.Answer()
+		require.NoError(b, err)
+		require.Equal(b, "39", a.String())
 	}
 }

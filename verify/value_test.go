@@ -92,3 +92,55 @@ func TestValueCmp(t *testing.T) {
 		}
 	}
 }
+
+// TestValueSmallIntegers checks the int64 representation of integers
+// against big.Rat on operands near the overflow boundaries, mixed with
+// fractions: every operation must give the exact rational result.
+func TestValueSmallIntegers(t *testing.T) {
+	var ints []int64
+	for _, x := range []int64{0, 1, 2, 3, 1 << 31, 1<<31 - 1, 1 << 32, 1 << 62, math.MaxInt64, math.MaxInt64 - 1} {
+		ints = append(ints, x, -x)
+	}
+	ints = append(ints, math.MinInt64, math.MinInt64+1)
+	var vals []Value
+	var rats []*big.Rat
+	for _, x := range ints {
+		vals = append(vals, IntValue(x))
+		rats = append(rats, new(big.Rat).SetInt64(x))
+		// The same integer held as a big.Rat, as a fraction reduces to it.
+		vals = append(vals, RatValue(new(big.Rat).SetFrac(big.NewInt(x), big.NewInt(1))))
+		rats = append(rats, new(big.Rat).SetInt64(x))
+	}
+	vals = append(vals, RatValue(bigRat(1, 3)), RatValue(bigRat(-7, 2)))
+	rats = append(rats, bigRat(1, 3), bigRat(-7, 2))
+	for i, a := range vals {
+		ra := rats[i]
+		assert.Equal(t, ra.RatString(), a.String())
+		assert.Equal(t, ra.Sign(), a.Sign())
+		assert.Equal(t, ra.IsInt(), a.IsInt())
+		wantF, _ := ra.Float64()
+		assert.Equal(t, wantF, a.Float64(), "%v", a)
+		assert.Equal(t, new(big.Rat).Neg(ra).RatString(), a.Neg().String())
+		if n, ok := a.Int64(); ok {
+			assert.Equal(t, ra.RatString(), big.NewRat(n, 1).RatString())
+		} else {
+			assert.False(t, ra.IsInt() && ra.Num().IsInt64(), "%v fits an int64", a)
+		}
+		for j, b := range vals {
+			rb := rats[j]
+			assert.Equal(t, ra.Cmp(rb), a.Cmp(b), "%v cmp %v", a, b)
+			sum, ok := a.Add(b)
+			assert.True(t, ok)
+			assert.Equal(t, new(big.Rat).Add(ra, rb).RatString(), sum.String(), "%v + %v", a, b)
+			prod, ok := a.Mul(b)
+			assert.True(t, ok)
+			assert.Equal(t, new(big.Rat).Mul(ra, rb).RatString(), prod.String(), "%v · %v", a, b)
+		}
+	}
+	for _, f := range []float64{0, -0.0, 1, -3, 1 << 52, 1 << 61, -(1 << 62), 1 << 62, 1 << 63, 1e300, 0.5} {
+		v, ok := FloatValue(f)
+		assert.True(t, ok)
+		assert.Equal(t, new(big.Rat).SetFloat64(f).RatString(), v.String(), "%v", f)
+		assert.Equal(t, f, v.Float64())
+	}
+}
