@@ -206,3 +206,34 @@ func TestInitAgreesWithInitAt(t *testing.T) {
 		assert.Equal(t, s.InitAt(cellIndex(s, c)), v)
 	}
 }
+
+// TestAPSPHamiltonianNegativeCycle: on 5 vertices apsp.dp's 1 +
+// ⌈log₂ 4⌉ = 3 steps reach L(4), walks of at most 4 arcs, which miss the
+// only cycle 1→2→3→4→5→1 (cost 1+1+1+1−5 = −1). The distances look
+// settled (d[1, 1] = 0), and only the extra step of the fixpoint check
+// (L(8)) finds the cycle: d[1, 1] becomes −1.
+func TestAPSPHamiltonianNegativeCycle(t *testing.T) {
+	m := loadProgram(t, "examples/apsp.dp", map[string]int64{"n": 5, "cmax": 5})
+	inf := math.Inf(1)
+	c := make([]float64, 25)
+	for i := range c {
+		c[i] = inf
+	}
+	for u := range 5 {
+		c[u*5+(u+1)%5] = 1
+	}
+	c[4*5+0] = -5
+	want, err := apspExact(m, [][]float64{c})
+	require.NoError(t, err)
+	require.True(t, want.NegativeCycle, "FloydWarshall sees the cycle")
+
+	tr, err := RunDPData(m, nil, [][]float64{c})
+	var fe *FixpointError
+	require.True(t, errors.As(err, &fe), "got %v", err)
+	assert.Equal(t, "the graph has a negative cycle", fe.Msg)
+	assert.Equal(t, "d[i=1, j=1]", fe.Cell)
+	assert.Equal(t, "0", fe.Before.String())
+	assert.Equal(t, "-1", fe.After.String())
+	assert.Equal(t, 3, tr.Steps())
+	assert.Equal(t, want.Final, tr.Final(0), "L(4)")
+}
