@@ -109,7 +109,9 @@ func newOffsetRounding(m *dsl.Model, N int) (*OffsetRounding, *dsl.Model, error)
 	r.N = (lmax + r.K - 1) / r.K
 	params := make(map[string]int64)
 	for _, p := range m.Params {
-		params[p.Name] = p.Value
+		if p.Set { // a defaulted param may derive from r.Param: let the re-check derive it again
+			params[p.Name] = p.Value
+		}
 	}
 	params[r.Param] = int64(r.N)
 	rounded, cerr := dsl.Check(m.File, params)
