@@ -288,9 +288,10 @@ func (c *checker) checkInputs() {
 	}
 }
 
-// maxSteps bounds the count of a steps line (2^20): the step-iterated
-// interval analysis walks every step.
-const maxSteps = 1 << 20
+// maxSteps bounds the count of a steps line (2^16): the step-iterated
+// interval analysis walks every step, and a network of more steps would
+// not be run anyway.
+const maxSteps = 1 << 16
 
 // checkStepCount checks the steps and require lines.
 func (c *checker) checkStepCount() {
@@ -300,7 +301,7 @@ func (c *checker) checkStepCount() {
 			case n < 1:
 				c.error(sd.Count.Pos(), "the number of steps must be at least 1, got %d", n)
 			case n > maxSteps:
-				c.error(sd.Count.Pos(), "the number of steps is too large: %d is more than 2^20", n)
+				c.error(sd.Count.Pos(), "the number of steps is too large: %d is more than 2^16", n)
 			default:
 				c.m.Steps = int(n)
 			}
@@ -525,6 +526,15 @@ func (st *State) declared() ival {
 	return ival{lo: st.Lo, hi: st.Hi, inf: st.MayInf || math.IsInf(st.Hi, 1)}
 }
 
+// asStored is the interval of values a of st as reads see them: a state
+// not declared or inf (but up to inf) holds +inf as a number in its range.
+func (st *State) asStored(a ival) ival {
+	if !st.MayInf && a.inf {
+		return ival{lo: a.lo, hi: posInf}
+	}
+	return a
+}
+
 // initIval is the interval of the initial values of st.
 func (st *State) initIval() ival {
 	if st.InitTerm != nil {
@@ -707,7 +717,7 @@ func (c *checker) iterateSteps() {
 	}
 	states := make([]ival, len(c.m.States))
 	for i, st := range c.m.States {
-		states[i] = st.initIval()
+		states[i] = st.asStored(st.initIval())
 	}
 	n := c.m.Steps
 	if c.m.Fixpoint != nil {
@@ -725,12 +735,7 @@ func (c *checker) iterateSteps() {
 					step, st.Name, fmtIval(b), fmtIval(st.declared()))
 				bad = true
 			}
-			if !st.MayInf && b.inf {
-				// An infinite value of a state declared up to inf is a
-				// number in its range, as without a steps line.
-				b = ival{lo: b.lo, hi: posInf}
-			}
-			next[i] = b
+			next[i] = st.asStored(b)
 		}
 		if bad {
 			return
