@@ -48,31 +48,6 @@ func dataProblem(t *testing.T, program string, params map[string]int64) verify.D
 	return p
 }
 
-// exportOptions are the export options of net's program in form, layout
-// and dtype: the data blocks and the stand-in for +inf from the network.
-func exportOptions(net *compile.Network, form export.Form, layout export.Layout, dt export.DType) export.Options {
-	m := net.Model
-	opt := export.Options{Form: form, Layout: layout, DType: dt, State: net.State, Init: net.Init, Data: net.Data,
-		Doc: net.Cell.Doc, Metadata: map[string]string{"source.program": m.Name}}
-	if form != export.Cell {
-		opt.Steps = m.Steps
-	}
-	if net.BigM != 0 {
-		opt.Inf = &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
-		for _, d := range m.Data {
-			if d.MayInf {
-				opt.Inf.Data = append(opt.Inf.Data, d.Name)
-			}
-		}
-		for _, s := range m.States {
-			if s.MayInf {
-				opt.Inf.Finite[s.Name] = s.Hi
-			}
-		}
-	}
-	return opt
-}
-
 // Every program with data, exported in every form, layout and dtype,
 // runs in the Go interpreter, ONNX Runtime and (dense cell form, float32
 // or without +inf data) onnx-go, and on random instances computes
@@ -122,16 +97,15 @@ func observeDataProgram(t *testing.T, pi int, program string, params map[string]
 	want32 := runnerStates[float32](t, net, datas)
 	want64 := runnerStates[float64](t, net, datas)
 	answers := exactAnswers(t, p, m, net, datas, want64)
-	settled, err := net.Settled()
-	require.NoError(t, err)
 	for _, variant := range []string{"cell", "unrolled", "unrolled+settled", "loop"} {
 		form, err := export.ParseForm(strings.TrimSuffix(variant, "+settled"))
 		require.NoError(t, err)
 		for _, layout := range []export.Layout{export.Dense, export.Structured} {
 			for _, dt := range []export.DType{export.Float32, export.Float64} {
-				opt := exportOptions(net, form, layout, dt)
-				if strings.HasSuffix(variant, "+settled") {
-					opt.Settled = settled
+				opt, err := modelrun.ExportOptions(net, form, layout, dt, strings.HasSuffix(variant, "+settled"))
+				require.NoError(t, err)
+				if net.BigM != 0 {
+					require.NotEmpty(t, opt.Inf.Data, "the model replaces +inf itself")
 				}
 				path := filepath.Join(t.TempDir(), fmt.Sprintf("%s_%s_%v_%v.onnx", m.Name, variant, layout, dt))
 				require.NoError(t, export.WriteFile(path, net.Cell, opt))
@@ -235,14 +209,16 @@ func TestObserveDataErrors(t *testing.T) {
 	net, err := compile.Lower(m, compile.Options{})
 	require.NoError(t, err)
 	dir := t.TempDir()
-	write := func(name string, opt export.Options) string {
+	write := func(name string, form export.Form, layout export.Layout, dt export.DType) string {
+		opt, err := modelrun.ExportOptions(net, form, layout, dt, false)
+		require.NoError(t, err)
 		path := filepath.Join(dir, name)
 		require.NoError(t, export.WriteFile(path, net.Cell, opt))
 		return path
 	}
 	data := p.Random(verify.NewRand(1), m)
 
-	loop, err := modelrun.Open(write("loop.onnx", exportOptions(net, export.Loop, export.Structured, export.Float32)), modelrun.Go, net)
+	loop, err := modelrun.Open(write("loop.onnx", export.Loop, export.Structured, export.Float32), modelrun.Go, net)
 	require.NoError(t, err)
 	_, err = loop.ObserveData(data, m.Steps+1)
 	assert.ErrorContains(t, err, fmt.Sprintf("the loop model takes exactly %d steps, the instance has %d", m.Steps, m.Steps+1))
@@ -255,10 +231,10 @@ func TestObserveDataErrors(t *testing.T) {
 	_, err = loop.ObserveData(bad, m.Steps)
 	assert.ErrorContains(t, err, "data c value 1 is 99, outside -4..4")
 
-	cell := write("cell.onnx", exportOptions(net, export.Cell, export.Dense, export.Float64))
+	cell := write("cell.onnx", export.Cell, export.Dense, export.Float64)
 	_, err = modelrun.Open(cell, modelrun.OnnxGo, net)
 	assert.ErrorContains(t, err, "onnx-go runs the Min that replaces +inf in data blocks in float32 only")
-	_, err = modelrun.Open(write("loopdense.onnx", exportOptions(net, export.Loop, export.Dense, export.Float32)), modelrun.OnnxGo, net)
+	_, err = modelrun.Open(write("loopdense.onnx", export.Loop, export.Dense, export.Float32), modelrun.OnnxGo, net)
 	assert.ErrorContains(t, err, "onnx-go runs only the dense cell form (this model is dense, loop)")
 
 	// The cell form runs any number of steps: one more than the program's
@@ -269,4 +245,30 @@ func TestObserveDataErrors(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, obs.States, m.Steps+2)
 	assert.True(t, strings.HasPrefix(obs.Label, "go float64"), obs.Label)
+
+	_, err = modelrun.ExportOptions(net, export.Loop, export.Dense, export.Float32, true)
+	assert.ErrorContains(t, err, "the settled form is an unrolled form, not loop")
+}
+
+// ExportOptions takes the data, the stand-in for +inf and the step count
+// from the network.
+func TestExportOptions(t *testing.T) {
+	p := dataProblem(t, "examples/bellmanford.dp", map[string]int64{"n": 3, "s": 1, "cmax": 4})
+	m, err := p.Model()
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	opt, err := modelrun.ExportOptions(net, export.Unrolled, export.Auto, export.Float32, true)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c"}, opt.Data)
+	assert.Equal(t, 2, opt.Steps)
+	require.NotNil(t, opt.Inf)
+	assert.Equal(t, net.BigM, opt.Inf.BigM)
+	assert.Equal(t, []string{"c"}, opt.Inf.Data)
+	assert.Equal(t, map[string]float64{"d": 12}, opt.Inf.Finite) // d in -n·cmax..n·cmax or inf
+	assert.Len(t, opt.Settled["d"], 3)
+	cell, err := modelrun.ExportOptions(net, export.Cell, export.Auto, export.Float32, false)
+	require.NoError(t, err)
+	assert.Zero(t, cell.Steps)
+	assert.Nil(t, cell.Settled)
 }

@@ -53,6 +53,46 @@ func ParseRuntime(s string) (Runtime, error) {
 	return "", fmt.Errorf("unknown runtime %q (want go, ort or onnxgo)", s)
 }
 
+// ExportOptions returns the export options that present net in form,
+// layout and dt: its state and initial values, its data blocks, and for a
+// program with +inf values the stand-in BigM with the data blocks the
+// model replaces +inf in and the finite maximum of every state that may
+// be +inf. A program with a steps line gets that step count (Unrolled and
+// Loop forms); settled asks for the settled Unrolled form
+// (compile.Network.Settled). The caller adds Doc, Metadata and Decode, and
+// Steps for the Unrolled form of a program with step inputs.
+func ExportOptions(net *compile.Network, form export.Form, layout export.Layout, dt export.DType, settled bool) (export.Options, error) {
+	m := net.Model
+	opt := export.Options{Form: form, Layout: layout, DType: dt, State: net.State, Init: net.Init, Data: net.Data}
+	if form != export.Cell && m.Steps > 0 {
+		opt.Steps = m.Steps
+	}
+	if net.BigM != 0 {
+		opt.Inf = &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
+		for _, d := range m.Data {
+			if d.MayInf {
+				opt.Inf.Data = append(opt.Inf.Data, d.Name)
+			}
+		}
+		for _, s := range m.States {
+			if s.MayInf {
+				opt.Inf.Finite[s.Name] = s.Hi
+			}
+		}
+	}
+	if settled {
+		if form != export.Unrolled {
+			return opt, fmt.Errorf("the settled form is an unrolled form, not %v", form)
+		}
+		st, err := net.Settled()
+		if err != nil {
+			return opt, err
+		}
+		opt.Settled = st
+	}
+	return opt, nil
+}
+
 // Runner runs one model file.
 type Runner struct {
 	Model   *export.Model
