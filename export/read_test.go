@@ -190,6 +190,10 @@ func FuzzParseRun(f *testing.F) {
 	b, err := export.Marshal(c.Graph, export.Options{Form: export.Loop, Init: c.Init, Decode: c.Decode, Layout: export.Structured})
 	require.NoError(f, err)
 	f.Add(b)
+	bf := exporttest.BellmanFordCell(3) // data, +inf, fixed trip count
+	b, err = export.Marshal(bf.Graph, export.Options{Form: export.Loop, Steps: bf.Steps, State: bf.State, Init: bf.Init, Data: bf.Data, Inf: bf.Inf, Layout: export.Structured})
+	require.NoError(f, err)
+	f.Add(b)
 	f.Add([]byte{})
 	f.Add([]byte("not onnx"))
 	f.Fuzz(func(t *testing.T, data []byte) {
