@@ -82,6 +82,37 @@ func sexpr(e Expr) string {
 		return list(string(x.Op), []Expr{x.X, x.Y})
 	case *Paren:
 		return list("paren", []Expr{x.X})
+	case *If:
+		return list("if", []Expr{x.Cond, x.Then, x.Else})
+	case *Reduce:
+		head := x.Func.Name + " " + x.Var.Name
+		if x.Filter != nil {
+			return list(head, []Expr{x.Domain, x.Filter, x.Body})
+		}
+		return list(head, []Expr{x.Domain, x.Body})
+	case *Bracket:
+		return list("["+x.Op.String()+"]", []Expr{x.X, x.Y})
+	case *SetLit:
+		if x.IsRange {
+			return list("{..}", []Expr{x.Lo, x.Hi})
+		}
+		return list("{}", x.Elems)
+	case *RangeSet:
+		return list("..", []Expr{x.Lo, x.Hi})
+	case *Logic:
+		if x.Y == nil {
+			return list(logicName(x.Op), []Expr{x.X})
+		}
+		return list(logicName(x.Op), []Expr{x.X, x.Y})
+	case *Compare:
+		op := x.Op.String()
+		switch {
+		case x.Member && x.Not:
+			op = "notin"
+		case x.Member:
+			op = "in"
+		}
+		return list(op, []Expr{x.X, x.Y})
 	}
 	return fmt.Sprintf("%T", e)
 }
