@@ -271,4 +271,6 @@ func TestExportOptions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, cell.Steps)
 	assert.Nil(t, cell.Settled)
+	_, err = modelrun.ExportOptions(knapsack(t), export.Unrolled, export.Auto, export.Float32, true)
+	assert.ErrorContains(t, err, "the settled form needs a program with a steps line (knapsack_int has none")
 }

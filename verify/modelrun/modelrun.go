@@ -84,6 +84,9 @@ func ExportOptions(net *compile.Network, form export.Form, layout export.Layout,
 		if form != export.Unrolled {
 			return opt, fmt.Errorf("the settled form is an unrolled form, not %v", form)
 		}
+		if m.Steps == 0 || net.Rounding != nil {
+			return opt, fmt.Errorf("the settled form needs a program with a steps line (%s has none, or its %v network rounds its state)", m.Name, net.Scheme)
+		}
 		st, err := net.Settled()
 		if err != nil {
 			return opt, err
