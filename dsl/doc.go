@@ -2,11 +2,12 @@
 // state arrays, written in a small language, that compile/ turns into
 // ReLU networks.
 //
-// A program declares compile-time params, per-step inputs, state arrays
-// with a value range and an initial value, boundary lines giving the value
-// of reads outside a state's index range, one step per state, and an
-// answer. Every step reads the previous step's state, so all cells update
-// at once:
+// A program declares compile-time params, per-step inputs (or
+// per-instance data and a fixed number of steps), state arrays with a
+// value range and an initial value, boundary lines giving the value of
+// reads outside a state's index range, one step per state, and an answer.
+// Every step reads the previous step's state, so all cells update at
+// once:
 //
 //	dp knapsack
 //	param pmax int = 10
@@ -17,14 +18,20 @@
 //	step f[p] = min(f[p], f[p - profit] + size)
 //	answer max p where f[p] <= 1
 //
+// Steps may also use static conditionals (if i == j then 0 else inf),
+// reductions (min(u in 1..n: d[u] + c[u, v])), Iverson brackets
+// ([x[i] == y[j]]), subsets dimensions with set expressions, and values
+// that may be +inf ("or inf").
+//
 // Parse builds the syntax tree (File) with a position on every node.
 // Check resolves names, binds params, infers int/real types, checks that
-// every index is affine (the dimension's own variable, ±integer inputs,
-// integer constants) and that every read outside a state's index range is
-// covered by a boundary line, and computes by interval arithmetic the range
-// [Lo, Hi] of every term, which must fit the declared value range of the
-// state it updates. The result is a Model, the input of compile/ and
-// verify/:
+// every index is affine (index variables with integer coefficients,
+// ±integer inputs or data, integer constants) and that every read outside
+// a state's index range is covered by a boundary line, and computes by
+// interval arithmetic the range [Lo, Hi] of every term (and whether it
+// may be +inf), which must fit the declared value range of the state it
+// updates — step by step for a program with a steps line. The result is
+// a Model, the input of compile/ and verify/:
 //
 //	f, err := dsl.Parse("knapsack.dp", src)
 //	if err != nil {
