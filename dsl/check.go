@@ -813,6 +813,7 @@ func (c *checker) checkAnswer() {
 	// as the plain index of a dimension.
 	var found *symbol
 	dim := 0
+	inSubsets := false // the variable indexes a subsets dimension
 	for _, side := range []Expr{d.LHS, d.RHS} {
 		inspect(side, func(e Expr) bool {
 			x, ok := e.(*Index)
@@ -829,12 +830,17 @@ func (c *checker) checkAnswer() {
 						found, dim = s, k
 						break
 					}
+					inSubsets = true
 				}
 			}
 			return found == nil
 		})
 	}
-	if found == nil {
+	switch {
+	case found == nil && inSubsets:
+		c.error(d.Var.NamePos, "answer variable %s indexes a subsets dimension; an answer searches a dimension LO..HI", d.Var.Name)
+		return
+	case found == nil:
 		c.error(d.Var.NamePos, "answer variable %s must appear as the plain index of a state dimension, as in f[%s]", d.Var.Name, d.Var.Name)
 		return
 	}

@@ -89,3 +89,39 @@ func ExampleDump() {
 	//       Number 3 (int literal, value 3) @2:17-2:18
 	// const int [8, 8] 8 "2 * (1 + 3)" @2:8
 }
+
+// A program with data and a fixed number of steps: Bellman-Ford from
+// vertex 1. The initial value depends on the cell, missing arcs are +inf,
+// and the intervals come from the step-iterated analysis.
+func ExampleCheck_steps() {
+	const bellmanford = `dp bellmanford
+param n int = 4
+data c[u in 1..n, v in 1..n] int in -5..5 or inf
+state d[v in 1..n] int in -20..20 or inf = if v == 1 then 0 else inf
+steps n - 1
+require fixpoint "a negative cycle is reachable"
+step d[v] = min(d[v], min(u in 1..n: d[u] + c[u, v]))
+answer d
+`
+	f, err := dsl.Parse("bf.dp", []byte(bellmanford))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := dsl.Check(f, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := m.States[0]
+	fmt.Println("steps:", m.Steps, "then a fixpoint check:", m.Fixpoint.Msg)
+	fmt.Println("initial values:", d.InitAt([]int{1}), d.InitAt([]int{2}))
+	fmt.Printf("step: [%g, %g], may be inf: %v\n", d.Body.Lo, d.Body.Hi, d.Body.MayInf)
+	red := d.Body.Args[1]
+	fmt.Println(red.Kind, red.Var.Name, "over", red.Var.Lo, "..", red.Var.Hi)
+	// Output:
+	// steps: 3 then a fixpoint check: a negative cycle is reachable
+	// initial values: 0 +Inf
+	// step: [-20, 20], may be inf: true
+	// reduce u over 1 .. 4
+}
