@@ -157,38 +157,7 @@ func (e *answerEval) eval(t *dsl.Term) (float64, error) {
 		}
 		args[i] = v
 	}
-	switch t.Kind {
-	case dsl.TAdd:
-		s := 0.0
-		for _, v := range args {
-			s += v
-		}
-		return s, nil
-	case dsl.TNeg:
-		return -args[0], nil
-	case dsl.TScale:
-		return t.Value * args[0], nil
-	case dsl.TMin:
-		return fold(args, math.Min), nil
-	case dsl.TMax:
-		return fold(args, math.Max), nil
-	case dsl.TClamp:
-		return math.Min(math.Max(args[0], args[1]), args[2]), nil
-	case dsl.TCmp:
-		if t.Op.Holds(args[0], args[1]) {
-			return 1, nil
-		}
-		return 0, nil
-	}
-	panic(fmt.Sprintf("compile: unknown term kind %v", t.Kind))
-}
-
-func fold(xs []float64, f func(a, b float64) float64) float64 {
-	acc := xs[0]
-	for _, x := range xs[1:] {
-		acc = f(acc, x)
-	}
-	return acc
+	return arith(t, args), nil
 }
 
 // index is the value of a static index (answers have no run-time offsets

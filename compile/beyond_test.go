@@ -79,18 +79,10 @@ func TestDataProblemsAgainstSolvers(t *testing.T) {
 				}
 			}
 			t.Run("float64", func(t *testing.T) {
-				r, err := compile.NewRunner[float64](net)
-				require.NoError(t, err)
-				states, err := r.RunStepsBatch(datas, steps+extra)
-				require.NoError(t, err)
-				check(t, states)
+				check(t, runBatch[float64](t, net, datas, steps+extra))
 			})
 			t.Run("float32", func(t *testing.T) {
-				r, err := compile.NewRunner[float32](net)
-				require.NoError(t, err)
-				states, err := r.RunStepsBatch(datas, steps+extra)
-				require.NoError(t, err)
-				check(t, states)
+				check(t, runBatch[float32](t, net, datas, steps+extra))
 			})
 			t.Run("unrolled", func(t *testing.T) {
 				g, err := net.Unrolled(steps)
@@ -148,6 +140,14 @@ func TestDataProblemsEveryStep(t *testing.T) {
 			}
 		})
 	}
+}
+
+func runBatch[T relu.Float](t *testing.T, net *compile.Network, datas [][][]float64, steps int) [][][][]float64 {
+	r, err := compile.NewRunner[T](net)
+	require.NoError(t, err)
+	states, err := r.RunStepsBatch(datas, steps)
+	require.NoError(t, err)
+	return states
 }
 
 func sameCells(a, b [][]float64) bool {

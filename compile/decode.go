@@ -496,31 +496,42 @@ func evalTermWith(t *dsl.Term, states [][]float64, inputs []float64, idx []int, 
 		}
 		args[i] = v
 	}
+	return arith(t, args), nil
+}
+
+// arith applies an arithmetic term (add, neg, scale, min, max, clamp,
+// comparison) to the values of its arguments.
+func arith(t *dsl.Term, args []float64) float64 {
 	switch t.Kind {
 	case dsl.TAdd:
 		s := 0.0
 		for _, v := range args {
 			s += v
 		}
-		return s, nil
+		return s
 	case dsl.TNeg:
-		return -args[0], nil
+		return -args[0]
 	case dsl.TScale:
-		return t.Value * args[0], nil
+		return t.Value * args[0]
 	case dsl.TMin:
-		m := args[0]
-		for _, v := range args[1:] {
-			m = math.Min(m, v)
-		}
-		return m, nil
+		return fold(args, math.Min)
 	case dsl.TMax:
-		m := args[0]
-		for _, v := range args[1:] {
-			m = math.Max(m, v)
-		}
-		return m, nil
+		return fold(args, math.Max)
 	case dsl.TClamp:
-		return math.Min(math.Max(args[0], args[1]), args[2]), nil
+		return math.Min(math.Max(args[0], args[1]), args[2])
+	case dsl.TCmp:
+		if t.Op.Holds(args[0], args[1]) {
+			return 1
+		}
+		return 0
 	}
 	panic(fmt.Sprintf("compile: unknown term kind %v", t.Kind))
+}
+
+func fold(xs []float64, f func(a, b float64) float64) float64 {
+	acc := xs[0]
+	for _, x := range xs[1:] {
+		acc = f(acc, x)
+	}
+	return acc
 }

@@ -106,9 +106,11 @@ type State struct {
 }
 
 // Cells is the number of cells of s (the product of its dimension sizes).
-func (s *State) Cells() int {
+func (s *State) Cells() int { return cells(s.Dims) }
+
+func cells(dims []Dim) int {
 	n := 1
-	for _, d := range s.Dims {
+	for _, d := range dims {
 		n *= d.Size()
 	}
 	return n
@@ -183,13 +185,7 @@ type Data struct {
 }
 
 // Cells is the number of values of d (1 for a scalar).
-func (d *Data) Cells() int {
-	n := 1
-	for _, x := range d.Dims {
-		n *= x.Size()
-	}
-	return n
-}
+func (d *Data) Cells() int { return cells(d.Dims) }
 
 // VarKind says where an index variable is bound.
 type VarKind int

@@ -146,30 +146,13 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 			stepUnits[blk.Name] = b.Input(blk.Name, append([]int{n}, shape...)...)
 		}
 	}
-	settled := make([]int, cell.NumNeurons()) // per output neuron: its state unit's last changing step, -1 never
-	for i := range settled {
-		settled[i] = -1
+	settled, err := perOutput(cell, spec, state, opt.Settled, -1, "settled steps")
+	if err != nil {
+		return nil, err
 	}
-	for i, out := range spec.stateOut {
-		st := opt.Settled[state[i]]
-		if st == nil {
-			continue
-		}
-		if len(st) != out.Len {
-			return nil, fmt.Errorf("relu: settled steps of state %q have %d entries, want %d", state[i], len(st), out.Len)
-		}
-		copy(settled[out.Start:out.Start+out.Len], st)
-	}
-	from := make([]int, cell.NumNeurons()) // per output neuron: first step computed
-	for i, out := range spec.stateOut {
-		f := opt.From[state[i]]
-		if f == nil {
-			continue
-		}
-		if len(f) != out.Len {
-			return nil, fmt.Errorf("relu: first steps of state %q have %d entries, want %d", state[i], len(f), out.Len)
-		}
-		copy(from[out.Start:out.Start+out.Len], f)
+	from, err := perOutput(cell, spec, state, opt.From, 0, "first steps")
+	if err != nil {
+		return nil, err
 	}
 	live := make([]bool, cell.NumNeurons())
 	// A neuron fed only by shared inputs (and such neurons) computes the
@@ -256,6 +239,26 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 	}
 	b.AlignGroups()
 	return b.Build()
+}
+
+// perOutput spreads per-state values over the cell's neurons (def where a
+// state has none): settled[j] and from[j] for output neuron j.
+func perOutput(cell *Graph, spec *cellSpec, state []string, byState map[string][]int, def int, what string) ([]int, error) {
+	out := make([]int, cell.NumNeurons())
+	for i := range out {
+		out[i] = def
+	}
+	for i, blk := range spec.stateOut {
+		vals := byState[state[i]]
+		if vals == nil {
+			continue
+		}
+		if len(vals) != blk.Len {
+			return nil, fmt.Errorf("relu: %s of state %q have %d entries, want %d", what, state[i], len(vals), blk.Len)
+		}
+		copy(out[blk.Start:blk.Start+blk.Len], vals)
+	}
+	return out, nil
 }
 
 // blockOf names the input block holding unit u.
