@@ -29,6 +29,13 @@ const (
 	exitUsage    = 2 // bad input: flags, DSL, instance, model file
 )
 
+// defaultMaxNeurons is the default of -max-neurons: the largest network
+// (hidden neurons, estimated before building it) the commands build. At
+// about 700 bytes per neuron while building and running (measured on the
+// Held–Karp networks) it is about 1.4 GB; Held–Karp fits up to 16 cities
+// (br17 needs 3.4 million neurons: -max-neurons 4000000, 3.3 GB).
+const defaultMaxNeurons = 2_000_000
+
 // userError is bad input: reported as one message, exit code 2.
 type userError struct{ msg string }
 
@@ -53,10 +60,10 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "FILE.dp [-set NAME=V ...]", "parse and check a program; print its summary", runCheck},
-		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas; -sweep/-plot over a param", runWidths},
-		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices", runSolve},
-		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances", runVerify},
-		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode]", "export the network as ONNX", runCompile},
+		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of verify.SizeBounds); -sweep/-plot over a param", runWidths},
+		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter", runSolve},
+		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of verify.DataProblems, also against its independent solvers)", runVerify},
+		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
 		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
 		{"help", "[COMMAND]", "show this help or a command's flags", nil},
 	}
@@ -255,7 +262,7 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 		name:  fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN), fptas (the FPTAS-NN, a table of fixed size P) or smooth (smoothed max, unrolled over the instance)"),
 		reg:   fs.String("reg", "shannon", "smooth: regulariser shannon, gini or tsallis"),
 		gamma: fs.Float64("gamma", 1, "smooth: strength γ > 0"),
-		p:     fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT)"),
+		p:     fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT); for a program with data (csp.dp): the values a rounded offset takes, k = ⌈lmax/P⌉, answer k·c' <= OPT + k·(n−1)"),
 		eps:   fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
 	}
 	if withN {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -30,6 +31,7 @@ type compileOpts struct {
 	decodeSteps *int
 	json        *bool
 	instance    *string
+	maxNeurons  *int
 }
 
 func compileFlags() (*flag.FlagSet, *compileOpts) {
@@ -40,11 +42,12 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer) or structured (Gather/ReduceSum over the nonzeros)")
 	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps)")
-	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form")
+	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
 	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
 	o.json = fs.Bool("json", false, "print JSON")
+	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building; about 700 bytes each)")
 	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
 	return fs, o
 }
@@ -97,6 +100,10 @@ func runCompile(args []string, stdout io.Writer) error {
 		return userErrorf("compile: -dtype: %v", err)
 	}
 	smooth := *o.scheme.name == "smooth"
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
 	switch {
 	case smooth && (form != export.Cell || layout == export.Structured):
 		return userErrorf("compile: -scheme smooth exports the network unrolled over the instance, with the gradient output; it takes no -form and the dense layout")
@@ -105,6 +112,8 @@ func runCompile(args []string, stdout io.Writer) error {
 	case smooth:
 	case *o.instance != "":
 		return userErrorf("compile: -instance goes with -scheme smooth")
+	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
+		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
 	case form != export.Unrolled && *o.steps != 0:
@@ -116,13 +125,24 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("cannot read program: %v", err)
 	}
-	m, err := loadModel(path, o.set)
+	m, err := dsl.Check(f, o.set)
 	if err != nil {
 		return err
 	}
 	opt, err := o.scheme.options(0)
 	if err != nil {
 		return err
+	}
+	if dataProgram(m) {
+		if smooth {
+			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+		}
+		if opt.Scheme == compile.Exact {
+			if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+				return userErrorf("compile: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
+					path, paramString(m), neuronsText(n), *o.maxNeurons)
+			}
+		}
 	}
 	if smooth {
 		if *o.instance != "" {
@@ -146,7 +166,9 @@ func runCompile(args []string, stdout io.Writer) error {
 	}
 	params := map[string]int64{}
 	for _, p := range m.Params {
-		params[p.Name] = p.Value
+		if p.Set { // defaults are derived again when the model is read back
+			params[p.Name] = p.Value
+		}
 	}
 	pj, _ := json.Marshal(params)
 	eo := export.Options{
@@ -158,6 +180,15 @@ func runCompile(args []string, stdout io.Writer) error {
 	}
 	if net.Rounding != nil {
 		eo.Metadata[metaP] = strconv.Itoa(net.Rounding.P)
+	}
+	if net.OffsetRounding != nil {
+		eo.Metadata[metaP] = strconv.Itoa(opt.P)
+	}
+	if dataProgram(m) {
+		if err := dataExportOptions(net, &eo); err != nil {
+			return err
+		}
+		*o.steps = eo.Steps
 	}
 	if sm := net.Smooth; sm != nil {
 		fj, _ := json.Marshal(sm.Fixed)
@@ -229,4 +260,42 @@ func decodeTail(net *compile.Network, dtype export.DType, form export.Form, step
 		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
 		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
 	}, nil
+}
+
+// dataExportOptions completes the export options of a program with data
+// and a steps line: the data blocks (given once per instance), the big M
+// that stands for +inf, and the step count of the unrolled and loop forms
+// (the program's; an unrolled form computes each cell only until it
+// settles, as compile.Network.Unrolled does).
+func dataExportOptions(net *compile.Network, eo *export.Options) error {
+	m := net.Model
+	eo.Data = net.Data
+	if eo.Form != export.Cell {
+		steps := net.IterationCount()
+		if eo.Form == export.Unrolled && eo.Steps != 0 && eo.Steps != steps {
+			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", m.Name, steps, eo.Steps)
+		}
+		eo.Steps = steps
+	}
+	if eo.Form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil {
+		settled, err := net.Settled()
+		if err != nil {
+			return err
+		}
+		eo.Settled = settled
+	}
+	if net.BigM != 0 {
+		eo.Inf = &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
+		for _, d := range m.Data {
+			if d.MayInf {
+				eo.Inf.Data = append(eo.Inf.Data, d.Name)
+			}
+		}
+		for _, s := range m.States {
+			if s.MayInf {
+				eo.Inf.Finite[s.Name] = s.Hi
+			}
+		}
+	}
+	return nil
 }

@@ -28,11 +28,11 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	o := &solveOpts{set: setFlag{}}
 	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); unset params are taken from the instance or chosen automatically")
-	o.instance = fs.String("instance", "", "instance file: knapsack text format (n, n lines \"profit weight\", capacity) or JSON")
+	o.instance = fs.String("instance", "", "instance file: knapsack text format (n, n lines \"profit weight\", capacity) or JSON; for a program with data: JSON with \"data\", a TSPLIB .atsp/.tsp file, an OR-Library rcsp .txt file, a graph JSON file (\"edges\"; -set s=K picks the source) or a sequence pair JSON file (\"x\", \"y\")")
 	o.scheme = addSchemeFlags(fs, false)
 	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.maxNeur = fs.Int("max-neurons", 4_000_000, "refuse programs whose network would have more hidden neurons")
+	o.maxNeur = fs.Int("max-neurons", defaultMaxNeurons, "refuse programs whose network would have more hidden neurons (estimated before building; about 700 bytes each)")
 	return fs, o
 }
 
@@ -74,6 +74,9 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if fileDataProgram(f) {
+		return solveData(path, f, o, stdout)
+	}
 	inst, err := verify.ReadInstanceFile(*o.instance)
 	if err != nil {
 		return &userError{err.Error()}
@@ -91,7 +94,7 @@ func runSolve(args []string, stdout io.Writer) error {
 		return &userError{err.Error()}
 	}
 	if n := estimateNeurons(m); n > *o.maxNeur && *o.scheme.name == "exact" {
-		return userErrorf("solve: with %s the network would have about %d hidden neurons, above -max-neurons %d; set smaller params or raise the limit", paramString(m), n, *o.maxNeur)
+		return userErrorf("solve: with %s the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit", paramString(m), neuronsText(n), *o.maxNeur)
 	}
 	opt, err := o.scheme.options(len(steps))
 	if err != nil {

@@ -32,6 +32,7 @@ type verifyOpts struct {
 	maxNeurons *int
 	json       *bool
 	runtime    *string
+	form       *string
 }
 
 func verifyFlags() (*flag.FlagSet, *verifyOpts) {
@@ -44,16 +45,20 @@ func verifyFlags() (*flag.FlagSet, *verifyOpts) {
 	o.steps = fs.Int("steps", 10, "steps per random instance, for programs without a dedicated generator")
 	o.instances = fs.String("instances", "", "directory of instance files (*.txt, *.json); optima.txt there gives known answers")
 	o.dtype = fs.String("dtype", "both", "evaluation type: float64, float32 or both")
-	o.maxNeurons = fs.Int("max-neurons", 2_000_000, "skip instances whose network would have more hidden neurons")
+	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "skip instances (refuse programs with data) whose network would have more hidden neurons")
 	o.json = fs.Bool("json", false, "print JSON")
 	o.runtime = fs.String("runtime", "go", "for a .onnx model: go (own interpreter), ort (ONNX Runtime) or onnxgo")
+	o.form = fs.String("form", "cell", "programs with data: run the cell once per step (cell) or the network unrolled over the steps (unrolled, settled cells computed once)")
 	return fs, o
 }
 
 // VerifyReport is the JSON output of "dp2nn verify".
 type VerifyReport struct {
-	Program    string        `json:"program"`
-	Scheme     string        `json:"scheme"`
+	Program string `json:"program"`
+	Scheme  string `json:"scheme"`
+	// Against says what the network is compared with, when it is not the
+	// default for the scheme (programs with data).
+	Against    string        `json:"against,omitempty"`
 	Rows       []VerifyRow   `json:"rows"`
 	Mismatches int           `json:"mismatches"`
 	Failures   []verify.Case `json:"failures,omitempty"`
@@ -70,6 +75,14 @@ type VerifyRow struct {
 	Known      string             `json:"known,omitempty"`
 	Mismatches int                `json:"mismatches"`
 	Skipped    string             `json:"skipped,omitempty"`
+	// Programs with data: instances whose "require fixpoint" fails (a
+	// negative cycle) and instances without a finite answer.
+	Fixpoint int `json:"fixpoint_failures,omitempty"`
+	NoAnswer int `json:"no_answer,omitempty"`
+	// FPTAS on a program with data: the largest answer − OPT seen, and
+	// the guarantee's bound on it.
+	MaxGap *float64 `json:"max_gap,omitempty"`
+	Slack  string   `json:"slack,omitempty"`
 }
 
 func runVerify(args []string, stdout io.Writer) error {
@@ -104,6 +117,21 @@ func runVerify(args []string, stdout io.Writer) error {
 		return err
 	}
 	rep := &VerifyReport{Program: path, Scheme: *o.scheme.name}
+	if fileDataProgram(f) {
+		if *o.instances != "" {
+			return userErrorf("verify: -instances is for programs with per-step inputs; check a data instance with dp2nn solve %s -instance F", path)
+		}
+		if *o.random == 0 {
+			return userErrorf("verify: nothing to verify: give -random N")
+		}
+		if err := verifyDataRandom(path, f, o, dtypes, rep); err != nil {
+			return err
+		}
+		return finishVerify(stdout, rep, dtypes, *o.json)
+	}
+	if *o.form != "cell" {
+		return userErrorf("verify: -form goes with programs with data (a steps line); for %s export the form with dp2nn compile and verify the .onnx file", path)
+	}
 	if *o.random > 0 {
 		m, err := dsl.Check(f, o.set)
 		if err != nil {
@@ -144,7 +172,12 @@ func runVerify(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	if *o.json {
+	return finishVerify(stdout, rep, dtypes, *o.json)
+}
+
+// finishVerify prints the report and turns mismatches into exit code 1.
+func finishVerify(stdout io.Writer, rep *VerifyReport, dtypes []verify.DType, asJSON bool) error {
+	if asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			return err
 		}
@@ -161,8 +194,8 @@ func (rep *VerifyReport) add(row *VerifyRow, c *verify.Case) {
 	row.Cases++
 	row.Steps += c.Steps
 	for _, r := range c.Runs {
-		if e := r.MaxErr; e > row.MaxErr[r.Label] || math.IsNaN(e) {
-			row.MaxErr[r.Label] = e
+		if old, seen := row.MaxErr[r.Label]; !seen || r.MaxErr > old || math.IsNaN(r.MaxErr) {
+			row.MaxErr[r.Label] = r.MaxErr
 		}
 	}
 	if c.Mismatch != "" {
@@ -312,9 +345,12 @@ func fileExists(p string) bool {
 }
 
 func printVerify(w io.Writer, rep *VerifyReport, dtypes []verify.DType) {
-	if rep.Scheme == "fptas" {
+	switch {
+	case rep.Against != "":
+		fmt.Fprintf(w, "verify %s (scheme %s): %s\n", rep.Program, rep.Scheme, rep.Against)
+	case rep.Scheme == "fptas":
 		fmt.Fprintf(w, "verify %s (scheme fptas): network vs the rounded DP (exact rational arithmetic), every cell of every step; answer p_NN checked against (1 - n²/P)·OPT <= p_NN <= OPT\n", rep.Program)
-	} else {
+	default:
 		fmt.Fprintf(w, "verify %s (scheme %s): network vs exact DP (exact rational arithmetic), every state of every step\n", rep.Program, rep.Scheme)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -335,6 +371,7 @@ func printVerify(w io.Writer, rep *VerifyReport, dtypes []verify.DType) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", line, orDash(r.Answer), orDash(r.Known), r.Mismatches)
 	}
 	tw.Flush()
+	printDataNotes(w, rep)
 	for _, c := range rep.Failures {
 		fmt.Fprintf(w, "MISMATCH %s: %s\n", c.Name, c.Mismatch)
 	}

@@ -46,6 +46,9 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 		return &userError{err.Error()}
 	}
 	defer run.Close()
+	if dataProgram(originalModel(net)) {
+		return verifyONNXData(path, model, rt, run, net, o, stdout)
+	}
 	m := net.Model
 	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
 	if *o.random > 0 {
@@ -155,6 +158,8 @@ func networkOf(model *export.Model) (*compile.Network, error) {
 	opt := compile.Options{Scheme: scheme}
 	switch scheme {
 	case compile.FPTAS:
+		// P is the table size, or for a program with data the number of
+		// rounded offset values.
 		if opt.P, err = strconv.Atoi(model.Metadata[metaP]); err != nil {
 			return nil, fmt.Errorf("bad %s metadata: %v", metaP, err)
 		}

@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -42,13 +43,23 @@ func runCheck(args []string, stdout io.Writer) error {
 	for _, in := range m.Inputs {
 		fmt.Fprintf(stdout, "  input %s %s in %g..%g\n", in.Name, in.Type, in.Lo, in.Hi)
 	}
-	for _, s := range m.States {
-		var dims []string
-		for _, d := range s.Dims {
-			dims = append(dims, fmt.Sprintf("%s in %d..%d", d.Var, d.Lo, d.Hi))
+	for _, d := range m.Data {
+		name := d.Name
+		if len(d.Dims) > 0 {
+			name += "[" + dimsText(d.Dims) + "]"
 		}
-		fmt.Fprintf(stdout, "  state %s[%s] %s in %g..%g, %d cells, step value range %g..%g\n",
-			s.Name, strings.Join(dims, ", "), s.Type, s.Lo, s.Hi, s.Cells(), s.Body.Lo, s.Body.Hi)
+		fmt.Fprintf(stdout, "  data %s %s in %s, %d values per instance\n", name, d.Type, rangeText(d.Lo, d.Hi, d.MayInf), d.Cells())
+	}
+	if m.Steps > 0 {
+		fix := ""
+		if m.Fixpoint != nil {
+			fix = fmt.Sprintf(", then one more that must change nothing (require fixpoint %q)", m.Fixpoint.Msg)
+		}
+		fmt.Fprintf(stdout, "  steps %d%s\n", m.Steps, fix)
+	}
+	for _, s := range m.States {
+		fmt.Fprintf(stdout, "  state %s[%s] %s in %s, %d cells, step value range %s\n",
+			s.Name, dimsText(s.Dims), s.Type, rangeText(s.Lo, s.Hi, s.MayInf), s.Cells(), rangeText(s.Body.Lo, s.Body.Hi, s.Body.MayInf))
 	}
 	if a := m.Answer; a != nil {
 		fmt.Fprintf(stdout, "  %s (decoded outside the network)\n", m.File.Text(a.Decl))
@@ -56,14 +67,38 @@ func runCheck(args []string, stdout io.Writer) error {
 	return nil
 }
 
+// dimsText prints index dimensions as declared: "i in 1..6" or, for a
+// subsets dimension, "S in subsets(1..4)".
+func dimsText(dims []dsl.Dim) string {
+	parts := make([]string, len(dims))
+	for i, d := range dims {
+		if d.Set {
+			parts[i] = fmt.Sprintf("%s in subsets(%d..%d)", d.Var, d.ElemLo, d.ElemHi)
+			continue
+		}
+		parts[i] = fmt.Sprintf("%s in %d..%d", d.Var, d.Lo, d.Hi)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rangeText prints a value range, "lo..hi" or "lo..hi or inf".
+func rangeText(lo, hi float64, mayInf bool) string {
+	s := fmt.Sprintf("%g..%g", lo, hi)
+	if mayInf {
+		s += " or inf"
+	}
+	return s
+}
+
 type widthsOpts struct {
-	set    setFlag
-	scheme *schemeOpts
-	form   *string
-	steps  *int
-	json   *bool
-	sweep  *string
-	plot   *string
+	set        setFlag
+	scheme     *schemeOpts
+	form       *string
+	steps      *int
+	json       *bool
+	sweep      *string
+	plot       *string
+	maxNeurons *int
 }
 
 func widthsFlags() (*flag.FlagSet, *widthsOpts) {
@@ -71,11 +106,12 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	fs := flag.NewFlagSet("widths", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
 	o.scheme = addSchemeFlags(fs, true)
-	o.form = fs.String("form", "cell", "network form: cell (one step) or unrolled (-steps copies composed)")
-	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled")
+	o.form = fs.String("form", "", "network form: cell (one step; the default) or unrolled (-steps copies composed; a program with a steps line: its steps, settled cells computed once); a -sweep of a program with data measures both unless -form picks one")
+	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled (default for a program with a steps line: its step count)")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table")
-	o.plot = fs.String("plot", "", "with -sweep: draw the widths against the swept value, beside the paper's, as a PNG")
+	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of verify.SizeBounds")
+	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
+	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building)")
 	return fs, o
 }
 
@@ -89,9 +125,6 @@ type SweepRow struct {
 }
 
 func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
-	if *o.form != "cell" {
-		return userErrorf("widths: -sweep measures the cell; drop -form")
-	}
 	sw, err := parseSweep(*o.sweep)
 	if err != nil {
 		return err
@@ -99,6 +132,12 @@ func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
+	}
+	if fileDataProgram(f) {
+		return runDataSweep(path, f, o, sw, stdout)
+	}
+	if *o.form != "" && *o.form != "cell" {
+		return userErrorf("widths: -sweep measures the cell; drop -form")
 	}
 	pts, err := runSweep(f, o.set, o.scheme, sw)
 	if err != nil {
@@ -155,6 +194,9 @@ type WidthsReport struct {
 	DenseParams int              `json:"dense_params"`
 	Layers      []LayerReport    `json:"layers"`
 	Paper       *PaperReport     `json:"paper,omitempty"`
+	// Data is the size of the cell and the unrolled network against the
+	// stated bounds, for a program with data.
+	Data *DataWidths `json:"data,omitempty"`
 }
 
 // LayerReport lists the neuron groups of one layer.
@@ -202,6 +244,12 @@ func runWidths(args []string, stdout io.Writer) error {
 	opt, err := o.scheme.options(0)
 	if err != nil {
 		return err
+	}
+	if dataProgram(m) {
+		return widthsData(path, m, opt, o, stdout)
+	}
+	if *o.form == "" {
+		*o.form = "cell"
 	}
 	if opt.Scheme == compile.Smooth {
 		// The smooth network is unrolled: -steps is its length (reads
@@ -302,6 +350,9 @@ func printWidths(w io.Writer, r *WidthsReport) {
 	fmt.Fprintf(w, "depth %d, widths %v, size %d hidden neurons, %d outputs\n", r.Depth, r.Widths, r.Size, r.Outputs)
 	fmt.Fprintf(w, "parameters: %d nonzero weights + %d biases = %d (dense layered equivalent: %d)\n",
 		r.Weights, r.ParamCount-r.Weights, r.ParamCount, r.DenseParams)
+	if r.Data != nil {
+		printDataWidths(w, r.Data)
+	}
 	if p := r.Paper; p != nil {
 		verdict := "agree"
 		if !p.Agree {
@@ -328,4 +379,56 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// widthsData is "dp2nn widths" for a program with data: the layer report
+// of the cell (or of the unrolled network, -form unrolled), then the size
+// of both beside the stated bounds.
+func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, stdout io.Writer) error {
+	if opt.Scheme == compile.Smooth {
+		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	}
+	if opt.Scheme == compile.Exact {
+		if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+			return userErrorf("widths: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit",
+				path, paramString(m), neuronsText(n), *o.maxNeurons)
+		}
+	}
+	net, err := lower(m, opt)
+	if err != nil {
+		return err
+	}
+	steps := net.IterationCount()
+	g := net.Cell
+	switch *o.form {
+	case "", "cell":
+		*o.form = "cell"
+		if *o.steps != 0 {
+			return userErrorf("widths: -steps goes with -form unrolled")
+		}
+	case "unrolled":
+		if *o.steps != 0 {
+			if *o.steps < 1 || *o.steps > 1000 {
+				return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
+			}
+			steps = *o.steps
+		}
+		if g, err = net.Unrolled(steps); err != nil {
+			return err
+		}
+	default:
+		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
+	}
+	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, 0, net, g)
+	if *o.form == "unrolled" {
+		r.Steps = steps
+	}
+	if r.Data, err = measureData(path, net, []string{"cell", "unrolled"}, steps); err != nil {
+		return err
+	}
+	if *o.json {
+		return writeJSON(stdout, r)
+	}
+	printWidths(stdout, r)
+	return nil
 }

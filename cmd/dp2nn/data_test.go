@@ -1,0 +1,265 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+// The five programs of issue 7, with the params of their first row in
+// verify.DataProblems (the programs' defaults).
+var dataPrograms = []string{"examples/lcs.dp", "examples/bellmanford.dp", "examples/apsp.dp", "examples/csp.dp", "examples/heldkarp.dp"}
+
+// Issue 7's acceptance run through the command: "dp2nn verify -random
+// 500" on each program finds no mismatch between the network (float64 and
+// float32), the exact interpreter on every cell of every step, and the
+// solvers of verify.DataProblems on the answer, in the cell form; 100
+// instances of the unrolled form; 500 of the CSP FPTAS network (k = 2)
+// within its guarantee. The counts assert that negative cycles and
+// instances without an answer occur, so the fixpoint and "no answer"
+// paths are exercised.
+func TestVerifyDataAcceptance(t *testing.T) {
+	repo(t)
+	run := func(t *testing.T, args ...string) VerifyRow {
+		stdout, stderr, code := runCLI(append(args, "-json")...)
+		require.Equal(t, 0, code, "%v: %s", args, stderr)
+		var r VerifyReport
+		require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+		require.Len(t, r.Rows, 1)
+		assert.Zero(t, r.Mismatches)
+		return r.Rows[0]
+	}
+	for _, prog := range dataPrograms {
+		name := strings.TrimSuffix(filepath.Base(prog), ".dp")
+		t.Run(name, func(t *testing.T) {
+			row := run(t, "verify", prog, "-random", "500", "-seed", "7")
+			assert.Equal(t, 500, row.Cases)
+			assert.Contains(t, row.MaxErr, "float64")
+			assert.Contains(t, row.MaxErr, "float32")
+			switch name {
+			case "bellmanford", "apsp":
+				assert.Greater(t, row.Fixpoint, 20, "negative cycles occur")
+			case "csp", "heldkarp":
+				assert.Greater(t, row.NoAnswer, 20, "instances without an answer occur")
+			}
+			row = run(t, "verify", prog, "-random", "100", "-seed", "8", "-form", "unrolled")
+			assert.Equal(t, 100, row.Cases)
+		})
+	}
+	t.Run("csp fptas", func(t *testing.T) {
+		row := run(t, "verify", "examples/csp.dp", "-scheme", "fptas", "-P", "2", "-random", "500", "-seed", "9")
+		assert.Equal(t, 500, row.Cases)
+		require.NotNil(t, row.MaxGap)
+		assert.LessOrEqual(t, *row.MaxGap, 8.0, "k·(n−1) = 2·4")
+	})
+}
+
+// solve answers the published instances of testdata/ (those whose
+// network fits the default budget) with their published answers.
+func TestSolvePublished(t *testing.T) {
+	repo(t)
+	for _, c := range []struct {
+		program, instance string
+		set               []string
+		want              string
+	}{
+		{"examples/lcs.dp", "testdata/seq/clrs-15.8.json", nil, "4"},
+		{"examples/lcs.dp", "testdata/seq/clrs-15.4-1.json", nil, "6"},
+		{"examples/lcs.dp", "testdata/seq/rosetta-lcs-digits.json", nil, "4"},
+		{"examples/lcs.dp", "testdata/seq/rosetta-lcs-strings.json", nil, "7"},
+		{"examples/bellmanford.dp", "testdata/graphs/clrs-24.4.json", nil, "[0 2 4 7 -2]"},
+		{"examples/bellmanford.dp", "testdata/graphs/clrs-24.6.json", nil, "[0 8 9 5 7]"},
+		{"examples/apsp.dp", "testdata/graphs/rosetta-floyd-warshall.json", nil, ""},
+	} {
+		for _, dt := range []string{"float64", "float32"} {
+			args := append([]string{"solve", c.program, "-instance", c.instance, "-dtype", dt, "-json"}, c.set...)
+			stdout, stderr, code := runCLI(args...)
+			require.Equal(t, 0, code, "%v: %s", args, stderr)
+			var r DataSolveReport
+			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+			if c.want != "" {
+				assert.Equal(t, c.want, r.Answer, "%v", args)
+			}
+			assert.True(t, strings.HasSuffix(r.Published, ": agrees"), "%v: published %q", args, r.Published)
+			assert.Zero(t, r.MaxErr)
+		}
+	}
+}
+
+// The estimate that guards -max-neurons is within 15% of the built
+// network's size on every program, at several sizes (it is 9% off at
+// most here). It counts each rule at its stated cost; what it does not
+// model, the indicators shared by all reads of one data value and the
+// neurons whose input intervals make them constant, moves it either way.
+// The guard refuses networks far above the limit, so 15% either way moves
+// the effective limit by no more than that.
+func TestEstimateDataNeurons(t *testing.T) {
+	repo(t)
+	for _, c := range []struct {
+		program string
+		set     map[string]int64
+	}{
+		{"examples/lcs.dp", map[string]int64{"m": 9, "n": 4}},
+		{"examples/lcs.dp", map[string]int64{"m": 20, "n": 20, "a": 2}},
+		{"examples/bellmanford.dp", map[string]int64{"n": 12}},
+		{"examples/apsp.dp", map[string]int64{"n": 9}},
+		{"examples/apsp.dp", map[string]int64{"n": 17}},
+		{"examples/csp.dp", map[string]int64{"n": 6, "t": 6}},
+		{"examples/csp.dp", map[string]int64{"n": 3, "t": 2, "lmax": 9}},
+		{"examples/heldkarp.dp", map[string]int64{"n": 6}},
+		{"examples/heldkarp.dp", map[string]int64{"n": 11}},
+	} {
+		f, err := verify.ReadProgram(c.program)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, c.set)
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		size := float64(net.Cell.Stats().Size)
+		est := float64(estimateDataNeurons(m, math.MaxInt32))
+		assert.InDelta(t, 1, est/size, 0.15, "%s %v: estimate %g, built %g", c.program, c.set, est, size)
+		// Stopped early at a limit, the estimate still passes the limit.
+		limit := int(size / 3)
+		assert.Greater(t, estimateDataNeurons(m, limit), limit, "%s %v", c.program, c.set)
+	}
+}
+
+// compareData finds a network that computes a wrong cell, a network whose
+// extra step disagrees with the interpreter's fixpoint, and a wrong
+// answer: the checks of solve and verify can fail.
+func TestCompareDataDetects(t *testing.T) {
+	repo(t)
+	p, ok := dataProblemFor("examples/bellmanford.dp")
+	require.True(t, ok)
+	m, err := p.Model()
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	rng := verify.NewRand(11)
+	var clean, cyclic [][]float64
+	for clean == nil || cyclic == nil {
+		data := p.Random(rng, m)
+		_, fix, err := runInterpreter(m, data)
+		require.NoError(t, err)
+		if fix == nil && clean == nil {
+			clean = data
+		} else if fix != nil && cyclic == nil {
+			cyclic = data
+		}
+	}
+	tol := net.DecodeTolerance(verify.Float64.Roundoff(), 7)
+	check := func(data [][]float64, edit func(states [][][]float64)) dataOutcome {
+		runs, err := runDataBatch(net, verify.Float64, [][][]float64{data})
+		require.NoError(t, err)
+		gt, err := runGroundTruth(net, data)
+		require.NoError(t, err)
+		if edit != nil {
+			edit(runs[0])
+		}
+		return compareData(net, gt, runs[0], data, tol)
+	}
+	require.Empty(t, check(clean, nil).mismatch)
+	require.Empty(t, check(cyclic, nil).mismatch)
+
+	// A cell one off at step 2 (the source's distance, 0 at every step).
+	out := check(clean, func(st [][][]float64) { st[2][0][0]++ })
+	assert.Contains(t, out.mismatch, "step 2, d[1]: network 1")
+	// The extra step changes a cell where the fixpoint holds.
+	out = check(clean, func(st [][][]float64) { st[len(st)-1][0][0]-- })
+	assert.Contains(t, out.mismatch, "but the interpreter's fixpoint holds")
+	// The extra step changes nothing where the interpreter's does.
+	out = check(cyclic, func(st [][][]float64) { st[len(st)-1] = st[len(st)-2] })
+	assert.Contains(t, out.mismatch, "but the network's changes nothing")
+	// The solver disagrees with a wrong answer.
+	runs, err := runDataBatch(net, verify.Float64, [][][]float64{clean})
+	require.NoError(t, err)
+	gt, err := runGroundTruth(net, clean)
+	require.NoError(t, err)
+	solved, err := p.Exact(m, clean)
+	require.NoError(t, err)
+	require.Empty(t, againstSolver(net, gt, solved, runs[0], clean))
+	solved.Cells[0]++
+	assert.Contains(t, againstSolver(net, gt, solved, runs[0], clean), "answer: network")
+}
+
+// summarizeRatios reduces a sweep's ratios as documented.
+func TestSummarizeRatios(t *testing.T) {
+	row := func(v int, size, bound float64) DataSweepRow {
+		return DataSweepRow{Value: v, Forms: []FormSize{{Form: "cell", Size: int(size), SizeBound: bound, SizeRatio: size / bound, Depth: 2, DepthBound: 1, DepthRatio: 2}}}
+	}
+	rep := &DataSweepReport{
+		Bounds: []BoundText{{Form: "cell", Depth: "1", Size: "n²"}},
+		Rows:   []DataSweepRow{row(1, 4, 1), row(2, 8, 4), row(3, 9, 9), row(4, 8, 16)},
+	}
+	got := summarizeRatios(rep)
+	require.Len(t, got, 2)
+	assert.Equal(t, RatioSummary{Form: "cell", Quantity: "size", Bound: "n²", Min: 0.5, Max: 4, Spread: 8, First: 4, Last: 0.5, NonIncreases: true, LastChange: -0.5}, got[0])
+	assert.Equal(t, RatioSummary{Form: "cell", Quantity: "depth", Bound: "1", Min: 2, Max: 2, Spread: 1, First: 2, Last: 2, NonIncreases: true, LastChange: 0}, got[1])
+	rep.Rows[2] = row(3, 1, 9)
+	assert.False(t, summarizeRatios(rep)[0].NonIncreases, "0.11 then 0.5 grows at the end")
+}
+
+// Every program of verify.DataProblems has a bound for both forms, and the
+// formulas grow with the params they name.
+func TestSizeBoundsTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range verify.DataProblems {
+		if seen[p.Program] {
+			continue
+		}
+		seen[p.Program] = true
+		b, ok := verify.BoundsFor(p.Program)
+		require.True(t, ok, p.Program)
+		assert.NotEmpty(t, b.Source)
+		for _, form := range []string{"cell", "unrolled"} {
+			sb, ok := b.Bound(form)
+			require.True(t, ok, "%s %s", p.Program, form)
+			small := map[string]int64{"m": 4, "n": 4, "cmax": 12}
+			large := map[string]int64{"m": 8, "n": 8, "cmax": 28}
+			assert.Greater(t, sb.SizeOf(large), sb.SizeOf(small), "%s %s size %s", p.Program, form, sb.Size)
+			assert.GreaterOrEqual(t, sb.DepthOf(large), sb.DepthOf(small), "%s %s depth %s", p.Program, form, sb.Depth)
+		}
+	}
+	assert.Len(t, seen, 5)
+}
+
+// widths -sweep -plot writes a PNG for a program with data; compile writes
+// nothing on bad input and an ONNX file the verifier accepts otherwise.
+func TestDataPlotAndCompile(t *testing.T) {
+	repo(t)
+	dir := t.TempDir()
+	png := filepath.Join(dir, "w.png")
+	_, stderr, code := runCLI("widths", "examples/csp.dp", "-sweep", "n,t=2..4", "-plot", png)
+	require.Equal(t, 0, code, stderr)
+	b, err := os.ReadFile(png)
+	require.NoError(t, err)
+	assert.Equal(t, "\x89PNG", string(b[:4]))
+
+	model := filepath.Join(dir, "lcs.onnx")
+	for _, form := range []string{"cell", "unrolled", "loop"} {
+		_, stderr, code = runCLI("compile", "examples/lcs.dp", "-set", "m=4,n=3", "-form", form, "-o", model)
+		require.Equal(t, 0, code, stderr)
+		stdout, stderr, code := runCLI("verify", model, "-runtime", "go", "-random", "20", "-json")
+		require.Equal(t, 0, code, "%s: %s", form, stderr)
+		var r VerifyReport
+		require.NoError(t, json.Unmarshal([]byte(stdout), &r))
+		assert.Equal(t, 20, r.Rows[0].Cases, form)
+		assert.Zero(t, r.Mismatches, form)
+	}
+	require.NoError(t, os.Remove(model))
+	_, _, code = runCLI("compile", "examples/heldkarp.dp", "-set", "n=18", "-o", model)
+	assert.Equal(t, 2, code)
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, left, 1, "only the plot: no model written on bad input")
+}

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/graphs"
+)
+
+// This file reads the instances of programs with data (a steps line and
+// data declarations: examples/lcs.dp, bellmanford.dp, apsp.dp, csp.dp,
+// heldkarp.dp). Besides the JSON instance with "data" that verify reads,
+// solve takes the published files of testdata/ directly, through verify's
+// converters: a TSPLIB .atsp/.tsp file (Held–Karp), an OR-Library rcsp
+// .txt file (constrained shortest path), a graph JSON file of the CLRS
+// figures (shortest paths) and a sequence pair JSON file (LCS).
+
+// dataProgram reports whether m runs for a fixed number of steps on
+// per-instance data rather than one step per item.
+func dataProgram(m *dsl.Model) bool { return m.Steps > 0 || len(m.Data) > 0 }
+
+// fileDataProgram is dataProgram before checking: the parsed file has a
+// steps line or data declarations.
+func fileDataProgram(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
+
+// publishedAnswer is an answer a source file states for its instance.
+type publishedAnswer struct {
+	What   string    // e.g. "optimum 39 (testdata/graphs/optima.txt)"
+	Value  *float64  // a value answer; +Inf for "none"
+	Cells  []float64 // a state answer, row-major
+	NegCyc *bool     // a negative cycle is reported (or not)
+}
+
+// dataInstance is an instance read for a program with data.
+type dataInstance struct {
+	inst  *verify.Instance
+	known *publishedAnswer // nil when the file states no answer
+	kind  string           // "JSON instance", "TSPLIB file", ...
+}
+
+// readDataInstance reads path as an instance of the program f, choosing
+// the reader by the file: .atsp and .tsp are TSPLIB, .txt is OR-Library
+// rcsp, and a .json file is a graph file when it has "edges", a sequence
+// pair when it has "x" and "y", and otherwise the generic JSON instance.
+// source is the 0-based source vertex for graph files (-1: the first one
+// with a published answer, else vertex 0).
+func readDataInstance(path string, source int) (*dataInstance, error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".atsp", ".tsp":
+		t, err := graphs.ReadTSPLIBFile(path)
+		if err != nil {
+			return nil, &userError{err.Error()}
+		}
+		inst, err := verify.TSPLIBInstance(t)
+		if err != nil {
+			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
+		}
+		di := &dataInstance{inst: named(inst, path), kind: "TSPLIB file"}
+		di.known = optimumIn(path)
+		return di, nil
+	case ".txt":
+		p, err := graphs.ReadRCSPFile(path)
+		if err != nil {
+			return nil, &userError{err.Error()}
+		}
+		inst, err := verify.RCSPInstance(p)
+		if err != nil {
+			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
+		}
+		di := &dataInstance{inst: named(inst, path), kind: "OR-Library rcsp file"}
+		di.known = optimumIn(path)
+		return di, nil
+	case ".json":
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return nil, userErrorf("cannot read instance: %v", err)
+		}
+		var keys map[string]json.RawMessage
+		if json.Unmarshal(raw, &keys) == nil {
+			_, hasEdges := keys["edges"]
+			_, hasX := keys["x"]
+			_, hasY := keys["y"]
+			switch {
+			case hasEdges:
+				return graphInstance(path, source)
+			case hasX && hasY:
+				return sequenceInstance(path)
+			}
+		}
+	}
+	inst, err := verify.ReadInstanceFile(path)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	return &dataInstance{inst: inst, kind: "instance"}, nil
+}
+
+// named makes a converted instance's messages name the file.
+func named(inst *verify.Instance, path string) *verify.Instance {
+	inst.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	inst.Source = path
+	return inst
+}
+
+// optimumIn looks the instance up in optima.txt beside it.
+func optimumIn(path string) *publishedAnswer {
+	optima := filepath.Join(filepath.Dir(path), "optima.txt")
+	f, err := os.Open(optima)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	known, err := graphs.ReadOptima(optima, f)
+	if err != nil {
+		return nil
+	}
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	v, ok := known[name]
+	if !ok {
+		return nil
+	}
+	return &publishedAnswer{What: fmt.Sprintf("%g (%s)", v, optima), Value: &v}
+}
+
+func graphInstance(path string, source int) (*dataInstance, error) {
+	g, err := graphs.ReadGraphFile(path)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	if source < 0 {
+		source = 0
+		if len(g.Known.SSSP) > 0 {
+			source = g.Known.SSSP[0].From
+		}
+	}
+	if source >= g.Graph.N {
+		return nil, userErrorf("%s: source %d (from -set s) is not a vertex: the graph has %d", path, source+1, g.Graph.N)
+	}
+	inst, err := verify.GraphInstance(path, g.Graph, source)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	di := &dataInstance{inst: named(inst, path), kind: "graph file"}
+	di.known = graphKnown(g, source)
+	return di, nil
+}
+
+// graphKnown is the published answer of a graph file for a source: the
+// single-source distances or negative cycle, else the all-pairs matrix.
+// Only one fits a program; the caller picks it by the answer's shape.
+func graphKnown(g *graphs.GraphFile, source int) *publishedAnswer {
+	k := &publishedAnswer{}
+	found := false
+	for _, s := range g.Known.SSSP {
+		if s.From != source {
+			continue
+		}
+		found = true
+		if s.NegativeCycle {
+			t := true
+			k.NegCyc = &t
+		} else if s.Dist != nil {
+			k.Cells = s.Dist
+			f := false
+			k.NegCyc = &f
+		}
+		k.What = fmt.Sprintf("distances from %s (%s)", g.Vertices[source], s.Source)
+	}
+	if !found && g.Known.APSP != nil {
+		for _, row := range g.Known.APSP {
+			k.Cells = append(k.Cells, row...)
+		}
+		k.What = "all-pairs distances (" + g.Source + ")"
+		found = true
+	}
+	if !found && g.Known.NegativeCycle != nil {
+		k.NegCyc = g.Known.NegativeCycle
+		k.What = "negative cycle (" + g.Source + ")"
+		found = true
+	}
+	if !found {
+		return nil
+	}
+	return k
+}
+
+func sequenceInstance(path string) (*dataInstance, error) {
+	f, err := graphs.ReadSequenceFile(path)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	di := &dataInstance{inst: named(verify.SequenceInstance(f), path), kind: "sequence file"}
+	if f.Known.Length > 0 {
+		v := float64(f.Known.Length)
+		di.known = &publishedAnswer{What: fmt.Sprintf("LCS length %d (%s)", f.Known.Length, f.Source), Value: &v}
+	}
+	return di, nil
+}
+
+// knownMatches compares a decoded answer with a published one. It
+// returns "" when there is nothing to compare.
+func (k *publishedAnswer) compare(value float64, found bool, cells []float64, negCycle bool) (what string, agree bool) {
+	if k == nil {
+		return "", true
+	}
+	switch {
+	case k.NegCyc != nil && *k.NegCyc:
+		return "a negative cycle: " + k.What, negCycle
+	case negCycle:
+		return k.What, false
+	case k.Cells != nil:
+		if len(cells) != len(k.Cells) {
+			return k.What, false
+		}
+		for i := range cells {
+			if cells[i] != k.Cells[i] && !(math.IsInf(cells[i], 1) && math.IsInf(k.Cells[i], 1)) {
+				return k.What, false
+			}
+		}
+		return k.What, true
+	case k.Value != nil:
+		if !found {
+			return k.What, math.IsInf(*k.Value, 1)
+		}
+		return k.What, value == *k.Value
+	}
+	return "", true
+}
