@@ -426,6 +426,9 @@ func offsetIndex(arg *dsl.Term, s *dsl.State, inputs []float64, p int) (int, boo
 }
 
 func indexValue(ix *dsl.IndexExpr, inputs []float64, idx []int) (int, error) {
+	if !ix.Simple {
+		return 0, fmt.Errorf("%s: index %s is not of the form VAR + inputs + constant, which decoding a program without data needs", ix.Node.Pos(), ix.Text)
+	}
 	v := ix.Const
 	if ix.HasVar {
 		v += idx[ix.Dim]
