@@ -541,17 +541,9 @@ func buildCell(sc *scope, g *relu.Graph, em cellEmitter, opt Options) (string, e
 			in[i] = transpose(sc, "transpose "+b.Name, b.Name, fmName(b.Name), 1, 0)
 		}
 	}
-	final := make([]string, len(g.Outputs))
-	out := make([]string, len(g.Outputs))
-	for i, b := range g.Outputs {
-		n, err := mb.outputName(b.Name)
-		if err != nil {
-			return "", err
-		}
-		final[i], out[i] = n, n
-		if fm {
-			out[i] = fmName(n)
-		}
+	final, out, err := mb.outputNames(g.Outputs, fm)
+	if err != nil {
+		return "", err
 	}
 	got := em.emit(sc, "", in, out)
 	decodeIn := ""
@@ -726,17 +718,9 @@ func buildSettled(sc *scope, g, flat *relu.Graph, em cellEmitter, opt Options, s
 		}
 		in[i] = x
 	}
-	final := make([]string, len(flat.Outputs))
-	out := make([]string, len(flat.Outputs))
-	for i, b := range flat.Outputs {
-		n, err := mb.outputName(b.Name)
-		if err != nil {
-			return "", err
-		}
-		final[i], out[i] = n, n
-		if fm {
-			out[i] = fmName(n)
-		}
+	final, out, err := mb.outputNames(flat.Outputs, fm)
+	if err != nil {
+		return "", err
 	}
 	got := em.emit(sc, "", in, out)
 	decodeIn := ""
@@ -873,4 +857,23 @@ func thousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// outputNames returns the graph output name of every output block and the
+// name its value is emitted under (the feature-major name when fm, which
+// a transpose then turns into the output).
+func (mb *modelBuilder) outputNames(outputs []relu.Block, fm bool) (final, out []string, err error) {
+	final = make([]string, len(outputs))
+	out = make([]string, len(outputs))
+	for i, b := range outputs {
+		n, err := mb.outputName(b.Name)
+		if err != nil {
+			return nil, nil, err
+		}
+		final[i], out[i] = n, n
+		if fm {
+			out[i] = fmName(n)
+		}
+	}
+	return final, out, nil
 }
