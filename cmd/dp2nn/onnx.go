@@ -13,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/verify/modelrun"
 )
 
 func init() {
@@ -284,18 +285,6 @@ func dataExportOptions(net *compile.Network, eo *export.Options) error {
 		}
 		eo.Settled = settled
 	}
-	if net.BigM != 0 {
-		eo.Inf = &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
-		for _, d := range m.Data {
-			if d.MayInf {
-				eo.Inf.Data = append(eo.Inf.Data, d.Name)
-			}
-		}
-		for _, s := range m.States {
-			if s.MayInf {
-				eo.Inf.Finite[s.Name] = s.Hi
-			}
-		}
-	}
+	eo.Inf = modelrun.InfOptions(net)
 	return nil
 }

@@ -67,19 +67,7 @@ func ExportOptions(net *compile.Network, form export.Form, layout export.Layout,
 	if form != export.Cell && m.Steps > 0 {
 		opt.Steps = m.Steps
 	}
-	if net.BigM != 0 {
-		opt.Inf = &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
-		for _, d := range m.Data {
-			if d.MayInf {
-				opt.Inf.Data = append(opt.Inf.Data, d.Name)
-			}
-		}
-		for _, s := range m.States {
-			if s.MayInf {
-				opt.Inf.Finite[s.Name] = s.Hi
-			}
-		}
-	}
+	opt.Inf = InfOptions(net)
 	if settled {
 		if form != export.Unrolled {
 			return opt, fmt.Errorf("the settled form is an unrolled form, not %v", form)
@@ -94,6 +82,27 @@ func ExportOptions(net *compile.Network, form export.Form, layout export.Layout,
 		opt.Settled = st
 	}
 	return opt, nil
+}
+
+// InfOptions returns how an exported model of net handles +inf: the
+// stand-in BigM, the data blocks it replaces +inf in, and the finite
+// maximum of every state that may be +inf; nil when net has no +inf.
+func InfOptions(net *compile.Network) *export.Inf {
+	if net.BigM == 0 {
+		return nil
+	}
+	inf := &export.Inf{BigM: net.BigM, Finite: map[string]float64{}}
+	for _, d := range net.Model.Data {
+		if d.MayInf {
+			inf.Data = append(inf.Data, d.Name)
+		}
+	}
+	for _, s := range net.Model.States {
+		if s.MayInf {
+			inf.Finite[s.Name] = s.Hi
+		}
+	}
+	return inf
 }
 
 // Runner runs one model file.
