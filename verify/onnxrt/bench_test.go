@@ -108,23 +108,7 @@ func BenchmarkThroughput(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-					if err != nil {
-						b.Fatal(err)
-					}
-					defer s.Close()
-					bound, err := s.Bind(in)
-					if err != nil {
-						b.Fatal(err)
-					}
-					defer bound.Close()
-					for b.Loop() {
-						if err := bound.Run(); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
-					b.ReportMetric(float64(len(model)), "file-bytes")
+					runSession(b, model, in, batch)
 				})
 			}
 		}
@@ -251,24 +235,31 @@ func BenchmarkDataForms(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer s.Close()
-				bound, err := s.Bind(in)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer bound.Close()
-				for b.Loop() {
-					if err := bound.Run(); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
-				b.ReportMetric(float64(len(model)), "file-bytes")
+				runSession(b, model, in, batch)
 			})
 		}
 	}
+}
+
+// runSession times ONNX Runtime on model with the inputs bound once and
+// reports instances per second and the model's size.
+func runSession(b *testing.B, model []byte, in map[string]export.Tensor, batch int) {
+	b.Helper()
+	s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	bound, err := s.Bind(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bound.Close()
+	for b.Loop() {
+		if err := bound.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+	b.ReportMetric(float64(len(model)), "file-bytes")
 }
