@@ -1,9 +1,7 @@
 package dsl
 
 import (
-	"fmt"
 	"math"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -73,24 +71,7 @@ state y[p in 1..n] int in -100..100 or inf = 0
 	}
 	for _, tt := range tests {
 		t.Run(tt.state+"="+tt.body, func(t *testing.T) {
-			var src strings.Builder
-			src.WriteString(decls)
-			for _, s := range []string{"f", "d", "x", "y"} {
-				body := s + "[p]"
-				if s == tt.state {
-					body = tt.body
-				}
-				fmt.Fprintf(&src, "step %s[p] = %s\n", s, body)
-			}
-			m := checkSource(t, src.String(), nil)
-			var st *State
-			for _, s := range m.States {
-				if s.Name == tt.state {
-					st = s
-				}
-			}
-			require.NotNil(t, st)
-			b := st.Body
+			b := stepBody(t, decls, []string{"f", "d", "x", "y"}, tt.state, tt.body)
 			assert.Equal(t, tt.kind, b.Kind)
 			assert.Equal(t, tt.typ, b.Type)
 			assert.Equal(t, tt.lo, b.Lo, "Lo")

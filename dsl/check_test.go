@@ -112,24 +112,7 @@ state big[p in 1..n] real in -inf..inf = 0
 	}
 	for _, tt := range tests {
 		t.Run(tt.state+"="+tt.body, func(t *testing.T) {
-			var src strings.Builder
-			src.WriteString(decls)
-			for _, s := range []string{"f", "c", "big"} {
-				body := s + "[p]"
-				if s == tt.state {
-					body = tt.body
-				}
-				fmt.Fprintf(&src, "step %s[p] = %s\n", s, body)
-			}
-			m := checkSource(t, src.String(), nil)
-			var st *State
-			for _, s := range m.States {
-				if s.Name == tt.state {
-					st = s
-				}
-			}
-			require.NotNil(t, st)
-			b := st.Body
+			b := stepBody(t, decls, []string{"f", "c", "big"}, tt.state, tt.body)
 			assert.Equal(t, tt.kind, b.Kind)
 			assert.Equal(t, tt.typ, b.Type)
 			assert.Equal(t, tt.lo, b.Lo, "Lo")
@@ -385,4 +368,27 @@ step d[p] = min(d[p], d[p] - 1 + x)
 `, nil)
 	assert.Equal(t, [2]float64{5, math.Inf(1)}, [2]float64{m.States[2].Body.Lo, m.States[2].Body.Hi})
 	assert.Equal(t, [2]float64{math.Inf(-1), -7}, [2]float64{m.States[3].Body.Lo, m.States[3].Body.Hi})
+}
+
+// stepBody checks decls with a step line for each state (the identity,
+// body for the state named state) and returns that state's checked body.
+func stepBody(t *testing.T, decls string, states []string, state, body string) *Term {
+	t.Helper()
+	var src strings.Builder
+	src.WriteString(decls)
+	for _, s := range states {
+		b := s + "[p]"
+		if s == state {
+			b = body
+		}
+		fmt.Fprintf(&src, "step %s[p] = %s\n", s, b)
+	}
+	m := checkSource(t, src.String(), nil)
+	for _, s := range m.States {
+		if s.Name == state {
+			return s.Body
+		}
+	}
+	require.FailNow(t, "no state "+state)
+	return nil
 }
