@@ -9,9 +9,12 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/graphs"
+	"github.com/dp2nn/dp2nn/truth"
+	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
 // beyondInstances is the number of random instances per data problem and
@@ -28,15 +31,15 @@ const beyondInstances = 500
 // in the extra step the program's "require fixpoint" asks for, and only
 // then.
 func TestDataProblemsAgainstSolvers(t *testing.T) {
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
 			net, err := compile.Lower(m, compile.Options{})
 			require.NoError(t, err)
-			rng := verify.NewRand(7)
+			rng := instance.NewRand(7)
 			datas := make([][][]float64, beyondInstances)
-			want := make([]verify.DataAnswer, beyondInstances)
+			want := make([]problems.DataAnswer, beyondInstances)
 			negative := 0
 			for i := range datas {
 				datas[i] = p.Random(rng, m)
@@ -113,7 +116,7 @@ func TestDataProblemsAgainstSolvers(t *testing.T) {
 // network with the exact interpreter of verify (which shares no code with
 // compile) on fewer instances: the interpreter computes in rationals.
 func TestDataProblemsEveryStep(t *testing.T) {
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -121,10 +124,10 @@ func TestDataProblemsEveryStep(t *testing.T) {
 			require.NoError(t, err)
 			r, err := compile.NewRunner[float64](net)
 			require.NoError(t, err)
-			rng := verify.NewRand(11)
+			rng := instance.NewRand(11)
 			for i := range 40 {
 				data := p.Random(rng, m)
-				tr, dpErr := verify.RunDPData(m, nil, data)
+				tr, dpErr := truth.RunDPData(m, nil, data)
 				if tr == nil {
 					require.NoError(t, dpErr)
 				}
@@ -177,7 +180,7 @@ func flat(st [][]float64) []float64 {
 // of the true optimum (a simple path has at most n − 1 arcs, each rounded
 // up by less than k); an instance without a feasible path has none either.
 func TestOffsetRoundingGuarantee(t *testing.T) {
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		if p.Program != "examples/csp.dp" {
 			continue
 		}
@@ -201,7 +204,7 @@ func TestOffsetRoundingGuarantee(t *testing.T) {
 				require.NoError(t, err)
 				r := net.OffsetRounding
 				require.NotNil(t, r)
-				rng := verify.NewRand(13)
+				rng := instance.NewRand(13)
 				datas := make([][][]float64, beyondInstances)
 				for i := range datas {
 					datas[i] = p.Random(rng, m)
@@ -252,19 +255,19 @@ func TestHeldKarpBr17(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a network of 3.4 million neurons")
 	}
-	path, err := verify.RepoPath("testdata/graphs/br17.atsp")
+	path, err := repo.RepoPath("testdata/graphs/br17.atsp")
 	require.NoError(t, err)
 	tl, err := graphs.ReadTSPLIBFile(path)
 	require.NoError(t, err)
-	inst, err := verify.TSPLIBInstance(tl)
+	inst, err := instance.TSPLIBInstance(tl)
 	require.NoError(t, err)
-	f, err := verify.ReadProgram("examples/heldkarp.dp")
+	f, err := repo.ReadProgram("examples/heldkarp.dp")
 	require.NoError(t, err)
-	params, _, err := verify.Params(f, inst, nil)
+	params, _, err := instance.Params(f, inst, nil)
 	require.NoError(t, err)
 	m, err := dsl.Check(f, params)
 	require.NoError(t, err)
-	data, err := verify.BindData(m, inst)
+	data, err := instance.BindData(m, inst)
 	require.NoError(t, err)
 	net, err := compile.Lower(m, compile.Options{})
 	require.NoError(t, err)

@@ -4,7 +4,8 @@ import (
 	"testing"
 
 	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
 )
 
 // BenchmarkDataPrograms measures, for the first table row of each data
@@ -12,7 +13,7 @@ import (
 // instances through it in float32 (RunStepsBatch, every step).
 func BenchmarkDataPrograms(b *testing.B) {
 	seen := map[string]bool{}
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		if seen[p.Program] {
 			continue
 		}
@@ -32,7 +33,7 @@ func BenchmarkDataPrograms(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rng := verify.NewRand(1)
+		rng := instance.NewRand(1)
 		datas := make([][][]float64, 256)
 		for i := range datas {
 			datas[i] = p.Random(rng, m)

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/verify/knapsack"
+	"github.com/dp2nn/dp2nn/truth/knapsack"
 )
 
 // fptasSteps turns a knapsack instance into the step inputs of net (profit

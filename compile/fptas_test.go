@@ -15,13 +15,15 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/truth/knapsack"
 	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/knapsack"
 )
 
 func lowerFPTAS(t testing.TB, path string, params map[string]int64, P int) *compile.Network {
 	t.Helper()
-	f, err := verify.ReadProgram(path)
+	f, err := repo.ReadProgram(path)
 	require.NoError(t, err)
 	m, err := dsl.Check(f, params)
 	require.NoError(t, err)
@@ -54,8 +56,8 @@ func TestFPTASMatchesRoundedDP(t *testing.T) {
 			net := lowerFPTAS(t, "examples/knapsack.dp", map[string]int64{"pmax": 60}, P)
 			rng := rand.New(rand.NewPCG(uint64(P), 9))
 			for i := 0; i < 250; i++ { // 4 values of P × 250: 1000 instances
-				inst := verify.AppendixD(rng, 60)
-				steps, err := verify.Bind(net.Model, inst)
+				inst := instance.AppendixD(rng, 60)
+				steps, err := instance.Bind(net.Model, inst)
 				require.NoError(t, err)
 				c, err := verify.AgainstRounded(net, "case", steps, []verify.DType{verify.Float64, verify.Float32}, nil)
 				require.NoError(t, err)
@@ -71,7 +73,7 @@ func TestFPTASExactWhenPLarge(t *testing.T) {
 	net := lowerFPTAS(t, "examples/knapsack_int.dp", map[string]int64{"pmax": 30, "capacity": 20}, 30)
 	rng := rand.New(rand.NewPCG(4, 4))
 	for i := 0; i < 100; i++ {
-		steps := verify.Uniform(rng, net.Model, 1+rng.IntN(5))
+		steps := instance.Uniform(rng, net.Model, 1+rng.IntN(5))
 		total := 0.0
 		for _, s := range steps {
 			total += s[0]
@@ -93,7 +95,7 @@ func TestFPTASRefusesOtherShapes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f, err := verify.ReadProgram(c.path)
+			f, err := repo.ReadProgram(c.path)
 			require.NoError(t, err)
 			m, err := dsl.Check(f, nil)
 			require.NoError(t, err)
@@ -152,7 +154,7 @@ func TestFPTASNetworkEqualsKnapsackReference(t *testing.T) {
 		P  int
 	}
 	var cases []item
-	dir, err := verify.RepoPath("testdata/lowdim")
+	dir, err := repo.RepoPath("testdata/lowdim")
 	require.NoError(t, err)
 	files, err := filepath.Glob(filepath.Join(dir, "f*.txt"))
 	require.NoError(t, err)
@@ -264,8 +266,8 @@ func TestFPTASGuaranteeOnGeneratedInstances(t *testing.T) {
 	bites := 0
 	for i := 0; i < total; i++ {
 		k := i % len(Ps)
-		inst := verify.AppendixD(rng, 2+rng.IntN(39)) // profit sum 2..40
-		steps, err := verify.Bind(nets[k].Model, inst)
+		inst := instance.AppendixD(rng, 2+rng.IntN(39)) // profit sum 2..40
+		steps, err := instance.Bind(nets[k].Model, inst)
 		require.NoError(t, err)
 		c, err := verify.AgainstDP(nets[k], "case", steps, []verify.DType{verify.Float64}, nil)
 		require.NoError(t, err)

@@ -11,13 +11,15 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
 func lowerProgram(t testing.TB, path string, params map[string]int64) *compile.Network {
 	t.Helper()
-	f, err := verify.ReadProgram(path)
+	f, err := repo.ReadProgram(path)
 	require.NoError(t, err)
 	m, err := dsl.Check(f, params)
 	require.NoError(t, err)
@@ -86,7 +88,7 @@ func TestKnapsackSelectNeuronWeights(t *testing.T) {
 // DP in every cell of every step (float64 and float32) and the decoded
 // answer equals both the exact DP's and an independent brute force.
 func TestNetworksMatchExactDP(t *testing.T) {
-	for _, p := range verify.Problems {
+	for _, p := range problems.Problems {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -113,7 +115,7 @@ func TestNetworksMatchExactDP(t *testing.T) {
 // Integer programs are exact in float32: every state of every step equals
 // the exact DP bit for bit.
 func TestIntegerProgramsExactInFloat32(t *testing.T) {
-	for _, p := range verify.Problems {
+	for _, p := range problems.Problems {
 		m, err := p.Model()
 		require.NoError(t, err)
 		if m.States[0].Type != dsl.Int {

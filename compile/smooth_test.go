@@ -11,19 +11,19 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/smoothdp"
+	"github.com/dp2nn/dp2nn/smooth"
 )
 
 var regs = []struct {
 	act relu.Activation
-	ref smoothdp.Reg
-}{{relu.Shannon, smoothdp.Shannon}, {relu.Gini, smoothdp.Gini}, {relu.Tsallis, smoothdp.Tsallis}}
+	ref smooth.Reg
+}{{relu.Shannon, smooth.Shannon}, {relu.Gini, smooth.Gini}, {relu.Tsallis, smooth.Tsallis}}
 
 func lowerSmooth(t testing.TB, path string, params map[string]int64, opt compile.Options) *compile.Network {
 	t.Helper()
-	f, err := verify.ReadProgram(path)
+	f, err := repo.ReadProgram(path)
 	require.NoError(t, err)
 	m, err := dsl.Check(f, params)
 	require.NoError(t, err)
@@ -61,7 +61,7 @@ func TestSmoothValueMatchesReference(t *testing.T) {
 						compile.Options{Reg: r.act, Gamma: gamma, Steps: n, Fixed: map[string][]float64{"weight": weights}})
 					got, err := net.SmoothValue(steps)
 					require.NoError(t, err)
-					tab, err := smoothdp.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
+					tab, err := smooth.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
 					require.NoError(t, err)
 					assert.InDelta(t, tab.Value(), got, 1e-9*(1+math.Abs(tab.Value())), "knapsack w=%v C=%d θ=%v", iw, C, theta)
 
@@ -73,7 +73,7 @@ func TestSmoothValueMatchesReference(t *testing.T) {
 					}
 					got, err = top.SmoothValue(tsteps)
 					require.NoError(t, err)
-					ref, err := smoothdp.NewTopK(n, k).Forward(r.ref, gamma, theta)
+					ref, err := smooth.NewTopK(n, k).Forward(r.ref, gamma, theta)
 					require.NoError(t, err)
 					assert.InDelta(t, ref.Value(), got, 1e-9*(1+math.Abs(ref.Value())), "top-%d θ=%v", k, theta)
 				}
@@ -93,7 +93,7 @@ func TestSmoothInfinityIsConstant(t *testing.T) {
 }
 
 func TestSmoothErrors(t *testing.T) {
-	f, err := verify.ReadProgram("examples/knapsack_value.dp")
+	f, err := repo.ReadProgram("examples/knapsack_value.dp")
 	require.NoError(t, err)
 	m, err := dsl.Check(f, nil)
 	require.NoError(t, err)
@@ -117,7 +117,7 @@ func TestSmoothErrors(t *testing.T) {
 		assert.ErrorContains(t, err, c.want)
 	}
 	// top-k with k > n: no feasible choice.
-	f, err = verify.ReadProgram("examples/topk.dp")
+	f, err = repo.ReadProgram("examples/topk.dp")
 	require.NoError(t, err)
 	m, err = dsl.Check(f, map[string]int64{"k": 4})
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestSmoothMarginalsMatchReference(t *testing.T) {
 			require.NoError(t, err)
 			grad, _, err := relu.VJP(net.Cell, in, []float64{1})
 			require.NoError(t, err)
-			tab, err := smoothdp.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
+			tab, err := smooth.NewKnapsack(iw, C).Forward(r.ref, gamma, theta)
 			require.NoError(t, err)
 			y := tab.Marginals()
 			assert.InDeltaSlice(t, y, grad, 1e-9, "%v knapsack w=%v C=%d θ=%v", r.act, iw, C, theta)
@@ -171,7 +171,7 @@ func TestSmoothMarginalsMatchReference(t *testing.T) {
 			require.NoError(t, err)
 			grad, _, err = relu.VJP(top.Cell, in, []float64{1})
 			require.NoError(t, err)
-			ref, err := smoothdp.NewTopK(n, k).Forward(r.ref, gamma, theta)
+			ref, err := smooth.NewTopK(n, k).Forward(r.ref, gamma, theta)
 			require.NoError(t, err)
 			assert.InDeltaSlice(t, ref.Marginals(), grad, 1e-9)
 			sum := 0.0

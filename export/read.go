@@ -9,8 +9,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dp2nn/dp2nn/export/onnxpb"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
 )
 
 // Model is an ONNX model written by dp2nn, read back: the protobuf and

@@ -9,24 +9,24 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify/smoothdp"
+	"github.com/dp2nn/dp2nn/smooth"
 )
 
 // smoothCases pairs each smoothed ReLU with the regulariser of the
-// independent reference implementation in verify/smoothdp.
+// independent reference implementation in verify/smooth.
 var smoothCases = []struct {
 	act relu.Activation
-	reg smoothdp.Reg
+	reg smooth.Reg
 }{
-	{relu.Shannon, smoothdp.Shannon},
-	{relu.Gini, smoothdp.Gini},
-	{relu.Tsallis, smoothdp.Tsallis},
+	{relu.Shannon, smooth.Shannon},
+	{relu.Gini, smooth.Gini},
+	{relu.Tsallis, smooth.Tsallis},
 }
 
 const eps = 0x1p-52 // float64 spacing at 1
 
 // max_Ω(a, b) = a + γ·φ((b − a)/γ) and q = φ'((b − a)/γ), checked against
-// smoothdp.Max2 on a grid of gaps x = (b − a)/γ covering the inside of the
+// smooth.Max2 on a grid of gaps x = (b − a)/γ covering the inside of the
 // clip (|x| < 1 for Gini, < 2 for Tsallis), its edges, Shannon's
 // saturation (q rounds to 1 near x ≈ 37 and e^x underflows near −745) and
 // huge |x|.
@@ -52,7 +52,7 @@ func TestApplySlopeMatchMax2(t *testing.T) {
 							continue
 						}
 						name := fmt.Sprintf("%v γ=%g a=%g b=%g", tc.act, gamma, a, b)
-						wantV, wantQ, _ := smoothdp.Max2(tc.reg, gamma, a, b)
+						wantV, wantQ, _ := smooth.Max2(tc.reg, gamma, a, b)
 						require.False(t, math.IsNaN(wantV), name)
 						d := (b - a) / gamma
 						gotV := a + gamma*tc.act.Apply(d)
@@ -70,10 +70,10 @@ func TestApplySlopeMatchMax2(t *testing.T) {
 // a = −∞ returns b and q = 1). Exact: no rounding is involved.
 func TestApplySlopeInfinite(t *testing.T) {
 	for _, tc := range smoothCases {
-		v, q, _ := smoothdp.Max2(tc.reg, 1, 2, math.Inf(-1))
+		v, q, _ := smooth.Max2(tc.reg, 1, 2, math.Inf(-1))
 		assert.Equal(t, 2+tc.act.Apply(math.Inf(-1)), v, "%v at −∞", tc.act)
 		assert.Equal(t, q, tc.act.Slope(math.Inf(-1)), "%v at −∞", tc.act)
-		_, q, _ = smoothdp.Max2(tc.reg, 1, math.Inf(-1), 2)
+		_, q, _ = smooth.Max2(tc.reg, 1, math.Inf(-1), 2)
 		assert.Equal(t, math.Inf(1), tc.act.Apply(math.Inf(1)), "%v at +∞", tc.act)
 		assert.Equal(t, q, tc.act.Slope(math.Inf(1)), "%v at +∞", tc.act)
 		assert.True(t, math.IsNaN(tc.act.Apply(math.NaN())), "%v at NaN", tc.act)

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify/smoothdp"
+	"github.com/dp2nn/dp2nn/smooth"
 )
 
 // buildSmoothMax3 is max_Ω(max_Ω(a, b), c) as a tree of two smooth
@@ -33,7 +33,7 @@ func buildSmoothMax3(t testing.TB, act relu.Activation, gamma float64) *relu.Gra
 }
 
 // The evaluator runs each hidden neuron's own activation: the smooth
-// max-of-three tree equals two nested smoothdp.Max2 calls, in batch 1, in
+// max-of-three tree equals two nested smooth.Max2 calls, in batch 1, in
 // batched tiles (200 rows: several tiles, the last partial) and in Trace,
 // in float64 and float32.
 //
@@ -59,8 +59,8 @@ func TestEvalSmoothMax3MatchesMax2(t *testing.T) {
 			want := make([]float64, batch)
 			for r := range batch {
 				x := in[3*r : 3*r+3]
-				m, _, _ := smoothdp.Max2(tc.reg, gamma, x[0], x[1])
-				want[r], _, _ = smoothdp.Max2(tc.reg, gamma, m, x[2])
+				m, _, _ := smooth.Max2(tc.reg, gamma, x[0], x[1])
+				want[r], _, _ = smooth.Max2(tc.reg, gamma, m, x[2])
 			}
 			scale := func(r int) float64 {
 				return math.Abs(in[3*r]) + math.Abs(in[3*r+1]) + math.Abs(in[3*r+2]) + gamma

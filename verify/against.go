@@ -7,6 +7,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 // DType names an evaluation type of the network.
@@ -160,31 +161,31 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []Observe
 	return c, nil
 }
 
-// truth is the ground truth of one instance.
-type truth struct {
+// groundTruth is the ground truth of one instance.
+type groundTruth struct {
 	name    string // "exact DP" or "rounded DP"
-	exact   *Trace
-	rounded *RoundedTrace
+	exact   *truth.Trace
+	rounded *truth.RoundedTrace
 	answer  string  // its answer as text
 	found   bool    // whether it found one
 	value   float64 // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
 	known   string
-	problem string // a disagreement of the truth with known data or the guarantee
+	problem string // a disagreement of the groundTruth with known data or the guarantee
 }
 
-func newTruth(net *compile.Network, steps [][]float64, known *float64) (*truth, error) {
+func newTruth(net *compile.Network, steps [][]float64, known *float64) (*groundTruth, error) {
 	m := net.Model
-	exact, err := RunDP(m, steps)
+	exact, err := truth.RunDP(m, steps)
 	if err != nil {
 		return nil, err
 	}
-	var ex Answer
+	var ex truth.Answer
 	if m.Answer != nil {
 		if ex, err = exact.Answer(); err != nil {
 			return nil, err
 		}
 	}
-	t := &truth{name: "exact DP", exact: exact, answer: ex.String(), found: ex.Found}
+	t := &groundTruth{name: "exact DP", exact: exact, answer: ex.String(), found: ex.Found}
 	if ex.Found {
 		t.value = ex.Float64()
 	}
@@ -200,7 +201,7 @@ func newTruth(net *compile.Network, steps [][]float64, known *float64) (*truth, 
 	}
 	// fptas: the rounded DP is the truth cell by cell, the exact optimum
 	// is the yardstick of the guarantee.
-	if t.rounded, err = RunRoundedDP(m, steps, r.P); err != nil {
+	if t.rounded, err = truth.RunRoundedDP(m, steps, r.P); err != nil {
 		return nil, err
 	}
 	t.name, t.known = "rounded DP", t.answer
@@ -240,7 +241,7 @@ func newTruth(net *compile.Network, steps [][]float64, known *float64) (*truth, 
 // compare measures one observed step against the truth, accumulating the
 // largest error in r; it returns an error for a disagreement that is not a
 // rounding error (the running total of the fptas scheme is an integer).
-func (t *truth) compare(net *compile.Network, step int, st [][]float64, r *Run) error {
+func (t *groundTruth) compare(net *compile.Network, step int, st [][]float64, r *Run) error {
 	note := func(e float64, where string) {
 		if e > r.MaxErr || math.IsNaN(e) {
 			r.MaxErr, r.Worst = e, where

@@ -29,11 +29,11 @@
 // and RCSPInstance. DataProblems is their table, with random instances
 // from the verify/graphs generators and exact answers from its solvers.
 //
-//	f, _ := verify.ReadProgram("examples/knapsack.dp")
-//	inst, _ := verify.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")
-//	params, notes, _ := verify.Params(f, inst, nil) // pmax = Σ profits
+//	f, _ := repo.ReadProgram("examples/knapsack.dp")
+//	inst, _ := instance.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")
+//	params, notes, _ := instance.Params(f, inst, nil) // pmax = Σ profits
 //	m, _ := dsl.Check(f, params)
-//	steps, _ := verify.Bind(m, inst)
-//	trace, _ := verify.RunDP(m, steps)
+//	steps, _ := instance.Bind(m, inst)
+//	trace, _ := truth.RunDP(m, steps)
 //	answer, _ := trace.Answer() // 295, the optimum
 package verify

@@ -15,7 +15,7 @@ import (
 // mismatches for p* in {5, 20, 60}, in float64 and float32, every state of
 // every step against the exact DP.
 func TestVerifyRandomAcceptance(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	for _, p := range []int{5, 20, 60} {
 		t.Run(fmt.Sprint(p), func(t *testing.T) {
 			stdout, stderr, code := runCLI("verify", "examples/knapsack.dp", "-set", fmt.Sprintf("pmax=%d", p), "-random", "1000", "-seed", "1", "-json")
@@ -33,7 +33,7 @@ func TestVerifyRandomAcceptance(t *testing.T) {
 
 // widths -sweep agrees with the paper at every value and -plot writes a PNG.
 func TestWidthsSweep(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	png := filepath.Join(t.TempDir(), "w.png")
 	for _, c := range [][]string{
 		{"widths", "examples/knapsack.dp", "-sweep", "pmax=2..30", "-plot", png, "-json"},

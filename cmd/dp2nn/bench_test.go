@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/internal/repo"
 )
 
 // BenchmarkCompileExportKnapsack1000 is the whole "dp2nn compile" of the
@@ -14,7 +14,7 @@ import (
 // (502,500 hidden neurons), export and write the file atomically. It
 // reports the file size.
 func BenchmarkCompileExportKnapsack1000(b *testing.B) {
-	root, err := verify.RepoRoot()
+	root, err := repo.RepoRoot()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func BenchmarkCompileExportKnapsack1000(b *testing.B) {
 // BenchmarkSolveF1 is "dp2nn solve" of the lowdim instance f1 (10 items,
 // p* = 412 chosen automatically: 85,902 hidden neurons) in float64.
 func BenchmarkSolveF1(b *testing.B) {
-	root, err := verify.RepoRoot()
+	root, err := repo.RepoRoot()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,23 +13,26 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
 // The five programs of issue 7, with the params of their first row in
-// verify.DataProblems (the programs' defaults).
+// problems.DataProblems (the programs' defaults).
 var dataPrograms = []string{"examples/lcs.dp", "examples/bellmanford.dp", "examples/apsp.dp", "examples/csp.dp", "examples/heldkarp.dp"}
 
 // Issue 7's acceptance run through the command: "dp2nn verify -random
 // 500" on each program finds no mismatch between the network (float64 and
 // float32), the exact interpreter on every cell of every step, and the
-// solvers of verify.DataProblems on the answer, in the cell form; 100
+// solvers of problems.DataProblems on the answer, in the cell form; 100
 // instances of the unrolled form; 500 of the CSP FPTAS network (k = 2)
 // within its guarantee. The counts assert that negative cycles and
 // instances without an answer occur, so the fixpoint and "no answer"
 // paths are exercised.
 func TestVerifyDataAcceptance(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	run := func(t *testing.T, args ...string) VerifyRow {
 		stdout, stderr, code := runCLI(append(args, "-json")...)
 		require.Equal(t, 0, code, "%v: %s", args, stderr)
@@ -67,7 +70,7 @@ func TestVerifyDataAcceptance(t *testing.T) {
 // solve answers the published instances of testdata/ (those whose
 // network fits the default budget) with their published answers.
 func TestSolvePublished(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	for _, c := range []struct {
 		program, instance string
 		set               []string
@@ -104,7 +107,7 @@ func TestSolvePublished(t *testing.T) {
 // The guard refuses networks far above the limit, so 15% either way moves
 // the effective limit by no more than that.
 func TestEstimateDataNeurons(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	for _, c := range []struct {
 		program string
 		set     map[string]int64
@@ -119,7 +122,7 @@ func TestEstimateDataNeurons(t *testing.T) {
 		{"examples/heldkarp.dp", map[string]int64{"n": 6}},
 		{"examples/heldkarp.dp", map[string]int64{"n": 11}},
 	} {
-		f, err := verify.ReadProgram(c.program)
+		f, err := repo.ReadProgram(c.program)
 		require.NoError(t, err)
 		m, err := dsl.Check(f, c.set)
 		require.NoError(t, err)
@@ -138,14 +141,14 @@ func TestEstimateDataNeurons(t *testing.T) {
 // extra step disagrees with the interpreter's fixpoint, and a wrong
 // answer: the checks of solve and verify can fail.
 func TestCompareDataDetects(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	p, ok := dataProblemFor("examples/bellmanford.dp")
 	require.True(t, ok)
 	m, err := p.Model()
 	require.NoError(t, err)
 	net, err := compile.Lower(m, compile.Options{})
 	require.NoError(t, err)
-	rng := verify.NewRand(11)
+	rng := instance.NewRand(11)
 	var clean, cyclic [][]float64
 	for clean == nil || cyclic == nil {
 		data := p.Random(rng, m)
@@ -209,16 +212,16 @@ func TestSummarizeRatios(t *testing.T) {
 	assert.False(t, summarizeRatios(rep)[0].NonIncreases, "0.11 then 0.5 grows at the end")
 }
 
-// Every program of verify.DataProblems has a bound for both forms, and the
+// Every program of problems.DataProblems has a bound for both forms, and the
 // formulas grow with the params they name.
 func TestSizeBoundsTable(t *testing.T) {
 	seen := map[string]bool{}
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		if seen[p.Program] {
 			continue
 		}
 		seen[p.Program] = true
-		b, ok := verify.BoundsFor(p.Program)
+		b, ok := problems.BoundsFor(p.Program)
 		require.True(t, ok, p.Program)
 		assert.NotEmpty(t, b.Source)
 		for _, form := range []string{"cell", "unrolled"} {
@@ -236,7 +239,7 @@ func TestSizeBoundsTable(t *testing.T) {
 // widths -sweep -plot writes a PNG for a program with data; compile writes
 // nothing on bad input and an ONNX file the verifier accepts otherwise.
 func TestDataPlotAndCompile(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	png := filepath.Join(dir, "w.png")
 	_, stderr, code := runCLI("widths", "examples/csp.dp", "-sweep", "n,t=2..4", "-plot", png)

@@ -9,8 +9,8 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/graphs"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
 // This file reads the instances of programs with data (a steps line and
@@ -39,7 +39,7 @@ type publishedAnswer struct {
 
 // dataInstance is an instance read for a program with data.
 type dataInstance struct {
-	inst  *verify.Instance
+	inst  *instance.Instance
 	known *publishedAnswer // nil when the file states no answer
 	kind  string           // "JSON instance", "TSPLIB file", ...
 }
@@ -57,7 +57,7 @@ func readDataInstance(path string, source int) (*dataInstance, error) {
 		if err != nil {
 			return nil, &userError{err.Error()}
 		}
-		inst, err := verify.TSPLIBInstance(t)
+		inst, err := instance.TSPLIBInstance(t)
 		if err != nil {
 			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
 		}
@@ -69,7 +69,7 @@ func readDataInstance(path string, source int) (*dataInstance, error) {
 		if err != nil {
 			return nil, &userError{err.Error()}
 		}
-		inst, err := verify.RCSPInstance(p)
+		inst, err := instance.RCSPInstance(p)
 		if err != nil {
 			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
 		}
@@ -94,7 +94,7 @@ func readDataInstance(path string, source int) (*dataInstance, error) {
 			}
 		}
 	}
-	inst, err := verify.ReadInstanceFile(path)
+	inst, err := instance.ReadInstanceFile(path)
 	if err != nil {
 		return nil, &userError{err.Error()}
 	}
@@ -102,7 +102,7 @@ func readDataInstance(path string, source int) (*dataInstance, error) {
 }
 
 // named makes a converted instance's messages name the file.
-func named(inst *verify.Instance, path string) *verify.Instance {
+func named(inst *instance.Instance, path string) *instance.Instance {
 	inst.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	inst.Source = path
 	return inst
@@ -142,7 +142,7 @@ func graphInstance(path string, source int) (*dataInstance, error) {
 	if source >= g.Graph.N {
 		return nil, userErrorf("%s: source %d (from -set s) is not a vertex: the graph has %d", path, source+1, g.Graph.N)
 	}
-	inst, err := verify.GraphInstance(path, g.Graph, source)
+	inst, err := instance.GraphInstance(path, g.Graph, source)
 	if err != nil {
 		return nil, &userError{err.Error()}
 	}
@@ -195,7 +195,7 @@ func sequenceInstance(path string) (*dataInstance, error) {
 	if err != nil {
 		return nil, &userError{err.Error()}
 	}
-	di := &dataInstance{inst: named(verify.SequenceInstance(f), path), kind: "sequence file"}
+	di := &dataInstance{inst: named(instance.SequenceInstance(f), path), kind: "sequence file"}
 	if f.Known.Length > 0 {
 		v := float64(f.Known.Length)
 		di.known = &publishedAnswer{What: fmt.Sprintf("LCS length %d (%s)", f.Known.Length, f.Source), Value: &v}

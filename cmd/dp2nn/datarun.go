@@ -9,11 +9,12 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/truth"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
 // This file runs the network of a program with data and compares it with
-// the exact interpreter (verify.RunDPData): every cell of every step, the
+// the exact interpreter (truth.RunDPData): every cell of every step, the
 // "require fixpoint" check, and the decoded answer.
 
 // networkSteps is how often the cell is applied on an instance: the
@@ -51,8 +52,8 @@ func runDataBatch(net *compile.Network, dt verify.DType, datas [][][]float64) ([
 // runInterpreter runs the exact interpreter. A failed "require fixpoint"
 // comes back as fix with the trace of the program's steps; any other
 // error means the program cannot run on the data.
-func runInterpreter(m *dsl.Model, data [][]float64) (trace *verify.Trace, fix *verify.FixpointError, err error) {
-	trace, err = verify.RunDPData(m, nil, data)
+func runInterpreter(m *dsl.Model, data [][]float64) (trace *truth.Trace, fix *truth.FixpointError, err error) {
+	trace, err = truth.RunDPData(m, nil, data)
 	if errors.As(err, &fix) {
 		return trace, fix, nil
 	}
@@ -64,10 +65,10 @@ type groundTruth struct {
 	// trace and fix are the run of the program the network computes:
 	// the program itself, or for the fptas scheme the re-checked program
 	// (Network.Model) on the rounded data ⌈ℓ/k⌉, the rounded DP.
-	trace *verify.Trace
-	fix   *verify.FixpointError
+	trace *truth.Trace
+	fix   *truth.FixpointError
 	// opt is the exact answer of the original program (fptas only).
-	opt *verify.Answer
+	opt *truth.Answer
 }
 
 // originalModel is the program as written: for the fptas scheme,
@@ -193,10 +194,10 @@ type dataOutcome struct {
 	worst    string  // where it was seen, e.g. "step 3, d[2]"
 	worstNet string  // the network's value there
 	answer   compile.Answer
-	fix      *verify.FixpointError // the interpreter's failed fixpoint
-	netFix   *cellChange           // the network's extra step changed a cell
-	mismatch string                // "" when the network agrees with the interpreter
-	exact    verify.Answer         // the interpreter's answer (when no fixpoint failed; the rounded DP's for fptas)
+	fix      *truth.FixpointError // the interpreter's failed fixpoint
+	netFix   *cellChange          // the network's extra step changed a cell
+	mismatch string               // "" when the network agrees with the interpreter
+	exact    truth.Answer         // the interpreter's answer (when no fixpoint failed; the rounded DP's for fptas)
 	// guarantee says how an fptas answer compares with the exact optimum.
 	guarantee string
 }
@@ -281,7 +282,7 @@ func compareData(net *compile.Network, gt *groundTruth, states [][][]float64, da
 }
 
 // sameAnswer compares a decoded network answer with the interpreter's.
-func sameAnswer(a compile.Answer, e verify.Answer) bool {
+func sameAnswer(a compile.Answer, e truth.Answer) bool {
 	if a.Kind != e.Kind {
 		return false
 	}
@@ -350,7 +351,7 @@ func fptasSlack(net *compile.Network) (slack float64, why string, ok bool) {
 
 // fptasGuarantee checks an fptas answer against the exact one (nil when
 // the original program's fixpoint fails).
-func fptasGuarantee(net *compile.Network, ans compile.Answer, exact *verify.Answer) (guarantee, mismatch string) {
+func fptasGuarantee(net *compile.Network, ans compile.Answer, exact *truth.Answer) (guarantee, mismatch string) {
 	k := net.OffsetRounding.K
 	if exact == nil {
 		return "", "the original program's require fixpoint fails, the rounded one's holds"

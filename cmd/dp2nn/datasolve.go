@@ -10,6 +10,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -112,7 +113,7 @@ func solveData(path string, f *dsl.File, o *solveOpts, stdout io.Writer) error {
 		return err
 	}
 	inst := di.inst
-	params, notes, err := verify.Params(f, inst, o.set)
+	params, notes, err := instance.Params(f, inst, o.set)
 	if err != nil {
 		return &userError{err.Error()}
 	}
@@ -130,7 +131,7 @@ func solveData(path string, f *dsl.File, o *solveOpts, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data, err := verify.BindData(m, inst)
+	data, err := instance.BindData(m, inst)
 	if err != nil {
 		return &userError{err.Error()}
 	}

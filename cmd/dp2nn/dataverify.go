@@ -10,30 +10,31 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/modelrun"
 )
 
 // This file is "dp2nn verify FILE.dp -random N" for programs with data:
-// random instances from the generator of verify.DataProblems for the
+// random instances from the generator of problems.DataProblems for the
 // program (uniform draws when the table has none), the network in every
 // dtype against the exact interpreter on every cell of every step, the
 // "require fixpoint" step, the decoded answer, and the independent solver
 // of the table row (verify/graphs) on the answer.
 
-// dataProblemFor returns the row of verify.DataProblems for the program
+// dataProblemFor returns the row of problems.DataProblems for the program
 // at path, matched by file name (its generator and solver read the params
 // from the checked model, so any params work).
-func dataProblemFor(path string) (verify.DataProblem, bool) {
+func dataProblemFor(path string) (problems.DataProblem, bool) {
 	base := filepath.Base(path)
-	for _, p := range verify.DataProblems {
+	for _, p := range problems.DataProblems {
 		if filepath.Base(p.Program) == base {
 			return p, true
 		}
 	}
-	return verify.DataProblem{}, false
+	return problems.DataProblem{}, false
 }
 
 // uniformData draws every data value uniformly: an integer in Lo..Hi (a
@@ -94,7 +95,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.D
 	genName := "uniform data"
 	p, hasProblem := dataProblemFor(path)
 	if hasProblem {
-		gen, genName = p.Random, "verify.DataProblems generator of "+filepath.Base(p.Program)
+		gen, genName = p.Random, "problems.DataProblems generator of "+filepath.Base(p.Program)
 	}
 	observed := "every cell of every step"
 	if form == "unrolled" {
@@ -102,7 +103,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.D
 	}
 	rep.Against = fmt.Sprintf("network vs the exact interpreter (exact rational arithmetic) on %s, the extra step of require fixpoint, and the answer", observed)
 	if hasProblem {
-		rep.Against += "; the interpreter's final state and every answer vs the independent solver of verify.DataProblems (verify/graphs)"
+		rep.Against += "; the interpreter's final state and every answer vs the independent solver of problems.DataProblems (verify/graphs)"
 	}
 	if r := net.OffsetRounding; r != nil {
 		slack := "a slack known only for csp"
@@ -112,7 +113,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.D
 		rep.Against = fmt.Sprintf("network vs the rounded DP (the exact interpreter on the program re-checked with %s = %d, data ⌈%s/%d⌉) on %s; its answer k·c' vs the exact optimum: OPT <= k·c' <= OPT + %s",
 			r.Param, r.N, r.Data, r.K, observed, slack)
 		if hasProblem {
-			rep.Against += "; OPT vs the independent solver of verify.DataProblems (verify/graphs)"
+			rep.Against += "; OPT vs the independent solver of problems.DataProblems (verify/graphs)"
 		}
 	}
 	rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
@@ -162,7 +163,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.D
 
 // checkDataInstance compares every dtype's run on one instance with the
 // interpreter, and the interpreter's answer with the table's solver.
-func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []verify.DType, runs [][][][][]float64, i int, p verify.DataProblem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
+func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []verify.DType, runs [][][][][]float64, i int, p problems.DataProblem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
 	gt, err := runGroundTruth(net, data)
 	if err != nil {
 		return nil, fmt.Errorf("the exact interpreter: %v", err)
@@ -213,10 +214,10 @@ func checkDataInstance(net *compile.Network, name string, data [][]float64, dtyp
 	}
 	solved, err := p.Exact(originalModel(net), data)
 	if err != nil {
-		return nil, fmt.Errorf("the solver of verify.DataProblems: %v", err)
+		return nil, fmt.Errorf("the solver of problems.DataProblems: %v", err)
 	}
 	if msg := againstSolver(net, gt, solved, runs[0][i], data); msg != "" {
-		c.Mismatch = "against the solver of verify.DataProblems: " + msg
+		c.Mismatch = "against the solver of problems.DataProblems: " + msg
 	}
 	return c, nil
 }
@@ -226,7 +227,7 @@ func checkDataInstance(net *compile.Network, name string, data [][]float64, dtyp
 // interpreter's final state with the solver's table, and the network's
 // decoded answer with the solver's answer (for fptas, the exact optimum
 // the guarantee was checked against).
-func againstSolver(net *compile.Network, gt *groundTruth, solved verify.DataAnswer, states [][][]float64, data [][]float64) string {
+func againstSolver(net *compile.Network, gt *groundTruth, solved problems.DataAnswer, states [][][]float64, data [][]float64) string {
 	if net.OffsetRounding != nil {
 		switch {
 		case gt.opt == nil:
@@ -417,7 +418,7 @@ func printDataNotes(w io.Writer, rep *VerifyReport) {
 // its fixed count, the unrolled form only the last, so for them the
 // fixpoint is not observed (instances where it fails are compared up to
 // the last step and counted).
-func verifyONNXData(path string, model *export.Model, rt modelrun.Runtime, run *modelrun.Runner, net *compile.Network, o *verifyOpts, stdout io.Writer) error {
+func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *engine.Runner, net *compile.Network, o *verifyOpts, stdout io.Writer) error {
 	if *o.instances != "" {
 		return userErrorf("verify: -instances is for programs with per-step inputs; this model's program %s has data", net.Model.Name)
 	}
@@ -427,8 +428,8 @@ func verifyONNXData(path string, model *export.Model, rt modelrun.Runtime, run *
 	gen, genName := uniformData, "uniform data"
 	p, hasProblem := dataProblemFor(m.File.Pos().File)
 	if hasProblem {
-		gen, genName = p.Random, "verify.DataProblems generator of "+filepath.Base(p.Program)
-		rep.Against += "; the answer vs the independent solver of verify.DataProblems (verify/graphs)"
+		gen, genName = p.Random, "problems.DataProblems generator of "+filepath.Base(p.Program)
+		rep.Against += "; the answer vs the independent solver of problems.DataProblems (verify/graphs)"
 	}
 	steps, extra := networkSteps(net)
 	observe := steps

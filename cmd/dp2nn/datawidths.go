@@ -17,13 +17,13 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/problems"
 )
 
 // This file is "dp2nn widths" for programs with data: the size of the
 // cell and of the network unrolled over the program's steps (settled
 // cells computed once, compile.Network.Unrolled), set against the O()
-// bounds Hertrich & Skutella state for the program (verify.SizeBounds),
+// bounds Hertrich & Skutella state for the program (problems.SizeBounds),
 // at one point or over a sweep of params.
 
 // FormSize is the depth and size of one form of a network, and its ratio
@@ -68,7 +68,7 @@ func (b BoundText) String() string {
 // measureData measures the cell and the unrolled network of net for the
 // given forms ("cell", "unrolled") against the program's bounds.
 func measureData(path string, net *compile.Network, forms []string, steps int) (*DataWidths, error) {
-	pb, hasBounds := verify.BoundsFor(path)
+	pb, hasBounds := problems.BoundsFor(path)
 	params := map[string]int64{}
 	for _, p := range originalModel(net).Params {
 		params[p.Name] = p.Value
@@ -310,7 +310,7 @@ func printDataSweep(w io.Writer, rep *DataSweepReport, name string) {
 	}
 	tw.Flush()
 	if len(rep.Bounds) == 0 {
-		fmt.Fprintln(w, "no stated bound for this program (verify.SizeBounds)")
+		fmt.Fprintln(w, "no stated bound for this program (problems.SizeBounds)")
 		return
 	}
 	fmt.Fprintf(w, "bounds (%s):\n", rep.Source)

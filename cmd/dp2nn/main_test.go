@@ -13,16 +13,17 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
-// repo runs the command from the repository root, so that paths in the
+// chdirRepo runs the command from the repository root, so that paths in the
 // output read as a user would type them.
-func repo(t *testing.T) {
+func chdirRepo(t *testing.T) {
 	t.Helper()
-	root, err := verify.RepoRoot()
+	root, err := repo.RepoRoot()
 	require.NoError(t, err)
 	t.Chdir(root)
 }
@@ -86,7 +87,7 @@ func TestGolden(t *testing.T) {
 		{"verify_heldkarp_unrolled_json", []string{"verify", "examples/heldkarp.dp", "-random", "20", "-form", "unrolled", "-json"}},
 		{"verify_csp_fptas", []string{"verify", "examples/csp.dp", "-scheme", "fptas", "-P", "2", "-random", "40", "-dtype", "float32"}},
 	}
-	repo(t)
+	chdirRepo(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(c.args...)
@@ -105,7 +106,7 @@ func TestGolden(t *testing.T) {
 
 // The acceptance line: widths 20, 45, 10 and depth 4 for p* = 10.
 func TestWidthsJSONForPaper(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	stdout, stderr, code := runCLI("widths", "examples/knapsack.dp", "-set", "pmax=10", "-json")
 	require.Equal(t, 0, code, stderr)
 	var r WidthsReport
@@ -120,13 +121,13 @@ func TestWidthsJSONForPaper(t *testing.T) {
 // sum is at most 1200, in float64 and float32, and the backtracked items
 // fit and reach it.
 func TestSolveLowdim(t *testing.T) {
-	repo(t)
-	optima, err := verify.ReadOptima("testdata/lowdim/optima.txt")
+	chdirRepo(t)
+	optima, err := instance.ReadOptima("testdata/lowdim/optima.txt")
 	require.NoError(t, err)
 	held := 0
 	for name, opt := range optima {
 		path := filepath.Join("testdata", "lowdim", name+".txt")
-		inst, err := verify.ReadInstanceFile(path)
+		inst, err := instance.ReadInstanceFile(path)
 		require.NoError(t, err)
 		sum := 0.0
 		for _, s := range inst.Steps {
@@ -238,7 +239,7 @@ func TestBadInput(t *testing.T) {
 		{"compile data wrong steps", []string{"compile", "examples/lcs.dp", "-form", "unrolled", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "lcs runs 11 steps (its steps line); -steps 3 does not apply"},
 		{"study program not fptas", []string{"study", "fptas", "-program", "examples/subsetsum.dp", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1"}, "lower end of its range"},
 	}
-	repo(t)
+	chdirRepo(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(c.args...)
@@ -260,7 +261,7 @@ func TestBadInput(t *testing.T) {
 // A study whose -plot cannot be written fails before it runs and leaves
 // no -o file behind, nor any temporary file.
 func TestStudyBadOutputLeavesNoFile(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "table.md")
 	stdout, stderr, code := runCLI("study", "fptas", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1",

@@ -11,9 +11,9 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/modelrun"
+	"github.com/dp2nn/dp2nn/instance"
 )
 
 func init() {
@@ -147,11 +147,11 @@ func runCompile(args []string, stdout io.Writer) error {
 	}
 	if smooth {
 		if *o.instance != "" {
-			inst, err := verify.ReadInstanceFile(*o.instance)
+			inst, err := instance.ReadInstanceFile(*o.instance)
 			if err != nil {
 				return &userError{err.Error()}
 			}
-			steps, err := verify.Bind(m, inst)
+			steps, err := instance.Bind(m, inst)
 			if err != nil {
 				return &userError{err.Error()}
 			}
@@ -285,6 +285,6 @@ func dataExportOptions(net *compile.Network, eo *export.Options) error {
 		}
 		eo.Settled = settled
 	}
-	eo.Inf = modelrun.InfOptions(net)
+	eo.Inf = engine.InfOptions(net)
 	return nil
 }

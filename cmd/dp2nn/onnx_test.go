@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export/exporttest"
-	"github.com/dp2nn/dp2nn/verify/onnxrt"
 )
 
 func checkModel(t *testing.T, path string) {
@@ -30,7 +30,7 @@ func TestONNXEndToEnd(t *testing.T) {
 		exporttest.RequireRuntime(t, err.Error())
 	}
 	exporttest.RequireONNXPython(t)
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	for _, layout := range []string{"dense", "structured"} {
 		for _, form := range []string{"cell", "unrolled", "loop"} {
@@ -72,7 +72,7 @@ func TestONNXFloat32ExactOnIntegers(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
 		exporttest.RequireRuntime(t, err.Error())
 	}
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	for _, layout := range []string{"dense", "structured"} {
 		for _, form := range []string{"cell", "unrolled", "loop"} {
@@ -106,7 +106,7 @@ func TestONNXLowdim(t *testing.T) {
 	if err := onnxrt.Init(); err != nil {
 		exporttest.RequireRuntime(t, err.Error())
 	}
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	held := 0
 	for _, c := range []struct {
@@ -132,7 +132,7 @@ func TestONNXLowdim(t *testing.T) {
 }
 
 func TestONNXBadInput(t *testing.T) {
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	notOurs := filepath.Join(dir, "garbage.onnx")
 	require.NoError(t, os.WriteFile(notOurs, []byte("this is not a model"), 0o644))
@@ -177,7 +177,7 @@ func TestONNXFPTAS(t *testing.T) {
 		exporttest.RequireRuntime(t, err.Error())
 	}
 	exporttest.RequireONNXPython(t)
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	for _, P := range []string{"12", "50"} {
 		for _, layout := range []string{"dense", "structured"} {
@@ -210,7 +210,7 @@ func TestONNXSmooth(t *testing.T) {
 		exporttest.RequireRuntime(t, err.Error())
 	}
 	exporttest.RequireONNXPython(t)
-	repo(t)
+	chdirRepo(t)
 	dir := t.TempDir()
 	for _, reg := range []string{"shannon", "gini", "tsallis"} {
 		for _, dtype := range []string{"float32", "float64"} {

@@ -9,12 +9,13 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/modelrun"
-	"github.com/dp2nn/dp2nn/verify/onnxrt"
-	"github.com/dp2nn/dp2nn/verify/smoothdp"
+	"github.com/dp2nn/dp2nn/smooth"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 // smoothFor completes smooth-scheme options for one instance: the network
@@ -86,7 +87,7 @@ func solveSmooth(stdout io.Writer, json bool, instance string, m *dsl.Model, opt
 	for _, blk := range net.Cell.Inputs {
 		r.Marginals[blk.Name] = grad[blk.Start : blk.Start+blk.Len]
 	}
-	if tr, err := verify.RunDP(m, steps); err == nil {
+	if tr, err := truth.RunDP(m, steps); err == nil {
 		if a, err := tr.Answer(); err == nil {
 			r.Hard = fmt.Sprintf("%.10g", a.Float64())
 		}
@@ -107,17 +108,17 @@ func solveSmooth(stdout io.Writer, json bool, instance string, m *dsl.Model, opt
 }
 
 // verifySmooth compares smooth networks with the smoothed DP interpreter
-// (verify.RunSmoothDP) on random instances: the value to 1e-9 relative
+// (truth.RunSmoothDP) on random instances: the value to 1e-9 relative
 // (both evaluate the same recursion with different stable formulas), and
 // the marginals against central finite differences of the interpreter with
 // step 1e-5, to 1e-5 absolute plus 1e-4 relative (the truncation error of
 // central differences on these piecewise-smooth functions).
 func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int) error {
-	ref, err := smoothdp.ParseReg(opt.Reg.String())
+	ref, err := smooth.ParseReg(opt.Reg.String())
 	if err != nil {
 		return err
 	}
-	gen, genName := verify.RandomFor(m, nsteps)
+	gen, genName := instance.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	var worstValue, worstGrad float64
 	mismatches := 0
@@ -143,7 +144,7 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 		if err != nil {
 			return err
 		}
-		want, err := verify.RunSmoothDP(m, steps, ref, opt.Gamma)
+		want, err := truth.RunSmoothDP(m, steps, ref, opt.Gamma)
 		if err != nil {
 			return err
 		}
@@ -158,8 +159,8 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 				up[t][idx] += h
 				dn := cloneSteps(steps)
 				dn[t][idx] -= h
-				vu, err1 := verify.RunSmoothDP(m, up, ref, opt.Gamma)
-				vd, err2 := verify.RunSmoothDP(m, dn, ref, opt.Gamma)
+				vu, err1 := truth.RunSmoothDP(m, up, ref, opt.Gamma)
+				vd, err2 := truth.RunSmoothDP(m, dn, ref, opt.Gamma)
 				if err1 != nil || err2 != nil {
 					continue // a step out of the input's range at its edge
 				}
@@ -211,15 +212,15 @@ func cloneSteps(s [][]float64) [][]float64 {
 // Go network (relu.VJP, itself equal to verify/smoothdp's Algorithm 2 by
 // the compile tests): to 1e-12 relative in float64 and 1e-5 in float32
 // (float32's unit roundoff 6e-8 over a few dozen operations per output).
-func verifyONNXSmooth(path string, model *export.Model, rt modelrun.Runtime, net *compile.Network, count int, seed uint64, stdout io.Writer) error {
+func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *compile.Network, count int, seed uint64, stdout io.Writer) error {
 	if count < 1 {
 		return userErrorf("verify: a smooth model is checked on random scores: give -random N")
 	}
 	var run func(map[string]export.Tensor) (map[string]export.Tensor, error)
 	switch rt {
-	case modelrun.Go:
+	case engine.Go:
 		run = model.Run
-	case modelrun.ORT:
+	case engine.ORT:
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return err
@@ -234,7 +235,7 @@ func verifyONNXSmooth(path string, model *export.Model, rt modelrun.Runtime, net
 		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
 	}
 	m, sm := net.Model, net.Smooth
-	ref, err := smoothdp.ParseReg(sm.Reg.String())
+	ref, err := smooth.ParseReg(sm.Reg.String())
 	if err != nil {
 		return err
 	}
@@ -269,7 +270,7 @@ func verifyONNXSmooth(path string, model *export.Model, rt modelrun.Runtime, net
 		if err != nil {
 			return fmt.Errorf("random #%d: %v", i+1, err)
 		}
-		want, err := verify.RunSmoothDP(m, steps, ref, sm.Gamma)
+		want, err := truth.RunSmoothDP(m, steps, ref, sm.Gamma)
 		if err != nil {
 			return err
 		}

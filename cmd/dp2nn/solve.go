@@ -8,6 +8,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -77,11 +78,11 @@ func runSolve(args []string, stdout io.Writer) error {
 	if fileDataProgram(f) {
 		return solveData(path, f, o, stdout)
 	}
-	inst, err := verify.ReadInstanceFile(*o.instance)
+	inst, err := instance.ReadInstanceFile(*o.instance)
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	params, notes, err := verify.Params(f, inst, o.set)
+	params, notes, err := instance.Params(f, inst, o.set)
 	if err != nil {
 		return &userError{err.Error()}
 	}
@@ -89,7 +90,7 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	steps, err := verify.Bind(m, inst)
+	steps, err := instance.Bind(m, inst)
 	if err != nil {
 		return &userError{err.Error()}
 	}
@@ -166,7 +167,7 @@ func runSolve(args []string, stdout io.Writer) error {
 
 // takenTotals lists the taken steps (1-based) and sums every per-step
 // field of the instance over them.
-func takenTotals(taken []bool, inst *verify.Instance) ([]int, map[string]float64) {
+func takenTotals(taken []bool, inst *instance.Instance) ([]int, map[string]float64) {
 	var idx []int
 	totals := map[string]float64{}
 	for t, ok := range taken {
@@ -183,7 +184,7 @@ func takenTotals(taken []bool, inst *verify.Instance) ([]int, map[string]float64
 
 // checkSelection checks the backtracked selection against the instance
 // itself where the instance says what is feasible (a weight budget).
-func checkSelection(totals map[string]float64, inst *verify.Instance, ans compile.Answer) (string, error) {
+func checkSelection(totals map[string]float64, inst *instance.Instance, ans compile.Answer) (string, error) {
 	var parts []string
 	if c, ok := inst.Scalars["capacity"]; ok {
 		if w, ok := totals["weight"]; ok || len(totals) == 0 {

@@ -27,8 +27,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/knapsack"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/truth/knapsack"
 )
 
 // "dp2nn study fptas" measures the FPTAS-NN of Hertrich & Skutella through
@@ -483,12 +483,12 @@ func (c *studyConfig) readLowdim() ([]knapsack.Instance, error) {
 // largest value over all instances, since the FPTAS-NN does not depend on
 // it and one network then serves every instance.
 func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, error) {
-	vinsts := make([]*verify.Instance, len(insts))
+	vinsts := make([]*instance.Instance, len(insts))
 	params := make([]map[string]int64, len(insts))
 	widest := map[string]int64{}
 	for i := range insts {
 		vinsts[i] = programInstance(insts[i].in)
-		p, _, err := verify.Params(f, vinsts[i], c.set)
+		p, _, err := instance.Params(f, vinsts[i], c.set)
 		if err != nil {
 			return nil, "", fmt.Errorf("%s: %w", insts[i].in.Name, err)
 		}
@@ -517,7 +517,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 			models[key] = m
 			keys = append(keys, key)
 		}
-		steps, err := verify.Bind(m, vinsts[i])
+		steps, err := instance.Bind(m, vinsts[i])
 		if err != nil {
 			return nil, "", &userError{err.Error()}
 		}
@@ -554,12 +554,12 @@ func boundsIntInput(f *dsl.File, name string) bool {
 // programInstance gives a knapsack instance the form the CLI's programs
 // read: per item profit, weight and size = weight/capacity (float64, as
 // Instance.Sizes rounds it), scalars capacity and n.
-func programInstance(in knapsack.Instance) *verify.Instance {
+func programInstance(in knapsack.Instance) *instance.Instance {
 	sizes := in.Sizes()
 	if in.Capacity == 0 { // only weightless items remain after Fitting
 		sizes = make([]float64, in.Len())
 	}
-	v := &verify.Instance{Name: in.Name, Source: in.Name, StepNoun: "item",
+	v := &instance.Instance{Name: in.Name, Source: in.Name, StepNoun: "item",
 		Scalars: map[string]float64{"capacity": float64(in.Capacity), "n": float64(in.Len())}}
 	for i := range in.Profits {
 		v.Steps = append(v.Steps, map[string]float64{"profit": float64(in.Profits[i]), "weight": float64(in.Weights[i]), "size": sizes[i]})

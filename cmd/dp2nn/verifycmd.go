@@ -14,6 +14,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -151,7 +152,7 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		gen, genName := verify.RandomFor(m, *o.steps)
+		gen, genName := instance.RandomFor(m, *o.steps)
 		rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
 		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
 		for i := 0; i < *o.random; i++ {
@@ -237,18 +238,18 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 	}
 	var optima map[string]int64
 	if p := filepath.Join(*o.instances, "optima.txt"); fileExists(p) {
-		if optima, err = verify.ReadOptima(p); err != nil {
+		if optima, err = instance.ReadOptima(p); err != nil {
 			return &userError{err.Error()}
 		}
 	}
 	for _, file := range files {
 		name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 		row := VerifyRow{Source: name, MaxErr: map[string]float64{}}
-		inst, err := verify.ReadInstanceFile(file)
+		inst, err := instance.ReadInstanceFile(file)
 		if err != nil {
 			return &userError{err.Error()}
 		}
-		params, _, err := verify.Params(f, inst, o.set)
+		params, _, err := instance.Params(f, inst, o.set)
 		if err != nil {
 			return &userError{err.Error()}
 		}
@@ -262,7 +263,7 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 			rep.Rows = append(rep.Rows, row)
 			continue
 		}
-		steps, err := verify.Bind(m, inst)
+		steps, err := instance.Bind(m, inst)
 		if err != nil {
 			row.Skipped = err.Error()
 			rep.Rows = append(rep.Rows, row)

@@ -11,16 +11,17 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/verify"
-	"github.com/dp2nn/dp2nn/verify/modelrun"
 )
 
 // verifyONNX checks a model file written by "dp2nn compile": it rebuilds
 // the program from the model's metadata, runs the file in the chosen
 // runtime and compares every state it shows with the ground truth.
 func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) error {
-	rt, err := modelrun.ParseRuntime(*o.runtime)
+	rt, err := engine.ParseRuntime(*o.runtime)
 	if err != nil {
 		return userErrorf("verify: -runtime: %v", err)
 	}
@@ -41,7 +42,7 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 	if net.Smooth != nil {
 		return verifyONNXSmooth(path, model, rt, net, *o.random, *o.seed, stdout)
 	}
-	run, err := modelrun.Open(path, rt, net)
+	run, err := engine.Open(path, rt, net)
 	if err != nil {
 		return &userError{err.Error()}
 	}
@@ -52,10 +53,10 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 	m := net.Model
 	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
 	if *o.random > 0 {
-		gen, genName := verify.RandomFor(m, *o.steps)
+		gen, genName := instance.RandomFor(m, *o.steps)
 		if model.Form == export.Unrolled {
 			steps := model.Steps
-			gen, genName = func(rng *rand.Rand) [][]float64 { return verify.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)
+			gen, genName = func(rng *rand.Rand) [][]float64 { return instance.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)
 		}
 		rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
 		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
@@ -81,11 +82,11 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 		for _, file := range files {
 			name := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
 			row := VerifyRow{Source: name, Params: paramString(m), MaxErr: map[string]float64{}}
-			inst, err := verify.ReadInstanceFile(file)
+			inst, err := instance.ReadInstanceFile(file)
 			if err != nil {
 				return &userError{err.Error()}
 			}
-			steps, err := verify.Bind(m, inst)
+			steps, err := instance.Bind(m, inst)
 			if err == nil && model.Form == export.Unrolled && len(steps) != model.Steps {
 				err = fmt.Errorf("%d items, the unrolled model takes %d", len(steps), model.Steps)
 			}
@@ -120,7 +121,7 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 	return nil
 }
 
-func observeAndCompare(run *modelrun.Runner, net *compile.Network, name string, steps [][]float64, known *float64) (*verify.Case, error) {
+func observeAndCompare(run *engine.Runner, net *compile.Network, name string, steps [][]float64, known *float64) (*verify.Case, error) {
 	obs, err := run.Observe(steps)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -186,7 +187,7 @@ func readOptimaIn(dir string) (map[string]*float64, error) {
 	if !fileExists(p) {
 		return out, nil
 	}
-	optima, err := verify.ReadOptima(p)
+	optima, err := instance.ReadOptima(p)
 	if err != nil {
 		return nil, &userError{err.Error()}
 	}

@@ -11,8 +11,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -109,7 +109,7 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o.form = fs.String("form", "", "network form: cell (one step; the default) or unrolled (-steps copies composed; a program with a steps line: its steps, settled cells computed once); a -sweep of a program with data measures both unless -form picks one")
 	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled (default for a program with a steps line: its step count)")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of verify.SizeBounds")
+	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.SizeBounds")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
 	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building)")
 	return fs, o
@@ -278,7 +278,7 @@ func runWidths(args []string, stdout io.Writer) error {
 	}
 	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, *o.steps, net, g)
 	if *o.form == "cell" {
-		if pb, ok := verify.PaperWidths(m, opt); ok {
+		if pb, ok := problems.PaperWidths(m, opt); ok {
 			r.Paper = &PaperReport{Source: pb.Source, Depth: pb.Depth, Widths: pb.Widths, Formulas: pb.Formulas, Agree: pb.Agrees(r.Depth, r.Widths)}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/verify"
+	"github.com/dp2nn/dp2nn/problems"
 )
 
 // sweep is "-sweep NAME=LO..HI": a param (or P, the fptas table size) and
@@ -82,7 +82,7 @@ func runSweep(f *dsl.File, set setFlag, so *schemeOpts, sw sweep) ([]sweepPoint,
 		}
 		st := net.Cell.Stats()
 		pt := sweepPoint{x: v, widths: st.Widths, size: st.Size}
-		if pb, ok := verify.PaperWidths(m, opt); ok {
+		if pb, ok := problems.PaperWidths(m, opt); ok {
 			pt.paper = pb.Widths
 		}
 		pts = append(pts, pt)

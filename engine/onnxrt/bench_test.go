@@ -1,0 +1,267 @@
+package onnxrt_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
+	"github.com/dp2nn/dp2nn/relu"
+)
+
+// benchCase is a random sparse graph of 5,000 hidden neurons (10 layers of
+// 500, fan-in up to 4 plus skip connections, about 13,000 nonzeros) whose
+// dense layout (13.8M parameters) is still allowed, so both layouts run.
+func benchCase() exporttest.Case {
+	g := exporttest.RandomGraph(rand.New(rand.NewPCG(8, 8)), exporttest.RandomOptions{
+		Inputs: []int{100}, Outputs: []int{50}, Layers: 10, Width: 500, FanIn: 4, Skip: 0.1, Weights: 2,
+	})
+	return exporttest.Case{Name: "bench", Graph: g, Integer: true,
+		Sample: func(rng *rand.Rand, _ string, _ int) float64 { return float64(rng.IntN(17) - 8) }}
+}
+
+// knapsackCell compiles examples/knapsack.dp with the given pmax.
+func knapsackCell(b *testing.B, pmax int64) *relu.Graph {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": pmax})
+	if err != nil {
+		b.Fatal(err)
+	}
+	net, err := compile.Lower(m, compile.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return net.Cell
+}
+
+// BenchmarkThroughput compares, in one run, instances per second of
+// relu's Go evaluator and of ONNX Runtime (dense and structured layouts,
+// float32, one intra-op thread) on the same graph at batch 1 and 256: the
+// random graph of benchCase and one step of the compiled knapsack cell
+// with pmax = 100 (5,250 hidden neurons, 20,400 weights). The Go
+// evaluator spreads batches above 2^20 multiply-adds over GOMAXPROCS
+// goroutines.
+func BenchmarkThroughput(b *testing.B) {
+	c := benchCase()
+	graphs := []struct {
+		name string
+		g    func(b *testing.B) *relu.Graph
+	}{
+		{"random", func(*testing.B) *relu.Graph { return c.Graph }},
+		{"knapsack100", func(b *testing.B) *relu.Graph { return knapsackCell(b, 100) }},
+	}
+	for _, gr := range graphs {
+		var g *relu.Graph
+		for _, batch := range []int{1, 256} {
+			rng := rand.New(rand.NewPCG(1, 1))
+			var in map[string]export.Tensor
+			var rows []float32
+			setup := func(b *testing.B) {
+				if g == nil {
+					g = gr.g(b)
+				}
+				in = map[string]export.Tensor{}
+				rows = make([]float32, batch*g.NumInputs)
+				for _, blk := range g.Inputs {
+					d := make([]float64, batch*blk.Len)
+					for i := range d {
+						d[i] = float64(1 + rng.IntN(8)) // valid for both graphs: knapsack profits 1..8, sizes and states in range
+						if blk.Name == "size" {
+							d[i] /= 8
+						}
+					}
+					in[blk.Name] = export.NewTensor(d, batch, blk.Len)
+					for r := range batch {
+						for i := range blk.Len {
+							rows[r*g.NumInputs+blk.Start+i] = float32(d[r*blk.Len+i])
+						}
+					}
+				}
+			}
+			b.Run(fmt.Sprintf("%s/go-eval/batch=%d", gr.name, batch), func(b *testing.B) {
+				setup(b)
+				e, err := relu.NewEvaluator[float32](g)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out := make([]float32, batch*g.NumOutputs())
+				for b.Loop() {
+					if err := e.Run(rows, out, batch); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+			})
+			for _, layout := range []export.Layout{export.Dense, export.Structured} {
+				b.Run(fmt.Sprintf("%s/ort-%v/batch=%d", gr.name, layout, batch), func(b *testing.B) {
+					requireORT(b)
+					setup(b)
+					model, err := export.Marshal(g, export.Options{Layout: layout})
+					if err != nil {
+						b.Fatal(err)
+					}
+					runSession(b, model, in, batch)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkExportKnapsack exports the compiled knapsack cell with pmax =
+// 1000 (about 500,000 hidden neurons and 2 million weights; the dense
+// layout would need about 10^9 parameters) in the structured layout, and
+// reports the file size.
+func BenchmarkExportKnapsack(b *testing.B) {
+	g := knapsackCell(b, 1000)
+	var n int
+	for b.Loop() {
+		data, err := export.Marshal(g, export.Options{Layout: export.Structured})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(data)
+	}
+	_, dense := export.ResolveLayout(g, export.Dense)
+	st := g.Stats()
+	b.ReportMetric(float64(n), "file-bytes")
+	b.ReportMetric(float64(n)/float64(st.Weights), "bytes/weight")
+	b.ReportMetric(float64(st.Size), "hidden-neurons")
+	b.ReportMetric(float64(st.Weights), "weights")
+	b.ReportMetric(float64(dense), "dense-params")
+}
+
+// BenchmarkDataForms compares, in one run, instances per second of the
+// forms of programs with data at their default parameters in ONNX Runtime
+// (structured layout, float32, one intra-op thread, batch 256): the Loop
+// form, the Unrolled form (Steps copies of the cell) and the settled
+// Unrolled form (each unit computed up to the step it settles at), beside
+// relu's Go evaluator on the settled graph (compile.Network.Unrolled).
+// Random instances come from problems.DataProblems' generators.
+func BenchmarkDataForms(b *testing.B) {
+	const batch = 256
+	for _, name := range []string{"lcs", "apsp", "csp"} {
+		program := "examples/" + name + ".dp"
+		var net *compile.Network
+		var in map[string]export.Tensor
+		var rows []float32
+		var flat *relu.Graph
+		setup := func(b *testing.B) {
+			if net != nil {
+				return
+			}
+			f, err := repo.ReadProgram(program)
+			if err != nil {
+				b.Fatal(err)
+			}
+			m, err := dsl.Check(f, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if net, err = compile.Lower(m, compile.Options{}); err != nil {
+				b.Fatal(err)
+			}
+			if flat, err = net.Unrolled(m.Steps); err != nil {
+				b.Fatal(err)
+			}
+			var p *problems.DataProblem
+			for i := range problems.DataProblems {
+				if problems.DataProblems[i].Program == program {
+					p = &problems.DataProblems[i]
+					break
+				}
+			}
+			rng := instance.NewRand(1)
+			in = map[string]export.Tensor{}
+			rows = make([]float32, 0, batch*flat.NumInputs)
+			fed := make([][][]float64, batch)
+			for r := range batch {
+				data := p.Random(rng, m)
+				if fed[r], err = net.Feed(data); err != nil {
+					b.Fatal(err)
+				}
+				for _, d := range fed[r] {
+					for _, x := range d {
+						rows = append(rows, float32(x))
+					}
+				}
+			}
+			for k, d := range net.Data {
+				t := export.Tensor{Shape: []int{batch, len(fed[0][k])}}
+				for r := range batch {
+					t.Data = append(t.Data, fed[r][k]...)
+				}
+				in[d] = t
+			}
+		}
+		b.Run(name+"/go-eval-settled", func(b *testing.B) {
+			setup(b)
+			e, err := relu.NewEvaluator[float32](flat)
+			if err != nil {
+				b.Fatal(err)
+			}
+			out := make([]float32, batch*flat.NumOutputs())
+			for b.Loop() {
+				if err := e.Run(rows, out, batch); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+		})
+		for _, form := range []string{"loop", "unrolled", "settled"} {
+			b.Run(name+"/ort-"+form, func(b *testing.B) {
+				requireORT(b)
+				setup(b)
+				opt := export.Options{Form: export.Unrolled, Layout: export.Structured, Steps: net.Model.Steps,
+					State: net.State, Init: net.Init, Data: net.Data}
+				switch form {
+				case "loop":
+					opt.Form = export.Loop
+				case "settled":
+					st, err := net.Settled()
+					if err != nil {
+						b.Fatal(err)
+					}
+					opt.Settled = st
+				}
+				model, err := export.Marshal(net.Cell, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				runSession(b, model, in, batch)
+			})
+		}
+	}
+}
+
+// runSession times ONNX Runtime on model with the inputs bound once and
+// reports instances per second and the model's size.
+func runSession(b *testing.B, model []byte, in map[string]export.Tensor, batch int) {
+	b.Helper()
+	s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	bound, err := s.Bind(in)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bound.Close()
+	for b.Loop() {
+		if err := bound.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+	b.ReportMetric(float64(len(model)), "file-bytes")
+}

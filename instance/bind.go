@@ -1,0 +1,233 @@
+package instance
+
+import (
+	"fmt"
+	"go/scanner"
+	"go/token"
+	"maps"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/truth"
+)
+
+// MaxParam is the largest param value Params derives: params must be
+// exact in float64.
+const MaxParam = 1 << 53
+
+// Params picks a value for every param of f, in this order:
+//
+//  1. set, the caller's -set values;
+//  2. the instance scalar of the same name, which must be an integer
+//     (e.g. capacity from a knapsack instance);
+//  3. the automatic rule: a param that is exactly the upper end of an int
+//     input's range ("input profit int in 1..pmax") gets the sum of that
+//     input over the instance (at least 1). Offsets read by such an input
+//     add up along the steps, so the sum is the largest index any sequence
+//     of them can reach: for knapsack, pmax = Σ profits bounds every
+//     reachable profit and the optimum. When several inputs end at the
+//     param, the largest sum is used;
+//  4. the declared default;
+//  5. otherwise an error.
+//
+// notes says, for every param not given in set, where its value came
+// from. inst may be nil (no scalars, no automatic rule). Defaults are evaluated by dsl.Check, so f must check with the
+// chosen values.
+func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[string]int64, notes []string, err error) {
+	if inst == nil {
+		inst = &Instance{}
+	}
+	declared := make(map[string]*dsl.ParamDecl)
+	for _, d := range f.Params {
+		declared[d.Name.Name] = d
+	}
+	var errs dsl.ErrorList
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		if declared[name] == nil {
+			errs.Add(dsl.Pos{File: programName(f)}, fmt.Sprintf("-set %s=%d: %s has no param %s", name, set[name], programName(f), name))
+		}
+	}
+	params = make(map[string]int64)
+	var defaulted []string
+	for _, d := range f.Params {
+		name := d.Name.Name
+		if v, ok := set[name]; ok {
+			params[name] = v
+			continue
+		}
+		if v, ok := inst.Scalars[name]; ok {
+			if v != math.Trunc(v) || math.Abs(v) > MaxParam {
+				errs.Add(d.Pos(), fmt.Sprintf("param %s: the instance %s gives %s = %v, which is not an integer", name, inst.Source, name, v))
+				continue
+			}
+			params[name] = int64(v)
+			notes = append(notes, fmt.Sprintf("%s = %d from the instance %s", name, int64(v), inst.Source))
+			continue
+		}
+		if v, input, ok := sumOverInstance(f, inst, name); ok {
+			params[name] = v
+			notes = append(notes, fmt.Sprintf("%s not set: using %d = sum of %s over the instance (an upper bound on every reachable index)", name, v, input))
+			continue
+		}
+		if d.Default == nil {
+			errs.Add(d.Pos(), fmt.Sprintf("param %s has no value: set it with -set %s=N or give the instance a scalar %s", name, name, name))
+			continue
+		}
+		defaulted = append(defaulted, name)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, nil, err
+	}
+	if len(defaulted) > 0 {
+		m, err := dsl.Check(f, params)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, name := range defaulted {
+			v, _ := m.Param(name)
+			params[name] = v
+			notes = append(notes, fmt.Sprintf("%s not set: using its default %d", name, v))
+		}
+	}
+	return params, notes, nil
+}
+
+func programName(f *dsl.File) string {
+	if f.DpPos.File != "" {
+		return f.DpPos.File
+	}
+	if f.Name != nil {
+		return f.Name.Name
+	}
+	return "the program"
+}
+
+// sumOverInstance applies the automatic rule of Params to the param name:
+// the largest, over the int inputs whose range ends exactly at name, of
+// max(1, the input's sum over the instance). ok is false when no input
+// qualifies or the instance lacks the values (then Bind reports it).
+func sumOverInstance(f *dsl.File, inst *Instance, name string) (sum int64, input string, ok bool) {
+	for _, d := range f.Inputs {
+		hi, isName := d.Range.Hi.(*dsl.Name)
+		if d.Type != dsl.Int || !isName || hi.Ident.Name != name {
+			continue
+		}
+		var s float64
+		have := len(inst.Steps) > 0
+		for _, step := range inst.Steps {
+			v, found := step[d.Name.Name]
+			if !found || v != math.Trunc(v) || math.Abs(v) > MaxParam {
+				have = false
+				break
+			}
+			s += v
+		}
+		if !have || math.Abs(s) > MaxParam {
+			continue
+		}
+		v := max(1, int64(s))
+		if !ok || v > sum {
+			sum, input, ok = v, d.Name.Name, true
+		}
+	}
+	return sum, input, ok
+}
+
+// Bind returns, per step of inst, the values of m.Inputs in order, looked
+// up by name, as float64 (what a network is fed). It checks every value
+// against its input's declaration: present, finite, an integer for an int
+// input, inside the declared range. Errors name the instance location and
+// the declaration, e.g.
+//
+//	f1.txt:4: item 3: profit 57 is above 50, the upper end of input profit (knapsack.dp:10:1)
+//
+// A program with a steps line takes no per-step inputs: Bind returns nil
+// for it, and an error when the instance has steps.
+func Bind(m *dsl.Model, inst *Instance) ([][]float64, error) {
+	if m.Steps > 0 {
+		if len(inst.Steps) > 0 {
+			return nil, scanner.ErrorList{{Pos: token.Position{Filename: inst.Source},
+				Msg: fmt.Sprintf("%s runs %d steps (its steps line) and takes no per-step inputs, but the instance has %d steps", m.Name, m.Steps, len(inst.Steps))}}
+		}
+		return nil, nil
+	}
+	if err := checkBinding(m, inst); err != nil {
+		return nil, err
+	}
+	out := make([][]float64, len(inst.Steps))
+	for k, step := range inst.Steps {
+		out[k] = make([]float64, len(m.Inputs))
+		for i, in := range m.Inputs {
+			out[k][i] = step[in.Name]
+		}
+	}
+	return out, nil
+}
+
+// BindExact is Bind with the instance's exact values (Instance.Exact), for
+// RunDPExact: decimals as written and sizes as fractions weight/capacity.
+// Where the instance holds no exact value, the float64 is taken exactly.
+func BindExact(m *dsl.Model, inst *Instance) ([][]truth.Value, error) {
+	if err := checkBinding(m, inst); err != nil {
+		return nil, err
+	}
+	out := make([][]truth.Value, len(inst.Steps))
+	for k, step := range inst.Steps {
+		out[k] = make([]truth.Value, len(m.Inputs))
+		for i, in := range m.Inputs {
+			if k < len(inst.Exact) && inst.Exact[k][in.Name] != nil {
+				out[k][i] = truth.RatValue(inst.Exact[k][in.Name])
+			} else {
+				out[k][i], _ = truth.FloatValue(step[in.Name])
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkBinding reports every value of inst that m's inputs cannot take.
+// The range test is on the exact value when there is one.
+func checkBinding(m *dsl.Model, inst *Instance) error {
+	var errs scanner.ErrorList
+	add := func(k int, format string, args ...any) {
+		errs.Add(inst.stepPos(k), fmt.Sprintf("%s %d: ", inst.StepNoun, k+1)+fmt.Sprintf(format, args...))
+	}
+	if len(inst.Steps) == 0 {
+		errs.Add(token.Position{Filename: inst.Source}, "the instance has no steps")
+	}
+	for k, step := range inst.Steps {
+		for _, in := range m.Inputs {
+			f, found := step[in.Name]
+			if !found {
+				add(k, "no value for input %s (%s); the %s has %s", in.Name, truth.DeclPos(in.Decl), inst.StepNoun, namesOf(step))
+				continue
+			}
+			v, ok := truth.FloatValue(f)
+			if k < len(inst.Exact) && inst.Exact[k][in.Name] != nil {
+				v = truth.RatValue(inst.Exact[k][in.Name])
+			}
+			lo, _ := truth.FloatValue(in.Lo)
+			hi, _ := truth.FloatValue(in.Hi)
+			switch {
+			case !ok || v.IsInf():
+				add(k, "%s %v is not a finite number (%s)", in.Name, f, truth.DeclPos(in.Decl))
+			case in.Type == dsl.Int && !v.IsInt():
+				add(k, "%s %v is not an integer, but input %s is int (%s)", in.Name, v.Float64(), in.Name, truth.DeclPos(in.Decl))
+			case v.Cmp(lo) < 0:
+				add(k, "%s %v is below %v, the lower end of input %s (%s)", in.Name, v.Float64(), in.Lo, in.Name, truth.DeclPos(in.Decl))
+			case v.Cmp(hi) > 0:
+				add(k, "%s %v is above %v, the upper end of input %s (%s)", in.Name, v.Float64(), in.Hi, in.Name, truth.DeclPos(in.Decl))
+			}
+		}
+	}
+	return errs.Err() // in step order, not sorted: JSON steps have no lines
+}
+
+func namesOf(step map[string]float64) string {
+	if len(step) == 0 {
+		return "no values"
+	}
+	return strings.Join(slices.Sorted(maps.Keys(step)), ", ")
+}

@@ -1,6 +1,0 @@
-//go:build !unix
-
-package smoothdp
-
-// processCPU is not measured outside unix; the cpu-ns/cell metric reads 0.
-func processCPU() float64 { return 0 }
