@@ -15,6 +15,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/truth/knapsack"
@@ -59,7 +60,7 @@ func TestFPTASMatchesRoundedDP(t *testing.T) {
 				inst := instance.AppendixD(rng, 60)
 				steps, err := instance.Bind(net.Model, inst)
 				require.NoError(t, err)
-				c, err := verify.AgainstRounded(net, "case", steps, []verify.DType{verify.Float64, verify.Float32}, nil)
+				c, err := verify.AgainstRounded(net, "case", steps, []engine.DType{engine.Float64, engine.Float32}, nil)
 				require.NoError(t, err)
 				require.Empty(t, c.Mismatch, "P=%d case %d: steps %v", P, i, steps)
 			}
@@ -81,7 +82,7 @@ func TestFPTASExactWhenPLarge(t *testing.T) {
 		if total > 30 {
 			continue
 		}
-		c, err := verify.AgainstRounded(net, "case", steps, []verify.DType{verify.Float32}, nil)
+		c, err := verify.AgainstRounded(net, "case", steps, []engine.DType{engine.Float32}, nil)
 		require.NoError(t, err)
 		require.Empty(t, c.Mismatch)
 		assert.Equal(t, c.Known, c.Exact, "steps %v", steps)
@@ -269,7 +270,7 @@ func TestFPTASGuaranteeOnGeneratedInstances(t *testing.T) {
 		inst := instance.AppendixD(rng, 2+rng.IntN(39)) // profit sum 2..40
 		steps, err := instance.Bind(nets[k].Model, inst)
 		require.NoError(t, err)
-		c, err := verify.AgainstDP(nets[k], "case", steps, []verify.DType{verify.Float64}, nil)
+		c, err := verify.AgainstDP(nets[k], "case", steps, []engine.DType{engine.Float64}, nil)
 		require.NoError(t, err)
 		require.Empty(t, c.Mismatch, "instance %d, P = %d: %v", i, Ps[k], steps)
 		if len(steps)*len(steps) < Ps[k] {

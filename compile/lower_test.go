@@ -11,6 +11,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
@@ -97,7 +98,7 @@ func TestNetworksMatchExactDP(t *testing.T) {
 			rng := rand.New(rand.NewPCG(7, 11))
 			for i := 0; i < 200; i++ {
 				steps := p.Random(rng, m)
-				c, err := verify.AgainstDP(net, fmt.Sprintf("case %d", i), steps, []verify.DType{verify.Float64, verify.Float32}, nil)
+				c, err := verify.AgainstDP(net, fmt.Sprintf("case %d", i), steps, []engine.DType{engine.Float64, engine.Float32}, nil)
 				require.NoError(t, err)
 				require.Empty(t, c.Mismatch, "case %d: steps %v", i, steps)
 				if p.Exact != nil && m.Answer != nil {
@@ -127,7 +128,7 @@ func TestIntegerProgramsExactInFloat32(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 5))
 			for i := 0; i < 100; i++ {
 				steps := p.Random(rng, m)
-				c, err := verify.AgainstDP(net, "int", steps, []verify.DType{verify.Float32}, nil)
+				c, err := verify.AgainstDP(net, "int", steps, []engine.DType{engine.Float32}, nil)
 				require.NoError(t, err)
 				require.Zero(t, c.Runs[0].MaxErr, "steps %v", steps)
 			}

@@ -1,12 +1,12 @@
 // Package modelrun runs an ONNX model written by dp2nn, in any of its
 // forms, in a chosen runtime, and reports what it computed on an instance
-// as a verify.Observed, so that verify.Compare can check it against the
+// as a Observed, so that verify.Compare can check it against the
 // exact DP.
 //
 //	run, _ := engine.Open("k.onnx", engine.ORT, net)
 //	defer run.Close()
 //	obs, _ := run.Observe(steps)
-//	c, _ := verify.Compare(net, "instance", steps, []verify.Observed{obs}, nil)
+//	c, _ := verify.Compare(net, "instance", steps, []Observed{obs}, nil)
 //
 // A program with data and a steps line runs with ObserveData (data as
 // given, +inf as math.Inf(1)); its states come back in the network's
@@ -29,10 +29,9 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/export"
-	"github.com/dp2nn/dp2nn/verify"
 	"github.com/dp2nn/dp2nn/engine/onnxgo"
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
 )
 
 // Runtime names an ONNX runtime.
@@ -169,9 +168,9 @@ func (r *Runner) run(in map[string]export.Tensor) (map[string]export.Tensor, err
 // order of the program's inputs). The cell form shows every step's
 // state, the loop form too (its per-step outputs), the unrolled form only
 // the final one; the unrolled form needs exactly its number of steps.
-func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
+func (r *Runner) Observe(steps [][]float64) (Observed, error) {
 	if len(r.net.Data) > 0 {
-		return verify.Observed{}, fmt.Errorf("program %s has data (%s); use ObserveData or ObserveInstance", r.net.Model.Name, strings.Join(r.net.Data, ", "))
+		return Observed{}, fmt.Errorf("program %s has data (%s); use ObserveData or ObserveInstance", r.net.Model.Name, strings.Join(r.net.Data, ", "))
 	}
 	return r.ObserveInstance(nil, steps)
 }
@@ -183,12 +182,12 @@ func (r *Runner) Observe(steps [][]float64) (verify.Observed, error) {
 // in the unrolled and loop forms (the program's step count). States are
 // in the network's representation (+inf as compile.Network.BigM; read
 // them back with compile.Network.Exact).
-func (r *Runner) ObserveData(data [][]float64, steps int) (verify.Observed, error) {
+func (r *Runner) ObserveData(data [][]float64, steps int) (Observed, error) {
 	if len(r.net.StepInputs) > 0 {
-		return verify.Observed{}, fmt.Errorf("program %s has per-step inputs (%s); use ObserveInstance", r.net.Model.Name, strings.Join(r.net.StepInputs, ", "))
+		return Observed{}, fmt.Errorf("program %s has per-step inputs (%s); use ObserveInstance", r.net.Model.Name, strings.Join(r.net.StepInputs, ", "))
 	}
 	if steps < 0 {
-		return verify.Observed{}, fmt.Errorf("cannot run %d steps", steps)
+		return Observed{}, fmt.Errorf("cannot run %d steps", steps)
 	}
 	return r.ObserveInstance(data, make([][]float64, steps))
 }
@@ -202,12 +201,12 @@ func (r *Runner) ObserveData(data [][]float64, steps int) (verify.Observed, erro
 // the block) gets the data as given, +inf included, except in onnx-go,
 // whose Min turns +inf into NaN; every other model gets them with +inf
 // already replaced by BigM.
-func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (verify.Observed, error) {
-	dt := verify.Float32
+func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed, error) {
+	dt := Float32
 	if r.Model.DType == export.Float64 {
-		dt = verify.Float64
+		dt = Float64
 	}
-	obs := verify.Observed{Label: fmt.Sprintf("%s %s", r.runtime, dt), DType: dt, States: make([][][]float64, len(steps)+1)}
+	obs := Observed{Label: fmt.Sprintf("%s %s", r.runtime, dt), DType: dt, States: make([][][]float64, len(steps)+1)}
 	init := make([][]float64, len(r.net.State))
 	for i, name := range r.net.State {
 		init[i] = r.net.Init[name]

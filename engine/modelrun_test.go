@@ -69,7 +69,7 @@ func TestObserveEveryForm(t *testing.T) {
 						} else {
 							assert.Equal(t, steps+1, seen, "every step")
 						}
-						c, err := verify.Compare(net, "case", in, []verify.Observed{obs}, nil)
+						c, err := verify.Compare(net, "case", in, []engine.Observed{obs}, nil)
 						require.NoError(t, err)
 						require.Empty(t, c.Mismatch)
 						assert.Zero(t, c.Runs[0].MaxErr, "integer data are exact")

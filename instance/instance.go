@@ -623,11 +623,11 @@ func jsonErrorPos(data []byte, err error) (line, col int, msg string) {
 func jsonTypeName(goType string) string {
 	goType = strings.TrimPrefix(goType, "*")
 	switch {
-	case strings.HasPrefix(goType, "map["), goType == "verify.jsonItem", goType == "verify.jsonInstance":
+	case strings.HasPrefix(goType, "map["), goType == "instance.jsonItem", goType == "instance.jsonInstance":
 		return "an object"
 	case strings.HasPrefix(goType, "[]"):
 		return "an array"
-	case goType == "verify.jsonNumber":
+	case goType == "instance.jsonNumber":
 		return "a number"
 	case goType == "string":
 		return "a string"

@@ -214,7 +214,7 @@ func TestSmallGammaIsHardDP(t *testing.T) {
 
 // lowdim reads testdata/lowdim: n, n lines "profit weight", capacity.
 func lowdim(t *testing.T) (names []string, problems []*Problem, profits [][]float64, optima map[string]float64) {
-	dir := filepath.Join("..", "..", "testdata", "lowdim")
+	dir := filepath.Join("..", "testdata", "lowdim")
 	raw, err := os.ReadFile(filepath.Join(dir, "optima.txt"))
 	require.NoError(t, err)
 	optima = map[string]float64{}

@@ -7,24 +7,9 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/truth"
 )
-
-// DType names an evaluation type of the network.
-type DType string
-
-const (
-	Float64 DType = "float64"
-	Float32 DType = "float32"
-)
-
-// Roundoff is the unit roundoff of d.
-func (d DType) Roundoff() float64 {
-	if d == Float32 {
-		return compile.Float32Roundoff
-	}
-	return compile.Float64Roundoff
-}
 
 // Case is the comparison of a network with its ground truth on one
 // instance.
@@ -41,54 +26,19 @@ type Case struct {
 // Run is the network's behaviour in one observation.
 type Run struct {
 	Label     string // what ran: "float64", "ort float32", ...
-	DType     DType
+	DType     engine.DType
 	MaxErr    float64 // max |network − truth| over every observed cell of every observed step
 	Worst     string  // where MaxErr was seen: step, cell and DSL term
 	Tolerance float64 // the decode tolerance; MaxErr above it is a mismatch
 	Answer    string  // the decoded network answer
 }
 
-// Observed is what one evaluation of a network computed on one instance:
-// the state after every step, in the order of Network.State (States[0]
-// is the initial state). States[t] is nil for a step the evaluation does
-// not expose (an unrolled ONNX model shows only the final state); the
-// final state must be there.
-type Observed struct {
-	Label  string
-	DType  DType
-	States [][][]float64
-	// Answer is the model's own decoded answer (an exported decode tail),
-	// nil when it has none; NaN means "none found".
-	Answer *float64
-}
-
-// Observe runs net on steps in the Go evaluator.
-func Observe(net *compile.Network, dt DType, steps [][]float64) (Observed, error) {
-	var states [][][]float64
-	var err error
-	switch dt {
-	case Float32:
-		var r *compile.Runner[float32]
-		if r, err = compile.NewRunner[float32](net); err == nil {
-			states, err = r.Run(steps)
-		}
-	case Float64:
-		var r *compile.Runner[float64]
-		if r, err = compile.NewRunner[float64](net); err == nil {
-			states, err = r.Run(steps)
-		}
-	default:
-		err = fmt.Errorf("verify: unknown dtype %q", dt)
-	}
-	return Observed{Label: string(dt), DType: dt, States: states}, err
-}
-
 // AgainstDP runs net on one instance in the Go evaluator in every given
 // type and compares what it computes with the ground truth (see Compare).
-func AgainstDP(net *compile.Network, name string, steps [][]float64, dtypes []DType, known *float64) (*Case, error) {
-	obs := make([]Observed, len(dtypes))
+func AgainstDP(net *compile.Network, name string, steps [][]float64, dtypes []engine.DType, known *float64) (*Case, error) {
+	obs := make([]engine.Observed, len(dtypes))
 	for i, dt := range dtypes {
-		o, err := Observe(net, dt, steps)
+		o, err := engine.Observe(net, dt, steps)
 		if err != nil {
 			return nil, err
 		}
@@ -99,7 +49,7 @@ func AgainstDP(net *compile.Network, name string, steps [][]float64, dtypes []DT
 
 // AgainstRounded is AgainstDP for networks of the fptas scheme; AgainstDP
 // itself dispatches on the scheme, so the two are the same.
-func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes []DType, known *float64) (*Case, error) {
+func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes []engine.DType, known *float64) (*Case, error) {
 	if net.Rounding == nil {
 		return nil, fmt.Errorf("verify: network %s is not rounded", name)
 	}
@@ -118,7 +68,7 @@ func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes
 //     answer p_NN equal to the rounded DP's, and p_NN within the guarantee
 //     (1 − n²/P)·OPT ≤ p_NN ≤ OPT, where OPT is known or the exact DP's
 //     answer.
-func Compare(net *compile.Network, name string, steps [][]float64, obs []Observed, known *float64) (*Case, error) {
+func Compare(net *compile.Network, name string, steps [][]float64, obs []engine.Observed, known *float64) (*Case, error) {
 	t, err := newTruth(net, steps, known)
 	if err != nil {
 		return nil, err

@@ -13,10 +13,10 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/problems"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // The five programs of issue 7, with the params of their first row in
@@ -160,9 +160,9 @@ func TestCompareDataDetects(t *testing.T) {
 			cyclic = data
 		}
 	}
-	tol := net.DecodeTolerance(verify.Float64.Roundoff(), 7)
+	tol := net.DecodeTolerance(engine.Float64.Roundoff(), 7)
 	check := func(data [][]float64, edit func(states [][][]float64)) dataOutcome {
-		runs, err := runDataBatch(net, verify.Float64, [][][]float64{data})
+		runs, err := runDataBatch(net, engine.Float64, [][][]float64{data})
 		require.NoError(t, err)
 		gt, err := runGroundTruth(net, data)
 		require.NoError(t, err)
@@ -184,7 +184,7 @@ func TestCompareDataDetects(t *testing.T) {
 	out = check(cyclic, func(st [][][]float64) { st[len(st)-1] = st[len(st)-2] })
 	assert.Contains(t, out.mismatch, "but the network's changes nothing")
 	// The solver disagrees with a wrong answer.
-	runs, err := runDataBatch(net, verify.Float64, [][][]float64{clean})
+	runs, err := runDataBatch(net, engine.Float64, [][][]float64{clean})
 	require.NoError(t, err)
 	gt, err := runGroundTruth(net, clean)
 	require.NoError(t, err)

@@ -9,8 +9,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/truth"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // This file runs the network of a program with data and compares it with
@@ -27,19 +27,19 @@ func networkSteps(net *compile.Network) (steps int, extra bool) {
 
 // runDataBatch runs net on every instance's data in dt and returns every
 // state of every instance: states[b][t][s] (t = 0 the initial state).
-func runDataBatch(net *compile.Network, dt verify.DType, datas [][][]float64) ([][][][]float64, error) {
+func runDataBatch(net *compile.Network, dt engine.DType, datas [][][]float64) ([][][][]float64, error) {
 	steps, extra := networkSteps(net)
 	if extra {
 		steps++
 	}
 	switch dt {
-	case verify.Float32:
+	case engine.Float32:
 		r, err := compile.NewRunner[float32](net)
 		if err != nil {
 			return nil, err
 		}
 		return r.RunStepsBatch(datas, steps)
-	case verify.Float64:
+	case engine.Float64:
 		r, err := compile.NewRunner[float64](net)
 		if err != nil {
 			return nil, err

@@ -10,8 +10,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // DataSolveReport is the JSON output of "dp2nn solve" for a program with
@@ -107,7 +107,7 @@ var noAnswerText = map[string]string{
 
 // solveData is "dp2nn solve" for a program with data.
 func solveData(path string, f *dsl.File, o *solveOpts, stdout io.Writer) error {
-	dtype := verify.DType(*o.dtype)
+	dtype := engine.DType(*o.dtype)
 	di, err := readDataInstance(*o.instance, sourceFromSet(o.set))
 	if err != nil {
 		return err

@@ -62,7 +62,7 @@ func uniformData(rng *rand.Rand, m *dsl.Model) [][]float64 {
 const dataBatch = 256
 
 // verifyDataRandom checks -random N instances of a program with data.
-func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *VerifyReport) error {
+func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.DType, rep *VerifyReport) error {
 	m, err := dsl.Check(f, o.set)
 	if err != nil {
 		return err
@@ -163,7 +163,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []verify.D
 
 // checkDataInstance compares every dtype's run on one instance with the
 // interpreter, and the interpreter's answer with the table's solver.
-func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []verify.DType, runs [][][][][]float64, i int, p problems.DataProblem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
+func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []engine.DType, runs [][][][][]float64, i int, p problems.DataProblem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
 	gt, err := runGroundTruth(net, data)
 	if err != nil {
 		return nil, fmt.Errorf("the exact interpreter: %v", err)
@@ -303,7 +303,7 @@ func unrolledGraphs(net *compile.Network) ([]*relu.Graph, error) {
 // runUnrolledBatch evaluates the unrolled graphs on every instance. Only
 // the final states are observed: states[b][t] is nil for the steps in
 // between.
-func runUnrolledBatch(net *compile.Network, gs []*relu.Graph, dt verify.DType, datas [][][]float64) ([][][][]float64, error) {
+func runUnrolledBatch(net *compile.Network, gs []*relu.Graph, dt engine.DType, datas [][][]float64) ([][][][]float64, error) {
 	steps, extra := networkSteps(net)
 	out := make([][][][]float64, len(datas))
 	for b := range out {
@@ -321,7 +321,7 @@ func runUnrolledBatch(net *compile.Network, gs []*relu.Graph, dt verify.DType, d
 	for gi, g := range gs {
 		var finals [][][]float64
 		var err error
-		if dt == verify.Float32 {
+		if dt == engine.Float32 {
 			finals, err = evalUnrolled[float32](net, g, datas)
 		} else {
 			finals, err = evalUnrolled[float64](net, g, datas)
@@ -436,11 +436,11 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 	if extra && model.Form == export.Cell {
 		observe++
 	}
-	dt := verify.Float32
+	dt := engine.Float32
 	if model.DType == export.Float64 {
-		dt = verify.Float64
+		dt = engine.Float64
 	}
-	label := verify.DType(fmt.Sprintf("%s %s", rt, model.DType))
+	label := engine.DType(fmt.Sprintf("%s %s", rt, model.DType))
 	rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
 	row := VerifyRow{Source: fmt.Sprintf("random (%s), seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
 	for i := 0; i < *o.random; i++ {
@@ -450,7 +450,7 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 			return fmt.Errorf("random #%d: %v", i+1, err)
 		}
 		runs := [][][][][]float64{{obs.States}}
-		c, err := checkDataInstance(net, fmt.Sprintf("random #%d", i+1), data, []verify.DType{dt}, runs, 0, p, hasProblem, &row)
+		c, err := checkDataInstance(net, fmt.Sprintf("random #%d", i+1), data, []engine.DType{dt}, runs, 0, p, hasProblem, &row)
 		if err != nil {
 			return fmt.Errorf("random #%d: %v", i+1, err)
 		}
@@ -461,5 +461,5 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 		rep.add(&row, c)
 	}
 	rep.Rows = append(rep.Rows, row)
-	return finishVerify(stdout, rep, []verify.DType{label}, *o.json)
+	return finishVerify(stdout, rep, []engine.DType{label}, *o.json)
 }

@@ -8,8 +8,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -120,12 +120,12 @@ func runSolve(args []string, stdout io.Writer) error {
 	if m.Answer == nil {
 		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
 	}
-	obs, err := verify.Observe(net, verify.DType(dtype), steps)
+	obs, err := engine.Observe(net, engine.DType(dtype), steps)
 	if err != nil {
 		return err
 	}
 	states := obs.States
-	tol := net.DecodeTolerance(verify.DType(dtype).Roundoff(), len(steps))
+	tol := net.DecodeTolerance(engine.DType(dtype).Roundoff(), len(steps))
 	ans, err := net.Decode(states[len(states)-1], tol)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -92,12 +93,12 @@ func runVerify(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var dtypes []verify.DType
+	var dtypes []engine.DType
 	switch *o.dtype {
 	case "both":
-		dtypes = []verify.DType{verify.Float64, verify.Float32}
+		dtypes = []engine.DType{engine.Float64, engine.Float32}
 	case "float64", "float32":
-		dtypes = []verify.DType{verify.DType(*o.dtype)}
+		dtypes = []engine.DType{engine.DType(*o.dtype)}
 	default:
 		return userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", *o.dtype)
 	}
@@ -177,7 +178,7 @@ func runVerify(args []string, stdout io.Writer) error {
 }
 
 // finishVerify prints the report and turns mismatches into exit code 1.
-func finishVerify(stdout io.Writer, rep *VerifyReport, dtypes []verify.DType, asJSON bool) error {
+func finishVerify(stdout io.Writer, rep *VerifyReport, dtypes []engine.DType, asJSON bool) error {
 	if asJSON {
 		if err := writeJSON(stdout, rep); err != nil {
 			return err
@@ -231,7 +232,7 @@ func instanceFiles(dir string) ([]string, error) {
 	return files, nil
 }
 
-func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *VerifyReport) error {
+func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []engine.DType, rep *VerifyReport) error {
 	files, err := instanceFiles(*o.instances)
 	if err != nil {
 		return err
@@ -303,7 +304,7 @@ func verifyInstances(f *dsl.File, o *verifyOpts, dtypes []verify.DType, rep *Ver
 
 // against compares a network with its ground truth: the exact DP, or the
 // rounded DP and the guarantee for the fptas scheme.
-func against(net *compile.Network, name string, steps [][]float64, dtypes []verify.DType, known *float64) (*verify.Case, error) {
+func against(net *compile.Network, name string, steps [][]float64, dtypes []engine.DType, known *float64) (*verify.Case, error) {
 	if net.Rounding != nil {
 		return verify.AgainstRounded(net, name, steps, dtypes, known)
 	}
@@ -345,7 +346,7 @@ func fileExists(p string) bool {
 	return err == nil
 }
 
-func printVerify(w io.Writer, rep *VerifyReport, dtypes []verify.DType) {
+func printVerify(w io.Writer, rep *VerifyReport, dtypes []engine.DType) {
 	switch {
 	case rep.Against != "":
 		fmt.Fprintf(w, "verify %s (scheme %s): %s\n", rep.Program, rep.Scheme, rep.Against)

@@ -20,7 +20,7 @@ import (
 // verifyONNX checks a model file written by "dp2nn compile": it rebuilds
 // the program from the model's metadata, runs the file in the chosen
 // runtime and compares every state it shows with the ground truth.
-func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) error {
+func verifyONNX(path string, o *verifyOpts, _ []engine.DType, stdout io.Writer) error {
 	rt, err := engine.ParseRuntime(*o.runtime)
 	if err != nil {
 		return userErrorf("verify: -runtime: %v", err)
@@ -107,7 +107,7 @@ func verifyONNX(path string, o *verifyOpts, _ []verify.DType, stdout io.Writer) 
 			rep.Rows = append(rep.Rows, row)
 		}
 	}
-	labels := []verify.DType{verify.DType(fmt.Sprintf("%s %s", rt, model.DType))}
+	labels := []engine.DType{engine.DType(fmt.Sprintf("%s %s", rt, model.DType))}
 	if *o.json {
 		if err := writeJSON(stdout, rep); err != nil {
 			return err
@@ -126,7 +126,7 @@ func observeAndCompare(run *engine.Runner, net *compile.Network, name string, st
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	return verify.Compare(net, name, steps, []verify.Observed{obs}, known)
+	return verify.Compare(net, name, steps, []engine.Observed{obs}, known)
 }
 
 // networkOf recompiles the network a model was exported from, from the
