@@ -25,13 +25,13 @@ const beyondInstances = 500
 // problem (longest common subsequence, Bellman–Ford, all-pairs shortest
 // paths, constrained shortest path, Held–Karp) in float64 and float32 on
 // random instances and compares its final state and decoded answer with
-// the independent solvers of verify/graphs, exactly: the data are
+// the independent solvers of truth/graphs, exactly: the data are
 // integers, so every value the network forms is an integer below 2^24
 // and both arithmetics are exact. A negative cycle must show as a change
 // in the extra step the program's "require fixpoint" asks for, and only
 // then.
 func TestDataProblemsAgainstSolvers(t *testing.T) {
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -116,7 +116,7 @@ func TestDataProblemsAgainstSolvers(t *testing.T) {
 // network with the exact interpreter of verify (which shares no code with
 // compile) on fewer instances: the interpreter computes in rationals.
 func TestDataProblemsEveryStep(t *testing.T) {
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -180,7 +180,7 @@ func flat(st [][]float64) []float64 {
 // of the true optimum (a simple path has at most n − 1 arcs, each rounded
 // up by less than k); an instance without a feasible path has none either.
 func TestOffsetRoundingGuarantee(t *testing.T) {
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		if p.Program != "examples/csp.dp" {
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 // instances through it in float32 (RunStepsBatch, every step).
 func BenchmarkDataPrograms(b *testing.B) {
 	seen := map[string]bool{}
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		if seen[p.Program] {
 			continue
 		}

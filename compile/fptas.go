@@ -43,14 +43,18 @@ type Rounding struct {
 	state  *dsl.State
 }
 
+// MaxFPTASTable is the largest table size P the rounding rule builds: the
+// FPTAS-NN has about 3P² hidden neurons, 50 million at P = 4096.
+const MaxFPTASTable = 4096
+
 // newRounding checks that the rounding rule applies to m and says why not
 // when it does not.
 func newRounding(m *dsl.Model, P int) (*Rounding, error) {
 	if P < 1 {
 		return nil, fmt.Errorf("fptas: table size P must be at least 1, got %d", P)
 	}
-	if P > 4096 {
-		return nil, fmt.Errorf("fptas: table size P = %d would need about %d neurons; at most 4096 is supported", P, 3*P*P)
+	if P > MaxFPTASTable {
+		return nil, fmt.Errorf("fptas: table size P = %d would need about %d neurons; at most %d is supported", P, 3*P*P, MaxFPTASTable)
 	}
 	if len(m.States) != 1 {
 		return nil, fmt.Errorf("%s: the fptas rounding rule needs exactly one state, the one indexed by an accumulated input; program has %d", m.File.Pos(), len(m.States))

@@ -121,7 +121,7 @@ step f[p] = min(f[p], 2 - f[p - u])`
 }
 
 // The network compiled from knapsack.dp with the fptas scheme computes the
-// rounded DP of verify/knapsack (written from the paper, sharing no code
+// rounded DP of truth/knapsack (written from the paper, sharing no code
 // with compile): on every lowdim instance and on 200 generated ones its
 // final table equals knapsack.FPTAS's G[n][1..P] cell by cell, and its
 // answer p_NN equals the reference's exactly.

@@ -89,7 +89,7 @@ func TestKnapsackSelectNeuronWeights(t *testing.T) {
 // DP in every cell of every step (float64 and float32) and the decoded
 // answer equals both the exact DP's and an independent brute force.
 func TestNetworksMatchExactDP(t *testing.T) {
-	for _, p := range problems.Problems {
+	for _, p := range problems.StepCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -116,7 +116,7 @@ func TestNetworksMatchExactDP(t *testing.T) {
 // Integer programs are exact in float32: every state of every step equals
 // the exact DP bit for bit.
 func TestIntegerProgramsExactInFloat32(t *testing.T) {
-	for _, p := range problems.Problems {
+	for _, p := range problems.StepCases() {
 		m, err := p.Model()
 		require.NoError(t, err)
 		if m.States[0].Type != dsl.Int {

@@ -33,7 +33,7 @@ func lowerSmooth(t testing.TB, path string, params map[string]int64, opt compile
 	return net
 }
 
-// The smooth network's value equals the smoothed DP of verify/smoothdp
+// The smooth network's value equals the smoothed DP of smooth
 // (an independent implementation of Algorithm 1) for knapsack and top-k,
 // every regulariser, several γ. Tolerance 1e-9 relative: the two evaluate
 // the same recursion with different but stable formulas for φ (the network
@@ -126,7 +126,7 @@ func TestSmoothErrors(t *testing.T) {
 }
 
 // The gradient of the smooth network's value with respect to the scores
-// (relu.VJP) is the relaxed selection y of Algorithm 2 in verify/smoothdp:
+// (relu.VJP) is the relaxed selection y of Algorithm 2 in smooth:
 // equal to 1e-9 (both are exact derivatives of the same function, computed
 // along different paths), summing to k for top-k, and with Σ w_i y_i ≤ C
 // for knapsack.

@@ -1,39 +1,11 @@
 package dsl
 
-import "fmt"
+import (
+	"github.com/dp2nn/dp2nn/diag"
+)
 
-// Pos is a source position. Line and Col are 1-based; Col counts bytes.
-// The zero Pos is "no position".
-type Pos struct {
-	File   string
-	Offset int // byte offset, 0-based
-	Line   int
-	Col    int
-}
-
-// Add returns the position n bytes to the right on the same line.
-func (p Pos) Add(n int) Pos {
-	p.Offset += n
-	p.Col += n
-	return p
-}
-
-// IsValid reports whether p names a real position.
-func (p Pos) IsValid() bool { return p.Line > 0 }
-
-// String prints p as file:line:col (or line:col without a file name).
-func (p Pos) String() string {
-	switch {
-	case !p.IsValid():
-		if p.File != "" {
-			return p.File
-		}
-		return "-"
-	case p.File == "":
-		return fmt.Sprintf("%d:%d", p.Line, p.Col)
-	}
-	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col)
-}
+// Pos is a source position (see diag.Pos): file:line:col.
+type Pos = diag.Pos
 
 // Node is implemented by every AST node.
 type Node interface {

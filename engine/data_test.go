@@ -22,7 +22,7 @@ import (
 )
 
 // dataPrograms are the programs with data and a steps line at small
-// params; their instances come from the generator of problems.DataProblems
+// params; their instances come from the generator of problems.DataCases()
 // for the same program, their exact answers from its solver.
 var dataPrograms = []struct {
 	program string
@@ -39,12 +39,12 @@ var dataPrograms = []struct {
 // runs on in each runtime.
 const instancesPerModel = 20
 
-// dataProblem returns the row of problems.DataProblems for program with the
+// dataProblem returns the row of problems.DataCases() for program with the
 // given params (its generator and solver read the params from the model).
-func dataProblem(t *testing.T, program string, params map[string]int64) problems.DataProblem {
-	i := slices.IndexFunc(problems.DataProblems, func(p problems.DataProblem) bool { return p.Program == program })
-	require.GreaterOrEqual(t, i, 0, "problems.DataProblems has no row for %s", program)
-	p := problems.DataProblems[i]
+func dataProblem(t *testing.T, program string, params map[string]int64) problems.DataCase {
+	i := slices.IndexFunc(problems.DataCases(), func(p problems.DataCase) bool { return p.Program == program })
+	require.GreaterOrEqual(t, i, 0, "problems.DataCases() has no row for %s", program)
+	p := problems.DataCases()[i]
 	p.Params = params
 	return p
 }
@@ -177,7 +177,7 @@ func runnerStates[T float32 | float64](t *testing.T, net *compile.Network, datas
 // code with compile: the final state (read back, BigM as +inf) equals
 // the solver's, and so does the answer unless the program's fixpoint
 // check fails (a negative cycle), for which the solver has no answer.
-func exactAnswers(t *testing.T, p problems.DataProblem, m *dsl.Model, net *compile.Network, datas [][][]float64, states [][][][]float64) []compile.Answer {
+func exactAnswers(t *testing.T, p problems.DataCase, m *dsl.Model, net *compile.Network, datas [][][]float64, states [][][][]float64) []compile.Answer {
 	out := make([]compile.Answer, len(datas))
 	for i, data := range datas {
 		final := states[i][m.Steps]

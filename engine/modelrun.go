@@ -16,7 +16,7 @@
 //	final := net.Exact(obs.States[model.Steps])
 //
 // The runtimes: the Go reference interpreter of export (Go), ONNX Runtime
-// (ORT, through verify/onnxrt) and onnx-go's gorgonnx backend (OnnxGo,
+// (ORT, through engine/onnxrt) and onnx-go's gorgonnx backend (OnnxGo,
 // dense layout and cell form only: gorgonnx has no Loop, Gather or
 // Expand).
 package engine

@@ -30,7 +30,7 @@
 //
 // Read (and Parse) load a model written by this package; Model.Run
 // evaluates it with a small reference interpreter in float32 or float64,
-// without ONNX Runtime. verify/onnxrt and verify/onnxgo run the same
+// without ONNX Runtime. engine/onnxrt and engine/onnxgo run the same
 // files in ONNX Runtime and onnx-go.
 //
 //	opt := export.Options{Form: export.Loop, Init: map[string][]float64{"f": init}}

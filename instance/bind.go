@@ -2,13 +2,12 @@ package instance
 
 import (
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"maps"
 	"math"
 	"slices"
 	"strings"
 
+	"github.com/dp2nn/dp2nn/diag"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/truth"
 )
@@ -148,7 +147,7 @@ func sumOverInstance(f *dsl.File, inst *Instance, name string) (sum int64, input
 func Bind(m *dsl.Model, inst *Instance) ([][]float64, error) {
 	if m.Steps > 0 {
 		if len(inst.Steps) > 0 {
-			return nil, scanner.ErrorList{{Pos: token.Position{Filename: inst.Source},
+			return nil, diag.ErrorList{{Pos: diag.Pos{File: inst.Source},
 				Msg: fmt.Sprintf("%s runs %d steps (its steps line) and takes no per-step inputs, but the instance has %d steps", m.Name, m.Steps, len(inst.Steps))}}
 		}
 		return nil, nil
@@ -190,12 +189,12 @@ func BindExact(m *dsl.Model, inst *Instance) ([][]truth.Value, error) {
 // checkBinding reports every value of inst that m's inputs cannot take.
 // The range test is on the exact value when there is one.
 func checkBinding(m *dsl.Model, inst *Instance) error {
-	var errs scanner.ErrorList
+	var errs diag.ErrorList
 	add := func(k int, format string, args ...any) {
 		errs.Add(inst.stepPos(k), fmt.Sprintf("%s %d: ", inst.StepNoun, k+1)+fmt.Sprintf(format, args...))
 	}
 	if len(inst.Steps) == 0 {
-		errs.Add(token.Position{Filename: inst.Source}, "the instance has no steps")
+		errs.Add(diag.Pos{File: inst.Source}, "the instance has no steps")
 	}
 	for k, step := range inst.Steps {
 		for _, in := range m.Inputs {

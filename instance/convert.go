@@ -7,7 +7,7 @@ import (
 	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
-// The converters below turn the published instances read by verify/graphs
+// The converters below turn the published instances read by truth/graphs
 // into instances of the programs of DataProblems: params as scalars (which
 // Params picks up) and data as BindData reads it. Vertices and cities keep
 // their order; the programs number vertices from 1 (vertex v of the file is

@@ -2,13 +2,12 @@ package instance
 
 import (
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/dp2nn/dp2nn/diag"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/truth"
 )
@@ -34,15 +33,15 @@ const maxDataErrors = 10
 // other, that each has the declared shape (the dimension sizes under m's
 // params), and that every value is an integer for int data, inside the
 // declared range, or inf only where the data says "or inf". Errors come
-// back as a go/scanner.ErrorList naming the file, the element and the
+// back as a go/diag.ErrorList naming the file, the element and the
 // value, e.g.
 //
 //	g.json: data c[2, 3] = 11 is outside -10..10
 //
 // with the index values as declared (c[u in 1..n, v in 1..n]: u = 2, v = 3).
 func BindData(m *dsl.Model, inst *Instance) ([][]float64, error) {
-	var errs scanner.ErrorList
-	pos := token.Position{Filename: inst.Source}
+	var errs diag.ErrorList
+	pos := diag.Pos{File: inst.Source}
 	add := func(format string, args ...any) { errs.Add(pos, fmt.Sprintf(format, args...)) }
 	declared := make(map[string]bool)
 	out := make([][]float64, len(m.Data))

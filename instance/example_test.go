@@ -68,7 +68,8 @@ func ExampleBind() {
 	_, err = instance.Bind(m, inst)
 	fmt.Println(err)
 	// Output:
-	// ../testdata/lowdim/f4_l-d_kp_4_11.txt:4: item 3: profit 12 is above 10, the upper end of input profit (examples/knapsack.dp:10:1) (and 1 more errors)
+	// ../testdata/lowdim/f4_l-d_kp_4_11.txt:4: item 3: profit 12 is above 10, the upper end of input profit (examples/knapsack.dp:10:1)
+	// ../testdata/lowdim/f4_l-d_kp_4_11.txt:5: item 4: profit 13 is above 10, the upper end of input profit (examples/knapsack.dp:10:1)
 }
 
 // Instance files report their mistakes with positions.

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"go/scanner"
-	"go/token"
 	"io"
 	"maps"
 	"math"
@@ -17,6 +15,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dp2nn/dp2nn/diag"
 )
 
 // Instance is a run of a program's inputs: named values per step, plus
@@ -49,8 +49,8 @@ func (in *Instance) Where(i int) string {
 	return fmt.Sprintf("%s: %s %d", in.stepPos(i), in.StepNoun, i+1)
 }
 
-func (in *Instance) stepPos(i int) token.Position {
-	p := token.Position{Filename: in.Source}
+func (in *Instance) stepPos(i int) diag.Pos {
+	p := diag.Pos{File: in.Source}
 	if i < len(in.StepLines) {
 		p.Line = in.StepLines[i]
 	}
@@ -83,7 +83,7 @@ func (in *Instance) stepPos(i int) token.Position {
 //
 // A data value is a number or the string "inf", a scalar or nested lists
 // (one level per dimension of the declaration, first index first); see
-// BindData. Unknown fields are errors. Errors come back as a go/scanner.ErrorList
+// BindData. Unknown fields are errors. Errors come back as a go/diag.ErrorList
 // with file:line positions (file:line:col for JSON syntax errors).
 func ReadInstanceFile(path string) (*Instance, error) {
 	data, err := os.ReadFile(path)
@@ -139,12 +139,12 @@ func parseNumber(what, s string) (number, error) {
 
 // errorList collects instance errors.
 type errorList struct {
-	list scanner.ErrorList
+	list diag.ErrorList
 	file string
 }
 
 func (l *errorList) add(line, col int, format string, args ...any) {
-	l.list.Add(token.Position{Filename: l.file, Line: line, Column: col}, fmt.Sprintf(format, args...))
+	l.list.Add(diag.Pos{File: l.file, Line: line, Col: col}, fmt.Sprintf(format, args...))
 }
 
 func (l *errorList) err() error {
@@ -269,13 +269,13 @@ func readText(name string, data []byte) (*Instance, error) {
 			items = append(items, knapsackItem{line: -1})
 		}
 	}
-	capPos := token.Position{Filename: name, Line: last.line}
+	capPos := diag.Pos{File: name, Line: last.line}
 	return knapsackInstance(name, baseName(name), capacity, capPos, last.cols[0], items, errs)
 }
 
 // knapsackInstance validates items against capacity and derives sizes.
 // Items with line -1 failed to parse and were reported already.
-func knapsackInstance(file, name string, capacity *number, capPos token.Position, capCol int, items []knapsackItem, errs *errorList) (*Instance, error) {
+func knapsackInstance(file, name string, capacity *number, capPos diag.Pos, capCol int, items []knapsackItem, errs *errorList) (*Instance, error) {
 	capOK := capacity != nil
 	if capOK && capacity.f <= 0 {
 		errs.add(capPos.Line, capCol, "capacity %s must be positive", capacity.text)
@@ -438,7 +438,7 @@ func jsonKnapsack(file, name string, ji *jsonInstance, errs *errorList) (*Instan
 			*f.dst = v
 		}
 	}
-	return knapsackInstance(file, name, capacity, token.Position{Filename: file}, 0, items, errs)
+	return knapsackInstance(file, name, capacity, diag.Pos{File: file}, 0, items, errs)
 }
 
 func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instance, error) {

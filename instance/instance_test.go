@@ -2,7 +2,6 @@ package instance_test
 
 import (
 	"errors"
-	"go/scanner"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,13 +12,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dp2nn/dp2nn/diag"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/problems"
 )
 
 // errorMessages returns every message of err, one per error of a list.
 func errorMessages(err error) []string {
-	var list scanner.ErrorList
+	var list diag.ErrorList
 	if errors.As(err, &list) {
 		msgs := make([]string, len(list))
 		for i, e := range list {

@@ -1,9 +1,6 @@
 package problems
 
-import (
-	"math"
-	"path/filepath"
-)
+import "math"
 
 // SizeBound is the asymptotic size of a program's network as the
 // literature states it: depth (affine layers) and size (hidden neurons),
@@ -24,10 +21,9 @@ type SizeBound struct {
 	Derived string
 }
 
-// ProgramBounds are the bounds of one program of examples/.
+// ProgramBounds are the bounds of one program of the table.
 type ProgramBounds struct {
-	Program string // the program's path in the repository, e.g. examples/lcs.dp
-	Source  string // where the bounds are stated
+	Source string // where the bounds are stated
 	// Symbols says how the source's symbols map to the program's params.
 	Symbols string
 	Bounds  []SizeBound
@@ -55,89 +51,79 @@ const paperSection6 = "Hertrich & Skutella, \"Provably Good Solutions to the Kna
 // SizeBounds is the table of the programs beyond knapsack (docs/beyond.md)
 // and the sizes Section 6 of Hertrich & Skutella states for them. A min
 // over k terms costs depth O(log k) and size O(k); log is log₂, at least 1.
-var SizeBounds = []ProgramBounds{
-	{
-		Program: "examples/lcs.dp", Source: paperSection6,
-		Symbols: "m, n: the lengths of x and y",
-		Bounds: []SizeBound{
-			{Form: "cell", Depth: "1", Size: "m·n",
-				DepthOf: func(ps map[string]int64) float64 { return 1 },
-				SizeOf:  func(ps map[string]int64) float64 { return boundParam(ps, "m") * boundParam(ps, "n") },
-				Derived: "m·n copies of the paper's constant-size cell, one per table cell"},
-			{Form: "unrolled", Depth: "m+n", Size: "m·n",
-				DepthOf: func(ps map[string]int64) float64 { return boundParam(ps, "m") + boundParam(ps, "n") },
-				SizeOf:  func(ps map[string]int64) float64 { return boundParam(ps, "m") * boundParam(ps, "n") }},
-		},
-	},
-	{
-		Program: "examples/bellmanford.dp", Source: paperSection6,
-		Symbols: "n: the number of vertices",
-		Bounds: []SizeBound{
-			{Form: "cell", Depth: "log n", Size: "n²·log n",
-				DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
-				SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * boundLog(n) }},
-			{Form: "unrolled", Depth: "n·log n", Size: "n³·log n",
-				DepthOf: func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * boundLog(n) },
-				SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * n * boundLog(n) }},
-		},
-	},
-	{
-		Program: "examples/apsp.dp", Source: paperSection6,
-		Symbols: "n: the number of vertices; one step is one min-plus squaring",
-		Bounds: []SizeBound{
-			{Form: "cell", Depth: "log n", Size: "n³·log n",
-				DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
-				SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * n * boundLog(n) }},
-			{Form: "unrolled", Depth: "log² n", Size: "n³·log² n",
-				DepthOf: func(ps map[string]int64) float64 { l := boundLog(boundParam(ps, "n")); return l * l },
-				SizeOf: func(ps map[string]int64) float64 {
-					n, l := boundParam(ps, "n"), boundLog(boundParam(ps, "n"))
-					return n * n * n * l * l
-				}},
-		},
-	},
-	{
-		Program: "examples/csp.dp", Source: paperSection6,
-		Symbols: "n: the number of vertices; c*: the optimal length, at most cmax, the largest length the table holds (the bound is evaluated at c* = cmax, the worst case the network handles)",
-		Bounds: []SizeBound{
-			{Form: "cell", Depth: "log n", Size: "n²·c*·log n",
-				DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
-				SizeOf: func(ps map[string]int64) float64 {
-					n := boundParam(ps, "n")
-					return n * n * boundParam(ps, "cmax") * boundLog(n)
-				},
-				Derived: "the stated totals divided by the c* steps"},
-			{Form: "unrolled", Depth: "c*·log n", Size: "n²·c*²·log n",
-				DepthOf: func(ps map[string]int64) float64 { return boundParam(ps, "cmax") * boundLog(boundParam(ps, "n")) },
-				SizeOf: func(ps map[string]int64) float64 {
-					n, c := boundParam(ps, "n"), boundParam(ps, "cmax")
-					return n * n * c * c * boundLog(n)
-				}},
-		},
-	},
-	{
-		Program: "examples/heldkarp.dp", Source: paperSection6,
-		Symbols: "n: the number of cities",
-		Bounds: []SizeBound{
-			{Form: "cell", Depth: "log n", Size: "n²·2ⁿ·log n",
-				DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
-				SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * math.Exp2(n) * boundLog(n) },
-				Derived: "one layer of the stated network (a min over at most n terms) for all n·2ⁿ states at once"},
-			{Form: "unrolled", Depth: "n·log n", Size: "n²·2ⁿ·log n",
-				DepthOf: func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * boundLog(n) },
-				SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * math.Exp2(n) * boundLog(n) }},
-		},
+var lcsBounds = &ProgramBounds{
+	Source:  paperSection6,
+	Symbols: "m, n: the lengths of x and y",
+	Bounds: []SizeBound{
+		{Form: "cell", Depth: "1", Size: "m·n",
+			DepthOf: func(ps map[string]int64) float64 { return 1 },
+			SizeOf:  func(ps map[string]int64) float64 { return boundParam(ps, "m") * boundParam(ps, "n") },
+			Derived: "m·n copies of the paper's constant-size cell, one per table cell"},
+		{Form: "unrolled", Depth: "m+n", Size: "m·n",
+			DepthOf: func(ps map[string]int64) float64 { return boundParam(ps, "m") + boundParam(ps, "n") },
+			SizeOf:  func(ps map[string]int64) float64 { return boundParam(ps, "m") * boundParam(ps, "n") }},
 	},
 }
 
-// BoundsFor returns the bounds of the program at path, matched by file
-// name (examples/lcs.dp and lcs.dp both find the LCS bounds).
-func BoundsFor(path string) (ProgramBounds, bool) {
-	base := filepath.Base(path)
-	for _, b := range SizeBounds {
-		if filepath.Base(b.Program) == base {
-			return b, true
-		}
-	}
-	return ProgramBounds{}, false
+var bellmanFordBounds = &ProgramBounds{
+	Source:  paperSection6,
+	Symbols: "n: the number of vertices",
+	Bounds: []SizeBound{
+		{Form: "cell", Depth: "log n", Size: "n²·log n",
+			DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
+			SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * boundLog(n) }},
+		{Form: "unrolled", Depth: "n·log n", Size: "n³·log n",
+			DepthOf: func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * boundLog(n) },
+			SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * n * boundLog(n) }},
+	},
+}
+
+var apspBounds = &ProgramBounds{
+	Source:  paperSection6,
+	Symbols: "n: the number of vertices; one step is one min-plus squaring",
+	Bounds: []SizeBound{
+		{Form: "cell", Depth: "log n", Size: "n³·log n",
+			DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
+			SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * n * boundLog(n) }},
+		{Form: "unrolled", Depth: "log² n", Size: "n³·log² n",
+			DepthOf: func(ps map[string]int64) float64 { l := boundLog(boundParam(ps, "n")); return l * l },
+			SizeOf: func(ps map[string]int64) float64 {
+				n, l := boundParam(ps, "n"), boundLog(boundParam(ps, "n"))
+				return n * n * n * l * l
+			}},
+	},
+}
+
+var cspBounds = &ProgramBounds{
+	Source:  paperSection6,
+	Symbols: "n: the number of vertices; c*: the optimal length, at most cmax, the largest length the table holds (the bound is evaluated at c* = cmax, the worst case the network handles)",
+	Bounds: []SizeBound{
+		{Form: "cell", Depth: "log n", Size: "n²·c*·log n",
+			DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
+			SizeOf: func(ps map[string]int64) float64 {
+				n := boundParam(ps, "n")
+				return n * n * boundParam(ps, "cmax") * boundLog(n)
+			},
+			Derived: "the stated totals divided by the c* steps"},
+		{Form: "unrolled", Depth: "c*·log n", Size: "n²·c*²·log n",
+			DepthOf: func(ps map[string]int64) float64 { return boundParam(ps, "cmax") * boundLog(boundParam(ps, "n")) },
+			SizeOf: func(ps map[string]int64) float64 {
+				n, c := boundParam(ps, "n"), boundParam(ps, "cmax")
+				return n * n * c * c * boundLog(n)
+			}},
+	},
+}
+
+var heldKarpBounds = &ProgramBounds{
+	Source:  paperSection6,
+	Symbols: "n: the number of cities",
+	Bounds: []SizeBound{
+		{Form: "cell", Depth: "log n", Size: "n²·2ⁿ·log n",
+			DepthOf: func(ps map[string]int64) float64 { return boundLog(boundParam(ps, "n")) },
+			SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * math.Exp2(n) * boundLog(n) },
+			Derived: "one layer of the stated network (a min over at most n terms) for all n·2ⁿ states at once"},
+		{Form: "unrolled", Depth: "n·log n", Size: "n²·2ⁿ·log n",
+			DepthOf: func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * boundLog(n) },
+			SizeOf:  func(ps map[string]int64) float64 { n := boundParam(ps, "n"); return n * n * math.Exp2(n) * boundLog(n) }},
+	},
 }

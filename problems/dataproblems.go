@@ -7,25 +7,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/truth/graphs"
 )
-
-// DataProblem is one row of the table of programs with data (the dynamic
-// programs beyond knapsack, docs/beyond.md): a DSL program with its
-// params, a generator of random instances and the exact answer computed
-// by the solvers of verify/graphs, never by a dynamic program of the DSL.
-type DataProblem struct {
-	Name    string
-	Program string           // path relative to the repository root, e.g. examples/lcs.dp
-	Params  map[string]int64 // -set values for dsl.Check
-	// Random draws the data of one random instance for m (the checked
-	// Program), per m.Data in order as RunDPData takes it, every value
-	// inside its declaration.
-	Random func(rng *rand.Rand, m *dsl.Model) [][]float64
-	// Exact solves the instance with verify/graphs.
-	Exact func(m *dsl.Model, data [][]float64) (DataAnswer, error)
-}
 
 // DataAnswer is the exact answer of a data problem's instance.
 type DataAnswer struct {
@@ -46,42 +29,6 @@ type DataAnswer struct {
 	// "require fixpoint" detects: one reachable from the source for
 	// Bellman–Ford, any for all pairs. Then there are no distances.
 	NegativeCycle bool
-}
-
-// Model reads, parses and checks the problem's program with its params.
-func (p DataProblem) Model() (*dsl.Model, error) {
-	f, err := repo.ReadProgram(p.Program)
-	if err != nil {
-		return nil, err
-	}
-	return dsl.Check(f, p.Params)
-}
-
-// DataProblems is the table. Every value is an integer and every solver
-// exact on integers, so the interpreter must agree exactly.
-var DataProblems = []DataProblem{
-	{Name: "lcs/m=6,n=6,a=4", Program: "examples/lcs.dp", Params: map[string]int64{"m": 6, "n": 6, "a": 4}, Random: randomLCS, Exact: lcsExact},
-	{Name: "lcs/m=7,n=5,a=2", Program: "examples/lcs.dp", Params: map[string]int64{"m": 7, "n": 5, "a": 2}, Random: randomLCS, Exact: lcsExact},
-	{Name: "lcs/m=1,n=7,a=3", Program: "examples/lcs.dp", Params: map[string]int64{"m": 1, "n": 7, "a": 3}, Random: randomLCS, Exact: lcsExact},
-
-	{Name: "bellmanford/n=6,s=1,cmax=10", Program: "examples/bellmanford.dp", Params: map[string]int64{"n": 6, "s": 1, "cmax": 10}, Random: randomCostMatrix, Exact: bellmanFordExact},
-	{Name: "bellmanford/n=5,s=3,cmax=4", Program: "examples/bellmanford.dp", Params: map[string]int64{"n": 5, "s": 3, "cmax": 4}, Random: randomCostMatrix, Exact: bellmanFordExact},
-	{Name: "bellmanford/n=2,s=2,cmax=3", Program: "examples/bellmanford.dp", Params: map[string]int64{"n": 2, "s": 2, "cmax": 3}, Random: randomCostMatrix, Exact: bellmanFordExact},
-
-	{Name: "apsp/n=6,cmax=10", Program: "examples/apsp.dp", Params: map[string]int64{"n": 6, "cmax": 10}, Random: randomCostMatrix, Exact: apspExact},
-	// n = 5: 1 + ceil_log2(4) = 3 steps reach L(4), which misses a
-	// Hamiltonian cycle of 5 arcs; the extra step of the fixpoint check
-	// must find it.
-	{Name: "apsp/n=5,cmax=6", Program: "examples/apsp.dp", Params: map[string]int64{"n": 5, "cmax": 6}, Random: randomCostMatrix, Exact: apspExact},
-	{Name: "apsp/n=2,cmax=3", Program: "examples/apsp.dp", Params: map[string]int64{"n": 2, "cmax": 3}, Random: randomCostMatrix, Exact: apspExact},
-
-	{Name: "csp/n=5,s=1,t=5,lmax=4,rmax=10", Program: "examples/csp.dp", Params: map[string]int64{"n": 5, "s": 1, "t": 5, "lmax": 4, "rmax": 10}, Random: randomCSP, Exact: cspExact},
-	{Name: "csp/n=6,s=2,t=1,lmax=2,rmax=6", Program: "examples/csp.dp", Params: map[string]int64{"n": 6, "s": 2, "t": 1, "lmax": 2, "rmax": 6}, Random: randomCSP, Exact: cspExact},
-	{Name: "csp/n=4,s=3,t=1,lmax=3,rmax=4", Program: "examples/csp.dp", Params: map[string]int64{"n": 4, "s": 3, "t": 1, "lmax": 3, "rmax": 4}, Random: randomCSP, Exact: cspExact},
-
-	{Name: "heldkarp/n=5,cmax=100", Program: "examples/heldkarp.dp", Params: map[string]int64{"n": 5, "cmax": 100}, Random: randomATSP, Exact: heldKarpExact},
-	{Name: "heldkarp/n=7,cmax=20", Program: "examples/heldkarp.dp", Params: map[string]int64{"n": 7, "cmax": 20}, Random: randomATSP, Exact: heldKarpExact},
-	{Name: "heldkarp/n=2,cmax=5", Program: "examples/heldkarp.dp", Params: map[string]int64{"n": 2, "cmax": 5}, Random: randomATSP, Exact: heldKarpExact},
 }
 
 // dataIndex returns the position of the named data in m.Data.

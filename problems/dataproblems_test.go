@@ -51,7 +51,7 @@ type dataProblemStats struct {
 }
 
 // TestDataProblems runs the exact interpreter on random instances of
-// every data problem and compares with the verify/graphs solvers: the
+// every data problem and compares with the truth/graphs solvers: the
 // answer (the value, or every cell of an answer state), the whole final
 // state, and the fixpoint check, which must fail exactly on the
 // instances with a negative cycle (reachable from the source for
@@ -59,7 +59,7 @@ type dataProblemStats struct {
 // the comparisons are exact.
 func TestDataProblems(t *testing.T) {
 	stats := map[string]*dataProblemStats{}
-	for _, p := range DataProblems {
+	for _, p := range DataCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -142,7 +142,7 @@ func TestDataProblems(t *testing.T) {
 // value they draw passes the data declarations (the interpreter's own
 // check, shared with BindData).
 func TestDataProblemsRandomInRange(t *testing.T) {
-	for _, p := range DataProblems {
+	for _, p := range DataCases() {
 		m, err := p.Model()
 		require.NoError(t, err)
 		rng := instance.NewRand(seedOf(p.Name) + 1)
@@ -165,4 +165,25 @@ func unconstrainedLength(t *testing.T, m *dsl.Model, data [][]float64) float64 {
 	a, err := cspExact(m, free)
 	require.NoError(t, err)
 	return a.Value
+}
+
+// Every problem with data has a bound for both forms, and the formulas
+// grow with the params they name.
+func TestSizeBoundsTable(t *testing.T) {
+	for _, p := range Table {
+		if !p.HasData() {
+			continue
+		}
+		b := p.Bounds
+		require.NotNil(t, b, p.Name)
+		assert.NotEmpty(t, b.Source)
+		for _, form := range []string{"cell", "unrolled"} {
+			sb, ok := b.Bound(form)
+			require.True(t, ok, "%s %s", p.Name, form)
+			small := map[string]int64{"m": 4, "n": 4, "cmax": 12}
+			large := map[string]int64{"m": 8, "n": 8, "cmax": 28}
+			assert.Greater(t, sb.SizeOf(large), sb.SizeOf(small), "%s %s size %s", p.Name, form, sb.Size)
+			assert.GreaterOrEqual(t, sb.DepthOf(large), sb.DepthOf(small), "%s %s depth %s", p.Name, form, sb.Depth)
+		}
+	}
 }

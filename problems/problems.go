@@ -7,71 +7,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/truth/knapsack"
 )
-
-// Problem is one row of the shared table of problems that drives the
-// tests of every package: a DSL program with its params, a generator of
-// random step inputs and, where one exists, an independent exact answer.
-type Problem struct {
-	Name    string
-	Program string           // path relative to the repository root, e.g. examples/knapsack.dp
-	Params  map[string]int64 // -set values for dsl.Check
-	// Random draws the step inputs of one random instance for m (the
-	// checked Program), each inside its input's declared range.
-	Random func(rng *rand.Rand, m *dsl.Model) [][]float64
-	// Exact computes the answer of m on steps without any dynamic
-	// program (brute force over subsets); nil when there is none.
-	Exact func(steps [][]float64, m *dsl.Model) (float64, error)
-}
-
-// Problems is the table. Every answer here is an integer, so the DP's
-// answer must equal Exact exactly.
-var Problems = []Problem{
-	{
-		Name: "knapsack/pmax=5", Program: "examples/knapsack.dp",
-		Params: map[string]int64{"pmax": 5},
-		Random: uniformSteps(1, 8), Exact: knapsackExact,
-	},
-	{
-		Name: "knapsack/pmax=20", Program: "examples/knapsack.dp",
-		Params: map[string]int64{"pmax": 20},
-		Random: uniformSteps(1, 10), Exact: knapsackExact,
-	},
-	{
-		// Appendix D instances: profits sum to pmax, so the answer is
-		// the true optimum, not capped by pmax.
-		Name: "knapsack/appendixD/pmax=20", Program: "examples/knapsack.dp",
-		Params: map[string]int64{"pmax": 20},
-		Random: appendixDSteps, Exact: knapsackExact,
-	},
-	{
-		Name: "knapsack_int/pmax=10,capacity=30", Program: "examples/knapsack_int.dp",
-		Params: map[string]int64{"pmax": 10, "capacity": 30},
-		Random: uniformSteps(1, 10), Exact: knapsackIntExact,
-	},
-	{
-		Name: "subsetsum/capacity=20", Program: "examples/subsetsum.dp",
-		Params: map[string]int64{"capacity": 20},
-		Random: uniformSteps(1, 10), Exact: subsetSumExact,
-	},
-	{
-		// K = 100 is above the number of coins (at most 10), as change.dp asks.
-		Name: "change/amax=20", Program: "examples/change.dp",
-		Params: map[string]int64{"amax": 20, "K": 100},
-		Random: uniformSteps(1, 10), Exact: changeExact,
-	},
-}
-
-// Model reads, parses and checks the problem's program with its params.
-func (p Problem) Model() (*dsl.Model, error) {
-	f, err := repo.ReadProgram(p.Program)
-	if err != nil {
-		return nil, err
-	}
-	return dsl.Check(f, p.Params)
-}
 
 // uniformSteps draws between lo and hi steps (uniformly), each from
 // Uniform.

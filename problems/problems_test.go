@@ -18,7 +18,7 @@ import (
 const instancesPerProblem = 300
 
 func TestProblemsAgainstExact(t *testing.T) {
-	for pi, p := range Problems {
+	for pi, p := range StepCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			require.NotNil(t, p.Exact, "every problem of the table has an exact answer")
 			m, err := p.Model()
@@ -46,7 +46,7 @@ func TestProblemsAgainstExact(t *testing.T) {
 
 func TestProblemsTable(t *testing.T) {
 	names := make(map[string]bool)
-	for _, p := range Problems {
+	for _, p := range StepCases() {
 		assert.False(t, names[p.Name], "duplicate name %s", p.Name)
 		names[p.Name] = true
 		m, err := p.Model()

@@ -30,7 +30,7 @@ func (a Activation) Apply(x float64) float64 {
 		return max(x, 0) + 0.25*s*s
 	case Tsallis:
 		// With y = min(|x|/2, 1) and r = √(2 − y²), φ(x) − max(x, 0) =
-		// (4 − 3y − r³)/3 (the simplification of verify/smoothdp's
+		// (4 − 3y − r³)/3 (the simplification of smooth's
 		// tsallis2 at γ = 1); it is ≥ 0 in exact arithmetic and clamped
 		// so that rounding near y = 1 cannot make it negative.
 		y := min(math.Abs(x)*0.5, 1)

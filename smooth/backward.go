@@ -1,6 +1,10 @@
 package smooth
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/dp2nn/dp2nn/diag"
+)
 
 // Marginals runs the backward pass (Alg. 2) and returns the relaxed
 // selection y, y[i] = ∂Value/∂θ_i = the probability that the ancestral
@@ -16,7 +20,7 @@ func (t *Tables) Marginals() []float64 {
 // MarginalsInto is Marginals writing into y, which must have n entries.
 func (t *Tables) MarginalsInto(y []float64) error {
 	if len(y) != len(t.weights) {
-		return ErrorList{{Arg: "y", Msg: fmt.Sprintf("has %d entries, want n = %d", len(y), len(t.weights))}}
+		return ErrorList{{Pos: diag.Arg("y"), Msg: fmt.Sprintf("has %d entries, want n = %d", len(y), len(t.weights))}}
 	}
 	t.marginals(y)
 	return nil
@@ -40,7 +44,7 @@ func (t *Tables) marginals(y []float64) {
 // mustHaveRun panics when t did not come out of a forward pass.
 func (t *Tables) mustHaveRun() {
 	if t.last == nil {
-		panic("smoothdp: Tables used before Forward")
+		panic("smooth: Tables used before Forward")
 	}
 }
 

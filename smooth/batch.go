@@ -71,7 +71,7 @@ func (p *Problem) validateBatch(reg Reg, gamma float64, xname string, x [][]floa
 	}
 	if yname != "" {
 		if len(y) != len(x) {
-			errs.Add(yname, "has %d rows, want %d (one per row of %s)", len(y), len(x), xname)
+			addArg(&errs, yname, "has %d rows, want %d (one per row of %s)", len(y), len(x), xname)
 		} else {
 			for b, row := range y {
 				validateVector(&errs, fmt.Sprintf("%s[%d]", yname, b), row, n)
@@ -84,7 +84,7 @@ func (p *Problem) validateBatch(reg Reg, gamma float64, xname string, x [][]floa
 // forwardValidated runs a forward pass on a row that validateBatch accepted.
 func forwardValidated(p *Problem, t *Tables, reg Reg, gamma float64, theta []float64) {
 	if err := p.ForwardInto(t, reg, gamma, theta); err != nil {
-		panic("smoothdp: batch row failed after validation: " + err.Error())
+		panic("smooth: batch row failed after validation: " + err.Error())
 	}
 }
 

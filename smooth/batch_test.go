@@ -49,19 +49,19 @@ func TestBatchBadInput(t *testing.T) {
 	p := NewTopK(3, 1)
 	theta := [][]float64{{1, 2, 3}, {1, 2}, {0, 0, math.NaN()}}
 	_, _, err := p.MarginalsBatch(Shannon, 1, theta, nil, nil)
-	assert.EqualError(t, err, "smoothdp: theta[1]: has 2 entries, want n = 3 (and 1 more error)")
+	assert.EqualError(t, err, "theta[1]: has 2 entries, want n = 3\ntheta[2][2]: score NaN is not finite")
 	var list ErrorList
 	require.ErrorAs(t, err, &list)
-	assert.Equal(t, "theta[2][2]", list[1].Arg)
+	assert.Equal(t, "theta[2][2]", list[1].Pos.File)
 
 	_, err = p.VJPBatch(Shannon, 1, [][]float64{{1, 2, 3}}, nil, nil)
-	assert.EqualError(t, err, "smoothdp: z: has 0 rows, want 1 (one per row of theta)")
+	assert.EqualError(t, err, "z: has 0 rows, want 1 (one per row of theta)")
 	_, _, err = p.MarginalsBatch(Shannon, -1, theta, nil, nil)
-	assert.EqualError(t, err, "smoothdp: gamma: temperature γ = -1 must be finite and at least MinGamma = 2^-1022")
+	assert.EqualError(t, err, "gamma: temperature γ = -1 must be finite and at least MinGamma = 2^-1022")
 
 	huge := [][]float64{{1, 2, 3}, {0x1p1000, -0x1p999, 0}}
 	_, _, err = NewKnapsack([]int{1, 1, 1}, 3).MarginalsBatch(Gini, 1, huge, nil, nil)
-	assert.EqualError(t, err, "smoothdp: theta[1]: scores too large: Σ|θ| + n·γ = 1.607262910779401e+301 exceeds 2^1000, the DP values could overflow float64")
+	assert.EqualError(t, err, "theta[1]: scores too large: Σ|θ| + n·γ = 1.607262910779401e+301 exceeds 2^1000, the DP values could overflow float64")
 
 	values, y, err := p.MarginalsBatch(Gini, 1, nil, nil, nil)
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-// Package smoothdp is the reference implementation of smoothed-max dynamic
+// Package smooth is the reference implementation of smoothed-max dynamic
 // programming for knapsack and top-k selection (Vivier-Ardisson, Sander,
 // Parmentier, Blondel, "Differentiable Knapsack and Top-k Operators via
 // Dynamic Programming", arXiv 2601.21775).

@@ -452,29 +452,29 @@ func TestBadInput(t *testing.T) {
 		theta []float64
 		want  string
 	}{
-		{"gamma zero", ok, Gini, 0, []float64{1, 2}, "smoothdp: gamma: temperature γ = 0 must be finite and at least MinGamma = 2^-1022"},
-		{"gamma negative", ok, Gini, -1, []float64{1, 2}, "smoothdp: gamma: temperature γ = -1 must be finite and at least MinGamma = 2^-1022"},
-		{"gamma NaN", ok, Gini, nan, []float64{1, 2}, "smoothdp: gamma: temperature γ = NaN must be finite and at least MinGamma = 2^-1022"},
-		{"gamma inf", ok, Gini, inf, []float64{1, 2}, "smoothdp: gamma: temperature γ = +Inf must be finite and at least MinGamma = 2^-1022"},
-		{"score NaN", ok, Shannon, 1, []float64{1, nan}, "smoothdp: theta[1]: score NaN is not finite"},
-		{"score inf", ok, Shannon, 1, []float64{-inf, 2}, "smoothdp: theta[0]: score -Inf is not finite"},
-		{"length", ok, Shannon, 1, []float64{1}, "smoothdp: theta: has 1 entries, want n = 2"},
+		{"gamma zero", ok, Gini, 0, []float64{1, 2}, "gamma: temperature γ = 0 must be finite and at least MinGamma = 2^-1022"},
+		{"gamma negative", ok, Gini, -1, []float64{1, 2}, "gamma: temperature γ = -1 must be finite and at least MinGamma = 2^-1022"},
+		{"gamma NaN", ok, Gini, nan, []float64{1, 2}, "gamma: temperature γ = NaN must be finite and at least MinGamma = 2^-1022"},
+		{"gamma inf", ok, Gini, inf, []float64{1, 2}, "gamma: temperature γ = +Inf must be finite and at least MinGamma = 2^-1022"},
+		{"score NaN", ok, Shannon, 1, []float64{1, nan}, "theta[1]: score NaN is not finite"},
+		{"score inf", ok, Shannon, 1, []float64{-inf, 2}, "theta[0]: score -Inf is not finite"},
+		{"length", ok, Shannon, 1, []float64{1}, "theta: has 1 entries, want n = 2"},
 		{"weight", NewKnapsack([]int{1, 0, -2}, 3), Shannon, 1, []float64{1, 2, 3},
-			"smoothdp: Weights[1]: weight 0 is not ≥ 1 (and 1 more error)"},
-		{"capacity", NewKnapsack([]int{1}, -1), Shannon, 1, []float64{1}, "smoothdp: Capacity: capacity -1 is negative"},
-		{"k > n", NewTopK(2, 3), Shannon, 1, []float64{1, 2}, "smoothdp: Capacity: top-k with k = 3 > n = 2 items has no feasible selection"},
+			"Weights[1]: weight 0 is not ≥ 1\nWeights[2]: weight -2 is not ≥ 1"},
+		{"capacity", NewKnapsack([]int{1}, -1), Shannon, 1, []float64{1}, "Capacity: capacity -1 is negative"},
+		{"k > n", NewTopK(2, 3), Shannon, 1, []float64{1, 2}, "Capacity: top-k with k = 3 > n = 2 items has no feasible selection"},
 		{"top-k weights", &Problem{Weights: []int{1, 2}, Capacity: 1, Kind: TopK}, Shannon, 1, []float64{1, 2},
-			"smoothdp: Weights[1]: top-k needs unit weights, got 2"},
-		{"kind", &Problem{Weights: []int{1}, Capacity: 1, Kind: 9}, Shannon, 1, []float64{1}, "smoothdp: Kind: unknown kind 9 (want Knapsack or TopK)"},
-		{"reg", ok, Reg(5), 1, []float64{1, 2}, "smoothdp: reg: unknown regulariser 5 (want Shannon, Gini or Tsallis)"},
-		{"nil problem", nil, Shannon, 1, nil, "smoothdp: Problem: is nil"},
+			"Weights[1]: top-k needs unit weights, got 2"},
+		{"kind", &Problem{Weights: []int{1}, Capacity: 1, Kind: 9}, Shannon, 1, []float64{1}, "Kind: unknown kind 9 (want Knapsack or TopK)"},
+		{"reg", ok, Reg(5), 1, []float64{1, 2}, "reg: unknown regulariser 5 (want Shannon, Gini or Tsallis)"},
+		{"nil problem", nil, Shannon, 1, nil, "Problem: is nil"},
 		{"huge table", NewKnapsack([]int{1, 1, 1, 1}, 1<<27), Shannon, 1, []float64{1, 2, 3, 4},
-			"smoothdp: Capacity: table of 4 items × 134217729 capacities exceeds 268435456 cells"},
+			"Capacity: table of 4 items × 134217729 capacities exceeds 268435456 cells"},
 		{"overflow", NewKnapsack([]int{1, 1}, 2), Gini, 1, []float64{math.MaxFloat64, math.MaxFloat64},
-			"smoothdp: theta: scores too large: Σ|θ| + n·γ = +Inf exceeds 2^1000, the DP values could overflow float64"},
+			"theta: scores too large: Σ|θ| + n·γ = +Inf exceeds 2^1000, the DP values could overflow float64"},
 		{"large gamma", NewKnapsack([]int{1, 1}, 2), Gini, 0x1p1000, []float64{1, 2},
-			"smoothdp: theta: scores too large: Σ|θ| + n·γ = 2.1430172143725346e+301 exceeds 2^1000, the DP values could overflow float64"},
-		{"everything", NewKnapsack([]int{0}, -1), Reg(-1), nan, []float64{nan, 1}, "smoothdp: Weights[0]: weight 0 is not ≥ 1 (and 4 more errors)"},
+			"theta: scores too large: Σ|θ| + n·γ = 2.1430172143725346e+301 exceeds 2^1000, the DP values could overflow float64"},
+		{"everything", NewKnapsack([]int{0}, -1), Reg(-1), nan, []float64{nan, 1}, "Weights[0]: weight 0 is not ≥ 1\nCapacity: capacity -1 is negative\nreg: unknown regulariser -1 (want Shannon, Gini or Tsallis)\ngamma: temperature γ = NaN must be finite and at least MinGamma = 2^-1022\ntheta: has 2 entries, want n = 1"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -488,12 +488,12 @@ func TestBadInput(t *testing.T) {
 
 	tab := mustForward(t, ok, Gini, 1, []float64{1, 2})
 	_, err := tab.VJP([]float64{1, nan})
-	assert.EqualError(t, err, "smoothdp: z[1]: score NaN is not finite")
+	assert.EqualError(t, err, "z[1]: score NaN is not finite")
 	_, err = tab.VJP([]float64{1})
-	assert.EqualError(t, err, "smoothdp: z: has 1 entries, want n = 2")
-	assert.EqualError(t, tab.MarginalsInto(make([]float64, 3)), "smoothdp: y: has 3 entries, want n = 2")
-	assert.EqualError(t, tab.VJPInto(make([]float64, 1), []float64{1, 2}), "smoothdp: out: has 1 entries, want n = 2")
-	assert.PanicsWithValue(t, "smoothdp: Tables used before Forward", func() { new(Tables).Marginals() })
+	assert.EqualError(t, err, "z: has 1 entries, want n = 2")
+	assert.EqualError(t, tab.MarginalsInto(make([]float64, 3)), "y: has 3 entries, want n = 2")
+	assert.EqualError(t, tab.VJPInto(make([]float64, 1), []float64{1, 2}), "out: has 1 entries, want n = 2")
+	assert.PanicsWithValue(t, "smooth: Tables used before Forward", func() { new(Tables).Marginals() })
 	assert.NoError(t, ok.Validate())
 	assert.Error(t, NewTopK(1, 2).Validate())
 }

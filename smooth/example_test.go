@@ -81,7 +81,7 @@ func ExampleParseReg() {
 	fmt.Println(err)
 	// Output:
 	// tsallis <nil> 0.39052429175126996
-	// smoothdp: unknown regulariser "hinge" (want shannon, gini or tsallis)
+	// smooth: unknown regulariser "hinge" (want shannon, gini or tsallis)
 }
 
 func ExampleProblem_Forward_badInput() {
@@ -91,6 +91,6 @@ func ExampleProblem_Forward_badInput() {
 		fmt.Println(e)
 	}
 	// Output:
-	// smoothdp: Capacity: top-k with k = 3 > n = 2 items has no feasible selection
-	// smoothdp: gamma: temperature γ = 0 must be finite and at least MinGamma = 2^-1022
+	// Capacity: top-k with k = 3 > n = 2 items has no feasible selection
+	// gamma: temperature γ = 0 must be finite and at least MinGamma = 2^-1022
 }

@@ -71,7 +71,7 @@ func (p *Problem) ForwardInto(dst *Tables, reg Reg, gamma float64, theta []float
 	dst.reset(p, reg, gamma, theta)
 	dst.forward()
 	if math.IsNaN(dst.value) || math.IsInf(dst.value, 1) {
-		panic(fmt.Sprintf("smoothdp: value %v from scores within the magnitude bound", dst.value))
+		panic(fmt.Sprintf("smooth: value %v from scores within the magnitude bound", dst.value))
 	}
 	return nil
 }
@@ -130,7 +130,7 @@ func (t *Tables) FinalState() []float64 {
 // Indices out of range panic, like slice indices.
 func (t *Tables) Pick(i, c int) float64 {
 	if i < 1 || i > len(t.weights) || c < 0 || c > t.capacity {
-		panic("smoothdp: Pick index out of range")
+		panic("smooth: Pick index out of range")
 	}
 	return t.q[(i-1)*(t.capacity+1)+c]
 }

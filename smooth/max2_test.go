@@ -187,5 +187,5 @@ func TestParseReg(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Tsallis, got)
 	_, err = ParseReg("entropy")
-	assert.EqualError(t, err, `smoothdp: unknown regulariser "entropy" (want shannon, gini or tsallis)`)
+	assert.EqualError(t, err, `smooth: unknown regulariser "entropy" (want shannon, gini or tsallis)`)
 }

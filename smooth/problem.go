@@ -69,7 +69,7 @@ func (p *Problem) Validate() error {
 
 func (p *Problem) validate(errs *ErrorList) {
 	if p == nil {
-		errs.Add("Problem", "is nil")
+		addArg(errs, "Problem", "is nil")
 		return
 	}
 	n := len(p.Weights)
@@ -77,25 +77,25 @@ func (p *Problem) validate(errs *ErrorList) {
 	case Knapsack:
 		for i, w := range p.Weights {
 			if w < 1 {
-				errs.Add(fmt.Sprintf("Weights[%d]", i), "weight %d is not ≥ 1", w)
+				addArg(errs, fmt.Sprintf("Weights[%d]", i), "weight %d is not ≥ 1", w)
 			}
 		}
 	case TopK:
 		for i, w := range p.Weights {
 			if w != 1 {
-				errs.Add(fmt.Sprintf("Weights[%d]", i), "top-k needs unit weights, got %d", w)
+				addArg(errs, fmt.Sprintf("Weights[%d]", i), "top-k needs unit weights, got %d", w)
 			}
 		}
 		if p.Capacity > n {
-			errs.Add("Capacity", "top-k with k = %d > n = %d items has no feasible selection", p.Capacity, n)
+			addArg(errs, "Capacity", "top-k with k = %d > n = %d items has no feasible selection", p.Capacity, n)
 		}
 	default:
-		errs.Add("Kind", "unknown kind %d (want Knapsack or TopK)", int(p.Kind))
+		addArg(errs, "Kind", "unknown kind %d (want Knapsack or TopK)", int(p.Kind))
 	}
 	if p.Capacity < 0 {
-		errs.Add("Capacity", "capacity %d is negative", p.Capacity)
+		addArg(errs, "Capacity", "capacity %d is negative", p.Capacity)
 	} else if p.Capacity >= maxCells || n*(p.Capacity+1) > maxCells {
-		errs.Add("Capacity", "table of %d items × %d capacities exceeds %d cells", n, p.Capacity+1, maxCells)
+		addArg(errs, "Capacity", "table of %d items × %d capacities exceeds %d cells", n, p.Capacity+1, maxCells)
 	}
 }
 
@@ -104,10 +104,10 @@ func (p *Problem) validate(errs *ErrorList) {
 func (p *Problem) validateRun(errs *ErrorList, reg Reg, gamma float64) {
 	p.validate(errs)
 	if !reg.valid() {
-		errs.Add("reg", "unknown regulariser %d (want Shannon, Gini or Tsallis)", int(reg))
+		addArg(errs, "reg", "unknown regulariser %d (want Shannon, Gini or Tsallis)", int(reg))
 	}
 	if !validGamma(gamma) {
-		errs.Add("gamma", "temperature γ = %v must be finite and at least MinGamma = 2^-1022", gamma)
+		addArg(errs, "gamma", "temperature γ = %v must be finite and at least MinGamma = 2^-1022", gamma)
 	}
 }
 
@@ -125,19 +125,19 @@ func validateScale(errs *ErrorList, name string, theta []float64, gamma float64)
 		s += math.Abs(th)
 	}
 	if !(s <= maxMagnitude) { // also catches NaN and +Inf sums
-		errs.Add(name, "scores too large: Σ|θ| + n·γ = %g exceeds 2^1000, the DP values could overflow float64", s)
+		addArg(errs, name, "scores too large: Σ|θ| + n·γ = %g exceeds 2^1000, the DP values could overflow float64", s)
 	}
 }
 
 // validateVector checks that x (called name) has n finite entries.
 func validateVector(errs *ErrorList, name string, x []float64, n int) {
 	if len(x) != n {
-		errs.Add(name, "has %d entries, want n = %d", len(x), n)
+		addArg(errs, name, "has %d entries, want n = %d", len(x), n)
 		return
 	}
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			errs.Add(fmt.Sprintf("%s[%d]", name, i), "score %v is not finite", v)
+			addArg(errs, fmt.Sprintf("%s[%d]", name, i), "score %v is not finite", v)
 		}
 	}
 }

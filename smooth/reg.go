@@ -46,7 +46,7 @@ func ParseReg(s string) (Reg, error) {
 			return Reg(r), nil
 		}
 	}
-	return 0, fmt.Errorf("smoothdp: unknown regulariser %q (want shannon, gini or tsallis)", s)
+	return 0, fmt.Errorf("smooth: unknown regulariser %q (want shannon, gini or tsallis)", s)
 }
 
 // Range is the largest value of H on the 2-simplex, reached at q = ½:

@@ -26,7 +26,7 @@ func (t *Tables) VJPInto(out, z []float64) error {
 	var errs ErrorList
 	validateVector(&errs, "z", z, len(t.weights))
 	if len(out) != len(t.weights) {
-		errs.Add("out", "has %d entries, want n = %d", len(out), len(t.weights))
+		addArg(&errs, "out", "has %d entries, want n = %d", len(out), len(t.weights))
 	}
 	if err := errs.Err(); err != nil {
 		return err
@@ -79,7 +79,7 @@ func (t *Tables) tangentForward(z []float64) {
 		dprev, dcur = dcur, dprev
 	}
 	if recompute && &prev[0] != &t.last[0] {
-		panic("smoothdp: VJP recomputation ended in another row than Forward")
+		panic("smooth: VJP recomputation ended in another row than Forward")
 	}
 }
 
@@ -174,5 +174,5 @@ func kernelOf(reg Reg) func(a, b, gamma, inv float64) (float64, float64, float64
 	case Tsallis:
 		return tsallis2
 	}
-	panic(fmt.Sprintf("smoothdp: unknown regulariser %d", int(reg)))
+	panic(fmt.Sprintf("smooth: unknown regulariser %d", int(reg)))
 }

@@ -90,10 +90,10 @@ func BenchmarkRunDPDataBr17(b *testing.B) {
 	}
 }
 
-// randomOf is the generator of the first problems.DataProblems entry named
+// randomOf is the generator of the first problems.DataCases() entry named
 // prefix*.
 func randomOf(prefix string) func(*rand.Rand, *dsl.Model) [][]float64 {
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		if strings.HasPrefix(p.Name, prefix) {
 			return p.Random
 		}

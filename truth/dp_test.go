@@ -357,17 +357,17 @@ func TestRunDPExactSizes(t *testing.T) {
 	assert.Equal(t, "2", a.String(), "exact sizes: both fit")
 }
 
-// dataProblem is the first entry of problems.DataProblems whose name
+// dataProblem is the first entry of problems.DataCases() whose name
 // starts with prefix: its generator and independent solver.
-func dataProblem(t testing.TB, prefix string) problems.DataProblem {
+func dataProblem(t testing.TB, prefix string) problems.DataCase {
 	t.Helper()
-	for _, p := range problems.DataProblems {
+	for _, p := range problems.DataCases() {
 		if strings.HasPrefix(p.Name, prefix) {
 			return p
 		}
 	}
 	t.Fatalf("no data problem %s*", prefix)
-	return problems.DataProblem{}
+	return problems.DataCase{}
 }
 
 // cellIndex is the index vector of cell c (row-major) of s.

@@ -12,7 +12,7 @@ import (
 // regulariser reg at strength gamma, in float64, and returns the answer's
 // value. It is the ground truth of the smooth scheme for any program: an
 // interpreter of the DSL that shares no code with the lowering, with the
-// two-element operator of verify/smoothdp (Max2, exact on −∞ operands).
+// two-element operator of smooth (Max2, exact on −∞ operands).
 // An n-ary min or max is smoothed pairwise in a balanced tree — adjacent
 // pairs first, an odd last argument carried up — which is how the smooth
 // scheme defines it.

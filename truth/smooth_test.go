@@ -13,7 +13,7 @@ import (
 )
 
 // The generic smoothed-DP interpreter agrees with the knapsack/top-k
-// reference of smoothdp on the example programs (tolerance 1e-12
+// reference of package smooth on the example programs (tolerance 1e-12
 // relative: the same recursion, the same Max2, summed in another order),
 // and with the hard DP as γ → 0.
 func TestRunSmoothDPMatchesReference(t *testing.T) {

@@ -25,9 +25,9 @@
 // (a *FixpointError, e.g. a negative cycle). Their instances are JSON
 // with a "data" field (BindData checks it against the declarations;
 // WriteInstance writes it), or come from the published files of
-// verify/graphs through SequenceInstance, GraphInstance, TSPLIBInstance
+// truth/graphs through SequenceInstance, GraphInstance, TSPLIBInstance
 // and RCSPInstance. DataProblems is their table, with random instances
-// from the verify/graphs generators and exact answers from its solvers.
+// from the truth/graphs generators and exact answers from its solvers.
 //
 //	f, _ := repo.ReadProgram("examples/knapsack.dp")
 //	inst, _ := instance.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")

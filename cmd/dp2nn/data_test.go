@@ -20,13 +20,13 @@ import (
 )
 
 // The five programs of issue 7, with the params of their first row in
-// problems.DataProblems (the programs' defaults).
+// problems.DataCases() (the programs' defaults).
 var dataPrograms = []string{"examples/lcs.dp", "examples/bellmanford.dp", "examples/apsp.dp", "examples/csp.dp", "examples/heldkarp.dp"}
 
 // Issue 7's acceptance run through the command: "dp2nn verify -random
 // 500" on each program finds no mismatch between the network (float64 and
 // float32), the exact interpreter on every cell of every step, and the
-// solvers of problems.DataProblems on the answer, in the cell form; 100
+// solvers of problems.DataCases() on the answer, in the cell form; 100
 // instances of the unrolled form; 500 of the CSP FPTAS network (k = 2)
 // within its guarantee. The counts assert that negative cycles and
 // instances without an answer occur, so the fixpoint and "no answer"
@@ -142,9 +142,16 @@ func TestEstimateDataNeurons(t *testing.T) {
 // answer: the checks of solve and verify can fail.
 func TestCompareDataDetects(t *testing.T) {
 	chdirRepo(t)
-	p, ok := dataProblemFor("examples/bellmanford.dp")
-	require.True(t, ok)
-	m, err := p.Model()
+	var p *problems.Problem
+	for i := range problems.Table {
+		if problems.Table[i].Name == "bellmanford" {
+			p = &problems.Table[i]
+		}
+	}
+	require.NotNil(t, p)
+	f, err := repo.ReadProgram(p.Program)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, p.Settings[0].Params)
 	require.NoError(t, err)
 	net, err := compile.Lower(m, compile.Options{})
 	require.NoError(t, err)
@@ -188,7 +195,7 @@ func TestCompareDataDetects(t *testing.T) {
 	require.NoError(t, err)
 	gt, err := runGroundTruth(net, clean)
 	require.NoError(t, err)
-	solved, err := p.Exact(m, clean)
+	solved, err := p.ExactData(m, clean)
 	require.NoError(t, err)
 	require.Empty(t, againstSolver(net, gt, solved, runs[0], clean))
 	solved.Cells[0]++
@@ -210,30 +217,6 @@ func TestSummarizeRatios(t *testing.T) {
 	assert.Equal(t, RatioSummary{Form: "cell", Quantity: "depth", Bound: "1", Min: 2, Max: 2, Spread: 1, First: 2, Last: 2, NonIncreases: true, LastChange: 0}, got[1])
 	rep.Rows[2] = row(3, 1, 9)
 	assert.False(t, summarizeRatios(rep)[0].NonIncreases, "0.11 then 0.5 grows at the end")
-}
-
-// Every program of problems.DataProblems has a bound for both forms, and the
-// formulas grow with the params they name.
-func TestSizeBoundsTable(t *testing.T) {
-	seen := map[string]bool{}
-	for _, p := range problems.DataProblems {
-		if seen[p.Program] {
-			continue
-		}
-		seen[p.Program] = true
-		b, ok := problems.BoundsFor(p.Program)
-		require.True(t, ok, p.Program)
-		assert.NotEmpty(t, b.Source)
-		for _, form := range []string{"cell", "unrolled"} {
-			sb, ok := b.Bound(form)
-			require.True(t, ok, "%s %s", p.Program, form)
-			small := map[string]int64{"m": 4, "n": 4, "cmax": 12}
-			large := map[string]int64{"m": 8, "n": 8, "cmax": 28}
-			assert.Greater(t, sb.SizeOf(large), sb.SizeOf(small), "%s %s size %s", p.Program, form, sb.Size)
-			assert.GreaterOrEqual(t, sb.DepthOf(large), sb.DepthOf(small), "%s %s depth %s", p.Program, form, sb.Depth)
-		}
-	}
-	assert.Len(t, seen, 5)
 }
 
 // widths -sweep -plot writes a PNG for a program with data; compile writes

@@ -10,6 +10,7 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/truth"
 )
 
@@ -335,16 +336,11 @@ func answerFinite(a compile.Answer) bool {
 
 // fptasSlack is the additive guarantee of an fptas network of a program
 // with data: the answer k·c' read off the rounded table lies in
-// [OPT, OPT + slack]. For the constrained shortest path the optimal walk
-// is simple (lengths ≥ 1, resources ≥ 0), so it has at most n − 1 arcs,
-// each rounded up by less than k (docs/beyond.md, RoundLengths).
+// [OPT, OPT + slack], as the problem's row of problems.Table states it.
 func fptasSlack(net *compile.Network) (slack float64, why string, ok bool) {
 	m := originalModel(net)
-	k := float64(net.OffsetRounding.K)
-	if m.Name == "csp" {
-		if n, ok := m.Param("n"); ok {
-			return k * float64(n-1), fmt.Sprintf("k·(n−1) = %g·%d", k, n-1), true
-		}
+	if p, ok := problems.Identify(m); ok && p.FPTASSlack != nil {
+		return p.FPTASSlack(m, float64(net.OffsetRounding.K))
 	}
 	return 0, "", false
 }

@@ -5,7 +5,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
@@ -18,23 +17,21 @@ import (
 )
 
 // This file is "dp2nn verify FILE.dp -random N" for programs with data:
-// random instances from the generator of problems.DataProblems for the
+// random instances from the generator of problems.Table for the
 // program (uniform draws when the table has none), the network in every
 // dtype against the exact interpreter on every cell of every step, the
 // "require fixpoint" step, the decoded answer, and the independent solver
-// of the table row (verify/graphs) on the answer.
+// of the table row (truth/graphs) on the answer.
 
-// dataProblemFor returns the row of problems.DataProblems for the program
-// at path, matched by file name (its generator and solver read the params
-// from the checked model, so any params work).
-func dataProblemFor(path string) (problems.DataProblem, bool) {
-	base := filepath.Base(path)
-	for _, p := range problems.DataProblems {
-		if filepath.Base(p.Program) == base {
-			return p, true
-		}
+// dataProblemFor returns the row of problems.Table that the checked
+// program m is, matched by structure (problems.Identify), never by file
+// name; its generator and solver read the params from m.
+func dataProblemFor(m *dsl.Model) (*problems.Problem, bool) {
+	p, ok := problems.Identify(m)
+	if !ok || !p.HasData() {
+		return nil, false
 	}
-	return problems.DataProblem{}, false
+	return p, true
 }
 
 // uniformData draws every data value uniformly: an integer in Lo..Hi (a
@@ -93,9 +90,9 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 	}
 	gen := uniformData
 	genName := "uniform data"
-	p, hasProblem := dataProblemFor(path)
+	p, hasProblem := dataProblemFor(originalModel(net))
 	if hasProblem {
-		gen, genName = p.Random, "problems.DataProblems generator of "+filepath.Base(p.Program)
+		gen, genName = p.Random, "the generator of problem "+p.Name+" (problems.Table)"
 	}
 	observed := "every cell of every step"
 	if form == "unrolled" {
@@ -103,7 +100,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 	}
 	rep.Against = fmt.Sprintf("network vs the exact interpreter (exact rational arithmetic) on %s, the extra step of require fixpoint, and the answer", observed)
 	if hasProblem {
-		rep.Against += "; the interpreter's final state and every answer vs the independent solver of problems.DataProblems (verify/graphs)"
+		rep.Against += "; the interpreter's final state and every answer vs the independent solver of problem " + p.Name + " (truth/graphs)"
 	}
 	if r := net.OffsetRounding; r != nil {
 		slack := "a slack known only for csp"
@@ -113,7 +110,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 		rep.Against = fmt.Sprintf("network vs the rounded DP (the exact interpreter on the program re-checked with %s = %d, data ⌈%s/%d⌉) on %s; its answer k·c' vs the exact optimum: OPT <= k·c' <= OPT + %s",
 			r.Param, r.N, r.Data, r.K, observed, slack)
 		if hasProblem {
-			rep.Against += "; OPT vs the independent solver of problems.DataProblems (verify/graphs)"
+			rep.Against += "; OPT vs the independent solver of problem " + p.Name + " (truth/graphs)"
 		}
 	}
 	rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
@@ -163,7 +160,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 
 // checkDataInstance compares every dtype's run on one instance with the
 // interpreter, and the interpreter's answer with the table's solver.
-func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []engine.DType, runs [][][][][]float64, i int, p problems.DataProblem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
+func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []engine.DType, runs [][][][][]float64, i int, p *problems.Problem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
 	gt, err := runGroundTruth(net, data)
 	if err != nil {
 		return nil, fmt.Errorf("the exact interpreter: %v", err)
@@ -212,18 +209,18 @@ func checkDataInstance(net *compile.Network, name string, data [][]float64, dtyp
 	if !hasProblem || c.Mismatch != "" {
 		return c, nil
 	}
-	solved, err := p.Exact(originalModel(net), data)
+	solved, err := p.ExactData(originalModel(net), data)
 	if err != nil {
-		return nil, fmt.Errorf("the solver of problems.DataProblems: %v", err)
+		return nil, fmt.Errorf("the solver of problems.Table: %v", err)
 	}
 	if msg := againstSolver(net, gt, solved, runs[0][i], data); msg != "" {
-		c.Mismatch = "against the solver of problems.DataProblems: " + msg
+		c.Mismatch = "against the solver of problems.Table: " + msg
 	}
 	return c, nil
 }
 
 // againstSolver compares the ground truth with the independent solver of
-// the table row (verify/graphs): the fixpoint with its negative cycle, the
+// the table row (truth/graphs): the fixpoint with its negative cycle, the
 // interpreter's final state with the solver's table, and the network's
 // decoded answer with the solver's answer (for fptas, the exact optimum
 // the guarantee was checked against).
@@ -426,10 +423,10 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
 	rep.Against = "the model vs the exact interpreter (exact rational arithmetic) on every state it shows, and the answer"
 	gen, genName := uniformData, "uniform data"
-	p, hasProblem := dataProblemFor(m.File.Pos().File)
+	p, hasProblem := dataProblemFor(m)
 	if hasProblem {
-		gen, genName = p.Random, "problems.DataProblems generator of "+filepath.Base(p.Program)
-		rep.Against += "; the answer vs the independent solver of problems.DataProblems (verify/graphs)"
+		gen, genName = p.Random, "the generator of problem "+p.Name+" (problems.Table)"
+		rep.Against += "; the answer vs the independent solver of problem " + p.Name + " (truth/graphs)"
 	}
 	steps, extra := networkSteps(net)
 	observe := steps

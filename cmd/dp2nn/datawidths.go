@@ -23,7 +23,7 @@ import (
 // This file is "dp2nn widths" for programs with data: the size of the
 // cell and of the network unrolled over the program's steps (settled
 // cells computed once, compile.Network.Unrolled), set against the O()
-// bounds Hertrich & Skutella state for the program (problems.SizeBounds),
+// bounds Hertrich & Skutella state for the program (problems.Table),
 // at one point or over a sweep of params.
 
 // FormSize is the depth and size of one form of a network, and its ratio
@@ -67,8 +67,12 @@ func (b BoundText) String() string {
 
 // measureData measures the cell and the unrolled network of net for the
 // given forms ("cell", "unrolled") against the program's bounds.
-func measureData(path string, net *compile.Network, forms []string, steps int) (*DataWidths, error) {
-	pb, hasBounds := problems.BoundsFor(path)
+func measureData(net *compile.Network, forms []string, steps int) (*DataWidths, error) {
+	var pb *problems.ProgramBounds
+	if p, ok := problems.Identify(originalModel(net)); ok {
+		pb = p.Bounds
+	}
+	hasBounds := pb != nil
 	params := map[string]int64{}
 	for _, p := range originalModel(net).Params {
 		params[p.Name] = p.Value
@@ -209,7 +213,7 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		if err != nil {
 			return err
 		}
-		dw, err := measureData(path, net, forms, net.IterationCount())
+		dw, err := measureData(net, forms, net.IterationCount())
 		if err != nil {
 			return err
 		}
@@ -310,7 +314,7 @@ func printDataSweep(w io.Writer, rep *DataSweepReport, name string) {
 	}
 	tw.Flush()
 	if len(rep.Bounds) == 0 {
-		fmt.Fprintln(w, "no stated bound for this program (problems.SizeBounds)")
+		fmt.Fprintln(w, "no stated bound for this program (problems.Table)")
 		return
 	}
 	fmt.Fprintf(w, "bounds (%s):\n", rep.Source)

@@ -60,9 +60,9 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "FILE.dp [-set NAME=V ...]", "parse and check a program; print its summary", runCheck},
-		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of problems.SizeBounds); -sweep/-plot over a param", runWidths},
+		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of problems.Table); -sweep/-plot over a param", runWidths},
 		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter", runSolve},
-		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.DataProblems, also against its independent solvers)", runVerify},
+		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.Table, also against its independent solvers)", runVerify},
 		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
 		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
 		{"help", "[COMMAND]", "show this help or a command's flags", nil},
@@ -321,8 +321,8 @@ func (o *schemeOpts) options(items int) (compile.Options, error) {
 			return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
 		}
 		P := math.Ceil(float64(n) * float64(n) / e)
-		if P > 4096 {
-			return compile.Options{}, userErrorf("-eps %g with n = %d needs P = %.0f, above the supported 4096", e, n, P)
+		if P > compile.MaxFPTASTable {
+			return compile.Options{}, userErrorf("-eps %g with n = %d needs P = %.0f, above the supported %d", e, n, P, compile.MaxFPTASTable)
 		}
 		return compile.Options{Scheme: s, P: int(P)}, nil
 	}

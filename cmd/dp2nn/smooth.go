@@ -12,7 +12,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
-	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/dp2nn/dp2nn/truth"
@@ -118,7 +118,7 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 	if err != nil {
 		return err
 	}
-	gen, genName := instance.RandomFor(m, nsteps)
+	gen, genName := problems.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	var worstValue, worstGrad float64
 	mismatches := 0
@@ -209,7 +209,7 @@ func cloneSteps(s [][]float64) [][]float64 {
 // verifyONNXSmooth runs an exported smooth network (outputs "value" and
 // "marginals") in a runtime on random scores and compares the value with
 // the smoothed-DP interpreter and the marginals with the gradient of the
-// Go network (relu.VJP, itself equal to verify/smoothdp's Algorithm 2 by
+// Go network (relu.VJP, itself equal to smooth's Algorithm 2 by
 // the compile tests): to 1e-12 relative in float64 and 1e-5 in float32
 // (float32's unit roundoff 6e-8 over a few dozen operations per output).
 func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *compile.Network, count int, seed uint64, stdout io.Writer) error {

@@ -34,7 +34,7 @@ import (
 // "dp2nn study fptas" measures the FPTAS-NN of Hertrich & Skutella through
 // the compiled network: for every instance and P it runs the cell compiled
 // with -scheme fptas in the Go evaluator (float64), decodes p_NN, checks
-// that it equals the rounded DP of verify/knapsack exactly, and compares
+// that it equals the rounded DP of truth/knapsack exactly, and compares
 // it with the exact optimum.
 
 func init() {
@@ -47,7 +47,6 @@ const (
 	studyMaxN   = 10_000
 	studyMaxR   = 1_000_000
 	studyMaxPer = 10_000
-	studyMaxP   = 4096 // the largest table the fptas lowering builds
 	// studyBatch instances of one length run together, one batch row each:
 	// the evaluator keeps 8 rows in registers.
 	studyBatch = 8
@@ -246,7 +245,7 @@ func (o *studyOpts) validate() (*studyConfig, error) {
 	if c.ns, err = parseIntList("-n", *o.ns, 1, studyMaxN); err != nil {
 		return nil, err
 	}
-	if c.ps, err = parseIntList("-P", *o.ps, 1, studyMaxP); err != nil {
+	if c.ps, err = parseIntList("-P", *o.ps, 1, compile.MaxFPTASTable); err != nil {
 		return nil, err
 	}
 	if c.per < 1 || c.per > studyMaxPer {

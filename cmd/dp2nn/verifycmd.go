@@ -16,6 +16,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -153,7 +154,7 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		gen, genName := instance.RandomFor(m, *o.steps)
+		gen, genName := problems.RandomFor(m, *o.steps)
 		rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
 		row := VerifyRow{Source: fmt.Sprintf("random %s, seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
 		for i := 0; i < *o.random; i++ {

@@ -14,6 +14,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -53,7 +54,7 @@ func verifyONNX(path string, o *verifyOpts, _ []engine.DType, stdout io.Writer) 
 	m := net.Model
 	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
 	if *o.random > 0 {
-		gen, genName := instance.RandomFor(m, *o.steps)
+		gen, genName := problems.RandomFor(m, *o.steps)
 		if model.Form == export.Unrolled {
 			steps := model.Steps
 			gen, genName = func(rng *rand.Rand) [][]float64 { return instance.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)

@@ -109,7 +109,7 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o.form = fs.String("form", "", "network form: cell (one step; the default) or unrolled (-steps copies composed; a program with a steps line: its steps, settled cells computed once); a -sweep of a program with data measures both unless -form picks one")
 	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled (default for a program with a steps line: its step count)")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.SizeBounds")
+	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.Table")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
 	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building)")
 	return fs, o
@@ -278,7 +278,7 @@ func runWidths(args []string, stdout io.Writer) error {
 	}
 	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, *o.steps, net, g)
 	if *o.form == "cell" {
-		if pb, ok := problems.PaperWidths(m, opt); ok {
+		if pb, ok := paperWidths(m, opt); ok {
 			r.Paper = &PaperReport{Source: pb.Source, Depth: pb.Depth, Widths: pb.Widths, Formulas: pb.Formulas, Agree: pb.Agrees(r.Depth, r.Widths)}
 		}
 	}
@@ -423,7 +423,7 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	if *o.form == "unrolled" {
 		r.Steps = steps
 	}
-	if r.Data, err = measureData(path, net, []string{"cell", "unrolled"}, steps); err != nil {
+	if r.Data, err = measureData(net, []string{"cell", "unrolled"}, steps); err != nil {
 		return err
 	}
 	if *o.json {
@@ -431,4 +431,17 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	}
 	printWidths(stdout, r)
 	return nil
+}
+
+// paperWidths is the published size of the network opt builds for m, for
+// the exact and the fptas scheme of a problem whose construction a paper
+// gives.
+func paperWidths(m *dsl.Model, opt compile.Options) (problems.PaperBound, bool) {
+	switch opt.Scheme {
+	case compile.FPTAS:
+		return problems.PaperWidths(m, opt.P)
+	case compile.Exact, 0:
+		return problems.PaperWidths(m, 0)
+	}
+	return problems.PaperBound{}, false
 }

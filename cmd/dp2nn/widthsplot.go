@@ -14,7 +14,6 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/problems"
 )
 
 // sweep is "-sweep NAME=LO..HI": a param (or P, the fptas table size) and
@@ -82,7 +81,7 @@ func runSweep(f *dsl.File, set setFlag, so *schemeOpts, sw sweep) ([]sweepPoint,
 		}
 		st := net.Cell.Stats()
 		pt := sweepPoint{x: v, widths: st.Widths, size: st.Size}
-		if pb, ok := problems.PaperWidths(m, opt); ok {
+		if pb, ok := paperWidths(m, opt); ok {
 			pt.paper = pb.Widths
 		}
 		pts = append(pts, pt)

@@ -53,7 +53,7 @@ func TestDenseMatchesEvaluator(t *testing.T) {
 // the Cell form, run step by step in onnx-go, stays within the network's
 // decode tolerance of the exact DP after every step.
 func TestProblemsMatchExactDP(t *testing.T) {
-	for pi, p := range problems.Problems {
+	for pi, p := range problems.StepCases() {
 		m, err := p.Model()
 		require.NoError(t, err)
 		net, err := compile.Lower(m, compile.Options{})

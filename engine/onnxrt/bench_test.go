@@ -146,7 +146,7 @@ func BenchmarkExportKnapsack(b *testing.B) {
 // form, the Unrolled form (Steps copies of the cell) and the settled
 // Unrolled form (each unit computed up to the step it settles at), beside
 // relu's Go evaluator on the settled graph (compile.Network.Unrolled).
-// Random instances come from problems.DataProblems' generators.
+// Random instances come from problems.DataCases()' generators.
 func BenchmarkDataForms(b *testing.B) {
 	const batch = 256
 	for _, name := range []string{"lcs", "apsp", "csp"} {
@@ -173,10 +173,10 @@ func BenchmarkDataForms(b *testing.B) {
 			if flat, err = net.Unrolled(m.Steps); err != nil {
 				b.Fatal(err)
 			}
-			var p *problems.DataProblem
-			for i := range problems.DataProblems {
-				if problems.DataProblems[i].Program == program {
-					p = &problems.DataProblems[i]
+			var p *problems.DataCase
+			for i := range problems.DataCases() {
+				if problems.DataCases()[i].Program == program {
+					p = &problems.DataCases()[i]
 					break
 				}
 			}

@@ -65,7 +65,7 @@ func decodeFor(net *compile.Network, dt export.DType, maxSteps int) *export.Deco
 // exposes, and exactly its answer.
 func TestProblemsMatchExactDP(t *testing.T) {
 	requireORT(t)
-	for pi, p := range problems.Problems {
+	for pi, p := range problems.StepCases() {
 		t.Run(p.Name, func(t *testing.T) {
 			m, err := p.Model()
 			require.NoError(t, err)
@@ -227,7 +227,7 @@ func TestProblemsPassONNXChecker(t *testing.T) {
 	exporttest.RequireONNXPython(t)
 	dir := t.TempDir()
 	var paths []string
-	for pi, p := range problems.Problems {
+	for pi, p := range problems.StepCases() {
 		m, err := p.Model()
 		require.NoError(t, err)
 		net, err := compile.Lower(m, compile.Options{})
