@@ -30,6 +30,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/engine/onnxgo"
+	"github.com/dp2nn/dp2nn/engine/onnxref"
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 )
@@ -38,7 +39,7 @@ import (
 type Runtime string
 
 const (
-	Go     Runtime = "go"     // export.Model.Run, dp2nn's own interpreter
+	Go     Runtime = "go"     // engine/onnxref, dp2nn's own ONNX interpreter
 	ORT    Runtime = "ort"    // ONNX Runtime
 	OnnxGo Runtime = "onnxgo" // github.com/owulveryck/onnx-go, gorgonnx backend
 )
@@ -111,6 +112,7 @@ type Runner struct {
 	bytes   []byte
 	net     *compile.Network
 	session *onnxrt.Session
+	ref     *onnxref.Session
 }
 
 // Open reads the model at path and prepares it in rt. net is the network
@@ -130,6 +132,10 @@ func Open(path string, rt Runtime, net *compile.Network) (*Runner, error) {
 		return nil, fmt.Errorf("%s: onnx-go cannot run the decode tail; export without -decode", path)
 	}
 	switch rt {
+	case Go:
+		if r.ref, err = onnxref.Open(m); err != nil {
+			return nil, fmt.Errorf("%s: %v", path, err)
+		}
 	case ORT:
 		if r.session, err = onnxrt.NewSession(b, onnxrt.Options{}); err != nil {
 			return nil, err
@@ -153,14 +159,16 @@ func (r *Runner) Close() error {
 	return nil
 }
 
-func (r *Runner) run(in map[string]export.Tensor) (map[string]export.Tensor, error) {
+// Run runs the model once on one tensor per graph input and returns every
+// graph output.
+func (r *Runner) Run(in map[string]export.Tensor) (map[string]export.Tensor, error) {
 	switch r.runtime {
 	case ORT:
 		return r.session.Run(in)
 	case OnnxGo:
 		return onnxgo.Run(r.bytes, in)
 	}
-	return r.Model.Run(in)
+	return r.ref.Run(in)
 }
 
 // Observe runs the model on one instance of a program with per-step
@@ -233,7 +241,7 @@ func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed,
 				in[name] = export.NewTensor([]float64{step[i]}, 1, 1)
 			}
 			maps.Copy(in, dataIn)
-			out, err := r.run(in)
+			out, err := r.Run(in)
 			if err != nil {
 				return obs, fmt.Errorf("step %d: %v", t+1, err)
 			}
@@ -269,7 +277,7 @@ func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed,
 			in[name] = export.NewTensor(col, 1, n, 1)
 		}
 		maps.Copy(in, dataIn)
-		out, err := r.run(in)
+		out, err := r.Run(in)
 		if err != nil {
 			return obs, err
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/engine/onnxref"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/relu"
@@ -35,7 +36,7 @@ func TestLoopWithDataRunsFixedSteps(t *testing.T) {
 		assert.Equal(t, []int{-1, 16}, m.Inputs[0].Dims)
 		assert.Contains(t, m.Summary(), "data: c\ninf: BigM 1000 replaces +inf in c; d above 27 is +inf\n")
 		in := c.Inputs(rand.New(rand.NewPCG(1, 2)), opt, 9, 0)
-		got, err := m.Run(in)
+		got, err := onnxref.Run(m, in)
 		require.NoError(t, err)
 		want, err := c.Reference(opt, in)
 		require.NoError(t, err)
@@ -78,7 +79,7 @@ func TestDataInfReplacedByModel(t *testing.T) {
 					if form == export.Cell {
 						args["d"] = in["d"]
 					}
-					out, err := m.Run(args)
+					out, err := onnxref.Run(m, args)
 					require.NoError(t, err)
 					return out
 				}
@@ -111,7 +112,7 @@ func TestUnrolledGradientWithData(t *testing.T) {
 				m, err := export.Parse(b)
 				require.NoError(t, err)
 				in := c.Inputs(rand.New(rand.NewPCG(5, 6)), opt, 7, 0)
-				got, err := m.Run(in)
+				got, err := onnxref.Run(m, in)
 				require.NoError(t, err)
 				want := c.SmoothReference(opt, in, false)
 				require.NoError(t, exporttest.Compare(got, want, 0))
@@ -177,7 +178,7 @@ func TestSettledUnrolled(t *testing.T) {
 		assert.True(t, m.Settled)
 		assert.Contains(t, m.Summary(), "5 steps, each unit computed up to the step it settles at")
 		in := c.Inputs(rand.New(rand.NewPCG(7, 7)), opt, 11, 0)
-		got, err := m.Run(in)
+		got, err := onnxref.Run(m, in)
 		require.NoError(t, err)
 		flat, err := relu.UnrollWith(c.Graph, c.Steps, c.State, c.Init, relu.UnrollOptions{Shared: c.Data, Settled: c.Settled})
 		require.NoError(t, err)
@@ -191,7 +192,7 @@ func TestSettledUnrolled(t *testing.T) {
 		require.NoError(t, err)
 		wm, err := export.Parse(wb)
 		require.NoError(t, err)
-		wgot, err := wm.Run(in)
+		wgot, err := onnxref.Run(wm, in)
 		require.NoError(t, err)
 		assert.NotEqual(t, got["s"].Data, wgot["s"].Data)
 	}

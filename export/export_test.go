@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/engine/onnxref"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/export/onnxpb"
@@ -39,7 +40,7 @@ func TestInterpreterMatchesEvaluator(t *testing.T) {
 					in := c.Inputs(rng, opt, batch, 4)
 					want, err := c.Reference(opt, in)
 					require.NoError(t, err)
-					got, err := m.Run(in)
+					got, err := onnxref.Run(m, in)
 					require.NoError(t, err)
 					require.NoError(t, exporttest.Compare(got, want, c.Tolerance(opt.DType)), "batch %d", batch)
 				}
@@ -80,7 +81,7 @@ func TestInterpreterSeesChangedWeight(t *testing.T) {
 		in := c.Inputs(rand.New(rand.NewPCG(5, 5)), opt, 20, 0)
 		want, err := c.Reference(opt, in)
 		require.NoError(t, err)
-		got, err := m.Run(in)
+		got, err := onnxref.Run(m, in)
 		require.NoError(t, err)
 		assert.Error(t, exporttest.Compare(got, want, 0), "%v", layout)
 	}
@@ -100,7 +101,7 @@ func TestLoopRunsAnyNumberOfSteps(t *testing.T) {
 		in := c.Inputs(rng, opt, 3, steps)
 		want, err := c.Reference(opt, in)
 		require.NoError(t, err)
-		got, err := m.Run(in)
+		got, err := onnxref.Run(m, in)
 		require.NoError(t, err)
 		require.NoError(t, exporttest.Compare(got, want, 0), "%d steps", steps)
 		assert.Equal(t, []int{steps, 3, 6}, got["f_steps"].Shape)
@@ -119,7 +120,7 @@ func TestUnrolledMatchesReluUnroll(t *testing.T) {
 	flat, err := relu.Unroll(c.Graph, 6, c.State, c.Init)
 	require.NoError(t, err)
 	in := c.Inputs(rand.New(rand.NewPCG(4, 4)), opt, 8, 0)
-	got, err := m.Run(in)
+	got, err := onnxref.Run(m, in)
 	require.NoError(t, err)
 	// relu.Unroll's inputs are the per-step blocks of shape [6, Len], in
 	// the cell's input order: profit then size.
@@ -377,7 +378,7 @@ func TestDecodeTails(t *testing.T) {
 			in := c.Inputs(rand.New(rand.NewPCG(uint64(i), 1)), opt, 64, 0)
 			want, err := c.Reference(opt, in)
 			require.NoError(t, err)
-			got, err := m.Run(in)
+			got, err := onnxref.Run(m, in)
 			require.NoError(t, err)
 			require.NoError(t, exporttest.Compare(got, want, 0), "%s, %v", m.Decode, dt)
 		}

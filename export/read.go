@@ -37,8 +37,6 @@ type Model struct {
 	BlockInputs, BlockOutputs []BlockShape
 	// Metadata holds every metadata_props entry, dp2nn's own included.
 	Metadata map[string]string
-
-	inits map[string]*value // decoded initializers, on first Run
 }
 
 // Port is a graph input or output.
@@ -213,10 +211,10 @@ func (m *Model) Summary() string {
 		fmt.Fprintf(&sb, "decode: %s\n", m.Decode)
 	}
 	for _, p := range m.Inputs {
-		fmt.Fprintf(&sb, "input  %s %s\n", p.Name, p.shapeString())
+		fmt.Fprintf(&sb, "input  %s %s\n", p.Name, p.ShapeString())
 	}
 	for _, p := range m.Outputs {
-		fmt.Fprintf(&sb, "output %s %s\n", p.Name, p.shapeString())
+		fmt.Fprintf(&sb, "output %s %s\n", p.Name, p.ShapeString())
 	}
 	ops := map[string]int{}
 	var count func(g *onnxpb.GraphProto)
@@ -258,7 +256,7 @@ func (m *Model) Summary() string {
 	return sb.String()
 }
 
-func (p Port) shapeString() string {
+func (p Port) ShapeString() string {
 	parts := make([]string, len(p.Dims))
 	for i, d := range p.Dims {
 		if d < 0 {

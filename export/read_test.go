@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/engine/onnxref"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/export/onnxpb"
@@ -173,7 +174,7 @@ func TestRunRejectsBadInputs(t *testing.T) {
 		{"fixed dim", map[string]export.Tensor{"size": export.NewTensor(make([]float64, 12), 2, 3, 2)}, `input "size" has shape [2 3 2], want [N, steps, 1]`},
 		{"data", map[string]export.Tensor{"size": {Shape: []int{2, 3, 1}, Data: make([]float64, 5)}}, `input "size" has 5 values for shape [2 3 1]`},
 	} {
-		_, err := m.Run(tc.in)
+		_, err := onnxref.Run(m, tc.in)
 		assert.ErrorContains(t, err, tc.want, tc.name)
 	}
 }
@@ -215,7 +216,7 @@ func FuzzParseRun(f *testing.F) {
 			}
 			in[p.Name] = export.Tensor{Shape: shape, Data: make([]float64, numElements(shape))}
 		}
-		m.Run(in)
+		onnxref.Run(m, in)
 	})
 }
 

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/engine/onnxref"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/relu"
@@ -25,7 +26,7 @@ func TestInterpreterSmooth(t *testing.T) {
 				require.NoError(t, err)
 				rng := rand.New(rand.NewPCG(5, uint64(len(c.Name))))
 				in := c.Inputs(rng, opt, 3, 3)
-				got, err := m.Run(in)
+				got, err := onnxref.Run(m, in)
 				require.NoError(t, err)
 				want := c.SmoothReference(opt, in, false)
 				require.NoError(t, exporttest.CompareRel(got, want, exporttest.SmoothTol(opt.DType)))
@@ -55,7 +56,7 @@ func TestInterpreterReLUGradientExact(t *testing.T) {
 				m, err := export.Parse(b)
 				require.NoError(t, err)
 				in := c.Inputs(rand.New(rand.NewPCG(9, 9)), opt, 6, 0)
-				got, err := m.Run(in)
+				got, err := onnxref.Run(m, in)
 				require.NoError(t, err)
 				require.NoError(t, exporttest.Compare(got, c.SmoothReference(opt, in, false), 0))
 			})

@@ -13,13 +13,14 @@ type Tensor struct {
 // NewTensor returns a tensor of the given shape holding data. It panics
 // when the sizes disagree (a bug of the caller).
 func NewTensor(data []float64, shape ...int) Tensor {
-	if n := numElements(shape); n != len(data) {
+	if n := NumElements(shape); n != len(data) {
 		panic(fmt.Sprintf("export: %d values for shape %v (%d elements)", len(data), shape, n))
 	}
 	return Tensor{Shape: append([]int(nil), shape...), Data: data}
 }
 
-func numElements(shape []int) int {
+// NumElements is the number of elements of a tensor of the given shape.
+func NumElements(shape []int) int {
 	n := 1
 	for _, d := range shape {
 		n *= d

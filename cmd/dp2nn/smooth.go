@@ -5,12 +5,10 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"os"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
-	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
@@ -216,24 +214,15 @@ func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *
 	if count < 1 {
 		return userErrorf("verify: a smooth model is checked on random scores: give -random N")
 	}
-	var run func(map[string]export.Tensor) (map[string]export.Tensor, error)
-	switch rt {
-	case engine.Go:
-		run = model.Run
-	case engine.ORT:
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		sess, err := onnxrt.NewSession(b, onnxrt.Options{})
-		if err != nil {
-			return &userError{err.Error()}
-		}
-		defer sess.Close()
-		run = sess.Run
-	default:
+	if rt != engine.Go && rt != engine.ORT {
 		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
 	}
+	runner, err := engine.Open(path, rt, net)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	defer runner.Close()
+	run := runner.Run
 	m, sm := net.Model, net.Smooth
 	ref, err := smooth.ParseReg(sm.Reg.String())
 	if err != nil {

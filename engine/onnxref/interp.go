@@ -1,4 +1,4 @@
-package export
+package onnxref
 
 import (
 	"encoding/binary"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/onnxpb"
 )
 
@@ -19,59 +20,78 @@ import (
 // Neg, Add, Sub, Mul, Min of two inputs, Gather, Concat, ReduceSum,
 // ReduceMax, ReduceMin, Shape, Slice, Expand, Transpose, Reshape, MatMul,
 // Identity, Where, And, Not, the comparisons and Loop), in node order.
-func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error) {
+func Run(m *export.Model, inputs map[string]export.Tensor) (map[string]export.Tensor, error) {
+	s, err := Open(m)
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(inputs)
+}
+
+// Session is a model ready to run: its initializers decoded once.
+type Session struct {
+	m     *export.Model
+	inits map[string]*value
+}
+
+// Open decodes the model's initializers.
+func Open(m *export.Model) (*Session, error) {
+	inits := map[string]*value{}
+	for _, t := range m.Proto.Graph.Initializer {
+		v, err := decodeTensor(t)
+		if err != nil {
+			return nil, err
+		}
+		inits[t.GetName()] = v
+	}
+	return &Session{m: m, inits: inits}, nil
+}
+
+// Run evaluates the model on one tensor per graph input (see the package
+// Run).
+func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Tensor, err error) {
+	m := s.m
 	defer func() {
 		if r := recover(); r != nil {
 			shape, ok := r.(tooLarge)
 			if !ok {
 				panic(r)
 			}
-			out, err = nil, fmt.Errorf("export: the model asks for a tensor of shape %v, more than %d elements", []int(shape), maxElements)
+			out, err = nil, fmt.Errorf("onnxref: the model asks for a tensor of shape %v, more than %d elements", []int(shape), maxElements)
 		}
 	}()
-	if m.inits == nil {
-		inits := map[string]*value{}
-		for _, t := range m.Proto.Graph.Initializer {
-			v, err := decodeTensor(t)
-			if err != nil {
-				return nil, err
-			}
-			inits[t.GetName()] = v
-		}
-		m.inits = inits
-	}
 	elem := elemFloat
-	if m.DType == Float64 {
+	if m.DType == export.Float64 {
 		elem = elemDouble
 	}
-	env := &env{vals: map[string]*value{}, parent: &env{vals: m.inits}}
+	env := &env{vals: map[string]*value{}, parent: &env{vals: s.inits}}
 	sizes := map[string]int{}
 	for name := range inputs {
-		if !slices.ContainsFunc(m.Inputs, func(p Port) bool { return p.Name == name }) {
-			return nil, fmt.Errorf("export: the model has no input %q", name)
+		if !slices.ContainsFunc(m.Inputs, func(p export.Port) bool { return p.Name == name }) {
+			return nil, fmt.Errorf("onnxref: the model has no input %q", name)
 		}
 	}
 	for _, p := range m.Inputs {
 		t, ok := inputs[p.Name]
 		if !ok {
-			return nil, fmt.Errorf("export: missing input %q", p.Name)
+			return nil, fmt.Errorf("onnxref: missing input %q", p.Name)
 		}
 		if len(t.Shape) != len(p.Dims) {
-			return nil, fmt.Errorf("export: input %q has shape %v, want %s", p.Name, t.Shape, p.shapeString())
+			return nil, fmt.Errorf("onnxref: input %q has shape %v, want %s", p.Name, t.Shape, p.ShapeString())
 		}
 		for i, d := range p.Dims {
 			switch {
 			case d >= 0 && t.Shape[i] != d:
-				return nil, fmt.Errorf("export: input %q has shape %v, want %s", p.Name, t.Shape, p.shapeString())
+				return nil, fmt.Errorf("onnxref: input %q has shape %v, want %s", p.Name, t.Shape, p.ShapeString())
 			case d < 0:
 				if s, ok := sizes[p.DimNames[i]]; ok && s != t.Shape[i] {
-					return nil, fmt.Errorf("export: input %q has %s = %d, another input has %d", p.Name, p.DimNames[i], t.Shape[i], s)
+					return nil, fmt.Errorf("onnxref: input %q has %s = %d, another input has %d", p.Name, p.DimNames[i], t.Shape[i], s)
 				}
 				sizes[p.DimNames[i]] = t.Shape[i]
 			}
 		}
-		if numElements(t.Shape) != len(t.Data) {
-			return nil, fmt.Errorf("export: input %q has %d values for shape %v", p.Name, len(t.Data), t.Shape)
+		if export.NumElements(t.Shape) != len(t.Data) {
+			return nil, fmt.Errorf("onnxref: input %q has %d values for shape %v", p.Name, len(t.Data), t.Shape)
 		}
 		v := &value{elem: elem, shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
 		for i, x := range t.Data {
@@ -82,16 +102,16 @@ func (m *Model) Run(inputs map[string]Tensor) (out map[string]Tensor, err error)
 	if err := runGraph(m.Proto.Graph, env); err != nil {
 		return nil, err
 	}
-	out = map[string]Tensor{}
+	out = map[string]export.Tensor{}
 	for _, p := range m.Outputs {
 		v, err := env.get(p.Name)
 		if err != nil {
 			return nil, err
 		}
 		if !v.isFloat() {
-			return nil, fmt.Errorf("export: output %q is not a float tensor", p.Name)
+			return nil, fmt.Errorf("onnxref: output %q is not a float tensor", p.Name)
 		}
-		out[p.Name] = Tensor{Shape: append([]int(nil), v.shape...), Data: append([]float64{}, v.f...)}
+		out[p.Name] = export.Tensor{Shape: append([]int(nil), v.shape...), Data: append([]float64{}, v.f...)}
 	}
 	return out, nil
 }
@@ -118,7 +138,7 @@ type value struct {
 
 func (v *value) isFloat() bool { return v.elem == elemFloat || v.elem == elemDouble }
 func (v *value) isInt() bool   { return v.elem == elemInt64 || v.elem == elemInt32 }
-func (v *value) size() int     { return numElements(v.shape) }
+func (v *value) size() int     { return export.NumElements(v.shape) }
 
 // round rounds x to v's element type. Rounding the float64 result of
 // one float32 operation to float32 gives the correctly rounded float32
@@ -236,10 +256,10 @@ func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 			return v, nil
 		}
 	default:
-		return nil, fmt.Errorf("export: initializer %q has data type %d, which dp2nn does not write", t.GetName(), t.GetDataType())
+		return nil, fmt.Errorf("onnxref: initializer %q has data type %d, which dp2nn does not write", t.GetName(), t.GetDataType())
 	}
 	if len(raw) != want {
-		return nil, fmt.Errorf("export: initializer %q holds %d bytes, want %d for shape %v", t.GetName(), len(raw), want, v.shape)
+		return nil, fmt.Errorf("onnxref: initializer %q holds %d bytes, want %d for shape %v", t.GetName(), len(raw), want, v.shape)
 	}
 	return v, nil
 }
@@ -257,7 +277,7 @@ func (e *env) get(name string) (*value, error) {
 			return v, nil
 		}
 	}
-	return nil, fmt.Errorf("export: tensor %q is used before it is computed", name)
+	return nil, fmt.Errorf("onnxref: tensor %q is used before it is computed", name)
 }
 
 func runGraph(g *onnxpb.GraphProto, e *env) error {
@@ -275,10 +295,10 @@ func runGraph(g *onnxpb.GraphProto, e *env) error {
 		}
 		outs, err := runNode(n, ins, e)
 		if err != nil {
-			return fmt.Errorf("export: node %q (%s): %w", n.GetName(), n.GetOpType(), err)
+			return fmt.Errorf("onnxref: node %q (%s): %w", n.GetName(), n.GetOpType(), err)
 		}
 		if len(outs) != len(n.Output) {
-			return fmt.Errorf("export: node %q (%s) made %d outputs, want %d", n.GetName(), n.GetOpType(), len(outs), len(n.Output))
+			return fmt.Errorf("onnxref: node %q (%s) made %d outputs, want %d", n.GetName(), n.GetOpType(), len(outs), len(n.Output))
 		}
 		for i, name := range n.Output {
 			e.vals[name] = outs[i]
@@ -520,7 +540,7 @@ func reshape(x, s *value) (*value, error) {
 		}
 		shape[infer] = n / known
 	}
-	if numElements(shape) != n {
+	if export.NumElements(shape) != n {
 		return nil, fmt.Errorf("cannot reshape %v to %v", x.shape, s.i)
 	}
 	out := *x
@@ -669,7 +689,7 @@ func compare(op string, a, b *value) (*value, error) {
 		return nil, err
 	}
 	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
-	out := &value{elem: elemBool, shape: shape, b: make([]bool, numElements(shape))}
+	out := &value{elem: elemBool, shape: shape, b: make([]bool, export.NumElements(shape))}
 	for f := range out.b {
 		x, y := a.f[ia[f]], b.f[ib[f]]
 		switch op {
@@ -769,8 +789,8 @@ func gather(data, idx *value, axis int) (*value, error) {
 	}
 	shape := append(append(append([]int(nil), data.shape[:axis]...), idx.shape...), data.shape[axis+1:]...)
 	out := like(data, shape)
-	outer := numElements(data.shape[:axis])
-	inner := numElements(data.shape[axis+1:])
+	outer := export.NumElements(data.shape[:axis])
+	inner := export.NumElements(data.shape[axis+1:])
 	dim := data.shape[axis]
 	f := 0
 	for o := range outer {
@@ -816,11 +836,11 @@ func concat(ins []*value, axis int) (*value, error) {
 		shape[axis] += v.shape[axis]
 	}
 	out := like(ins[0], shape)
-	outer := numElements(shape[:axis])
+	outer := export.NumElements(shape[:axis])
 	f := 0
 	for o := range outer {
 		for _, v := range ins {
-			chunk := numElements(v.shape[axis:])
+			chunk := export.NumElements(v.shape[axis:])
 			for j := range chunk {
 				copyElem(out, f, v, o*chunk+j)
 				f++
