@@ -12,19 +12,25 @@ import (
 )
 
 // ONNX's own checker accepts every exported variant of every shared case
-// and every decode tail. Without a Python that has onnx the test is
+// (the smooth cases with their gradients too) and every decode tail. Without a Python that has onnx the test is
 // skipped, or fails under DP2NN_REQUIRE_RUNTIMES=1.
 func TestONNXCheckerAcceptsAllVariants(t *testing.T) {
 	exporttest.RequireONNXPython(t)
 	dir := t.TempDir()
 	var paths []string
-	for _, c := range exporttest.Cases() {
-		for _, opt := range c.Variants() {
-			name := strings.NewReplacer(" ", "_", "/", "_", "=", "").Replace(c.Name + "_" + exporttest.VariantName(opt))
+	write := func(c exporttest.Case, variants []export.Options) {
+		for _, opt := range variants {
+			name := strings.NewReplacer(" ", "_", "/", "_", "=", "", "+", "_").Replace(c.Name + "_" + exporttest.VariantName(opt))
 			p := filepath.Join(dir, name+".onnx")
 			require.NoError(t, export.WriteFile(p, c.Graph, opt))
 			paths = append(paths, p)
 		}
+	}
+	for _, c := range exporttest.Cases() {
+		write(c, c.Variants())
+	}
+	for _, c := range exporttest.SmoothCases() {
+		write(c, c.SmoothVariants())
 	}
 	dc := exporttest.DecodeCase()
 	for i, d := range exporttest.DecodeTails() {

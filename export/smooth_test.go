@@ -2,8 +2,6 @@ package export_test
 
 import (
 	"math/rand/v2"
-	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/dp2nn/dp2nn/engine/onnxref"
@@ -93,22 +91,4 @@ func TestGradientRefused(t *testing.T) {
 			require.ErrorContains(t, err, tc.want)
 		})
 	}
-}
-
-// ONNX's checker accepts every smooth variant, gradients included.
-func TestONNXCheckerAcceptsSmooth(t *testing.T) {
-	exporttest.RequireONNXPython(t)
-	dir := t.TempDir()
-	var paths []string
-	for _, c := range exporttest.SmoothCases() {
-		for _, opt := range c.SmoothVariants() {
-			name := strings.NewReplacer(" ", "_", "/", "_", "+", "_").Replace(c.Name + "_" + exporttest.VariantName(opt))
-			p := filepath.Join(dir, name+".onnx")
-			require.NoError(t, export.WriteFile(p, c.Graph, opt))
-			paths = append(paths, p)
-		}
-	}
-	report, err := exporttest.CheckONNX(paths)
-	require.NoError(t, err)
-	t.Log(report)
 }

@@ -14,12 +14,10 @@ import (
 	"github.com/dp2nn/dp2nn/truth"
 )
 
-// checkProgram parses and checks a program given as source text.
+// checkProgram parses and checks a program given as source.
 func checkProgram(t testing.TB, src string, params map[string]int64) *dsl.Model {
 	t.Helper()
-	f, err := dsl.Parse("t.dp", []byte(src))
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
+	m, err := repo.Source("t.dp", src, params)
 	require.NoError(t, err)
 	return m
 }
@@ -27,9 +25,7 @@ func checkProgram(t testing.TB, src string, params map[string]int64) *dsl.Model 
 // loadProgram reads, parses and checks a program of the repository.
 func loadProgram(t testing.TB, path string, params map[string]int64) *dsl.Model {
 	t.Helper()
-	f, err := repo.ReadProgram(path)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
+	m, err := repo.Program(path, params)
 	require.NoError(t, err)
 	return m
 }

@@ -54,3 +54,23 @@ func ReadProgram(path string) (*dsl.File, error) {
 	}
 	return dsl.Parse(path, src)
 }
+
+// Program reads, parses and checks the program at path (relative to the
+// repository root) with the given -set params.
+func Program(path string, params map[string]int64) (*dsl.Model, error) {
+	f, err := ReadProgram(path)
+	if err != nil {
+		return nil, err
+	}
+	return dsl.Check(f, params)
+}
+
+// Source parses and checks a program given as text, named name in
+// messages.
+func Source(name, src string, params map[string]int64) (*dsl.Model, error) {
+	f, err := dsl.Parse(name, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	return dsl.Check(f, params)
+}
