@@ -105,20 +105,24 @@ func TestDocumentedCommands(t *testing.T) {
 		for _, sub := range []string{"examples", "testdata", "scripts"} {
 			require.NoError(t, os.Symlink(filepath.Join(root, sub), filepath.Join(dir, sub)))
 		}
+		var exports []string // a file's "export VAR=..." lines hold for its later lines
 		for _, c := range cmds {
 			if c.long && !*long {
 				continue
 			}
 			total++
 			t.Run(fmt.Sprintf("%s:%d", c.file, c.line), func(t *testing.T) {
-				run(t, root, dir, bin, c)
+				run(t, root, dir, bin, exports, c)
 			})
+			if strings.HasPrefix(c.text, "export ") {
+				exports = append(exports, c.text)
+			}
 		}
 	}
 	require.NotZero(t, total, "no command found in README.md and docs/*.md: a test that runs nothing has failed")
 }
 
-func run(t *testing.T, root, dir, bin string, c command) {
+func run(t *testing.T, root, dir, bin string, exports []string, c command) {
 	text := c.text
 	if rest, ok := strings.CutPrefix(text, "go run ./cmd/dp2nn"); ok {
 		text = "dp2nn" + rest
@@ -130,7 +134,7 @@ func run(t *testing.T, root, dir, bin string, c command) {
 	if strings.HasPrefix(text, "go ") {
 		wd = root // go test, go run of another package: inside the module
 	}
-	cmd := exec.Command("bash", "-c", text)
+	cmd := exec.Command("bash", "-c", strings.Join(append(exports, text), "\n"))
 	cmd.Dir = wd
 	cmd.Env = append(os.Environ(), "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	var stdout, stderr bytes.Buffer
