@@ -629,7 +629,7 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 					continue
 				}
 				if dyn != nil {
-					return value{}, fmt.Errorf("%s: read %s has run-time offsets in more than one index; the selection gadget handles one", t.Pos(), t.Text)
+					return value{}, fmt.Errorf("%s: read %s has run-time offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
 				}
 				dyn, dynDim = ix, d
 			}
@@ -659,7 +659,7 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 		static[d] = v
 		if len(ix.Terms) > 0 {
 			if dyn != nil {
-				return value{}, fmt.Errorf("%s: read %s has input offsets in more than one index; the selection gadget handles one", t.Pos(), t.Text)
+				return value{}, fmt.Errorf("%s: read %s has input offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
 			}
 			dyn, dynDim = ix, d
 		}
