@@ -1,0 +1,151 @@
+// Package progress shows how far a long job has come, on stderr: a bar
+// with a rate and an ETA on a terminal (github.com/schollz/progressbar),
+// plain periodic lines otherwise (a log, CI), nothing with Quiet. Work
+// that ends within Delay shows nothing at all, so quick commands stay
+// quiet; work that takes longer is never silent for more than Every.
+//
+//	bar := progress.New(os.Stderr, "verify", 1000, progress.Options{})
+//	for i := range 1000 {
+//		check(i)
+//		bar.Add(1)
+//	}
+//	bar.Finish()
+package progress
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// Options tune a Bar.
+type Options struct {
+	Quiet bool // show nothing
+	// Terminal forces the bar (true) or plain lines (false); nil asks
+	// whether the writer is a terminal.
+	Terminal *bool
+	Delay    time.Duration // nothing is shown before; 0 means 2 s
+	Every    time.Duration // plain lines at most this often; 0 means 5 s
+	now      func() time.Time
+}
+
+// Bar is the progress of one job of a known number of units. Its methods
+// are safe for concurrent use and do nothing on a nil Bar.
+type Bar struct {
+	mu       sync.Mutex
+	w        io.Writer
+	what     string
+	total    int
+	done     int
+	opt      Options
+	start    time.Time
+	lastLine time.Time
+	bar      *progressbar.ProgressBar // on a terminal, once shown
+	terminal bool
+	shown    bool
+}
+
+// New starts the progress of a job named what of total units, written to
+// w.
+func New(w io.Writer, what string, total int, opt Options) *Bar {
+	if opt.Delay == 0 {
+		opt.Delay = 2 * time.Second
+	}
+	if opt.Every == 0 {
+		opt.Every = 5 * time.Second
+	}
+	if opt.now == nil {
+		opt.now = time.Now
+	}
+	b := &Bar{w: w, what: what, total: total, opt: opt, start: opt.now()}
+	if opt.Terminal != nil {
+		b.terminal = *opt.Terminal
+	} else if f, ok := w.(*os.File); ok {
+		b.terminal = term.IsTerminal(int(f.Fd()))
+	}
+	return b
+}
+
+// Add records n more units done.
+func (b *Bar) Add(n int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.done += n
+	b.show(false)
+}
+
+// Finish ends the job: a bar is completed, plain output gets a last line
+// if anything was shown.
+func (b *Bar) Finish() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.shown || b.opt.Quiet {
+		return
+	}
+	if b.bar != nil {
+		_ = b.bar.Finish()
+		fmt.Fprintln(b.w)
+		return
+	}
+	b.line()
+}
+
+func (b *Bar) show(final bool) {
+	if b.opt.Quiet {
+		return
+	}
+	now := b.opt.now()
+	if !b.shown && now.Sub(b.start) < b.opt.Delay {
+		return
+	}
+	if b.terminal {
+		if b.bar == nil {
+			b.bar = progressbar.NewOptions(b.total,
+				progressbar.OptionSetWriter(b.w),
+				progressbar.OptionSetDescription(b.what),
+				progressbar.OptionShowCount(),
+				progressbar.OptionSetPredictTime(true),
+				progressbar.OptionShowElapsedTimeOnFinish(),
+				progressbar.OptionThrottle(100*time.Millisecond),
+				progressbar.OptionClearOnFinish(),
+			)
+			b.shown = true
+		}
+		_ = b.bar.Set(b.done)
+		return
+	}
+	if !b.shown || now.Sub(b.lastLine) >= b.opt.Every || final {
+		b.shown = true
+		b.line()
+	}
+}
+
+// line prints "what: done/total (p%), elapsed, ETA".
+func (b *Bar) line() {
+	now := b.opt.now()
+	b.lastLine = now
+	elapsed := now.Sub(b.start)
+	pct := 0.0
+	if b.total > 0 {
+		pct = 100 * float64(b.done) / float64(b.total)
+	}
+	eta := "ETA unknown"
+	if b.done >= b.total {
+		eta = "done"
+	} else if b.done > 0 {
+		left := time.Duration(float64(elapsed) * float64(b.total-b.done) / float64(b.done))
+		eta = "ETA " + left.Round(time.Second).String()
+	}
+	fmt.Fprintf(b.w, "%s: %d/%d (%.0f%%), %s elapsed, %s\n", b.what, b.done, b.total, pct, elapsed.Round(100*time.Millisecond), eta)
+}

@@ -1,0 +1,71 @@
+package progress
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+type clock struct{ t time.Time }
+
+func (c *clock) now() time.Time { return c.t }
+
+func plain(c *clock, quiet bool) Options {
+	f := false
+	return Options{Terminal: &f, Quiet: quiet, Delay: 2 * time.Second, Every: 5 * time.Second, now: c.now}
+}
+
+func TestPlainLines(t *testing.T) {
+	c := &clock{time.Unix(0, 0)}
+	var buf bytes.Buffer
+	b := New(&buf, "verify", 100, plain(c, false))
+	c.t = c.t.Add(time.Second)
+	b.Add(10)
+	assert.Empty(t, buf.String(), "nothing before the delay")
+	c.t = c.t.Add(2 * time.Second)
+	b.Add(10)
+	assert.Equal(t, "verify: 20/100 (20%), 3s elapsed, ETA 12s\n", buf.String())
+	c.t = c.t.Add(time.Second)
+	b.Add(10)
+	assert.Equal(t, 1, strings.Count(buf.String(), "\n"), "at most one line every 5 s")
+	c.t = c.t.Add(5 * time.Second)
+	b.Add(10)
+	assert.Equal(t, 2, strings.Count(buf.String(), "\n"))
+	b.Add(60)
+	b.Finish()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	assert.Equal(t, "verify: 100/100 (100%), 9s elapsed, done", lines[len(lines)-1])
+}
+
+func TestQuickJobsAndQuietShowNothing(t *testing.T) {
+	c := &clock{time.Unix(0, 0)}
+	var buf bytes.Buffer
+	b := New(&buf, "solve", 3, plain(c, false))
+	b.Add(3)
+	b.Finish()
+	assert.Empty(t, buf.String())
+
+	q := New(&buf, "study", 3, plain(c, true))
+	c.t = c.t.Add(time.Minute)
+	q.Add(1)
+	q.Finish()
+	assert.Empty(t, buf.String())
+
+	var nilBar *Bar
+	nilBar.Add(1)
+	nilBar.Finish()
+}
+
+func TestTerminalBar(t *testing.T) {
+	c := &clock{time.Unix(0, 0)}
+	var buf bytes.Buffer
+	tr := true
+	b := New(&buf, "study", 10, Options{Terminal: &tr, now: c.now})
+	c.t = c.t.Add(3 * time.Second)
+	b.Add(5)
+	b.Finish()
+	assert.Contains(t, buf.String(), "study")
+}
