@@ -8,11 +8,6 @@ import (
 	"strings"
 )
 
-// maxCount bounds the number of values of an input or index range and the
-// number of cells of a state (2^26): beyond it the network would not fit
-// in memory anyway, and a typo such as 1..10000000000 is caught early.
-const maxCount = 1 << 26
-
 type symbolKind int
 
 const (
@@ -71,6 +66,7 @@ func (sc *scope) with(v *Var) *scope {
 
 type checker struct {
 	f          *File
+	maxCount   float64 // Limits.MaxCount
 	errs       ErrorList
 	syms       map[string]*symbol
 	indexVars  map[string]bool // every index variable declared on a state or step line
@@ -102,12 +98,12 @@ func fileName(f *File) string {
 	return ""
 }
 
-func check(f *File, params map[string]int64) (*Model, ErrorList) {
+func check(f *File, params map[string]int64, lim Limits) (*Model, ErrorList) {
 	if f == nil {
 		return nil, ErrorList{{Msg: "no program to check"}}
 	}
 	c := &checker{f: f, syms: make(map[string]*symbol), indexVars: make(map[string]bool),
-		reduceVars: make(map[string]bool), m: &Model{File: f},
+		reduceVars: make(map[string]bool), m: &Model{File: f}, maxCount: lim.count(),
 		analysis: &stepAnalysis{boundary: map[*Term]*ival{}, mayEmpty: map[*Term]bool{}, joined: map[*Term]ival{}}}
 	if f.Name != nil {
 		c.m.Name = f.Name.Name
@@ -279,8 +275,8 @@ func (c *checker) checkInputs() {
 			s.bad = true
 			continue
 		}
-		if d.Type == Int && hi-lo+1 > maxCount {
-			c.error(d.Range.Lo.Pos(), "%s is too large: %s..%s has more than 2^26 values", what, fmtNum(lo), fmtNum(hi))
+		if d.Type == Int && hi-lo+1 > c.maxCount {
+			c.error(d.Range.Lo.Pos(), "%s is too large: %s..%s has more than %s values", what, fmtNum(lo), fmtNum(hi), countText(c.maxCount))
 			s.bad = true
 			continue
 		}
@@ -401,18 +397,19 @@ func (c *checker) checkDims(decls []*IndexDim, owner string, ownerPos Pos, subse
 				ok = false
 				continue
 			}
-			if hi-lo+1 > maxCount {
-				c.error(dim.Range.Lo.Pos(), "%s is too large: %s..%s has more than 2^26 values", what, fmtNum(lo), fmtNum(hi))
+			if hi-lo+1 > c.maxCount {
+				c.error(dim.Range.Lo.Pos(), "%s is too large: %s..%s has more than %s values", what, fmtNum(lo), fmtNum(hi), countText(c.maxCount))
 				ok = false
 				continue
 			}
 			d = Dim{Var: dim.Var.Name, Lo: int(lo), Hi: int(hi)}
 		}
-		cells *= d.Size()
-		if cells > maxCount {
-			c.error(ownerPos, "%s is too large: it has more than 2^26 cells", owner)
+		if float64(cells)*float64(d.Size()) > c.maxCount {
+			c.error(ownerPos, "%s is too large: it has more than %s cells", owner, countText(c.maxCount))
 			ok = false
 			cells = 1
+		} else {
+			cells *= d.Size()
 		}
 		dims = append(dims, d)
 	}

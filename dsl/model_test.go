@@ -47,7 +47,7 @@ func checkModel(t testing.TB, m *Model) {
 		assert.Equal(t, i, s.Index)
 		require.NotNil(t, s.Step, "state %s", s.Name)
 		require.NotNil(t, s.Body, "state %s", s.Name)
-		assert.LessOrEqual(t, s.Cells(), maxCount)
+		assert.LessOrEqual(t, s.Cells(), DefaultMaxCount)
 		if s.InitTerm == nil {
 			assert.True(t, point(s.Init).within(s.declared()), "init %v of %s", s.Init, s.Name)
 		} else {

@@ -495,8 +495,8 @@ func (c *checker) reduce(x *Reduce, sc *scope) *Term {
 			c.error(r.Lo.Pos(), "the domain %s of %s is always empty: %s > %s", c.f.Text(r), x.Var.Name, fmtNum(alo), fmtNum(bhi))
 			return nil
 		}
-		if bhi-alo+1 > maxCount {
-			c.error(r.Lo.Pos(), "the domain %s of %s is too large: more than 2^26 values", c.f.Text(r), x.Var.Name)
+		if bhi-alo+1 > c.maxCount {
+			c.error(r.Lo.Pos(), "the domain %s of %s is too large: more than %s values", c.f.Text(r), x.Var.Name, countText(c.maxCount))
 			return nil
 		}
 		lo, hi = int(alo), int(bhi)
