@@ -1,24 +1,3 @@
-// Package modelrun runs an ONNX model written by dp2nn, in any of its
-// forms, in a chosen runtime, and reports what it computed on an instance
-// as a Observed, so that verify.Compare can check it against the
-// exact DP.
-//
-//	run, _ := engine.Open("k.onnx", engine.ORT, net)
-//	defer run.Close()
-//	obs, _ := run.Observe(steps)
-//	c, _ := verify.Compare(net, "instance", steps, []Observed{obs}, nil)
-//
-// A program with data and a steps line runs with ObserveData (data as
-// given, +inf as math.Inf(1)); its states come back in the network's
-// representation (compile.Network.Exact reads them back):
-//
-//	obs, _ := run.ObserveData(data, model.Steps)
-//	final := net.Exact(obs.States[model.Steps])
-//
-// The runtimes: the Go reference interpreter of export (Go), ONNX Runtime
-// (ORT, through engine/onnxrt) and onnx-go's gorgonnx backend (OnnxGo,
-// dense layout and cell form only: gorgonnx has no Loop, Gather or
-// Expand).
 package engine
 
 import (

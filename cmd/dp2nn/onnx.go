@@ -1,13 +1,10 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -65,19 +62,6 @@ type CompileReport struct {
 	Depth  int    `json:"depth"`
 	Widths []int  `json:"widths"`
 }
-
-// Metadata keys that let "dp2nn verify model.onnx" rebuild the program.
-const (
-	metaProgram = "source.program"
-	metaFile    = "source.file"
-	metaParams  = "source.params"
-	metaScheme  = "source.scheme"
-	metaP       = "source.P"
-	metaReg     = "source.reg"
-	metaGamma   = "source.gamma"
-	metaSteps   = "source.steps"
-	metaFixed   = "source.fixed"
-)
 
 func runCompile(args []string, stdout io.Writer) error {
 	fs, o := compileFlags()
@@ -165,25 +149,9 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params := map[string]int64{}
-	for _, p := range m.Params {
-		if p.Set { // defaults are derived again when the model is read back
-			params[p.Name] = p.Value
-		}
-	}
-	pj, _ := json.Marshal(params)
 	eo := export.Options{
 		Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype,
-		Doc: net.Cell.Doc,
-		Metadata: map[string]string{
-			metaProgram: string(src), metaFile: path, metaParams: string(pj), metaScheme: net.Scheme.String(),
-		},
-	}
-	if net.Rounding != nil {
-		eo.Metadata[metaP] = strconv.Itoa(net.Rounding.P)
-	}
-	if net.OffsetRounding != nil {
-		eo.Metadata[metaP] = strconv.Itoa(opt.P)
+		Doc: net.Cell.Doc, Source: engine.SourceOf(net, opt, path, src),
 	}
 	if dataProgram(m) {
 		if err := dataExportOptions(net, &eo); err != nil {
@@ -191,19 +159,16 @@ func runCompile(args []string, stdout io.Writer) error {
 		}
 		*o.steps = eo.Steps
 	}
-	if sm := net.Smooth; sm != nil {
-		fj, _ := json.Marshal(sm.Fixed)
-		eo.Metadata[metaReg], eo.Metadata[metaGamma] = sm.Reg.String(), strconv.FormatFloat(sm.Gamma, 'g', -1, 64)
-		eo.Metadata[metaSteps], eo.Metadata[metaFixed] = strconv.Itoa(net.Steps), string(fj)
+	if net.Smooth != nil {
 		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
 		if *o.decode {
 			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 		}
 	}
 	if *o.decode {
-		d, err := decodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
+		d, err := engine.DecodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
 		if err != nil {
-			return err
+			return userErrorf("compile: -decode: %v", err)
 		}
 		eo.Decode = d
 	}
@@ -228,39 +193,6 @@ func runCompile(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintln(stdout)
 	return nil
-}
-
-// decodeTail describes the program's answer as export's non-ReLU tail.
-func decodeTail(net *compile.Network, dtype export.DType, form export.Form, steps, decodeSteps int) (*export.Decode, error) {
-	if net.Rounding != nil {
-		return nil, userErrorf("compile: -decode is not available for the fptas scheme (its answer scales the table index by the running total); decode p_NN from the exported state instead")
-	}
-	s, ok := net.Search()
-	if !ok {
-		return nil, userErrorf("compile: -decode needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"")
-	}
-	if form == export.Cell && decodeSteps == 0 {
-		decodeSteps = 1
-	}
-	n := decodeSteps
-	if form == export.Unrolled {
-		n = steps
-	}
-	u := compile.Float64Roundoff
-	if dtype == export.Float32 {
-		u = compile.Float32Roundoff
-	}
-	fallback := 0.0
-	if s.HasFallback {
-		fallback = float64(s.Fallback)
-	} else {
-		fallback = math.NaN()
-	}
-	blk, _ := net.Cell.Input(s.State)
-	return &export.Decode{
-		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
-		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
-	}, nil
 }
 
 // dataExportOptions completes the export options of a program with data

@@ -1,16 +1,13 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
@@ -36,7 +33,7 @@ func verifyONNX(path string, o *verifyOpts, _ []engine.DType, stdout io.Writer) 
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	net, err := networkOf(model)
+	net, err := engine.Recompile(model)
 	if err != nil {
 		return userErrorf("verify: %s: %v", path, err)
 	}
@@ -128,58 +125,6 @@ func observeAndCompare(run *engine.Runner, net *compile.Network, name string, st
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
 	return verify.Compare(net, name, steps, []engine.Observed{obs}, known)
-}
-
-// networkOf recompiles the network a model was exported from, from the
-// program, params and scheme in its metadata.
-func networkOf(model *export.Model) (*compile.Network, error) {
-	src, ok := model.Metadata[metaProgram]
-	if !ok {
-		return nil, fmt.Errorf("the model has no %s metadata; was it written by dp2nn compile?", metaProgram)
-	}
-	file := model.Metadata[metaFile]
-	if file == "" {
-		file = "program.dp"
-	}
-	var params map[string]int64
-	if err := json.Unmarshal([]byte(model.Metadata[metaParams]), &params); err != nil {
-		return nil, fmt.Errorf("bad %s metadata: %v", metaParams, err)
-	}
-	f, err := dsl.Parse(file, []byte(src))
-	if err != nil {
-		return nil, err
-	}
-	m, err := dsl.Check(f, params)
-	if err != nil {
-		return nil, err
-	}
-	scheme, err := compile.ParseScheme(model.Metadata[metaScheme])
-	if err != nil {
-		return nil, err
-	}
-	opt := compile.Options{Scheme: scheme}
-	switch scheme {
-	case compile.FPTAS:
-		// P is the table size, or for a program with data the number of
-		// rounded offset values.
-		if opt.P, err = strconv.Atoi(model.Metadata[metaP]); err != nil {
-			return nil, fmt.Errorf("bad %s metadata: %v", metaP, err)
-		}
-	case compile.Smooth:
-		if opt.Reg, err = compile.ParseReg(model.Metadata[metaReg]); err != nil {
-			return nil, fmt.Errorf("bad %s metadata: %v", metaReg, err)
-		}
-		if opt.Gamma, err = strconv.ParseFloat(model.Metadata[metaGamma], 64); err != nil {
-			return nil, fmt.Errorf("bad %s metadata: %v", metaGamma, err)
-		}
-		if opt.Steps, err = strconv.Atoi(model.Metadata[metaSteps]); err != nil {
-			return nil, fmt.Errorf("bad %s metadata: %v", metaSteps, err)
-		}
-		if err := json.Unmarshal([]byte(model.Metadata[metaFixed]), &opt.Fixed); err != nil {
-			return nil, fmt.Errorf("bad %s metadata: %v", metaFixed, err)
-		}
-	}
-	return compile.Lower(m, opt)
 }
 
 func readOptimaIn(dir string) (map[string]*float64, error) {
