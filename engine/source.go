@@ -15,10 +15,7 @@ import (
 // scheme's options (the fptas table size P as opt gave it, the smooth
 // scheme's regulariser, γ, steps and fixed inputs).
 func SourceOf(net *compile.Network, opt compile.Options, path string, program []byte) *export.Source {
-	m := net.Model
-	if r := net.OffsetRounding; r != nil {
-		m = r.Original // the program as written, not the re-checked one
-	}
+	m := net.Original() // the program as written, not the re-checked one
 	src := &export.Source{Program: string(program), File: path, Params: map[string]int64{}, Scheme: net.Scheme.String()}
 	for _, p := range m.Params {
 		if p.Set {

@@ -1,39 +1,33 @@
-// Package verify is the ground truth of dp2nn: an exact interpreter of
-// checked DSL programs against which every network is compared.
+// Package verify is dp2nn's harness: it runs compiled networks and
+// exported models on instances and compares everything they compute with
+// a ground truth that shares no code with the lowering (package truth:
+// the exact interpreter, the rounded DP, the smoothed DP; the independent
+// solvers of problems.Table).
 //
-// RunDP evaluates a dsl.Model step by step in exact rational arithmetic
-// extended with ±inf (Value), keeping the state after every step in a
-// Trace; Trace.Answer decodes the answer line and Trace.Compare measures a
-// network's state against the exact one. The interpreter shares no code
-// with compile/: it follows the Model's terms literally, so a network that
-// agrees with it computes the program.
+// Compare checks what one evaluation observed (engine.Observed) on one
+// instance, every state of every step it shows and the decoded answer,
+// against the exact DP, or against the rounded DP and the FPTAS-NN's
+// guarantee for the fptas scheme; AgainstDP runs the Go evaluator first.
+// The checks of a command run over many instances and collect a Report
+// (one Row per source of instances, the first failures):
 //
-// Instances come from files (ReadInstanceFile: the knapsack text format
-// of testdata/lowdim, or JSON) or from seeded generators (AppendixD, the
-// random instances of Hertrich & Skutella; Uniform). Params picks the
-// params of a program for an instance (-set values, instance scalars, an
-// automatic upper bound, defaults) and Bind turns the instance into step
-// inputs, reporting every value the program cannot take with its file
-// position and the input's declaration.
+//   - Random, Instances and Model: programs with per-step inputs, on random
+//     instances (problems.RandomFor), on instance files, and as a model file
+//     in a runtime (engine.Runner);
+//   - DataRandom and ModelData: programs with data and a steps line, on
+//     random instances of their row of problems.Table, every cell of every
+//     step against the exact interpreter, the "require fixpoint" step, the
+//     answer also against the row's independent solver;
+//   - Smooth and SmoothModel: networks of the smooth scheme, their value
+//     against the smoothed DP and their gradient against central
+//     differences (or the Go network's gradient), as a SmoothCheck.
 //
-// Problems is the one table of programs, random instances and
-// independent exact answers (brute force over subsets) that the tests of
-// every package share; AgainstDP compares a compiled network with RunDP.
+// Solve, SolveData and SolveSmooth run one instance and report what the
+// network answers beside what is checked about it (the backtracked
+// selection, the interpreter on every cell, a published answer). A
+// disagreement with the ground truth is a *MismatchError.
 //
-// Programs with data (lcs, bellmanford, apsp, csp, heldkarp) run with
-// RunDPData, which also runs a steps line and checks "require fixpoint"
-// (a *FixpointError, e.g. a negative cycle). Their instances are JSON
-// with a "data" field (BindData checks it against the declarations;
-// WriteInstance writes it), or come from the published files of
-// truth/graphs through SequenceInstance, GraphInstance, TSPLIBInstance
-// and RCSPInstance. DataProblems is their table, with random instances
-// from the truth/graphs generators and exact answers from its solvers.
-//
-//	f, _ := repo.ReadProgram("examples/knapsack.dp")
-//	inst, _ := instance.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")
-//	params, notes, _ := instance.Params(f, inst, nil) // pmax = Σ profits
-//	m, _ := dsl.Check(f, params)
-//	steps, _ := instance.Bind(m, inst)
-//	trace, _ := truth.RunDP(m, steps)
-//	answer, _ := trace.Answer() // 295, the optimum
+//	rep := &verify.Report{Program: "examples/knapsack.dp", Scheme: "exact"}
+//	err := verify.Random(rep, net, []engine.DType{engine.Float64, engine.Float32}, 1000, 1, 10)
+//	rep.WriteText(os.Stdout, []engine.DType{engine.Float64, engine.Float32})
 package verify
