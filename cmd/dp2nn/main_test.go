@@ -15,6 +15,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -109,7 +111,7 @@ func TestWidthsJSONForPaper(t *testing.T) {
 	chdirRepo(t)
 	stdout, stderr, code := runCLI("widths", "examples/knapsack.dp", "-set", "pmax=10", "-json")
 	require.Equal(t, 0, code, stderr)
-	var r WidthsReport
+	var r study.WidthsReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 	assert.Equal(t, 4, r.Depth)
 	assert.Equal(t, []int{20, 45, 10}, r.Widths)
@@ -140,7 +142,7 @@ func TestSolveLowdim(t *testing.T) {
 		for _, dt := range []string{"float64", "float32"} {
 			stdout, stderr, code := runCLI("solve", "examples/knapsack.dp", "-instance", path, "-dtype", dt, "-json")
 			require.Equal(t, 0, code, "%s %s: %s", name, dt, stderr)
-			var r SolveReport
+			var r verify.SolveReport
 			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 			assert.Equal(t, fmt.Sprint(opt), r.Answer, "%s %s", name, dt)
 			assert.Equal(t, float64(opt), r.Totals["profit"], "%s %s: backtracked profit", name, dt)

@@ -11,6 +11,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -84,7 +85,11 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
-	smooth := *o.scheme.name == "smooth"
+	opt, err := o.scheme.options()
+	if err != nil {
+		return err
+	}
+	smooth := opt.Scheme == compile.Smooth
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
@@ -114,18 +119,14 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt, err := o.scheme.options(0)
-	if err != nil {
-		return err
-	}
 	if dataProgram(m) {
 		if smooth {
 			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 		}
 		if opt.Scheme == compile.Exact {
-			if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
 				return userErrorf("compile: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-					path, paramString(m), neuronsText(n), *o.maxNeurons)
+					path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
 			}
 		}
 	}
@@ -139,7 +140,7 @@ func runCompile(args []string, stdout io.Writer) error {
 			if err != nil {
 				return &userError{err.Error()}
 			}
-			opt = smoothFor(opt, m, steps)
+			opt = opt.SmoothInstance(m, steps)
 		} else {
 			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
 		}
@@ -149,16 +150,21 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eo := export.Options{
-		Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype,
-		Doc: net.Cell.Doc, Source: engine.SourceOf(net, opt, path, src),
-	}
+	eo := export.Options{Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype}
 	if dataProgram(m) {
-		if err := dataExportOptions(net, &eo); err != nil {
+		// The data blocks (given once per instance), the big M that stands
+		// for +inf, and the program's step count in the unrolled and loop
+		// forms, the unrolled one computing each cell until it settles.
+		if steps := net.IterationCount(); form == export.Unrolled && *o.steps != 0 && *o.steps != steps {
+			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", net.Model.Name, steps, *o.steps)
+		}
+		settled := form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil
+		if eo, err = engine.ExportOptions(net, form, layout, dtype, settled); err != nil {
 			return err
 		}
 		*o.steps = eo.Steps
 	}
+	eo.Doc, eo.Source = net.Cell.Doc, engine.SourceOf(net, opt, path, src)
 	if net.Smooth != nil {
 		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
 		if *o.decode {
@@ -192,31 +198,5 @@ func runCompile(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, ", with the decode tail (output \"answer\")")
 	}
 	fmt.Fprintln(stdout)
-	return nil
-}
-
-// dataExportOptions completes the export options of a program with data
-// and a steps line: the data blocks (given once per instance), the big M
-// that stands for +inf, and the step count of the unrolled and loop forms
-// (the program's; an unrolled form computes each cell only until it
-// settles, as compile.Network.Unrolled does).
-func dataExportOptions(net *compile.Network, eo *export.Options) error {
-	m := net.Model
-	eo.Data = net.Data
-	if eo.Form != export.Cell {
-		steps := net.IterationCount()
-		if eo.Form == export.Unrolled && eo.Steps != 0 && eo.Steps != steps {
-			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", m.Name, steps, eo.Steps)
-		}
-		eo.Steps = steps
-	}
-	if eo.Form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil {
-		settled, err := net.Settled()
-		if err != nil {
-			return err
-		}
-		eo.Settled = settled
-	}
-	eo.Inf = engine.InfOptions(net)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func checkModel(t *testing.T, path string) {
@@ -86,7 +87,7 @@ func TestONNXFloat32ExactOnIntegers(t *testing.T) {
 				require.Equal(t, 0, code, stderr)
 				stdout, stderr, code := runCLI("verify", path, "-runtime", "ort", "-random", "500", "-steps", "6")
 				require.Equal(t, 0, code, "%s%s", stdout, stderr)
-				var r VerifyReport
+				var r verify.Report
 				stdout, _, _ = runCLI("verify", path, "-runtime", "ort", "-random", "500", "-steps", "6", "-json")
 				require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 				for _, row := range r.Rows {
