@@ -136,13 +136,25 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 		}
 		rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 		row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
-		for i := 0; i < count; i++ {
-			steps := gen(rng)
-			c, err := observeAndCompare(run, net, fmt.Sprintf("random #%d", i+1), steps, nil)
-			if err != nil {
+		for done := 0; done < count; {
+			// A batch of instances of one length runs as the rows of the
+			// model's batch dimension.
+			batch := [][][]float64{gen(rng)}
+			for len(batch) < modelBatch && done+len(batch) < count {
+				next := gen(rng)
+				if len(next) != len(batch[0]) {
+					if err := compareBatch(rep, &row, run, net, done, batch); err != nil {
+						return err
+					}
+					done += len(batch)
+					batch = nil
+				}
+				batch = append(batch, next)
+			}
+			if err := compareBatch(rep, &row, run, net, done, batch); err != nil {
 				return err
 			}
-			rep.Add(&row, c)
+			done += len(batch)
 		}
 		rep.Rows = append(rep.Rows, row)
 	}
@@ -177,6 +189,27 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 		row.Answer, row.Known = c.Exact, c.Known
 		rep.Add(&row, c)
 		rep.Rows = append(rep.Rows, row)
+	}
+	return nil
+}
+
+// modelBatch is how many random instances of one length a model runs at
+// once.
+const modelBatch = 64
+
+// compareBatch observes the random instances first+1.. of batch in one
+// run of the model and compares each with its ground truth.
+func compareBatch(rep *Report, row *Row, run *engine.Runner, net *compile.Network, first int, batch [][][]float64) error {
+	obs, err := run.ObserveBatch(batch)
+	if err != nil {
+		return fmt.Errorf("random #%d..#%d: %v", first+1, first+len(batch), err)
+	}
+	for b, steps := range batch {
+		c, err := Compare(net, fmt.Sprintf("random #%d", first+b+1), steps, []engine.Observed{obs[b]}, nil)
+		if err != nil {
+			return err
+		}
+		rep.Add(row, c)
 	}
 	return nil
 }
