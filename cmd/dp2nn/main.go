@@ -256,8 +256,6 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 	return o
 }
 
-func (o *schemeOpts) String() string { return *o.name }
-
 // request validates the scheme flags, once, into the lowering they ask
 // for; -eps chooses P per instance (Request.For).
 func (o *schemeOpts) request() (compile.Request, error) {

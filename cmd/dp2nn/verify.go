@@ -86,7 +86,7 @@ func runVerify(args []string, stdout io.Writer) error {
 	}
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String()}
 	if fileDataProgram(f) {
-		if err := verifyData(path, f, o, dtypes, rep); err != nil {
+		if err := verifyData(path, f, o, req, dtypes, rep); err != nil {
 			return err
 		}
 		return finishVerify(stdout, rep, dtypes, *o.json, "the network and the exact DP")
@@ -99,7 +99,7 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		opt, err := o.scheme.options()
+		opt, err := withoutItems(req)
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func runVerify(args []string, stdout io.Writer) error {
 }
 
 // verifyData is "dp2nn verify FILE.dp -random N" for a program with data.
-func verifyData(path string, f *dsl.File, o *verifyOpts, dtypes []engine.DType, rep *verify.Report) error {
+func verifyData(path string, f *dsl.File, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
 	if *o.instances != "" {
 		return userErrorf("verify: -instances is for programs with per-step inputs; check a data instance with dp2nn solve %s -instance F", path)
 	}
@@ -160,7 +160,7 @@ func verifyData(path string, f *dsl.File, o *verifyOpts, dtypes []engine.DType, 
 	if m.Steps == 0 {
 		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
 	}
-	opt, err := o.scheme.options()
+	opt, err := withoutItems(req)
 	if err != nil {
 		return err
 	}
