@@ -313,7 +313,7 @@ func (o *schemeOpts) options() (compile.Options, error) {
 
 // withoutItems is the options of r without an instance: -eps needs -n.
 func withoutItems(r compile.Request) (compile.Options, error) {
-	if r.Eps != 0 && r.N == 0 {
+	if r.Eps != 0 && r.N < 1 {
 		return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
 	}
 	return forItems(r, 0)
