@@ -84,3 +84,9 @@ func walkReads(t *dsl.Term, visit func(*dsl.IndexExpr)) {
 		walkReads(a, visit)
 	}
 }
+
+// RoundingOf is the rounding the fptas scheme with table size P applies
+// to m, found without building the network: the rounded state and the
+// accumulated input (Rounding.Offset). Its error says why the rule does
+// not apply, as Lower's does.
+func RoundingOf(m *dsl.Model, P int) (*Rounding, error) { return newRounding(m, P) }

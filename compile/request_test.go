@@ -85,3 +85,29 @@ func TestSmoothInstance(t *testing.T) {
 		return names
 	}())
 }
+
+// RoundingOf finds the rounding Lower applies, without building the
+// network, and refuses what Lower refuses.
+func TestRoundingOf(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"pmax": 30})
+	require.NoError(t, err)
+	r, err := compile.RoundingOf(m, 12)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 12})
+	require.NoError(t, err)
+	assert.Equal(t, net.Rounding.P, r.P)
+	assert.Equal(t, net.Rounding.State, r.State)
+	assert.Equal(t, net.Rounding.Offset, r.Offset)
+	assert.Equal(t, "profit", r.Offset.Name)
+
+	f, err = repo.ReadProgram("examples/subsetsum.dp")
+	require.NoError(t, err)
+	m, err = dsl.Check(f, map[string]int64{"capacity": 6})
+	require.NoError(t, err)
+	_, err = compile.RoundingOf(m, 4)
+	require.Error(t, err)
+	_, lerr := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 4})
+	assert.EqualError(t, err, lerr.Error())
+}

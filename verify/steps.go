@@ -26,7 +26,7 @@ func Random(rep *Report, net *compile.Network, dtypes []engine.DType, count int,
 	row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
-		if err := CheckFloat32Exact(net, dtypes[len(dtypes)-1], steps); err != nil {
+		if err := CheckFloat32Exact(net.Rounding, dtypes[len(dtypes)-1], steps); err != nil {
 			return err
 		}
 		c, err := AgainstDP(net, fmt.Sprintf("random #%d", i+1), steps, dtypes, nil)
@@ -96,7 +96,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		if err != nil {
 			return err
 		}
-		if err := CheckFloat32Exact(net, in.DTypes[len(in.DTypes)-1], steps); err != nil {
+		if err := CheckFloat32Exact(net.Rounding, in.DTypes[len(in.DTypes)-1], steps); err != nil {
 			return err
 		}
 		var known *float64
@@ -233,11 +233,11 @@ func notHeld(net *compile.Network, known *float64) string {
 	return fmt.Sprintf("known answer %g is above %d, the largest index of %s the network holds", *known, a.Hi, a.State.Name)
 }
 
-// CheckFloat32Exact refuses fptas networks whose integer index arithmetic
-// (values up to about 2·P·(P + Σu)) would not be exact in float32 on the
-// instance.
-func CheckFloat32Exact(net *compile.Network, dt engine.DType, steps [][]float64) error {
-	r := net.Rounding
+// CheckFloat32Exact refuses the fptas rounding r (a Network's Rounding,
+// or compile.RoundingOf before building it) in float32 when its integer
+// index arithmetic (values up to about 2·P·(P + Σu)) would not be exact on
+// the instance; nil r is no rounding.
+func CheckFloat32Exact(r *compile.Rounding, dt engine.DType, steps [][]float64) error {
 	if r == nil || dt != engine.Float32 {
 		return nil
 	}

@@ -108,6 +108,23 @@ func TestInstances(t *testing.T) {
 	assert.Equal(t, 1, rep.Rows[0].Cases)
 }
 
+// CheckFloat32Exact refuses an fptas table whose index arithmetic,
+// 2·P·(P + Σ profit), reaches 2^24, in float32 only.
+func TestCheckFloat32Exact(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"pmax": 8000})
+	require.NoError(t, err)
+	r, err := compile.RoundingOf(m, 1000)
+	require.NoError(t, err)
+	small := [][]float64{{30, 0.5}, {30, 0.5}}              // 2·1000·1060 < 2^24
+	large := [][]float64{{30, 0.5}, {30, 0.5}, {8000, 0.1}} // 2·1000·9060 >= 2^24
+	assert.NoError(t, verify.CheckFloat32Exact(r, engine.Float32, small))
+	assert.ErrorContains(t, verify.CheckFloat32Exact(r, engine.Float32, large), "above 2^24 where float32 stops being exact (P = 1000, sum of profit = 8060)")
+	assert.NoError(t, verify.CheckFloat32Exact(r, engine.Float64, large))
+	assert.NoError(t, verify.CheckFloat32Exact(nil, engine.Float32, large))
+}
+
 // A report counts mismatches, keeps the first failures and prints them.
 func TestReport(t *testing.T) {
 	rep := &verify.Report{Program: "p.dp", Scheme: "exact"}
@@ -198,6 +215,48 @@ func TestSolve(t *testing.T) {
 		sum += g
 	}
 	assert.InDelta(t, 2, sum, 1e-9, "the relaxed top-2 selection sums to 2")
+}
+
+// Solve returns the known optimum on every lowdim instance whose profit
+// sum is at most 1200 (pmax chosen from the instance, as dp2nn solve
+// does), in float64 and float32, and the backtracked items fit and reach
+// it.
+func TestSolveLowdim(t *testing.T) {
+	dir, err := repo.RepoPath("testdata/lowdim")
+	require.NoError(t, err)
+	optima, err := instance.OptimaIn(dir)
+	require.NoError(t, err)
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	held := 0
+	for name, opt := range optima {
+		inst, err := instance.ReadInstanceFile(filepath.Join(dir, name+".txt"))
+		require.NoError(t, err)
+		sum := 0.0
+		for _, s := range inst.Steps {
+			sum += s["profit"]
+		}
+		if sum > 1200 {
+			continue
+		}
+		held++
+		params, notes, err := instance.Params(f, inst, nil)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, params)
+		require.NoError(t, err)
+		steps, err := instance.Bind(m, inst)
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		for _, dt := range bothTypes {
+			r, err := verify.Solve(net, inst, steps, dt, notes)
+			require.NoError(t, err, "%s %s", name, dt)
+			assert.Equal(t, fmt.Sprint(opt), r.Answer, "%s %s", name, dt)
+			assert.Equal(t, float64(opt), r.Totals["profit"], "%s %s: backtracked profit", name, dt)
+			assert.LessOrEqual(t, r.Totals["weight"], inst.Scalars["capacity"], "%s %s", name, dt)
+		}
+	}
+	assert.Equal(t, 8, held, "all lowdim instances but f8 have profit sum <= 1200")
 }
 
 // DataRandom checks programs with data in the cell and the unrolled form

@@ -94,12 +94,17 @@ func runSolve(args []string, stdout io.Writer) error {
 		}
 		return printReport(stdout, *o.json, r, r.WriteText)
 	}
+	if opt.Scheme == compile.FPTAS {
+		// Refused before the network is built, when the rule applies.
+		if r, err := compile.RoundingOf(m, opt.P); err == nil {
+			if err := verify.CheckFloat32Exact(r, dtype, steps); err != nil {
+				return &userError{err.Error()}
+			}
+		}
+	}
 	net, err := lower(m, opt)
 	if err != nil {
 		return err
-	}
-	if err := verify.CheckFloat32Exact(net, dtype, steps); err != nil {
-		return &userError{err.Error()}
 	}
 	if m.Answer == nil {
 		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
