@@ -13,9 +13,9 @@ import (
 	"github.com/dp2nn/dp2nn/relu"
 )
 
-// This file checks programs with data on random instances:
-// random instances from the generator of problems.Table for the
-// program (uniform draws when the table has none), the network in every
+// This file checks programs with data on random instances from the
+// generator of problems.Table for the program (uniform draws when the
+// table has none): the network (or a model file) in every
 // dtype against the exact interpreter on every cell of every step, the
 // "require fixpoint" step, the decoded answer, and the independent solver
 // of the table row (truth/graphs) on the answer.
