@@ -155,3 +155,13 @@ func (l *lowering) roundedOffset(t *dsl.Term, x value) value {
 func (n *Network) IterationCount() int {
 	return n.Model.Steps
 }
+
+// Original is the program as written: Model, or for the fptas scheme of a
+// program with data the program before it was re-checked with the
+// rounded bound.
+func (n *Network) Original() *dsl.Model {
+	if r := n.OffsetRounding; r != nil {
+		return r.Original
+	}
+	return n.Model
+}

@@ -1,17 +1,17 @@
-// Package engine is dp2nn's one way to run a network: the Go evaluator of
-// a compiled network (Observe, in float64 or float32) and an exported ONNX
-// model in any of three runtimes — dp2nn's own interpreter (Go, package
-// engine/onnxref), ONNX Runtime (ORT, engine/onnxrt) and onnx-go's
-// gorgonnx backend (OnnxGo, dense layout and cell form only: gorgonnx has
-// no Loop, Gather or Expand). Every run reports what it computed on an
-// instance as an Observed, which verify.Compare checks against the ground
-// truth.
+// Package engine runs a compiled network or an ONNX model written by
+// dp2nn, in any of its forms, in a chosen runtime, and reports what it
+// computed on an instance as an Observed, so that verify.Compare can
+// check it against the exact DP.
 //
-//	obs, _ := engine.Observe(net, engine.Float32, steps) // the Go evaluator
+// Observe runs a compile.Network in the Go evaluator (float64 or
+// float32). Open prepares a model file in one of the runtimes: the Go
+// ONNX interpreter (Go, engine/onnxref), ONNX Runtime (ORT, through
+// engine/onnxrt) and onnx-go's gorgonnx backend (OnnxGo, dense layout and
+// cell form only: gorgonnx has no Loop, Gather or Expand).
 //
 //	run, _ := engine.Open("k.onnx", engine.ORT, net)
 //	defer run.Close()
-//	obs, _ = run.Observe(steps)
+//	obs, _ := run.Observe(steps)
 //	c, _ := verify.Compare(net, "instance", steps, []engine.Observed{obs}, nil)
 //
 // A program with data and a steps line runs with ObserveData (data as
@@ -20,4 +20,10 @@
 //
 //	obs, _ := run.ObserveData(data, model.Steps)
 //	final := net.Exact(obs.States[model.Steps])
+//
+// The model's metadata says what it was compiled from: SourceOf records
+// the program, params and scheme of a network for export.Options.Source,
+// and Recompile compiles the same network again from a model read back,
+// the network Open needs. ExportOptions and DecodeTail give the rest of
+// the export options of a network.
 package engine

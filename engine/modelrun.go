@@ -189,58 +189,110 @@ func (r *Runner) ObserveData(data [][]float64, steps int) (Observed, error) {
 // whose Min turns +inf into NaN; every other model gets them with +inf
 // already replaced by BigM.
 func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed, error) {
+	obs, err := r.observe(data, [][][]float64{steps})
+	return obs[0], err
+}
+
+// ObserveBatch is Observe for several instances of one length at once:
+// they are the rows of the model's batch dimension N, so each run of the
+// model (one per step in the cell form, one in all in the others) serves
+// all of them. What every instance shows is what Observe shows for it.
+func (r *Runner) ObserveBatch(steps [][][]float64) ([]Observed, error) {
+	if len(r.net.Data) > 0 {
+		return nil, fmt.Errorf("program %s has data (%s); use ObserveData or ObserveInstance", r.net.Model.Name, strings.Join(r.net.Data, ", "))
+	}
+	if len(steps) == 0 {
+		return nil, nil
+	}
+	return r.observe(nil, steps)
+}
+
+// observe runs the instances of batch, all of one length, as the rows of
+// the batch dimension; data (one instance's) only with a batch of one.
+// It returns one Observed per instance, partly filled on error.
+func (r *Runner) observe(data [][]float64, batch [][][]float64) ([]Observed, error) {
 	dt := Float32
 	if r.Model.DType == export.Float64 {
 		dt = Float64
 	}
-	obs := Observed{Label: fmt.Sprintf("%s %s", r.runtime, dt), DType: dt, States: make([][][]float64, len(steps)+1)}
+	N, n := len(batch), len(batch[0])
 	init := make([][]float64, len(r.net.State))
 	for i, name := range r.net.State {
 		init[i] = r.net.Init[name]
 	}
-	obs.States[0] = init
+	obs := make([]Observed, N)
+	for b := range obs {
+		obs[b] = Observed{Label: fmt.Sprintf("%s %s", r.runtime, dt), DType: dt, States: make([][][]float64, n+1)}
+		obs[b].States[0] = init
+	}
+	if data != nil && N != 1 {
+		return obs, fmt.Errorf("a batch of %d instances with data", N)
+	}
 	dataIn, err := r.dataTensors(data)
 	if err != nil {
 		return obs, err
 	}
-	for t, step := range steps {
-		if len(step) != len(r.net.StepInputs) {
-			return obs, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), len(r.net.StepInputs))
+	for b, steps := range batch {
+		if len(steps) != n {
+			return obs, fmt.Errorf("instance %d has %d steps, instance 1 has %d: a batch is of one length", b+1, len(steps), n)
+		}
+		for t, step := range steps {
+			if len(step) != len(r.net.StepInputs) {
+				return obs, fmt.Errorf("step %d has %d input values, want %d", t+1, len(step), len(r.net.StepInputs))
+			}
+		}
+	}
+	// split sets state i of every instance at step t from a batch output
+	// laid out [N, len] from offset at.
+	split := func(t, i int, all []float64, at int) {
+		w := len(init[i])
+		for b := range obs {
+			if obs[b].States[t] == nil {
+				obs[b].States[t] = make([][]float64, len(r.net.State))
+			}
+			obs[b].States[t][i] = all[at+b*w : at+(b+1)*w]
 		}
 	}
 	switch r.Model.Form {
 	case export.Cell:
-		cur := init
-		for t, step := range steps {
+		cur := make([][]float64, len(init)) // [N, len] per state
+		for i, v := range init {
+			for range N {
+				cur[i] = append(cur[i], v...)
+			}
+		}
+		for t := 0; t < n; t++ {
 			in := map[string]export.Tensor{}
 			for i, name := range r.net.State {
-				in[name] = export.NewTensor(append([]float64(nil), cur[i]...), 1, len(cur[i]))
+				in[name] = export.NewTensor(append([]float64(nil), cur[i]...), N, len(init[i]))
 			}
 			for i, name := range r.net.StepInputs {
-				in[name] = export.NewTensor([]float64{step[i]}, 1, 1)
+				col := make([]float64, N)
+				for b := range batch {
+					col[b] = batch[b][t][i]
+				}
+				in[name] = export.NewTensor(col, N, 1)
 			}
 			maps.Copy(in, dataIn)
 			out, err := r.Run(in)
 			if err != nil {
 				return obs, fmt.Errorf("step %d: %v", t+1, err)
 			}
-			next := make([][]float64, len(r.net.State))
 			for i, name := range r.net.State {
 				o, ok := out[name+"_next"]
 				if !ok {
 					o, ok = out[name]
 				}
-				if !ok || len(o.Data) != len(cur[i]) {
-					return obs, fmt.Errorf("step %d: the model has no output for state %s of length %d", t+1, name, len(cur[i]))
+				if !ok || len(o.Data) != N*len(init[i]) {
+					return obs, fmt.Errorf("step %d: the model has no output for state %s of length %d", t+1, name, len(init[i]))
 				}
-				next[i] = o.Data
+				cur[i] = o.Data
+				split(t+1, i, o.Data, 0)
 			}
-			obs.States[t+1], cur = next, next
-			obs.Answer = answerOf(out)
+			answers(obs, out)
 		}
 		return obs, nil
 	case export.Unrolled, export.Loop:
-		n := len(steps)
 		if r.Model.Steps > 0 && n != r.Model.Steps {
 			return obs, fmt.Errorf("the %s model takes exactly %d steps, the instance has %d", r.Model.Form, r.Model.Steps, n)
 		}
@@ -249,40 +301,37 @@ func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed,
 		}
 		in := map[string]export.Tensor{}
 		for i, name := range r.net.StepInputs {
-			col := make([]float64, n)
-			for t := range steps {
-				col[t] = steps[t][i]
+			col := make([]float64, 0, N*n) // [N, n, 1]
+			for b := range batch {
+				for t := range n {
+					col = append(col, batch[b][t][i])
+				}
 			}
-			in[name] = export.NewTensor(col, 1, n, 1)
+			in[name] = export.NewTensor(col, N, n, 1)
 		}
 		maps.Copy(in, dataIn)
 		out, err := r.Run(in)
 		if err != nil {
 			return obs, err
 		}
-		final := make([][]float64, len(r.net.State))
 		for i, name := range r.net.State {
+			w := len(init[i])
 			o, ok := out[name]
-			if !ok || len(o.Data) != len(init[i]) {
-				return obs, fmt.Errorf("the model has no final output for state %s of length %d", name, len(init[i]))
+			if !ok || len(o.Data) != N*w {
+				return obs, fmt.Errorf("the model has no final output for state %s of length %d", name, w)
 			}
-			final[i] = o.Data
-			if r.Model.Form != export.Loop {
-				continue
-			}
-			all, ok := out[name+"_steps"]
-			if !ok || len(all.Data) != n*len(init[i]) {
-				return obs, fmt.Errorf("the loop model has no per-step output %s_steps", name)
-			}
-			for t := 0; t < n; t++ {
-				if obs.States[t+1] == nil {
-					obs.States[t+1] = make([][]float64, len(r.net.State))
+			if r.Model.Form == export.Loop {
+				all, ok := out[name+"_steps"] // [n, N, len]
+				if !ok || len(all.Data) != n*N*w {
+					return obs, fmt.Errorf("the loop model has no per-step output %s_steps", name)
 				}
-				obs.States[t+1][i] = all.Data[t*len(init[i]) : (t+1)*len(init[i])]
+				for t := 0; t < n; t++ {
+					split(t+1, i, all.Data, t*N*w)
+				}
 			}
+			split(n, i, o.Data, 0)
 		}
-		obs.States[n] = final
-		obs.Answer = answerOf(out)
+		answers(obs, out)
 		return obs, nil
 	}
 	return obs, fmt.Errorf("unknown form %v", r.Model.Form)
@@ -306,12 +355,15 @@ func (r *Runner) dataTensors(data [][]float64) (map[string]export.Tensor, error)
 	return in, nil
 }
 
-// answerOf returns the decode tail's output of one instance, if any.
-func answerOf(out map[string]export.Tensor) *float64 {
+// answers sets every instance's answer from the decode tail's output
+// [N], if the model has one.
+func answers(obs []Observed, out map[string]export.Tensor) {
 	a, ok := out["answer"]
-	if !ok || len(a.Data) != 1 {
-		return nil
+	if !ok || len(a.Data) != len(obs) {
+		return
 	}
-	v := a.Data[0]
-	return &v
+	for b := range obs {
+		v := a.Data[b]
+		obs[b].Answer = &v
+	}
 }

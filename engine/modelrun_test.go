@@ -85,6 +85,53 @@ func TestObserveEveryForm(t *testing.T) {
 	}
 }
 
+// ObserveBatch shows for every instance of a batch exactly what Observe
+// shows for it alone, in every form, layout and runtime (integer data, so
+// the order of a batched product's sums cannot matter), the decode
+// tail's answer included; a batch is of one length.
+func TestObserveBatch(t *testing.T) {
+	net := knapsack(t)
+	runtimes := []engine.Runtime{engine.Go}
+	if err := onnxrt.Init(); err == nil {
+		runtimes = append(runtimes, engine.ORT)
+	} else if os.Getenv(exporttest.EnvRequireRuntimes) == "1" {
+		t.Fatalf("%s=1 but %v", exporttest.EnvRequireRuntimes, err)
+	}
+	dir := t.TempDir()
+	const steps = 4
+	for _, form := range []export.Form{export.Cell, export.Unrolled, export.Loop} {
+		for _, layout := range []export.Layout{export.Dense, export.Structured} {
+			path := filepath.Join(dir, fmt.Sprintf("%v_%v.onnx", form, layout))
+			decode, err := engine.DecodeTail(net, export.Float32, form, steps, 10)
+			require.NoError(t, err)
+			require.NoError(t, export.WriteFile(path, net.Cell, export.Options{Form: form, Steps: steps, State: net.State, Init: net.Init, Layout: layout, Decode: decode}))
+			for _, rt := range runtimes {
+				t.Run(fmt.Sprintf("%v/%v/%s", form, layout, rt), func(t *testing.T) {
+					run, err := engine.Open(path, rt, net)
+					require.NoError(t, err)
+					defer run.Close()
+					rng := rand.New(rand.NewPCG(3, 4))
+					batch := make([][][]float64, 7)
+					for i := range batch {
+						batch[i] = instance.Uniform(rng, net.Model, steps)
+					}
+					all, err := run.ObserveBatch(batch)
+					require.NoError(t, err)
+					require.Len(t, all, len(batch))
+					for i, in := range batch {
+						one, err := run.Observe(in)
+						require.NoError(t, err)
+						assert.Equal(t, one, all[i], "instance %d", i)
+						require.NotNil(t, all[i].Answer)
+					}
+					_, err = run.ObserveBatch([][][]float64{batch[0], batch[1][:3]})
+					assert.ErrorContains(t, err, "a batch is of one length")
+				})
+			}
+		}
+	}
+}
+
 func TestOpenErrors(t *testing.T) {
 	net := knapsack(t)
 	dir := t.TempDir()

@@ -94,8 +94,13 @@ type Options struct {
 	// Doc is the source program and its parameters; it becomes the graph's
 	// doc string (the graph's own Doc when empty).
 	Doc string
+	// Source is the program the graph was compiled from; it is stored in
+	// metadata_props (keys "source.*") and read back by Model.Source. nil
+	// stores none.
+	Source *Source
 	// Metadata is stored in the model's metadata_props next to the keys
-	// dp2nn writes itself (which start with "dp2nn.").
+	// dp2nn writes itself (which start with "dp2nn.", and "source." with
+	// a Source).
 	Metadata map[string]string
 }
 

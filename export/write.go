@@ -229,6 +229,11 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if opt.Decode != nil {
 		meta[metaDecode] = describeDecode(opt.Decode)
 	}
+	if opt.Source != nil {
+		for k, v := range opt.Source.metadata() {
+			meta[k] = v
+		}
+	}
 	for k, v := range opt.Metadata {
 		meta[k] = v
 	}
@@ -343,8 +348,8 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 		bad("the graph has no input values; an ONNX model needs one to carry the batch dimension")
 	}
 	for k := range opt.Metadata {
-		if strings.HasPrefix(k, metaPrefix) {
-			bad("metadata key %q: keys starting with %q are written by dp2nn", k, metaPrefix)
+		if why := reservedKey(k, opt.Source); why != "" {
+			bad("metadata key %q: %s", k, why)
 		}
 	}
 	spec := &formSpec{isState: map[string]bool{}, isData: map[string]bool{}}

@@ -1,18 +1,33 @@
-// Package verify is dp2nn's harness: it runs a network (in a runtime of
-// package engine) on instances and compares every state and answer with
-// the ground truth of package truth — the exact DP interpreter, the
-// rounded DP for the fptas scheme — and the guarantees of the problem
-// (truth/knapsack.CheckGuarantee for the FPTAS-NN).
+// Package verify is dp2nn's harness: it runs compiled networks and
+// exported models on instances and compares everything they compute with
+// a ground truth that shares no code with the lowering (package truth:
+// the exact interpreter, the rounded DP, the smoothed DP; the independent
+// solvers of problems.Table).
 //
-// Compare checks what one or more runs observed on one instance against
-// the exact DP, cell by cell with the network's term named at a mismatch;
-// AgainstDP and AgainstRounded run the Go evaluator first. The truth
-// shares no code with the lowering it checks (see package truth); verify
-// is the one package that imports both.
+// Compare checks what one evaluation observed (engine.Observed) on one
+// instance, every state of every step it shows and the decoded answer,
+// against the exact DP, or against the rounded DP and the FPTAS-NN's
+// guarantee for the fptas scheme; AgainstDP runs the Go evaluator first.
+// The checks of a command run over many instances and collect a Report
+// (one Row per source of instances, the first failures):
 //
-//	net, _ := compile.Lower(m, compile.Options{})
-//	c, _ := verify.AgainstDP(net, "f1", steps, []engine.DType{engine.Float32, engine.Float64}, nil)
-//	if c.Mismatch != "" {
-//		// the network disagrees with the exact DP: c says where and how
-//	}
+//   - Random, Instances and Model: programs with per-step inputs, on random
+//     instances (problems.RandomFor), on instance files, and as a model file
+//     in a runtime (engine.Runner);
+//   - DataRandom and ModelData: programs with data and a steps line, on
+//     random instances of their row of problems.Table, every cell of every
+//     step against the exact interpreter, the "require fixpoint" step, the
+//     answer also against the row's independent solver;
+//   - Smooth and SmoothModel: networks of the smooth scheme, their value
+//     against the smoothed DP and their gradient against central
+//     differences (or the Go network's gradient), as a SmoothCheck.
+//
+// Solve, SolveData and SolveSmooth run one instance and report what the
+// network answers beside what is checked about it (the backtracked
+// selection, the interpreter on every cell, a published answer). A
+// disagreement with the ground truth is a *MismatchError.
+//
+//	rep := &verify.Report{Program: "examples/knapsack.dp", Scheme: "exact"}
+//	err := verify.Random(rep, net, []engine.DType{engine.Float64, engine.Float32}, 1000, 1, 10)
+//	rep.WriteText(os.Stdout, []engine.DType{engine.Float64, engine.Float32})
 package verify

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -20,7 +22,7 @@ func TestVerifyRandomAcceptance(t *testing.T) {
 		t.Run(fmt.Sprint(p), func(t *testing.T) {
 			stdout, stderr, code := runCLI("verify", "examples/knapsack.dp", "-set", fmt.Sprintf("pmax=%d", p), "-random", "1000", "-seed", "1", "-json")
 			require.Equal(t, 0, code, stderr)
-			var r VerifyReport
+			var r verify.Report
 			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 			require.Len(t, r.Rows, 1)
 			assert.Equal(t, 1000, r.Rows[0].Cases)
@@ -41,7 +43,7 @@ func TestWidthsSweep(t *testing.T) {
 	} {
 		stdout, stderr, code := runCLI(c...)
 		require.Equal(t, 0, code, stderr)
-		var rows []SweepRow
+		var rows []study.SweepRow
 		require.NoError(t, json.Unmarshal([]byte(stdout), &rows))
 		require.NotEmpty(t, rows)
 		for _, r := range rows {

@@ -13,10 +13,8 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/engine"
-	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
-	"github.com/dp2nn/dp2nn/problems"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 // The five programs of issue 7, with the params of their first row in
@@ -33,10 +31,10 @@ var dataPrograms = []string{"examples/lcs.dp", "examples/bellmanford.dp", "examp
 // paths are exercised.
 func TestVerifyDataAcceptance(t *testing.T) {
 	chdirRepo(t)
-	run := func(t *testing.T, args ...string) VerifyRow {
+	run := func(t *testing.T, args ...string) verify.Row {
 		stdout, stderr, code := runCLI(append(args, "-json")...)
 		require.Equal(t, 0, code, "%v: %s", args, stderr)
-		var r VerifyReport
+		var r verify.Report
 		require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 		require.Len(t, r.Rows, 1)
 		assert.Zero(t, r.Mismatches)
@@ -88,7 +86,7 @@ func TestSolvePublished(t *testing.T) {
 			args := append([]string{"solve", c.program, "-instance", c.instance, "-dtype", dt, "-json"}, c.set...)
 			stdout, stderr, code := runCLI(args...)
 			require.Equal(t, 0, code, "%v: %s", args, stderr)
-			var r DataSolveReport
+			var r verify.DataSolveReport
 			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 			if c.want != "" {
 				assert.Equal(t, c.want, r.Answer, "%v", args)
@@ -137,88 +135,6 @@ func TestEstimateDataNeurons(t *testing.T) {
 	}
 }
 
-// compareData finds a network that computes a wrong cell, a network whose
-// extra step disagrees with the interpreter's fixpoint, and a wrong
-// answer: the checks of solve and verify can fail.
-func TestCompareDataDetects(t *testing.T) {
-	chdirRepo(t)
-	var p *problems.Problem
-	for i := range problems.Table {
-		if problems.Table[i].Name == "bellmanford" {
-			p = &problems.Table[i]
-		}
-	}
-	require.NotNil(t, p)
-	f, err := repo.ReadProgram(p.Program)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, p.Settings[0].Params)
-	require.NoError(t, err)
-	net, err := compile.Lower(m, compile.Options{})
-	require.NoError(t, err)
-	rng := instance.NewRand(11)
-	var clean, cyclic [][]float64
-	for clean == nil || cyclic == nil {
-		data := p.Random(rng, m)
-		_, fix, err := runInterpreter(m, data)
-		require.NoError(t, err)
-		if fix == nil && clean == nil {
-			clean = data
-		} else if fix != nil && cyclic == nil {
-			cyclic = data
-		}
-	}
-	tol := net.DecodeTolerance(engine.Float64.Roundoff(), 7)
-	check := func(data [][]float64, edit func(states [][][]float64)) dataOutcome {
-		runs, err := runDataBatch(net, engine.Float64, [][][]float64{data})
-		require.NoError(t, err)
-		gt, err := runGroundTruth(net, data)
-		require.NoError(t, err)
-		if edit != nil {
-			edit(runs[0])
-		}
-		return compareData(net, gt, runs[0], data, tol)
-	}
-	require.Empty(t, check(clean, nil).mismatch)
-	require.Empty(t, check(cyclic, nil).mismatch)
-
-	// A cell one off at step 2 (the source's distance, 0 at every step).
-	out := check(clean, func(st [][][]float64) { st[2][0][0]++ })
-	assert.Contains(t, out.mismatch, "step 2, d[1]: network 1")
-	// The extra step changes a cell where the fixpoint holds.
-	out = check(clean, func(st [][][]float64) { st[len(st)-1][0][0]-- })
-	assert.Contains(t, out.mismatch, "but the interpreter's fixpoint holds")
-	// The extra step changes nothing where the interpreter's does.
-	out = check(cyclic, func(st [][][]float64) { st[len(st)-1] = st[len(st)-2] })
-	assert.Contains(t, out.mismatch, "but the network's changes nothing")
-	// The solver disagrees with a wrong answer.
-	runs, err := runDataBatch(net, engine.Float64, [][][]float64{clean})
-	require.NoError(t, err)
-	gt, err := runGroundTruth(net, clean)
-	require.NoError(t, err)
-	solved, err := p.ExactData(m, clean)
-	require.NoError(t, err)
-	require.Empty(t, againstSolver(net, gt, solved, runs[0], clean))
-	solved.Cells[0]++
-	assert.Contains(t, againstSolver(net, gt, solved, runs[0], clean), "answer: network")
-}
-
-// summarizeRatios reduces a sweep's ratios as documented.
-func TestSummarizeRatios(t *testing.T) {
-	row := func(v int, size, bound float64) DataSweepRow {
-		return DataSweepRow{Value: v, Forms: []FormSize{{Form: "cell", Size: int(size), SizeBound: bound, SizeRatio: size / bound, Depth: 2, DepthBound: 1, DepthRatio: 2}}}
-	}
-	rep := &DataSweepReport{
-		Bounds: []BoundText{{Form: "cell", Depth: "1", Size: "n²"}},
-		Rows:   []DataSweepRow{row(1, 4, 1), row(2, 8, 4), row(3, 9, 9), row(4, 8, 16)},
-	}
-	got := summarizeRatios(rep)
-	require.Len(t, got, 2)
-	assert.Equal(t, RatioSummary{Form: "cell", Quantity: "size", Bound: "n²", Min: 0.5, Max: 4, Spread: 8, First: 4, Last: 0.5, NonIncreases: true, LastChange: -0.5}, got[0])
-	assert.Equal(t, RatioSummary{Form: "cell", Quantity: "depth", Bound: "1", Min: 2, Max: 2, Spread: 1, First: 2, Last: 2, NonIncreases: true, LastChange: 0}, got[1])
-	rep.Rows[2] = row(3, 1, 9)
-	assert.False(t, summarizeRatios(rep)[0].NonIncreases, "0.11 then 0.5 grows at the end")
-}
-
 // widths -sweep -plot writes a PNG for a program with data; compile writes
 // nothing on bad input and an ONNX file the verifier accepts otherwise.
 func TestDataPlotAndCompile(t *testing.T) {
@@ -237,7 +153,7 @@ func TestDataPlotAndCompile(t *testing.T) {
 		require.Equal(t, 0, code, stderr)
 		stdout, stderr, code := runCLI("verify", model, "-runtime", "go", "-random", "20", "-json")
 		require.Equal(t, 0, code, "%s: %s", form, stderr)
-		var r VerifyReport
+		var r verify.Report
 		require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 		assert.Equal(t, 20, r.Rows[0].Cases, form)
 		assert.Zero(t, r.Mismatches, form)

@@ -7,6 +7,36 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 )
 
+// estimateNeurons estimates the hidden neurons of the exact network of m
+// before building it, to refuse networks above -max-neurons (limit): the
+// one place the commands ask. It is the CLI's own estimate, to be replaced
+// by compile's cost model (compile/cost.go) once that lands.
+func estimateNeurons(m *dsl.Model, limit int) int {
+	if dataProgram(m) {
+		return estimateDataNeurons(m, limit)
+	}
+	return estimateStepNeurons(m)
+}
+
+// estimateStepNeurons bounds the hidden neurons of the exact network of a
+// program with per-step inputs: the selection gadget makes at most one
+// neuron per (cell, offset value) for each read, so cells × (largest
+// input range + 2) per state is an upper estimate for one-offset programs.
+func estimateStepNeurons(m *dsl.Model) int {
+	span := 1.0
+	for _, in := range m.Inputs {
+		span = math.Max(span, in.Hi-in.Lo+1)
+	}
+	total := 0.0
+	for _, s := range m.States {
+		total += float64(s.Cells()) * (span + 2)
+	}
+	if total > math.MaxInt32 {
+		return math.MaxInt32
+	}
+	return int(total)
+}
+
 // estimateDataNeurons estimates the hidden neurons of the exact network of
 // a program with data before building it, from the model alone, by the
 // costs the lowering rules state (docs/lowering.md): a min or max of k

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func main() {
@@ -44,11 +45,6 @@ func (e *userError) Error() string { return e.msg }
 func userErrorf(format string, args ...any) error {
 	return &userError{fmt.Sprintf(format, args...)}
 }
-
-// mismatchError reports a failed verification: exit code 1.
-type mismatchError struct{ msg string }
-
-func (e *mismatchError) Error() string { return e.msg }
 
 type command struct {
 	name, args, summary string
@@ -106,7 +102,7 @@ func report(err error, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
-	var mm *mismatchError
+	var mm *verify.MismatchError
 	if errors.As(err, &mm) {
 		fmt.Fprintf(stderr, "dp2nn: %v\n", err)
 		return exitMismatch
@@ -236,17 +232,6 @@ func loadModel(path string, set map[string]int64) (*dsl.Model, error) {
 	return dsl.Check(f, set)
 }
 
-func paramString(m *dsl.Model) string {
-	var ps []string
-	for _, p := range m.Params {
-		ps = append(ps, fmt.Sprintf("%s=%d", p.Name, p.Value))
-	}
-	if len(ps) == 0 {
-		return "no params"
-	}
-	return strings.Join(ps, " ")
-}
-
 // schemeOpts are the lowering flags shared by several commands.
 type schemeOpts struct {
 	name  *string
@@ -271,62 +256,76 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 	return o
 }
 
-func (o *schemeOpts) String() string { return *o.name }
-
-// options turns the flags into compile options; items is the number of
-// steps of the instance at hand (0 when unknown, then -n must say it).
-func (o *schemeOpts) options(items int) (compile.Options, error) {
+// request validates the scheme flags, once, into the lowering they ask
+// for; -eps chooses P per instance (Request.For).
+func (o *schemeOpts) request() (compile.Request, error) {
 	s, err := compile.ParseScheme(*o.name)
 	if err != nil {
-		return compile.Options{}, userErrorf("-scheme: %v", err)
+		return compile.Request{}, userErrorf("-scheme: %v", err)
 	}
 	pSet, epsSet := *o.p != 0, *o.eps != 0
-	if s == compile.Smooth {
-		if pSet || epsSet {
-			return compile.Options{}, userErrorf("-P and -eps go with -scheme fptas")
-		}
+	if s != compile.FPTAS && (pSet || epsSet) {
+		return compile.Request{}, userErrorf("-P and -eps go with -scheme fptas")
+	}
+	switch s {
+	case compile.Smooth:
 		reg, err := compile.ParseReg(*o.reg)
 		if err != nil {
-			return compile.Options{}, userErrorf("-reg: %v", err)
+			return compile.Request{}, userErrorf("-reg: %v", err)
 		}
 		if g := *o.gamma; !(g > 0) || math.IsInf(g, 0) {
-			return compile.Options{}, userErrorf("-gamma must be a positive number, got %g", g)
+			return compile.Request{}, userErrorf("-gamma must be a positive number, got %g", g)
 		}
-		return compile.Options{Scheme: s, Reg: reg, Gamma: *o.gamma}, nil
-	}
-	if s != compile.FPTAS {
-		if pSet || epsSet {
-			return compile.Options{}, userErrorf("-P and -eps go with -scheme fptas")
-		}
-		return compile.Options{Scheme: s}, nil
+		return compile.Request{Options: compile.Options{Scheme: s, Reg: reg, Gamma: *o.gamma}}, nil
+	case compile.FPTAS:
+	default:
+		return compile.Request{Options: compile.Options{Scheme: s}}, nil
 	}
 	switch {
 	case pSet && epsSet:
-		return compile.Options{}, userErrorf("-scheme fptas: give -P or -eps, not both")
+		return compile.Request{}, userErrorf("-scheme fptas: give -P or -eps, not both")
 	case pSet:
 		if *o.p < 1 {
-			return compile.Options{}, userErrorf("-P must be at least 1, got %d", *o.p)
+			return compile.Request{}, userErrorf("-P must be at least 1, got %d", *o.p)
 		}
-		return compile.Options{Scheme: s, P: *o.p}, nil
+		return compile.Request{Options: compile.Options{Scheme: s, P: *o.p}}, nil
 	case epsSet:
-		e := *o.eps
-		if !(e > 0 && e < 1) {
-			return compile.Options{}, userErrorf("-eps must lie strictly between 0 and 1, got %g", e)
+		if e := *o.eps; !(e > 0 && e < 1) {
+			return compile.Request{}, userErrorf("-eps must lie strictly between 0 and 1, got %g", e)
 		}
-		n := items
-		if o.n != nil && *o.n != 0 {
-			n = *o.n
+		r := compile.Request{Options: compile.Options{Scheme: s}, Eps: *o.eps}
+		if o.n != nil {
+			r.N = *o.n
 		}
-		if n < 1 {
-			return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
-		}
-		P := math.Ceil(float64(n) * float64(n) / e)
-		if P > compile.MaxFPTASTable {
-			return compile.Options{}, userErrorf("-eps %g with n = %d needs P = %.0f, above the supported %d", e, n, P, compile.MaxFPTASTable)
-		}
-		return compile.Options{Scheme: s, P: int(P)}, nil
+		return r, nil
 	}
-	return compile.Options{}, userErrorf("-scheme fptas needs -P N or -eps E")
+	return compile.Request{}, userErrorf("-scheme fptas needs -P N or -eps E")
+}
+
+// options is request for a command without an instance.
+func (o *schemeOpts) options() (compile.Options, error) {
+	r, err := o.request()
+	if err != nil {
+		return compile.Options{}, err
+	}
+	return withoutItems(r)
+}
+
+// withoutItems is the options of r without an instance: -eps needs -n.
+func withoutItems(r compile.Request) (compile.Options, error) {
+	if r.Eps != 0 && r.N < 1 {
+		return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
+	}
+	return forItems(r, 0)
+}
+
+// forItems is r.For(n) with its error a user error.
+func forItems(r compile.Request, n int) (compile.Options, error) {
+	opt, err := r.For(n)
+	if err != nil {
+		return opt, &userError{err.Error()}
+	}
+	return opt, nil
 }
 
 func lower(m *dsl.Model, opt compile.Options) (*compile.Network, error) {
@@ -335,21 +334,4 @@ func lower(m *dsl.Model, opt compile.Options) (*compile.Network, error) {
 		return nil, &userError{err.Error()}
 	}
 	return net, nil
-}
-
-// checkFloat32Exact refuses fptas networks whose integer index arithmetic
-// (values up to about 2·P·(P + Σu)) would not be exact in float32.
-func checkFloat32Exact(net *compile.Network, dtype string, steps [][]float64) error {
-	r := net.Rounding
-	if r == nil || dtype != "float32" {
-		return nil
-	}
-	total := 0.0
-	for _, s := range steps {
-		total += s[r.Offset.Index]
-	}
-	if bound := 2 * float64(r.P) * (float64(r.P) + total); bound >= 1<<24 {
-		return userErrorf("fptas in float32: index arithmetic reaches %.3g, above 2^24 where float32 stops being exact (P = %d, sum of %s = %g); use -dtype float64 or a smaller P", bound, r.P, r.Offset.Name, total)
-	}
-	return nil
 }

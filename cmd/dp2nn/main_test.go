@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/study"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
@@ -109,45 +109,12 @@ func TestWidthsJSONForPaper(t *testing.T) {
 	chdirRepo(t)
 	stdout, stderr, code := runCLI("widths", "examples/knapsack.dp", "-set", "pmax=10", "-json")
 	require.Equal(t, 0, code, stderr)
-	var r WidthsReport
+	var r study.WidthsReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &r))
 	assert.Equal(t, 4, r.Depth)
 	assert.Equal(t, []int{20, 45, 10}, r.Widths)
 	require.NotNil(t, r.Paper)
 	assert.True(t, r.Paper.Agree)
-}
-
-// solve returns the known optimum on every lowdim instance whose profit
-// sum is at most 1200, in float64 and float32, and the backtracked items
-// fit and reach it.
-func TestSolveLowdim(t *testing.T) {
-	chdirRepo(t)
-	optima, err := instance.ReadOptima("testdata/lowdim/optima.txt")
-	require.NoError(t, err)
-	held := 0
-	for name, opt := range optima {
-		path := filepath.Join("testdata", "lowdim", name+".txt")
-		inst, err := instance.ReadInstanceFile(path)
-		require.NoError(t, err)
-		sum := 0.0
-		for _, s := range inst.Steps {
-			sum += s["profit"]
-		}
-		if sum > 1200 {
-			continue
-		}
-		held++
-		for _, dt := range []string{"float64", "float32"} {
-			stdout, stderr, code := runCLI("solve", "examples/knapsack.dp", "-instance", path, "-dtype", dt, "-json")
-			require.Equal(t, 0, code, "%s %s: %s", name, dt, stderr)
-			var r SolveReport
-			require.NoError(t, json.Unmarshal([]byte(stdout), &r))
-			assert.Equal(t, fmt.Sprint(opt), r.Answer, "%s %s", name, dt)
-			assert.Equal(t, float64(opt), r.Totals["profit"], "%s %s: backtracked profit", name, dt)
-			assert.LessOrEqual(t, r.Totals["weight"], inst.Scalars["capacity"], "%s %s", name, dt)
-		}
-	}
-	assert.Equal(t, 8, held, "all lowdim instances but f8 have profit sum <= 1200")
 }
 
 func TestBadInput(t *testing.T) {

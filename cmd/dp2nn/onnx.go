@@ -1,19 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -66,19 +64,6 @@ type CompileReport struct {
 	Widths []int  `json:"widths"`
 }
 
-// Metadata keys that let "dp2nn verify model.onnx" rebuild the program.
-const (
-	metaProgram = "source.program"
-	metaFile    = "source.file"
-	metaParams  = "source.params"
-	metaScheme  = "source.scheme"
-	metaP       = "source.P"
-	metaReg     = "source.reg"
-	metaGamma   = "source.gamma"
-	metaSteps   = "source.steps"
-	metaFixed   = "source.fixed"
-)
-
 func runCompile(args []string, stdout io.Writer) error {
 	fs, o := compileFlags()
 	path, err := fileArg(fs, args)
@@ -100,7 +85,11 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
-	smooth := *o.scheme.name == "smooth"
+	opt, err := o.scheme.options()
+	if err != nil {
+		return err
+	}
+	smooth := opt.Scheme == compile.Smooth
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
@@ -130,18 +119,14 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt, err := o.scheme.options(0)
-	if err != nil {
-		return err
-	}
 	if dataProgram(m) {
 		if smooth {
 			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 		}
 		if opt.Scheme == compile.Exact {
-			if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
 				return userErrorf("compile: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-					path, paramString(m), neuronsText(n), *o.maxNeurons)
+					path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
 			}
 		}
 	}
@@ -155,7 +140,7 @@ func runCompile(args []string, stdout io.Writer) error {
 			if err != nil {
 				return &userError{err.Error()}
 			}
-			opt = smoothFor(opt, m, steps)
+			opt = opt.SmoothInstance(m, steps)
 		} else {
 			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
 		}
@@ -165,45 +150,31 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	params := map[string]int64{}
-	for _, p := range m.Params {
-		if p.Set { // defaults are derived again when the model is read back
-			params[p.Name] = p.Value
-		}
-	}
-	pj, _ := json.Marshal(params)
-	eo := export.Options{
-		Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype,
-		Doc: net.Cell.Doc,
-		Metadata: map[string]string{
-			metaProgram: string(src), metaFile: path, metaParams: string(pj), metaScheme: net.Scheme.String(),
-		},
-	}
-	if net.Rounding != nil {
-		eo.Metadata[metaP] = strconv.Itoa(net.Rounding.P)
-	}
-	if net.OffsetRounding != nil {
-		eo.Metadata[metaP] = strconv.Itoa(opt.P)
-	}
+	eo := export.Options{Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype}
 	if dataProgram(m) {
-		if err := dataExportOptions(net, &eo); err != nil {
+		// The data blocks (given once per instance), the big M that stands
+		// for +inf, and the program's step count in the unrolled and loop
+		// forms, the unrolled one computing each cell until it settles.
+		if steps := net.IterationCount(); form == export.Unrolled && *o.steps != 0 && *o.steps != steps {
+			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", net.Model.Name, steps, *o.steps)
+		}
+		settled := form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil
+		if eo, err = engine.ExportOptions(net, form, layout, dtype, settled); err != nil {
 			return err
 		}
 		*o.steps = eo.Steps
 	}
-	if sm := net.Smooth; sm != nil {
-		fj, _ := json.Marshal(sm.Fixed)
-		eo.Metadata[metaReg], eo.Metadata[metaGamma] = sm.Reg.String(), strconv.FormatFloat(sm.Gamma, 'g', -1, 64)
-		eo.Metadata[metaSteps], eo.Metadata[metaFixed] = strconv.Itoa(net.Steps), string(fj)
+	eo.Doc, eo.Source = net.Cell.Doc, engine.SourceOf(net, opt, path, src)
+	if net.Smooth != nil {
 		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
 		if *o.decode {
 			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 		}
 	}
 	if *o.decode {
-		d, err := decodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
+		d, err := engine.DecodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
 		if err != nil {
-			return err
+			return userErrorf("compile: -decode: %v", err)
 		}
 		eo.Decode = d
 	}
@@ -227,64 +198,5 @@ func runCompile(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, ", with the decode tail (output \"answer\")")
 	}
 	fmt.Fprintln(stdout)
-	return nil
-}
-
-// decodeTail describes the program's answer as export's non-ReLU tail.
-func decodeTail(net *compile.Network, dtype export.DType, form export.Form, steps, decodeSteps int) (*export.Decode, error) {
-	if net.Rounding != nil {
-		return nil, userErrorf("compile: -decode is not available for the fptas scheme (its answer scales the table index by the running total); decode p_NN from the exported state instead")
-	}
-	s, ok := net.Search()
-	if !ok {
-		return nil, userErrorf("compile: -decode needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"")
-	}
-	if form == export.Cell && decodeSteps == 0 {
-		decodeSteps = 1
-	}
-	n := decodeSteps
-	if form == export.Unrolled {
-		n = steps
-	}
-	u := compile.Float64Roundoff
-	if dtype == export.Float32 {
-		u = compile.Float32Roundoff
-	}
-	fallback := 0.0
-	if s.HasFallback {
-		fallback = float64(s.Fallback)
-	} else {
-		fallback = math.NaN()
-	}
-	blk, _ := net.Cell.Input(s.State)
-	return &export.Decode{
-		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
-		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
-	}, nil
-}
-
-// dataExportOptions completes the export options of a program with data
-// and a steps line: the data blocks (given once per instance), the big M
-// that stands for +inf, and the step count of the unrolled and loop forms
-// (the program's; an unrolled form computes each cell only until it
-// settles, as compile.Network.Unrolled does).
-func dataExportOptions(net *compile.Network, eo *export.Options) error {
-	m := net.Model
-	eo.Data = net.Data
-	if eo.Form != export.Cell {
-		steps := net.IterationCount()
-		if eo.Form == export.Unrolled && eo.Steps != 0 && eo.Steps != steps {
-			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", m.Name, steps, eo.Steps)
-		}
-		eo.Steps = steps
-	}
-	if eo.Form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil {
-		settled, err := net.Settled()
-		if err != nil {
-			return err
-		}
-		eo.Settled = settled
-	}
-	eo.Inf = engine.InfOptions(net)
 	return nil
 }

@@ -4,12 +4,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -37,27 +37,6 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	return fs, o
 }
 
-// SolveReport is the JSON output of "dp2nn solve".
-type SolveReport struct {
-	Program   string             `json:"program"`
-	Instance  string             `json:"instance"`
-	Params    map[string]int64   `json:"params"`
-	Notes     []string           `json:"notes,omitempty"`
-	DType     string             `json:"dtype"`
-	Steps     int                `json:"steps"`
-	Depth     int                `json:"depth"`
-	Widths    []int              `json:"widths"`
-	Answer    string             `json:"answer"`
-	Found     bool               `json:"found"`
-	Value     float64            `json:"value"`
-	Tolerance float64            `json:"decode_tolerance"`
-	Taken     []int              `json:"taken,omitempty"` // 1-based steps
-	Totals    map[string]float64 `json:"totals,omitempty"`
-	Check     string             `json:"check,omitempty"`
-	// Guarantee is the FPTAS-NN bound the answer satisfies (fptas only).
-	Guarantee string `json:"guarantee,omitempty"`
-}
-
 func runSolve(args []string, stdout io.Writer) error {
 	fs, o := solveFlags()
 	path, err := fileArg(fs, args)
@@ -67,16 +46,20 @@ func runSolve(args []string, stdout io.Writer) error {
 	if *o.instance == "" {
 		return userErrorf("solve: missing -instance FILE")
 	}
-	dtype := *o.dtype
-	if dtype != "float64" && dtype != "float32" {
+	dtype := engine.DType(*o.dtype)
+	if dtype != engine.Float64 && dtype != engine.Float32 {
 		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
+	}
+	req, err := o.scheme.request()
+	if err != nil {
+		return err
 	}
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
 	}
 	if fileDataProgram(f) {
-		return solveData(path, f, o, stdout)
+		return solveData(path, f, o, req, stdout)
 	}
 	inst, err := instance.ReadInstanceFile(*o.instance)
 	if err != nil {
@@ -94,144 +77,125 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	if n := estimateNeurons(m); n > *o.maxNeur && *o.scheme.name == "exact" {
-		return userErrorf("solve: with %s the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit", paramString(m), neuronsText(n), *o.maxNeur)
+	if n := estimateNeurons(m, *o.maxNeur); n > *o.maxNeur && req.Scheme == compile.Exact {
+		return userErrorf("solve: with %s the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit", verify.ParamString(m), neuronsText(n), *o.maxNeur)
 	}
-	opt, err := o.scheme.options(len(steps))
+	opt, err := forItems(req, len(steps))
 	if err != nil {
 		return err
 	}
 	if opt.Scheme == compile.Smooth {
-		if dtype != "float64" {
+		if dtype != engine.Float64 {
 			return userErrorf("solve -scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
 		}
-		return solveSmooth(stdout, *o.json, *o.instance, m, opt, steps)
+		r, err := verify.SolveSmooth(m, opt, *o.instance, steps)
+		if err != nil {
+			return err
+		}
+		return printReport(stdout, *o.json, r, r.WriteText)
+	}
+	if opt.Scheme == compile.FPTAS {
+		// Refused before the network is built, when the rule applies.
+		if r, err := compile.RoundingOf(m, opt.P); err == nil {
+			if err := verify.CheckFloat32Exact(r, dtype, steps); err != nil {
+				return &userError{err.Error()}
+			}
+		}
 	}
 	net, err := lower(m, opt)
-	if err != nil {
-		return err
-	}
-	if err := checkFloat32Exact(net, dtype, steps); err != nil {
-		return err
-	}
 	if err != nil {
 		return err
 	}
 	if m.Answer == nil {
 		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
 	}
-	obs, err := engine.Observe(net, engine.DType(dtype), steps)
-	if err != nil {
+	r, checkErr := verify.Solve(net, inst, steps, dtype, notes)
+	if r == nil {
+		return checkErr
+	}
+	if err := printReport(stdout, *o.json, r, r.WriteText); err != nil {
 		return err
-	}
-	states := obs.States
-	tol := net.DecodeTolerance(engine.DType(dtype).Roundoff(), len(steps))
-	ans, err := net.Decode(states[len(states)-1], tol)
-	if err != nil {
-		return err
-	}
-	st := net.Cell.Stats()
-	r := &SolveReport{
-		Program: m.Name, Instance: *o.instance, Params: map[string]int64{}, Notes: notes, DType: dtype,
-		Steps: len(steps), Depth: st.Depth, Widths: st.Widths, Answer: ans.String(), Found: ans.Found,
-		Value: ans.Value, Tolerance: tol,
-	}
-	for _, p := range m.Params {
-		r.Params[p.Name] = p.Value
-	}
-	if rd := net.Rounding; rd != nil {
-		n2 := len(steps) * len(steps)
-		if n2 < rd.P {
-			r.Guarantee = fmt.Sprintf("P = %d, n = %d: (1 - n²/P)·OPT <= %s <= OPT, so OPT <= %.6g", rd.P, len(steps), ans, ans.Value*float64(rd.P)/float64(rd.P-n2))
-		} else {
-			r.Guarantee = fmt.Sprintf("P = %d, n = %d: n² >= P, so only %s <= OPT is guaranteed; P > %d gives a bound", rd.P, len(steps), ans, n2)
-		}
-	}
-	var checkErr error
-	if ans.Found && ans.Kind != dsl.AnswerValue {
-		taken, err := net.Backtrack(states, steps, ans)
-		if err == nil {
-			r.Taken, r.Totals = takenTotals(taken, inst)
-			r.Check, checkErr = checkSelection(r.Totals, inst, ans)
-		}
-	}
-	if *o.json {
-		if err := writeJSON(stdout, r); err != nil {
-			return err
-		}
-	} else {
-		printSolve(stdout, r, m, net)
 	}
 	return checkErr
 }
 
-// takenTotals lists the taken steps (1-based) and sums every per-step
-// field of the instance over them.
-func takenTotals(taken []bool, inst *instance.Instance) ([]int, map[string]float64) {
-	var idx []int
-	totals := map[string]float64{}
-	for t, ok := range taken {
-		if !ok {
-			continue
-		}
-		idx = append(idx, t+1)
-		for k, v := range inst.Steps[t] {
-			totals[k] += v
-		}
+// solveData is "dp2nn solve" for a program with data.
+func solveData(path string, f *dsl.File, o *solveOpts, req compile.Request, stdout io.Writer) error {
+	df, err := instance.ReadDataFile(*o.instance, sourceFromSet(o.set))
+	if err != nil {
+		return &userError{err.Error()}
 	}
-	return idx, totals
-}
-
-// checkSelection checks the backtracked selection against the instance
-// itself where the instance says what is feasible (a weight budget).
-func checkSelection(totals map[string]float64, inst *instance.Instance, ans compile.Answer) (string, error) {
-	var parts []string
-	if c, ok := inst.Scalars["capacity"]; ok {
-		if w, ok := totals["weight"]; ok || len(totals) == 0 {
-			if w > c {
-				return "", fmt.Errorf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
+	params, notes, err := instance.Params(f, df.Inst, o.set)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	for name := range params {
+		// A defaulted param stays unset, so that it is derived again when
+		// the fptas scheme re-checks the program with a rounded bound
+		// (csp's cmax = (n−1)·lmax); the default is the same either way.
+		if _, set := o.set[name]; !set {
+			if _, given := df.Inst.Scalars[name]; !given {
+				delete(params, name)
 			}
-			parts = append(parts, fmt.Sprintf("weight %g <= capacity %g", w, c))
 		}
 	}
-	if p, ok := totals["profit"]; ok {
-		if p < ans.Value {
-			return "", fmt.Errorf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
-		}
-		parts = append(parts, fmt.Sprintf("profit %g >= answer %g", p, ans.Value))
+	m, err := dsl.Check(f, params)
+	if err != nil {
+		return err
 	}
-	return strings.Join(parts, ", "), nil
+	data, err := instance.BindData(m, df.Inst)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	opt, err := withoutItems(req)
+	if err != nil {
+		return err
+	}
+	if opt.Scheme == compile.Smooth {
+		return userErrorf("solve: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	}
+	if opt.Scheme == compile.Exact {
+		if n := estimateNeurons(m, *o.maxNeur); n > *o.maxNeur {
+			return userErrorf("solve: %s with %s: the network would have %s hidden neurons, above -max-neurons %d (about %s of memory at about 700 bytes a neuron); use a smaller instance or raise the limit",
+				path, verify.ParamString(m), neuronsText(n), *o.maxNeur, memoryText(*o.maxNeur))
+		}
+	}
+	net, err := lower(m, opt)
+	if err != nil {
+		return err
+	}
+	if m.Answer == nil {
+		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
+	}
+	r, pubErr := verify.SolveData(net, df, data, engine.DType(*o.dtype), notes)
+	if r == nil {
+		return pubErr
+	}
+	if err := printReport(stdout, *o.json, r, r.WriteText); err != nil {
+		return err
+	}
+	return pubErr
 }
 
-func printSolve(w io.Writer, r *SolveReport, m *dsl.Model, net *compile.Network) {
-	var ps []string
-	for _, k := range sortedKeys(r.Params) {
-		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
+// printReport prints r as JSON or as text.
+func printReport(w io.Writer, asJSON bool, r any, text func(io.Writer)) error {
+	if asJSON {
+		return writeJSON(w, r)
 	}
-	scheme := net.Scheme.String()
-	if net.Rounding != nil {
-		scheme += fmt.Sprintf(" with P=%d", net.Rounding.P)
+	text(w)
+	return nil
+}
+
+// memoryText is the rough memory a network of n hidden neurons takes
+// while it is built and run (about 700 bytes per neuron, measured on
+// Held–Karp networks with "/usr/bin/time -f %M": 422 MB for n = 15).
+func memoryText(n int) string {
+	b := float64(n) * 700
+	switch {
+	case b >= 1e9:
+		return fmt.Sprintf("%.1f GB", b/1e9)
+	case b >= 1e6:
+		return fmt.Sprintf("%.0f MB", b/1e6)
 	}
-	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, scheme, strings.Join(ps, " "))
-	for _, n := range r.Notes {
-		fmt.Fprintf(w, "  note: %s\n", n)
-	}
-	fmt.Fprintf(w, "network: RNN cell of depth %d, widths %v, applied %d times in %s\n", r.Depth, r.Widths, r.Steps, r.DType)
-	fmt.Fprintf(w, "%s = %s   (decoded outside the network, tolerance %.3g)\n", m.File.Text(m.Answer.Decl), r.Answer, r.Tolerance)
-	if r.Guarantee != "" {
-		fmt.Fprintf(w, "guarantee (Hertrich & Skutella): %s\n", r.Guarantee)
-	}
-	if r.Taken != nil || r.Totals != nil {
-		fmt.Fprintf(w, "taken steps (backtracked through the stored states): %v\n", r.Taken)
-		var tot []string
-		for _, k := range sortedKeys(r.Totals) {
-			tot = append(tot, fmt.Sprintf("%s %g", k, r.Totals[k]))
-		}
-		if len(tot) > 0 {
-			fmt.Fprintf(w, "totals of taken steps: %s\n", strings.Join(tot, ", "))
-		}
-		if r.Check != "" {
-			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
-		}
-	}
+	return fmt.Sprintf("%.0f kB", b/1e3)
 }

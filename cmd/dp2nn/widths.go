@@ -5,14 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"slices"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/problems"
-	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -39,7 +40,7 @@ func runCheck(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: program %s is well formed (%s)\n", path, m.Name, paramString(m))
+	fmt.Fprintf(stdout, "%s: program %s is well formed (%s)\n", path, m.Name, verify.ParamString(m))
 	for _, in := range m.Inputs {
 		fmt.Fprintf(stdout, "  input %s %s in %g..%g\n", in.Name, in.Type, in.Lo, in.Hi)
 	}
@@ -115,116 +116,6 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	return fs, o
 }
 
-// SweepRow is one row of "dp2nn widths -sweep".
-type SweepRow struct {
-	Value  int   `json:"value"`
-	Widths []int `json:"widths"`
-	Size   int   `json:"size"`
-	Paper  []int `json:"paper,omitempty"`
-	Agree  *bool `json:"agree,omitempty"`
-}
-
-func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
-	sw, err := parseSweep(*o.sweep)
-	if err != nil {
-		return err
-	}
-	f, err := parseProgram(path)
-	if err != nil {
-		return err
-	}
-	if fileDataProgram(f) {
-		return runDataSweep(path, f, o, sw, stdout)
-	}
-	if *o.form != "" && *o.form != "cell" {
-		return userErrorf("widths: -sweep measures the cell; drop -form")
-	}
-	pts, err := runSweep(f, o.set, o.scheme, sw)
-	if err != nil {
-		return err
-	}
-	var rows []SweepRow
-	for _, pt := range pts {
-		r := SweepRow{Value: pt.x, Widths: pt.widths, Size: pt.size, Paper: pt.paper}
-		if pt.paper != nil {
-			agree := slices.Equal(pt.widths, pt.paper)
-			r.Agree = &agree
-		}
-		rows = append(rows, r)
-	}
-	if *o.plot != "" {
-		if err := plotSweep(*o.plot, f.Name.Name, sw, pts); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rows)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "%s\twidths\tsize\tpaper\n", sw.name)
-	for _, r := range rows {
-		paper := "-"
-		if r.Agree != nil {
-			paper = fmt.Sprintf("%v (agree: %v)", r.Paper, *r.Agree)
-		}
-		fmt.Fprintf(tw, "%d\t%v\t%d\t%s\n", r.Value, r.Widths, r.Size, paper)
-	}
-	tw.Flush()
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
-}
-
-// WidthsReport is the JSON output of "dp2nn widths".
-type WidthsReport struct {
-	Program     string           `json:"program"`
-	File        string           `json:"file"`
-	Scheme      string           `json:"scheme"`
-	Form        string           `json:"form"`
-	Steps       int              `json:"steps,omitempty"`
-	Params      map[string]int64 `json:"params"`
-	P           int              `json:"P,omitempty"`
-	Depth       int              `json:"depth"`
-	Widths      []int            `json:"widths"`
-	Size        int              `json:"size"`
-	Outputs     int              `json:"outputs"`
-	Weights     int              `json:"weights"`
-	ParamCount  int              `json:"param_count"`
-	DenseParams int              `json:"dense_params"`
-	Layers      []LayerReport    `json:"layers"`
-	Paper       *PaperReport     `json:"paper,omitempty"`
-	// Data is the size of the cell and the unrolled network against the
-	// stated bounds, for a program with data.
-	Data *DataWidths `json:"data,omitempty"`
-}
-
-// LayerReport lists the neuron groups of one layer.
-type LayerReport struct {
-	Layer  int           `json:"layer"`
-	Width  int           `json:"width"`
-	Output bool          `json:"output,omitempty"`
-	Groups []GroupReport `json:"groups"`
-}
-
-// GroupReport is one neuron group: what rule made it from which term.
-type GroupReport struct {
-	Name    string `json:"name"`
-	Rule    string `json:"rule"`
-	Term    string `json:"term"`
-	Pos     string `json:"pos"`
-	Neurons int    `json:"neurons"`
-}
-
-// PaperReport sets the widths beside the published construction.
-type PaperReport struct {
-	Source   string   `json:"source"`
-	Depth    int      `json:"depth"`
-	Widths   []int    `json:"widths"`
-	Formulas []string `json:"formulas"`
-	Agree    bool     `json:"agree"`
-}
-
 func runWidths(args []string, stdout io.Writer) error {
 	fs, o := widthsFlags()
 	path, err := fileArg(fs, args)
@@ -241,7 +132,7 @@ func runWidths(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opt, err := o.scheme.options(0)
+	opt, err := o.scheme.options()
 	if err != nil {
 		return err
 	}
@@ -276,109 +167,11 @@ func runWidths(args []string, stdout io.Writer) error {
 	default:
 		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
 	}
-	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, *o.steps, net, g)
+	r := study.Widths(path, net, g, *o.form, *o.steps)
 	if *o.form == "cell" {
-		if pb, ok := paperWidths(m, opt); ok {
-			r.Paper = &PaperReport{Source: pb.Source, Depth: pb.Depth, Widths: pb.Widths, Formulas: pb.Formulas, Agree: pb.Agrees(r.Depth, r.Widths)}
-		}
+		r.Paper = study.Paper(net)
 	}
-	if *o.json {
-		return writeJSON(stdout, r)
-	}
-	printWidths(stdout, r)
-	return nil
-}
-
-func widthsReport(path, name, scheme, form string, steps int, net *compile.Network, g *relu.Graph) *WidthsReport {
-	st := g.Stats()
-	r := &WidthsReport{
-		Program: name, File: path, Scheme: scheme, Form: form, Steps: steps,
-		Params: map[string]int64{}, Depth: st.Depth, Widths: st.Widths, Size: st.Size,
-		Outputs: st.Outputs, Weights: st.Weights, ParamCount: st.Params, DenseParams: st.DenseParams,
-	}
-	if r.Widths == nil {
-		r.Widths = []int{}
-	}
-	for _, p := range net.Model.Params {
-		r.Params[p.Name] = p.Value
-	}
-	if net.Rounding != nil {
-		r.P = net.Rounding.P
-	}
-	for l := 1; l <= st.Depth; l++ {
-		lr := LayerReport{Layer: l, Output: l == st.Depth}
-		for _, gr := range g.LayerGroups(l) {
-			lr.Width += gr.Len
-			lr.Groups = append(lr.Groups, GroupReport{Name: gr.Name, Rule: gr.Rule, Term: gr.Term, Pos: gr.Pos, Neurons: gr.Len})
-		}
-		r.Layers = append(r.Layers, lr)
-	}
-	return r
-}
-
-func printWidths(w io.Writer, r *WidthsReport) {
-	var ps []string
-	for _, k := range sortedKeys(r.Params) {
-		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
-	}
-	scheme := r.Scheme
-	if r.P > 0 {
-		scheme += fmt.Sprintf(" with P=%d", r.P)
-	}
-	fmt.Fprintf(w, "program %s (%s), scheme %s, %s\n", r.Program, r.File, scheme, strings.Join(ps, " "))
-	if r.Form == "unrolled" {
-		fmt.Fprintf(w, "form: cell unrolled over %d steps\n", r.Steps)
-	} else {
-		fmt.Fprintln(w, "form: RNN cell (one step)")
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "layer\twidth\tneurons\tgroup\trule\tterm")
-	for _, l := range r.Layers {
-		kind := fmt.Sprint(l.Width)
-		if l.Output {
-			kind = "output"
-		}
-		for i, g := range l.Groups {
-			layer, width := fmt.Sprint(l.Layer), kind
-			if i > 0 {
-				layer, width = "", ""
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s (%s)\n", layer, width, g.Neurons, g.Name, g.Rule, g.Term, g.Pos)
-		}
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "depth %d, widths %v, size %d hidden neurons, %d outputs\n", r.Depth, r.Widths, r.Size, r.Outputs)
-	fmt.Fprintf(w, "parameters: %d nonzero weights + %d biases = %d (dense layered equivalent: %d)\n",
-		r.Weights, r.ParamCount-r.Weights, r.ParamCount, r.DenseParams)
-	if r.Data != nil {
-		printDataWidths(w, r.Data)
-	}
-	if p := r.Paper; p != nil {
-		verdict := "agree"
-		if !p.Agree {
-			verdict = "DISAGREE"
-		}
-		var parts []string
-		for i, f := range p.Formulas {
-			parts = append(parts, fmt.Sprintf("%s=%d", f, p.Widths[i]))
-		}
-		fmt.Fprintf(w, "paper: %s: depth %d, widths %s: %s\n", p.Source, p.Depth, strings.Join(parts, ", "), verdict)
-	}
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return printReport(stdout, *o.json, r, r.WriteText)
 }
 
 // widthsData is "dp2nn widths" for a program with data: the layer report
@@ -389,9 +182,9 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
 	if opt.Scheme == compile.Exact {
-		if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+		if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
 			return userErrorf("widths: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit",
-				path, paramString(m), neuronsText(n), *o.maxNeurons)
+				path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
 		}
 	}
 	net, err := lower(m, opt)
@@ -419,29 +212,187 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	default:
 		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
 	}
-	r := widthsReport(path, m.Name, opt.Scheme.String(), *o.form, 0, net, g)
+	r := study.Widths(path, net, g, *o.form, 0)
 	if *o.form == "unrolled" {
 		r.Steps = steps
 	}
-	if r.Data, err = measureData(net, []string{"cell", "unrolled"}, steps); err != nil {
+	if r.Data, err = study.MeasureData(net, []string{"cell", "unrolled"}, steps); err != nil {
 		return err
 	}
-	if *o.json {
-		return writeJSON(stdout, r)
+	return printReport(stdout, *o.json, r, r.WriteText)
+}
+
+// sweep is "-sweep NAME=LO..HI": a param (or P, the fptas table size) and
+// the values it runs over.
+type sweep struct {
+	name   string
+	values []int
+}
+
+func parseSweep(s string) (sweep, error) {
+	name, rng, ok := strings.Cut(s, "=")
+	lo, hi, ok2 := strings.Cut(rng, "..")
+	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	switch {
+	case !ok || !ok2 || name == "" || err1 != nil || err2 != nil:
+		return sweep{}, userErrorf("widths: -sweep wants NAME=LO..HI with integers, got %q", s)
+	case a < 1 || b < a || b-a > 1000:
+		return sweep{}, userErrorf("widths: -sweep %s: want 1 <= LO <= HI and at most 1001 values", s)
 	}
-	printWidths(stdout, r)
+	sw := sweep{name: strings.TrimSpace(name)}
+	// At most about 40 points: the plot shows the trend, not every value.
+	step := max(1, (b-a)/40)
+	for v := a; v <= b; v += step {
+		sw.values = append(sw.values, v)
+	}
+	return sw, nil
+}
+
+func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
+	sw, err := parseSweep(*o.sweep)
+	if err != nil {
+		return err
+	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	if fileDataProgram(f) {
+		return runDataSweep(path, f, o, sw, stdout)
+	}
+	if *o.form != "" && *o.form != "cell" {
+		return userErrorf("widths: -sweep measures the cell; drop -form")
+	}
+	opt, err := o.scheme.options()
+	if err != nil {
+		return err
+	}
+	guard := func(m *dsl.Model, v int) error {
+		if n := estimateNeurons(m, defaultMaxNeurons); opt.Scheme == compile.Exact && n > defaultMaxNeurons {
+			return userErrorf("widths: -sweep %s=%d would build about %d neurons; sweep a smaller range", sw.name, v, n)
+		}
+		return nil
+	}
+	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard)
+	if err != nil {
+		return err
+	}
+	if *o.plot != "" {
+		png, err := study.PlotSweep(f.Name.Name, sw.name, rows)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*o.plot, png); err != nil {
+			return err
+		}
+	}
+	if *o.json {
+		return writeJSON(stdout, rows)
+	}
+	study.WriteSweep(stdout, sw.name, rows)
+	if *o.plot != "" {
+		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
+	}
 	return nil
 }
 
-// paperWidths is the published size of the network opt builds for m, for
-// the exact and the fptas scheme of a problem whose construction a paper
-// gives.
-func paperWidths(m *dsl.Model, opt compile.Options) (problems.PaperBound, bool) {
-	switch opt.Scheme {
-	case compile.FPTAS:
-		return problems.PaperWidths(m, opt.P)
-	case compile.Exact, 0:
-		return problems.PaperWidths(m, 0)
+// runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
+// data: every swept param takes each value (e.g. m,n=2..12 for LCS).
+func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.Writer) error {
+	forms := []string{"cell", "unrolled"}
+	switch *o.form {
+	case "":
+	case "cell", "unrolled":
+		forms = []string{*o.form}
+	default:
+		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
 	}
-	return problems.PaperBound{}, false
+	if *o.steps != 0 {
+		return userErrorf("widths: a -sweep of a program with data unrolls each point over its own steps line; drop -steps")
+	}
+	opt, err := o.scheme.options()
+	if err != nil {
+		return err
+	}
+	if opt.Scheme == compile.Smooth {
+		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
+	}
+	names := strings.Split(sw.name, ",")
+	// Check every point, and its size, before building any.
+	models := make([]*dsl.Model, len(sw.values))
+	opts := make([]compile.Options, len(sw.values))
+	for i, v := range sw.values {
+		params := map[string]int64{}
+		for k, x := range o.set {
+			params[k] = x
+		}
+		for _, name := range names {
+			params[strings.TrimSpace(name)] = int64(v)
+		}
+		m, err := dsl.Check(f, params)
+		if err != nil {
+			return err
+		}
+		if opt.Scheme == compile.Exact {
+			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
+				return userErrorf("widths: -sweep %s=%d would build %s hidden neurons, above -max-neurons %d; sweep a smaller range", sw.name, v, neuronsText(n), *o.maxNeurons)
+			}
+		}
+		models[i], opts[i] = m, opt
+	}
+	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms)
+	if err != nil {
+		return err
+	}
+	if *o.plot != "" {
+		png, err := rep.Plot(sw.name)
+		if err != nil {
+			return err
+		}
+		if err := writeFileAtomic(*o.plot, png); err != nil {
+			return err
+		}
+	}
+	if *o.json {
+		return writeJSON(stdout, rep)
+	}
+	rep.WriteText(stdout, sw.name)
+	if *o.plot != "" {
+		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path: path keeps its old content or gets all of data, and no
+// temporary file is left behind. Errors are user errors naming path.
+func writeFileAtomic(path string, data []byte) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return userErrorf("cannot write %s: %v", path, err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+			err = userErrorf("cannot write %s: %v", path, err)
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

@@ -1,4 +1,4 @@
-package main
+package instance
 
 import (
 	"encoding/json"
@@ -8,78 +8,68 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
 // This file reads the instances of programs with data (a steps line and
 // data declarations: examples/lcs.dp, bellmanford.dp, apsp.dp, csp.dp,
-// heldkarp.dp). Besides the JSON instance with "data" that verify reads,
-// solve takes the published files of testdata/ directly, through verify's
-// converters: a TSPLIB .atsp/.tsp file (Held–Karp), an OR-Library rcsp
-// .txt file (constrained shortest path), a graph JSON file of the CLRS
-// figures (shortest paths) and a sequence pair JSON file (LCS).
+// heldkarp.dp) from the published files of testdata/ directly, through
+// the converters of convert.go: a TSPLIB .atsp/.tsp file (Held–Karp), an
+// OR-Library rcsp .txt file (constrained shortest path), a graph JSON file
+// of the CLRS figures (shortest paths) and a sequence pair JSON file
+// (LCS); any other file is a JSON instance with "data" (ReadInstanceFile).
 
-// dataProgram reports whether m runs for a fixed number of steps on
-// per-instance data rather than one step per item.
-func dataProgram(m *dsl.Model) bool { return m.Steps > 0 || len(m.Data) > 0 }
-
-// fileDataProgram is dataProgram before checking: the parsed file has a
-// steps line or data declarations.
-func fileDataProgram(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
-
-// publishedAnswer is an answer a source file states for its instance.
-type publishedAnswer struct {
+// Published is an answer a source file states for its instance.
+type Published struct {
 	What   string    // e.g. "optimum 39 (testdata/graphs/optima.txt)"
 	Value  *float64  // a value answer; +Inf for "none"
 	Cells  []float64 // a state answer, row-major
 	NegCyc *bool     // a negative cycle is reported (or not)
 }
 
-// dataInstance is an instance read for a program with data.
-type dataInstance struct {
-	inst  *instance.Instance
-	known *publishedAnswer // nil when the file states no answer
-	kind  string           // "JSON instance", "TSPLIB file", ...
+// DataFile is an instance read for a program with data.
+type DataFile struct {
+	Inst  *Instance
+	Known *Published // nil when the file states no answer
+	Kind  string     // "instance", "TSPLIB file", "graph file", ...
 }
 
-// readDataInstance reads path as an instance of the program f, choosing
+// ReadDataFile reads path as an instance of a program with data, choosing
 // the reader by the file: .atsp and .tsp are TSPLIB, .txt is OR-Library
 // rcsp, and a .json file is a graph file when it has "edges", a sequence
 // pair when it has "x" and "y", and otherwise the generic JSON instance.
 // source is the 0-based source vertex for graph files (-1: the first one
 // with a published answer, else vertex 0).
-func readDataInstance(path string, source int) (*dataInstance, error) {
+func ReadDataFile(path string, source int) (*DataFile, error) {
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".atsp", ".tsp":
 		t, err := graphs.ReadTSPLIBFile(path)
 		if err != nil {
-			return nil, &userError{err.Error()}
+			return nil, err
 		}
-		inst, err := instance.TSPLIBInstance(t)
+		inst, err := TSPLIBInstance(t)
 		if err != nil {
-			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
-		di := &dataInstance{inst: named(inst, path), kind: "TSPLIB file"}
-		di.known = optimumIn(path)
+		di := &DataFile{Inst: named(inst, path), Kind: "TSPLIB file"}
+		di.Known = optimumBeside(path)
 		return di, nil
 	case ".txt":
 		p, err := graphs.ReadRCSPFile(path)
 		if err != nil {
-			return nil, &userError{err.Error()}
+			return nil, err
 		}
-		inst, err := instance.RCSPInstance(p)
+		inst, err := RCSPInstance(p)
 		if err != nil {
-			return nil, &userError{fmt.Sprintf("%s: %v", path, err)}
+			return nil, fmt.Errorf("%s: %v", path, err)
 		}
-		di := &dataInstance{inst: named(inst, path), kind: "OR-Library rcsp file"}
-		di.known = optimumIn(path)
+		di := &DataFile{Inst: named(inst, path), Kind: "OR-Library rcsp file"}
+		di.Known = optimumBeside(path)
 		return di, nil
 	case ".json":
 		raw, err := os.ReadFile(path)
 		if err != nil {
-			return nil, userErrorf("cannot read instance: %v", err)
+			return nil, fmt.Errorf("cannot read instance: %v", err)
 		}
 		var keys map[string]json.RawMessage
 		if json.Unmarshal(raw, &keys) == nil {
@@ -88,28 +78,28 @@ func readDataInstance(path string, source int) (*dataInstance, error) {
 			_, hasY := keys["y"]
 			switch {
 			case hasEdges:
-				return graphInstance(path, source)
+				return graphFile(path, source)
 			case hasX && hasY:
-				return sequenceInstance(path)
+				return sequenceFile(path)
 			}
 		}
 	}
-	inst, err := instance.ReadInstanceFile(path)
+	inst, err := ReadInstanceFile(path)
 	if err != nil {
-		return nil, &userError{err.Error()}
+		return nil, err
 	}
-	return &dataInstance{inst: inst, kind: "instance"}, nil
+	return &DataFile{Inst: inst, Kind: "instance"}, nil
 }
 
 // named makes a converted instance's messages name the file.
-func named(inst *instance.Instance, path string) *instance.Instance {
+func named(inst *Instance, path string) *Instance {
 	inst.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	inst.Source = path
 	return inst
 }
 
-// optimumIn looks the instance up in optima.txt beside it.
-func optimumIn(path string) *publishedAnswer {
+// optimumBeside looks the instance up in optima.txt beside it.
+func optimumBeside(path string) *Published {
 	optima := filepath.Join(filepath.Dir(path), "optima.txt")
 	f, err := os.Open(optima)
 	if err != nil {
@@ -125,13 +115,13 @@ func optimumIn(path string) *publishedAnswer {
 	if !ok {
 		return nil
 	}
-	return &publishedAnswer{What: fmt.Sprintf("%g (%s)", v, optima), Value: &v}
+	return &Published{What: fmt.Sprintf("%g (%s)", v, optima), Value: &v}
 }
 
-func graphInstance(path string, source int) (*dataInstance, error) {
+func graphFile(path string, source int) (*DataFile, error) {
 	g, err := graphs.ReadGraphFile(path)
 	if err != nil {
-		return nil, &userError{err.Error()}
+		return nil, err
 	}
 	if source < 0 {
 		source = 0
@@ -140,22 +130,22 @@ func graphInstance(path string, source int) (*dataInstance, error) {
 		}
 	}
 	if source >= g.Graph.N {
-		return nil, userErrorf("%s: source %d (from -set s) is not a vertex: the graph has %d", path, source+1, g.Graph.N)
+		return nil, fmt.Errorf("%s: source %d (from -set s) is not a vertex: the graph has %d", path, source+1, g.Graph.N)
 	}
-	inst, err := instance.GraphInstance(path, g.Graph, source)
+	inst, err := GraphInstance(path, g.Graph, source)
 	if err != nil {
-		return nil, &userError{err.Error()}
+		return nil, err
 	}
-	di := &dataInstance{inst: named(inst, path), kind: "graph file"}
-	di.known = graphKnown(g, source)
+	di := &DataFile{Inst: named(inst, path), Kind: "graph file"}
+	di.Known = graphKnown(g, source)
 	return di, nil
 }
 
 // graphKnown is the published answer of a graph file for a source: the
 // single-source distances or negative cycle, else the all-pairs matrix.
 // Only one fits a program; the caller picks it by the answer's shape.
-func graphKnown(g *graphs.GraphFile, source int) *publishedAnswer {
-	k := &publishedAnswer{}
+func graphKnown(g *graphs.GraphFile, source int) *Published {
+	k := &Published{}
 	found := false
 	for _, s := range g.Known.SSSP {
 		if s.From != source {
@@ -190,22 +180,23 @@ func graphKnown(g *graphs.GraphFile, source int) *publishedAnswer {
 	return k
 }
 
-func sequenceInstance(path string) (*dataInstance, error) {
+func sequenceFile(path string) (*DataFile, error) {
 	f, err := graphs.ReadSequenceFile(path)
 	if err != nil {
-		return nil, &userError{err.Error()}
+		return nil, err
 	}
-	di := &dataInstance{inst: named(instance.SequenceInstance(f), path), kind: "sequence file"}
+	di := &DataFile{Inst: named(SequenceInstance(f), path), Kind: "sequence file"}
 	if f.Known.Length > 0 {
 		v := float64(f.Known.Length)
-		di.known = &publishedAnswer{What: fmt.Sprintf("LCS length %d (%s)", f.Known.Length, f.Source), Value: &v}
+		di.Known = &Published{What: fmt.Sprintf("LCS length %d (%s)", f.Known.Length, f.Source), Value: &v}
 	}
 	return di, nil
 }
 
-// knownMatches compares a decoded answer with a published one. It
-// returns "" when there is nothing to compare.
-func (k *publishedAnswer) compare(value float64, found bool, cells []float64, negCycle bool) (what string, agree bool) {
+// Compare compares a decoded answer (a value or search answer: value and
+// found; a state answer: cells; and whether a negative cycle was found)
+// with the published one. what is "" when there is nothing to compare.
+func (k *Published) Compare(value float64, found bool, cells []float64, negCycle bool) (what string, agree bool) {
 	if k == nil {
 		return "", true
 	}

@@ -1,4 +1,4 @@
-package main
+package verify
 
 import (
 	"errors"
@@ -16,7 +16,8 @@ import (
 
 // This file runs the network of a program with data and compares it with
 // the exact interpreter (truth.RunDPData): every cell of every step, the
-// "require fixpoint" check, and the decoded answer.
+// "require fixpoint" check, and the decoded answer; for the fptas scheme
+// the rounded DP and the guarantee of problems.Table.
 
 // networkSteps is how often the cell is applied on an instance: the
 // program's steps (or the rounded table's, for fptas), plus one when the
@@ -61,8 +62,8 @@ func runInterpreter(m *dsl.Model, data [][]float64) (trace *truth.Trace, fix *tr
 	return trace, nil, err
 }
 
-// groundTruth is what the exact interpreter says about one instance.
-type groundTruth struct {
+// dataTruth is what the exact interpreter says about one instance.
+type dataTruth struct {
 	// trace and fix are the run of the program the network computes:
 	// the program itself, or for the fptas scheme the re-checked program
 	// (Network.Model) on the rounded data ⌈ℓ/k⌉, the rounded DP.
@@ -72,21 +73,12 @@ type groundTruth struct {
 	opt *truth.Answer
 }
 
-// originalModel is the program as written: for the fptas scheme,
-// Network.Model is the program re-checked with the rounded data's bound.
-func originalModel(net *compile.Network) *dsl.Model {
-	if r := net.OffsetRounding; r != nil {
-		return r.Original
-	}
-	return net.Model
-}
-
 // roundedData is data with the offset data of the fptas scheme rounded up
 // to ⌈ℓ/k⌉, the values the rounded network computes with.
 func roundedData(net *compile.Network, data [][]float64) [][]float64 {
 	r := net.OffsetRounding
 	out := make([][]float64, len(data))
-	for i, d := range originalModel(net).Data {
+	for i, d := range net.Original().Data {
 		out[i] = data[i]
 		if d.Name != r.Data {
 			continue
@@ -99,24 +91,24 @@ func roundedData(net *compile.Network, data [][]float64) [][]float64 {
 	return out
 }
 
-// runGroundTruth runs the interpreter on one instance (data as given).
-func runGroundTruth(net *compile.Network, data [][]float64) (*groundTruth, error) {
+// runDataTruth runs the interpreter on one instance (data as given).
+func runDataTruth(net *compile.Network, data [][]float64) (*dataTruth, error) {
 	if net.OffsetRounding == nil {
 		trace, fix, err := runInterpreter(net.Model, data)
 		if err != nil {
 			return nil, err
 		}
-		return &groundTruth{trace: trace, fix: fix}, nil
+		return &dataTruth{trace: trace, fix: fix}, nil
 	}
 	trace, fix, err := runInterpreter(net.Model, roundedData(net, data))
 	if err != nil {
 		return nil, fmt.Errorf("the rounded program: %v", err)
 	}
-	orig, ofix, err := runInterpreter(originalModel(net), data)
+	orig, ofix, err := runInterpreter(net.Original(), data)
 	if err != nil {
 		return nil, err
 	}
-	gt := &groundTruth{trace: trace, fix: fix}
+	gt := &dataTruth{trace: trace, fix: fix}
 	if ofix == nil {
 		opt, err := orig.Answer()
 		if err != nil {
@@ -208,7 +200,7 @@ type dataOutcome struct {
 // the extra step changing nothing exactly when the interpreter's fixpoint
 // holds, and the decoded answer equal to the interpreter's; for the fptas
 // scheme the answer k·c' also within its guarantee of the exact optimum.
-func compareData(net *compile.Network, gt *groundTruth, states [][][]float64, data [][]float64, tol float64) dataOutcome {
+func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data [][]float64, tol float64) dataOutcome {
 	m := net.Model
 	trace, fix := gt.trace, gt.fix
 	steps, extra := networkSteps(net)
@@ -338,7 +330,7 @@ func answerFinite(a compile.Answer) bool {
 // with data: the answer k·c' read off the rounded table lies in
 // [OPT, OPT + slack], as the problem's row of problems.Table states it.
 func fptasSlack(net *compile.Network) (slack float64, why string, ok bool) {
-	m := originalModel(net)
+	m := net.Original()
 	if p, ok := problems.Identify(m); ok && p.FPTASSlack != nil {
 		return p.FPTASSlack(m, float64(net.OffsetRounding.K))
 	}

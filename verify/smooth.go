@@ -1,4 +1,4 @@
-package main
+package verify
 
 import (
 	"fmt"
@@ -16,36 +16,10 @@ import (
 	"github.com/dp2nn/dp2nn/truth"
 )
 
-// smoothFor completes smooth-scheme options for one instance: the network
-// is unrolled over its steps, and every input that offsets a read is fixed
-// to the instance's values.
-func smoothFor(opt compile.Options, m *dsl.Model, steps [][]float64) compile.Options {
-	opt.Steps = len(steps)
-	opt.Fixed = map[string][]float64{}
-	for _, s := range m.States {
-		walkReads(s.Body, func(ix *dsl.IndexExpr) {
-			for _, t := range ix.Terms {
-				vals := make([]float64, len(steps))
-				for i, st := range steps {
-					vals[i] = st[t.Input.Index]
-				}
-				opt.Fixed[t.Input.Name] = vals
-			}
-		})
-	}
-	return opt
-}
-
-func walkReads(t *dsl.Term, visit func(*dsl.IndexExpr)) {
-	if t.Kind == dsl.TRead {
-		for _, ix := range t.Index {
-			visit(ix)
-		}
-	}
-	for _, a := range t.Args {
-		walkReads(a, visit)
-	}
-}
+// This file runs and checks networks of the smooth scheme: their value
+// against the smoothed DP interpreter (truth.RunSmoothDP) and their
+// gradient, the marginals, against central differences of it or against
+// the Go network's.
 
 // SmoothReport is the JSON output of "dp2nn solve -scheme smooth".
 type SmoothReport struct {
@@ -61,26 +35,27 @@ type SmoothReport struct {
 	Marginals map[string][]float64 `json:"marginals"`
 }
 
-// solveSmooth runs the smooth network on one instance: the smoothed value,
-// the hard value of the exact DP beside it, and the marginals (the
-// gradient of the value with respect to every run-time input: for knapsack
-// and top-k, the relaxed selection).
-func solveSmooth(stdout io.Writer, json bool, instance string, m *dsl.Model, opt compile.Options, steps [][]float64) error {
-	opt = smoothFor(opt, m, steps)
-	net, err := lower(m, opt)
+// SolveSmooth runs the smooth network of m (opt completed for the
+// instance by Options.SmoothInstance) on one instance (path names it):
+// the smoothed value, the hard value of the exact DP beside it, and the
+// marginals (the gradient of the value with respect to every run-time
+// input: for knapsack and top-k, the relaxed selection).
+func SolveSmooth(m *dsl.Model, opt compile.Options, path string, steps [][]float64) (*SmoothReport, error) {
+	opt = opt.SmoothInstance(m, steps)
+	net, err := compile.Lower(m, opt)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in, err := net.SmoothInputs(steps)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	grad, out, err := relu.VJP(net.Cell, in, []float64{1})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st := net.Cell.Stats()
-	r := &SmoothReport{Program: m.Name, Instance: instance, Reg: opt.Reg.String(), Gamma: opt.Gamma, Steps: len(steps),
+	r := &SmoothReport{Program: m.Name, Instance: path, Reg: opt.Reg.String(), Gamma: opt.Gamma, Steps: len(steps),
 		Size: st.Size, Depth: st.Depth, Value: out[0], Marginals: map[string][]float64{}}
 	for _, blk := range net.Cell.Inputs {
 		r.Marginals[blk.Name] = grad[blk.Start : blk.Start+blk.Len]
@@ -90,36 +65,75 @@ func solveSmooth(stdout io.Writer, json bool, instance string, m *dsl.Model, opt
 			r.Hard = fmt.Sprintf("%.10g", a.Float64())
 		}
 	}
-	if json {
-		return writeJSON(stdout, r)
-	}
-	fmt.Fprintf(stdout, "program %s, scheme smooth (%s, γ = %g), unrolled over %d steps: %d smooth neurons, depth %d\n", r.Program, r.Reg, r.Gamma, r.Steps, r.Size, r.Depth)
-	fmt.Fprintf(stdout, "value %.10g (hard DP: %s)\n", r.Value, orDash(r.Hard))
-	for _, name := range sortedKeys(r.Marginals) {
-		fmt.Fprintf(stdout, "marginals ∂value/∂%s:", name)
-		for _, y := range r.Marginals[name] {
-			fmt.Fprintf(stdout, " %.6f", y)
-		}
-		fmt.Fprintln(stdout)
-	}
-	return nil
+	return r, nil
 }
 
-// verifySmooth compares smooth networks with the smoothed DP interpreter
+// WriteText prints the report.
+func (r *SmoothReport) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "program %s, scheme smooth (%s, γ = %g), unrolled over %d steps: %d smooth neurons, depth %d\n", r.Program, r.Reg, r.Gamma, r.Steps, r.Size, r.Depth)
+	fmt.Fprintf(w, "value %.10g (hard DP: %s)\n", r.Value, orDash(r.Hard))
+	for _, name := range sortedKeys(r.Marginals) {
+		fmt.Fprintf(w, "marginals ∂value/∂%s:", name)
+		for _, y := range r.Marginals[name] {
+			fmt.Fprintf(w, " %.6f", y)
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// SmoothCheck is the outcome of Smooth or SmoothModel.
+type SmoothCheck struct {
+	Title string // what ran on which instances
+	// Value and Marginals say what the value and the marginals were
+	// compared with and how the error is measured; ValueTol and
+	// MarginalsTol their tolerance, as printed ("" when none is printed).
+	Value, ValueTol         string
+	Marginals, MarginalsTol string
+	WorstValue              float64  // the worst relative error of the value
+	WorstGrad               float64  // the worst error of a marginal
+	Mismatches              int      // instances where either exceeded its tolerance
+	Failures                []string // the first 10 of them
+}
+
+// maxSmoothFailures is how many failures a SmoothCheck keeps.
+const maxSmoothFailures = 10
+
+func (c *SmoothCheck) fail(format string, args ...any) {
+	c.Mismatches++
+	if c.Mismatches <= maxSmoothFailures {
+		c.Failures = append(c.Failures, fmt.Sprintf(format, args...))
+	}
+}
+
+// WriteText prints the failures, then the summary.
+func (c *SmoothCheck) WriteText(w io.Writer) {
+	for _, f := range c.Failures {
+		fmt.Fprintf(w, "MISMATCH %s\n", f)
+	}
+	fmt.Fprintln(w, c.Title)
+	fmt.Fprintf(w, "%s %.3g%s\n", c.Value, c.WorstValue, c.ValueTol)
+	fmt.Fprintf(w, "%s %.3g%s\n", c.Marginals, c.WorstGrad, c.MarginalsTol)
+	fmt.Fprintf(w, "%d mismatches\n", c.Mismatches)
+}
+
+// Smooth compares smooth networks with the smoothed DP interpreter
 // (truth.RunSmoothDP) on random instances: the value to 1e-9 relative
 // (both evaluate the same recursion with different stable formulas), and
 // the marginals against central finite differences of the interpreter with
 // step 1e-5, to 1e-5 absolute plus 1e-4 relative (the truncation error of
 // central differences on these piecewise-smooth functions).
-func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int) error {
+//
+// The instances are count random ones from seed (problems.RandomFor, over
+// nsteps steps without a generator), their real inputs normal with
+// deviation 2γ, where smoothing changes the value (smoothScore).
+func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int) (*SmoothCheck, error) {
 	ref, err := smooth.ParseReg(opt.Reg.String())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	gen, genName := problems.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	var worstValue, worstGrad float64
-	mismatches := 0
+	c := &SmoothCheck{}
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
 		for _, st := range steps {
@@ -129,25 +143,25 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 				}
 			}
 		}
-		o := smoothFor(opt, m, steps)
-		net, err := lower(m, o)
+		o := opt.SmoothInstance(m, steps)
+		net, err := compile.Lower(m, o)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		in, err := net.SmoothInputs(steps)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		grad, out, err := relu.VJP(net.Cell, in, []float64{1})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		want, err := truth.RunSmoothDP(m, steps, ref, opt.Gamma)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ev := math.Abs(out[0]-want) / (1 + math.Abs(want))
-		worstValue = math.Max(worstValue, ev)
+		c.WorstValue = math.Max(c.WorstValue, ev)
 		bad := !(ev <= 1e-9)
 		for _, blk := range net.Cell.Inputs {
 			idx := inputIndex(m, blk.Name)
@@ -164,27 +178,20 @@ func verifySmooth(stdout io.Writer, m *dsl.Model, opt compile.Options, count int
 				}
 				fd := (vu - vd) / (2 * h)
 				eg := math.Abs(grad[blk.Start+t] - fd)
-				worstGrad = math.Max(worstGrad, eg)
+				c.WorstGrad = math.Max(c.WorstGrad, eg)
 				if !(eg <= 1e-5+1e-4*math.Abs(fd)) {
 					bad = true
 				}
 			}
 		}
 		if bad {
-			mismatches++
-			if mismatches <= 10 {
-				fmt.Fprintf(stdout, "MISMATCH random #%d: value %g, smoothed DP %g; steps %v\n", i+1, out[0], want, steps)
-			}
+			c.fail("random #%d: value %g, smoothed DP %g; steps %v", i+1, out[0], want, steps)
 		}
 	}
-	fmt.Fprintf(stdout, "verify %s (scheme smooth, %s, γ = %g): %d random instances (%s, real inputs normal with deviation 2γ, seed %d)\n", m.Name, opt.Reg, opt.Gamma, count, genName, seed)
-	fmt.Fprintf(stdout, "value vs the smoothed DP interpreter: worst relative error %.3g (tolerance 1e-9)\n", worstValue)
-	fmt.Fprintf(stdout, "marginals vs central differences of the interpreter: worst absolute error %.3g\n", worstGrad)
-	fmt.Fprintf(stdout, "%d mismatches\n", mismatches)
-	if mismatches > 0 {
-		return &mismatchError{fmt.Sprintf("%d mismatches between the smooth network and the smoothed DP", mismatches)}
-	}
-	return nil
+	c.Title = fmt.Sprintf("verify %s (scheme smooth, %s, γ = %g): %d random instances (%s, real inputs normal with deviation 2γ, seed %d)", m.Name, opt.Reg, opt.Gamma, count, genName, seed)
+	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", " (tolerance 1e-9)"
+	c.Marginals = "marginals vs central differences of the interpreter: worst absolute error"
+	return c, nil
 }
 
 func inputIndex(m *dsl.Model, name string) int {
@@ -204,37 +211,30 @@ func cloneSteps(s [][]float64) [][]float64 {
 	return out
 }
 
-// verifyONNXSmooth runs an exported smooth network (outputs "value" and
+// SmoothModel runs an exported smooth network (outputs "value" and
 // "marginals") in a runtime on random scores and compares the value with
 // the smoothed-DP interpreter and the marginals with the gradient of the
 // Go network (relu.VJP, itself equal to smooth's Algorithm 2 by
 // the compile tests): to 1e-12 relative in float64 and 1e-5 in float32
 // (float32's unit roundoff 6e-8 over a few dozen operations per output).
-func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *compile.Network, count int, seed uint64, stdout io.Writer) error {
-	if count < 1 {
-		return userErrorf("verify: a smooth model is checked on random scores: give -random N")
-	}
-	if rt != engine.Go && rt != engine.ORT {
-		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
-	}
-	runner, err := engine.Open(path, rt, net)
-	if err != nil {
-		return &userError{err.Error()}
-	}
-	defer runner.Close()
+//
+// runner is the model prepared in a runtime that runs the gradient output
+// (engine.Go or engine.ORT); path and rt name them in the title. The
+// scores are count random ones from seed.
+func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64) (*SmoothCheck, error) {
+	model := runner.Model
 	run := runner.Run
 	m, sm := net.Model, net.Smooth
 	ref, err := smooth.ParseReg(sm.Reg.String())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tol := 1e-12
 	if model.DType == export.Float32 {
 		tol = 1e-5
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	var worstValue, worstGrad float64
-	mismatches := 0
+	c := &SmoothCheck{}
 	for i := 0; i < count; i++ {
 		steps := make([][]float64, net.Steps)
 		for t := range steps {
@@ -249,7 +249,7 @@ func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *
 		}
 		row, err := net.SmoothInputs(steps)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		feeds := map[string]export.Tensor{}
 		for _, blk := range net.Cell.Inputs {
@@ -257,43 +257,36 @@ func verifyONNXSmooth(path string, model *export.Model, rt engine.Runtime, net *
 		}
 		out, err := run(feeds)
 		if err != nil {
-			return fmt.Errorf("random #%d: %v", i+1, err)
+			return nil, fmt.Errorf("random #%d: %v", i+1, err)
 		}
 		want, err := truth.RunSmoothDP(m, steps, ref, sm.Gamma)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		grad, _, err := relu.VJP(net.Cell, row, []float64{1})
 		if err != nil {
-			return err
+			return nil, err
 		}
 		val, marg := out["value"], out["marginals"]
 		if len(val.Data) != 1 || len(marg.Data) != len(grad) {
-			return userErrorf("verify: %s lacks the outputs value [1] and marginals [%d]", path, len(grad))
+			return nil, fmt.Errorf("verify: %s lacks the outputs value [1] and marginals [%d]", path, len(grad))
 		}
 		ev := math.Abs(val.Data[0]-want) / math.Max(1, math.Abs(want))
-		worstValue = math.Max(worstValue, ev)
+		c.WorstValue = math.Max(c.WorstValue, ev)
 		bad := !(ev <= tol)
 		for j, g := range grad {
 			eg := math.Abs(marg.Data[j]-g) / math.Max(1, math.Abs(g))
-			worstGrad = math.Max(worstGrad, eg)
+			c.WorstGrad = math.Max(c.WorstGrad, eg)
 			bad = bad || !(eg <= tol)
 		}
 		if bad {
-			mismatches++
-			if mismatches <= 10 {
-				fmt.Fprintf(stdout, "MISMATCH random #%d: value %g (want %g), marginals %v (want %v)\n", i+1, val.Data[0], want, marg.Data, grad)
-			}
+			c.fail("random #%d: value %g (want %g), marginals %v (want %v)", i+1, val.Data[0], want, marg.Data, grad)
 		}
 	}
-	fmt.Fprintf(stdout, "verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors\n", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.DType, rt, count)
-	fmt.Fprintf(stdout, "value vs the smoothed DP interpreter: worst relative error %.3g (tolerance %g)\n", worstValue, tol)
-	fmt.Fprintf(stdout, "marginals vs the Go network's gradient: worst relative error %.3g (tolerance %g)\n", worstGrad, tol)
-	fmt.Fprintf(stdout, "%d mismatches\n", mismatches)
-	if mismatches > 0 {
-		return &mismatchError{fmt.Sprintf("%d mismatches between the smooth model and the Go reference", mismatches)}
-	}
-	return nil
+	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.DType, rt, count)
+	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", fmt.Sprintf(" (tolerance %g)", tol)
+	c.Marginals, c.MarginalsTol = "marginals vs the Go network's gradient: worst relative error", fmt.Sprintf(" (tolerance %g)", tol)
+	return c, nil
 }
 
 // smoothScore draws a score at the scale of γ (normal, deviation 2γ,

@@ -1,4 +1,4 @@
-package main
+package study
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 	"github.com/dp2nn/dp2nn/problems"
 )
 
-// This file is "dp2nn widths" for programs with data: the size of the
+// This file measures programs with data: the size of the
 // cell and of the network unrolled over the program's steps (settled
 // cells computed once, compile.Network.Unrolled), set against the O()
 // bounds Hertrich & Skutella state for the program (problems.Table),
@@ -65,16 +65,17 @@ func (b BoundText) String() string {
 	return s
 }
 
-// measureData measures the cell and the unrolled network of net for the
-// given forms ("cell", "unrolled") against the program's bounds.
-func measureData(net *compile.Network, forms []string, steps int) (*DataWidths, error) {
+// MeasureData measures the cell and the unrolled network (over steps
+// steps) of net, the forms given ("cell", "unrolled"), against the bounds
+// problems.Table states for the program.
+func MeasureData(net *compile.Network, forms []string, steps int) (*DataWidths, error) {
 	var pb *problems.ProgramBounds
-	if p, ok := problems.Identify(originalModel(net)); ok {
+	if p, ok := problems.Identify(net.Original()); ok {
 		pb = p.Bounds
 	}
 	hasBounds := pb != nil
 	params := map[string]int64{}
-	for _, p := range originalModel(net).Params {
+	for _, p := range net.Original().Params {
 		params[p.Name] = p.Value
 	}
 	dw := &DataWidths{}
@@ -106,7 +107,8 @@ func measureData(net *compile.Network, forms []string, steps int) (*DataWidths, 
 	return dw, nil
 }
 
-func printDataWidths(w io.Writer, dw *DataWidths) {
+// WriteText prints the size of each form beside its bound.
+func (dw *DataWidths) WriteText(w io.Writer) {
 	for _, f := range dw.Forms {
 		name := "cell"
 		if f.Form == "unrolled" {
@@ -162,60 +164,21 @@ type DataSweepReport struct {
 	Summary []RatioSummary `json:"summary"`
 }
 
-// runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
-// data: every swept param takes each value (e.g. m,n=2..12 for LCS).
-func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.Writer) error {
-	forms := []string{"cell", "unrolled"}
-	switch *o.form {
-	case "":
-	case "cell", "unrolled":
-		forms = []string{*o.form}
-	default:
-		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	if *o.steps != 0 {
-		return userErrorf("widths: a -sweep of a program with data unrolls each point over its own steps line; drop -steps")
-	}
-	names := strings.Split(sw.name, ",")
-	rep := &DataSweepReport{Program: path, Sweep: fmt.Sprintf("%s=%d..%d", sw.name, sw.values[0], sw.values[len(sw.values)-1])}
-	// Check every point, and its size, before building any.
-	models := make([]*dsl.Model, len(sw.values))
-	opts := make([]compile.Options, len(sw.values))
-	for i, v := range sw.values {
-		params := map[string]int64{}
-		for k, x := range o.set {
-			params[k] = x
-		}
-		for _, name := range names {
-			params[strings.TrimSpace(name)] = int64(v)
-		}
-		m, err := dsl.Check(f, params)
-		if err != nil {
-			return err
-		}
-		opt, err := o.scheme.options(0)
-		if err != nil {
-			return err
-		}
-		if opt.Scheme == compile.Smooth {
-			return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
-		}
-		if opt.Scheme == compile.Exact {
-			if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-				return userErrorf("widths: -sweep %s=%d would build %s hidden neurons, above -max-neurons %d; sweep a smaller range", sw.name, v, neuronsText(n), *o.maxNeurons)
-			}
-		}
-		models[i], opts[i] = m, opt
-	}
-	for i, v := range sw.values {
+// DataSweep lowers every model (the program of a data sweep of name at
+// each of values, with its options) and measures the given forms against
+// the stated bounds, with a summary of each ratio over the sweep. program
+// is the program's path.
+func DataSweep(program, name string, values []int, models []*dsl.Model, opts []compile.Options, forms []string) (*DataSweepReport, error) {
+	rep := &DataSweepReport{Program: program, Sweep: fmt.Sprintf("%s=%d..%d", name, values[0], values[len(values)-1])}
+	for i, v := range values {
 		m := models[i]
-		net, err := lower(m, opts[i])
+		net, err := compile.Lower(m, opts[i])
 		if err != nil {
-			return err
+			return nil, err
 		}
-		dw, err := measureData(net, forms, net.IterationCount())
+		dw, err := MeasureData(net, forms, net.IterationCount())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		row := DataSweepRow{Value: v, Params: map[string]int64{}, Forms: dw.Forms}
 		for _, p := range m.Params {
@@ -225,23 +188,7 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		rep.Source, rep.Symbols, rep.Bounds = dw.Source, dw.Symbols, dw.Bounds
 	}
 	rep.Summary = summarizeRatios(rep)
-	if *o.plot != "" {
-		png, err := plotDataSweep(rep, sw.name)
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rep)
-	}
-	printDataSweep(stdout, rep, sw.name)
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
+	return rep, nil
 }
 
 // summarizeRatios reduces each ratio column of the sweep.
@@ -291,7 +238,9 @@ func summarizeRatios(rep *DataSweepReport) []RatioSummary {
 	return out
 }
 
-func printDataSweep(w io.Writer, rep *DataSweepReport, name string) {
+// WriteText prints the sweep of name as a table, then the bounds and
+// the summary of each ratio.
+func (rep *DataSweepReport) WriteText(w io.Writer, name string) {
 	fmt.Fprintf(w, "%s: network size over %s\n", rep.Program, rep.Sweep)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	hdr := name + "\t"
@@ -332,11 +281,11 @@ func printDataSweep(w io.Writer, rep *DataSweepReport, name string) {
 	}
 }
 
-// plotDataSweep draws, side by side, the size and the depth of each form
+// Plot draws as a PNG, side by side, the size and the depth of each form
 // against the swept value on log scales, each with its bound scaled by the
 // largest ratio (so the dashed bound touches the measured curve from
 // above at one point and lies above it everywhere).
-func plotDataSweep(rep *DataSweepReport, name string) ([]byte, error) {
+func (rep *DataSweepReport) Plot(name string) ([]byte, error) {
 	colors := map[string]color.Color{"cell": color.RGBA{0x1f, 0x77, 0xb4, 0xff}, "unrolled": color.RGBA{0xd6, 0x27, 0x28, 0xff}}
 	var panels []*plot.Plot
 	for _, q := range []string{"size", "depth"} {

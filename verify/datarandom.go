@@ -1,11 +1,9 @@
-package main
+package verify
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -13,12 +11,11 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
-// This file is "dp2nn verify FILE.dp -random N" for programs with data:
-// random instances from the generator of problems.Table for the
-// program (uniform draws when the table has none), the network in every
+// This file checks programs with data on random instances from the
+// generator of problems.Table for the program (uniform draws when the
+// table has none): the network (or a model file) in every
 // dtype against the exact interpreter on every cell of every step, the
 // "require fixpoint" step, the decoded answer, and the independent solver
 // of the table row (truth/graphs) on the answer.
@@ -58,39 +55,23 @@ func uniformData(rng *rand.Rand, m *dsl.Model) [][]float64 {
 // dataBatch is how many random instances run through the network at once.
 const dataBatch = 256
 
-// verifyDataRandom checks -random N instances of a program with data.
-func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.DType, rep *VerifyReport) error {
-	m, err := dsl.Check(f, o.set)
-	if err != nil {
-		return err
-	}
-	if m.Steps == 0 {
-		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
-	}
-	opt, err := o.scheme.options(0)
-	if err != nil {
-		return err
-	}
-	if opt.Scheme == compile.Smooth {
-		return userErrorf("verify: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
-	}
-	if opt.Scheme == compile.Exact {
-		if n := estimateDataNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-			return userErrorf("verify: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-				path, paramString(m), neuronsText(n), *o.maxNeurons)
-		}
-	}
-	net, err := lower(m, opt)
-	if err != nil {
-		return err
-	}
-	form := *o.form
+// DataRandom checks count random instances (from seed) of a program with
+// data and a steps line: net in every dtype, form "cell" (the cell run
+// once per step, every step observed) or "unrolled" (the network unrolled
+// over the steps, the final state observed), against the exact
+// interpreter, the "require fixpoint" step and the answer, and the answer
+// against the independent solver of the program's row of problems.Table
+// (whose generator draws the instances; uniform data without one). It
+// adds one row to rep and says in rep.Against what it compared.
+func DataRandom(rep *Report, net *compile.Network, form string, dtypes []engine.DType, count int, seed uint64) error {
 	if form != "cell" && form != "unrolled" {
-		return userErrorf("verify: unknown -form %q (want cell or unrolled; for the loop form export with dp2nn compile -form loop and verify the .onnx file)", form)
+		return fmt.Errorf("unknown form %q (want cell or unrolled)", form)
 	}
+	m := net.Original()
+	var err error
 	gen := uniformData
 	genName := "uniform data"
-	p, hasProblem := dataProblemFor(originalModel(net))
+	p, hasProblem := dataProblemFor(net.Original())
 	if hasProblem {
 		gen, genName = p.Random, "the generator of problem "+p.Name+" (problems.Table)"
 	}
@@ -113,9 +94,9 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 			rep.Against += "; OPT vs the independent solver of problem " + p.Name + " (truth/graphs)"
 		}
 	}
-	rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	steps, extra := networkSteps(net)
-	row := VerifyRow{Source: fmt.Sprintf("random (%s), seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
+	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
 	if form == "unrolled" {
 		row.Source += ", unrolled form"
 	}
@@ -125,8 +106,8 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 			return err
 		}
 	}
-	for done := 0; done < *o.random; done += dataBatch {
-		datas := make([][][]float64, min(dataBatch, *o.random-done))
+	for done := 0; done < count; done += dataBatch {
+		datas := make([][][]float64, min(dataBatch, count-done))
 		for i := range datas {
 			datas[i] = gen(rng, m)
 		}
@@ -151,7 +132,7 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 			if extra {
 				c.Steps++
 			}
-			rep.add(&row, c)
+			rep.Add(&row, c)
 		}
 	}
 	rep.Rows = append(rep.Rows, row)
@@ -160,17 +141,17 @@ func verifyDataRandom(path string, f *dsl.File, o *verifyOpts, dtypes []engine.D
 
 // checkDataInstance compares every dtype's run on one instance with the
 // interpreter, and the interpreter's answer with the table's solver.
-func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []engine.DType, runs [][][][][]float64, i int, p *problems.Problem, hasProblem bool, row *VerifyRow) (*verify.Case, error) {
-	gt, err := runGroundTruth(net, data)
+func checkDataInstance(net *compile.Network, name string, data [][]float64, dtypes []engine.DType, runs [][][][][]float64, i int, p *problems.Problem, hasProblem bool, row *Row) (*Case, error) {
+	gt, err := runDataTruth(net, data)
 	if err != nil {
 		return nil, fmt.Errorf("the exact interpreter: %v", err)
 	}
-	c := &verify.Case{Name: name}
+	c := &Case{Name: name}
 	steps, _ := networkSteps(net)
 	for di, dt := range dtypes {
 		tol := net.DecodeTolerance(dt.Roundoff(), steps+1)
 		out := compareData(net, gt, runs[di][i], data, tol)
-		r := verify.Run{Label: string(dt), DType: dt, MaxErr: out.maxErr, Worst: out.worst, Tolerance: tol, Answer: answerText(out.answer)}
+		r := Run{Label: string(dt), DType: dt, MaxErr: out.maxErr, Worst: out.worst, Tolerance: tol, Answer: answerText(out.answer)}
 		if gt.fix != nil {
 			r.Answer = "fixpoint fails"
 		}
@@ -209,7 +190,7 @@ func checkDataInstance(net *compile.Network, name string, data [][]float64, dtyp
 	if !hasProblem || c.Mismatch != "" {
 		return c, nil
 	}
-	solved, err := p.ExactData(originalModel(net), data)
+	solved, err := p.ExactData(net.Original(), data)
 	if err != nil {
 		return nil, fmt.Errorf("the solver of problems.Table: %v", err)
 	}
@@ -224,7 +205,7 @@ func checkDataInstance(net *compile.Network, name string, data [][]float64, dtyp
 // interpreter's final state with the solver's table, and the network's
 // decoded answer with the solver's answer (for fptas, the exact optimum
 // the guarantee was checked against).
-func againstSolver(net *compile.Network, gt *groundTruth, solved problems.DataAnswer, states [][][]float64, data [][]float64) string {
+func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnswer, states [][][]float64, data [][]float64) string {
 	if net.OffsetRounding != nil {
 		switch {
 		case gt.opt == nil:
@@ -388,39 +369,15 @@ func indexOf(names []string, name string) int {
 	return -1
 }
 
-// printDataNotes says how many random instances exercised the fixpoint
-// check and the "no answer" case.
-func printDataNotes(w io.Writer, rep *VerifyReport) {
-	for _, r := range rep.Rows {
-		var parts []string
-		if r.Fixpoint > 0 {
-			parts = append(parts, fmt.Sprintf("%d fail require fixpoint", r.Fixpoint))
-		}
-		if r.NoAnswer > 0 {
-			parts = append(parts, fmt.Sprintf("%d have no finite answer", r.NoAnswer))
-		}
-		if r.MaxGap != nil {
-			parts = append(parts, fmt.Sprintf("answer − OPT is at most %g (guarantee: at most %s)", *r.MaxGap, r.Slack))
-		}
-		if len(parts) > 0 {
-			fmt.Fprintf(w, "%s: of %d instances, %s\n", r.Source, r.Cases, strings.Join(parts, "; "))
-		}
-	}
-}
-
-// verifyONNXData is "dp2nn verify MODEL.onnx" for a program with data:
-// random instances through the model in the chosen runtime against the
-// ground truth as for FILE.dp. The cell form shows every step and runs
-// the extra step of "require fixpoint"; the loop form shows every step of
-// its fixed count, the unrolled form only the last, so for them the
-// fixpoint is not observed (instances where it fails are compared up to
-// the last step and counted).
-func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *engine.Runner, net *compile.Network, o *verifyOpts, stdout io.Writer) error {
-	if *o.instances != "" {
-		return userErrorf("verify: -instances is for programs with per-step inputs; this model's program %s has data", net.Model.Name)
-	}
-	m := originalModel(net)
-	rep := &VerifyReport{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
+// ModelData is DataRandom for a model file of a program with data,
+// run in a runtime: the cell form shows every step and runs the extra
+// step of "require fixpoint"; the loop form shows every step of its fixed
+// count, the unrolled form only the last, so for them the fixpoint is not
+// observed (instances where it fails are compared up to the last step
+// and counted). It adds one row to rep.
+func ModelData(rep *Report, run *engine.Runner, net *compile.Network, count int, seed uint64) error {
+	model := run.Model
+	m := net.Original()
 	rep.Against = "the model vs the exact interpreter (exact rational arithmetic) on every state it shows, and the answer"
 	gen, genName := uniformData, "uniform data"
 	p, hasProblem := dataProblemFor(m)
@@ -437,10 +394,9 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 	if model.DType == export.Float64 {
 		dt = engine.Float64
 	}
-	label := engine.DType(fmt.Sprintf("%s %s", rt, model.DType))
-	rng := rand.New(rand.NewPCG(*o.seed, 0x9e3779b97f4a7c15))
-	row := VerifyRow{Source: fmt.Sprintf("random (%s), seed %d", genName, *o.seed), Params: paramString(m), MaxErr: map[string]float64{}}
-	for i := 0; i < *o.random; i++ {
+	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
+	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+	for i := 0; i < count; i++ {
 		data := gen(rng, m)
 		obs, err := run.ObserveData(data, observe)
 		if err != nil {
@@ -452,11 +408,11 @@ func verifyONNXData(path string, model *export.Model, rt engine.Runtime, run *en
 			return fmt.Errorf("random #%d: %v", i+1, err)
 		}
 		for r := range c.Runs {
-			c.Runs[r].Label = string(label)
+			c.Runs[r].Label = obs.Label
 		}
 		c.Steps = observe
-		rep.add(&row, c)
+		rep.Add(&row, c)
 	}
 	rep.Rows = append(rep.Rows, row)
-	return finishVerify(stdout, rep, []engine.DType{label}, *o.json)
+	return nil
 }

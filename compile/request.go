@@ -1,0 +1,92 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/dp2nn/dp2nn/dsl"
+)
+
+// Request is a lowering asked for before the instance is known: Options,
+// validated once where they are given (the command line), in which the
+// fptas table size is either P itself or chosen from a target error ε for
+// n items, P = ⌈n²/ε⌉, so that the guarantee (1 − n²/P)·OPT <= p_NN of
+// Hertrich & Skutella reads (1 − ε)·OPT <= p_NN.
+type Request struct {
+	Options
+	// Eps is the target error ε in (0, 1) of the fptas scheme when P is
+	// 0; N is the number of items it is for, 0 for the instance's own.
+	Eps float64
+	N   int
+}
+
+// For returns the options for an instance of n items (0 when unknown):
+// Options itself, with P chosen from ε for a request by error.
+func (r Request) For(n int) (Options, error) {
+	if r.Scheme != FPTAS || r.Eps == 0 {
+		return r.Options, nil
+	}
+	if r.N != 0 {
+		n = r.N
+	}
+	opt := r.Options
+	P, err := PForEps(r.Eps, n)
+	opt.P = P
+	return opt, err
+}
+
+// PForEps is the table size P = ⌈n²/ε⌉ of the FPTAS-NN whose value is
+// at least (1 − ε)·OPT on instances of n items. P is at most
+// MaxFPTASTable.
+func PForEps(eps float64, n int) (int, error) {
+	if !(eps > 0 && eps < 1) {
+		return 0, fmt.Errorf("fptas: the target error ε must lie strictly between 0 and 1, got %g", eps)
+	}
+	if n < 1 {
+		return 0, fmt.Errorf("fptas: ε = %g needs the number of items n the guarantee is for", eps)
+	}
+	P := math.Ceil(float64(n) * float64(n) / eps)
+	if P > MaxFPTASTable {
+		return 0, fmt.Errorf("fptas: ε = %g with n = %d needs P = %.0f, above the supported %d", eps, n, P, MaxFPTASTable)
+	}
+	return int(P), nil
+}
+
+// SmoothInstance completes the options of the smooth scheme for one
+// instance (steps[t] holds the step inputs of step t+1): the network is
+// unrolled over its steps, and every input that offsets a read (knapsack's
+// weights) is fixed to the instance's values, so that every read is
+// static.
+func (o Options) SmoothInstance(m *dsl.Model, steps [][]float64) Options {
+	o.Steps = len(steps)
+	o.Fixed = map[string][]float64{}
+	for _, s := range m.States {
+		walkReads(s.Body, func(ix *dsl.IndexExpr) {
+			for _, t := range ix.Terms {
+				vals := make([]float64, len(steps))
+				for i, st := range steps {
+					vals[i] = st[t.Input.Index]
+				}
+				o.Fixed[t.Input.Name] = vals
+			}
+		})
+	}
+	return o
+}
+
+func walkReads(t *dsl.Term, visit func(*dsl.IndexExpr)) {
+	if t.Kind == dsl.TRead {
+		for _, ix := range t.Index {
+			visit(ix)
+		}
+	}
+	for _, a := range t.Args {
+		walkReads(a, visit)
+	}
+}
+
+// RoundingOf is the rounding the fptas scheme with table size P applies
+// to m, found without building the network: the rounded state and the
+// accumulated input (Rounding.Offset). Its error says why the rule does
+// not apply, as Lower's does.
+func RoundingOf(m *dsl.Model, P int) (*Rounding, error) { return newRounding(m, P) }

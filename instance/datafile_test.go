@@ -1,0 +1,93 @@
+package instance_test
+
+import (
+	"math"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+)
+
+// ReadDataFile picks the reader by the file and finds the published
+// answer: optima.txt beside a TSPLIB or rcsp file, the answers a graph or
+// sequence file states.
+func TestReadDataFile(t *testing.T) {
+	root, err := repo.RepoRoot()
+	require.NoError(t, err)
+	cases := []struct {
+		file     string
+		source   int
+		kind     string
+		name     string
+		scalars  map[string]float64
+		what     string
+		value    float64 // published value; NaN: none, -1: cells
+		cells    []float64
+		negCycle bool
+	}{
+		{"testdata/graphs/br17.atsp", -1, "TSPLIB file", "br17", map[string]float64{"n": 17}, "39 (", 39, nil, false},
+		{"testdata/graphs/rcsp1.txt", -1, "OR-Library rcsp file", "rcsp1", nil, "131 (", 131, nil, false},
+		{"testdata/graphs/clrs-24.4.json", -1, "graph file", "clrs-24.4", map[string]float64{"n": 5, "s": 1}, "distances from s", -1, []float64{0, 2, 4, 7, -2}, false},
+		{"testdata/graphs/clrs-24.4-negative-cycle.json", -1, "graph file", "clrs-24.4-negative-cycle", nil, "a negative cycle", math.NaN(), nil, true},
+		{"testdata/seq/clrs-15.8.json", -1, "sequence file", "clrs-15.8", nil, "LCS length 4", 4, nil, false},
+		{"cmd/dp2nn/testdata/data/csp4.json", -1, "instance", "csp4", nil, "", math.NaN(), nil, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(root, c.file)
+			df, err := instance.ReadDataFile(path, c.source)
+			require.NoError(t, err)
+			assert.Equal(t, c.kind, df.Kind)
+			assert.Equal(t, c.name, df.Inst.Name)
+			for k, v := range c.scalars {
+				assert.Equal(t, v, df.Inst.Scalars[k], k)
+			}
+			switch {
+			case c.what == "":
+				assert.Nil(t, df.Known)
+				return
+			case c.negCycle:
+				what, agree := df.Known.Compare(0, false, nil, true)
+				assert.Contains(t, what, c.what)
+				assert.True(t, agree)
+				_, agree = df.Known.Compare(0, false, []float64{0, 1}, false)
+				assert.False(t, agree, "no negative cycle found")
+			case c.cells != nil:
+				what, agree := df.Known.Compare(0, false, c.cells, false)
+				assert.Contains(t, what, c.what)
+				assert.True(t, agree)
+				wrong := append([]float64(nil), c.cells...)
+				wrong[1]++
+				_, agree = df.Known.Compare(0, false, wrong, false)
+				assert.False(t, agree)
+			default:
+				what, agree := df.Known.Compare(c.value, true, nil, false)
+				assert.Contains(t, what, c.what)
+				assert.True(t, agree)
+				_, agree = df.Known.Compare(c.value+1, true, nil, false)
+				assert.False(t, agree)
+				_, agree = df.Known.Compare(0, false, nil, false)
+				assert.False(t, agree, "no answer where one is published")
+			}
+		})
+	}
+	var nothing *instance.Published
+	what, agree := nothing.Compare(1, true, nil, false)
+	assert.Empty(t, what)
+	assert.True(t, agree)
+}
+
+func TestReadDataFileErrors(t *testing.T) {
+	root, err := repo.RepoRoot()
+	require.NoError(t, err)
+	_, err = instance.ReadDataFile(filepath.Join(root, "testdata/graphs/clrs-24.4.json"), 8)
+	assert.ErrorContains(t, err, "source 9 (from -set s) is not a vertex: the graph has 5")
+	_, err = instance.ReadDataFile(filepath.Join(root, "no-such.json"), -1)
+	assert.ErrorContains(t, err, "cannot read instance")
+	_, err = instance.ReadDataFile(filepath.Join(root, "no-such.atsp"), -1)
+	assert.ErrorContains(t, err, "no-such.atsp")
+}

@@ -1,0 +1,168 @@
+package study_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+func lower(t *testing.T, program string, params map[string]int64, opt compile.Options) *compile.Network {
+	t.Helper()
+	f, err := repo.ReadProgram(program)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, opt)
+	require.NoError(t, err)
+	return net
+}
+
+// Sweep agrees with the paper at every value, of pmax and of P, and the
+// guard refuses a point before its network is built.
+func TestSweep(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name   string
+		set    map[string]int64
+		opt    compile.Options
+		values []int
+	}{
+		{"pmax", nil, compile.Options{Scheme: compile.Exact}, []int{2, 3, 10, 30}},
+		{"P", map[string]int64{"pmax": 40}, compile.Options{Scheme: compile.FPTAS, P: 1}, []int{1, 5, 12}},
+	} {
+		rows, err := study.Sweep(f, c.set, c.opt, c.name, c.values, nil)
+		require.NoError(t, err)
+		require.Len(t, rows, len(c.values))
+		for i, r := range rows {
+			assert.Equal(t, c.values[i], r.Value)
+			require.NotNil(t, r.Agree, "%s=%d has a paper formula", c.name, r.Value)
+			assert.True(t, *r.Agree, "%s=%d: widths %v, paper %v", c.name, r.Value, r.Widths, r.Paper)
+		}
+		png, err := study.PlotSweep("knapsack", c.name, rows)
+		require.NoError(t, err)
+		assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
+	}
+	tooLarge := errors.New("too large")
+	_, err = study.Sweep(f, nil, compile.Options{}, "pmax", []int{2, 3}, func(m *dsl.Model, v int) error {
+		if v == 3 {
+			return tooLarge
+		}
+		return nil
+	})
+	assert.ErrorIs(t, err, tooLarge)
+}
+
+// MeasureData sets the cell and the unrolled network beside the bounds of
+// problems.Table; a program outside the table gets the sizes alone.
+func TestMeasureData(t *testing.T) {
+	net := lower(t, "examples/bellmanford.dp", map[string]int64{"n": 5}, compile.Options{})
+	dw, err := study.MeasureData(net, []string{"cell", "unrolled"}, net.IterationCount())
+	require.NoError(t, err)
+	require.Len(t, dw.Forms, 2)
+	assert.NotEmpty(t, dw.Source)
+	require.Len(t, dw.Bounds, 2)
+	for _, f := range dw.Forms {
+		assert.Positive(t, f.Size)
+		assert.Positive(t, f.SizeBound)
+		assert.InDelta(t, float64(f.Size)/f.SizeBound, f.SizeRatio, 1e-12)
+	}
+	assert.Equal(t, net.IterationCount(), dw.Forms[1].Steps)
+	var b bytes.Buffer
+	dw.WriteText(&b)
+	assert.Contains(t, b.String(), "bounds (")
+}
+
+// DataSweep measures every point and summarises each ratio; its plot is a
+// PNG.
+func TestDataSweep(t *testing.T) {
+	f, err := repo.ReadProgram("examples/lcs.dp")
+	require.NoError(t, err)
+	values := []int{2, 3, 4, 5}
+	var models []*dsl.Model
+	var opts []compile.Options
+	for _, v := range values {
+		m, err := dsl.Check(f, map[string]int64{"m": int64(v), "n": int64(v)})
+		require.NoError(t, err)
+		models, opts = append(models, m), append(opts, compile.Options{})
+	}
+	rep, err := study.DataSweep("examples/lcs.dp", "m,n", values, models, opts, []string{"cell", "unrolled"})
+	require.NoError(t, err)
+	assert.Equal(t, "m,n=2..5", rep.Sweep)
+	require.Len(t, rep.Rows, 4)
+	assert.Equal(t, int64(5), rep.Rows[3].Params["n"])
+	assert.Len(t, rep.Summary, 4, "size and depth of two forms")
+	png, err := rep.Plot("m,n")
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
+}
+
+// FPTAS on the lowdim files and a generated family: p_NN equals the
+// rounded DP everywhere (or the study stops), no guarantee is violated,
+// the lowdim optima agree with the exact solvers, and the report's
+// markdown and plot are written.
+func TestFPTAS(t *testing.T) {
+	program, err := repo.RepoPath("examples/knapsack.dp")
+	require.NoError(t, err)
+	lowdim, err := repo.RepoPath("testdata/lowdim")
+	require.NoError(t, err)
+	rep, err := study.FPTAS(study.FPTASConfig{Program: program, Families: []string{study.Lowdim, "uncorrelated"},
+		N: []int{6}, P: []int{3, 40}, Per: 3, Seed: 5, R: 1000, Lowdim: lowdim})
+	require.NoError(t, err)
+	assert.Zero(t, rep.Violations)
+	assert.Equal(t, 2*rep.Instances, rep.Runs)
+	require.Len(t, rep.Rows, 4)
+	for _, r := range rep.Rows {
+		assert.Equal(t, 2*r.P*r.P+2*r.P, r.Width, "width 2P²+2P")
+		assert.LessOrEqual(t, r.Worst, r.Mean)
+		assert.LessOrEqual(t, r.Mean, 1.0)
+	}
+	assert.Equal(t, study.Lowdim, rep.Rows[0].Family)
+	assert.Equal(t, lowdim, rep.Lowdim)
+	var md bytes.Buffer
+	rep.WriteMarkdown(&md)
+	assert.Contains(t, md.String(), "| uncorrelated | 6 | 40 | 3280 | 3 |")
+	png, err := rep.Plot()
+	require.NoError(t, err)
+	assert.True(t, bytes.HasPrefix(png, []byte("\x89PNG")))
+}
+
+func TestFPTASErrors(t *testing.T) {
+	program, err := repo.RepoPath("examples/knapsack.dp")
+	require.NoError(t, err)
+	subsetsum, err := repo.RepoPath("examples/subsetsum.dp")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "optima.txt"), []byte("a 3\n"), 0o644))
+	gen := study.FPTASConfig{Program: program, Families: []string{"subset-sum"}, N: []int{3}, P: []int{5}, Per: 1, Seed: 1, R: 10}
+	for _, c := range []struct {
+		name string
+		edit func(*study.FPTASConfig)
+		want string
+	}{
+		{"no program", func(c *study.FPTASConfig) { c.Program = filepath.Join(dir, "none.dp") }, "cannot read program"},
+		{"not fptas", func(c *study.FPTASConfig) { c.Program = subsetsum }, "lower end of its range"},
+		{"no lowdim", func(c *study.FPTASConfig) { c.Families, c.Lowdim = []string{study.Lowdim}, filepath.Join(dir, "none") }, "none"},
+		{"no lowdim instances", func(c *study.FPTASConfig) { c.Families, c.Lowdim = []string{study.Lowdim}, dir }, "no *.txt instances"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := gen
+			c.edit(&cfg)
+			_, err := study.FPTAS(cfg)
+			assert.ErrorContains(t, err, c.want)
+			var mm *verify.MismatchError
+			assert.False(t, errors.As(err, &mm), "bad input is no mismatch")
+		})
+	}
+}

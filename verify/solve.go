@@ -1,0 +1,404 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/instance"
+)
+
+// This file solves one instance through the network and checks what it
+// can: the backtracked selection against the instance (programs with
+// per-step inputs), every cell of every step against the exact
+// interpreter and the answer against a published one (programs with
+// data); the smooth scheme's value beside the hard DP's.
+
+// SolveReport is the JSON output of "dp2nn solve".
+type SolveReport struct {
+	Program   string             `json:"program"`
+	Instance  string             `json:"instance"`
+	Params    map[string]int64   `json:"params"`
+	Notes     []string           `json:"notes,omitempty"`
+	DType     string             `json:"dtype"`
+	Steps     int                `json:"steps"`
+	Depth     int                `json:"depth"`
+	Widths    []int              `json:"widths"`
+	Answer    string             `json:"answer"`
+	Found     bool               `json:"found"`
+	Value     float64            `json:"value"`
+	Tolerance float64            `json:"decode_tolerance"`
+	Taken     []int              `json:"taken,omitempty"` // 1-based steps
+	Totals    map[string]float64 `json:"totals,omitempty"`
+	Check     string             `json:"check,omitempty"`
+	// Guarantee is the FPTAS-NN bound the answer satisfies (fptas only).
+	Guarantee string `json:"guarantee,omitempty"`
+
+	scheme, decl string // for WriteText: the scheme with P, the answer line
+}
+
+// Solve runs net on the instance inst (bound to steps) in the Go
+// evaluator in dt, decodes the answer (with the FPTAS-NN's guarantee for
+// the fptas scheme) and, for a search answer, backtracks the taken steps
+// through the stored states and checks their totals against the instance
+// (a weight within the capacity, a profit reaching the answer). A failed
+// check comes back as an error beside the report. notes are those of
+// instance.Params.
+func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt engine.DType, notes []string) (*SolveReport, error) {
+	m := net.Model
+	if m.Answer == nil {
+		return nil, fmt.Errorf("%s: program has no answer line, so there is nothing to solve", m.File.Pos())
+	}
+	obs, err := engine.Observe(net, dt, steps)
+	if err != nil {
+		return nil, err
+	}
+	states := obs.States
+	tol := net.DecodeTolerance(dt.Roundoff(), len(steps))
+	ans, err := net.Decode(states[len(states)-1], tol)
+	if err != nil {
+		return nil, err
+	}
+	st := net.Cell.Stats()
+	r := &SolveReport{
+		Program: m.Name, Instance: inst.Source, Params: map[string]int64{}, Notes: notes, DType: string(dt),
+		Steps: len(steps), Depth: st.Depth, Widths: st.Widths, Answer: ans.String(), Found: ans.Found,
+		Value: ans.Value, Tolerance: tol, scheme: net.Scheme.String(), decl: m.File.Text(m.Answer.Decl),
+	}
+	for _, p := range m.Params {
+		r.Params[p.Name] = p.Value
+	}
+	if rd := net.Rounding; rd != nil {
+		r.scheme += fmt.Sprintf(" with P=%d", rd.P)
+		n2 := len(steps) * len(steps)
+		if n2 < rd.P {
+			r.Guarantee = fmt.Sprintf("P = %d, n = %d: (1 - n²/P)·OPT <= %s <= OPT, so OPT <= %.6g", rd.P, len(steps), ans, ans.Value*float64(rd.P)/float64(rd.P-n2))
+		} else {
+			r.Guarantee = fmt.Sprintf("P = %d, n = %d: n² >= P, so only %s <= OPT is guaranteed; P > %d gives a bound", rd.P, len(steps), ans, n2)
+		}
+	}
+	var checkErr error
+	if ans.Found && ans.Kind != dsl.AnswerValue {
+		taken, err := net.Backtrack(states, steps, ans)
+		if err == nil {
+			r.Taken, r.Totals = takenTotals(taken, inst)
+			r.Check, checkErr = checkSelection(r.Totals, inst, ans)
+		}
+	}
+	return r, checkErr
+}
+
+// takenTotals lists the taken steps (1-based) and sums every per-step
+// field of the instance over them.
+func takenTotals(taken []bool, inst *instance.Instance) ([]int, map[string]float64) {
+	var idx []int
+	totals := map[string]float64{}
+	for t, ok := range taken {
+		if !ok {
+			continue
+		}
+		idx = append(idx, t+1)
+		for k, v := range inst.Steps[t] {
+			totals[k] += v
+		}
+	}
+	return idx, totals
+}
+
+// checkSelection checks the backtracked selection against the instance
+// itself where the instance says what is feasible (a weight budget).
+func checkSelection(totals map[string]float64, inst *instance.Instance, ans compile.Answer) (string, error) {
+	var parts []string
+	if c, ok := inst.Scalars["capacity"]; ok {
+		if w, ok := totals["weight"]; ok || len(totals) == 0 {
+			if w > c {
+				return "", fmt.Errorf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
+			}
+			parts = append(parts, fmt.Sprintf("weight %g <= capacity %g", w, c))
+		}
+	}
+	if p, ok := totals["profit"]; ok {
+		if p < ans.Value {
+			return "", fmt.Errorf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
+		}
+		parts = append(parts, fmt.Sprintf("profit %g >= answer %g", p, ans.Value))
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+// WriteText prints the report.
+func (r *SolveReport) WriteText(w io.Writer) {
+	var ps []string
+	for _, k := range sortedKeys(r.Params) {
+		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
+	}
+	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, r.scheme, strings.Join(ps, " "))
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	fmt.Fprintf(w, "network: RNN cell of depth %d, widths %v, applied %d times in %s\n", r.Depth, r.Widths, r.Steps, r.DType)
+	fmt.Fprintf(w, "%s = %s   (decoded outside the network, tolerance %.3g)\n", r.decl, r.Answer, r.Tolerance)
+	if r.Guarantee != "" {
+		fmt.Fprintf(w, "guarantee (Hertrich & Skutella): %s\n", r.Guarantee)
+	}
+	if r.Taken != nil || r.Totals != nil {
+		fmt.Fprintf(w, "taken steps (backtracked through the stored states): %v\n", r.Taken)
+		var tot []string
+		for _, k := range sortedKeys(r.Totals) {
+			tot = append(tot, fmt.Sprintf("%s %g", k, r.Totals[k]))
+		}
+		if len(tot) > 0 {
+			fmt.Fprintf(w, "totals of taken steps: %s\n", strings.Join(tot, ", "))
+		}
+		if r.Check != "" {
+			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
+		}
+	}
+}
+
+// DataSolveReport is the JSON output of "dp2nn solve" for a program with
+// data.
+type DataSolveReport struct {
+	Program  string           `json:"program"`
+	Instance string           `json:"instance"`
+	Kind     string           `json:"instance_kind"`
+	Params   map[string]int64 `json:"params"`
+	Notes    []string         `json:"notes,omitempty"`
+	Scheme   string           `json:"scheme"`
+	DType    string           `json:"dtype"`
+	// Steps is how often the cell is applied; FixpointStep is the extra
+	// step of "require fixpoint" (0 when the program has none).
+	Steps        int     `json:"steps"`
+	FixpointStep int     `json:"fixpoint_step,omitempty"`
+	Depth        int     `json:"depth"`
+	Widths       []int   `json:"widths"`
+	Size         int     `json:"size"`
+	BigM         float64 `json:"big_m,omitempty"`
+	// K is the rounding factor of the fptas scheme: the answer is k·c'.
+	// RoundedParams are the params of the program the rounded network
+	// computes (re-checked with the rounded bound).
+	K             int              `json:"k,omitempty"`
+	RoundedParams map[string]int64 `json:"rounded_params,omitempty"`
+	// Answer is the decoded answer as text; Value the value of a value or
+	// search answer; Cells every cell of a state answer.
+	Answer    string       `json:"answer"`
+	Value     *jsonValue   `json:"value,omitempty"`
+	Cells     []AnswerCell `json:"cells,omitempty"`
+	Tolerance float64      `json:"decode_tolerance"`
+	// MaxErr is the largest |network − exact interpreter| over every cell
+	// of every step (exact scheme).
+	MaxErr    float64 `json:"max_abs_error"`
+	Check     string  `json:"check"`
+	Guarantee string  `json:"guarantee,omitempty"`
+	Published string  `json:"published,omitempty"`
+
+	decl string // for WriteText: the answer line
+}
+
+// AnswerCell is one cell of a state answer.
+type AnswerCell struct {
+	Cell  string    `json:"cell"`
+	Index []int     `json:"index"`
+	Value jsonValue `json:"value"`
+}
+
+// jsonValue is a number, or the string "inf" for +inf (as in instances).
+type jsonValue float64
+
+func (v jsonValue) MarshalJSON() ([]byte, error) {
+	f := float64(v)
+	switch {
+	case math.IsInf(f, 1):
+		return []byte(`"inf"`), nil
+	case math.IsInf(f, -1):
+		return []byte(`"-inf"`), nil
+	}
+	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
+}
+
+func (v *jsonValue) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case `"inf"`:
+		*v = jsonValue(math.Inf(1))
+		return nil
+	case `"-inf"`:
+		*v = jsonValue(math.Inf(-1))
+		return nil
+	}
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	*v = jsonValue(f)
+	return nil
+}
+
+// noAnswerText says what an infinite answer means for the known programs.
+var noAnswerText = map[string]string{
+	"heldkarp": "no tour visits every city",
+	"csp":      "no walk from s to t has resource at most R",
+	"lcs":      "no common subsequence length",
+}
+
+// SolveData runs net, the network of a program with data, on one data
+// file df (data bound to the program) in the Go evaluator in dt and
+// compares it with the exact interpreter: every cell of every step, the
+// extra step of "require fixpoint", the decoded answer (the rounded DP's
+// and the guarantee for the fptas scheme), and the answer a published
+// source states. A disagreement with the interpreter is a
+// *MismatchError; one with the published answer comes back as a
+// *MismatchError beside the report. notes are those of instance.Params.
+func SolveData(net *compile.Network, df *instance.DataFile, data [][]float64, dt engine.DType, notes []string) (*DataSolveReport, error) {
+	m := net.Original()
+	if m.Answer == nil {
+		return nil, fmt.Errorf("%s: program has no answer line, so there is nothing to solve", m.File.Pos())
+	}
+	path := df.Inst.Source
+	steps, extra := networkSteps(net)
+	tol := net.DecodeTolerance(dt.Roundoff(), steps+1)
+	runs, err := runDataBatch(net, dt, [][][]float64{data})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	states := runs[0]
+	gt, err := runDataTruth(net, data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: the exact interpreter cannot run %s on it: %v", path, m.Name, err)
+	}
+	fix := gt.fix
+	out := compareData(net, gt, states, data, tol)
+	if out.mismatch != "" {
+		return nil, mismatchf("%s: the network disagrees with the exact interpreter: %s", path, out.mismatch)
+	}
+	if fix != nil {
+		c := out.netFix
+		return nil, fmt.Errorf("%s: %s: the network's step %d (one more than the %d of the steps line) changes %s from %s to %s; the exact interpreter agrees (%s)",
+			path, fix.Msg, steps+1, steps, cellText(m.States[c.state], c.cell), valueText(c.before), valueText(c.after), fix.Pos)
+	}
+	ans := out.answer
+	if !answerFinite(ans) {
+		why := noAnswerText[m.Name]
+		if why == "" {
+			why = "the answer is unreachable"
+		}
+		return nil, fmt.Errorf("%s: no answer: %s is %s: %s; the exact interpreter agrees", path, m.File.Text(m.Answer.Decl), answerText(ans), why)
+	}
+	st := net.Cell.Stats()
+	r := &DataSolveReport{
+		Program: m.Name, Instance: path, Kind: df.Kind, Params: map[string]int64{}, Notes: notes,
+		Scheme: net.Scheme.String(), DType: string(dt), Steps: steps, Depth: st.Depth, Widths: st.Widths, Size: st.Size,
+		BigM: net.BigM, Answer: answerText(ans), Tolerance: tol, MaxErr: out.maxErr, Guarantee: out.guarantee,
+		decl: m.File.Text(m.Answer.Decl),
+	}
+	if extra {
+		r.FixpointStep = steps + 1
+	}
+	if rd := net.OffsetRounding; rd != nil {
+		r.K = rd.K
+		r.RoundedParams = map[string]int64{}
+		for _, p := range net.Model.Params {
+			r.RoundedParams[p.Name] = p.Value
+		}
+	}
+	for _, p := range m.Params {
+		r.Params[p.Name] = p.Value
+	}
+	if ans.Kind == dsl.AnswerState {
+		s := m.Answer.State
+		for c, v := range ans.Cells {
+			r.Cells = append(r.Cells, AnswerCell{Cell: cellText(s, c), Index: cellIndex(s, c), Value: jsonValue(v)})
+		}
+	} else {
+		v := jsonValue(ans.Value)
+		r.Value = &v
+	}
+	if rd := net.OffsetRounding; rd == nil {
+		r.Check = fmt.Sprintf("the network equals the exact interpreter on every cell of every step (max |err| %.3g, tolerance %.3g) and on the answer", out.maxErr, tol)
+	} else {
+		r.Check = fmt.Sprintf("the network equals the rounded DP (the program with %s = %d on the data ⌈%s/%d⌉, run by the exact interpreter) on every cell of every step (max |err| %.3g, tolerance %.3g) and on the answer c' = %s",
+			rd.Param, rd.N, rd.Data, rd.K, out.maxErr, tol, out.exact)
+	}
+	if extra {
+		r.Check += fmt.Sprintf("; step %d changes nothing (require fixpoint), as in the interpreter", steps+1)
+	}
+	var pubErr error
+	if what, agree := df.Known.Compare(ans.Value, ans.Found, ans.Cells, false); what != "" {
+		if net.OffsetRounding != nil {
+			// The fptas answer is within the guarantee, not equal.
+		} else if agree {
+			r.Published = what + ": agrees"
+		} else {
+			r.Published = what + ": DISAGREES"
+			pubErr = mismatchf("%s: the answer %s differs from the published %s", path, answerText(ans), what)
+		}
+	}
+	return r, pubErr
+}
+
+// WriteText prints the report.
+func (r *DataSolveReport) WriteText(w io.Writer) {
+	var ps []string
+	for _, k := range sortedKeys(r.Params) {
+		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
+	}
+	scheme := r.Scheme
+	if r.K > 0 {
+		scheme += fmt.Sprintf(" with rounding factor k=%d", r.K)
+	}
+	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, scheme, strings.Join(ps, " "))
+	fmt.Fprintf(w, "instance: %s (%s)\n", r.Instance, r.Kind)
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
+	}
+	if r.RoundedParams != nil {
+		var rp []string
+		for _, k := range sortedKeys(r.RoundedParams) {
+			rp = append(rp, fmt.Sprintf("%s=%d", k, r.RoundedParams[k]))
+		}
+		fmt.Fprintf(w, "rounded program the network computes: %s\n", strings.Join(rp, " "))
+	}
+	fix := ""
+	if r.FixpointStep > 0 {
+		fix = fmt.Sprintf(", plus step %d for the fixpoint check", r.FixpointStep)
+	}
+	fmt.Fprintf(w, "network: RNN cell of depth %d, widths %v (%d hidden neurons), applied %d times%s in %s\n", r.Depth, r.Widths, r.Size, r.Steps, fix, r.DType)
+	if r.BigM != 0 {
+		fmt.Fprintf(w, "inf is the big M = %g in the network\n", r.BigM)
+	}
+	decl := r.decl
+	if r.Cells != nil {
+		fmt.Fprintf(w, "%s   (decoded outside the network; inf: unreachable)\n", decl)
+		for _, c := range r.Cells {
+			fmt.Fprintf(w, "  %s = %s\n", c.Cell, valueText(float64(c.Value)))
+		}
+	} else {
+		ans := r.Answer
+		if r.K > 0 {
+			ans = fmt.Sprintf("%s (k·c' with k = %d)", r.Answer, r.K)
+		}
+		fmt.Fprintf(w, "%s = %s   (decoded outside the network, tolerance %.3g)\n", decl, ans, r.Tolerance)
+	}
+	if r.Guarantee != "" {
+		fmt.Fprintf(w, "guarantee: %s\n", r.Guarantee)
+	}
+	fmt.Fprintf(w, "check: %s\n", r.Check)
+	if r.Published != "" {
+		fmt.Fprintf(w, "published: %s\n", r.Published)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

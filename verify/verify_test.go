@@ -1,0 +1,300 @@
+package verify_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+var bothTypes = []engine.DType{engine.Float64, engine.Float32}
+
+func lower(t *testing.T, program string, params map[string]int64, opt compile.Options) *compile.Network {
+	t.Helper()
+	f, err := repo.ReadProgram(program)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, opt)
+	require.NoError(t, err)
+	return net
+}
+
+// Random checks every instance in every dtype and counts them in one row.
+func TestRandom(t *testing.T) {
+	for _, c := range []struct {
+		program string
+		params  map[string]int64
+		opt     compile.Options
+	}{
+		{"examples/knapsack.dp", map[string]int64{"pmax": 12}, compile.Options{}},
+		{"examples/knapsack.dp", map[string]int64{"pmax": 12}, compile.Options{Scheme: compile.FPTAS, P: 5}},
+		{"examples/subsetsum.dp", map[string]int64{"capacity": 8}, compile.Options{}},
+		{"examples/change.dp", map[string]int64{"amax": 5}, compile.Options{}},
+	} {
+		t.Run(fmt.Sprintf("%s %v", c.program, c.opt.Scheme), func(t *testing.T) {
+			net := lower(t, c.program, c.params, c.opt)
+			rep := &verify.Report{}
+			require.NoError(t, verify.Random(rep, net, bothTypes, 40, 3, 6))
+			require.Len(t, rep.Rows, 1)
+			assert.Equal(t, 40, rep.Rows[0].Cases)
+			assert.Zero(t, rep.Mismatches, "%v", rep.Failures)
+			assert.Contains(t, rep.Rows[0].MaxErr, "float32")
+		})
+	}
+}
+
+// Instances gives each file its own params and network, compares the
+// answer with optima.txt, and skips what cannot be checked: a network
+// said to be too large, a known answer above what the network holds.
+func TestInstances(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	dir, err := repo.RepoPath("testdata/lowdim")
+	require.NoError(t, err)
+	files, err := instance.Files(dir)
+	require.NoError(t, err)
+	optima, err := instance.OptimaIn(dir)
+	require.NoError(t, err)
+	rep := &verify.Report{}
+	in := verify.FileSet{Files: files, Optima: optima, Request: compile.Request{Options: compile.Options{Scheme: compile.Exact}},
+		DTypes: []engine.DType{engine.Float64},
+		TooLarge: func(m *dsl.Model) string {
+			if pmax, _ := m.Param("pmax"); pmax > 500 {
+				return "too large"
+			}
+			return ""
+		}}
+	require.NoError(t, verify.Instances(rep, f, in))
+	require.Len(t, rep.Rows, len(files))
+	checked := 0
+	for _, r := range rep.Rows {
+		if r.Skipped != "" {
+			assert.Equal(t, "too large", r.Skipped, r.Source)
+			continue
+		}
+		checked++
+		assert.Equal(t, fmt.Sprint(optima[r.Source]), r.Answer, r.Source)
+		assert.Equal(t, r.Answer, r.Known, r.Source)
+	}
+	assert.Equal(t, 6, checked, "the lowdim instances with profit sum at most 500")
+	assert.Zero(t, rep.Mismatches)
+
+	// pmax = 20 holds no optimum above 20 (f3's is 35): skipped, not a
+	// mismatch.
+	rep = &verify.Report{}
+	in = verify.FileSet{Files: []string{filepath.Join(dir, "f3_l-d_kp_4_20.txt")}, Optima: optima, Set: map[string]int64{"pmax": 20}, DTypes: []engine.DType{engine.Float64}}
+	require.NoError(t, verify.Instances(rep, f, in))
+	assert.Contains(t, rep.Rows[0].Skipped, "is above 20, the largest index of f the network holds")
+
+	// ε chooses P per instance: P = ⌈n²/ε⌉.
+	rep = &verify.Report{}
+	in = verify.FileSet{Files: []string{filepath.Join(dir, "f3_l-d_kp_4_20.txt")}, Optima: optima, DTypes: []engine.DType{engine.Float64},
+		Request: compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5}}
+	require.NoError(t, verify.Instances(rep, f, in))
+	assert.Zero(t, rep.Mismatches)
+	assert.Equal(t, 1, rep.Rows[0].Cases)
+}
+
+// CheckFloat32Exact refuses an fptas table whose index arithmetic,
+// 2·P·(P + Σ profit), reaches 2^24, in float32 only.
+func TestCheckFloat32Exact(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"pmax": 8000})
+	require.NoError(t, err)
+	r, err := compile.RoundingOf(m, 1000)
+	require.NoError(t, err)
+	small := [][]float64{{30, 0.5}, {30, 0.5}}              // 2·1000·1060 < 2^24
+	large := [][]float64{{30, 0.5}, {30, 0.5}, {8000, 0.1}} // 2·1000·9060 >= 2^24
+	assert.NoError(t, verify.CheckFloat32Exact(r, engine.Float32, small))
+	assert.ErrorContains(t, verify.CheckFloat32Exact(r, engine.Float32, large), "above 2^24 where float32 stops being exact (P = 1000, sum of profit = 8060)")
+	assert.NoError(t, verify.CheckFloat32Exact(r, engine.Float64, large))
+	assert.NoError(t, verify.CheckFloat32Exact(nil, engine.Float32, large))
+}
+
+// A report counts mismatches, keeps the first failures and prints them.
+func TestReport(t *testing.T) {
+	rep := &verify.Report{Program: "p.dp", Scheme: "exact"}
+	row := verify.Row{Source: "random"}
+	for i := range 25 {
+		c := &verify.Case{Name: fmt.Sprintf("#%d", i+1), Steps: 2, Runs: []verify.Run{{Label: "float64", MaxErr: float64(i)}}}
+		if i%2 == 0 {
+			c.Mismatch = "wrong"
+		}
+		rep.Add(&row, c)
+	}
+	rep.Rows = append(rep.Rows, row)
+	assert.Equal(t, 25, row.Cases)
+	assert.Equal(t, 50, row.Steps)
+	assert.Equal(t, 24.0, row.MaxErr["float64"])
+	assert.Equal(t, 13, rep.Mismatches)
+	assert.Len(t, rep.Failures, 13)
+	var b bytes.Buffer
+	rep.WriteText(&b, []engine.DType{engine.Float64})
+	assert.Contains(t, b.String(), "MISMATCH #1: wrong\n")
+	assert.Contains(t, b.String(), "13 mismatches\n")
+}
+
+// Solve answers a lowdim instance with its optimum and checks the
+// backtracked items against the instance; SolveData answers a published
+// file with its published answer and the exact interpreter's on every
+// cell; SolveSmooth gives the smoothed value beside the hard DP's.
+func TestSolve(t *testing.T) {
+	root, err := repo.RepoRoot()
+	require.NoError(t, err)
+	t.Chdir(root)
+
+	inst, err := instance.ReadInstanceFile("testdata/lowdim/f3_l-d_kp_4_20.txt")
+	require.NoError(t, err)
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	params, notes, err := instance.Params(f, inst, nil)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	steps, err := instance.Bind(m, inst)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	r, err := verify.Solve(net, inst, steps, engine.Float32, notes)
+	require.NoError(t, err)
+	assert.Equal(t, "35", r.Answer)
+	assert.Equal(t, 35.0, r.Totals["profit"])
+	assert.Contains(t, r.Check, "<= capacity 20")
+
+	df, err := instance.ReadDataFile("testdata/graphs/clrs-24.4.json", -1)
+	require.NoError(t, err)
+	f, err = repo.ReadProgram("examples/bellmanford.dp")
+	require.NoError(t, err)
+	params, notes, err = instance.Params(f, df.Inst, nil)
+	require.NoError(t, err)
+	m, err = dsl.Check(f, params)
+	require.NoError(t, err)
+	data, err := instance.BindData(m, df.Inst)
+	require.NoError(t, err)
+	net, err = compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	dr, err := verify.SolveData(net, df, data, engine.Float64, notes)
+	require.NoError(t, err)
+	assert.Equal(t, "[0 2 4 7 -2]", dr.Answer)
+	assert.Contains(t, dr.Published, ": agrees")
+	assert.Zero(t, dr.MaxErr)
+
+	// A published answer the network does not give is a mismatch, with
+	// the report.
+	df.Known.Cells[1]++
+	dr, err = verify.SolveData(net, df, data, engine.Float64, notes)
+	require.NotNil(t, dr)
+	var mm *verify.MismatchError
+	require.True(t, errors.As(err, &mm), "%v", err)
+	assert.Contains(t, dr.Published, "DISAGREES")
+
+	f, err = repo.ReadProgram("examples/topk.dp")
+	require.NoError(t, err)
+	m, err = dsl.Check(f, map[string]int64{"k": 2})
+	require.NoError(t, err)
+	sr, err := verify.SolveSmooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 0.01}, "x", [][]float64{{3}, {1}, {2}})
+	require.NoError(t, err)
+	assert.Equal(t, "5", sr.Hard)
+	assert.InDelta(t, 5, sr.Value, 0.05, "γ small: the smoothed value is near the hard one")
+	sum := 0.0
+	for _, g := range sr.Marginals["theta"] {
+		sum += g
+	}
+	assert.InDelta(t, 2, sum, 1e-9, "the relaxed top-2 selection sums to 2")
+}
+
+// Solve returns the known optimum on every lowdim instance whose profit
+// sum is at most 1200 (pmax chosen from the instance, as dp2nn solve
+// does), in float64 and float32, and the backtracked items fit and reach
+// it.
+func TestSolveLowdim(t *testing.T) {
+	dir, err := repo.RepoPath("testdata/lowdim")
+	require.NoError(t, err)
+	optima, err := instance.OptimaIn(dir)
+	require.NoError(t, err)
+	f, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	held := 0
+	for name, opt := range optima {
+		inst, err := instance.ReadInstanceFile(filepath.Join(dir, name+".txt"))
+		require.NoError(t, err)
+		sum := 0.0
+		for _, s := range inst.Steps {
+			sum += s["profit"]
+		}
+		if sum > 1200 {
+			continue
+		}
+		held++
+		params, notes, err := instance.Params(f, inst, nil)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, params)
+		require.NoError(t, err)
+		steps, err := instance.Bind(m, inst)
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		for _, dt := range bothTypes {
+			r, err := verify.Solve(net, inst, steps, dt, notes)
+			require.NoError(t, err, "%s %s", name, dt)
+			assert.Equal(t, fmt.Sprint(opt), r.Answer, "%s %s", name, dt)
+			assert.Equal(t, float64(opt), r.Totals["profit"], "%s %s: backtracked profit", name, dt)
+			assert.LessOrEqual(t, r.Totals["weight"], inst.Scalars["capacity"], "%s %s", name, dt)
+		}
+	}
+	assert.Equal(t, 8, held, "all lowdim instances but f8 have profit sum <= 1200")
+}
+
+// DataRandom checks programs with data in the cell and the unrolled form
+// and counts the instances that exercise the fixpoint check; ModelData is
+// the same through a model file.
+func TestDataRandom(t *testing.T) {
+	net := lower(t, "examples/bellmanford.dp", map[string]int64{"n": 4}, compile.Options{})
+	for _, form := range []string{"cell", "unrolled"} {
+		rep := &verify.Report{}
+		require.NoError(t, verify.DataRandom(rep, net, form, bothTypes, 60, 2))
+		assert.Equal(t, 60, rep.Rows[0].Cases)
+		assert.Zero(t, rep.Mismatches, "%v", rep.Failures)
+		assert.Positive(t, rep.Rows[0].Fixpoint, "negative cycles occur")
+		assert.Contains(t, rep.Against, "independent solver of problem bellmanford")
+	}
+	assert.Error(t, verify.DataRandom(&verify.Report{}, net, "loop", bothTypes, 1, 1))
+
+	fp := lower(t, "examples/csp.dp", nil, compile.Options{Scheme: compile.FPTAS, P: 2})
+	rep := &verify.Report{}
+	require.NoError(t, verify.DataRandom(rep, fp, "cell", []engine.DType{engine.Float32}, 40, 1))
+	assert.Zero(t, rep.Mismatches)
+	require.NotNil(t, rep.Rows[0].MaxGap)
+	assert.LessOrEqual(t, *rep.Rows[0].MaxGap, 8.0, "k·(n−1) = 2·4")
+}
+
+// Smooth compares the smooth network's value and marginals with the
+// smoothed DP; a SmoothCheck prints its failures and summary.
+func TestSmooth(t *testing.T) {
+	f, err := repo.ReadProgram("examples/topk.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"k": 3})
+	require.NoError(t, err)
+	c, err := verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Tsallis, Gamma: 0.5}, 20, 1, 6)
+	require.NoError(t, err)
+	assert.Zero(t, c.Mismatches, "%v", c.Failures)
+	assert.LessOrEqual(t, c.WorstValue, 1e-9)
+	var b bytes.Buffer
+	c.WriteText(&b)
+	assert.Contains(t, b.String(), "20 random instances")
+	assert.Contains(t, b.String(), "\n0 mismatches\n")
+}
