@@ -820,8 +820,10 @@ func (l *lowering) indicatorUnit(group int, key string, d relu.Affine, k, sign i
 		return u
 	}
 	// sign·(D − k), in one allocation: the terms of D are distinct and
-	// nonzero, and scaling by ±1 is exact.
-	a := relu.Affine{Const: float64(sign) * (d.Const - float64(k)), Terms: make([]relu.Term, len(d.Terms))}
+	// nonzero, and scaling by ±1 is exact. The constant is computed as
+	// Affine.Scale does, 0 + sign·c, which turns −0 into 0.
+	c := 0 + float64(sign)*(d.Const+(-float64(k)))
+	a := relu.Affine{Const: c, Terms: make([]relu.Term, len(d.Terms))}
 	for i, t := range d.Terms {
 		a.Terms[i] = relu.Term{Unit: t.Unit, Coef: float64(sign) * t.Coef}
 	}
