@@ -195,13 +195,14 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 	return value{out, lo, hi}, nil
 }
 
-// readCost is how many neurons the rounded reads of body surely make over
-// all P cells: every read of the rounded state that every cell evaluates
-// (not under an if or a reduction) makes three neurons per term of its
-// telescoping sum, P(P+1)/2 terms over the cells. Lower declares it
-// (relu.Builder.Expect) so that a table far too large is refused before
-// it is built.
-func (r *Rounding) readCost(body *dsl.Term) int64 {
+// readCost is how many neurons and weight entries the rounded reads of
+// body surely make over all P cells: every read of the rounded state that
+// every cell evaluates (not under an if or a reduction) makes, per term
+// of its telescoping sum (P(P+1)/2 terms over the cells), two mask
+// neurons of at least two entries each and a term neuron of at least one.
+// Lower declares them (relu.Builder.Expect) so that a table far too large
+// is refused before it is built.
+func (r *Rounding) readCost(body *dsl.Term) (neurons, entries int64) {
 	reads := int64(0)
 	var walk func(t *dsl.Term)
 	walk = func(t *dsl.Term) {
@@ -223,5 +224,6 @@ func (r *Rounding) readCost(body *dsl.Term) int64 {
 	}
 	walk(body)
 	P := int64(r.P)
-	return reads * 3 * P * (P + 1) / 2
+	terms := reads * P * (P + 1) / 2
+	return 3 * terms, 5 * terms
 }

@@ -344,8 +344,8 @@ type lowering struct {
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
 	env       dsl.Env
-	dataUnits []relu.Unit   // first unit of each data array; its cells follow row-major
-	reps      *infReps      // how +inf is represented
+	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
+	reps      *infReps    // how +inf is represented
 	oround    *OffsetRounding
 }
 
@@ -751,8 +751,9 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 		return value{}, err
 	}
 	key := affineKey(d)
-	if l.indicator[key] == nil {
-		l.b.Expect(2 * (int64(dhi-dlo) + 1)) // the indicators below, all made
+	if l.indicator[key] == nil { // the indicators below, all made
+		n := 2 * (int64(dhi-dlo) + 1)
+		l.b.Expect(n, n*int64(len(d.Terms)))
 	}
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")

@@ -78,14 +78,15 @@ func (b *Builder) NumInputs() int { return b.numInputs }
 // Counts reports whether b is a counting Builder (NewCounter).
 func (b *Builder) Counts() bool { return b.count != nil }
 
-// Expect declares that at least n more hidden neurons will be added. A
-// counting Builder panics with its *LimitError at once when they would
-// pass its limit, so that a rule whose cost is known before it runs (an
-// n-valued selection gadget makes 2n indicator neurons) is refused
-// before it runs; a Builder ignores it.
-func (b *Builder) Expect(n int64) {
-	if c := b.count; c != nil && (n < 0 || n > c.limit-int64(len(c.groupOf))) {
-		panic(&LimitError{Limit: c.limit})
+// Expect declares that at least neurons more hidden neurons with at
+// least entries weight entries will be added. A counting Builder panics
+// with its *LimitError at once when they would pass its limit, so that a
+// rule whose cost is known before it runs (an n-valued selection gadget
+// makes 2n indicator neurons) is refused before it runs; a Builder
+// ignores it.
+func (b *Builder) Expect(neurons, entries int64) {
+	if b.count != nil {
+		b.count.check(neurons, entries)
 	}
 }
 

@@ -14,28 +14,50 @@ import (
 // depends on: Shape returns exactly Graph.Shape of the graph Build would
 // have returned.
 
+// Limit bounds what a counting Builder adds: hidden neurons, and a budget
+// on NeuronCost per hidden neuron plus EntryCost per weight entry (say,
+// bytes of memory). A field ≤ 0 sets no bound.
+type Limit struct {
+	Neurons                       int64
+	NeuronCost, EntryCost, Budget int64
+}
+
+// over reports whether neurons hidden neurons with entries weight
+// entries pass l, and whether by the budget.
+func (l Limit) over(neurons, entries int64) (over, budget bool) {
+	if l.Neurons > 0 && neurons > l.Neurons {
+		return true, false
+	}
+	if l.Budget > 0 && l.NeuronCost*neurons+l.EntryCost*entries > l.Budget {
+		return true, true
+	}
+	return false, false
+}
+
 // LimitError is the value a counting Builder panics with when a neuron
-// would pass its limit. The caller recovers it (see CatchLimit).
+// would pass its Limit. The caller recovers it (see CatchLimit).
 type LimitError struct {
-	Limit int64 // hidden neurons
+	Limit Limit
+	// Neurons and Entries are the hidden neurons and weight entries that
+	// pass the limit: those added, plus those Expect announced.
+	Neurons, Entries int64
+	Budget           bool // the budget, not the neuron count, was passed
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("relu: more than %d hidden neurons", e.Limit)
+	if e.Budget {
+		return fmt.Sprintf("relu: %d hidden neurons and %d weight entries cost more than %d", e.Neurons, e.Entries, e.Limit.Budget)
+	}
+	return fmt.Sprintf("relu: more than %d hidden neurons", e.Limit.Neurons)
 }
 
 // NewCounter returns a counting Builder: Input, Group, ReLU, Neuron,
 // Output, OutputGroups, AppendOutput and AlignGroups work as on a
 // Builder, Build panics, and Shape measures the graph. ReLU and Neuron
-// (and Expect) panic with a *LimitError once more than limit hidden
-// neurons are added, so that a graph far too large is refused after a
-// walk of at most limit neurons (limit < 0: no limit); CatchLimit
-// recovers it. A counting Builder supports
-// aligned graphs only: call AlignGroups before Shape.
-func NewCounter(limit int64) *Builder {
-	if limit < 0 {
-		limit = 1<<63 - 1
-	}
+// (and Expect) panic with a *LimitError once the neurons added pass
+// limit, so that a graph far too large is refused after a walk no longer
+// than the limit; CatchLimit recovers it.
+func NewCounter(limit Limit) *Builder {
 	return &Builder{count: &counter{limit: limit, lastRun: -1}}
 }
 
@@ -55,7 +77,7 @@ func CatchLimit(f func() error) (err error) {
 }
 
 type counter struct {
-	limit   int64
+	limit   Limit
 	groupOf []int32 // per hidden neuron
 	tally   []groupTally
 	outs    []outTally
@@ -156,10 +178,17 @@ func (c *counter) read(b *Builder, t *groupTally, a Affine) {
 	t.rows.add(len(a.Terms), ones)
 }
 
-func (c *counter) neuron(b *Builder, group int, a Affine) Unit {
-	if int64(len(c.groupOf)) >= c.limit {
-		panic(&LimitError{Limit: c.limit})
+// check panics when neurons and entries more than those added pass the
+// limit.
+func (c *counter) check(neurons, entries int64) {
+	n, e := int64(len(c.groupOf))+neurons, c.entries+entries
+	if over, budget := c.limit.over(n, e); over {
+		panic(&LimitError{Limit: c.limit, Neurons: n, Entries: e, Budget: budget})
 	}
+}
+
+func (c *counter) neuron(b *Builder, group int, a Affine) Unit {
+	c.check(1, int64(len(a.Terms)))
 	for len(c.tally) < len(b.groups) {
 		c.tally = append(c.tally, groupTally{})
 	}

@@ -42,7 +42,7 @@ func TestCounterShapeEqualsGraphShape(t *testing.T) {
 	g, err := b.Build()
 	require.NoError(t, err)
 	want := g.Shape()
-	c := NewCounter(-1)
+	c := NewCounter(Limit{})
 	scriptMixed(c)
 	got, err := c.Shape()
 	require.NoError(t, err)
@@ -80,38 +80,43 @@ func TestUnrolledShapeEqualsUnrollWith(t *testing.T) {
 		}
 		g, err := UnrollWith(cell, n, []string{"f"}, init, opt)
 		require.NoError(t, err)
-		got, err := UnrolledShape(cell, n, []string{"f"}, init, opt, -1)
+		got, err := UnrolledShape(cell, n, []string{"f"}, init, opt, Limit{})
 		require.NoError(t, err)
 		assert.Equal(t, g.Shape(), got, "trial %d", trial)
 	}
 }
 
 func TestCounterLimit(t *testing.T) {
+	neurons := Limit{Neurons: 3}
+	budget := Limit{NeuronCost: 10, EntryCost: 1, Budget: 35} // three neurons of one entry, not four
+	add := func(n int) func(b *Builder, g int, x Unit) {
+		return func(b *Builder, g int, x Unit) {
+			for range n {
+				b.ReLU(g, Var(x))
+			}
+		}
+	}
 	for _, tc := range []struct {
-		name  string
-		limit int64
-		add   func(b *Builder, g int, x Unit)
-		stops bool
+		name   string
+		limit  Limit
+		add    func(b *Builder, g int, x Unit)
+		stops  bool
+		budget bool
 	}{
-		{"at the limit", 3, func(b *Builder, g int, x Unit) {
-			for range 3 {
-				b.ReLU(g, Var(x))
-			}
-		}, false},
-		{"past the limit", 3, func(b *Builder, g int, x Unit) {
-			for range 4 {
-				b.ReLU(g, Var(x))
-			}
-		}, true},
-		{"expected past the limit", 3, func(b *Builder, g int, x Unit) { b.Expect(4) }, true},
-		{"expected within the limit", 3, func(b *Builder, g int, x Unit) {
+		{"at the limit", neurons, add(3), false, false},
+		{"past the limit", neurons, add(4), true, false},
+		{"expected past the limit", neurons, func(b *Builder, g int, x Unit) { b.Expect(4, 0) }, true, false},
+		{"expected within the limit", neurons, func(b *Builder, g int, x Unit) {
 			b.ReLU(g, Var(x))
-			b.Expect(2)
-		}, false},
-		{"no limit", -1, func(b *Builder, g int, x Unit) {
-			b.Expect(1 << 40)
+			b.Expect(2, 100)
+		}, false, false},
+		{"within the budget", budget, add(3), false, false},
+		{"past the budget", budget, add(4), true, true},
+		{"entries past the budget", budget, func(b *Builder, g int, x Unit) { b.Expect(1, 30) }, true, true},
+		{"no limit", Limit{}, func(b *Builder, g int, x Unit) {
+			b.Expect(1<<40, 1<<50)
 			b.ReLU(g, Var(x))
-		}, false},
+		}, false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := NewCounter(tc.limit)
@@ -125,18 +130,19 @@ func TestCounterLimit(t *testing.T) {
 			var le *LimitError
 			require.ErrorAs(t, err, &le)
 			assert.Equal(t, tc.limit, le.Limit)
-			assert.LessOrEqual(t, int64(b.NumHidden()), tc.limit)
+			assert.Equal(t, tc.budget, le.Budget)
+			assert.LessOrEqual(t, int64(b.NumHidden()), int64(3))
 		})
 	}
 	// A plain Builder ignores Expect.
 	b := NewBuilder()
-	b.Expect(1 << 40)
+	b.Expect(1<<40, 0)
 	// Any other panic goes on.
 	assert.PanicsWithValue(t, "boom", func() { _ = CatchLimit(func() error { panic("boom") }) })
 }
 
 func TestCounterShapeErrors(t *testing.T) {
-	b := NewCounter(-1)
+	b := NewCounter(Limit{})
 	x := b.InputBlock("x", 1)
 	_, err := b.Shape()
 	assert.ErrorContains(t, err, "no outputs")

@@ -96,7 +96,7 @@ func ExampleVJP() {
 
 // A counting Builder measures a graph without building it.
 func ExampleNewCounter() {
-	b := relu.NewCounter(1000) // refuse past 1000 hidden neurons
+	b := relu.NewCounter(relu.Limit{Neurons: 1000}) // refuse past 1000 hidden neurons
 	x := b.InputBlock("x", 2)
 	g := b.Group(relu.GroupInfo{Name: "min", Rule: "min"})
 	h := b.ReLU(g, relu.Var(x).Minus(relu.Var(x+1)))

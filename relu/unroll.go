@@ -122,9 +122,8 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 
 // UnrolledShape is the Shape of UnrollWith's graph, measured by a counting
 // Builder without building it. It returns a *LimitError when the graph
-// has more than limit hidden neurons (limit < 0: no limit), after adding
-// at most limit of them.
-func UnrolledShape(cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions, limit int64) (Shape, error) {
+// passes limit, after adding no more than the limit allows.
+func UnrolledShape(cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions, limit Limit) (Shape, error) {
 	b := NewCounter(limit)
 	if err := CatchLimit(func() error { return unroll(b, cell, n, state, init, opt) }); err != nil {
 		return Shape{}, err
