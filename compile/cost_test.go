@@ -3,7 +3,11 @@ package compile_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"os"
+	"slices"
+	"strings"
 	"runtime"
 	"sync"
 	"testing"
@@ -379,7 +383,11 @@ func (c costCase) measureMemory(t testing.TB, est *compile.Cost, layouts ...stri
 
 // mediumCostCases are larger settings, whose memory is well above the
 // noise of a test process.
-func mediumCostCases() []costCase {
+func mediumCostCases() []costCase { return costCasesOf(false) }
+
+// costCasesOf lists the medium cases, and with large a few more for the
+// table of docs/lowering.md (hundreds of MiB).
+func costCasesOf(large bool) []costCase {
 	table := map[string]costCase{}
 	for _, p := range problems.Table {
 		c := costCase{program: p.Program, random: p.Random}
@@ -390,14 +398,30 @@ func mediumCostCases() []costCase {
 	}
 	medium := func(name string, params map[string]int64, opt compile.Options, form string, steps int) costCase {
 		c := table[name]
-		c.name = fmt.Sprintf("%s%v/%s", name, params, form)
+		keys := slices.Sorted(maps.Keys(params))
+		var ps []string
+		for _, k := range keys {
+			ps = append(ps, fmt.Sprintf("%s=%d", k, params[k]))
+		}
+		c.name = fmt.Sprintf("%s %s %s", name, strings.Join(ps, ","), form)
+		if steps > 0 {
+			c.name += fmt.Sprintf(" (%d steps)", steps)
+		}
 		if opt.Scheme == compile.FPTAS {
-			c.name += fmt.Sprintf("/fptas P=%d", opt.P)
+			c.name += fmt.Sprintf(", fptas P=%d", opt.P)
 		}
 		c.params, c.opt, c.form, c.steps = params, opt, form, steps
 		return c
 	}
 	exact := compile.Options{}
+	if large {
+		return append(costCasesOf(false),
+			medium("knapsack", map[string]int64{"pmax": 400}, exact, "cell", 8),
+			medium("lcs", map[string]int64{"m": 40, "n": 40, "a": 4}, exact, "unrolled", 0),
+			medium("bellmanford", map[string]int64{"n": 40, "s": 1, "cmax": 10}, exact, "unrolled", 0),
+			medium("apsp", map[string]int64{"n": 20, "cmax": 10}, exact, "unrolled", 0),
+		)
+	}
 	return []costCase{
 		medium("knapsack", map[string]int64{"pmax": 150}, exact, "cell", 8),
 		medium("knapsack", map[string]int64{"pmax": 100}, exact, "unrolled", 6),
@@ -570,5 +594,41 @@ func BenchmarkEstimate(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCostTable prints the table of predicted and measured figures in
+// docs/lowering.md ("Cost model"):
+//
+//	DP2NN_COST_TABLE=1 go test -run TestCostTable -v ./compile/
+func TestCostTable(t *testing.T) {
+	if os.Getenv("DP2NN_COST_TABLE") == "" {
+		t.Skip("set DP2NN_COST_TABLE=1 to print the table of docs/lowering.md")
+	}
+	mib := func(n int64) string { return fmt.Sprintf("%.1f", float64(n)/(1<<20)) }
+	pair := func(p, m int64) string { return fmt.Sprintf("%s / %s", mib(p), mib(m)) }
+	fmt.Println("| job | hidden neurons (predicted = built) | structured file MiB | dense file MiB | build MiB | eval (batch 64) MiB | export (structured) MiB | truth MiB |")
+	fmt.Println("|---|---|---|---|---|---|---|---|")
+	for _, c := range costCasesOf(true) {
+		est := c.estimate(t)
+		b := c.build(t, est.Steps).withExported(t)
+		require.Equal(t, int64(b.graph.Stats().Size), est.Neurons)
+		files := map[string]string{}
+		for _, layout := range []string{"structured", "dense"} {
+			o, err := est.ONNXFor(layout, "float32")
+			if err != nil || o.FileBytes > 1<<30 {
+				files[layout] = "—"
+				continue
+			}
+			eo := b.eo
+			eo.Layout, _ = export.ParseLayout(layout)
+			raw, err := export.Marshal(b.net.Cell, eo)
+			require.NoError(t, err)
+			files[layout] = pair(o.FileBytes, int64(len(raw)))
+		}
+		use := c.measureMemory(t, est, "structured")
+		o, _ := est.ONNXFor("structured", "float32")
+		fmt.Printf("| %s | %d | %s | %s | %s | %s | %s | %s |\n", c.name, est.Neurons, files["structured"], files["dense"],
+			pair(est.BuildBytes, use.build), pair(est.EvalBytes(evalBatch, "float64"), use.eval), pair(o.ExportBytes, use.export["structured"]), pair(est.TruthBytes, use.truth))
 	}
 }
