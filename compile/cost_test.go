@@ -584,12 +584,23 @@ func BenchmarkEstimate(b *testing.B) {
 		{name: "knapsack pmax=10^7 refused", program: "examples/knapsack.dp", params: map[string]int64{"pmax": 10_000_000}},
 	} {
 		m := c.model(b)
-		b.Run(c.name, func(b *testing.B) {
+		b.Run(c.name+"/estimate", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				_, err := compile.Estimate(m, c.opt, compile.Job{Steps: 10}, compile.Limits{})
 				var tl *compile.TooLargeError
 				if err != nil && !errors.As(err, &tl) {
+					b.Fatal(err)
+				}
+			}
+		})
+		if m.States[0].Cells() > 1_000_000 {
+			continue
+		}
+		b.Run(c.name+"/lower", func(b *testing.B) { // what Estimate spares
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := compile.Lower(m, c.opt); err != nil {
 					b.Fatal(err)
 				}
 			}
