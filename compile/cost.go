@@ -20,8 +20,9 @@ import (
 //
 // Widths are exact by construction: Estimate runs the very lowering
 // rules of Lower with a counting relu.Builder (relu.NewCounter), which
-// keeps 4 bytes per hidden neuron and no weight, and stops as soon as the
-// count passes the limit. Sizes and memory follow from the exact counts
+// keeps 4 bytes per hidden neuron and no weight (the lowering adds the
+// neuron's interval, 16 bytes), and stops as soon as the count passes
+// the limit. Sizes and memory follow from the exact counts
 // (neurons, weight entries per layer and source, row lengths) by the
 // formulas of docs/lowering.md ("Cost model"), measured to lie within a
 // factor 2 of the real figures.
