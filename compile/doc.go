@@ -23,8 +23,17 @@
 // is not part of the network: Network.Decode computes it from the final
 // state, and Network.Backtrack recovers which steps were taken.
 //
+// Estimate predicts, before anything large is built, what a job costs:
+// the exact layer widths (it runs these very rules with a counting
+// relu.Builder), the parameters and ONNX file sizes, and the memory of
+// building, evaluating and exporting the network and of the exact ground
+// truth; it refuses a job past its limits with a *TooLargeError naming
+// the flag that raises them (cost.go, docs/lowering.md "Cost model").
+//
 //	f, _ := dsl.Parse("knapsack.dp", src)
 //	m, _ := dsl.Check(f, map[string]int64{"pmax": 10})
 //	net, _ := compile.Lower(m, compile.Options{})
 //	fmt.Println(net.Cell.Stats().Widths) // [20 45 10]
+//	c, _ := compile.Estimate(m, compile.Options{}, compile.Job{}, compile.Limits{})
+//	fmt.Println(c.Widths) // [20 45 10], without building the network
 package compile

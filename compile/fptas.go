@@ -151,7 +151,7 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 	P := r.P
 	lo, hi := s.Lo, s.Hi
 	m := hi - lo
-	units := l.stateUnits[s.Index]
+	base := l.stateUnits[s.Index]
 	cell := func(j int) relu.Affine { // g_old(j) with its boundary values
 		switch {
 		case j <= 0:
@@ -159,7 +159,7 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 		case j > P:
 			return relu.Constant(hi)
 		}
-		return relu.Var(units[j-1])
+		return relu.Var(base + relu.Unit(j-1))
 	}
 	dOld, dNew := l.scales(t)
 	shifted := len(t.Index[0].Terms) == 1
@@ -193,4 +193,37 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 		}
 	}
 	return value{out, lo, hi}, nil
+}
+
+// readCost is how many neurons and weight entries the rounded reads of
+// body surely make over all P cells: every read of the rounded state that
+// every cell evaluates (not under an if or a reduction) makes, per term
+// of its telescoping sum (P(P+1)/2 terms over the cells), two mask
+// neurons of at least two entries each and a term neuron of at least one.
+// Lower declares them (relu.Builder.Expect) so that a table far too large
+// is refused before it is built.
+func (r *Rounding) readCost(body *dsl.Term) (neurons, entries int64) {
+	reads := int64(0)
+	var walk func(t *dsl.Term)
+	walk = func(t *dsl.Term) {
+		switch t.Kind {
+		case dsl.TIf, dsl.TReduce:
+			return
+		case dsl.TRead:
+			if t.State == r.state {
+				reads++
+			}
+			return
+		case dsl.TClamp:
+			walk(t.Args[0])
+			return
+		}
+		for _, a := range t.Args {
+			walk(a)
+		}
+	}
+	walk(body)
+	P := int64(r.P)
+	terms := reads * P * (P + 1) / 2
+	return 3 * terms, 5 * terms
 }

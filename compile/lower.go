@@ -109,6 +109,23 @@ type Network struct {
 // Lower compiles a checked program to a network. Every lowering rule it
 // applies is general (see docs/lowering.md); none names a problem.
 func Lower(m *dsl.Model, opt Options) (*Network, error) {
+	b := relu.NewBuilder()
+	net, err := lower(m, opt, b)
+	if err != nil {
+		return nil, err
+	}
+	g, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	net.Cell = g
+	return net, nil
+}
+
+// lower applies the lowering rules of m, adding the neurons to b (a
+// Builder, or a counting one for Estimate), and returns the network
+// without its Cell.
+func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 	if opt.Scheme == 0 {
 		opt.Scheme = Exact
 	}
@@ -117,8 +134,8 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	}
 	l := &lowering{
 		m:         m,
-		b:         relu.NewBuilder(),
-		indicator: make(map[indicatorKey]relu.Unit),
+		b:         b,
+		indicator: make(map[string]*indicatorRow),
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64)}
@@ -150,57 +167,62 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	}
 	l.reps, net.BigM, net.reps = reps, reps.m, reps
 	for _, s := range m.States {
-		units := l.b.Input(s.Name, l.cells(s)...)
-		l.stateUnits = append(l.stateUnits, units)
+		shape := l.cells(s)
+		first := l.b.InputBlock(s.Name, shape...)
+		l.stateUnits = append(l.stateUnits, first)
 		net.State = append(net.State, s.Name)
-		init := make([]float64, len(units))
-		idx := make([]int, len(s.Dims))
-		for i := range init {
-			if l.round != nil && l.round.state == s {
-				init[i] = s.Init
-				continue
+		if !l.b.Counts() { // Estimate needs no initial state
+			init := make([]float64, product(shape))
+			idx := make([]int, len(s.Dims))
+			for i := range init {
+				if l.round != nil && l.round.state == s {
+					init[i] = s.Init
+					continue
+				}
+				cellIndex(s, i, idx)
+				init[i] = reps.represent(s.InitAt(idx))
 			}
-			cellIndex(s, i, idx)
-			init[i] = reps.represent(s.InitAt(idx))
+			net.Init[s.Name] = init
 		}
-		net.Init[s.Name] = init
 		lo, hi := reps.stateRange(s)
-		for _, u := range units {
-			l.setRange(u, lo, hi)
-		}
+		l.setInputRange(first, product(shape), lo, hi)
 	}
 	if r := l.round; r != nil {
-		l.totalUnit = l.b.Input(r.Total, 1)[0]
-		l.setRange(l.totalUnit, 0, math.Inf(1))
+		l.totalUnit = l.b.InputBlock(r.Total, 1)
+		l.setInputRange(l.totalUnit, 1, 0, math.Inf(1))
 		net.State = append(net.State, r.Total)
 		net.Init[r.Total] = []float64{0}
 	}
 	for _, in := range m.Inputs {
-		u := l.b.Input(in.Name, 1)[0]
+		u := l.b.InputBlock(in.Name, 1)
 		l.inputUnits = append(l.inputUnits, u)
-		l.setRange(u, in.Lo, in.Hi)
+		l.setInputRange(u, 1, in.Lo, in.Hi)
 		net.StepInputs = append(net.StepInputs, in.Name)
 	}
 	for _, d := range m.Data {
 		shape := dataShape(d)
-		units := l.b.Input(d.Name, shape...)
-		l.dataUnits = append(l.dataUnits, units)
+		first := l.b.InputBlock(d.Name, shape...)
+		l.dataUnits = append(l.dataUnits, first)
 		net.Data = append(net.Data, d.Name)
 		lo, hi := reps.dataRange(d)
 		if r := l.oround; r != nil && r.Data == d.Name {
 			lo, hi = r.dataLo, r.dataHi // fed unrounded
 		}
-		for _, u := range units {
-			l.setRange(u, lo, hi)
-		}
+		l.setInputRange(first, product(shape), lo, hi)
 	}
 	for _, s := range m.States {
 		if s.Body == nil {
 			return nil, fmt.Errorf("%s: state %s has no step", s.Decl.Pos(), s.Name)
 		}
-		outs := make([]relu.Affine, product(l.cells(s)))
+		// The outputs go to the builder cell by cell, so that a counting
+		// builder never holds them.
+		g := l.b.Group(relu.GroupInfo{Name: "next " + s.Name, Rule: "output", Term: s.Body.Text, Pos: s.Body.Pos().String()})
+		shape := l.cells(s)
+		if l.round != nil && l.round.state == s {
+			l.b.Expect(l.round.readCost(s.Body))
+		}
 		idx := make([]int, len(s.Dims))
-		for c := range outs {
+		for c := range product(shape) {
 			if l.round != nil && l.round.state == s {
 				idx[0] = c + 1 // table cell c stands for index c+1, past the declared range when P > hi
 			} else {
@@ -211,10 +233,8 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 			if err != nil {
 				return nil, err
 			}
-			outs[c] = v.a
+			l.b.AppendOutput(s.Name, shape, g, v.a)
 		}
-		g := l.b.Group(relu.GroupInfo{Name: "next " + s.Name, Rule: "output", Term: s.Body.Text, Pos: s.Body.Pos().String()})
-		l.b.Output(s.Name, l.cells(s), g, outs)
 	}
 	if r := l.round; r != nil {
 		g := l.b.Group(relu.GroupInfo{Name: "next " + r.Total, Rule: "fptas-round", Term: r.Offset.Name, Pos: r.Offset.Decl.Pos().String()})
@@ -222,11 +242,6 @@ func Lower(m *dsl.Model, opt Options) (*Network, error) {
 	}
 	l.b.SetDoc(docString(m, opt.Scheme))
 	l.b.AlignGroups()
-	g, err := l.b.Build()
-	if err != nil {
-		return nil, err
-	}
-	net.Cell = g
 	return net, nil
 }
 
@@ -306,13 +321,16 @@ type groupKey struct {
 type lowering struct {
 	m          *dsl.Model
 	b          *relu.Builder
-	stateUnits [][]relu.Unit
+	stateUnits []relu.Unit // first unit of each state; its cells follow row-major
 	inputUnits []relu.Unit
-	ranges     [][2]float64 // per unit
+	// Intervals of the units: one per input block (all cells of a state,
+	// a data array, share theirs), one per hidden neuron.
+	inputRanges []inputRange
+	ranges      [][2]float64 // hidden neuron u − NumInputs
 	// indicator caches the indicator neurons of the selection gadget by
-	// offset expression, sign and value, so reads that share an offset
+	// offset expression, value and sign, so reads that share an offset
 	// share them.
-	indicator map[indicatorKey]relu.Unit
+	indicator map[string]*indicatorRow
 	groups    map[groupKey]int
 	round     *Rounding // FPTAS scheme, else nil
 	// Unrolled lowering (smooth scheme): the current state and this step's
@@ -326,8 +344,8 @@ type lowering struct {
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
 	env       dsl.Env
-	dataUnits [][]relu.Unit // per data array, row-major
-	reps      *infReps      // how +inf is represented
+	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
+	reps      *infReps    // how +inf is represented
 	oround    *OffsetRounding
 }
 
@@ -350,23 +368,45 @@ func dataShape(d *dsl.Data) []int {
 	return shape
 }
 
-type indicatorKey struct {
-	offset  string // affineKey of D
-	k, sign int
+// inputRange is the interval of the input units below end.
+type inputRange struct {
+	end    relu.Unit
+	lo, hi float64
 }
 
+// setInputRange sets the interval of the n input units from first, which
+// follow the units set before.
+func (l *lowering) setInputRange(first relu.Unit, n int, lo, hi float64) {
+	l.inputRanges = append(l.inputRanges, inputRange{first + relu.Unit(n), lo, hi})
+}
+
+// setRange sets the interval of hidden neuron u, the neuron after those
+// set before.
 func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
-	if int(u) >= len(l.ranges) {
-		l.ranges = append(l.ranges, make([][2]float64, int(u)+1-len(l.ranges))...)
+	if int(u)-l.b.NumInputs() != len(l.ranges) {
+		panic("compile: neuron intervals out of order")
 	}
-	l.ranges[u] = [2]float64{lo, hi}
+	l.ranges = append(l.ranges, [2]float64{lo, hi})
+}
+
+// rangeOf returns the interval of unit u.
+func (l *lowering) rangeOf(u relu.Unit) [2]float64 {
+	if i := int(u) - l.b.NumInputs(); i >= 0 {
+		return l.ranges[i]
+	}
+	for _, r := range l.inputRanges {
+		if u < r.end {
+			return [2]float64{r.lo, r.hi}
+		}
+	}
+	panic(fmt.Sprintf("compile: unit %d has no interval", u))
 }
 
 // interval bounds a by interval arithmetic over the ranges of its units.
 func (l *lowering) interval(a relu.Affine) (lo, hi float64) {
 	lo, hi = a.Const, a.Const
 	for _, t := range a.Terms {
-		r := l.ranges[t.Unit]
+		r := l.rangeOf(t.Unit)
 		if t.Coef > 0 {
 			lo += t.Coef * r[0]
 			hi += t.Coef * r[1]
@@ -403,7 +443,7 @@ func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
 // relu adds the neuron relu(a) and returns it as a value.
 func (l *lowering) relu(group int, a relu.Affine) value {
 	u := l.neuron(group, a)
-	r := l.ranges[u]
+	r := l.ranges[int(u)-l.b.NumInputs()]
 	return value{relu.Var(u), r[0], r[1]}
 }
 
@@ -676,7 +716,7 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 		if l.cur != nil {
 			return l.cur[s.Index][c], nil
 		}
-		return l.val(relu.Var(l.stateUnits[s.Index][c])), nil
+		return l.val(relu.Var(l.stateUnits[s.Index] + relu.Unit(c))), nil
 	}
 	if v, ok := s.BoundaryAtIndex(at); ok {
 		return constant(l.reps.represent(v)), nil
@@ -711,10 +751,17 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 		return value{}, err
 	}
 	key := affineKey(d)
+	if l.indicator[key] == nil { // the indicators below, all made
+		n := 2 * (int64(dhi-dlo) + 1)
+		l.b.Expect(n, n*int64(len(d.Terms)))
+	}
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
-	out := relu.Affine{Const: lo, Terms: make([]relu.Term, 0, int(dhi-dlo)+1)}
+	// At most one term per value of D, but a cell near the boundary reads
+	// few of them: a capped hint, so that an offset with ten million
+	// values costs nothing up front.
+	out := relu.Affine{Const: lo, Terms: make([]relu.Term, 0, min(int(dhi-dlo)+1, 1024))}
 	outLo, outHi := math.Inf(1), math.Inf(-1)
 	for k := int(dlo); k <= int(dhi); k++ {
 		plus := l.indicatorUnit(ind, key, d, k, +1)
@@ -741,14 +788,48 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	return value{out, outLo, outHi}, nil
 }
 
+// indicatorRow holds the indicator neurons of one offset D:
+// units[2(k−lo)] is relu(D − k), units[2(k−lo)+1] is relu(k − D), -1
+// until made.
+type indicatorRow struct {
+	lo    int
+	units []relu.Unit
+}
+
 // indicatorUnit returns relu(sign·(D − k)), made once per (D, k, sign).
 func (l *lowering) indicatorUnit(group int, key string, d relu.Affine, k, sign int) relu.Unit {
-	ck := indicatorKey{key, k, sign}
-	if u, ok := l.indicator[ck]; ok {
+	row := l.indicator[key]
+	if row == nil {
+		row = &indicatorRow{lo: k}
+		l.indicator[key] = row
+	}
+	if k < row.lo {
+		grown := make([]relu.Unit, 2*(row.lo-k), 2*(row.lo-k)+len(row.units))
+		for i := range grown {
+			grown[i] = -1
+		}
+		row.units, row.lo = append(grown, row.units...), k
+	}
+	for len(row.units) <= 2*(k-row.lo)+1 {
+		row.units = append(row.units, -1)
+	}
+	at := 2 * (k - row.lo)
+	if sign < 0 {
+		at++
+	}
+	if u := row.units[at]; u >= 0 {
 		return u
 	}
-	u := l.neuron(group, d.AddConst(-float64(k)).Scale(float64(sign)))
-	l.indicator[ck] = u
+	// sign·(D − k), in one allocation: the terms of D are distinct and
+	// nonzero, and scaling by ±1 is exact. The constant is computed as
+	// Affine.Scale does, 0 + sign·c, which turns −0 into 0.
+	c := 0 + float64(sign)*(d.Const+(-float64(k)))
+	a := relu.Affine{Const: c, Terms: make([]relu.Term, len(d.Terms))}
+	for i, t := range d.Terms {
+		a.Terms[i] = relu.Term{Unit: t.Unit, Coef: float64(sign) * t.Coef}
+	}
+	u := l.neuron(group, a)
+	row.units[at] = u
 	return u
 }
 

@@ -26,7 +26,7 @@ func (l *lowering) dataRead(t *dsl.Term) (value, error) {
 		}
 		c = c*dim.Size() + v - dim.Lo
 	}
-	return l.val(relu.Var(l.dataUnits[d.Index][c])), nil
+	return l.val(relu.Var(l.dataUnits[d.Index] + relu.Unit(c))), nil
 }
 
 // offsetAffine returns the run-time offset Σ coef·x of an index (inputs,

@@ -216,13 +216,22 @@ func (w *depWalker) read(t *dsl.Term) error {
 // (see relu.UnrollWith). For a program with a steps line, each cell is
 // computed only up to the step at which it settles (see Settled).
 func (n *Network) Unrolled(steps int) (*relu.Graph, error) {
+	opt, err := n.unrollOptions()
+	if err != nil {
+		return nil, err
+	}
+	return relu.UnrollWith(n.Cell, steps, n.State, n.Init, opt)
+}
+
+// unrollOptions are the options of relu.UnrollWith that Unrolled uses.
+func (n *Network) unrollOptions() (relu.UnrollOptions, error) {
 	opt := relu.UnrollOptions{Shared: n.Data}
 	if n.Model.Steps > 0 && n.Rounding == nil {
 		last, first, err := n.settle()
 		if err != nil {
-			return nil, err
+			return opt, err
 		}
 		opt.Settled, opt.From = last, first
 	}
-	return relu.UnrollWith(n.Cell, steps, n.State, n.Init, opt)
+	return opt, nil
 }

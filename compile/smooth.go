@@ -119,9 +119,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 			continue
 		}
 		units[in.Index] = l.b.Input(in.Name, opt.Steps)
-		for _, u := range units[in.Index] {
-			l.setRange(u, in.Lo, in.Hi)
-		}
+		l.setInputRange(units[in.Index][0], opt.Steps, in.Lo, in.Hi)
 		net.StepInputs = append(net.StepInputs, in.Name)
 	}
 	l.cur = make([][]value, len(m.States))
@@ -177,11 +175,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 	l.b.Output("value", []int{1}, g, []relu.Affine{v.a})
 	l.b.SetDoc(docString(m, Smooth) + fmt.Sprintf("\n\nsmooth: %v, γ = %g, unrolled over %d steps", opt.Reg, opt.Gamma, opt.Steps))
 	l.b.AlignGroups()
-	graph, err := l.b.Build()
-	if err != nil {
-		return nil, err
-	}
-	net.Cell, net.Steps = graph, opt.Steps
+	net.Steps = opt.Steps
 	net.Smooth = &SmoothInfo{Reg: opt.Reg, Gamma: opt.Gamma, Fixed: opt.Fixed}
 	return net, nil
 }

@@ -14,6 +14,10 @@ package relu
 // to the same term, in an unrolled network) cannot sit on one layer; then
 // nothing is aligned and the layers stay as placed.
 func (b *Builder) AlignGroups() {
+	if b.count != nil {
+		b.count.aligned = true // Shape places the groups
+		return
+	}
 	floor := make([]int32, len(b.groups))
 	asap := append([]int32(nil), b.layer...)
 	for round := 0; ; round++ {

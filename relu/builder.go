@@ -23,6 +23,7 @@ type Builder struct {
 	maxLayer  int32
 	doc       string
 	inputDone bool
+	count     *counter // counting Builder (NewCounter), else nil
 }
 
 type pending struct {
@@ -46,6 +47,18 @@ func (b *Builder) SetDoc(doc string) { b.doc = doc }
 // Input declares an input block. All inputs must be declared before the
 // first neuron. It returns the block's units in row-major order.
 func (b *Builder) Input(name string, shape ...int) []Unit {
+	first := b.InputBlock(name, shape...)
+	us := make([]Unit, b.numInputs-int(first))
+	for i := range us {
+		us[i] = first + Unit(i)
+	}
+	return us
+}
+
+// InputBlock is Input returning only the block's first unit: its units
+// are the next ones in row-major order. A lowering of a state with
+// millions of cells keeps no slice of them.
+func (b *Builder) InputBlock(name string, shape ...int) Unit {
 	if b.inputDone {
 		panic("relu: Input after the first neuron")
 	}
@@ -53,13 +66,28 @@ func (b *Builder) Input(name string, shape ...int) []Unit {
 	for _, s := range shape {
 		n *= s
 	}
-	us := make([]Unit, n)
-	for i := range us {
-		us[i] = Unit(b.numInputs + i)
-	}
-	b.inputs = append(b.inputs, Block{Name: name, Shape: append([]int(nil), shape...), Start: b.numInputs, Len: n})
+	first := b.numInputs
+	b.inputs = append(b.inputs, Block{Name: name, Shape: append([]int(nil), shape...), Start: first, Len: n})
 	b.numInputs += n
-	return us
+	return Unit(first)
+}
+
+// NumInputs is the number of input units declared so far.
+func (b *Builder) NumInputs() int { return b.numInputs }
+
+// Counts reports whether b is a counting Builder (NewCounter).
+func (b *Builder) Counts() bool { return b.count != nil }
+
+// Expect declares that at least neurons more hidden neurons with at
+// least entries weight entries will be added. A counting Builder panics
+// with its *LimitError at once when they would pass its limit, so that a
+// rule whose cost is known before it runs (an n-valued selection gadget
+// makes 2n indicator neurons) is refused before it runs; a Builder
+// ignores it.
+func (b *Builder) Expect(neurons, entries int64) {
+	if b.count != nil {
+		b.count.check(neurons, entries)
+	}
 }
 
 // Group registers a neuron group and returns its id for ReLU and Output.
@@ -81,6 +109,9 @@ func (b *Builder) Neuron(group int, act Activation, a Affine) Unit {
 	}
 	b.inputDone = true
 	b.check(group, a)
+	if b.count != nil {
+		return b.count.neuron(b, group, a)
+	}
 	l := int32(1)
 	for _, t := range a.Terms {
 		if lt := b.Layer(t.Unit) + 1; int32(lt) > l {
@@ -101,9 +132,10 @@ func (b *Builder) check(group int, a Affine) {
 	if group < 0 || group >= len(b.groups) {
 		panic(fmt.Sprintf("relu: unknown group %d", group))
 	}
+	n := b.numInputs + b.NumHidden()
 	for _, t := range a.Terms {
-		if t.Unit < 0 || int(t.Unit) >= b.numInputs+len(b.hidden) {
-			panic(fmt.Sprintf("relu: affine reads unit %d, only %d exist", t.Unit, b.numInputs+len(b.hidden)))
+		if t.Unit < 0 || int(t.Unit) >= n {
+			panic(fmt.Sprintf("relu: affine reads unit %d, only %d exist", t.Unit, n))
 		}
 	}
 }
@@ -117,7 +149,12 @@ func (b *Builder) Layer(u Unit) int {
 }
 
 // NumHidden is the number of hidden neurons added so far.
-func (b *Builder) NumHidden() int { return len(b.hidden) }
+func (b *Builder) NumHidden() int {
+	if b.count != nil {
+		return len(b.count.groupOf)
+	}
+	return len(b.hidden)
+}
 
 // Output declares an output block whose values are the affine functions
 // outs (identity neurons on the last layer).
@@ -139,12 +176,42 @@ func (b *Builder) OutputGroups(name string, shape []int, groups []int, outs []Af
 	for i, a := range outs {
 		b.check(groups[i], a)
 	}
+	if b.count != nil {
+		for i, a := range outs {
+			b.count.output(b, name, shape, groups[i], a, i == 0)
+		}
+		return
+	}
 	b.outputs = append(b.outputs, outBlock{Block{Name: name, Shape: append([]int(nil), shape...), Len: len(outs)}, append([]int(nil), groups...), outs})
+}
+
+// AppendOutput adds one neuron to the output block name: a new block of
+// the given shape when the last block has another name, else the next
+// neuron of the last block. A program's lowering streams its outputs this
+// way, so that a counting Builder never holds them.
+func (b *Builder) AppendOutput(name string, shape []int, group int, a Affine) {
+	b.inputDone = true
+	b.check(group, a)
+	start := len(b.outputs) == 0 || b.outputs[len(b.outputs)-1].block.Name != name
+	if b.count != nil {
+		b.count.output(b, name, shape, group, a, start)
+		return
+	}
+	if start {
+		b.outputs = append(b.outputs, outBlock{block: Block{Name: name, Shape: append([]int(nil), shape...)}})
+	}
+	o := &b.outputs[len(b.outputs)-1]
+	o.block.Len++
+	o.groups = append(o.groups, group)
+	o.aff = append(o.aff, a)
 }
 
 // Build orders the neurons by layer (then by group, then by creation) and
 // returns the graph. It fails when the graph has no outputs.
 func (b *Builder) Build() (*Graph, error) {
+	if b.count != nil {
+		panic("relu: Build on a counting Builder; use Shape")
+	}
 	if len(b.outputs) == 0 {
 		return nil, fmt.Errorf("relu: graph has no outputs")
 	}

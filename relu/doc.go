@@ -17,6 +17,12 @@
 // feed-forward graph, and VJP gives the gradient of the outputs along a
 // cotangent by reverse mode.
 //
+// A counting Builder (NewCounter) runs the same construction keeping no
+// weight and returns the graph's Shape (layer widths, and per layer the
+// weight entries by source and row length) without building it, refusing
+// with a *LimitError once it passes a neuron limit; UnrolledShape does
+// the same for Unroll. Graph.Shape measures a built graph the same way.
+//
 // min(a, b) = a − relu(a − b), built and run:
 //
 //	b := relu.NewBuilder()

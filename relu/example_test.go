@@ -93,3 +93,16 @@ func ExampleVJP() {
 	// Output:
 	// [0.5625] [0.25 0.75]
 }
+
+// A counting Builder measures a graph without building it.
+func ExampleNewCounter() {
+	b := relu.NewCounter(relu.Limit{Neurons: 1000}) // refuse past 1000 hidden neurons
+	x := b.InputBlock("x", 2)
+	g := b.Group(relu.GroupInfo{Name: "min", Rule: "min"})
+	h := b.ReLU(g, relu.Var(x).Minus(relu.Var(x+1)))
+	b.Output("min", []int{1}, g, []relu.Affine{relu.Var(x).Minus(relu.Var(h))})
+	b.AlignGroups()
+	s, _ := b.Shape()
+	fmt.Println(s.Depth(), s.Widths, s.Entries)
+	// Output: 2 [1] 4
+}

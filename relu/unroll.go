@@ -113,14 +113,32 @@ type UnrollOptions struct {
 
 // UnrollWith is Unroll with options.
 func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions) (*Graph, error) {
+	b := NewBuilder()
+	if err := unroll(b, cell, n, state, init, opt); err != nil {
+		return nil, err
+	}
+	return b.Build()
+}
+
+// UnrolledShape is the Shape of UnrollWith's graph, measured by a counting
+// Builder without building it. It returns a *LimitError when the graph
+// passes limit, after adding no more than the limit allows.
+func UnrolledShape(cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions, limit Limit) (Shape, error) {
+	b := NewCounter(limit)
+	if err := CatchLimit(func() error { return unroll(b, cell, n, state, init, opt) }); err != nil {
+		return Shape{}, err
+	}
+	return b.Shape()
+}
+
+func unroll(b *Builder, cell *Graph, n int, state []string, init map[string][]float64, opt UnrollOptions) error {
 	if n < 1 {
-		return nil, fmt.Errorf("relu: cannot unroll %d steps", n)
+		return fmt.Errorf("relu: cannot unroll %d steps", n)
 	}
 	spec, err := checkCell(cell, state, init)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	b := NewBuilder()
 	b.SetDoc(fmt.Sprintf("cell unrolled %d steps\n%s", n, cell.Doc))
 
 	// val[u] is the value of cell unit u in the current step, as an affine
@@ -148,11 +166,11 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 	}
 	settled, err := perOutput(cell, spec, state, opt.Settled, -1, "settled steps")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	from, err := perOutput(cell, spec, state, opt.From, 0, "first steps")
 	if err != nil {
-		return nil, err
+		return err
 	}
 	live := make([]bool, cell.NumNeurons())
 	// A neuron fed only by shared inputs (and such neurons) computes the
@@ -238,7 +256,7 @@ func UnrollWith(cell *Graph, n int, state []string, init map[string][]float64, o
 		b.OutputGroups(out.Name, out.Shape, neuronGroup[out.Start:out.Start+out.Len], val[cell.NumInputs+out.Start:cell.NumInputs+out.Start+out.Len])
 	}
 	b.AlignGroups()
-	return b.Build()
+	return nil
 }
 
 // perOutput spreads per-state values over the cell's neurons (def where a

@@ -1,0 +1,48 @@
+package compile_test
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+)
+
+func ExampleEstimate() {
+	src := `dp knapsack
+param pmax int = 10
+input profit int in 1..pmax
+input size real in 0..1
+state f[p in 1..pmax] real in 0..2 = 2
+f[p <= 0] = 0
+step f[p] = min(f[p], f[p - profit] + size)
+answer max p where f[p] <= 1`
+	f, err := dsl.Parse("knapsack.dp", []byte(src))
+	if err != nil {
+		panic(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": 10})
+	if err != nil {
+		panic(err)
+	}
+	// Before compiling: what will the cell and its ONNX model cost?
+	c, err := compile.Estimate(m, compile.Options{}, compile.Job{Export: "auto"}, compile.Limits{})
+	if err != nil {
+		panic(err)
+	}
+	o, _ := c.ONNXFor("auto", "float32")
+	fmt.Println("depth", c.Depth, "widths", c.Widths, "parameters", c.Params.Network)
+	fmt.Println("ONNX:", o.Layout, "layout,", o.Params, "floats")
+
+	// Ten million profits: refused after a walk of a few microseconds.
+	m, _ = dsl.Check(f, map[string]int64{"pmax": 10_000_000})
+	_, err = compile.Estimate(m, compile.Options{}, compile.Job{}, compile.Limits{})
+	var tl *compile.TooLargeError
+	fmt.Println(errors.As(err, &tl), tl.Flag)
+	fmt.Println(err)
+	// Output:
+	// depth 4 widths [20 45 10] parameters 325
+	// ONNX: dense layout, 2215 floats
+	// true -max-neurons
+	// hidden neurons would be more than 2,000,000, above -max-neurons 2000000 (raise the limit or set smaller params)
+}
