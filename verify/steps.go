@@ -48,9 +48,10 @@ type FileSet struct {
 	Set     map[string]int64
 	Request compile.Request // the lowering; P from ε per instance
 	DTypes  []engine.DType
-	// TooLarge says why the network of a model is not to be built (the
-	// row is skipped), "" when it may be; nil builds every network.
-	TooLarge func(*dsl.Model) string
+	// TooLarge says why the network of a model with the given options, run
+	// on an instance of the given number of steps, is not to be built
+	// (the row is skipped), "" when it may be; nil builds every network.
+	TooLarge func(m *dsl.Model, opt compile.Options, steps int) string
 }
 
 // Instances checks the program f on every instance file, each with its
@@ -75,13 +76,6 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 			return err
 		}
 		row.Params = ParamString(m)
-		if in.TooLarge != nil {
-			if why := in.TooLarge(m); why != "" {
-				row.Skipped = why
-				rep.Rows = append(rep.Rows, row)
-				continue
-			}
-		}
 		steps, err := instance.Bind(m, inst)
 		if err != nil {
 			row.Skipped = err.Error()
@@ -91,6 +85,13 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		opt, err := in.Request.For(len(steps))
 		if err != nil {
 			return err
+		}
+		if in.TooLarge != nil {
+			if why := in.TooLarge(m, opt, len(steps)); why != "" {
+				row.Skipped = why
+				rep.Rows = append(rep.Rows, row)
+				continue
+			}
 		}
 		net, err := compile.Lower(m, opt)
 		if err != nil {

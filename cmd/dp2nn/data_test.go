@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -94,44 +90,6 @@ func TestSolvePublished(t *testing.T) {
 			assert.True(t, strings.HasSuffix(r.Published, ": agrees"), "%v: published %q", args, r.Published)
 			assert.Zero(t, r.MaxErr)
 		}
-	}
-}
-
-// The estimate that guards -max-neurons is within 15% of the built
-// network's size on every program, at several sizes (it is 9% off at
-// most here). It counts each rule at its stated cost; what it does not
-// model, the indicators shared by all reads of one data value and the
-// neurons whose input intervals make them constant, moves it either way.
-// The guard refuses networks far above the limit, so 15% either way moves
-// the effective limit by no more than that.
-func TestEstimateDataNeurons(t *testing.T) {
-	chdirRepo(t)
-	for _, c := range []struct {
-		program string
-		set     map[string]int64
-	}{
-		{"examples/lcs.dp", map[string]int64{"m": 9, "n": 4}},
-		{"examples/lcs.dp", map[string]int64{"m": 20, "n": 20, "a": 2}},
-		{"examples/bellmanford.dp", map[string]int64{"n": 12}},
-		{"examples/apsp.dp", map[string]int64{"n": 9}},
-		{"examples/apsp.dp", map[string]int64{"n": 17}},
-		{"examples/csp.dp", map[string]int64{"n": 6, "t": 6}},
-		{"examples/csp.dp", map[string]int64{"n": 3, "t": 2, "lmax": 9}},
-		{"examples/heldkarp.dp", map[string]int64{"n": 6}},
-		{"examples/heldkarp.dp", map[string]int64{"n": 11}},
-	} {
-		f, err := repo.ReadProgram(c.program)
-		require.NoError(t, err)
-		m, err := dsl.Check(f, c.set)
-		require.NoError(t, err)
-		net, err := compile.Lower(m, compile.Options{})
-		require.NoError(t, err)
-		size := float64(net.Cell.Stats().Size)
-		est := float64(estimateDataNeurons(m, math.MaxInt32))
-		assert.InDelta(t, 1, est/size, 0.15, "%s %v: estimate %g, built %g", c.program, c.set, est, size)
-		// Stopped early at a limit, the estimate still passes the limit.
-		limit := int(size / 3)
-		assert.Greater(t, estimateDataNeurons(m, limit), limit, "%s %v", c.program, c.set)
 	}
 }
 

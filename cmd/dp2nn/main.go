@@ -30,13 +30,6 @@ const (
 	exitUsage    = 2 // bad input: flags, DSL, instance, model file
 )
 
-// defaultMaxNeurons is the default of -max-neurons: the largest network
-// (hidden neurons, estimated before building it) the commands build. At
-// about 700 bytes per neuron while building and running (measured on the
-// Held–Karp networks) it is about 1.4 GB; Held–Karp fits up to 16 cities
-// (br17 needs 3.4 million neurons: -max-neurons 4000000, 3.3 GB).
-const defaultMaxNeurons = 2_000_000
-
 // userError is bad input: reported as one message, exit code 2.
 type userError struct{ msg string }
 

@@ -11,7 +11,6 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -30,7 +29,7 @@ type compileOpts struct {
 	decodeSteps *int
 	json        *bool
 	instance    *string
-	maxNeurons  *int
+	limits      *limits
 }
 
 func compileFlags() (*flag.FlagSet, *compileOpts) {
@@ -46,7 +45,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
 	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building; about 700 bytes each)")
+	o.limits = addLimits(fs)
 	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
 	return fs, o
 }
@@ -123,12 +122,6 @@ func runCompile(args []string, stdout io.Writer) error {
 		if smooth {
 			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 		}
-		if opt.Scheme == compile.Exact {
-			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-				return userErrorf("compile: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-					path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
-			}
-		}
 	}
 	if smooth {
 		if *o.instance != "" {
@@ -146,7 +139,7 @@ func runCompile(args []string, stdout io.Writer) error {
 		}
 		layout, form, *o.steps = export.Dense, export.Cell, 0
 	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("compile", m, opt, compile.Job{Form: form.String(), Steps: *o.steps, Export: layout.String(), DType: dtype.String()})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"flag"
-	"fmt"
 	"io"
 
 	"github.com/dp2nn/dp2nn/compile"
@@ -22,7 +21,7 @@ type solveOpts struct {
 	scheme   *schemeOpts
 	dtype    *string
 	json     *bool
-	maxNeur  *int
+	limits   *limits
 }
 
 func solveFlags() (*flag.FlagSet, *solveOpts) {
@@ -33,7 +32,7 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	o.scheme = addSchemeFlags(fs, false)
 	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.maxNeur = fs.Int("max-neurons", defaultMaxNeurons, "refuse programs whose network would have more hidden neurons (estimated before building; about 700 bytes each)")
+	o.limits = addLimits(fs)
 	return fs, o
 }
 
@@ -77,9 +76,6 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	if n := estimateNeurons(m, *o.maxNeur); n > *o.maxNeur && req.Scheme == compile.Exact {
-		return userErrorf("solve: with %s the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit", verify.ParamString(m), neuronsText(n), *o.maxNeur)
-	}
 	opt, err := forItems(req, len(steps))
 	if err != nil {
 		return err
@@ -87,6 +83,9 @@ func runSolve(args []string, stdout io.Writer) error {
 	if opt.Scheme == compile.Smooth {
 		if dtype != engine.Float64 {
 			return userErrorf("solve -scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
+		}
+		if _, err := o.limits.check("solve", m, opt.SmoothInstance(m, steps), compile.Job{Steps: len(steps), Batch: 1, DType: "float64", Truth: true}); err != nil {
+			return err
 		}
 		r, err := verify.SolveSmooth(m, opt, *o.instance, steps)
 		if err != nil {
@@ -102,7 +101,7 @@ func runSolve(args []string, stdout io.Writer) error {
 			}
 		}
 	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("solve", m, opt, compile.Job{Steps: len(steps), Batch: 1, DType: *o.dtype, Truth: true})
 	if err != nil {
 		return err
 	}
@@ -154,13 +153,7 @@ func solveData(path string, f *dsl.File, o *solveOpts, req compile.Request, stdo
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("solve: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
-	if opt.Scheme == compile.Exact {
-		if n := estimateNeurons(m, *o.maxNeur); n > *o.maxNeur {
-			return userErrorf("solve: %s with %s: the network would have %s hidden neurons, above -max-neurons %d (about %s of memory at about 700 bytes a neuron); use a smaller instance or raise the limit",
-				path, verify.ParamString(m), neuronsText(n), *o.maxNeur, memoryText(*o.maxNeur))
-		}
-	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("solve", m, opt, compile.Job{Batch: 1, DType: *o.dtype, Truth: true})
 	if err != nil {
 		return err
 	}
@@ -184,18 +177,4 @@ func printReport(w io.Writer, asJSON bool, r any, text func(io.Writer)) error {
 	}
 	text(w)
 	return nil
-}
-
-// memoryText is the rough memory a network of n hidden neurons takes
-// while it is built and run (about 700 bytes per neuron, measured on
-// Held–Karp networks with "/usr/bin/time -f %M": 422 MB for n = 15).
-func memoryText(n int) string {
-	b := float64(n) * 700
-	switch {
-	case b >= 1e9:
-		return fmt.Sprintf("%.1f GB", b/1e9)
-	case b >= 1e6:
-		return fmt.Sprintf("%.0f MB", b/1e6)
-	}
-	return fmt.Sprintf("%.0f kB", b/1e3)
 }

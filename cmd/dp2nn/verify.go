@@ -19,17 +19,17 @@ func init() {
 }
 
 type verifyOpts struct {
-	set        setFlag
-	scheme     *schemeOpts
-	random     *int
-	seed       *uint64
-	steps      *int
-	instances  *string
-	dtype      *string
-	maxNeurons *int
-	json       *bool
-	runtime    *string
-	form       *string
+	set       setFlag
+	scheme    *schemeOpts
+	random    *int
+	seed      *uint64
+	steps     *int
+	instances *string
+	dtype     *string
+	limits    *limits
+	json      *bool
+	runtime   *string
+	form      *string
 }
 
 func verifyFlags() (*flag.FlagSet, *verifyOpts) {
@@ -42,7 +42,7 @@ func verifyFlags() (*flag.FlagSet, *verifyOpts) {
 	o.steps = fs.Int("steps", 10, "steps per random instance, for programs without a dedicated generator")
 	o.instances = fs.String("instances", "", "directory of instance files (*.txt, *.json); optima.txt there gives known answers")
 	o.dtype = fs.String("dtype", "both", "evaluation type: float64, float32 or both")
-	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "skip instances (refuse programs with data) whose network would have more hidden neurons")
+	o.limits = addLimits(fs)
 	o.json = fs.Bool("json", false, "print JSON")
 	o.runtime = fs.String("runtime", "go", "for a .onnx model: go (own interpreter), ort (ONNX Runtime) or onnxgo")
 	o.form = fs.String("form", "cell", "programs with data: run the cell once per step (cell) or the network unrolled over the steps (unrolled, settled cells computed once)")
@@ -103,6 +103,12 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if opt.Scheme != compile.Smooth { // a smooth network is built per instance, of the instance's size
+			job := compile.Job{Steps: *o.steps, Batch: 1, DType: string(dtypes[0]), Truth: true}
+			if _, err := o.limits.check("verify", m, opt, job); err != nil {
+				return err
+			}
+		}
 		if opt.Scheme == compile.Smooth {
 			if *o.instances != "" || *o.json {
 				return userErrorf("verify -scheme smooth checks random instances only, as text")
@@ -131,11 +137,8 @@ func runVerify(args []string, stdout io.Writer) error {
 		if err != nil {
 			return &userError{err.Error()}
 		}
-		tooLarge := func(m *dsl.Model) string {
-			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons && req.Scheme == compile.Exact {
-				return fmt.Sprintf("network would have about %d hidden neurons, above -max-neurons %d", n, *o.maxNeurons)
-			}
-			return ""
+		tooLarge := func(m *dsl.Model, opt compile.Options, steps int) string {
+			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true})
 		}
 		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: tooLarge}
 		if err := verify.Instances(rep, f, in); err != nil {
@@ -167,13 +170,7 @@ func verifyData(path string, f *dsl.File, o *verifyOpts, req compile.Request, dt
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("verify: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
-	if opt.Scheme == compile.Exact {
-		if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-			return userErrorf("verify: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-				path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
-		}
-	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("verify", m, opt, compile.Job{Form: *o.form, Batch: 1, DType: string(dtypes[0]), Truth: true})
 	if err != nil {
 		return err
 	}

@@ -92,14 +92,14 @@ func rangeText(lo, hi float64, mayInf bool) string {
 }
 
 type widthsOpts struct {
-	set        setFlag
-	scheme     *schemeOpts
-	form       *string
-	steps      *int
-	json       *bool
-	sweep      *string
-	plot       *string
-	maxNeurons *int
+	set    setFlag
+	scheme *schemeOpts
+	form   *string
+	steps  *int
+	json   *bool
+	sweep  *string
+	plot   *string
+	limits *limits
 }
 
 func widthsFlags() (*flag.FlagSet, *widthsOpts) {
@@ -112,7 +112,7 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o.json = fs.Bool("json", false, "print JSON")
 	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.Table")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
-	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building)")
+	o.limits = addLimits(fs)
 	return fs, o
 }
 
@@ -147,7 +147,7 @@ func runWidths(args []string, stdout io.Writer) error {
 		// with input offsets need an instance: dp2nn compile -instance).
 		opt.Steps = *o.steps
 	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: *o.form, Steps: *o.steps})
 	if err != nil {
 		return err
 	}
@@ -181,13 +181,7 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
-	if opt.Scheme == compile.Exact {
-		if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-			return userErrorf("widths: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit",
-				path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
-		}
-	}
-	net, err := lower(m, opt)
+	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: *o.form})
 	if err != nil {
 		return err
 	}
@@ -268,9 +262,14 @@ func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lim := o.limits
 	guard := func(m *dsl.Model, v int) error {
-		if n := estimateNeurons(m, defaultMaxNeurons); opt.Scheme == compile.Exact && n > defaultMaxNeurons {
-			return userErrorf("widths: -sweep %s=%d would build about %d neurons; sweep a smaller range", sw.name, v, n)
+		o := opt
+		if sw.name == "P" && o.Scheme == compile.FPTAS {
+			o.P = v
+		}
+		if _, err := lim.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, o, compile.Job{}); err != nil {
+			return err
 		}
 		return nil
 	}
@@ -334,10 +333,8 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		if err != nil {
 			return err
 		}
-		if opt.Scheme == compile.Exact {
-			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-				return userErrorf("widths: -sweep %s=%d would build %s hidden neurons, above -max-neurons %d; sweep a smaller range", sw.name, v, neuronsText(n), *o.maxNeurons)
-			}
+		if _, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, opt, compile.Job{Form: "unrolled"}); err != nil {
+			return err
 		}
 		models[i], opts[i] = m, opt
 	}

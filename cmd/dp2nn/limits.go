@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+// limits are -max-neurons and -max-memory: every command asks compile's
+// cost model (compile.Estimate) before it builds a network, and refuses
+// with exit 2, naming the figure, the limit and the flag, before it
+// allocates past them.
+type limits struct {
+	neurons *int64
+	memory  *byteSize
+}
+
+func addLimits(fs *flag.FlagSet) *limits {
+	l := &limits{neurons: new(int64), memory: new(byteSize)}
+	*l.memory = byteSize(compile.DefaultMaxMemory)
+	fs.Int64Var(l.neurons, "max-neurons", compile.DefaultMaxNeurons, "refuse a network with more hidden neurons (counted exactly before building, by compile's cost model)")
+	fs.Var(l.memory, "max-memory", "refuse a job whose build, evaluation, export or ground truth would need more memory (bytes, or with KiB, MiB, GiB)")
+	return l
+}
+
+func (l *limits) compile() compile.Limits {
+	return compile.Limits{Neurons: *l.neurons, Memory: int64(*l.memory)}
+}
+
+// check predicts the job's cost and refuses it when it passes a limit.
+// Any other error of the prediction (a form or a program the lowering
+// does not take) is left to the step that meets it, which reports it in
+// the command's own words; nothing large has been allocated then.
+func (l *limits) check(cmd string, m *dsl.Model, opt compile.Options, job compile.Job) (*compile.Cost, error) {
+	c, err := compile.Estimate(m, opt, job, l.compile())
+	var tl *compile.TooLargeError
+	if errors.As(err, &tl) {
+		return c, userErrorf("%s: %s with %s: %v", cmd, m.File.Pos().File, verify.ParamString(m), err)
+	}
+	return c, nil
+}
+
+// lower checks the job against the limits, then builds the network.
+func (l *limits) lower(cmd string, m *dsl.Model, opt compile.Options, job compile.Job) (*compile.Network, error) {
+	if _, err := l.check(cmd, m, opt, job); err != nil {
+		return nil, err
+	}
+	return lower(m, opt)
+}
+
+// tooLarge is l.check as verify's reason to skip an instance.
+func (l *limits) tooLarge(m *dsl.Model, opt compile.Options, job compile.Job) string {
+	if _, err := compile.Estimate(m, opt, job, l.compile()); err != nil {
+		var tl *compile.TooLargeError
+		if errors.As(err, &tl) {
+			return tl.Error()
+		}
+	}
+	return ""
+}
+
+// byteSize is a flag value of bytes: "8589934592", "8GiB", "512MiB".
+type byteSize int64
+
+func (b *byteSize) String() string { return compile.BytesText(int64(*b)) }
+
+func (b *byteSize) Set(s string) error {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"kB", 1e3}, {"B", 1}} {
+		if v, ok := strings.CutSuffix(t, u.suffix); ok {
+			t, mult = strings.TrimSpace(v), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || v <= 0 || v*float64(mult) > 1<<62 {
+		return fmt.Errorf("want a positive size such as 8GiB or 512MiB, got %q", s)
+	}
+	*b = byteSize(v * float64(mult))
+	return nil
+}
