@@ -3,9 +3,9 @@ package onnxgo_test
 import (
 	"fmt"
 
+	"github.com/dp2nn/dp2nn/engine/onnxgo"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/relu"
-	"github.com/dp2nn/dp2nn/engine/onnxgo"
 )
 
 // max(a, b) = b + relu(a − b), exported dense and run in onnx-go.
