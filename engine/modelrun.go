@@ -58,13 +58,22 @@ func ParseRuntime(s string) (Runtime, error) {
 // model replaces +inf in and the finite maximum of every state that may
 // be +inf. A program with a steps line gets that step count (Unrolled and
 // Loop forms); settled asks for the settled Unrolled form
-// (compile.Network.Settled). The caller adds Doc, Metadata and Decode, and
-// Steps for the Unrolled form of a program with step inputs.
+// (compile.Network.Settled). The caller adds Doc, Metadata and Decode
+// (DecodeTail), and Steps for the Unrolled form of a program with step
+// inputs. A type that cannot hold the network's integers exactly is
+// refused (compile.Network.CheckIntegers).
 func ExportOptions(net *compile.Network, form export.Form, layout export.Layout, dt export.DType, settled bool) (export.Options, error) {
 	m := net.Model
 	opt := export.Options{Form: form, Layout: layout, DType: dt, State: net.State, Init: net.Init, Data: net.Data}
 	if form != export.Cell && m.Steps > 0 {
 		opt.Steps = m.Steps
+	}
+	steps := -1
+	if m.Steps > 0 {
+		steps = m.Steps + 1 // and one more for "require fixpoint"
+	}
+	if err := net.CheckIntegers(Roundoff(dt), steps); err != nil {
+		return opt, err
 	}
 	opt.Inf = InfOptions(net)
 	if settled {
@@ -249,7 +258,7 @@ func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed,
 				next[i] = o.Data
 			}
 			obs.States[t+1], cur = next, next
-			obs.Answer = answerOf(out)
+			obs.Answer, obs.Certain = answerOf(out, "answer"), answerOf(out, "answer_certain")
 		}
 		return obs, nil
 	case export.Unrolled, export.Loop:
@@ -295,7 +304,7 @@ func (r *Runner) ObserveInstance(data [][]float64, steps [][]float64) (Observed,
 			}
 		}
 		obs.States[n] = final
-		obs.Answer = answerOf(out)
+		obs.Answer, obs.Certain = answerOf(out, "answer"), answerOf(out, "answer_certain")
 		return obs, nil
 	}
 	return obs, fmt.Errorf("unknown form %v", r.Model.Form)
@@ -319,9 +328,10 @@ func (r *Runner) dataTensors(data [][]float64) (map[string]export.Tensor, error)
 	return in, nil
 }
 
-// answerOf returns the decode tail's output of one instance, if any.
-func answerOf(out map[string]export.Tensor) *float64 {
-	a, ok := out["answer"]
+// answerOf returns the decode tail's output name of one instance, if
+// any.
+func answerOf(out map[string]export.Tensor, name string) *float64 {
+	a, ok := out[name]
 	if !ok || len(a.Data) != 1 {
 		return nil
 	}

@@ -402,6 +402,9 @@ func printDataNotes(w io.Writer, rep *VerifyReport) {
 		if r.NoAnswer > 0 {
 			parts = append(parts, fmt.Sprintf("%d have no finite answer", r.NoAnswer))
 		}
+		if r.Undecidable > 0 {
+			parts = append(parts, fmt.Sprintf("%d undecidable at this dtype (a comparison lies within the rounding error bound: no answer given)", r.Undecidable))
+		}
 		if r.MaxGap != nil {
 			parts = append(parts, fmt.Sprintf("answer − OPT is at most %g (guarantee: at most %s)", *r.MaxGap, r.Slack))
 		}

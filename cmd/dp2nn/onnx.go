@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 
@@ -200,6 +199,9 @@ func runCompile(args []string, stdout io.Writer) error {
 			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 		}
 	}
+	if err := net.CheckIntegers(engine.Roundoff(dtype), -1); err != nil {
+		return userErrorf("compile: %v", err)
+	}
 	if *o.decode {
 		d, err := decodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
 		if err != nil {
@@ -235,32 +237,18 @@ func decodeTail(net *compile.Network, dtype export.DType, form export.Form, step
 	if net.Rounding != nil {
 		return nil, userErrorf("compile: -decode is not available for the fptas scheme (its answer scales the table index by the running total); decode p_NN from the exported state instead")
 	}
-	s, ok := net.Search()
-	if !ok {
+	if _, ok := net.Search(); !ok {
 		return nil, userErrorf("compile: -decode needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"")
-	}
-	if form == export.Cell && decodeSteps == 0 {
-		decodeSteps = 1
 	}
 	n := decodeSteps
 	if form == export.Unrolled {
 		n = steps
 	}
-	u := compile.Float64Roundoff
-	if dtype == export.Float32 {
-		u = compile.Float32Roundoff
+	d, err := engine.DecodeTail(net, form, dtype, n)
+	if err != nil {
+		return nil, userErrorf("compile: -decode: %v", err)
 	}
-	fallback := 0.0
-	if s.HasFallback {
-		fallback = float64(s.Fallback)
-	} else {
-		fallback = math.NaN()
-	}
-	blk, _ := net.Cell.Input(s.State)
-	return &export.Decode{
-		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
-		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
-	}, nil
+	return d, nil
 }
 
 // dataExportOptions completes the export options of a program with data

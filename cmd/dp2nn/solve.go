@@ -125,7 +125,7 @@ func runSolve(args []string, stdout io.Writer) error {
 		return err
 	}
 	states := obs.States
-	tol := net.DecodeTolerance(engine.DType(dtype).Roundoff(), len(steps))
+	tol := net.RunTolerance(states, engine.DType(dtype).Roundoff())
 	ans, err := net.Decode(states[len(states)-1], tol)
 	if err != nil {
 		return err

@@ -76,7 +76,10 @@ type VerifyRow struct {
 	Answer     string             `json:"answer,omitempty"`
 	Known      string             `json:"known,omitempty"`
 	Mismatches int                `json:"mismatches"`
-	Skipped    string             `json:"skipped,omitempty"`
+	// Undecidable counts instances whose answer the rounded values cannot
+	// tell (verify.Case.Undecidable): no answer, not a wrong one.
+	Undecidable int    `json:"undecidable,omitempty"`
+	Skipped     string `json:"skipped,omitempty"`
 	// Programs with data: instances whose "require fixpoint" fails (a
 	// negative cycle) and instances without a finite answer.
 	Fixpoint int `json:"fixpoint_failures,omitempty"`
@@ -199,6 +202,9 @@ func (rep *VerifyReport) add(row *VerifyRow, c *verify.Case) {
 		if old, seen := row.MaxErr[r.Label]; !seen || r.MaxErr > old || math.IsNaN(r.MaxErr) {
 			row.MaxErr[r.Label] = r.MaxErr
 		}
+	}
+	if c.Undecidable != "" {
+		row.Undecidable++
 	}
 	if c.Mismatch != "" {
 		row.Mismatches++
