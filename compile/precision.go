@@ -83,8 +83,9 @@ func (n *Network) Precision(u float64, steps int) Precision {
 
 // precCache memoises Precision: verify asks once per instance.
 type precCache struct {
-	mu   sync.Mutex
-	seen map[precKey]Precision
+	mu    sync.Mutex
+	seen  map[precKey]Precision
+	round map[roundKey]float64 // roundedStepError
 }
 
 type precKey struct {
@@ -278,8 +279,14 @@ func cellBounds(g *relu.Graph, u float64, in []unitBound) (units []unitBound, wo
 // the running total of the fptas scheme up to steps times its input's
 // largest value (+Inf when steps < 0), or up to totalHi when positive.
 func (n *Network) inputBounds(u float64, steps int, e, ex []float64, totalHi float64) ([]unitBound, error) {
+	return n.inputBoundsOf(n.Cell, u, steps, e, ex, totalHi)
+}
+
+// inputBoundsOf is inputBounds for a graph g whose input blocks are named
+// like the cell's: the cell itself, or the cell unrolled (per-step
+// inputs with a leading steps dimension, data once, no state).
+func (n *Network) inputBoundsOf(g *relu.Graph, u float64, steps int, e, ex []float64, totalHi float64) ([]unitBound, error) {
 	m := n.Model
-	g := n.Cell
 	in := make([]unitBound, g.NumInputs)
 	set := func(blk relu.Block, lo, hi float64, integer bool) {
 		err := 0.0
@@ -381,10 +388,13 @@ func (n *Network) inexactInit(u float64) string {
 
 func roundoffBits(u float64) int { return -math.Ilogb(u) }
 
-// magnitudeWhy explains why integer neuron j may not be exact: its sums
-// may reach reach, or an integer it reads is not exact.
+// magnitudeWhy explains why integer neuron j of the cell may not be
+// exact: its sums may reach reach, or an integer it reads is not exact.
 func (n *Network) magnitudeWhy(j int, reach, u float64) string {
-	g := n.Cell
+	return magnitudeWhyOf(n.Cell, j, reach, u)
+}
+
+func magnitudeWhyOf(g *relu.Graph, j int, reach, u float64) string {
 	what := fmt.Sprintf("neuron %d", j)
 	if gr := g.GroupOf(j); gr != nil {
 		what = fmt.Sprintf("%s (%s)", gr.Term, gr.Pos)
@@ -591,7 +601,6 @@ func (n *Network) RunTolerance(states [][][]float64, u float64) float64 {
 }
 
 func (n *Network) roundedRunBound(states [][][]float64, u float64) (float64, error) {
-	m := n.Model
 	r := n.Rounding
 	s := r.state
 	steps := len(states) - 1
@@ -604,20 +613,9 @@ func (n *Network) roundedRunBound(states [][][]float64, u float64) (float64, err
 		}
 		total = st[1][0]
 	}
-	zero := make([]float64, len(m.States))
-	in, err := n.inputBounds(u, steps, zero, zero, math.Max(total, 1))
+	round, err := n.roundedStepError(u, total)
 	if err != nil {
 		return 0, err
-	}
-	units, worst, reach := cellBounds(n.Cell, u, in)
-	if worst >= 0 {
-		return 0, fmt.Errorf("%s", n.magnitudeWhy(worst, reach, u))
-	}
-	g := n.Cell
-	blk, _ := g.Output(s.Name)
-	round := 0.0
-	for k := range blk.Len {
-		round = math.Max(round, units[g.NumInputs+blk.Start+k].err)
 	}
 	e := []float64{math.Abs(roundTo(s.Init, u) - s.Init)}
 	for t := 0; t < steps; t++ {
@@ -638,6 +636,50 @@ func (n *Network) roundedRunBound(states [][][]float64, u float64) (float64, err
 		e = []float64{lip + float64(r.P+1)*defect + round}
 	}
 	return e[0], nil
+}
+
+// roundedStepError bounds the rounding of one step of the fptas cell
+// with its table in range and the running total at most total, rounded
+// up to a power of 2^(1/8) so that runs share the analysis (cached).
+func (n *Network) roundedStepError(u, total float64) (float64, error) {
+	total = math.Exp2(math.Ceil(8*math.Log2(math.Max(total, 1))) / 8)
+	k := roundKey{u, total}
+	if c := n.prec; c != nil {
+		c.mu.Lock()
+		r, ok := c.round[k]
+		c.mu.Unlock()
+		if ok {
+			return r, nil
+		}
+	}
+	zero := make([]float64, len(n.Model.States))
+	in, err := n.inputBounds(u, -1, zero, zero, total)
+	if err != nil {
+		return 0, err
+	}
+	units, worst, reach := cellBounds(n.Cell, u, in)
+	if worst >= 0 {
+		return 0, fmt.Errorf("%s", n.magnitudeWhy(worst, reach, u))
+	}
+	g := n.Cell
+	blk, _ := g.Output(n.Rounding.State)
+	r := 0.0
+	for k := range blk.Len {
+		r = math.Max(r, units[g.NumInputs+blk.Start+k].err)
+	}
+	if c := n.prec; c != nil {
+		c.mu.Lock()
+		if c.round == nil {
+			c.round = map[roundKey]float64{}
+		}
+		c.round[k] = r
+		c.mu.Unlock()
+	}
+	return r, nil
+}
+
+type roundKey struct {
+	u, total float64
 }
 
 // CheckIntegers returns an error when evaluating the network with unit
@@ -662,4 +704,132 @@ func (n *Network) CheckIntegers(u float64, steps int) error {
 		remedy = "set smaller params"
 	}
 	return fmt.Errorf("%s: %s cannot run %s exactly: %s; %s", n.Model.File.Pos(), p.DType, n.Model.Name, p.Why, remedy)
+}
+
+// CheckUnrolled is CheckIntegers for the cell composed steps times by
+// relu.UnrollWith (the export's settled Unrolled form, Network.Unrolled):
+// composing merges each step's affine outputs into the next step's sums
+// (a state that is a min or max of itself telescopes: d_t = d_0 − Σ relu
+// terms of every step), whose partial sums the cell's analysis does not
+// bound. Each composed hidden neuron computes the value of a cell neuron,
+// so its range is the cell analysis's; the composed sums are bounded by
+// following the composition symbolically (absAffine), step by step, with
+// every bound kept non-decreasing over the steps so that it also covers
+// the settled form (a settled unit carries an earlier value) and any
+// unit computed once.
+func (n *Network) CheckUnrolled(u float64, steps int) error {
+	if n.Steps > 0 || n.Smooth != nil || n.Rounding != nil {
+		return nil
+	}
+	if err := n.CheckIntegers(u, steps); err != nil {
+		return err
+	}
+	p := n.Precision(u, steps)
+	if !p.Exact {
+		return nil // real-valued: only the cell's integers are claimed exact
+	}
+	g := n.Cell
+	zero := make([]float64, len(n.Model.States))
+	in, err := n.inputBounds(u, steps, zero, zero, 0)
+	if err != nil {
+		return err
+	}
+	units, _, _ := cellBounds(g, u, in)
+	val := make([]absAffine, g.NumInputs+g.NumNeurons())
+	isState := map[int]bool{}
+	for _, name := range n.State {
+		blk, _ := g.Input(name)
+		for k := range blk.Len {
+			val[blk.Start+k] = constAffine(n.Init[name][k])
+			isState[blk.Start+k] = true
+		}
+	}
+	for i := range g.NumInputs {
+		if !isState[i] {
+			val[i] = unitAffine(units[i].lo, units[i].hi)
+		}
+	}
+	limit := 1 / u
+	for t := 1; t <= steps; t++ {
+		for j := range g.NumNeurons() {
+			pre := constAffine(g.Bias[j])
+			for r := g.RowStart[j]; r < g.RowStart[j+1]; r++ {
+				pre = pre.plus(val[g.Src[r]].scale(g.W[r]))
+			}
+			if (g.Act[j] != relu.Identity || t == steps) && !(pre.reach(u, g.Act[j] == relu.ReLU) < limit) {
+				return fmt.Errorf("%s: %s cannot run %s unrolled over %d steps exactly: %s; use the loop form or -dtype float64",
+					n.Model.File.Pos(), dtypeName(u), n.Model.Name, steps, magnitudeWhyOf(g, j, pre.reach(u, g.Act[j] == relu.ReLU), u))
+			}
+			if g.Act[j] == relu.Identity {
+				val[g.NumInputs+j] = pre
+			} else {
+				ub := units[g.NumInputs+j]
+				val[g.NumInputs+j] = unitAffine(ub.lo, ub.hi)
+			}
+		}
+		for _, name := range n.State {
+			in, _ := g.Input(name)
+			out, _ := g.Output(name)
+			for k := range in.Len {
+				val[in.Start+k] = val[in.Start+k].envelope(val[g.NumInputs+out.Start+k])
+			}
+		}
+	}
+	return nil
+}
+
+// absAffine bounds an affine function composed of many terms, unmerged:
+// posG sums the largest values of its terms that are never negative
+// (constants included), negN the smallest of those never positive, posM
+// and negM the largest and smallest of the others; terms counts them.
+// Merging terms on the same unit only shrinks these bounds.
+type absAffine struct {
+	posG, negN, posM, negM float64
+	terms                  int
+}
+
+func constAffine(c float64) absAffine {
+	if c >= 0 {
+		return absAffine{posG: c}
+	}
+	return absAffine{negN: c}
+}
+
+// unitAffine is one unit with values in lo..hi.
+func unitAffine(lo, hi float64) absAffine {
+	switch {
+	case lo >= 0:
+		return absAffine{posG: hi, terms: 1}
+	case hi <= 0:
+		return absAffine{negN: lo, terms: 1}
+	}
+	return absAffine{posM: hi, negM: lo, terms: 1}
+}
+
+func (a absAffine) scale(w float64) absAffine {
+	if w >= 0 {
+		return absAffine{posG: w * a.posG, negN: w * a.negN, posM: w * a.posM, negM: w * a.negM, terms: a.terms}
+	}
+	return absAffine{posG: w * a.negN, negN: w * a.posG, posM: w * a.negM, negM: w * a.posM, terms: a.terms}
+}
+
+func (a absAffine) plus(b absAffine) absAffine {
+	return absAffine{posG: a.posG + b.posG, negN: a.negN + b.negN, posM: a.posM + b.posM, negM: a.negM + b.negM, terms: a.terms + b.terms}
+}
+
+func (a absAffine) envelope(b absAffine) absAffine {
+	return absAffine{posG: math.Max(a.posG, b.posG), negN: math.Min(a.negN, b.negN), posM: math.Max(a.posM, b.posM), negM: math.Min(a.negM, b.negM), terms: max(a.terms, b.terms)}
+}
+
+// reach bounds the partial sums of a as cellBounds does for one neuron:
+// every partial sum, or for a ReLU, those of the sums it does not
+// certainly send to 0.
+func (a absAffine) reach(u float64, isReLU bool) float64 {
+	pos, neg := a.posG+a.posM, a.negN+a.negM
+	r := math.Max(pos, -neg)
+	if isReLU {
+		T := gamma(a.terms+2, u) * (pos - neg)
+		r = math.Min(r, math.Max(pos, T+pos-a.negM))
+	}
+	return r
 }

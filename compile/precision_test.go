@@ -179,6 +179,37 @@ func TestHalfInteger(t *testing.T) {
 	}
 }
 
+// The composed (unrolled) graph of a program with a steps line is
+// analysed through the composition: its sums telescope over the steps,
+// so it is exact in float32 for the examples' params and refused where
+// the cell alone would still be exact but the composed sums may reach
+// 2^24.
+func TestCheckUnrolled(t *testing.T) {
+	for _, c := range []struct {
+		program string
+		params  map[string]int64
+		u       float64
+		want    string
+	}{
+		{"examples/lcs.dp", nil, f32, ""},
+		{"examples/bellmanford.dp", nil, f32, ""},
+		{"examples/apsp.dp", nil, f32, ""},
+		{"examples/csp.dp", nil, f32, ""},
+		{"examples/heldkarp.dp", nil, f32, ""},
+		{"examples/bellmanford.dp", map[string]int64{"n": 4, "s": 1, "cmax": 120000}, f32, "float32 cannot run bellmanford unrolled over 3 steps exactly"},
+		{"examples/bellmanford.dp", map[string]int64{"n": 4, "s": 1, "cmax": 120000}, f64, ""},
+	} {
+		net := lowerProgram(t, c.program, c.params)
+		require.NoError(t, net.CheckIntegers(c.u, -1), c.program)
+		err := net.CheckUnrolled(c.u, net.IterationCount())
+		if c.want == "" {
+			assert.NoError(t, err, c.program)
+		} else {
+			assert.ErrorContains(t, err, c.want, c.program)
+		}
+	}
+}
+
 // A knapsack answer that rests on a comparison within the bound is
 // undecidable, and says where; the same state decides when the bound
 // leaves the comparison clear.

@@ -88,6 +88,9 @@ func ExportOptions(net *compile.Network, form export.Form, layout export.Layout,
 			return opt, err
 		}
 		opt.Settled = st
+		if err := net.CheckUnrolled(Roundoff(dt), opt.Steps); err != nil {
+			return opt, err
+		}
 	}
 	return opt, nil
 }

@@ -272,6 +272,9 @@ func dataExportOptions(net *compile.Network, eo *export.Options) error {
 			return err
 		}
 		eo.Settled = settled
+		if err := net.CheckUnrolled(engine.Roundoff(eo.DType), eo.Steps); err != nil {
+			return userErrorf("compile: %v", err)
+		}
 	}
 	eo.Inf = engine.InfOptions(net)
 	return nil
