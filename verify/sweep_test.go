@@ -532,7 +532,8 @@ func sweepOnnxGo(t *testing.T, net *compile.Network, groups [][]sweepInstance) {
 // refused, saying why and to use float64; in float64 the loop and
 // unrolled tails and the Go decoder answer the exact DP's answer or say
 // they cannot tell ("undecidable", NaN with answer_certain 0), and every
-// state stays within the network's error bound.
+// state stays within the network's error bound. A loop tail run for more
+// steps than its bound covers is never certain.
 func TestSweepRealProgramNeverWrong(t *testing.T) {
 	ort := onnxrt.Init() == nil
 	if !ort {
@@ -621,6 +622,51 @@ func TestSweepRealProgramNeverWrong(t *testing.T) {
 				}
 				decided++
 				require.Equal(t, tailAnswer(x), a, "%v tail, %d steps", form, n)
+			}
+		}
+	}
+	// A loop run longer than the steps the tail's bound covers is never
+	// certain, in ONNX Runtime and in export's interpreter.
+	opt, err := engine.ExportOptions(net, export.Loop, export.Structured, export.Float64, false)
+	require.NoError(t, err)
+	opt.Decode, err = engine.DecodeTail(net, export.Loop, export.Float64, 3)
+	require.NoError(t, err)
+	model, err := export.Marshal(net.Cell, opt)
+	require.NoError(t, err)
+	parsed, err := export.Parse(model)
+	require.NoError(t, err)
+	for n, g := range byLen {
+		in := map[string]export.Tensor{}
+		for i, name := range net.StepInputs {
+			var col []float64
+			for _, x := range g {
+				for k := range n {
+					col = append(col, x.steps[k][i])
+				}
+			}
+			in[name] = export.NewTensor(col, len(g), n, 1)
+		}
+		outs := []map[string]export.Tensor{}
+		if ort {
+			s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+			require.NoError(t, err)
+			out, err := s.Run(in)
+			s.Close()
+			require.NoError(t, err)
+			outs = append(outs, out)
+		}
+		out, err := parsed.Run(in)
+		require.NoError(t, err)
+		outs = append(outs, out)
+		for _, out := range outs {
+			for b, x := range g {
+				a, c := out["answer"].Data[b], out["answer_certain"].Data[b]
+				if n > 3 {
+					require.Zero(t, c, "%d steps, the bound covers 3", n)
+					require.True(t, math.IsNaN(a))
+				} else if c == 1 {
+					require.Equal(t, tailAnswer(x), a)
+				}
 			}
 		}
 	}
