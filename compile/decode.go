@@ -166,7 +166,7 @@ func (n *Network) DecodeSearch(u float64, steps int) (Search, error) {
 	p := n.Precision(u, steps)
 	cmp := fmt.Sprintf("%s[%s] %s %g", s.State, a.Var, s.Op, s.Threshold)
 	switch {
-	case p.Exact:
+	case p.Exact, p.Integers && a.State.Type == dsl.Int && p.States[a.State.Index] == 0:
 		s.Integer = true
 		return s, nil
 	case a.State.Type == dsl.Int || !p.Integers:
