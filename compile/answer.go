@@ -31,13 +31,13 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 	switch a.Kind {
 	case dsl.AnswerState:
 		cells := ev.states[a.State.Index]
-		return Answer{Kind: a.Kind, Found: true, Cells: append([]float64(nil), cells...)}, nil
+		return Answer{Kind: a.Kind, Found: true, Cells: append([]float64(nil), cells...), Bound: tol}, nil
 	case dsl.AnswerValue:
 		v, err := ev.eval(a.Value)
 		if err != nil {
 			return Answer{}, err
 		}
-		return Answer{Kind: a.Kind, Found: !math.IsInf(v, 0), Value: v}, nil
+		return Answer{Kind: a.Kind, Found: !math.IsInf(v, 0), Value: v, Bound: n.answerBound(a.Value, tol)}, nil
 	}
 	lo, hi, k := a.Lo, a.Hi, 1
 	if r := n.OffsetRounding; r != nil && r.State == a.State.Name {
@@ -57,7 +57,11 @@ func (n *Network) DecodeData(final [][]float64, data [][]float64, tol float64) (
 		if err != nil {
 			return Answer{}, err
 		}
-		if holdsTol(a.Op, l, r, tol) {
+		ok, err := n.decideAnswer(a, i, l, r, tol)
+		if err != nil {
+			return Answer{}, err
+		}
+		if ok {
 			return Answer{Kind: a.Kind, Found: true, Index: k * i, Value: float64(k * i)}, nil
 		}
 	}

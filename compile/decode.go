@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -11,6 +12,16 @@ import (
 // continuous function of the state, so no ReLU network computes it. It is
 // decoded here, after the network, from the final state: a separate,
 // clearly labelled step.
+//
+// Every comparison the decoder makes is decided soundly for the error
+// bound e of the values it compares (Precision.Bound; Decode's tol): an
+// integer comparison is made at the half-integer next to its threshold
+// (f <= 7 as f < 7.5), which no error below 1/2 can sway, so an exact
+// network (e = 0) decides every comparison exactly; a comparison of real
+// values is certain only when the compared difference is farther than e
+// from 0. When a comparison the answer depends on is not certain, the
+// decoder returns an *UndecidableError instead of an answer: it never
+// answers what the rounded values cannot tell.
 
 // Answer is a decoded answer.
 type Answer struct {
@@ -19,6 +30,9 @@ type Answer struct {
 	Index int       // index answers: the index found
 	Value float64   // value answers: the value; index answers: float64(Index)
 	Cells []float64 // state answers: every cell, row-major, +inf as +Inf
+	// Bound bounds |Value − exact value| of a value answer (0: exact);
+	// state answers have the error bound of the state.
+	Bound float64
 }
 
 func (a Answer) String() string {
@@ -31,6 +45,29 @@ func (a Answer) String() string {
 		return fmt.Sprintf("%g", a.Value)
 	}
 	return fmt.Sprint(a.Index)
+}
+
+// UndecidableError is returned by the decoders when a comparison the
+// answer depends on lies within the error bound of its threshold: the
+// exact values could fall on either side, so the rounded network cannot
+// tell the answer.
+type UndecidableError struct {
+	Pos   string  // the answer line
+	What  string  // the comparison, e.g. "f[17] = 1.0000000002 <= 1"
+	Bound float64 // the error bound of the compared values
+}
+
+func (e *UndecidableError) Error() string {
+	if math.IsInf(e.Bound, 1) {
+		return fmt.Sprintf("%s: undecidable: %s, and no error bound is known for the network's values", e.Pos, e.What)
+	}
+	return fmt.Sprintf("%s: undecidable: %s lies within the error bound %.3g of its threshold, so the exact value may be on either side", e.Pos, e.What, e.Bound)
+}
+
+// IsUndecidable reports whether err says that an answer is undecidable.
+func IsUndecidable(err error) bool {
+	var u *UndecidableError
+	return errors.As(err, &u)
 }
 
 // Search describes an index-search answer of the simple form
@@ -47,6 +84,34 @@ type Search struct {
 	// satisfies it; HasFallback is false otherwise ("none").
 	Fallback    int
 	HasFallback bool
+	// Integer: the searched values are integers computed exactly, so the
+	// comparison is made at the half-integer next to Threshold (see
+	// HalfInteger). Bound: otherwise, the error bound of the searched
+	// values; a comparison is certain only farther than Bound from
+	// Threshold. Set by DecodeSearch.
+	Integer bool
+	Bound   float64
+}
+
+// HalfInteger returns the comparison that decides "x Op threshold" for
+// every integer x and is farthest from every integer: the threshold
+// moved to a half-integer and the operator made strict ("<=" 7 becomes
+// "<" 7.5, ">" 7.2 becomes ">" 7.5), or for "==" and "!=" the open
+// interval (lo, hi) of the x that equal the threshold (empty, lo ≥ hi,
+// when the threshold is not an integer).
+func HalfInteger(op dsl.CmpOp, threshold float64) (strict dsl.CmpOp, at, lo, hi float64) {
+	fl, ce := math.Floor(threshold), math.Ceil(threshold)
+	switch op {
+	case dsl.LE:
+		return dsl.LT, fl + 0.5, 0, 0
+	case dsl.LT:
+		return dsl.LT, ce - 0.5, 0, 0
+	case dsl.GE:
+		return dsl.GT, ce - 0.5, 0, 0
+	case dsl.GT:
+		return dsl.GT, fl + 0.5, 0, 0
+	}
+	return op, threshold, ce - 0.5, fl + 0.5
 }
 
 // Search returns the answer as a Search when it has the simple form.
@@ -74,12 +139,57 @@ func (n *Network) Search() (Search, bool) {
 	return s, true
 }
 
+// DecodeSearch is Search for a decode tail that runs in the type of unit
+// roundoff u after at most steps steps of the network (steps < 0: not
+// known, as for the Cell form, whose input state may come from anywhere).
+// It refuses, saying why, every tail that could answer wrongly:
+//
+//   - integer values that the type cannot hold exactly (above 2^24 in
+//     float32, 2^53 in float64);
+//   - real values in float32 (a value within rounding of the threshold
+//     may land on either side; float64 with a bound is the remedy);
+//   - real values whose error bound is not known (the Cell form, the
+//     fptas scheme).
+//
+// Otherwise Search.Integer (exact integers: half-integer threshold) or
+// Search.Bound (real values: the tail reports which answers are certain)
+// is set.
+func (n *Network) DecodeSearch(u float64, steps int) (Search, error) {
+	a := n.Model.Answer
+	if n.Rounding != nil {
+		return Search{}, fmt.Errorf("%s: the fptas scheme's answer scales the table index by the running total, which a decode tail does not do; decode p_NN from the exported state instead", a.Decl.Pos())
+	}
+	s, ok := n.Search()
+	if !ok {
+		return Search{}, fmt.Errorf("%s: a decode tail needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"", n.Model.File.Pos())
+	}
+	p := n.Precision(u, steps)
+	cmp := fmt.Sprintf("%s[%s] %s %g", s.State, a.Var, s.Op, s.Threshold)
+	switch {
+	case p.Exact, p.Integers && a.State.Type == dsl.Int && p.States[a.State.Index] == 0:
+		s.Integer = true
+		return s, nil
+	case a.State.Type == dsl.Int || !p.Integers:
+		if p.DType == "float32" {
+			return Search{}, fmt.Errorf("%s: float32 cannot decide %s exactly: %s; use -dtype float64", a.Decl.Pos(), cmp, p.Why)
+		}
+		return Search{}, fmt.Errorf("%s: float64 cannot decide %s exactly: %s; set smaller params", a.Decl.Pos(), cmp, p.Why)
+	case p.DType == "float32":
+		return Search{}, fmt.Errorf("%s: float32 cannot decide %s exactly: %s, and a value within rounding of %g may land on either side of it; use -dtype float64, whose decode tail says whether each answer is certain, or an integer program (like examples/knapsack_int.dp)", a.Decl.Pos(), cmp, p.Why, s.Threshold)
+	case steps < 0:
+		return Search{}, fmt.Errorf("%s: %s compares real values, whose rounding error grows with the number of steps; the cell form's decode tail cannot know how many steps produced its input state: export the loop or unrolled form", a.Decl.Pos(), cmp)
+	case math.IsInf(p.Bound, 1):
+		return Search{}, fmt.Errorf("%s: no decode tail for %s: %s", a.Decl.Pos(), cmp, p.Why)
+	}
+	s.Bound = p.States[a.State.Index]
+	return s, nil
+}
+
 // Decode computes the answer from the final state (one slice per state,
-// in declaration order). Comparisons allow a tolerance tol for the
-// rounding error of the network: a <= b is taken as a <= b + tol, a < b as
-// a < b - tol, a == b as |a - b| <= tol, and so on. The result is exact
-// whenever the network's values are within tol of the exact DP and no
-// exact value lies within 2·tol of a threshold it does not meet.
+// in declaration order). tol bounds the error of every state value
+// (DecodeTolerance): comparisons are decided as described at the top of
+// this file, and a comparison the answer depends on that tol leaves open
+// gives an *UndecidableError. tol = 0 claims exact values.
 func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	a := n.Model.Answer
 	if a == nil {
@@ -99,7 +209,7 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 		if err != nil {
 			return Answer{}, err
 		}
-		return Answer{Kind: a.Kind, Found: true, Value: v}, nil
+		return Answer{Kind: a.Kind, Found: true, Value: v, Bound: n.answerBound(a.Value, tol)}, nil
 	}
 	holds := func(i int) (bool, error) {
 		idx := []int{i}
@@ -111,7 +221,7 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 		if err != nil {
 			return false, err
 		}
-		return holdsTol(a.Op, l, r, tol), nil
+		return n.decideAnswer(a, i, l, r, tol)
 	}
 	first, last, step := a.Hi, a.Lo, -1
 	if a.Kind == dsl.AnswerMinIndex {
@@ -128,71 +238,81 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	}
 	// Outside the range, only boundary values can be read.
 	edge := last + step
-	if ok, err := holds(edge); err == nil && ok {
+	ok, err := holds(edge)
+	if IsUndecidable(err) {
+		return Answer{}, err
+	}
+	if err == nil && ok {
 		return Answer{Kind: a.Kind, Found: true, Index: edge, Value: float64(edge)}, nil
 	}
 	return Answer{Kind: a.Kind}, nil
 }
 
-// DecodeTolerance bounds the rounding error of the network's states after
-// steps steps when evaluated with unit roundoff u (2^-53 for float64, 2^-24
-// for float32). Each step rounds a handful of sums of values no larger
-// than M, the largest finite bound of any state value range or of any
-// input used as a value, so 16·steps·u·M is a safe margin. Inputs used
-// only in indices do not count: they feed the selection gadget's
-// indicators, whose integer arithmetic is exact. verify measures the
-// actual error and reports any case that exceeds this bound.
-//
-// Integer programs get 0: when every state is an integer, every weight and
-// bias is an integer and every value the network forms stays below 1/u,
-// floating-point arithmetic is exact and so is the decode.
-func (n *Network) DecodeTolerance(u float64, steps int) float64 {
-	mag, span := 1.0, 1.0
-	grow := func(lo, hi float64) {
-		for _, v := range []float64{lo, hi} {
-			if !math.IsInf(v, 0) {
-				mag = math.Max(mag, math.Abs(v))
-			}
-		}
+// decideAnswer decides the answer's comparison l Op r at search index i
+// for state values within tol of the exact ones, or says it is
+// undecidable.
+func (n *Network) decideAnswer(a *dsl.Answer, i int, l, r, tol float64) (bool, error) {
+	integer := a.LHS.Type == dsl.Int && a.RHS.Type == dsl.Int
+	bound := n.answerBound(a.LHS, tol) + n.answerBound(a.RHS, tol)
+	holds, certain := Decide(a.Op, l, r, bound, integer)
+	if !certain {
+		what := fmt.Sprintf("%s at %s = %d: %.17g %s %.17g", n.Model.File.Text(a.Decl), a.Var, i, l, a.Op, r)
+		return false, &UndecidableError{Pos: a.Decl.Pos().String(), What: what, Bound: bound}
 	}
-	for _, s := range n.Model.States {
-		grow(s.Lo, s.Hi)
-		grow(n.reps.stateRange(s)) // represented infs included
-		walkTerms(s.Body, func(t *dsl.Term) {
-			if t.Kind == dsl.TInput {
-				grow(t.Input.Lo, t.Input.Hi)
-			}
-		})
-	}
-	for _, in := range n.Model.Inputs {
-		span = math.Max(span, in.Hi-in.Lo+1)
-	}
-	if n.Rounding == nil && n.integral() && 4*mag*(span+2) < 1/u {
-		return 0
-	}
-	return 16 * float64(max(steps, 1)) * u * mag
+	return holds, nil
 }
 
-// integral reports whether every state, step value and weight of the
-// network is an integer.
-func (n *Network) integral() bool {
-	for _, s := range n.Model.States {
-		if s.Type != dsl.Int || s.Body.Type != dsl.Int || s.Init != math.Trunc(s.Init) {
-			return false
-		}
+// answerBound bounds the error of an answer term over states within tol
+// of the exact ones (reads carry tol, sums add, min and max keep the
+// largest), plus the float64 rounding of the decoder's own arithmetic.
+func (n *Network) answerBound(t *dsl.Term, tol float64) float64 {
+	if tol == 0 {
+		return 0
 	}
-	g := n.Cell
-	for _, w := range g.W {
-		if w != math.Trunc(w) {
-			return false
-		}
+	e := make([]float64, len(n.Model.States))
+	for i := range e {
+		e[i] = tol
 	}
-	for _, b := range g.Bias {
-		if b != math.Trunc(b) {
-			return false
-		}
+	b, err := n.lipschitz(t, e, make([]float64, len(e)))
+	if err != nil {
+		return math.Inf(1)
 	}
-	return true
+	nodes := 0
+	walkTerms(t, func(*dsl.Term) { nodes++ })
+	if nodes > 1 {
+		// Each of at most nodes roundings errs by at most u·|partial|,
+		// and partial values stay within the term's interval.
+		b += gamma(nodes, Float64Roundoff) * float64(nodes) * math.Max(math.Abs(t.Lo), math.Abs(t.Hi))
+	}
+	return b
+}
+
+// Decide decides "l op r" for values each known to within a total error
+// bound (0: exact). An integer comparison (both sides integer-valued) is
+// made at the half-integer next to r (HalfInteger); a real one as
+// written. certain is false when the exact values could decide
+// otherwise: the difference l − r lies within bound of the threshold.
+// Infinite values (+inf read back from the network) are exact.
+func Decide(op dsl.CmpOp, l, r, bound float64, integer bool) (holds, certain bool) {
+	if math.IsInf(l, 0) || math.IsInf(r, 0) || math.IsNaN(l) || math.IsNaN(r) {
+		return op.Holds(l, r), !math.IsNaN(l) && !math.IsNaN(r)
+	}
+	// |fl(x − y) − (x − y)| ≤ u·|x − y|: shrink the margin by that.
+	margin := func(x, y float64) bool {
+		return bound == 0 || math.Abs(x-y)*(1-2*Float64Roundoff) > bound
+	}
+	if integer {
+		strict, at, lo, hi := HalfInteger(op, r)
+		switch {
+		case op != dsl.EQ && op != dsl.NE:
+			return strict.Holds(l, at), margin(l, at)
+		case lo >= hi: // r is not an integer: no integer equals it
+			return op == dsl.NE, true
+		}
+		in := l > lo && l < hi
+		return in == (op == dsl.EQ), margin(l, lo) && margin(l, hi)
+	}
+	return op.Holds(l, r), margin(l, r)
 }
 
 func walkTerms(t *dsl.Term, visit func(*dsl.Term)) {
@@ -202,7 +322,7 @@ func walkTerms(t *dsl.Term, visit func(*dsl.Term)) {
 	}
 }
 
-// Unit roundoffs for DecodeTolerance.
+// Unit roundoffs of float64 and float32, for Precision and DecodeTolerance.
 var (
 	Float64Roundoff = math.Ldexp(1, -53)
 	Float32Roundoff = math.Ldexp(1, -24)
@@ -243,35 +363,22 @@ func (n *Network) decodeRounded(final [][]float64, tol float64) (Answer, error) 
 		if err != nil {
 			return Answer{}, err
 		}
-		if holdsTol(a.Op, l, rv, tol) {
+		ok, err := n.decideAnswer(a, p, l, rv, tol)
+		if err != nil {
+			return Answer{}, err
+		}
+		if ok {
 			return Answer{Kind: a.Kind, Found: true, Index: p, Value: float64(p) * D / float64(r.P)}, nil
 		}
 	}
 	edge := last + step
 	if v, ok := a.State.BoundaryAt(edge); ok && edge <= 0 {
-		if rv, err := evalTerm(a.RHS, final, nil, []int{edge}); err == nil && holdsTol(a.Op, v, rv, tol) {
+		if rv, err := evalTerm(a.RHS, final, nil, []int{edge}); err == nil && a.Op.Holds(v, rv) {
+			// The boundary value and the constant are exact.
 			return Answer{Kind: a.Kind, Found: true, Index: edge, Value: float64(edge) * D / float64(r.P)}, nil
 		}
 	}
 	return Answer{Kind: a.Kind}, nil
-}
-
-func holdsTol(op dsl.CmpOp, a, b, tol float64) bool {
-	switch op {
-	case dsl.LE:
-		return a <= b+tol
-	case dsl.LT:
-		return a < b-tol
-	case dsl.GE:
-		return a >= b-tol
-	case dsl.GT:
-		return a > b+tol
-	case dsl.EQ:
-		return math.Abs(a-b) <= tol
-	case dsl.NE:
-		return math.Abs(a-b) > tol
-	}
-	return false
 }
 
 func (n *Network) checkStates(st [][]float64) error {

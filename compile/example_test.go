@@ -40,7 +40,7 @@ answer max p where f[p] <= 1`
 	if err != nil {
 		panic(err)
 	}
-	ans, err := net.Decode(states[2], 1e-12)
+	ans, err := net.Decode(states[2], net.DecodeTolerance(compile.Float64Roundoff, 2))
 	if err != nil {
 		panic(err)
 	}

@@ -96,7 +96,11 @@ func newRounding(m *dsl.Model, P int) (*Rounding, error) {
 	}
 	// Reads below the range must see the lower bound, so that the table
 	// stays non-decreasing from index 0 up.
-	for i := 1 - int(r.Offset.Hi); i <= 0; i++ {
+	// The boundary lines are comparisons of the index with constants, so
+	// their value changes only next to those constants: checking the ends
+	// of the range and the indices around each constant checks them all,
+	// in time independent of the offset's range (a profit sum of 10^12).
+	for _, i := range boundaryProbes(s, 1-int(r.Offset.Hi), 0) {
 		if v, ok := s.BoundaryAt(i); !ok || v != s.Lo {
 			return nil, fmt.Errorf("%s: the fptas rounding rule needs %s[%d] = %g (the lower end of its range) below index 1", at, s.Name, i, s.Lo)
 		}
@@ -226,4 +230,19 @@ func (r *Rounding) readCost(body *dsl.Term) (neurons, entries int64) {
 	P := int64(r.P)
 	terms := reads * P * (P + 1) / 2
 	return 3 * terms, 5 * terms
+}
+
+// boundaryProbes lists the indices in lo..hi at which s's boundary value
+// can differ from its neighbours': both ends and, for each boundary line,
+// its constant and the indices next to it.
+func boundaryProbes(s *dsl.State, lo, hi int) []int {
+	probes := []int{lo, hi}
+	for _, b := range s.Boundaries {
+		for d := -1; d <= 1; d++ {
+			if i := int(b.Bound) + d; i > lo && i < hi {
+				probes = append(probes, i)
+			}
+		}
+	}
+	return probes
 }

@@ -104,6 +104,7 @@ type Network struct {
 	// OffsetRounding describes the rounded dimension of the FPTAS scheme
 	// for a program with data (see roundoffsets.go); nil otherwise.
 	OffsetRounding *OffsetRounding
+	prec           *precCache // Precision's results
 }
 
 // Lower compiles a checked program to a network. Every lowering rule it
@@ -138,7 +139,7 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 		indicator: make(map[string]*indicatorRow),
 		groups:    make(map[groupKey]int),
 	}
-	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64)}
+	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64), prec: &precCache{}}
 	switch opt.Scheme {
 	case Exact:
 	case FPTAS:

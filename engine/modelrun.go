@@ -38,13 +38,22 @@ func ParseRuntime(s string) (Runtime, error) {
 // model replaces +inf in and the finite maximum of every state that may
 // be +inf. A program with a steps line gets that step count (Unrolled and
 // Loop forms); settled asks for the settled Unrolled form
-// (compile.Network.Settled). The caller adds Doc, Metadata and Decode, and
-// Steps for the Unrolled form of a program with step inputs.
+// (compile.Network.Settled). The caller adds Doc, Metadata and Decode
+// (DecodeTail), and Steps for the Unrolled form of a program with step
+// inputs. A type that cannot hold the network's integers exactly is
+// refused (compile.Network.CheckIntegers).
 func ExportOptions(net *compile.Network, form export.Form, layout export.Layout, dt export.DType, settled bool) (export.Options, error) {
 	m := net.Model
 	opt := export.Options{Form: form, Layout: layout, DType: dt, State: net.State, Init: net.Init, Data: net.Data}
 	if form != export.Cell && m.Steps > 0 {
 		opt.Steps = m.Steps
+	}
+	steps := -1
+	if m.Steps > 0 {
+		steps = m.Steps + 1 // and one more for "require fixpoint"
+	}
+	if err := net.CheckIntegers(Roundoff(dt), steps); err != nil {
+		return opt, err
 	}
 	opt.Inf = InfOptions(net)
 	if settled {
@@ -59,6 +68,9 @@ func ExportOptions(net *compile.Network, form export.Form, layout export.Layout,
 			return opt, err
 		}
 		opt.Settled = st
+		if err := net.CheckUnrolled(Roundoff(dt), opt.Steps); err != nil {
+			return opt, err
+		}
 	}
 	return opt, nil
 }
@@ -355,15 +367,21 @@ func (r *Runner) dataTensors(data [][]float64) (map[string]export.Tensor, error)
 	return in, nil
 }
 
-// answers sets every instance's answer from the decode tail's output
-// [N], if the model has one.
+// answers sets every instance's answer, and whether it is certain, from
+// the decode tail's outputs "answer" and "answer_certain" [N], if the
+// model has them.
 func answers(obs []Observed, out map[string]export.Tensor) {
-	a, ok := out["answer"]
-	if !ok || len(a.Data) != len(obs) {
-		return
-	}
-	for b := range obs {
-		v := a.Data[b]
-		obs[b].Answer = &v
+	for name, set := range map[string]func(*Observed, *float64){
+		"answer":         func(o *Observed, v *float64) { o.Answer = v },
+		"answer_certain": func(o *Observed, v *float64) { o.Certain = v },
+	} {
+		a, ok := out[name]
+		if !ok || len(a.Data) != len(obs) {
+			continue
+		}
+		for b := range obs {
+			v := a.Data[b]
+			set(&obs[b], &v)
+		}
 	}
 }

@@ -32,8 +32,13 @@ type Observed struct {
 	DType  DType
 	States [][][]float64
 	// Answer is the model's own decoded answer (an exported decode tail),
-	// nil when it has none; NaN means "none found".
+	// nil when it has none; NaN means "none found", or "not certain" when
+	// Certain says so.
 	Answer *float64
+	// Certain is the tail's "answer_certain" output (1: the answer is
+	// certain, 0: the rounded values cannot tell it), nil when the tail
+	// has none (its comparisons are exact).
+	Certain *float64
 }
 
 // Observe runs net on steps in the Go evaluator.

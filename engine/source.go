@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -68,38 +67,4 @@ func Recompile(model *export.Model) (*compile.Network, error) {
 		opt.Gamma, opt.Steps, opt.Fixed = src.Gamma, src.Steps, src.Fixed
 	}
 	return compile.Lower(m, opt)
-}
-
-// DecodeTail describes the answer of net as export's non-ReLU tail, for a
-// model of the given element type and form: the search of the answer line
-// with the decode tolerance of steps steps (the Unrolled form's own count;
-// decodeSteps for the Cell and Loop forms, whose step count is not fixed).
-func DecodeTail(net *compile.Network, dt export.DType, form export.Form, steps, decodeSteps int) (*export.Decode, error) {
-	if net.Rounding != nil {
-		return nil, fmt.Errorf("a decode tail is not available for the fptas scheme (its answer scales the table index by the running total); decode p_NN from the exported state instead")
-	}
-	s, ok := net.Search()
-	if !ok {
-		return nil, fmt.Errorf("a decode tail needs an answer of the form \"answer max|min VAR where STATE[VAR] OP CONSTANT\"")
-	}
-	if form == export.Cell && decodeSteps == 0 {
-		decodeSteps = 1
-	}
-	n := decodeSteps
-	if form == export.Unrolled {
-		n = steps
-	}
-	u := compile.Float64Roundoff
-	if dt == export.Float32 {
-		u = compile.Float32Roundoff
-	}
-	fallback := math.NaN()
-	if s.HasFallback {
-		fallback = float64(s.Fallback)
-	}
-	blk, _ := net.Cell.Input(s.State)
-	return &export.Decode{
-		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(), Threshold: s.Threshold,
-		Tolerance: net.DecodeTolerance(u, n), IndexLo: s.Lo, Range: []int{s.Lo, s.Lo + blk.Len - 1}, Fallback: fallback,
-	}, nil
 }

@@ -85,27 +85,40 @@ func TestRecompileErrors(t *testing.T) {
 	assert.ErrorContains(t, read(&export.Source{Program: prog, File: "p.dp", Scheme: "smooth", Reg: "renyi", Gamma: 1, Steps: 2}), "bad source.reg metadata")
 }
 
-// DecodeTail describes the search of the answer line, and refuses the
-// fptas scheme and answers that are no search.
+// DecodeTail describes the search of the answer line: exact (integer,
+// half-integer thresholds) for an integer program in either type, bounded
+// for real values in float64, refused for real values in float32, for the
+// fptas scheme and for answers that are no search.
 func TestDecodeTail(t *testing.T) {
 	net := knapsack(t)
-	d, err := engine.DecodeTail(net, export.Float64, export.Loop, 0, 1000)
-	require.NoError(t, err)
-	assert.Equal(t, "answer", d.Name)
-	assert.Equal(t, "f", d.Block)
-	assert.True(t, d.Max)
-	assert.Equal(t, net.DecodeTolerance(compile.Float64Roundoff, 1000), d.Tolerance)
-	u, err := engine.DecodeTail(net, export.Float32, export.Unrolled, 5, 1000)
-	require.NoError(t, err)
-	assert.Equal(t, net.DecodeTolerance(compile.Float32Roundoff, 5), u.Tolerance)
+	for _, dt := range []export.DType{export.Float32, export.Float64} {
+		d, err := engine.DecodeTail(net, export.Loop, dt, 1000)
+		require.NoError(t, err)
+		assert.Equal(t, "answer", d.Name)
+		assert.Equal(t, "f", d.Block)
+		assert.True(t, d.Max)
+		assert.True(t, d.Integer, "%v", dt)
+		assert.Zero(t, d.Bound, "%v", dt)
+	}
 
 	f, err := repo.ReadProgram("examples/knapsack.dp")
 	require.NoError(t, err)
 	m, err := dsl.Check(f, map[string]int64{"pmax": 10})
 	require.NoError(t, err)
+	real, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	d, err := engine.DecodeTail(real, export.Loop, export.Float64, 1000)
+	require.NoError(t, err)
+	assert.False(t, d.Integer)
+	assert.Equal(t, real.DecodeTolerance(compile.Float64Roundoff, 1000), d.Bound)
+	assert.Positive(t, d.Bound)
+	assert.Equal(t, 1000, d.MaxSteps)
+	_, err = engine.DecodeTail(real, export.Unrolled, export.Float32, 5)
+	assert.Error(t, err, "real values are refused in float32")
+
 	fp, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 5})
 	require.NoError(t, err)
-	_, err = engine.DecodeTail(fp, export.Float64, export.Cell, 0, 1)
+	_, err = engine.DecodeTail(fp, export.Cell, export.Float64, 1)
 	assert.ErrorContains(t, err, "not available for the fptas scheme")
 
 	f, err = repo.ReadProgram("examples/lcs.dp")
@@ -114,6 +127,6 @@ func TestDecodeTail(t *testing.T) {
 	require.NoError(t, err)
 	lcs, err := compile.Lower(m, compile.Options{})
 	require.NoError(t, err)
-	_, err = engine.DecodeTail(lcs, export.Float64, export.Cell, 0, 1)
+	_, err = engine.DecodeTail(lcs, export.Cell, export.Float64, 1)
 	assert.ErrorContains(t, err, "needs an answer of the form")
 }

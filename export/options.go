@@ -122,26 +122,52 @@ type Inf struct {
 
 // Decode describes the answer tail: among the indices i of Block (cell
 // i-IndexLo) in Range satisfying Block[i] Op Threshold, the largest (Max)
-// or smallest, or Fallback when none does. For knapsack, "answer max p
-// where f[p] <= 1" is {Name: "answer", Block: "f", Max: true, Op: "<=",
-// Threshold: 1, IndexLo: 1, Fallback: 0}.
+// or smallest, or Fallback when none does. For knapsack_int, "answer max
+// p where f[p] <= capacity" is {Name: "answer", Block: "f", Max: true,
+// Op: "<=", Threshold: 100, Integer: true, IndexLo: 1, Fallback: 0}.
 //
-// Tolerance widens or narrows the comparison for the rounding error of
-// the network, as compile.Network.Decode does: a <= b is a <= b+tol,
-// a < b is a < b-tol, a >= b is a >= b-tol, a > b is a > b+tol, a == b is
-// |a-b| <= tol and a != b is |a-b| > tol, with b±tol computed in float64.
+// How the comparison is made depends on what the caller knows about the
+// block's values (compile.Network.DecodeSearch works it out):
+//
+//   - Integer: they are integers computed exactly. The comparison is made
+//     strict at the half-integer next to Threshold (x <= 7 as x < 7.5,
+//     x == 7 as 6.5 < x < 7.5; compile.HalfInteger), so no rounding short
+//     of 1/2 could sway it. Bound must be 0.
+//   - Bound > 0: each value may differ from the exact one by up to Bound.
+//     A comparison is certain only when the value is farther than Bound
+//     from Threshold; the tail adds the output Name+"_certain" ([N], 1
+//     when every comparison the answer depends on is certain, else 0) and
+//     answers NaN where it is 0, never a value the exact DP might not
+//     give.
+//   - neither: the values are exact as they are; they are compared as
+//     written.
+//
 // A float32 model compares with the float32 bounds that give the same
-// result on every float32 value.
+// result on every float32 value as the float64 comparison.
 type Decode struct {
 	Name      string // output name, e.g. "answer"
 	Block     string // the state (or, in the Cell form, output) block searched
 	Max       bool   // largest index when true, smallest when false
 	Op        string // "<=", "<", ">=", ">", "==" or "!="
 	Threshold float64
-	Tolerance float64
-	IndexLo   int     // index of the block's first cell
-	Range     []int   // searched indices [lo, hi], inclusive; nil: the whole block
-	Fallback  float64 // the answer when no index satisfies the comparison (NaN for "none")
+	Integer   bool
+	Bound     float64
+	// MaxSteps, with Bound > 0, is the number of steps Bound holds for:
+	// a Loop run of more steps is not certain, and an Unrolled form of
+	// more steps is refused. 0: Bound holds for any number of steps.
+	MaxSteps int
+	IndexLo  int     // index of the block's first cell
+	Range    []int   // searched indices [lo, hi], inclusive; nil: the whole block
+	Fallback float64 // the answer when no index satisfies the comparison (NaN for "none")
+}
+
+// CertainName is the name of the tail's certainty output: d.Name+"_certain"
+// when d.Bound > 0, "" otherwise.
+func (d *Decode) CertainName() string {
+	if d.Bound > 0 {
+		return d.Name + "_certain"
+	}
+	return ""
 }
 
 var (

@@ -76,6 +76,9 @@ func (mb *modelBuilder) tensorName(name string) string { return fresh(mb.tensor,
 type scope struct {
 	mb *modelBuilder
 	g  *onnxpb.GraphProto
+	// trips is the Loop form's trip count read from its inputs (int64
+	// scalar), "" in the other forms.
+	trips string
 }
 
 // op appends a node with one output and returns the output's name. out is

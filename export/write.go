@@ -179,12 +179,17 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 		}
 	}
 	if d := opt.Decode; d != nil {
-		if !mb.reserve(d.Name) {
-			return nil, fmt.Errorf("export: decode output name %q is already used by an input or output", d.Name)
+		for _, name := range []string{d.Name, d.CertainName()} {
+			if name != "" && !mb.reserve(name) {
+				return nil, fmt.Errorf("export: decode output name %q is already used by an input or output", name)
+			}
 		}
 		b, _ := g.Output(d.Block)
 		emitDecode(sc, d, decodeIn, b.Len)
 		mb.main.Output = append(mb.main.Output, valueInfo(d.Name, mb.elem, []dim{{param: batchDim}}, "answer per instance: "+describeDecode(d)))
+		if c := d.CertainName(); c != "" {
+			mb.main.Output = append(mb.main.Output, valueInfo(c, mb.elem, []dim{{param: batchDim}}, fmt.Sprintf("1 where every comparison %s depends on is farther than the bound %v from its threshold (the answer is certain), else 0 (the answer is NaN)", d.Name, d.Bound)))
+		}
 	}
 
 	doc := opt.Doc
@@ -478,8 +483,14 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 				bad("decode: range %v is not [lo, hi] within the indices %d..%d of block %q", d.Range, d.IndexLo, last, d.Block)
 			}
 		}
-		if math.IsNaN(d.Threshold) || math.IsNaN(d.Tolerance) || d.Tolerance < 0 {
-			bad("decode: threshold %v and tolerance %v must be numbers, the tolerance >= 0", d.Threshold, d.Tolerance)
+		if math.IsNaN(d.Threshold) || math.IsNaN(d.Bound) || d.Bound < 0 {
+			bad("decode: threshold %v and bound %v must be numbers, the bound >= 0", d.Threshold, d.Bound)
+		}
+		if d.Integer && d.Bound != 0 {
+			bad("decode: an integer comparison has no bound (got %v): its values are exact", d.Bound)
+		}
+		if d.Bound > 0 && d.MaxSteps > 0 && opt.Form == Unrolled && opt.Steps > d.MaxSteps {
+			bad("decode: the bound %v holds for %d steps, the unrolled form has %d", d.Bound, d.MaxSteps, opt.Steps)
 		}
 	}
 	checkGradient(g, opt, spec, bad)
@@ -764,6 +775,7 @@ func buildLoop(sc *scope, g *relu.Graph, em cellEmitter, opt Options, spec *form
 	var trips string
 	if len(spec.stepIn) > 0 {
 		trips = sc.op("Gather", "loop/trip count", []string{shape, mb.int64Const(nil, 1)}, "loop/trip count", attrInt("axis", 0))
+		sc.trips = trips
 	} else {
 		trips = mb.int64Const(nil, int64(opt.Steps)) // a program with a steps line
 	}

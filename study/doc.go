@@ -17,7 +17,7 @@
 // Every report is a JSON-ready value with a WriteText method (and the
 // FPTAS study a markdown table and a plot); writing files is the caller's.
 //
-//	rep, err := study.FPTAS(study.FPTASConfig{Program: "examples/knapsack.dp",
+//	rep, err := study.FPTAS(study.FPTASConfig{Program: "examples/knapsack_int.dp",
 //		Families: []string{"uncorrelated"}, N: []int{10}, P: []int{50, 200}, Per: 8, Seed: 1, R: 1000})
 //	if err != nil {
 //		return err

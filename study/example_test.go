@@ -27,7 +27,7 @@ func ExampleWidths() {
 // The FPTAS-NN at P = 50 on four subset-sum instances of 5 items: n²/P =
 // 1/2, so p_NN is at least half the optimum.
 func ExampleFPTAS() {
-	program, _ := repo.RepoPath("examples/knapsack.dp")
+	program, _ := repo.RepoPath("examples/knapsack_int.dp")
 	rep, err := study.FPTAS(study.FPTASConfig{Program: program, Families: []string{"subset-sum"},
 		N: []int{5}, P: []int{50}, Per: 4, Seed: 1, R: 100})
 	if err != nil {

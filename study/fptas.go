@@ -354,9 +354,11 @@ func (c *studyConfig) readLowdim() ([]knapsack.Instance, error) {
 
 // networks binds every instance to the program and lowers one network per
 // distinct params and P. Params come from the instance as in solve; a
-// param that bounds an int input's range (pmax for the profit) takes its
-// largest value over all instances, since the FPTAS-NN does not depend on
-// it and one network then serves every instance.
+// param that bounds an int input's range (pmax for the profit) and that
+// the instance does not give itself takes its largest value over all
+// instances, since the FPTAS-NN does not depend on it and one network then
+// serves every instance; a param the instance gives (a capacity, which
+// the answer line compares with) stays the instance's own.
 func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, error) {
 	vinsts := make([]*instance.Instance, len(insts))
 	params := make([]map[string]int64, len(insts))
@@ -369,7 +371,8 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		}
 		params[i] = p
 		for name, v := range p {
-			if _, given := c.Set[name]; !given && boundsIntInput(f, name) {
+			_, scalar := vinsts[i].Scalars[name]
+			if _, given := c.Set[name]; !given && !scalar && boundsIntInput(f, name) {
 				widest[name] = max(widest[name], v)
 			}
 		}

@@ -113,7 +113,7 @@ func TestDataSweep(t *testing.T) {
 // the lowdim optima agree with the exact solvers, and the report's
 // markdown and plot are written.
 func TestFPTAS(t *testing.T) {
-	program, err := repo.RepoPath("examples/knapsack.dp")
+	program, err := repo.RepoPath("examples/knapsack_int.dp")
 	require.NoError(t, err)
 	lowdim, err := repo.RepoPath("testdata/lowdim")
 	require.NoError(t, err)
@@ -139,7 +139,7 @@ func TestFPTAS(t *testing.T) {
 }
 
 func TestFPTASErrors(t *testing.T) {
-	program, err := repo.RepoPath("examples/knapsack.dp")
+	program, err := repo.RepoPath("examples/knapsack_int.dp")
 	require.NoError(t, err)
 	subsetsum, err := repo.RepoPath("examples/subsetsum.dp")
 	require.NoError(t, err)

@@ -22,6 +22,12 @@ type Case struct {
 	Runs  []Run  // one per observation
 	// Mismatch says what disagreed; "" when the network matched.
 	Mismatch string
+	// Undecidable says which observations could not tell the answer: a
+	// comparison lay within the error bound of the rounded values (the
+	// decoder's *compile.UndecidableError, or a decode tail that says its
+	// answer is not certain). That is not a mismatch: the network gave
+	// no answer rather than a wrong one. "" when every one answered.
+	Undecidable string
 }
 
 // Run is the network's behaviour in one observation.
@@ -30,8 +36,8 @@ type Run struct {
 	DType     engine.DType
 	MaxErr    float64 // max |network − truth| over every observed cell of every observed step
 	Worst     string  // where MaxErr was seen: step, cell and DSL term
-	Tolerance float64 // the decode tolerance; MaxErr above it is a mismatch
-	Answer    string  // the decoded network answer
+	Tolerance float64 // the error bound of the network's values (compile.Network.RunTolerance); MaxErr above it is a mismatch
+	Answer    string  // the decoded network answer, "undecidable" when it could not be told
 }
 
 // AgainstDP runs net on one instance in the Go evaluator in every given
@@ -61,9 +67,12 @@ func AgainstRounded(net *compile.Network, name string, steps [][]float64, dtypes
 // truth, which shares no code with the lowering:
 //
 //   - exact scheme: the exact DP interpreter (RunDP) in rational arithmetic;
-//     every observed cell must lie within the decode tolerance, and the
-//     decoded answer must equal the exact DP's, which must equal known when
-//     known is not nil;
+//     every observed cell must lie within the network's error bound
+//     (compile.Network.RunTolerance: 0 for an exact network), and every
+//     answer the network gives (its decoder's, its decode tail's) must
+//     equal the exact DP's, which must equal known when known is not nil;
+//     an answer the rounded values cannot tell is reported in
+//     Case.Undecidable, not as a mismatch;
 //   - fptas scheme: the rounded DP computed directly (RunRoundedDP); every
 //     observed cell within the tolerance, the running total exact, the
 //     answer p_NN equal to the rounded DP's, and p_NN within the guarantee
@@ -82,7 +91,7 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []engine.
 		if len(o.States) != len(steps)+1 || o.States[len(steps)] == nil {
 			return nil, fmt.Errorf("verify: %s: observation %s has no final state", name, o.Label)
 		}
-		r := Run{Label: o.Label, DType: o.DType, Tolerance: net.DecodeTolerance(o.DType.Roundoff(), len(steps))}
+		r := Run{Label: o.Label, DType: o.DType, Tolerance: tolerance(net, o, len(steps))}
 		for step, st := range o.States {
 			if st == nil {
 				continue
@@ -96,14 +105,29 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []engine.
 		}
 		if net.Model.Answer != nil {
 			got, err := net.Decode(o.States[len(steps)], r.Tolerance)
-			if err != nil {
+			switch {
+			case compile.IsUndecidable(err):
+				r.Answer = "undecidable"
+				c.undecidable("%s: %v", o.Label, err)
+			case err != nil:
 				return nil, err
+			default:
+				r.Answer = got.String()
+				if got.Found != t.found || (got.Found && !(math.Abs(got.Value-t.value) <= got.Bound)) {
+					c.fail("%s: network answer %s, %s %s", o.Label, got, t.name, t.answer)
+				}
 			}
-			r.Answer = got.String()
-			if got.Found != t.found || (got.Found && got.Value != t.value) {
-				c.fail("%s: network answer %s, %s %s", o.Label, got, t.name, t.answer)
-			}
-			if a := o.Answer; a != nil && (math.IsNaN(*a) == t.found || (t.found && *a != t.value)) {
+			a := o.Answer
+			switch {
+			case a == nil:
+			case o.Certain != nil && *o.Certain == 0:
+				if !math.IsNaN(*a) {
+					c.fail("%s: the model's decode tail answers %g but says it is not certain", o.Label, *a)
+				}
+				c.undecidable("%s: the model's decode tail says its answer is not certain", o.Label)
+			case o.Certain != nil && *o.Certain != 1:
+				c.fail("%s: the model's decode tail says answer_certain = %g", o.Label, *o.Certain)
+			case math.IsNaN(*a) == t.found || (t.found && *a != t.value):
 				c.fail("%s: the model's decode tail answers %g, %s %s", o.Label, *a, t.name, t.answer)
 			}
 		}
@@ -224,6 +248,26 @@ func (t *groundTruth) compare(net *compile.Network, step int, st [][]float64, r 
 		return fmt.Errorf("step %d: running total %g, want %g", step, got, want)
 	}
 	return nil
+}
+
+// tolerance is the error bound of an observation: from the whole run
+// when every state was observed (the fptas scheme certifies its run),
+// from the number of steps otherwise.
+func tolerance(net *compile.Network, o engine.Observed, steps int) float64 {
+	u := o.DType.Roundoff()
+	for _, st := range o.States {
+		if st == nil {
+			return net.DecodeTolerance(u, steps)
+		}
+	}
+	return net.RunTolerance(o.States, u)
+}
+
+func (c *Case) undecidable(format string, args ...any) {
+	if c.Undecidable != "" {
+		c.Undecidable += "; "
+	}
+	c.Undecidable += fmt.Sprintf(format, args...)
 }
 
 func (c *Case) fail(format string, args ...any) {

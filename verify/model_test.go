@@ -72,7 +72,7 @@ func (c model) write(t *testing.T, dir, name string) string {
 		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
 	}
 	if c.decode {
-		eo.Decode, err = engine.DecodeTail(net, c.dt, c.form, c.steps, 1000)
+		eo.Decode, err = engine.DecodeTail(net, c.form, c.dt, tailSteps(c.form, c.steps))
 		require.NoError(t, err)
 	}
 	path := filepath.Join(dir, name+".onnx")
@@ -275,4 +275,13 @@ func TestModelSmooth(t *testing.T) {
 		}
 	}
 	checkAll(t, paths)
+}
+
+// tailSteps is the step count a decode tail covers: the unrolled form's
+// own, 1000 for a loop.
+func tailSteps(form export.Form, steps int) int {
+	if form == export.Unrolled {
+		return steps
+	}
+	return 1000
 }

@@ -46,7 +46,10 @@ type Row struct {
 	Answer     string             `json:"answer,omitempty"`
 	Known      string             `json:"known,omitempty"`
 	Mismatches int                `json:"mismatches"`
-	Skipped    string             `json:"skipped,omitempty"`
+	// Undecidable counts instances whose answer the rounded values cannot
+	// tell (Case.Undecidable): no answer is given, not a wrong one.
+	Undecidable int    `json:"undecidable,omitempty"`
+	Skipped     string `json:"skipped,omitempty"`
 	// Programs with data: instances whose "require fixpoint" fails (a
 	// negative cycle) and instances without a finite answer.
 	Fixpoint int `json:"fixpoint_failures,omitempty"`
@@ -72,6 +75,9 @@ func (rep *Report) Add(row *Row, c *Case) {
 		if old, seen := row.MaxErr[r.Label]; !seen || r.MaxErr > old || math.IsNaN(r.MaxErr) {
 			row.MaxErr[r.Label] = r.MaxErr
 		}
+	}
+	if c.Undecidable != "" {
+		row.Undecidable++
 	}
 	if c.Mismatch != "" {
 		row.Mismatches++
@@ -118,8 +124,8 @@ func (rep *Report) WriteText(w io.Writer, labels []engine.DType) {
 	fmt.Fprintf(w, "%d mismatches\n", rep.Mismatches)
 }
 
-// writeDataNotes says how many random instances of a program with data
-// exercised the fixpoint check and the "no answer" case.
+// writeDataNotes says how many instances exercised the fixpoint check,
+// the "no answer" case and answers the rounded values cannot tell.
 func (rep *Report) writeDataNotes(w io.Writer) {
 	for _, r := range rep.Rows {
 		var parts []string
@@ -128,6 +134,9 @@ func (rep *Report) writeDataNotes(w io.Writer) {
 		}
 		if r.NoAnswer > 0 {
 			parts = append(parts, fmt.Sprintf("%d have no finite answer", r.NoAnswer))
+		}
+		if r.Undecidable > 0 {
+			parts = append(parts, fmt.Sprintf("%d undecidable at this dtype (a comparison lies within the rounding error bound: no answer given)", r.Undecidable))
 		}
 		if r.MaxGap != nil {
 			parts = append(parts, fmt.Sprintf("answer − OPT is at most %g (guarantee: at most %s)", *r.MaxGap, r.Slack))

@@ -61,7 +61,7 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 		return nil, err
 	}
 	states := obs.States
-	tol := net.DecodeTolerance(dt.Roundoff(), len(steps))
+	tol := net.RunTolerance(states, dt.Roundoff())
 	ans, err := net.Decode(states[len(states)-1], tol)
 	if err != nil {
 		return nil, err

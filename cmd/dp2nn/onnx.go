@@ -164,8 +164,15 @@ func runCompile(args []string, stdout io.Writer) error {
 			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 		}
 	}
+	if err := net.CheckIntegers(engine.Roundoff(dtype), -1); err != nil {
+		return userErrorf("compile: %v", err)
+	}
 	if *o.decode {
-		d, err := engine.DecodeTail(net, dtype, form, *o.steps, *o.decodeSteps)
+		n := *o.decodeSteps // the most steps a loop run may take with a certain answer
+		if form == export.Unrolled {
+			n = *o.steps
+		}
+		d, err := engine.DecodeTail(net, form, dtype, n)
 		if err != nil {
 			return userErrorf("compile: -decode: %v", err)
 		}

@@ -41,7 +41,7 @@ type studyOpts struct {
 func studyFlags() (*flag.FlagSet, *studyOpts) {
 	o := &studyOpts{set: setFlag{}}
 	fs := flag.NewFlagSet("study", flag.ContinueOnError)
-	o.program = fs.String("program", "examples/knapsack.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size)")
+	o.program = fs.String("program", "examples/knapsack_int.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size; integer weights keep every comparison exact)")
 	fs.Var(o.set, "set", "bind a param of the program: NAME=INTEGER (repeatable); unset params come from the instances as in solve, an index bound like pmax taking its largest value over all instances")
 	o.families = fs.String("families", strings.Join(study.Families, ","), "comma-separated families: lowdim (the files of -lowdim) and Pisinger's "+strings.Join(study.Families[1:], ", "))
 	o.ns = fs.String("n", "10,30,100,300,1000", fmt.Sprintf("comma-separated numbers of items of the generated instances (1..%d)", study.MaxN))

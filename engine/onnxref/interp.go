@@ -681,8 +681,16 @@ func arith(op string, a, b *value) (*value, error) {
 }
 
 func compare(op string, a, b *value) (*value, error) {
-	if !a.isFloat() || a.elem != b.elem {
+	if !(a.isFloat() || a.elem == elemInt64) || a.elem != b.elem {
 		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
+	}
+	if a.elem == elemInt64 { // exact: compare as float64 only below 2^53
+		a, b = intsAsFloats(a), intsAsFloats(b)
+		for _, v := range append(append([]int64(nil), a.i...), b.i...) {
+			if v >= 1<<53 || v <= -(1<<53) {
+				return nil, fmt.Errorf("%s of an int64 beyond 2^53 is not supported", op)
+			}
+		}
 	}
 	shape, err := broadcastShape(a.shape, b.shape)
 	if err != nil {
@@ -1126,4 +1134,15 @@ func nextCoord(coord, shape []int) {
 		}
 		coord[d] = 0
 	}
+}
+
+// intsAsFloats returns an int64 tensor with its values also as float64
+// (f), for comparisons.
+func intsAsFloats(v *value) *value {
+	out := *v
+	out.f = make([]float64, len(v.i))
+	for k, x := range v.i {
+		out.f[k] = float64(x)
+	}
+	return &out
 }

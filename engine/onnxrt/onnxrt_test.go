@@ -74,5 +74,5 @@ func TestDecodeTails(t *testing.T) {
 }
 
 func describe(d *export.Decode) string {
-	return fmt.Sprintf("%s max=%v %s %v tol %v range %v", d.Name, d.Max, d.Op, d.Threshold, d.Tolerance, d.Range)
+	return fmt.Sprintf("%s max=%v %s %v integer %v bound %v range %v", d.Name, d.Max, d.Op, d.Threshold, d.Integer, d.Bound, d.Range)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
@@ -29,32 +30,20 @@ type sample struct {
 }
 
 // decodeFor is the export decode tail of a compiled network's answer line
-// when it is a simple index search, with the network's decode tolerance
-// for up to maxSteps steps in element type dt.
-func decodeFor(net *compile.Network, dt export.DType, maxSteps int) *export.Decode {
-	s, ok := net.Search()
-	if !ok {
+// when it is a simple index search and the tail can be exact or certain
+// in form and element type dt (engine.DecodeTail) for up to maxSteps
+// steps; nil otherwise.
+func decodeFor(t testing.TB, net *compile.Network, form export.Form, dt export.DType, maxSteps int) *export.Decode {
+	if _, ok := net.Search(); !ok {
 		return nil
 	}
-	u := compile.Float32Roundoff
-	if dt == export.Float64 {
-		u = compile.Float64Roundoff
+	d, err := engine.DecodeTail(net, form, dt, maxSteps)
+	if err != nil {
+		// Refused: real values in float32, or in the Cell form.
+		require.True(t, net.Model.States[0].Type != dsl.Int, "an integer program's tail is refused: %v", err)
+		return nil
 	}
-	var st *dsl.State
-	for _, x := range net.Model.States {
-		if x.Name == s.State {
-			st = x
-		}
-	}
-	fallback := math.NaN()
-	if s.HasFallback {
-		fallback = float64(s.Fallback)
-	}
-	return &export.Decode{
-		Name: "answer", Block: s.State, Max: s.Max, Op: s.Op.String(),
-		Threshold: s.Threshold, Tolerance: net.DecodeTolerance(u, maxSteps),
-		IndexLo: st.Dims[0].Lo, Range: []int{s.Lo, s.Hi}, Fallback: fallback,
-	}
+	return d
 }
 
 // Every problem of verify's shared table (knapsack with pmax 5 and 20,
@@ -95,7 +84,7 @@ func TestProblemsMatchExactDP(t *testing.T) {
 			for _, form := range []export.Form{export.Cell, export.Unrolled, export.Loop} {
 				for _, layout := range []export.Layout{export.Dense, export.Structured} {
 					for _, dt := range []export.DType{export.Float32, export.Float64} {
-						opt := export.Options{Layout: layout, Form: form, DType: dt, Decode: decodeFor(net, dt, maxSteps)}
+						opt := export.Options{Layout: layout, Form: form, DType: dt, Decode: decodeFor(t, net, form, dt, maxSteps)}
 						if form != export.Cell {
 							opt.State, opt.Init = net.State, net.Init
 						}
@@ -129,16 +118,7 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 	s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
 	require.NoError(t, err)
 	defer s.Close()
-	tol := 0.0
-	if opt.Decode != nil {
-		tol = opt.Decode.Tolerance
-	} else {
-		u := compile.Float32Roundoff
-		if opt.DType == export.Float64 {
-			u = compile.Float64Roundoff
-		}
-		tol = net.DecodeTolerance(u, n)
-	}
+	tol := net.DecodeTolerance(engine.Roundoff(opt.DType), n)
 	// checkState compares state si after step k of every instance with the
 	// exact DP; rows holds batch rows of the state's cells.
 	checkState := func(k, si int, rows []float64) {
@@ -148,9 +128,15 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 			require.LessOrEqual(t, e, tol, "instance %d, state %s after step %d: error %g at cell %d exceeds the tolerance", r, m.States[si].Name, k, e, cell)
 		}
 	}
-	checkAnswer := func(got export.Tensor) {
+	checkAnswer := func(out map[string]export.Tensor) {
+		got := out["answer"]
+		certain, hasCertain := out["answer_certain"]
 		for r, in := range insts {
 			a := got.Data[r]
+			if hasCertain && certain.Data[r] == 0 {
+				require.True(t, math.IsNaN(a), "instance %d: answer %v, but not certain", r, a)
+				continue
+			}
 			require.True(t, a == in.answer || math.IsNaN(a) && math.IsNaN(in.answer), "instance %d: answer %v, exact DP %v", r, a, in.answer)
 		}
 	}
@@ -189,7 +175,7 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 				checkState(k+1, si, state[name].Data)
 			}
 			if k == n-1 && opt.Decode != nil {
-				checkAnswer(out["answer"])
+				checkAnswer(out)
 			}
 		}
 	default:
@@ -216,7 +202,7 @@ func checkGroup(t *testing.T, net *compile.Network, opt export.Options, insts []
 			}
 		}
 		if opt.Decode != nil {
-			checkAnswer(out["answer"])
+			checkAnswer(out)
 		}
 	}
 }
@@ -235,7 +221,11 @@ func TestProblemsPassONNXChecker(t *testing.T) {
 		for _, form := range []export.Form{export.Cell, export.Unrolled, export.Loop} {
 			for _, layout := range []export.Layout{export.Dense, export.Structured} {
 				for _, dt := range []export.DType{export.Float32, export.Float64} {
-					opt := export.Options{Layout: layout, Form: form, DType: dt, Decode: decodeFor(net, dt, 10), Doc: net.Cell.Doc}
+					steps := 10
+					if form == export.Unrolled {
+						steps = 3
+					}
+					opt := export.Options{Layout: layout, Form: form, DType: dt, Decode: decodeFor(t, net, form, dt, steps), Doc: net.Cell.Doc}
 					if form != export.Cell {
 						opt.State, opt.Init = net.State, net.Init
 					}

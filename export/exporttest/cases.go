@@ -429,15 +429,18 @@ func DecodeCase() Case {
 }
 
 // DecodeTails lists decode tails over block "y" of DecodeCase (indices
-// 1..6): every comparison, with and without tolerance, maximum and
-// minimum, a sub-range, and a NaN fallback ("none").
+// 1..6): every comparison, exact, at the half-integer (Integer) and with
+// a bound, maximum and minimum, a sub-range, and a NaN fallback ("none").
 func DecodeTails() []*export.Decode {
 	var ds []*export.Decode
 	for _, op := range []string{"<=", "<", ">=", ">", "==", "!="} {
-		for _, t := range []struct{ thr, tol float64 }{{0.1, 0}, {8, 0}, {7.5, 0.5}, {8, 1e-9}} {
+		for _, t := range []struct {
+			thr, bound float64
+			integer    bool
+		}{{0.1, 0, false}, {8, 0, false}, {8, 0, true}, {7.5, 0, true}, {7.5, 0.5, false}, {8, 1e-9, false}} {
 			ds = append(ds,
-				&export.Decode{Name: "answer", Block: "y", Max: true, Op: op, Threshold: t.thr, Tolerance: t.tol, IndexLo: 1, Fallback: 0},
-				&export.Decode{Name: "answer", Block: "y", Max: false, Op: op, Threshold: t.thr, Tolerance: t.tol, IndexLo: 1, Range: []int{2, 5}, Fallback: math.NaN()})
+				&export.Decode{Name: "answer", Block: "y", Max: true, Op: op, Threshold: t.thr, Integer: t.integer, Bound: t.bound, IndexLo: 1, Fallback: 0},
+				&export.Decode{Name: "answer", Block: "y", Max: false, Op: op, Threshold: t.thr, Integer: t.integer, Bound: t.bound, IndexLo: 1, Range: []int{2, 5}, Fallback: math.NaN()})
 		}
 	}
 	return ds

@@ -192,6 +192,7 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 	out := map[string]export.Tensor{}
 	var decodeRows []T // batch × Len of the decoded block
 	var decodeLen int
+	runSteps := 0 // the steps of the Unrolled and Loop forms
 	if opt.Form == export.Cell {
 		batch := -1
 		for _, b := range g.Inputs {
@@ -252,6 +253,7 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 			}
 			batch, steps = t.Shape[0], t.Shape[1]
 		}
+		runSteps = steps
 		cur := make([][]T, len(state))  // per state: batch × Len
 		hist := make([][]T, len(state)) // per state: steps × batch × Len
 		for s, name := range state {
@@ -312,11 +314,21 @@ func reference[T relu.Float](c Case, opt export.Options, in map[string]export.Te
 	}
 	if d := opt.Decode; d != nil {
 		batch := len(decodeRows) / max(decodeLen, 1)
-		ans := make([]float64, batch)
+		ans, certain := make([]float64, batch), make([]float64, batch)
 		for r := range batch {
-			ans[r] = float64(T(Answer(d, widen(decodeRows[r*decodeLen:(r+1)*decodeLen]))))
+			a, ok := Answer(d, widen(decodeRows[r*decodeLen:(r+1)*decodeLen]))
+			if ok && d.Bound > 0 && d.MaxSteps > 0 && opt.Form == export.Loop && c.perStep() && runSteps > d.MaxSteps {
+				a, ok = math.NaN(), false
+			}
+			ans[r] = float64(T(a))
+			if ok {
+				certain[r] = 1
+			}
 		}
 		out[d.Name] = export.NewTensor(ans, batch)
+		if name := d.CertainName(); name != "" {
+			out[name] = export.NewTensor(certain, batch)
+		}
 	}
 	return out, nil
 }
@@ -330,42 +342,100 @@ func dataValue(opt export.Options, name string, x float64) float64 {
 	return x
 }
 
-// Answer decodes one instance as compile.Network.Decode does: the largest
-// (or smallest) index i in the searched range with row[i-IndexLo] Op
-// Threshold, comparing in float64 with the tolerance, or Fallback.
-func Answer(d *export.Decode, row []float64) float64 {
+// Answer decodes one instance as the tail d must (see export.Decode),
+// comparing in float64: the largest (or smallest) index i in the searched
+// range with row[i-IndexLo] Op Threshold, or Fallback. Integer compares
+// at the half-integer; with a Bound it finds the answer over the indices
+// where the comparison certainly holds and over those where it may hold,
+// and certain says whether the two agree (the answer is NaN when not).
+func Answer(d *export.Decode, row []float64) (answer float64, certain bool) {
 	lo, hi := d.IndexLo, d.IndexLo+len(row)-1
 	if d.Range != nil {
 		lo, hi = d.Range[0], d.Range[1]
 	}
-	b, tol := d.Threshold, d.Tolerance
+	t, b := d.Threshold, d.Bound
+	fl, ce := math.Floor(t), math.Ceil(t)
 	holds := func(a float64) bool {
+		if d.Integer {
+			switch d.Op {
+			case "<=":
+				return a < fl+0.5
+			case "<":
+				return a < ce-0.5
+			case ">=":
+				return a > ce-0.5
+			case ">":
+				return a > fl+0.5
+			}
+			eq := a > ce-0.5 && a < fl+0.5
+			return eq == (d.Op == "==")
+		}
 		switch d.Op {
 		case "<=":
-			return a <= b+tol
+			return a <= t
 		case "<":
-			return a < b-tol
+			return a < t
 		case ">=":
-			return a >= b-tol
+			return a >= t
 		case ">":
-			return a > b+tol
+			return a > t
 		case "==":
-			return a >= b-tol && a <= b+tol
+			return a == t
 		case "!=":
-			return !(a >= b-tol && a <= b+tol)
+			return a != t
 		}
 		panic("exporttest: unknown comparison " + d.Op)
 	}
-	first, last, step := hi, lo, -1
-	if !d.Max {
-		first, last, step = lo, hi, 1
-	}
-	for i := first; i != last+step; i += step {
-		if holds(row[i-d.IndexLo]) {
-			return float64(i)
+	near := func(a float64) bool { return a >= t-b && a <= t+b }
+	sure := func(a float64) bool {
+		switch d.Op {
+		case "<=", "<":
+			return a < t-b
+		case ">=", ">":
+			return a > t+b
+		case "!=":
+			return !near(a)
 		}
+		return false
 	}
-	return d.Fallback
+	maybe := func(a float64) bool {
+		switch d.Op {
+		case "<=", "<":
+			return a <= t+b
+		case ">=", ">":
+			return a >= t-b
+		case "==":
+			return near(a)
+		}
+		return !math.IsNaN(a)
+	}
+	find := func(ok func(float64) bool) (int, bool) {
+		first, last, step := hi, lo, -1
+		if !d.Max {
+			first, last, step = lo, hi, 1
+		}
+		for i := first; i != last+step; i += step {
+			if ok(row[i-d.IndexLo]) {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	if b == 0 {
+		if i, ok := find(holds); ok {
+			return float64(i), true
+		}
+		return d.Fallback, true
+	}
+	i, okSure := find(sure)
+	j, okMaybe := find(maybe)
+	if okSure != okMaybe || i != j {
+		return math.NaN(), false
+	}
+	if okSure {
+		return float64(i), true
+	}
+	return d.Fallback, true
 }
 
 func widen[T relu.Float](x []T) []float64 {
