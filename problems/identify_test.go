@@ -81,3 +81,20 @@ func readFile(path string) (string, error) {
 	b, err := os.ReadFile(path)
 	return string(b), err
 }
+
+// The table's programs are embedded: a program is identified wherever
+// dp2nn runs, not only inside the repository.
+func TestIdentifyOutsideTheRepository(t *testing.T) {
+	abs, err := repo.RepoPath("examples/lcs.dp")
+	require.NoError(t, err)
+	src, err := readFile(abs)
+	require.NoError(t, err)
+	t.Chdir(t.TempDir())
+	f, err := dsl.Parse("my_lcs.dp", []byte(src))
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"m": 3, "n": 4})
+	require.NoError(t, err)
+	p, ok := Identify(m)
+	require.True(t, ok)
+	assert.Equal(t, "lcs", p.Name)
+}

@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/examples"
 )
 
 // Problem is one dynamic program dp2nn knows: its program in examples/,
@@ -214,11 +214,25 @@ func (s Setting) random(p *Problem) func(*rand.Rand, *dsl.Model) [][]float64 {
 }
 
 func checkProgram(path string, params map[string]int64) (*dsl.Model, error) {
-	f, err := repo.ReadProgram(path)
+	f, err := readProgram(path)
 	if err != nil {
 		return nil, err
 	}
 	return dsl.Check(f, params)
+}
+
+// readProgram parses a program of the table from the copy of examples/
+// embedded in the binary, so that it is found wherever dp2nn runs.
+func readProgram(path string) (*dsl.File, error) {
+	name, ok := strings.CutPrefix(path, "examples/")
+	if !ok {
+		return nil, fmt.Errorf("problems: %s is not a program of examples/", path)
+	}
+	src, err := examples.FS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	return dsl.Parse(path, src)
 }
 
 // Identify returns the problem whose program m is: the same checked
@@ -234,7 +248,7 @@ func Identify(m *dsl.Model) (p *Problem, ok bool) {
 		params[prm.Name] = prm.Value
 	}
 	for i := range Table {
-		f, err := repo.ReadProgram(Table[i].Program)
+		f, err := readProgram(Table[i].Program)
 		if err != nil || !sameParams(f, params) {
 			continue
 		}

@@ -97,7 +97,11 @@ func MeasureData(net *compile.Network, forms []string, steps int) (*DataWidths, 
 			st := g.Stats()
 			fs.Depth, fs.Size = st.Depth, st.Size
 		}
-		if b, ok := pb.Bound(form); hasBounds && ok {
+		if !hasBounds {
+			dw.Forms = append(dw.Forms, fs)
+			continue
+		}
+		if b, ok := pb.Bound(form); ok {
 			fs.DepthBound, fs.SizeBound = b.DepthOf(params), b.SizeOf(params)
 			fs.DepthRatio, fs.SizeRatio = float64(fs.Depth)/fs.DepthBound, float64(fs.Size)/fs.SizeBound
 			dw.Bounds = append(dw.Bounds, BoundText{Form: form, Depth: b.Depth, Size: b.Size, Derived: b.Derived})

@@ -82,6 +82,24 @@ func TestMeasureData(t *testing.T) {
 	var b bytes.Buffer
 	dw.WriteText(&b)
 	assert.Contains(t, b.String(), "bounds (")
+
+	// A program with data that is no problem of the table: sizes only.
+	m, err := repo.Source("mine.dp", `dp mine
+param n int = 3
+data c[u in 1..n] int in 0..5
+state d[v in 1..n] int in 0..100 = 0
+steps 2
+step d[v] = min(100, d[v] + c[v])
+answer d
+`, nil)
+	require.NoError(t, err)
+	other, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	dw, err = study.MeasureData(other, []string{"cell", "unrolled"}, other.IterationCount())
+	require.NoError(t, err)
+	require.Len(t, dw.Forms, 2)
+	assert.Empty(t, dw.Bounds)
+	assert.Zero(t, dw.Forms[0].SizeBound)
 }
 
 // DataSweep measures every point and summarises each ratio; its plot is a
