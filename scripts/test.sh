@@ -37,4 +37,4 @@ if [ "$require" = 1 ]; then
 fi
 
 go vet ./...
-go test -count=1 ./... "$@"
+go test -count=1 -timeout 240s ./... "$@"

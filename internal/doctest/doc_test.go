@@ -102,7 +102,7 @@ func TestDocumentedCommands(t *testing.T) {
 		// Each file's blocks run in order in one scratch directory, so
 		// that a model compiled by one line is verified by the next.
 		dir := t.TempDir()
-		for _, sub := range []string{"examples", "testdata", "scripts"} {
+		for _, sub := range []string{"examples", "testdata", "scripts", "docs", "cmd"} {
 			require.NoError(t, os.Symlink(filepath.Join(root, sub), filepath.Join(dir, sub)))
 		}
 		var exports []string // a file's "export VAR=..." lines hold for its later lines
