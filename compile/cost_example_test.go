@@ -9,22 +9,7 @@ import (
 )
 
 func ExampleEstimate() {
-	src := `dp knapsack
-param pmax int = 10
-input profit int in 1..pmax
-input size real in 0..1
-state f[p in 1..pmax] real in 0..2 = 2
-f[p <= 0] = 0
-step f[p] = min(f[p], f[p - profit] + size)
-answer max p where f[p] <= 1`
-	f, err := dsl.Parse("knapsack.dp", []byte(src))
-	if err != nil {
-		panic(err)
-	}
-	m, err := dsl.Check(f, map[string]int64{"pmax": 10})
-	if err != nil {
-		panic(err)
-	}
+	m := knapsackModel()
 	// Before compiling: what will the cell and its ONNX model cost?
 	c, err := compile.Estimate(m, compile.Options{}, compile.Job{Export: "auto"}, compile.Limits{})
 	if err != nil {
@@ -35,7 +20,7 @@ answer max p where f[p] <= 1`
 	fmt.Println("ONNX:", o.Layout, "layout,", o.Params, "floats")
 
 	// Ten million profits: refused after a walk of a few microseconds.
-	m, _ = dsl.Check(f, map[string]int64{"pmax": 10_000_000})
+	m, _ = dsl.Check(m.File, map[string]int64{"pmax": 10_000_000})
 	_, err = compile.Estimate(m, compile.Options{}, compile.Job{}, compile.Limits{})
 	var tl *compile.TooLargeError
 	fmt.Println(errors.As(err, &tl), tl.Flag)

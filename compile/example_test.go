@@ -8,22 +8,7 @@ import (
 )
 
 func ExampleLower() {
-	src := `dp knapsack
-param pmax int = 10
-input profit int in 1..pmax
-input size real in 0..1
-state f[p in 1..pmax] real in 0..2 = 2
-f[p <= 0] = 0
-step f[p] = min(f[p], f[p - profit] + size)
-answer max p where f[p] <= 1`
-	f, err := dsl.Parse("knapsack.dp", []byte(src))
-	if err != nil {
-		panic(err)
-	}
-	m, err := dsl.Check(f, map[string]int64{"pmax": 10})
-	if err != nil {
-		panic(err)
-	}
+	m := knapsackModel()
 	net, err := compile.Lower(m, compile.Options{})
 	if err != nil {
 		panic(err)
@@ -50,4 +35,28 @@ answer max p where f[p] <= 1`
 	// depth 4 widths [20 45 10]
 	// f = [0.5 0.5 0.5 0.5 0.75 0.75 0.75 1.25 1.25 1.25]
 	// best profit 7
+}
+
+// knapsackSrc is the profit-indexed knapsack DP of Hertrich & Skutella,
+// as examples/knapsack.dp writes it.
+const knapsackSrc = `dp knapsack
+param pmax int = 10
+input profit int in 1..pmax
+input size real in 0..1
+state f[p in 1..pmax] real in 0..2 = 2
+f[p <= 0] = 0
+step f[p] = min(f[p], f[p - profit] + size)
+answer max p where f[p] <= 1`
+
+// knapsackModel parses and checks knapsackSrc with pmax = 10.
+func knapsackModel() *dsl.Model {
+	f, err := dsl.Parse("knapsack.dp", []byte(knapsackSrc))
+	if err != nil {
+		panic(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": 10})
+	if err != nil {
+		panic(err)
+	}
+	return m
 }

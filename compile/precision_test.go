@@ -257,22 +257,7 @@ func TestDecodeSearch(t *testing.T) {
 // Precision for real-valued knapsack: the bound and why the network is
 // not exact.
 func ExampleNetwork_Precision() {
-	src := `dp knapsack
-param pmax int = 10
-input profit int in 1..pmax
-input size real in 0..1
-state f[p in 1..pmax] real in 0..2 = 2
-f[p <= 0] = 0
-step f[p] = min(f[p], f[p - profit] + size)
-answer max p where f[p] <= 1`
-	f, err := dsl.Parse("knapsack.dp", []byte(src))
-	if err != nil {
-		panic(err)
-	}
-	m, err := dsl.Check(f, nil)
-	if err != nil {
-		panic(err)
-	}
+	m := knapsackModel()
 	net, err := compile.Lower(m, compile.Options{})
 	if err != nil {
 		panic(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 func readInstance(t testing.TB, path string) *instance.Instance {
@@ -157,7 +158,7 @@ func TestParamsErrors(t *testing.T) {
 
 func TestBind(t *testing.T) {
 	f4 := readInstance(t, "../testdata/lowdim/f4_l-d_kp_4_11.txt")
-	m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 41})
+	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 41})
 	steps, err := instance.Bind(m, f4)
 	require.NoError(t, err)
 	assert.Equal(t, [][]float64{{6, 2.0 / 11}, {10, 4.0 / 11}, {12, 6.0 / 11}, {13, 7.0 / 11}}, steps, "profit, size in declaration order")
@@ -177,7 +178,7 @@ func TestBind(t *testing.T) {
 func TestBindErrors(t *testing.T) {
 	f1 := readInstance(t, "../testdata/lowdim/f1_l-d_kp_10_269.txt")
 	knapsack := func(pmax int64) *dsl.Model {
-		return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": pmax})
+		return testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": pmax})
 	}
 	tests := []struct {
 		name     string
@@ -201,11 +202,11 @@ func TestBindErrors(t *testing.T) {
 			want:     "hand.json: step 1: size 1.5 is above 1, the upper end of input size (examples/knapsack.dp:11:1)",
 		},
 		{
-			name: "missing input", model: loadProgram(t, "examples/change.dp", nil), instance: f1,
+			name: "missing input", model: testprog.Load(t, "examples/change.dp", nil), instance: f1,
 			want: "../testdata/lowdim/f1_l-d_kp_10_269.txt:2: item 1: no value for input coin (examples/change.dp:9:1); the item has profit, size, weight",
 		},
 		{
-			name: "int input with a fraction", model: loadProgram(t, "examples/knapsack_int.dp", map[string]int64{"pmax": 12, "capacity": 1}),
+			name: "int input with a fraction", model: testprog.Load(t, "examples/knapsack_int.dp", map[string]int64{"pmax": 12, "capacity": 1}),
 			instance: readInstance(t, "testdata/good/decimals.txt"),
 			want:     "testdata/good/decimals.txt:3: item 1: weight 0.1 is not an integer, but input weight is int (examples/knapsack_int.dp:10:1)",
 		},

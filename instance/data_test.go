@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // dataDeclProgram declares data of every kind: a matrix that may be inf
@@ -27,7 +28,7 @@ answer f[1]
 `
 
 func TestBindData(t *testing.T) {
-	m := checkProgram(t, dataDeclProgram, nil)
+	m := testprog.Source(t, dataDeclProgram, nil)
 	inst, err := instance.ReadInstance("g.json", []byte(`{"name": "g", "params": {"n": 3},
 		"data": {"c": [[0, 3], ["inf", -10], [10, 2]], "w": [0.5, 0, 1], "R": 30}}`))
 	require.NoError(t, err)
@@ -43,8 +44,8 @@ func TestBindData(t *testing.T) {
 }
 
 func TestBindDataErrors(t *testing.T) {
-	m := checkProgram(t, dataDeclProgram, nil)
-	m6 := checkProgram(t, dataDeclProgram, map[string]int64{"n": 6})
+	m := testprog.Source(t, dataDeclProgram, nil)
+	m6 := testprog.Source(t, dataDeclProgram, map[string]int64{"n": 6})
 	good := map[string]string{"c": `[[0, 3], ["inf", -10], [10, 2]]`, "w": `[0.5, 0, 1]`, "R": `30`}
 	// with returns the JSON of the good instance with data name replaced
 	// (or removed when value is "").

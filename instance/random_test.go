@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 func TestAppendixD(t *testing.T) {
@@ -57,7 +58,7 @@ func TestAppendixDSeeded(t *testing.T) {
 }
 
 func TestUniform(t *testing.T) {
-	m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 4})
+	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 4})
 	steps := instance.Uniform(instance.NewRand(3), m, 2000)
 	require.Len(t, steps, 2000)
 	seen := make(map[float64]bool)

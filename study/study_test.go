@@ -13,17 +13,14 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
 func lower(t *testing.T, program string, params map[string]int64, opt compile.Options) *compile.Network {
 	t.Helper()
-	f, err := repo.ReadProgram(program)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
-	require.NoError(t, err)
-	net, err := compile.Lower(m, opt)
+	net, err := compile.Lower(testprog.Load(t, program, params), opt)
 	require.NoError(t, err)
 	return net
 }

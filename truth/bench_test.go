@@ -11,6 +11,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/truth"
 	"github.com/dp2nn/dp2nn/truth/graphs"
@@ -21,7 +22,7 @@ import (
 func BenchmarkRunDP(b *testing.B) {
 	for _, pmax := range []int{20, 100, 1000} {
 		b.Run(fmt.Sprintf("knapsack/pmax=%d/items=20", pmax), func(b *testing.B) {
-			m := loadProgram(b, "examples/knapsack.dp", map[string]int64{"pmax": int64(pmax)})
+			m := testprog.Load(b, "examples/knapsack.dp", map[string]int64{"pmax": int64(pmax)})
 			steps := instance.Uniform(instance.NewRand(1), m, 20)
 			b.ResetTimer()
 			for b.Loop() {
@@ -52,7 +53,7 @@ func BenchmarkRunDPData(b *testing.B) {
 		{"apsp/n=30", "examples/apsp.dp", map[string]int64{"n": 30, "cmax": 10}, randomOf("apsp/")},
 	} {
 		b.Run(tt.name, func(b *testing.B) {
-			m := loadProgram(b, tt.program, tt.params)
+			m := testprog.Load(b, tt.program, tt.params)
 			data := tt.random(instance.NewRand(1), m)
 			b.ResetTimer()
 			for b.Loop() {
@@ -77,7 +78,7 @@ func BenchmarkRunDPDataBr17(b *testing.B) {
 	require.NoError(b, err)
 	inst, err := instance.TSPLIBInstance(tsp)
 	require.NoError(b, err)
-	m := loadProgram(b, "examples/heldkarp.dp", map[string]int64{"n": 17, "cmax": int64(inst.Scalars["cmax"])})
+	m := testprog.Load(b, "examples/heldkarp.dp", map[string]int64{"n": 17, "cmax": int64(inst.Scalars["cmax"])})
 	data, err := instance.BindData(m, inst)
 	require.NoError(b, err)
 	b.ResetTimer()

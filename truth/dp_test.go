@@ -9,26 +9,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/truth"
 )
-
-// checkProgram parses and checks a program given as source.
-func checkProgram(t testing.TB, src string, params map[string]int64) *dsl.Model {
-	t.Helper()
-	m, err := repo.Source("t.dp", src, params)
-	require.NoError(t, err)
-	return m
-}
-
-// loadProgram reads, parses and checks a program of the repository.
-func loadProgram(t testing.TB, path string, params map[string]int64) *dsl.Model {
-	t.Helper()
-	m, err := repo.Program(path, params)
-	require.NoError(t, err)
-	return m
-}
 
 func valueStrings(vs []truth.Value) string {
 	s := make([]string, len(vs))
@@ -90,20 +74,20 @@ func TestRunDP(t *testing.T) {
 			// Step 1: g = 1+1+i+10j. Step 2: g[1,1] = 13+13+1+10 = 37,
 			// g[3,2] = 25+23+3+20 = 71. Row-major: g[1,1] g[1,2] g[2,1] ...
 			name:  "two-dimensional state, row-major",
-			model: func(t testing.TB) *dsl.Model { return checkProgram(t, gridProgram, nil) },
+			model: func(t testing.TB) *dsl.Model { return testprog.Source(t, gridProgram, nil) },
 			steps: [][]float64{{}, {}}, final: "37 67 39 69 41 71", answer: "71",
 		},
 		{
 			// -inf from the boundary spreads one index per step; f[3]
 			// stays inf, the only cell >= 0.
 			name:  "infinite values and a min search",
-			model: func(t testing.TB) *dsl.Model { return checkProgram(t, infProgram, nil) },
+			model: func(t testing.TB) *dsl.Model { return testprog.Source(t, infProgram, nil) },
 			steps: [][]float64{{0.5}, {-1}}, final: "-inf -inf inf", answer: "3",
 		},
 		{
 			// x = 0: 1 -> clamp(1)·3 - 1/2 = 5/2 -> clamp(5/2)·3 - 5/4 = 19/4.
 			name:  "clamp, scale and division",
-			model: func(t testing.TB) *dsl.Model { return checkProgram(t, clampProgram, nil) },
+			model: func(t testing.TB) *dsl.Model { return testprog.Source(t, clampProgram, nil) },
 			steps: [][]float64{{0}, {0}}, final: "19/4 19/4 19/4", answer: "19/4",
 		},
 		{
@@ -112,7 +96,7 @@ func TestRunDP(t *testing.T) {
 			// or {2}), 1 ({2,3}), 5/4 ({1,2}); the best p with size <= 1 is 4.
 			name: "knapsack",
 			model: func(t testing.TB) *dsl.Model {
-				return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+				return testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
 			},
 			steps: [][]float64{{2, 0.5}, {3, 0.75}, {1, 0.25}}, final: "1/4 1/2 3/4 1 5/4", answer: "4",
 		},
@@ -121,20 +105,20 @@ func TestRunDP(t *testing.T) {
 			// p = 0, where the boundary gives 0 <= 1.
 			name: "max search falls back to Lo-1",
 			model: func(t testing.TB) *dsl.Model {
-				return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 3})
+				return testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 3})
 			},
 			steps: nil, final: "2 2 2", answer: "0",
 		},
 		{
 			name:  "min search falls back to Hi+1",
-			model: func(t testing.TB) *dsl.Model { return checkProgram(t, minFallbackProgram, nil) },
+			model: func(t testing.TB) *dsl.Model { return testprog.Source(t, minFallbackProgram, nil) },
 			steps: [][]float64{{}}, final: "0 0 0", answer: "4",
 		},
 		{
 			// r only holds 0 and 1 and the boundary at s = 0 is 1: no s
 			// has r[s] >= 2.
 			name:  "no index satisfies",
-			model: func(t testing.TB) *dsl.Model { return checkProgram(t, noneProgram, nil) },
+			model: func(t testing.TB) *dsl.Model { return testprog.Source(t, noneProgram, nil) },
 			steps: [][]float64{{2}}, final: "0 1 0", answer: "none",
 		},
 		{
@@ -142,7 +126,7 @@ func TestRunDP(t *testing.T) {
 			// one after the other, b would end at 2.
 			name: "states update simultaneously",
 			model: func(t testing.TB) *dsl.Model {
-				return checkProgram(t, `dp swap
+				return testprog.Source(t, `dp swap
 state a[i in 1..1] int in 0..10 = 1
 state b[i in 1..1] int in 0..10 = 2
 step a[i] = b[i]
@@ -156,7 +140,7 @@ answer b[1]
 			// Coins 3, 5, 2 toward 10: 3+5+2 is the only way, three coins.
 			name: "change",
 			model: func(t testing.TB) *dsl.Model {
-				return loadProgram(t, "examples/change.dp", map[string]int64{"amax": 10})
+				return testprog.Load(t, "examples/change.dp", map[string]int64{"amax": 10})
 			},
 			steps: [][]float64{{3}, {5}, {2}}, final: "100 1 1 100 1 100 2 2 100 3", answer: "3",
 		},
@@ -182,7 +166,7 @@ answer b[1]
 
 func TestRunDPErrors(t *testing.T) {
 	knapsack := func(t testing.TB) *dsl.Model {
-		return loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+		return testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
 	}
 	tests := []struct {
 		name  string
@@ -194,7 +178,7 @@ func TestRunDPErrors(t *testing.T) {
 			// Step 1 makes f[1] = -inf and leaves f[3] = inf; step 2 adds them.
 			name: "inf + -inf",
 			model: func(t testing.TB) *dsl.Model {
-				return checkProgram(t, `dp a
+				return testprog.Source(t, `dp a
 input x real in -1..1
 state f[p in 1..3] real in -inf..inf = 0
 f[p <= 0] = inf
@@ -209,7 +193,7 @@ answer f[1]
 		{
 			name: "0 · inf",
 			model: func(t testing.TB) *dsl.Model {
-				return checkProgram(t, `dp b
+				return testprog.Source(t, `dp b
 input x real in -1..1
 state f[p in 1..3] real in -inf..inf = inf
 f[p <= 0] = 0
@@ -258,7 +242,7 @@ answer f[1]
 }
 
 func TestTraceAccessors(t *testing.T) {
-	m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
 	tr, err := truth.RunDP(m, [][]float64{{2, 0.5}, {3, 0.75}, {1, 0.25}})
 	require.NoError(t, err)
 	assert.Equal(t, []float64{2, 2, 2, 2, 2}, tr.State(0, 0), "step 0 is the initial state")
@@ -275,7 +259,7 @@ func TestTraceAccessors(t *testing.T) {
 }
 
 func TestCompare(t *testing.T) {
-	m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
 	tr, err := truth.RunDP(m, [][]float64{{2, 0.5}, {3, 0.75}, {1, 0.25}})
 	require.NoError(t, err)
 	exact := tr.Final(0) // 1/4 1/2 3/4 1 5/4, all exact in float64
@@ -306,7 +290,7 @@ func TestCompare(t *testing.T) {
 }
 
 func TestCompareInfinities(t *testing.T) {
-	m := checkProgram(t, infProgram, nil)
+	m := testprog.Source(t, infProgram, nil)
 	tr, err := truth.RunDP(m, [][]float64{{0.5}, {-1}})
 	require.NoError(t, err)
 	errMax, worst := tr.Compare(2, 0, []float64{math.Inf(-1), math.Inf(-1), math.Inf(1)})
@@ -318,7 +302,7 @@ func TestCompareInfinities(t *testing.T) {
 }
 
 func TestAnswerWithoutAnswerLine(t *testing.T) {
-	m := checkProgram(t, "dp noanswer\nstate f[p in 1..2] int in 0..1 = 0\nstep f[p] = f[p]\n", nil)
+	m := testprog.Source(t, "dp noanswer\nstate f[p in 1..2] int in 0..1 = 0\nstep f[p] = f[p]\n", nil)
 	tr, err := truth.RunDP(m, nil)
 	require.NoError(t, err)
 	_, err = tr.Answer()
@@ -335,7 +319,7 @@ func TestRunDPExactSizes(t *testing.T) {
 	excess, _ := sum.Add(truth.IntValue(-1))
 	require.Equal(t, "1/18014398509481984", excess.String(), "premise: the float64 sizes overfill by 2^-54")
 
-	m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 2})
+	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 2})
 	tr, err := truth.RunDP(m, [][]float64{{1, fifth}, {1, fourFifths}})
 	require.NoError(t, err)
 	a, err := tr.Answer()

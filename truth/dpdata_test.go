@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/truth"
 )
 
@@ -115,7 +116,7 @@ func TestRunDPData(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m := checkProgram(t, tt.program, nil)
+			m := testprog.Source(t, tt.program, nil)
 			tr, err := truth.RunDPData(m, nil, tt.data)
 			require.NoError(t, err)
 			require.Equal(t, m.Steps, tr.Steps())
@@ -133,7 +134,7 @@ func TestRunDPData(t *testing.T) {
 func TestRunDPDataFixpoint(t *testing.T) {
 	// 3→2 costs −2: the cycle 2→3→2 costs −3. After the two steps d =
 	// 0 2 1; a third would make d[2] = 1 − 2 = −1.
-	m := checkProgram(t, relaxProgram, nil)
+	m := testprog.Source(t, relaxProgram, nil)
 	inf := math.Inf(1)
 	tr, err := truth.RunDPData(m, nil, [][]float64{{inf, 2, inf, inf, inf, -1, inf, -2, inf}})
 	var fe *truth.FixpointError
@@ -148,7 +149,7 @@ func TestRunDPDataFixpoint(t *testing.T) {
 }
 
 func TestRunDPDataErrors(t *testing.T) {
-	relax := checkProgram(t, relaxProgram, nil)
+	relax := testprog.Source(t, relaxProgram, nil)
 	inf := math.Inf(1)
 	ok := []float64{inf, 2, inf, inf, inf, -1, inf, 4, inf}
 	tests := []struct {
@@ -179,7 +180,7 @@ func TestRunDPDataErrors(t *testing.T) {
 			return truth.RunDPData(relax, [][]float64{{1}}, [][]float64{ok})
 		}, want: "relax runs 2 steps (its steps line) and takes no per-step inputs; got 1 steps, step 1 with 1 values", exact: true},
 		{name: "data for a program without data", run: func() (*truth.Trace, error) {
-			m := loadProgram(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
+			m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 5})
 			return truth.RunDPData(m, [][]float64{{1, 0.5}}, [][]float64{{1}})
 		}, want: "1 data arrays for the 0 data of knapsack (it declares no data)", exact: true},
 	}
@@ -199,7 +200,7 @@ func TestRunDPDataErrors(t *testing.T) {
 // TestInitAgreesWithInitAt checks the interpreter's exact evaluation of
 // a per-cell init against the checker's State.InitAt.
 func TestInitAgreesWithInitAt(t *testing.T) {
-	m := checkProgram(t, relaxProgram, nil)
+	m := testprog.Source(t, relaxProgram, nil)
 	s := m.States[0]
 	require.NotNil(t, s.InitTerm)
 	tr, err := truth.RunDPData(m, nil, [][]float64{{0, 0, 0, 0, 0, 0, 0, 0, 0}})
@@ -215,7 +216,7 @@ func TestInitAgreesWithInitAt(t *testing.T) {
 // settled (d[1, 1] = 0), and only the extra step of the fixpoint check
 // (L(8)) finds the cycle: d[1, 1] becomes −1.
 func TestAPSPHamiltonianNegativeCycle(t *testing.T) {
-	m := loadProgram(t, "examples/apsp.dp", map[string]int64{"n": 5, "cmax": 5})
+	m := testprog.Load(t, "examples/apsp.dp", map[string]int64{"n": 5, "cmax": 5})
 	inf := math.Inf(1)
 	c := make([]float64, 25)
 	for i := range c {

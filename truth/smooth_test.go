@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/dp2nn/dp2nn/truth"
 )
@@ -21,7 +22,7 @@ func TestRunSmoothDPMatchesReference(t *testing.T) {
 	for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
 		for i := 0; i < 100; i++ {
 			n, C := 1+rng.IntN(6), 1+rng.IntN(9)
-			m := loadProgram(t, "examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
+			m := testprog.Load(t, "examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
 			w := make([]int, n)
 			theta := make([]float64, n)
 			steps := make([][]float64, n)
@@ -37,11 +38,11 @@ func TestRunSmoothDPMatchesReference(t *testing.T) {
 			assert.InDelta(t, tab.Value(), got, 1e-12*(1+math.Abs(got)))
 		}
 	}
-	m := loadProgram(t, "examples/topk.dp", map[string]int64{"k": 2})
+	m := testprog.Load(t, "examples/topk.dp", map[string]int64{"k": 2})
 	steps := [][]float64{{1}, {3}, {2}}
 	got, err := truth.RunSmoothDP(m, steps, smooth.Gini, 1e-9)
 	require.NoError(t, err)
 	assert.InDelta(t, 5, got, 1e-8, "γ → 0 gives the hard top-2 sum")
-	_, err = truth.RunSmoothDP(loadProgram(t, "examples/knapsack.dp", nil), [][]float64{{1, 0.5}}, smooth.Gini, 1)
+	_, err = truth.RunSmoothDP(testprog.Load(t, "examples/knapsack.dp", nil), [][]float64{{1, 0.5}}, smooth.Gini, 1)
 	assert.ErrorContains(t, err, "answer EXPR")
 }

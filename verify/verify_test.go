@@ -15,6 +15,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -23,11 +24,7 @@ var bothTypes = []engine.DType{engine.Float64, engine.Float32}
 
 func lower(t *testing.T, program string, params map[string]int64, opt compile.Options) *compile.Network {
 	t.Helper()
-	f, err := repo.ReadProgram(program)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
-	require.NoError(t, err)
-	net, err := compile.Lower(m, opt)
+	net, err := compile.Lower(testprog.Load(t, program, params), opt)
 	require.NoError(t, err)
 	return net
 }

@@ -34,6 +34,7 @@ var allowed = map[string][]string{
 	"internal/repo":     {"dsl"},
 	"internal/archtest": {},
 	"internal/progress": {},
+	"internal/testprog": {"dsl", "internal/repo"},
 	"internal/doctest":  {"internal/repo"},
 	"instance":          {"diag", "dsl", "truth", "truth/graphs", "truth/knapsack"},
 	"examples":          {},
