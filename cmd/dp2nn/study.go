@@ -5,13 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -174,19 +173,13 @@ func parseIntList(flagName, s string, lo, hi int) ([]int, error) {
 }
 
 // checkStudyOutput fails early, before the study runs, when path cannot be
-// written: its directory must exist and take a new file.
+// written.
 func checkStudyOutput(path string) error {
 	if path == "" {
 		return nil
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return userErrorf("study: cannot write %s: it is a directory", path)
+	if err := atomicfile.CheckWritable(path); err != nil {
+		return userErrorf("study: %v", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return userErrorf("study: cannot write %s: %v", path, err)
-	}
-	f.Close()
-	os.Remove(f.Name())
 	return nil
 }

@@ -5,13 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -370,29 +369,11 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path: path keeps its old content or gets all of data, and no
-// temporary file is left behind. Errors are user errors naming path.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return userErrorf("cannot write %s: %v", path, err)
+// writeFileAtomic writes data to path whole or not at all
+// (internal/atomicfile); its error, naming path, is a user error.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return &userError{err.Error()}
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = userErrorf("cannot write %s: %v", path, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
