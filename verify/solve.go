@@ -189,7 +189,7 @@ type DataSolveReport struct {
 	// Answer is the decoded answer as text; Value the value of a value or
 	// search answer; Cells every cell of a state answer.
 	Answer    string       `json:"answer"`
-	Value     *jsonValue   `json:"value,omitempty"`
+	Value     *Number   `json:"value,omitempty"`
 	Cells     []AnswerCell `json:"cells,omitempty"`
 	Tolerance float64      `json:"decode_tolerance"`
 	// MaxErr is the largest |network − exact interpreter| over every cell
@@ -206,37 +206,47 @@ type DataSolveReport struct {
 type AnswerCell struct {
 	Cell  string    `json:"cell"`
 	Index []int     `json:"index"`
-	Value jsonValue `json:"value"`
+	Value Number `json:"value"`
 }
 
-// jsonValue is a number, or the string "inf" for +inf (as in instances).
-type jsonValue float64
+// Number is a float64 that JSON can always hold: ±inf print as the
+// strings "inf" and "-inf" (as in instances), NaN as "nan"; encoding/json
+// refuses them as numbers, which would turn a report of a failure into an
+// error.
+type Number float64
 
-func (v jsonValue) MarshalJSON() ([]byte, error) {
-	f := float64(v)
+// MarshalJSON writes n as a number, or "inf", "-inf" or "nan".
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
 	switch {
 	case math.IsInf(f, 1):
 		return []byte(`"inf"`), nil
 	case math.IsInf(f, -1):
 		return []byte(`"-inf"`), nil
+	case math.IsNaN(f):
+		return []byte(`"nan"`), nil
 	}
 	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
 }
 
-func (v *jsonValue) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads what MarshalJSON writes.
+func (n *Number) UnmarshalJSON(b []byte) error {
 	switch string(b) {
 	case `"inf"`:
-		*v = jsonValue(math.Inf(1))
+		*n = Number(math.Inf(1))
 		return nil
 	case `"-inf"`:
-		*v = jsonValue(math.Inf(-1))
+		*n = Number(math.Inf(-1))
+		return nil
+	case `"nan"`:
+		*n = Number(math.NaN())
 		return nil
 	}
 	var f float64
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
-	*v = jsonValue(f)
+	*n = Number(f)
 	return nil
 }
 
@@ -313,10 +323,10 @@ func SolveData(net *compile.Network, df *instance.DataFile, data [][]float64, dt
 	if ans.Kind == dsl.AnswerState {
 		s := m.Answer.State
 		for c, v := range ans.Cells {
-			r.Cells = append(r.Cells, AnswerCell{Cell: cellText(s, c), Index: cellIndex(s, c), Value: jsonValue(v)})
+			r.Cells = append(r.Cells, AnswerCell{Cell: cellText(s, c), Index: cellIndex(s, c), Value: Number(v)})
 		}
 	} else {
-		v := jsonValue(ans.Value)
+		v := Number(ans.Value)
 		r.Value = &v
 	}
 	if rd := net.OffsetRounding; rd == nil {

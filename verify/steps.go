@@ -23,7 +23,7 @@ func Random(rep *Report, net *compile.Network, dtypes []engine.DType, count int,
 	m := net.Model
 	gen, genName := problems.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+	row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
 		if err := CheckFloat32Exact(net.Rounding, dtypes[len(dtypes)-1], steps); err != nil {
@@ -61,7 +61,7 @@ type FileSet struct {
 func Instances(rep *Report, f *dsl.File, in FileSet) error {
 	for _, file := range in.Files {
 		name := instance.NameOf(file)
-		row := Row{Source: name, MaxErr: map[string]float64{}}
+		row := Row{Source: name, MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		inst, err := instance.ReadInstanceFile(file)
 		if err != nil {
 			return err
@@ -77,15 +77,13 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		row.Params = ParamString(m)
 		if in.TooLarge != nil {
 			if why := in.TooLarge(m); why != "" {
-				row.Skipped = why
-				rep.Rows = append(rep.Rows, row)
+				rep.Skip(row, why)
 				continue
 			}
 		}
 		steps, err := instance.Bind(m, inst)
 		if err != nil {
-			row.Skipped = err.Error()
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, err.Error())
 			continue
 		}
 		opt, err := in.Request.For(len(steps))
@@ -105,8 +103,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 			known = &k
 		}
 		if why := notHeld(net, known); why != "" {
-			row.Skipped = why
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, why)
 			continue
 		}
 		c, err := AgainstDP(net, name, steps, in.DTypes, known)
@@ -135,7 +132,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 			gen, genName = func(rng *rand.Rand) [][]float64 { return instance.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)
 		}
 		rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-		row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+		row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		for done := 0; done < count; {
 			// A batch of instances of one length runs as the rows of the
 			// model's batch dimension.
@@ -160,7 +157,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 	}
 	for _, file := range files {
 		name := instance.NameOf(file)
-		row := Row{Source: name, Params: ParamString(m), MaxErr: map[string]float64{}}
+		row := Row{Source: name, Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		inst, err := instance.ReadInstanceFile(file)
 		if err != nil {
 			return err
@@ -178,8 +175,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 			err = fmt.Errorf("%s", why)
 		}
 		if err != nil {
-			row.Skipped = err.Error()
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, err.Error())
 			continue
 		}
 		c, err := observeAndCompare(run, net, name, steps, known)

@@ -107,7 +107,7 @@ func runVerify(args []string, stdout io.Writer) error {
 			if *o.instances != "" || *o.json {
 				return userErrorf("verify -scheme smooth checks random instances only, as text")
 			}
-			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps)
+			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, nil)
 			if err != nil {
 				return err
 			}
@@ -219,7 +219,7 @@ func verifyModel(path string, o *verifyOpts, stdout io.Writer) error {
 	}
 	defer run.Close()
 	if net.Smooth != nil {
-		c, err := verify.SmoothModel(run, path, rt, net, *o.random, *o.seed)
+		c, err := verify.SmoothModel(run, path, rt, net, *o.random, *o.seed, nil)
 		if err != nil {
 			return err
 		}
