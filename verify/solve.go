@@ -49,7 +49,7 @@ type SolveReport struct {
 // the fptas scheme) and, for a search answer, backtracks the taken steps
 // through the stored states and checks their totals against the instance
 // (a weight within the capacity, a profit reaching the answer). A failed
-// check comes back as an error beside the report. notes are those of
+// check comes back as a *MismatchError beside the report. notes are those of
 // instance.Params.
 func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt engine.DType, notes []string) (*SolveReport, error) {
 	m := net.Model
@@ -119,14 +119,14 @@ func checkSelection(totals map[string]float64, inst *instance.Instance, ans comp
 	if c, ok := inst.Scalars["capacity"]; ok {
 		if w, ok := totals["weight"]; ok || len(totals) == 0 {
 			if w > c {
-				return "", fmt.Errorf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
+				return "", mismatchf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
 			}
 			parts = append(parts, fmt.Sprintf("weight %g <= capacity %g", w, c))
 		}
 	}
 	if p, ok := totals["profit"]; ok {
 		if p < ans.Value {
-			return "", fmt.Errorf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
+			return "", mismatchf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
 		}
 		parts = append(parts, fmt.Sprintf("profit %g >= answer %g", p, ans.Value))
 	}

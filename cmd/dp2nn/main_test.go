@@ -118,7 +118,7 @@ func TestWidthsJSONForPaper(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	bad := filepath.Join("cmd", "dp2nn", "testdata", "bad")
+	bad := filepath.Join("testdata", "bad")
 	data := filepath.Join("cmd", "dp2nn", "testdata", "data")
 	tmp := t.TempDir()
 	cases := []struct {
