@@ -48,19 +48,19 @@ type Report struct {
 
 // Row summarises the cases of one source (random or one file).
 type Row struct {
-	Source     string             `json:"source"`
-	Params     string             `json:"params"`
-	Cases      int                `json:"cases"`
-	Steps      int                `json:"steps"`
-	MaxErr     map[string]Number `json:"max_abs_error"`
+	Source string            `json:"source"`
+	Params string            `json:"params"`
+	Cases  int               `json:"cases"`
+	Steps  int               `json:"steps"`
+	MaxErr map[string]Number `json:"max_abs_error"`
 	// Tolerance is, per label, the largest tolerance a case of the row
 	// was held to (Run.Tolerance: the dtype's roundoff times the steps
 	// and the magnitude of the values, 0 where the network is exact).
 	Tolerance  map[string]Number `json:"tolerance"`
-	Answer     string             `json:"answer,omitempty"`
-	Known      string             `json:"known,omitempty"`
-	Mismatches int                `json:"mismatches"`
-	Skipped    string             `json:"skipped,omitempty"`
+	Answer     string            `json:"answer,omitempty"`
+	Known      string            `json:"known,omitempty"`
+	Mismatches int               `json:"mismatches"`
+	Skipped    string            `json:"skipped,omitempty"`
 	// Programs with data: instances whose "require fixpoint" fails (a
 	// negative cycle) and instances without a finite answer.
 	Fixpoint int `json:"fixpoint_failures,omitempty"`

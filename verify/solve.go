@@ -189,7 +189,7 @@ type DataSolveReport struct {
 	// Answer is the decoded answer as text; Value the value of a value or
 	// search answer; Cells every cell of a state answer.
 	Answer    string       `json:"answer"`
-	Value     *Number   `json:"value,omitempty"`
+	Value     *Number      `json:"value,omitempty"`
 	Cells     []AnswerCell `json:"cells,omitempty"`
 	Tolerance float64      `json:"decode_tolerance"`
 	// MaxErr is the largest |network − exact interpreter| over every cell
@@ -204,8 +204,8 @@ type DataSolveReport struct {
 
 // AnswerCell is one cell of a state answer.
 type AnswerCell struct {
-	Cell  string    `json:"cell"`
-	Index []int     `json:"index"`
+	Cell  string `json:"cell"`
+	Index []int  `json:"index"`
 	Value Number `json:"value"`
 }
 
