@@ -160,6 +160,10 @@ type FPTASConfig struct {
 	Lowdim   string
 	// P are the table sizes of the FPTAS-NN.
 	P []int
+	// Progress, when not nil, is told after each run of a network on a
+	// group of instances how many of the total are done (never
+	// concurrently).
+	Progress func(done, total int) `json:"-"`
 }
 
 // studyConfig is FPTASConfig with what is read on the way.
@@ -233,10 +237,18 @@ func FPTAS(cfg FPTASConfig) (*FPTASReport, error) {
 	}
 	sort.SliceStable(jobs, func(a, b int) bool { return cost(jobs[a]) > cost(jobs[b]) })
 	results := make([][]studyResult, len(groups)*len(c.P)) // [group·len(ps)+p][member]
+	var mu sync.Mutex
+	done := 0
 	err = forEachParallel(len(jobs), func(k int) error {
 		j := jobs[k]
 		res, err := studyRun(insts, groups[j.group].members, nets, c.P[j.p])
 		results[j.group*len(c.P)+j.p] = res
+		if c.Progress != nil {
+			mu.Lock()
+			done++
+			c.Progress(done, len(jobs))
+			mu.Unlock()
+		}
 		return err
 	})
 	if err != nil {

@@ -273,7 +273,7 @@ func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
 		}
 		return nil
 	}
-	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard)
+	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard, nil)
 	if err != nil {
 		return err
 	}
@@ -340,7 +340,7 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		}
 		models[i], opts[i] = m, opt
 	}
-	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms)
+	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms, nil)
 	if err != nil {
 		return err
 	}
