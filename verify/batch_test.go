@@ -93,3 +93,23 @@ func TestSolveInputCheck(t *testing.T) {
 		assert.ErrorContains(t, err, tt.want)
 	}
 }
+
+// An instance that cannot be solved comes back as a nil Solved, not a nil
+// report inside one, in every scheme.
+func TestSolveFileErrorIsNil(t *testing.T) {
+	root, err := repo.RepoRoot()
+	require.NoError(t, err)
+	topk, err := repo.ReadProgram("examples/topk.dp")
+	require.NoError(t, err)
+	knapsack, err := repo.ReadProgram("examples/knapsack.dp")
+	require.NoError(t, err)
+	smooth := compile.Request{Options: compile.Options{Scheme: compile.Smooth, Gamma: 1}}
+	for _, in := range []verify.SolveInput{
+		{File: topk, Set: map[string]int64{"k": 7}, Request: smooth, DType: engine.Float64},
+		{File: knapsack, Set: map[string]int64{"pmax": 2}, DType: engine.Float64},
+	} {
+		r, err := verify.SolveFile(in, filepath.Join(root, "testdata", "smooth", "top2of5.json"))
+		require.Error(t, err)
+		assert.Nil(t, r)
+	}
+}

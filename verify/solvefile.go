@@ -133,7 +133,11 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 		return nil, err
 	}
 	if opt.Scheme == compile.Smooth {
-		return SolveSmooth(m, opt, inst.Source, steps)
+		r, err := SolveSmooth(m, opt, inst.Source, steps)
+		if err != nil { // not a nil *SmoothReport in a Solved
+			return nil, err
+		}
+		return r, nil
 	}
 	if opt.Scheme == compile.FPTAS {
 		// Refused before the network is built, when the rule applies.

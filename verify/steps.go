@@ -246,3 +246,13 @@ func CheckFloat32Exact(r *compile.Rounding, dt engine.DType, steps [][]float64) 
 	}
 	return nil
 }
+
+// RandomGenerator names the generator of m's row of problems.Table that
+// Random and Model draw random instances of m from, whose length is its
+// own; "" when they draw uniform inputs over the number of steps asked for.
+func RandomGenerator(m *dsl.Model) string {
+	if _, name := problems.RandomFor(m, 1); name != "uniform" {
+		return name
+	}
+	return ""
+}

@@ -11,7 +11,6 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -46,7 +45,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
 	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building; about 700 bytes each)")
+	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "exact scheme: refuse networks with more hidden neurons (estimated before building; about 700 bytes each)")
 	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
 	return fs, o
 }
@@ -64,7 +63,7 @@ type CompileReport struct {
 	Widths []int  `json:"widths"`
 }
 
-func runCompile(args []string, stdout io.Writer) error {
+func runCompile(args []string, stdout, _ io.Writer) error {
 	fs, o := compileFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
@@ -85,7 +84,15 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
-	opt, err := o.scheme.options()
+	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
+		g := given(fs)
+		return []rule{
+			{"instance", s == compile.Smooth, "-instance fixes the offset inputs of -scheme smooth"},
+			{"steps", form == export.Unrolled || s == compile.Smooth, "-steps is the length of -form unrolled or of the smooth network"},
+			{"decode-steps", g["decode"] && form != export.Unrolled, "-decode-steps sizes the tolerance of the decode tail (-decode) of the cell and loop forms"},
+			{"max-neurons", s == compile.Exact, maxNeuronsWhy},
+		}
+	})
 	if err != nil {
 		return err
 	}
@@ -100,14 +107,10 @@ func runCompile(args []string, stdout io.Writer) error {
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
-	case *o.instance != "":
-		return userErrorf("compile: -instance goes with -scheme smooth")
 	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
 		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
-	case form != export.Unrolled && *o.steps != 0:
-		return userErrorf("compile: -steps goes with -form unrolled")
 	case *o.decodeSteps < 1:
 		return userErrorf("compile: -decode-steps must be at least 1")
 	}
@@ -119,15 +122,12 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) {
-		if smooth {
-			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
-		}
-		if opt.Scheme == compile.Exact {
-			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-				return userErrorf("compile: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params",
-					path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
-			}
+	if dataProgram(m) && smooth {
+		return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	}
+	if opt.Scheme == compile.Exact {
+		if err := guard("compile", path, m, *o.maxNeurons); err != nil {
+			return err
 		}
 	}
 	if smooth {

@@ -11,6 +11,7 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -29,7 +30,7 @@ func checkFlags() (*flag.FlagSet, *checkOpts) {
 	return fs, o
 }
 
-func runCheck(args []string, stdout io.Writer) error {
+func runCheck(args []string, stdout, _ io.Writer) error {
 	fs, o := checkFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
@@ -98,6 +99,7 @@ type widthsOpts struct {
 	json       *bool
 	sweep      *string
 	plot       *string
+	quiet      *bool
 	maxNeurons *int
 }
 
@@ -107,35 +109,52 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
 	o.scheme = addSchemeFlags(fs, true)
 	o.form = fs.String("form", "", "network form: cell (one step; the default) or unrolled (-steps copies composed; a program with a steps line: its steps, settled cells computed once); a -sweep of a program with data measures both unless -form picks one")
-	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled (default for a program with a steps line: its step count)")
+	o.steps = fs.Int("steps", 0, "number of steps of -form unrolled (default for a program with a steps line: its step count) or of the smooth network")
 	o.json = fs.Bool("json", false, "print JSON")
 	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.Table")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
-	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "programs with data: refuse networks with more hidden neurons (estimated before building)")
+	o.quiet = fs.Bool("quiet", false, "with -sweep: no progress on stderr")
+	o.maxNeurons = fs.Int("max-neurons", defaultMaxNeurons, "exact scheme: refuse networks with more hidden neurons (estimated before building)")
 	return fs, o
 }
 
-func runWidths(args []string, stdout io.Writer) error {
+func runWidths(args []string, stdout, stderr io.Writer) error {
 	fs, o := widthsFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}
-	if *o.sweep != "" {
-		return runWidthsSweep(path, o, stdout)
-	}
-	if *o.plot != "" {
-		return userErrorf("widths: -plot needs -sweep NAME=LO..HI")
-	}
-	m, err := loadModel(path, o.set)
+	f, err := parseProgram(path)
 	if err != nil {
 		return err
 	}
-	opt, err := o.scheme.options()
+	sweep, data := given(fs)["sweep"], fileDataProgram(f)
+	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
+		return []rule{
+			{"plot", sweep, "-plot draws a -sweep NAME=LO..HI"},
+			{"quiet", sweep, "-quiet silences the progress of a -sweep, the one widths run that shows any"},
+			{"steps", !sweep && (*o.form == "unrolled" || s == compile.Smooth && !data),
+				"-steps is the length of -form unrolled or of the smooth network; a -sweep measures the cell, or for a program with data unrolls each point over its own steps line"},
+			{"form", !sweep || data || *o.form == "cell", "-sweep measures the cell of a program with per-step inputs"},
+			{"max-neurons", s == compile.Exact, maxNeuronsWhy},
+		}
+	})
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) {
+	if sweep {
+		return runWidthsSweep(path, f, opt, o, stdout, stderr)
+	}
+	m, err := dsl.Check(f, o.set)
+	if err != nil {
+		return err
+	}
+	if opt.Scheme == compile.Exact {
+		if err := guard("widths", path, m, *o.maxNeurons); err != nil {
+			return err
+		}
+	}
+	if data {
 		return widthsData(path, m, opt, o, stdout)
 	}
 	if *o.form == "" {
@@ -153,9 +172,6 @@ func runWidths(args []string, stdout io.Writer) error {
 	g := net.Cell
 	switch *o.form {
 	case "cell":
-		if *o.steps != 0 && opt.Scheme != compile.Smooth {
-			return userErrorf("widths: -steps goes with -form unrolled")
-		}
 	case "unrolled":
 		if *o.steps < 1 || *o.steps > 1000 {
 			return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
@@ -180,12 +196,6 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
-	if opt.Scheme == compile.Exact {
-		if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-			return userErrorf("widths: %s with %s: the network would have %s hidden neurons, above -max-neurons %d; set smaller params or raise the limit",
-				path, verify.ParamString(m), neuronsText(n), *o.maxNeurons)
-		}
-	}
 	net, err := lower(m, opt)
 	if err != nil {
 		return err
@@ -195,9 +205,6 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	switch *o.form {
 	case "", "cell":
 		*o.form = "cell"
-		if *o.steps != 0 {
-			return userErrorf("widths: -steps goes with -form unrolled")
-		}
 	case "unrolled":
 		if *o.steps != 0 {
 			if *o.steps < 1 || *o.steps > 1000 {
@@ -248,32 +255,24 @@ func parseSweep(s string) (sweep, error) {
 	return sw, nil
 }
 
-func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
+func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, stdout, stderr io.Writer) error {
 	sw, err := parseSweep(*o.sweep)
 	if err != nil {
 		return err
 	}
-	f, err := parseProgram(path)
-	if err != nil {
-		return err
-	}
-	if fileDataProgram(f) {
-		return runDataSweep(path, f, o, sw, stdout)
-	}
-	if *o.form != "" && *o.form != "cell" {
-		return userErrorf("widths: -sweep measures the cell; drop -form")
-	}
-	opt, err := o.scheme.options()
-	if err != nil {
-		return err
-	}
 	guard := func(m *dsl.Model, v int) error {
-		if n := estimateNeurons(m, defaultMaxNeurons); opt.Scheme == compile.Exact && n > defaultMaxNeurons {
-			return userErrorf("widths: -sweep %s=%d would build about %d neurons; sweep a smaller range", sw.name, v, n)
+		if n := estimateNeurons(m, *o.maxNeurons); opt.Scheme == compile.Exact && n > *o.maxNeurons {
+			return userErrorf("widths: -sweep %s=%d would build %s hidden neurons, above -max-neurons %d; sweep a smaller range", sw.name, v, neuronsText(n), *o.maxNeurons)
 		}
 		return nil
 	}
-	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard, nil)
+	bar := progress.New(stderr, "widths -sweep", len(sw.values), progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	tick := func(int) { bar.Add(1) }
+	if fileDataProgram(f) {
+		return runDataSweep(path, f, opt, o, sw, guard, tick, stdout)
+	}
+	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard, tick)
 	if err != nil {
 		return err
 	}
@@ -298,7 +297,7 @@ func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
 
 // runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
 // data: every swept param takes each value (e.g. m,n=2..12 for LCS).
-func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.Writer) error {
+func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, sw sweep, guard func(*dsl.Model, int) error, tick func(int), stdout io.Writer) error {
 	forms := []string{"cell", "unrolled"}
 	switch *o.form {
 	case "":
@@ -306,13 +305,6 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		forms = []string{*o.form}
 	default:
 		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	if *o.steps != 0 {
-		return userErrorf("widths: a -sweep of a program with data unrolls each point over its own steps line; drop -steps")
-	}
-	opt, err := o.scheme.options()
-	if err != nil {
-		return err
 	}
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
@@ -333,14 +325,12 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		if err != nil {
 			return err
 		}
-		if opt.Scheme == compile.Exact {
-			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons {
-				return userErrorf("widths: -sweep %s=%d would build %s hidden neurons, above -max-neurons %d; sweep a smaller range", sw.name, v, neuronsText(n), *o.maxNeurons)
-			}
+		if err := guard(m, v); err != nil {
+			return err
 		}
 		models[i], opts[i] = m, opt
 	}
-	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms, nil)
+	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms, tick)
 	if err != nil {
 		return err
 	}
