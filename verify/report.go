@@ -155,7 +155,7 @@ func (rep *Report) WriteText(w io.Writer, labels []engine.DType) {
 	for _, r := range rep.Rows {
 		line := fmt.Sprintf("%s\t%s\t%d\t%d", r.Source, r.Params, r.Cases, r.Steps)
 		if r.Skipped != "" {
-			fmt.Fprintf(tw, "%s\tskipped: %s\n", line, r.Skipped)
+			fmt.Fprintf(tw, "%s\tskipped (why: below)\n", line)
 			continue
 		}
 		for _, d := range labels {
@@ -164,6 +164,11 @@ func (rep *Report) WriteText(w io.Writer, labels []engine.DType) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\n", line, orDash(r.Answer), orDash(r.Known), r.Mismatches)
 	}
 	tw.Flush()
+	for _, r := range rep.Rows {
+		if r.Skipped != "" {
+			fmt.Fprintf(w, "skipped %s: %s\n", r.Source, strings.ReplaceAll(r.Skipped, "\n", "\n  "))
+		}
+	}
 	rep.writeDataNotes(w)
 	for _, c := range rep.Failures {
 		fmt.Fprintf(w, "MISMATCH %s: %s\n", c.Name, c.Mismatch)

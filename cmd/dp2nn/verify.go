@@ -317,10 +317,10 @@ func finishVerify(stdout io.Writer, rep *verify.Report, labels []engine.DType, o
 		return err
 	}
 	if err := rep.Err(what); err != nil {
-		return err
+		return &verify.MismatchError{Msg: "verify: " + err.Error()}
 	}
 	if files > 0 && rep.Skipped == files {
-		return &verify.MismatchError{Msg: fmt.Sprintf("nothing of %s was checked: all %d instance files were skipped (the report says why)", *o.instances, files)}
+		return &verify.MismatchError{Msg: fmt.Sprintf("verify: nothing of %s was checked: all %d instance files were skipped (the report says why)", *o.instances, files)}
 	}
 	return nil
 }
@@ -329,5 +329,8 @@ func finishSmooth(stdout io.Writer, c *verify.SmoothCheck, asJSON bool, what str
 	if err := printReport(stdout, asJSON, c, c.WriteText); err != nil {
 		return err
 	}
-	return c.Err(what)
+	if err := c.Err(what); err != nil {
+		return &verify.MismatchError{Msg: "verify: " + err.Error()}
+	}
+	return nil
 }
