@@ -88,7 +88,8 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"solve", "examples/knapsack.dp", "-instances", "testdata/lowdim", "-instance", f3}, []string{"solve: -instance does not apply: -instance F solves one instance, -instances a batch: give one of them"}},
 		{[]string{"solve", "examples/knapsack.dp", "-instance", f3, "-scheme", "fptas", "-P", "3", "-max-neurons", "5"}, []string{"solve: -max-neurons does not apply"}},
 		{[]string{"solve", "examples/knapsack.dp", "-instance", f3, "-scheme", "fptas", "-P", "0"}, []string{"-P must be at least 1: P is the size"}},
-		{[]string{"solve", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.8.json", "-scheme", "fptas", "-eps", "0.5"}, []string{"solve: examples/lcs.dp has data and a steps line; -eps chooses P = ⌈n²/ε⌉ for n items, which it has none of: give -P"}},
+		{[]string{"solve", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.8.json", "-scheme", "fptas", "-eps", "0.5"}, []string{"solve: -eps does not apply: a program with data has no number of items n for P = ⌈n²/ε⌉: give -P (the values a rounded offset takes)"}},
+		{[]string{"widths", "examples/csp.dp", "-scheme", "fptas", "-eps", "0.5", "-n", "4"}, []string{"widths: -eps does not apply: a program with data has no number"}},
 		{[]string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-dtype", "float32"}, []string{"solve: -scheme smooth evaluates in float64"}},
 		{[]string{"solve", "examples/knapsack.dp"}, []string{"solve: missing -instance FILE (or -instances DIR|FILE.jsonl for a batch)"}},
 		// verify FILE.dp

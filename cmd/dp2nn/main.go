@@ -272,6 +272,7 @@ type schemeOpts struct {
 	reg   *string
 	gamma *float64
 	given map[string]bool // the flags given (set by request)
+	data  bool            // the program has data: no n for -eps
 }
 
 func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
@@ -293,11 +294,18 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 func (o *schemeOpts) rules(s compile.Scheme) []rule {
 	return []rule{
 		{"P", s == compile.FPTAS, "-P is the table size of -scheme fptas"},
-		{"eps", s == compile.FPTAS, "-eps is the target error of -scheme fptas"},
+		{"eps", s == compile.FPTAS && !o.data, epsWhy(s)},
 		{"n", s == compile.FPTAS && o.given["eps"], "-n is the number of items -eps is for (-scheme fptas -eps E)"},
 		{"reg", s == compile.Smooth, "-reg is the regulariser of -scheme smooth"},
 		{"gamma", s == compile.Smooth, "-gamma is the strength of -scheme smooth"},
 	}
+}
+
+func epsWhy(s compile.Scheme) string {
+	if s == compile.FPTAS {
+		return "a program with data has no number of items n for P = ⌈n²/ε⌉: give -P (the values a rounded offset takes)"
+	}
+	return "-eps is the target error of -scheme fptas"
 }
 
 // request validates the scheme flags of fs, once, into the lowering they

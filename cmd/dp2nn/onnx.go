@@ -84,6 +84,11 @@ func runCompile(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	o.scheme.data = fileDataProgram(f)
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		g := given(fs)
 		return []rule{
@@ -97,10 +102,6 @@ func runCompile(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	smooth := opt.Scheme == compile.Smooth
-	f, err := parseProgram(path)
-	if err != nil {
-		return err
-	}
 	switch {
 	case smooth && (form != export.Cell || layout == export.Structured):
 		return userErrorf("compile: -scheme smooth exports the network unrolled over the instance, with the gradient output; it takes no -form and the dense layout")

@@ -53,7 +53,12 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
 	batch := given(fs)["instances"]
+	o.scheme.data = fileDataProgram(f)
 	req, err := o.scheme.request(fs, func(s compile.Scheme) []rule {
 		return []rule{
 			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},
@@ -71,10 +76,6 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	dtype := engine.DType(*o.dtype)
 	if dtype != engine.Float64 && dtype != engine.Float32 {
 		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
-	}
-	f, err := parseProgram(path)
-	if err != nil {
-		return err
 	}
 	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
 		TooLarge: func(m *dsl.Model) error { return guard("solve", path, m, *o.maxNeur) }}

@@ -129,6 +129,7 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	sweep, data := given(fs)["sweep"], fileDataProgram(f)
+	o.scheme.data = data
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		return []rule{
 			{"plot", sweep, "-plot draws a -sweep NAME=LO..HI"},
