@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"maps"
 	"math"
 	"math/big"
 	"os"
@@ -80,6 +81,8 @@ type FPTASReport struct {
 	R        int64    `json:"R"`
 	Fraction float64  `json:"capacity_fraction"`
 	Lowdim   string   `json:"lowdim,omitempty"`
+	// Notes say where params not set came from.
+	Notes []string `json:"notes,omitempty"`
 	// Instances is the number of instances; Runs the number of (instance,
 	// P) pairs, on each of which the network's p_NN equalled the rounded
 	// DP's.
@@ -218,11 +221,11 @@ func FPTAS(cfg FPTASConfig) (*FPTASReport, error) {
 			}
 		}
 	}
-	nets, params, err := c.networks(f, insts)
+	nets, params, notes, err := c.networks(f, insts)
 	if err != nil {
 		return nil, err
 	}
-	rep.Params = params
+	rep.Params, rep.Notes = params, notes
 	// One job per group and P, the largest first so that the workers
 	// finish together.
 	type job struct{ group, p int }
@@ -369,7 +372,7 @@ func (c *studyConfig) readLowdim() ([]knapsack.Instance, error) {
 // param that bounds an int input's range (pmax for the profit) takes its
 // largest value over all instances, since the FPTAS-NN does not depend on
 // it and one network then serves every instance.
-func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, error) {
+func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, []string, error) {
 	vinsts := make([]*instance.Instance, len(insts))
 	params := make([]map[string]int64, len(insts))
 	widest := map[string]int64{}
@@ -377,7 +380,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		vinsts[i] = programInstance(insts[i].in)
 		p, _, err := instance.Params(f, vinsts[i], c.Set)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", insts[i].in.Name, err)
+			return nil, "", nil, fmt.Errorf("%s: %w", insts[i].in.Name, err)
 		}
 		params[i] = p
 		for name, v := range p {
@@ -399,14 +402,14 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		if !ok {
 			var err error
 			if m, err = dsl.Check(f, ps); err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			models[key] = m
 			keys = append(keys, key)
 		}
 		steps, err := instance.Bind(m, vinsts[i])
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		insts[i].net, insts[i].steps = key, steps
 	}
@@ -415,7 +418,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		for _, P := range c.P {
 			net, err := compile.Lower(models[key], compile.Options{Scheme: compile.FPTAS, P: P})
 			if err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			nets[key][P] = net
 		}
@@ -424,7 +427,11 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 	if len(keys) > 1 {
 		summary = fmt.Sprintf("%d networks per P (params differ between instances)", len(keys))
 	}
-	return nets, summary, nil
+	var notes []string
+	for _, name := range slices.Sorted(maps.Keys(widest)) {
+		notes = append(notes, fmt.Sprintf("%s not set: using %d, the largest over the %d instances of the sum of the input it bounds (the FPTAS-NN does not depend on it, so one network serves every instance)", name, widest[name], len(insts)))
+	}
+	return nets, summary, notes, nil
 }
 
 // boundsIntInput says whether param name is the upper end of an int
@@ -619,6 +626,9 @@ func (rep *FPTASReport) describe() []string {
 			strings.Join(gen, ", "), strings.Join(ns, ", "), rep.Per, rep.Seed, rep.Seed+uint64(rep.Per)-1, rep.R))
 	}
 	lines = append(lines, "items heavier than the capacity are dropped first (the guarantee needs it; the optimum does not change)")
+	for _, n := range rep.Notes {
+		lines = append(lines, "note: "+n)
+	}
 	return lines
 }
 
