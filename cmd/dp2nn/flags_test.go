@@ -92,6 +92,7 @@ func TestFlagsThatDoNotApply(t *testing.T) {
 		{[]string{"widths", "examples/csp.dp", "-scheme", "fptas", "-eps", "0.5", "-n", "4"}, []string{"widths: -eps does not apply: a program with data has no number"}},
 		{[]string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-dtype", "float32"}, []string{"solve: -scheme smooth evaluates in float64"}},
 		{[]string{"solve", "examples/knapsack.dp"}, []string{"solve: missing -instance FILE (or -instances DIR|FILE.jsonl for a batch)"}},
+		{[]string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim"}, []string{"solve: -instance testdata/lowdim is a batch: solve it with -instances testdata/lowdim"}},
 		// verify FILE.dp
 		{[]string{"verify", "examples/knapsack.dp", "-random", "3", "-runtime", "ort"}, []string{"verify: -runtime does not apply: -runtime picks where a .onnx model runs"}},
 		{[]string{"verify", "examples/knapsack.dp", "-random", "3", "-steps", "4"}, []string{"verify: -steps does not apply: the random instances of knapsack come from its generator (Appendix D), of their own length"}},

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -84,6 +86,9 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	}
 	if batch {
 		return solveBatch(in, *o.instances, *o.quiet, stdout, stderr)
+	}
+	if st, err := os.Stat(*o.instance); err == nil && (st.IsDir() || strings.HasSuffix(*o.instance, ".jsonl")) {
+		return userErrorf("solve: -instance %s is a batch: solve it with -instances %s", *o.instance, *o.instance)
 	}
 	r, err := verify.SolveFile(in, *o.instance)
 	if r == nil {
