@@ -93,8 +93,12 @@ func guard(cmd, path string, m *dsl.Model, limit int) error {
 	if cmd == "solve" {
 		advice = "use a smaller instance or raise the limit"
 	}
+	size := neuronsText(n)
+	if !dataProgram(m) { // estimateStepNeurons bounds from above
+		size = "up to " + size
+	}
 	return userErrorf("%s: %s with %s: the network would have %s hidden neurons, above -max-neurons %d (about %s of memory at about 700 bytes a neuron); %s",
-		cmd, path, verify.ParamString(m), neuronsText(n), limit, memoryText(limit), advice)
+		cmd, path, verify.ParamString(m), size, limit, memoryText(limit), advice)
 }
 
 // memoryText is the rough memory a network of n hidden neurons takes

@@ -146,7 +146,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if len(files) > 0 {
 		tooLarge := func(m *dsl.Model) string {
 			if n := estimateNeurons(m, *o.maxNeurons); n > *o.maxNeurons && req.Scheme == compile.Exact {
-				return fmt.Sprintf("the network would have %s hidden neurons, above -max-neurons %d", neuronsText(n), *o.maxNeurons)
+				return fmt.Sprintf("the network would have up to %s hidden neurons, above -max-neurons %d", neuronsText(n), *o.maxNeurons)
 			}
 			return ""
 		}
