@@ -80,9 +80,7 @@ type checker struct {
 }
 
 func (c *checker) error(pos Pos, format string, args ...any) {
-	if len(c.errs) < maxErrors {
-		c.errs.Add(pos, fmt.Sprintf(format, args...))
-	}
+	c.errs.Add(pos, fmt.Sprintf(format, args...))
 }
 
 // fileName returns the file name the positions of f carry.

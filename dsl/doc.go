@@ -45,8 +45,8 @@
 //		fmt.Println(s.Name, s.Cells(), s.Body.Text, s.Body.Lo, s.Body.Hi)
 //	}
 //
-// User mistakes come back as an ErrorList (at most 10 errors, sorted by
-// position); nothing in this package panics on bad input. Dump prints a
+// User mistakes come back as an ErrorList of every error, sorted by
+// position; nothing in this package panics on bad input. Dump prints a
 // File or Model as indented text for golden tests. The language reference
 // is docs/dsl.md.
 package dsl

@@ -2,10 +2,6 @@ package dsl
 
 import "github.com/dp2nn/dp2nn/diag"
 
-// maxErrors is the most errors Parse or Check reports at once; past it
-// the rest are usually consequences of the first ones.
-const maxErrors = 10
-
 // Error is a user error at a source position (diag.Error).
 type Error = diag.Error
 

@@ -8,7 +8,8 @@ import (
 
 // Parse parses the .dp program src; filename is used in positions only.
 // On syntax errors it returns the declarations it could parse and an
-// ErrorList (at most 10 errors, sorted by position).
+// ErrorList of every error, sorted by position (the parser reports the
+// first error of a line: what follows it on that line is not reliable).
 func Parse(filename string, src []byte) (*File, error) {
 	f, errs := parseFile(filename, src)
 	return f, errs.Err()
@@ -16,8 +17,8 @@ func Parse(filename string, src []byte) (*File, error) {
 
 // Check resolves and type-checks f, binds its params and computes the
 // value interval of every term. params overrides the param defaults. On
-// errors it returns a nil Model and an ErrorList (at most 10 errors,
-// sorted by position).
+// errors it returns a nil Model and an ErrorList of every error,
+// sorted by position.
 func Check(f *File, params map[string]int64) (*Model, error) {
 	return CheckWith(f, params, Limits{})
 }

@@ -38,8 +38,8 @@ func (p *parser) next() {
 }
 
 func (p *parser) error(pos Pos, msg string) {
-	if len(*p.errs) >= maxErrors || p.errLines[pos.Line] {
-		return
+	if p.errLines[pos.Line] {
+		return // the rest of a line after a syntax error is not reliable
 	}
 	p.errLines[pos.Line] = true
 	p.errs.Add(pos, msg)
@@ -114,9 +114,6 @@ func parseFile(filename string, src []byte) (*File, ErrorList) {
 		p.skipToDecl()
 	}
 	for p.tok().kind != tEOF {
-		if len(errs) >= maxErrors {
-			break
-		}
 		if !p.declStart(false) {
 			p.errorExpected("a declaration (param, input, data, state, step, steps, require, answer or a boundary like f[p <= 0] = 0)")
 			p.next()

@@ -135,9 +135,7 @@ func (s *scanner) pos() Pos {
 }
 
 func (s *scanner) error(pos Pos, msg string) {
-	if len(*s.errs) < maxErrors {
-		s.errs.Add(pos, msg)
-	}
+	s.errs.Add(pos, msg)
 }
 
 // advance moves past n bytes that contain no newline.

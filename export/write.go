@@ -6,14 +6,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/relu"
 	"google.golang.org/protobuf/proto"
 )
@@ -28,47 +27,16 @@ func Write(w io.Writer, g *relu.Graph, opt Options) error {
 	return err
 }
 
-// WriteFile writes g as an ONNX model to path. It writes a temporary file
-// in the same directory, syncs it and renames it over path, so path either
-// keeps its old content or gets the whole model; no temporary file is left
-// behind on error.
-func WriteFile(path string, g *relu.Graph, opt Options) (err error) {
+// WriteFile writes g as an ONNX model to path, atomically
+// (internal/atomicfile): path either keeps its old content or gets the
+// whole model, no temporary file is left behind, and an error names path.
+func WriteFile(path string, g *relu.Graph, opt Options) error {
 	b, err := Marshal(g, opt)
 	if err != nil {
 		return err
 	}
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("export: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	if d, err := os.Open(dir); err == nil { // make the rename durable; best effort
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

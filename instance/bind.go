@@ -67,7 +67,7 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 		}
 		if v, input, ok := sumOverInstance(f, inst, name); ok {
 			params[name] = v
-			notes = append(notes, fmt.Sprintf("%s not set: using %d = sum of %s over the instance (an upper bound on every reachable index)", name, v, input))
+			notes = append(notes, fmt.Sprintf("%s not set: using %d, the sum of input %s over the instance %s (an upper bound on every reachable index)", name, v, input, inst.Source))
 			continue
 		}
 		if d.Default == nil {

@@ -54,7 +54,7 @@ func TestParams(t *testing.T) {
 		{
 			name: "pmax from the profit sum", program: "examples/knapsack.dp", instance: f1,
 			want:  map[string]int64{"pmax": 412},
-			notes: []string{"pmax not set: using 412 = sum of profit over the instance (an upper bound on every reachable index)"},
+			notes: []string{"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt (an upper bound on every reachable index)"},
 		},
 		{
 			name: "-set wins", program: "examples/knapsack.dp", instance: f1,
@@ -64,7 +64,7 @@ func TestParams(t *testing.T) {
 			name: "capacity from the instance, pmax automatic", program: "examples/knapsack_int.dp", instance: f1,
 			want: map[string]int64{"pmax": 412, "capacity": 269},
 			notes: []string{
-				"pmax not set: using 412 = sum of profit over the instance (an upper bound on every reachable index)",
+				"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt (an upper bound on every reachable index)",
 				"capacity = 269 from the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt",
 			},
 		},
@@ -81,7 +81,7 @@ func TestParams(t *testing.T) {
 			name: "rule for amax, default for K", program: "examples/change.dp", instance: coins,
 			want: map[string]int64{"amax": 8, "K": 100},
 			notes: []string{
-				"amax not set: using 8 = sum of coin over the instance (an upper bound on every reachable index)",
+				"amax not set: using 8, the sum of input coin over the instance hand.json (an upper bound on every reachable index)",
 				"K not set: using its default 100",
 			},
 		},
@@ -89,7 +89,7 @@ func TestParams(t *testing.T) {
 			name: "the rule gives at least 1; defaults may use other params", program: noDefaultProgram, instance: zeros,
 			want: map[string]int64{"n": 1, "m": 2},
 			notes: []string{
-				"n not set: using 1 = sum of d over the instance (an upper bound on every reachable index)",
+				"n not set: using 1, the sum of input d over the instance hand.json (an upper bound on every reachable index)",
 				"m not set: using its default 2",
 			},
 		},

@@ -210,7 +210,9 @@ func (k *Published) Compare(value float64, found bool, cells []float64, negCycle
 			return k.What, false
 		}
 		for i := range cells {
-			if cells[i] != k.Cells[i] && !(math.IsInf(cells[i], 1) && math.IsInf(k.Cells[i], 1)) {
+			// ±inf equal themselves; NaN equals nothing (no published
+			// answer has one).
+			if cells[i] != k.Cells[i] {
 				return k.What, false
 			}
 		}

@@ -91,3 +91,40 @@ func TestReadDataFileErrors(t *testing.T) {
 	_, err = instance.ReadDataFile(filepath.Join(root, "no-such.atsp"), -1)
 	assert.ErrorContains(t, err, "no-such.atsp")
 }
+
+// A published state answer is compared entry by entry: +inf equals +inf
+// (unreachable), −inf equals −inf, NaN equals nothing; a published
+// value of +inf means "none", which a search that found nothing matches.
+func TestPublishedCompare(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	four := 4.0
+	table := &instance.Published{What: "distances", Cells: []float64{0, inf, -inf, 2}}
+	none := &instance.Published{What: "optimum", Value: &inf}
+	value := &instance.Published{What: "optimum", Value: &four}
+	for _, tt := range []struct {
+		name  string
+		pub   *instance.Published
+		value float64
+		found bool
+		cells []float64
+		agree bool
+	}{
+		{"equal with infinities", table, 0, true, []float64{0, inf, -inf, 2}, true},
+		{"+inf for -inf", table, 0, true, []float64{0, inf, inf, 2}, false},
+		{"finite for +inf", table, 0, true, []float64{0, 1e300, -inf, 2}, false},
+		{"NaN entry", table, 0, true, []float64{0, nan, -inf, 2}, false},
+		{"one entry short", table, 0, true, []float64{0, inf, -inf}, false},
+		{"one entry off", table, 0, true, []float64{0, inf, -inf, 3}, false},
+		{"none found, none published", none, 0, false, nil, true},
+		{"found, none published", none, 3, true, nil, false},
+		{"value", value, 4, true, nil, true},
+		{"NaN value", value, nan, true, nil, false},
+		{"none found, a value published", value, 0, false, nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			what, agree := tt.pub.Compare(tt.value, tt.found, tt.cells, false)
+			assert.Equal(t, tt.pub.What, what)
+			assert.Equal(t, tt.agree, agree)
+		})
+	}
+}

@@ -2,36 +2,16 @@ package instance
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
 // Files lists the instance files of dir (*.txt and *.json, not
-// optima.txt, not hidden) in name order; an error when there are none.
+// optima.txt, not hidden) in name order; none is not an error here (a
+// check that checks nothing is, and says so).
 func Files(dir string) ([]string, error) {
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range ents {
-		name := e.Name()
-		if e.IsDir() || name == "optima.txt" || strings.HasPrefix(name, ".") {
-			continue
-		}
-		if ext := filepath.Ext(name); ext == ".txt" || ext == ".json" {
-			files = append(files, filepath.Join(dir, name))
-		}
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no *.txt or *.json instance files in %s", dir)
-	}
-	sort.Strings(files)
-	return files, nil
+	return listFiles(dir, []string{".txt", ".json"})
 }
 
 // OptimaIn reads optima.txt of dir (ReadOptima); an empty map when dir

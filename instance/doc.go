@@ -12,6 +12,9 @@
 // data. SequenceInstance, GraphInstance, TSPLIBInstance and RCSPInstance
 // convert the published files of truth/graphs. AppendixD and Uniform draw
 // seeded random instances; WriteInstance writes any instance as JSON.
+// Files lists a directory's instance files; Batch lists the instances of
+// a batch, a directory or a JSON-lines file (one instance per line,
+// errors named FILE:LINE).
 //
 //	f, _ := repo.ReadProgram("examples/knapsack.dp")
 //	inst, _ := instance.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")

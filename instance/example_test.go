@@ -45,7 +45,7 @@ func ExampleParams() {
 	}
 	fmt.Println("optimum:", answer)
 	// Output:
-	// pmax not set: using 41 = sum of profit over the instance (an upper bound on every reachable index)
+	// pmax not set: using 41, the sum of input profit over the instance ../testdata/lowdim/f4_l-d_kp_4_11.txt (an upper bound on every reachable index)
 	// capacity = 11 from the instance ../testdata/lowdim/f4_l-d_kp_4_11.txt
 	// optimum: 23
 }

@@ -88,7 +88,7 @@ func (in *Instance) stepPos(i int) diag.Pos {
 func ReadInstanceFile(path string) (*Instance, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cannot read instance: %w", err)
 	}
 	return ReadInstance(path, data)
 }

@@ -171,8 +171,9 @@ type DataSweepReport struct {
 // DataSweep lowers every model (the program of a data sweep of name at
 // each of values, with its options) and measures the given forms against
 // the stated bounds, with a summary of each ratio over the sweep. program
-// is the program's path.
-func DataSweep(program, name string, values []int, models []*dsl.Model, opts []compile.Options, forms []string) (*DataSweepReport, error) {
+// is the program's path; progress, when not nil, is told after each value
+// how many are done.
+func DataSweep(program, name string, values []int, models []*dsl.Model, opts []compile.Options, forms []string, progress func(done int)) (*DataSweepReport, error) {
 	rep := &DataSweepReport{Program: program, Sweep: fmt.Sprintf("%s=%d..%d", name, values[0], values[len(values)-1])}
 	for i, v := range values {
 		m := models[i]
@@ -190,6 +191,9 @@ func DataSweep(program, name string, values []int, models []*dsl.Model, opts []c
 		}
 		rep.Rows = append(rep.Rows, row)
 		rep.Source, rep.Symbols, rep.Bounds = dw.Source, dw.Symbols, dw.Bounds
+		if progress != nil {
+			progress(i + 1)
+		}
 	}
 	rep.Summary = summarizeRatios(rep)
 	return rep, nil

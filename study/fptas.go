@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"maps"
 	"math"
 	"math/big"
 	"os"
@@ -80,6 +81,8 @@ type FPTASReport struct {
 	R        int64    `json:"R"`
 	Fraction float64  `json:"capacity_fraction"`
 	Lowdim   string   `json:"lowdim,omitempty"`
+	// Notes say where params not set came from.
+	Notes []string `json:"notes,omitempty"`
 	// Instances is the number of instances; Runs the number of (instance,
 	// P) pairs, on each of which the network's p_NN equalled the rounded
 	// DP's.
@@ -160,6 +163,10 @@ type FPTASConfig struct {
 	Lowdim   string
 	// P are the table sizes of the FPTAS-NN.
 	P []int
+	// Progress, when not nil, is told after each run of a network on a
+	// group of instances how many of the total are done (never
+	// concurrently).
+	Progress func(done, total int) `json:"-"`
 }
 
 // studyConfig is FPTASConfig with what is read on the way.
@@ -214,11 +221,11 @@ func FPTAS(cfg FPTASConfig) (*FPTASReport, error) {
 			}
 		}
 	}
-	nets, params, err := c.networks(f, insts)
+	nets, params, notes, err := c.networks(f, insts)
 	if err != nil {
 		return nil, err
 	}
-	rep.Params = params
+	rep.Params, rep.Notes = params, notes
 	// One job per group and P, the largest first so that the workers
 	// finish together.
 	type job struct{ group, p int }
@@ -233,10 +240,18 @@ func FPTAS(cfg FPTASConfig) (*FPTASReport, error) {
 	}
 	sort.SliceStable(jobs, func(a, b int) bool { return cost(jobs[a]) > cost(jobs[b]) })
 	results := make([][]studyResult, len(groups)*len(c.P)) // [group·len(ps)+p][member]
+	var mu sync.Mutex
+	done := 0
 	err = forEachParallel(len(jobs), func(k int) error {
 		j := jobs[k]
 		res, err := studyRun(insts, groups[j.group].members, nets, c.P[j.p])
 		results[j.group*len(c.P)+j.p] = res
+		if c.Progress != nil {
+			mu.Lock()
+			done++
+			c.Progress(done, len(jobs))
+			mu.Unlock()
+		}
 		return err
 	})
 	if err != nil {
@@ -359,7 +374,7 @@ func (c *studyConfig) readLowdim() ([]knapsack.Instance, error) {
 // instances, since the FPTAS-NN does not depend on it and one network then
 // serves every instance; a param the instance gives (a capacity, which
 // the answer line compares with) stays the instance's own.
-func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, error) {
+func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, string, []string, error) {
 	vinsts := make([]*instance.Instance, len(insts))
 	params := make([]map[string]int64, len(insts))
 	widest := map[string]int64{}
@@ -367,7 +382,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		vinsts[i] = programInstance(insts[i].in)
 		p, _, err := instance.Params(f, vinsts[i], c.Set)
 		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", insts[i].in.Name, err)
+			return nil, "", nil, fmt.Errorf("%s: %w", insts[i].in.Name, err)
 		}
 		params[i] = p
 		for name, v := range p {
@@ -390,14 +405,14 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		if !ok {
 			var err error
 			if m, err = dsl.Check(f, ps); err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			models[key] = m
 			keys = append(keys, key)
 		}
 		steps, err := instance.Bind(m, vinsts[i])
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
 		insts[i].net, insts[i].steps = key, steps
 	}
@@ -406,7 +421,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		for _, P := range c.P {
 			net, err := compile.Lower(models[key], compile.Options{Scheme: compile.FPTAS, P: P})
 			if err != nil {
-				return nil, "", err
+				return nil, "", nil, err
 			}
 			nets[key][P] = net
 		}
@@ -415,7 +430,11 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 	if len(keys) > 1 {
 		summary = fmt.Sprintf("%d networks per P (params differ between instances)", len(keys))
 	}
-	return nets, summary, nil
+	var notes []string
+	for _, name := range slices.Sorted(maps.Keys(widest)) {
+		notes = append(notes, fmt.Sprintf("%s not set: using %d, the largest over the %d instances of the sum of the input it bounds (the FPTAS-NN does not depend on it, so one network serves every instance)", name, widest[name], len(insts)))
+	}
+	return nets, summary, notes, nil
 }
 
 // boundsIntInput says whether param name is the upper end of an int
@@ -610,6 +629,9 @@ func (rep *FPTASReport) describe() []string {
 			strings.Join(gen, ", "), strings.Join(ns, ", "), rep.Per, rep.Seed, rep.Seed+uint64(rep.Per)-1, rep.R))
 	}
 	lines = append(lines, "items heavier than the capacity are dropped first (the guarantee needs it; the optimum does not change)")
+	for _, n := range rep.Notes {
+		lines = append(lines, "note: "+n)
+	}
 	return lines
 }
 

@@ -39,9 +39,11 @@ func TestSweep(t *testing.T) {
 		{"pmax", nil, compile.Options{Scheme: compile.Exact}, []int{2, 3, 10, 30}},
 		{"P", map[string]int64{"pmax": 40}, compile.Options{Scheme: compile.FPTAS, P: 1}, []int{1, 5, 12}},
 	} {
-		rows, err := study.Sweep(f, c.set, c.opt, c.name, c.values, nil)
+		var progress []int
+		rows, err := study.Sweep(f, c.set, c.opt, c.name, c.values, nil, func(done int) { progress = append(progress, done) })
 		require.NoError(t, err)
 		require.Len(t, rows, len(c.values))
+		assert.Len(t, progress, len(c.values), "progress after each value")
 		for i, r := range rows {
 			assert.Equal(t, c.values[i], r.Value)
 			require.NotNil(t, r.Agree, "%s=%d has a paper formula", c.name, r.Value)
@@ -57,7 +59,7 @@ func TestSweep(t *testing.T) {
 			return tooLarge
 		}
 		return nil
-	})
+	}, nil)
 	assert.ErrorIs(t, err, tooLarge)
 }
 
@@ -112,8 +114,10 @@ func TestDataSweep(t *testing.T) {
 		require.NoError(t, err)
 		models, opts = append(models, m), append(opts, compile.Options{})
 	}
-	rep, err := study.DataSweep("examples/lcs.dp", "m,n", values, models, opts, []string{"cell", "unrolled"})
+	done := 0
+	rep, err := study.DataSweep("examples/lcs.dp", "m,n", values, models, opts, []string{"cell", "unrolled"}, func(d int) { done = d })
 	require.NoError(t, err)
+	assert.Equal(t, 4, done)
 	assert.Equal(t, "m,n=2..5", rep.Sweep)
 	require.Len(t, rep.Rows, 4)
 	assert.Equal(t, int64(5), rep.Rows[3].Params["n"])
@@ -132,9 +136,12 @@ func TestFPTAS(t *testing.T) {
 	require.NoError(t, err)
 	lowdim, err := repo.RepoPath("testdata/lowdim")
 	require.NoError(t, err)
+	var progress [][2]int
 	rep, err := study.FPTAS(study.FPTASConfig{Program: program, Families: []string{study.Lowdim, "uncorrelated"},
-		N: []int{6}, P: []int{3, 40}, Per: 3, Seed: 5, R: 1000, Lowdim: lowdim})
+		N: []int{6}, P: []int{3, 40}, Per: 3, Seed: 5, R: 1000, Lowdim: lowdim,
+		Progress: func(done, total int) { progress = append(progress, [2]int{done, total}) }})
 	require.NoError(t, err)
+	assert.Equal(t, [][2]int{{1, 4}, {2, 4}, {3, 4}, {4, 4}}, progress, "one call per group and P, in order")
 	assert.Zero(t, rep.Violations)
 	assert.Equal(t, 2*rep.Instances, rep.Runs)
 	require.Len(t, rep.Rows, 4)

@@ -199,10 +199,11 @@ type SweepRow struct {
 // Sweep lowers the program f at every value of a param (or of P, for
 // opt of the fptas scheme when name is "P") and measures the cell beside
 // the paper's widths; set binds the other params. guard, when not nil,
-// may refuse a checked model before its network is built.
-func Sweep(f *dsl.File, set map[string]int64, opt compile.Options, name string, values []int, guard func(m *dsl.Model, value int) error) ([]SweepRow, error) {
+// may refuse a checked model before its network is built; progress, when
+// not nil, is told after each value how many are done.
+func Sweep(f *dsl.File, set map[string]int64, opt compile.Options, name string, values []int, guard func(m *dsl.Model, value int) error, progress func(done int)) ([]SweepRow, error) {
 	var rows []SweepRow
-	for _, v := range values {
+	for i, v := range values {
 		params := map[string]int64{}
 		for k, x := range set {
 			params[k] = x
@@ -233,6 +234,9 @@ func Sweep(f *dsl.File, set map[string]int64, opt compile.Options, name string, 
 			r.Paper, r.Agree = pb.Widths, &agree
 		}
 		rows = append(rows, r)
+		if progress != nil {
+			progress(i + 1)
+		}
 	}
 	return rows, nil
 }

@@ -223,7 +223,7 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 			}
 		}
 	}
-	if out.maxErr > tol {
+	if !(out.maxErr <= tol) { // NaN is a mismatch too
 		out.mismatch = fmt.Sprintf("%s: network %s, interpreter differs by %.3g (tolerance %.3g)", out.worst, out.worstNet, out.maxErr, tol)
 		return out
 	}
@@ -274,7 +274,16 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 	return out
 }
 
-// sameAnswer compares a decoded network answer with the interpreter's.
+// sameValue compares a value of the network (decoded) with one of the
+// ground truth: +inf equals +inf and −inf equals −inf (unreachable is a
+// value of the programs), and NaN equals nothing, itself included: no
+// program's semantics has a NaN value, so a NaN on either side is a
+// mismatch. ("No answer" is not NaN: a search that finds nothing is
+// Found = false, compared as such.)
+func sameValue(net, truth float64) bool { return net == truth }
+
+// sameAnswer compares a decoded network answer with the interpreter's:
+// a state answer entry by entry (sameValue).
 func sameAnswer(a compile.Answer, e truth.Answer) bool {
 	if a.Kind != e.Kind {
 		return false
@@ -285,13 +294,13 @@ func sameAnswer(a compile.Answer, e truth.Answer) bool {
 			return false
 		}
 		for i, c := range a.Cells {
-			if c != e.Cells[i].Float64() {
+			if !sameValue(c, e.Cells[i].Float64()) {
 				return false
 			}
 		}
 		return true
 	case dsl.AnswerValue:
-		return a.Value == e.Value.Float64()
+		return sameValue(a.Value, e.Value.Float64())
 	}
 	return a.Found == e.Found && (!a.Found || a.Index == e.Index)
 }

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -12,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/problems"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 // compareData finds a network that computes a wrong cell, a network whose
@@ -60,6 +62,11 @@ func TestCompareDataDetects(t *testing.T) {
 	// A cell one off at step 2 (the source's distance, 0 at every step).
 	out := check(clean, func(st [][][]float64) { st[2][0][0]++ })
 	assert.Contains(t, out.mismatch, "step 2, d[1]: network 1")
+	// A NaN or an infinite cell where the interpreter has a finite value.
+	out = check(clean, func(st [][][]float64) { st[3][0][0] = math.NaN() })
+	assert.Contains(t, out.mismatch, "step 3, d[1]: network NaN")
+	out = check(clean, func(st [][][]float64) { st[3][0][0] = math.Inf(-1) })
+	assert.Contains(t, out.mismatch, "step 3, d[1]: network -Inf")
 	// The extra step changes a cell where the fixpoint holds.
 	out = check(clean, func(st [][][]float64) { st[len(st)-1][0][0]-- })
 	assert.Contains(t, out.mismatch, "but the interpreter's fixpoint holds")
@@ -76,4 +83,38 @@ func TestCompareDataDetects(t *testing.T) {
 	require.Empty(t, againstSolver(net, gt, solved, runs[0], clean))
 	solved.Cells[0]++
 	assert.Contains(t, againstSolver(net, gt, solved, runs[0], clean), "answer: network")
+}
+
+// A state answer is compared entry by entry: +inf equals +inf, −inf
+// equals −inf, NaN equals nothing (no program has a NaN value), and "no
+// answer" of a search is Found = false, not NaN.
+func TestSameAnswer(t *testing.T) {
+	inf, nan := math.Inf(1), math.NaN()
+	cells := func(vs ...truth.Value) truth.Answer { return truth.Answer{Kind: dsl.AnswerState, Cells: vs} }
+	state := func(vs ...float64) compile.Answer { return compile.Answer{Kind: dsl.AnswerState, Cells: vs} }
+	for _, tt := range []struct {
+		name  string
+		net   compile.Answer
+		truth truth.Answer
+		same  bool
+	}{
+		{"equal", state(0, 2, -2), cells(truth.IntValue(0), truth.IntValue(2), truth.IntValue(-2)), true},
+		{"+inf is +inf (unreachable)", state(0, inf), cells(truth.IntValue(0), truth.Inf(1)), true},
+		{"-inf is -inf", state(-inf, 1), cells(truth.Inf(-1), truth.IntValue(1)), true},
+		{"+inf is not -inf", state(inf), cells(truth.Inf(-1)), false},
+		{"+inf is not a big number", state(1e300), cells(truth.Inf(1)), false},
+		{"a finite value is not +inf", state(inf), cells(truth.IntValue(7)), false},
+		{"NaN is a mismatch", state(0, nan), cells(truth.IntValue(0), truth.IntValue(3)), false},
+		{"NaN is not +inf", state(nan), cells(truth.Inf(1)), false},
+		{"one entry off", state(0, 3), cells(truth.IntValue(0), truth.IntValue(2)), false},
+		{"a missing entry", state(0), cells(truth.IntValue(0), truth.IntValue(2)), false},
+		{"value inf", compile.Answer{Kind: dsl.AnswerValue, Value: inf}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.Inf(1)}, true},
+		{"value NaN", compile.Answer{Kind: dsl.AnswerValue, Value: nan}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.Inf(1)}, false},
+		{"no index found on both sides", compile.Answer{Kind: dsl.AnswerMaxIndex}, truth.Answer{Kind: dsl.AnswerMaxIndex}, true},
+		{"found on one side only", compile.Answer{Kind: dsl.AnswerMaxIndex, Found: true, Index: 3}, truth.Answer{Kind: dsl.AnswerMaxIndex}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.same, sameAnswer(tt.net, tt.truth))
+		})
+	}
 }

@@ -96,7 +96,7 @@ func DataRandom(rep *Report, net *compile.Network, form string, dtypes []engine.
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	steps, extra := networkSteps(net)
-	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 	if form == "unrolled" {
 		row.Source += ", unrolled form"
 	}
@@ -227,7 +227,7 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 			return fmt.Sprintf("the solver's table has %d cells, the state %d", len(solved.Final), len(final))
 		}
 		for c, v := range final {
-			if v != solved.Final[c] {
+			if !sameValue(v, solved.Final[c]) {
 				return fmt.Sprintf("interpreter's final %s = %s, the solver's table %s", cellText(net.Model.States[0], c), valueText(v), valueText(solved.Final[c]))
 			}
 		}
@@ -243,12 +243,12 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 			return fmt.Sprintf("answer: network %s, the solver's %v", answerText(ans), solved.Cells)
 		}
 		for c, v := range ans.Cells {
-			if v != solved.Cells[c] {
+			if !sameValue(v, solved.Cells[c]) {
 				return fmt.Sprintf("answer: network %s, the solver's %v", answerText(ans), solved.Cells)
 			}
 		}
 	case dsl.AnswerValue:
-		if ans.Value != solved.Value {
+		if !sameValue(ans.Value, solved.Value) {
 			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), valueText(solved.Value))
 		}
 	default:
@@ -395,7 +395,7 @@ func ModelData(rep *Report, run *engine.Runner, net *compile.Network, count int,
 		dt = engine.Float64
 	}
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+	row := Row{Source: fmt.Sprintf("random (%s), seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 	for i := 0; i < count; i++ {
 		data := gen(rng, m)
 		obs, err := run.ObserveData(data, observe)

@@ -22,10 +22,19 @@
 //     against the smoothed DP and their gradient against central
 //     differences (or the Go network's gradient), as a SmoothCheck.
 //
+// A Report counts the cases it checked and the tolerance each dtype was
+// held to (derived from the dtype's roundoff, the steps and the values,
+// never chosen per test); Report.Err is its verdict, which fails on a
+// mismatch and on a check that checked nothing. ±inf and NaN print in
+// JSON as strings (Number); NaN is never equal to anything.
+//
 // Solve, SolveData and SolveSmooth run one instance and report what the
 // network answers beside what is checked about it (the backtracked
-// selection, the interpreter on every cell, a published answer). A
-// disagreement with the ground truth is a *MismatchError.
+// selection, the interpreter on every cell, a published answer);
+// SolveFile reads an instance file and picks among them, SolveBatch runs
+// a batch (instance.Batch) on several goroutines, one BatchLine per
+// instance in input order. A disagreement with the ground truth is a
+// *MismatchError.
 //
 //	rep := &verify.Report{Program: "examples/knapsack.dp", Scheme: "exact"}
 //	err := verify.Random(rep, net, []engine.DType{engine.Float64, engine.Float32}, 1000, 1, 10)

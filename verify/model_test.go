@@ -266,7 +266,7 @@ func TestModelSmooth(t *testing.T) {
 				t.Run(name, func(t *testing.T) {
 					for _, rt := range []engine.Runtime{engine.ORT, engine.Go} {
 						run, net := open(t, path, rt)
-						sc, err := verify.SmoothModel(run, path, rt, net, 100, 1)
+						sc, err := verify.SmoothModel(run, path, rt, net, 100, 1, nil)
 						require.NoError(t, err)
 						assert.Zero(t, sc.Mismatches, "%s: %v", rt, sc.Failures)
 					}

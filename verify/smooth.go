@@ -81,18 +81,22 @@ func (r *SmoothReport) WriteText(w io.Writer) {
 	}
 }
 
-// SmoothCheck is the outcome of Smooth or SmoothModel.
+// SmoothCheck is the outcome of Smooth or SmoothModel; it is the JSON
+// output of "dp2nn verify" for the smooth scheme.
 type SmoothCheck struct {
-	Title string // what ran on which instances
+	Title string `json:"title"` // what ran on which instances
+	Cases int    `json:"cases"` // the instances checked
 	// Value and Marginals say what the value and the marginals were
 	// compared with and how the error is measured; ValueTol and
-	// MarginalsTol their tolerance, as printed ("" when none is printed).
-	Value, ValueTol         string
-	Marginals, MarginalsTol string
-	WorstValue              float64  // the worst relative error of the value
-	WorstGrad               float64  // the worst error of a marginal
-	Mismatches              int      // instances where either exceeded its tolerance
-	Failures                []string // the first 10 of them
+	// MarginalsTol the tolerance each is held to.
+	Value        string   `json:"value"`
+	ValueTol     string   `json:"value_tolerance"`
+	Marginals    string   `json:"marginals"`
+	MarginalsTol string   `json:"marginals_tolerance"`
+	WorstValue   Number   `json:"worst_value_error"`    // the worst relative error of the value
+	WorstGrad    Number   `json:"worst_marginal_error"` // the worst error of a marginal
+	Mismatches   int      `json:"mismatches"`           // instances where either exceeded its tolerance
+	Failures     []string `json:"failures,omitempty"`   // the first 10 of them
 }
 
 // maxSmoothFailures is how many failures a SmoothCheck keeps.
@@ -110,10 +114,24 @@ func (c *SmoothCheck) WriteText(w io.Writer) {
 	for _, f := range c.Failures {
 		fmt.Fprintf(w, "MISMATCH %s\n", f)
 	}
+	if c.Mismatches > len(c.Failures) {
+		fmt.Fprintf(w, "(the first %d of the %d mismatching cases are listed)\n", len(c.Failures), c.Mismatches)
+	}
 	fmt.Fprintln(w, c.Title)
-	fmt.Fprintf(w, "%s %.3g%s\n", c.Value, c.WorstValue, c.ValueTol)
-	fmt.Fprintf(w, "%s %.3g%s\n", c.Marginals, c.WorstGrad, c.MarginalsTol)
-	fmt.Fprintf(w, "%d mismatches\n", c.Mismatches)
+	fmt.Fprintf(w, "%s %.3g (tolerance %s)\n", c.Value, float64(c.WorstValue), c.ValueTol)
+	fmt.Fprintf(w, "%s %.3g (tolerance %s)\n", c.Marginals, float64(c.WorstGrad), c.MarginalsTol)
+	fmt.Fprintf(w, "%d cases checked, %d mismatches\n", c.Cases, c.Mismatches)
+}
+
+// Err is the verdict, as Report.Err.
+func (c *SmoothCheck) Err(what string) error {
+	switch {
+	case c.Mismatches > 0:
+		return mismatchf("%d mismatches between %s", c.Mismatches, what)
+	case c.Cases == 0:
+		return mismatchf("nothing was checked: there was no instance")
+	}
+	return nil
 }
 
 // Smooth compares smooth networks with the smoothed DP interpreter
@@ -126,7 +144,8 @@ func (c *SmoothCheck) WriteText(w io.Writer) {
 // The instances are count random ones from seed (problems.RandomFor, over
 // nsteps steps without a generator), their real inputs normal with
 // deviation 2γ, where smoothing changes the value (smoothScore).
-func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int) (*SmoothCheck, error) {
+// progress, when not nil, is told after each instance how many are done.
+func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, progress func(done int)) (*SmoothCheck, error) {
 	ref, err := smooth.ParseReg(opt.Reg.String())
 	if err != nil {
 		return nil, err
@@ -161,7 +180,7 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 			return nil, err
 		}
 		ev := math.Abs(out[0]-want) / (1 + math.Abs(want))
-		c.WorstValue = math.Max(c.WorstValue, ev)
+		c.WorstValue = worse(c.WorstValue, ev)
 		bad := !(ev <= 1e-9)
 		for _, blk := range net.Cell.Inputs {
 			idx := inputIndex(m, blk.Name)
@@ -178,7 +197,7 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 				}
 				fd := (vu - vd) / (2 * h)
 				eg := math.Abs(grad[blk.Start+t] - fd)
-				c.WorstGrad = math.Max(c.WorstGrad, eg)
+				c.WorstGrad = worse(c.WorstGrad, eg)
 				if !(eg <= 1e-5+1e-4*math.Abs(fd)) {
 					bad = true
 				}
@@ -187,10 +206,14 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 		if bad {
 			c.fail("random #%d: value %g, smoothed DP %g; steps %v", i+1, out[0], want, steps)
 		}
+		c.Cases++
+		if progress != nil {
+			progress(c.Cases)
+		}
 	}
 	c.Title = fmt.Sprintf("verify %s (scheme smooth, %s, γ = %g): %d random instances (%s, real inputs normal with deviation 2γ, seed %d)", m.Name, opt.Reg, opt.Gamma, count, genName, seed)
-	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", " (tolerance 1e-9)"
-	c.Marginals = "marginals vs central differences of the interpreter: worst absolute error"
+	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", "1e-9"
+	c.Marginals, c.MarginalsTol = "marginals vs central differences of the interpreter: worst absolute error", "1e-5 + 1e-4·|central difference|"
 	return c, nil
 }
 
@@ -220,8 +243,9 @@ func cloneSteps(s [][]float64) [][]float64 {
 //
 // runner is the model prepared in a runtime that runs the gradient output
 // (engine.Go or engine.ORT); path and rt name them in the title. The
-// scores are count random ones from seed.
-func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64) (*SmoothCheck, error) {
+// scores are count random ones from seed; progress, when not nil, is told
+// after each how many are done.
+func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
 	model := runner.Model
 	run := runner.Run
 	m, sm := net.Model, net.Smooth
@@ -272,21 +296,33 @@ func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *com
 			return nil, fmt.Errorf("verify: %s lacks the outputs value [1] and marginals [%d]", path, len(grad))
 		}
 		ev := math.Abs(val.Data[0]-want) / math.Max(1, math.Abs(want))
-		c.WorstValue = math.Max(c.WorstValue, ev)
+		c.WorstValue = worse(c.WorstValue, ev)
 		bad := !(ev <= tol)
 		for j, g := range grad {
 			eg := math.Abs(marg.Data[j]-g) / math.Max(1, math.Abs(g))
-			c.WorstGrad = math.Max(c.WorstGrad, eg)
+			c.WorstGrad = worse(c.WorstGrad, eg)
 			bad = bad || !(eg <= tol)
 		}
 		if bad {
 			c.fail("random #%d: value %g (want %g), marginals %v (want %v)", i+1, val.Data[0], want, marg.Data, grad)
 		}
+		c.Cases++
+		if progress != nil {
+			progress(c.Cases)
+		}
 	}
 	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.DType, rt, count)
-	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", fmt.Sprintf(" (tolerance %g)", tol)
-	c.Marginals, c.MarginalsTol = "marginals vs the Go network's gradient: worst relative error", fmt.Sprintf(" (tolerance %g)", tol)
+	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
+	c.Marginals, c.MarginalsTol = "marginals vs the Go network's gradient: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
 	return c, nil
+}
+
+// worse is the worse of two errors: NaN is worst.
+func worse(old Number, e float64) Number {
+	if math.IsNaN(e) || e > float64(old) {
+		return Number(e)
+	}
+	return old
 }
 
 // smoothScore draws a score at the scale of γ (normal, deviation 2γ,

@@ -49,7 +49,7 @@ type SolveReport struct {
 // the fptas scheme) and, for a search answer, backtracks the taken steps
 // through the stored states and checks their totals against the instance
 // (a weight within the capacity, a profit reaching the answer). A failed
-// check comes back as an error beside the report. notes are those of
+// check comes back as a *MismatchError beside the report. notes are those of
 // instance.Params.
 func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt engine.DType, notes []string) (*SolveReport, error) {
 	m := net.Model
@@ -119,14 +119,14 @@ func checkSelection(totals map[string]float64, inst *instance.Instance, ans comp
 	if c, ok := inst.Scalars["capacity"]; ok {
 		if w, ok := totals["weight"]; ok || len(totals) == 0 {
 			if w > c {
-				return "", fmt.Errorf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
+				return "", mismatchf("decoded selection has weight %g above capacity %g: the network or decoder is wrong", w, c)
 			}
 			parts = append(parts, fmt.Sprintf("weight %g <= capacity %g", w, c))
 		}
 	}
 	if p, ok := totals["profit"]; ok {
 		if p < ans.Value {
-			return "", fmt.Errorf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
+			return "", mismatchf("decoded selection has profit %g below the answer %g: the network or decoder is wrong", p, ans.Value)
 		}
 		parts = append(parts, fmt.Sprintf("profit %g >= answer %g", p, ans.Value))
 	}
@@ -189,7 +189,7 @@ type DataSolveReport struct {
 	// Answer is the decoded answer as text; Value the value of a value or
 	// search answer; Cells every cell of a state answer.
 	Answer    string       `json:"answer"`
-	Value     *jsonValue   `json:"value,omitempty"`
+	Value     *Number      `json:"value,omitempty"`
 	Cells     []AnswerCell `json:"cells,omitempty"`
 	Tolerance float64      `json:"decode_tolerance"`
 	// MaxErr is the largest |network − exact interpreter| over every cell
@@ -204,39 +204,49 @@ type DataSolveReport struct {
 
 // AnswerCell is one cell of a state answer.
 type AnswerCell struct {
-	Cell  string    `json:"cell"`
-	Index []int     `json:"index"`
-	Value jsonValue `json:"value"`
+	Cell  string `json:"cell"`
+	Index []int  `json:"index"`
+	Value Number `json:"value"`
 }
 
-// jsonValue is a number, or the string "inf" for +inf (as in instances).
-type jsonValue float64
+// Number is a float64 that JSON can always hold: ±inf print as the
+// strings "inf" and "-inf" (as in instances), NaN as "nan"; encoding/json
+// refuses them as numbers, which would turn a report of a failure into an
+// error.
+type Number float64
 
-func (v jsonValue) MarshalJSON() ([]byte, error) {
-	f := float64(v)
+// MarshalJSON writes n as a number, or "inf", "-inf" or "nan".
+func (n Number) MarshalJSON() ([]byte, error) {
+	f := float64(n)
 	switch {
 	case math.IsInf(f, 1):
 		return []byte(`"inf"`), nil
 	case math.IsInf(f, -1):
 		return []byte(`"-inf"`), nil
+	case math.IsNaN(f):
+		return []byte(`"nan"`), nil
 	}
 	return []byte(strconv.FormatFloat(f, 'g', -1, 64)), nil
 }
 
-func (v *jsonValue) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON reads what MarshalJSON writes.
+func (n *Number) UnmarshalJSON(b []byte) error {
 	switch string(b) {
 	case `"inf"`:
-		*v = jsonValue(math.Inf(1))
+		*n = Number(math.Inf(1))
 		return nil
 	case `"-inf"`:
-		*v = jsonValue(math.Inf(-1))
+		*n = Number(math.Inf(-1))
+		return nil
+	case `"nan"`:
+		*n = Number(math.NaN())
 		return nil
 	}
 	var f float64
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
-	*v = jsonValue(f)
+	*n = Number(f)
 	return nil
 }
 
@@ -313,10 +323,10 @@ func SolveData(net *compile.Network, df *instance.DataFile, data [][]float64, dt
 	if ans.Kind == dsl.AnswerState {
 		s := m.Answer.State
 		for c, v := range ans.Cells {
-			r.Cells = append(r.Cells, AnswerCell{Cell: cellText(s, c), Index: cellIndex(s, c), Value: jsonValue(v)})
+			r.Cells = append(r.Cells, AnswerCell{Cell: cellText(s, c), Index: cellIndex(s, c), Value: Number(v)})
 		}
 	} else {
-		v := jsonValue(ans.Value)
+		v := Number(ans.Value)
 		r.Value = &v
 	}
 	if rd := net.OffsetRounding; rd == nil {

@@ -23,7 +23,7 @@ func Random(rep *Report, net *compile.Network, dtypes []engine.DType, count int,
 	m := net.Model
 	gen, genName := problems.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-	row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+	row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
 		if err := CheckFloat32Exact(net.Rounding, dtypes[len(dtypes)-1], steps); err != nil {
@@ -62,7 +62,7 @@ type FileSet struct {
 func Instances(rep *Report, f *dsl.File, in FileSet) error {
 	for _, file := range in.Files {
 		name := instance.NameOf(file)
-		row := Row{Source: name, MaxErr: map[string]float64{}}
+		row := Row{Source: name, MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		inst, err := instance.ReadInstanceFile(file)
 		if err != nil {
 			return err
@@ -78,8 +78,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		row.Params = ParamString(m)
 		steps, err := instance.Bind(m, inst)
 		if err != nil {
-			row.Skipped = err.Error()
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, err.Error())
 			continue
 		}
 		opt, err := in.Request.For(len(steps))
@@ -88,8 +87,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		}
 		if in.TooLarge != nil {
 			if why := in.TooLarge(m, opt, len(steps)); why != "" {
-				row.Skipped = why
-				rep.Rows = append(rep.Rows, row)
+				rep.Skip(row, why)
 				continue
 			}
 		}
@@ -106,8 +104,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 			known = &k
 		}
 		if why := notHeld(net, known); why != "" {
-			row.Skipped = why
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, why)
 			continue
 		}
 		c, err := AgainstDP(net, name, steps, in.DTypes, known)
@@ -136,7 +133,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 			gen, genName = func(rng *rand.Rand) [][]float64 { return instance.Uniform(rng, m, steps) }, fmt.Sprintf("uniform, %d steps", steps)
 		}
 		rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
-		row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]float64{}}
+		row := Row{Source: fmt.Sprintf("random %s, seed %d", genName, seed), Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		for done := 0; done < count; {
 			// A batch of instances of one length runs as the rows of the
 			// model's batch dimension.
@@ -161,7 +158,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 	}
 	for _, file := range files {
 		name := instance.NameOf(file)
-		row := Row{Source: name, Params: ParamString(m), MaxErr: map[string]float64{}}
+		row := Row{Source: name, Params: ParamString(m), MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
 		inst, err := instance.ReadInstanceFile(file)
 		if err != nil {
 			return err
@@ -179,8 +176,7 @@ func Model(rep *Report, run *engine.Runner, net *compile.Network, count int, see
 			err = fmt.Errorf("%s", why)
 		}
 		if err != nil {
-			row.Skipped = err.Error()
-			rep.Rows = append(rep.Rows, row)
+			rep.Skip(row, err.Error())
 			continue
 		}
 		c, err := observeAndCompare(run, net, name, steps, known)
@@ -250,4 +246,14 @@ func CheckFloat32Exact(r *compile.Rounding, dt engine.DType, steps [][]float64) 
 		return fmt.Errorf("fptas in float32: index arithmetic reaches %.3g, above 2^24 where float32 stops being exact (P = %d, sum of %s = %g); use -dtype float64 or a smaller P", bound, r.P, r.Offset.Name, total)
 	}
 	return nil
+}
+
+// RandomGenerator names the generator of m's row of problems.Table that
+// Random and Model draw random instances of m from, whose length is its
+// own; "" when they draw uniform inputs over the number of steps asked for.
+func RandomGenerator(m *dsl.Model) string {
+	if _, name := problems.RandomFor(m, 1); name != "uniform" {
+		return name
+	}
+	return ""
 }

@@ -2,8 +2,10 @@ package verify_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -122,27 +124,71 @@ func TestCheckFloat32Exact(t *testing.T) {
 	assert.NoError(t, verify.CheckFloat32Exact(nil, engine.Float32, large))
 }
 
-// A report counts mismatches, keeps the first failures and prints them.
+// A report counts cases and mismatches, keeps the largest error and
+// tolerance and the first failures, prints them, and says how many it
+// did not list; its verdict fails on a mismatch and on nothing checked.
 func TestReport(t *testing.T) {
-	rep := &verify.Report{Program: "p.dp", Scheme: "exact"}
+	var progress []int
+	rep := &verify.Report{Program: "p.dp", Scheme: "exact", Progress: func(done int) { progress = append(progress, done) }}
 	row := verify.Row{Source: "random"}
-	for i := range 25 {
-		c := &verify.Case{Name: fmt.Sprintf("#%d", i+1), Steps: 2, Runs: []verify.Run{{Label: "float64", MaxErr: float64(i)}}}
+	for i := range 45 {
+		c := &verify.Case{Name: fmt.Sprintf("#%d", i+1), Steps: 2, Runs: []verify.Run{{Label: "float64", MaxErr: float64(i), Tolerance: float64(i % 7)}}}
 		if i%2 == 0 {
 			c.Mismatch = "wrong"
 		}
 		rep.Add(&row, c)
 	}
 	rep.Rows = append(rep.Rows, row)
-	assert.Equal(t, 25, row.Cases)
-	assert.Equal(t, 50, row.Steps)
-	assert.Equal(t, 24.0, row.MaxErr["float64"])
-	assert.Equal(t, 13, rep.Mismatches)
-	assert.Len(t, rep.Failures, 13)
+	rep.Skip(verify.Row{Source: "f.txt"}, "too large")
+	assert.Equal(t, 45, row.Cases)
+	assert.Equal(t, 45, rep.Cases)
+	assert.Equal(t, 1, rep.Skipped)
+	assert.Len(t, progress, 46, "one call per case and per skipped source")
+	assert.Equal(t, 46, progress[45])
+	assert.Equal(t, 90, row.Steps)
+	assert.Equal(t, verify.Number(44), row.MaxErr["float64"])
+	assert.Equal(t, verify.Number(6), row.Tolerance["float64"])
+	assert.Equal(t, 23, rep.Mismatches)
+	assert.Len(t, rep.Failures, 20)
 	var b bytes.Buffer
 	rep.WriteText(&b, []engine.DType{engine.Float64})
+	assert.Contains(t, b.String(), "max|err| float64  tol float64")
 	assert.Contains(t, b.String(), "MISMATCH #1: wrong\n")
-	assert.Contains(t, b.String(), "13 mismatches\n")
+	assert.Contains(t, b.String(), "(the first 20 of the 23 mismatching cases are listed)\n")
+	assert.Contains(t, b.String(), "45 cases checked, 1 skipped, 23 mismatches\n")
+	assert.EqualError(t, rep.Err("the network and the exact DP"), "23 mismatches between the network and the exact DP")
+
+	for _, tt := range []struct {
+		rep  *verify.Report
+		want string
+	}{
+		{&verify.Report{}, "nothing was checked: there was no instance"},
+		{&verify.Report{Skipped: 3}, "nothing was checked: all 3 instance files were skipped (the report says why)"},
+		{&verify.Report{Cases: 1}, ""},
+	} {
+		err := tt.rep.Err("x")
+		if tt.want == "" {
+			assert.NoError(t, err)
+			continue
+		}
+		var mm *verify.MismatchError
+		require.ErrorAs(t, err, &mm, "a failed verification: exit 1")
+		assert.EqualError(t, err, tt.want)
+	}
+
+	// Errors that JSON cannot hold as numbers still make a report.
+	rep = &verify.Report{}
+	row = verify.Row{Source: "random"}
+	rep.Add(&row, &verify.Case{Runs: []verify.Run{{Label: "float32", MaxErr: math.Inf(1)}}, Mismatch: "x"})
+	rep.Add(&row, &verify.Case{Runs: []verify.Run{{Label: "float64", MaxErr: math.NaN()}}, Mismatch: "x"})
+	rep.Rows = append(rep.Rows, row)
+	js, err := json.Marshal(rep)
+	require.NoError(t, err)
+	assert.Contains(t, string(js), `"max_abs_error":{"float32":"inf","float64":"nan"}`)
+	var back verify.Report
+	require.NoError(t, json.Unmarshal(js, &back))
+	assert.True(t, math.IsInf(float64(back.Rows[0].MaxErr["float32"]), 1))
+	assert.True(t, math.IsNaN(float64(back.Rows[0].MaxErr["float64"])))
 }
 
 // Solve answers a lowdim instance with its optimum and checks the
@@ -288,12 +334,16 @@ func TestSmooth(t *testing.T) {
 	require.NoError(t, err)
 	m, err := dsl.Check(f, map[string]int64{"k": 3})
 	require.NoError(t, err)
-	c, err := verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Tsallis, Gamma: 0.5}, 20, 1, 6)
+	c, err := verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Tsallis, Gamma: 0.5}, 20, 1, 6, nil)
 	require.NoError(t, err)
 	assert.Zero(t, c.Mismatches, "%v", c.Failures)
-	assert.LessOrEqual(t, c.WorstValue, 1e-9)
+	assert.LessOrEqual(t, float64(c.WorstValue), 1e-9)
+	assert.Equal(t, 20, c.Cases)
+	require.NoError(t, c.Err("the smooth network and the smoothed DP"))
 	var b bytes.Buffer
 	c.WriteText(&b)
 	assert.Contains(t, b.String(), "20 random instances")
-	assert.Contains(t, b.String(), "\n0 mismatches\n")
+	assert.Contains(t, b.String(), "(tolerance 1e-9)\n")
+	assert.Contains(t, b.String(), "(tolerance 1e-5 + 1e-4·|central difference|)\n")
+	assert.Contains(t, b.String(), "\n20 cases checked, 0 mismatches\n")
 }

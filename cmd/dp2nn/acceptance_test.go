@@ -61,7 +61,7 @@ func TestWidthsSweep(t *testing.T) {
 	}{
 		{[]string{"widths", "examples/knapsack.dp", "-sweep", "pmax=9..3"}, "LO <= HI"},
 		{[]string{"widths", "examples/knapsack.dp", "-sweep", "pmax"}, "NAME=LO..HI"},
-		{[]string{"widths", "examples/knapsack.dp", "-plot", png}, "-plot needs -sweep"},
+		{[]string{"widths", "examples/knapsack.dp", "-plot", png}, "-plot does not apply: -plot draws a -sweep NAME=LO..HI"},
 		{[]string{"widths", "examples/knapsack.dp", "-sweep", "pmax=2..5", "-plot", filepath.Join(t.TempDir(), "nodir", "x.png")}, "cannot write"},
 	} {
 		stdout, stderr, code := runCLI(c.args...)

@@ -41,7 +41,7 @@ func userErrorf(format string, args ...any) error {
 
 type command struct {
 	name, args, summary string
-	run                 func(args []string, stdout io.Writer) error
+	run                 func(args []string, stdout, stderr io.Writer) error
 }
 
 var commands []command
@@ -49,11 +49,11 @@ var commands []command
 func init() {
 	commands = []command{
 		{"check", "FILE.dp [-set NAME=V ...]", "parse and check a program; print its summary", runCheck},
-		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of problems.Table); -sweep/-plot over a param", runWidths},
-		{"solve", "FILE.dp -instance F [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N] [-json]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter", runSolve},
-		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.Table, also against its independent solvers)", runVerify},
+		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png] [-quiet]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of problems.Table); -sweep/-plot over a param", runWidths},
+		{"solve", "FILE.dp -instance F [-json] | -instances DIR|F.jsonl [-quiet] [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter; -instances solves a batch (a directory, or one JSON instance per line) on every core, one JSON line per instance", runSolve},
+		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json] [-quiet]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.Table, also against its independent solvers); says how many cases it checked, and fails when it checked none", runVerify},
 		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
-		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
+		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json] [-quiet]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
 		{"help", "[COMMAND]", "show this help or a command's flags", nil},
 	}
 }
@@ -73,7 +73,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands {
 		if c.name == name && c.run != nil {
-			err := c.run(args[1:], stdout)
+			err := c.run(args[1:], stdout, stderr)
+			if errors.Is(err, flag.ErrHelp) { // -h, -help
+				return helpCommand(name, stdout, stderr)
+			}
 			return report(err, stderr)
 		}
 	}
@@ -85,9 +88,6 @@ func report(err error, stderr io.Writer) int {
 	if err == nil {
 		return exitOK
 	}
-	if errors.Is(err, flag.ErrHelp) {
-		return exitOK
-	}
 	var list dsl.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
@@ -95,13 +95,15 @@ func report(err error, stderr io.Writer) int {
 		}
 		return exitUsage
 	}
+	code := exitUsage
 	var mm *verify.MismatchError
 	if errors.As(err, &mm) {
-		fmt.Fprintf(stderr, "dp2nn: %v\n", err)
-		return exitMismatch
+		code = exitMismatch
 	}
-	fmt.Fprintf(stderr, "dp2nn: %v\n", err)
-	return exitUsage
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintf(stderr, "dp2nn: %s\n", line)
+	}
+	return code
 }
 
 func usage(w io.Writer) {
@@ -110,7 +112,8 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  dp2nn %s %s\n      %s\n", c.name, c.args, c.summary)
 	}
-	fmt.Fprintln(w, "\nFlags may come before or after FILE. Exit codes: 0 ok, 1 verification mismatch, 2 bad input.")
+	fmt.Fprintln(w, "\nFlags may come before or after FILE; a flag that does not apply to the command, the input or the")
+	fmt.Fprintln(w, "scheme is refused. Exit codes: 0 ok, 1 verification failed (a mismatch, or nothing checked), 2 bad input.")
 	fmt.Fprintln(w, "The language is described in docs/dsl.md, the lowering rules in docs/lowering.md.")
 }
 
@@ -139,7 +142,7 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, userErrorf("%s: run 'dp2nn help %s' for its flags", fs.Name(), fs.Name())
+				return nil, flag.ErrHelp
 			}
 			return nil, userErrorf("%s: %v", fs.Name(), err)
 		}
@@ -153,6 +156,34 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 		pos = append(pos, args[0])
 		args = args[1:]
 	}
+}
+
+// given is the set of flags given on the command line (flag.FlagSet.Visit).
+func given(fs *flag.FlagSet) map[string]bool {
+	g := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { g[f.Name] = true })
+	return g
+}
+
+// rule says whether a flag applies (ok) and, when it does not, why.
+type rule struct {
+	flag string
+	ok   bool
+	why  string
+}
+
+// refuse is bad input, one line per flag given where it does not apply.
+func refuse(cmd string, set map[string]bool, rules ...rule) error {
+	var msgs []string
+	for _, r := range rules {
+		if set[r.flag] && !r.ok {
+			msgs = append(msgs, fmt.Sprintf("%s: -%s does not apply: %s", cmd, r.flag, r.why))
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return &userError{strings.Join(msgs, "\n")}
 }
 
 // setFlag collects repeated -set NAME=INTEGER flags.
@@ -233,6 +264,8 @@ type schemeOpts struct {
 	n     *int
 	reg   *string
 	gamma *float64
+	given map[string]bool // the flags given (set by request)
+	data  bool            // the program has data: no n for -eps
 }
 
 func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
@@ -240,7 +273,7 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 		name:  fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN), fptas (the FPTAS-NN, a table of fixed size P) or smooth (smoothed max, unrolled over the instance)"),
 		reg:   fs.String("reg", "shannon", "smooth: regulariser shannon, gini or tsallis"),
 		gamma: fs.Float64("gamma", 1, "smooth: strength γ > 0"),
-		p:     fs.Int("P", 0, "fptas: table size P (width O(P²); value >= (1 - n²/P)·OPT); for a program with data (csp.dp): the values a rounded offset takes, k = ⌈lmax/P⌉, answer k·c' <= OPT + k·(n−1)"),
+		p:     fs.Int("P", 0, "fptas: table size P >= 1 (width O(P²); value >= (1 - n²/P)·OPT); for a program with data (csp.dp): the values a rounded offset takes, k = ⌈lmax/P⌉, answer k·c' <= OPT + k·(n−1)"),
 		eps:   fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
 	}
 	if withN {
@@ -249,16 +282,40 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 	return o
 }
 
-// request validates the scheme flags, once, into the lowering they ask
-// for; -eps chooses P per instance (Request.For).
-func (o *schemeOpts) request() (compile.Request, error) {
+// rules are the scheme flags' applicability under scheme s: each goes
+// with its scheme, -n with -eps.
+func (o *schemeOpts) rules(s compile.Scheme) []rule {
+	return []rule{
+		{"P", s == compile.FPTAS, "-P is the table size of -scheme fptas"},
+		{"eps", s == compile.FPTAS && !o.data, epsWhy(s)},
+		{"n", s == compile.FPTAS && o.given["eps"], "-n is the number of items -eps is for (-scheme fptas -eps E)"},
+		{"reg", s == compile.Smooth, "-reg is the regulariser of -scheme smooth"},
+		{"gamma", s == compile.Smooth, "-gamma is the strength of -scheme smooth"},
+	}
+}
+
+func epsWhy(s compile.Scheme) string {
+	if s == compile.FPTAS {
+		return "a program with data has no number of items n for P = ⌈n²/ε⌉: give -P (the values a rounded offset takes)"
+	}
+	return "-eps is the target error of -scheme fptas"
+}
+
+// request validates the scheme flags of fs, once, into the lowering they
+// ask for; -eps chooses P per instance (Request.For). extra are rules of
+// the command's other flags under the scheme, refused with the scheme's.
+func (o *schemeOpts) request(fs *flag.FlagSet, extra func(compile.Scheme) []rule) (compile.Request, error) {
+	o.given = given(fs)
 	s, err := compile.ParseScheme(*o.name)
 	if err != nil {
 		return compile.Request{}, userErrorf("-scheme: %v", err)
 	}
-	pSet, epsSet := *o.p != 0, *o.eps != 0
-	if s != compile.FPTAS && (pSet || epsSet) {
-		return compile.Request{}, userErrorf("-P and -eps go with -scheme fptas")
+	rules := o.rules(s)
+	if extra != nil {
+		rules = append(rules, extra(s)...)
+	}
+	if err := refuse(fs.Name(), o.given, rules...); err != nil {
+		return compile.Request{}, err
 	}
 	switch s {
 	case compile.Smooth:
@@ -274,12 +331,13 @@ func (o *schemeOpts) request() (compile.Request, error) {
 	default:
 		return compile.Request{Options: compile.Options{Scheme: s}}, nil
 	}
+	pSet, epsSet := o.given["P"], o.given["eps"]
 	switch {
 	case pSet && epsSet:
 		return compile.Request{}, userErrorf("-scheme fptas: give -P or -eps, not both")
 	case pSet:
 		if *o.p < 1 {
-			return compile.Request{}, userErrorf("-P must be at least 1, got %d", *o.p)
+			return compile.Request{}, userErrorf("-P must be at least 1: P is the size of the FPTAS-NN's table (its width is 2P²+2P), got %d", *o.p)
 		}
 		return compile.Request{Options: compile.Options{Scheme: s, P: *o.p}}, nil
 	case epsSet:
@@ -296,8 +354,8 @@ func (o *schemeOpts) request() (compile.Request, error) {
 }
 
 // options is request for a command without an instance.
-func (o *schemeOpts) options() (compile.Options, error) {
-	r, err := o.request()
+func (o *schemeOpts) options(fs *flag.FlagSet, extra func(compile.Scheme) []rule) (compile.Options, error) {
+	r, err := o.request(fs, extra)
 	if err != nil {
 		return compile.Options{}, err
 	}
@@ -309,16 +367,7 @@ func withoutItems(r compile.Request) (compile.Options, error) {
 	if r.Eps != 0 && r.N < 1 {
 		return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
 	}
-	return forItems(r, 0)
-}
-
-// forItems is r.For(n) with its error a user error.
-func forItems(r compile.Request, n int) (compile.Options, error) {
-	opt, err := r.For(n)
-	if err != nil {
-		return opt, &userError{err.Error()}
-	}
-	return opt, nil
+	return r.For(0)
 }
 
 func lower(m *dsl.Model, opt compile.Options) (*compile.Network, error) {

@@ -118,7 +118,7 @@ func TestWidthsJSONForPaper(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	bad := filepath.Join("cmd", "dp2nn", "testdata", "bad")
+	bad := filepath.Join("testdata", "bad")
 	data := filepath.Join("cmd", "dp2nn", "testdata", "data")
 	tmp := t.TempDir()
 	cases := []struct {
@@ -151,7 +151,7 @@ func TestBadInput(t *testing.T) {
 		{"fptas P < 1", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-P", "-3"}, "-P must be at least 1"},
 		{"fptas eps 0", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-eps", "1", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt"}, "strictly between 0 and 1"},
 		{"fptas eps without n", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-eps", "0.1"}, "give -n N"},
-		{"P with exact", []string{"widths", "examples/knapsack.dp", "-P", "4"}, "go with -scheme fptas"},
+		{"P with exact", []string{"widths", "examples/knapsack.dp", "-P", "4"}, "widths: -P does not apply: -P is the table size of -scheme fptas"},
 		{"fptas on subset sum", []string{"widths", "examples/subsetsum.dp", "-scheme", "fptas", "-P", "4"}, "lower end of its range"},
 		{"fptas float32 too large", []string{"solve", "examples/knapsack.dp", "-scheme", "fptas", "-P", "1000", "-dtype", "float32", "-instance", "testdata/lowdim/f8_l-d_kp_23_10000.txt"}, "above 2^24"},
 		{"smooth gamma 0", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-gamma", "0"}, "-gamma must be a positive number"},
@@ -183,11 +183,11 @@ func TestBadInput(t *testing.T) {
 		{"no feasible path fptas", []string{"solve", "examples/csp.dp", "-scheme", "fptas", "-P", "2", "-instance", filepath.Join(data, "csp4_infeasible.json")},
 			"dp2nn: " + filepath.Join(data, "csp4_infeasible.json") + ": no answer: answer min c where f[c, t] <= R is none: no walk from s to t has resource at most R; the exact interpreter agrees\n"},
 		{"symbol outside alphabet", []string{"solve", "examples/lcs.dp", "-instance", filepath.Join(data, "lcs_symbol.json")},
-			"dp2nn: " + filepath.Join(data, "lcs_symbol.json") + ": data x[2] = 3 is outside 1..2\n"},
+			filepath.Join(data, "lcs_symbol.json") + ": data x[2] = 3 is outside 1..2\n"},
 		{"data out of range", []string{"solve", "examples/apsp.dp", "-instance", filepath.Join(data, "apsp_range.json")},
-			"dp2nn: " + filepath.Join(data, "apsp_range.json") + ": data c[2, 1] = 7 is outside -5..5\n"},
+			filepath.Join(data, "apsp_range.json") + ": data c[2, 1] = 7 is outside -5..5\n"},
 		{"data of the wrong shape", []string{"solve", "examples/bellmanford.dp", "-instance", filepath.Join(data, "bellmanford_shape.json")},
-			"dp2nn: " + filepath.Join(data, "bellmanford_shape.json") + ": data c is a 3×2 array, want a 3×3 array (c[u in 1..3, v in 1..3])\n"},
+			filepath.Join(data, "bellmanford_shape.json") + ": data c is a 3×2 array, want a 3×3 array (c[u in 1..3, v in 1..3])\n"},
 		{"data for another program", []string{"solve", "examples/lcs.dp", "-instance", filepath.Join(data, "heldkarp4.json")}, "missing data x"},
 		{"held-karp too large", []string{"solve", "examples/heldkarp.dp", "-instance", "testdata/graphs/br17.atsp"},
 			"dp2nn: solve: examples/heldkarp.dp with n=17 cmax=74: hidden neurons would be more than 2,000,000, above -max-neurons 2000000 (raise the limit or set smaller params)\n"},
@@ -198,9 +198,9 @@ func TestBadInput(t *testing.T) {
 		{"verify data -instances", []string{"verify", "examples/lcs.dp", "-instances", "testdata/seq"}, "-instances is for programs with per-step inputs"},
 		{"verify data too large", []string{"verify", "examples/heldkarp.dp", "-set", "n=18", "-random", "1"}, "above -max-neurons 2000000"},
 		{"verify data unknown form", []string{"verify", "examples/lcs.dp", "-random", "1", "-form", "spiral"}, `unknown -form "spiral"`},
-		{"verify -form for knapsack", []string{"verify", "examples/knapsack.dp", "-random", "1", "-form", "unrolled"}, "-form goes with programs with data"},
+		{"verify -form for knapsack", []string{"verify", "examples/knapsack.dp", "-random", "1", "-form", "unrolled"}, "verify: -form does not apply: -form picks the form of a program with data"},
 		{"widths sweep too large", []string{"widths", "examples/heldkarp.dp", "-sweep", "n=15..18"}, "widths -sweep n=15: examples/heldkarp.dp with n=15 cmax=100: hidden neurons would be more than 2,000,000"},
-		{"widths data sweep with steps", []string{"widths", "examples/lcs.dp", "-sweep", "n=2..4", "-steps", "3"}, "drop -steps"},
+		{"widths data sweep with steps", []string{"widths", "examples/lcs.dp", "-sweep", "n=2..4", "-steps", "3"}, "widths: -steps does not apply"},
 		{"widths csp sweep without t", []string{"widths", "examples/csp.dp", "-sweep", "n=2..4"}, "csp.dp:27:25: read f[c, t] can reach index 5"},
 		{"compile data too large", []string{"compile", "examples/heldkarp.dp", "-set", "n=18", "-o", filepath.Join(tmp, "hk.onnx")}, "above -max-neurons 2000000"},
 		{"compile data wrong steps", []string{"compile", "examples/lcs.dp", "-form", "unrolled", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "lcs runs 11 steps (its steps line); -steps 3 does not apply"},

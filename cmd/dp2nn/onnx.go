@@ -63,7 +63,7 @@ type CompileReport struct {
 	Widths []int  `json:"widths"`
 }
 
-func runCompile(args []string, stdout io.Writer) error {
+func runCompile(args []string, stdout, _ io.Writer) error {
 	fs, o := compileFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
@@ -84,29 +84,33 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -dtype: %v", err)
 	}
-	opt, err := o.scheme.options()
-	if err != nil {
-		return err
-	}
-	smooth := opt.Scheme == compile.Smooth
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
 	}
+	o.scheme.data = fileDataProgram(f)
+	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
+		g := given(fs)
+		return []rule{
+			{"instance", s == compile.Smooth, "-instance fixes the offset inputs of -scheme smooth"},
+			{"steps", form == export.Unrolled || s == compile.Smooth, "-steps is the length of -form unrolled or of the smooth network"},
+			{"decode-steps", g["decode"] && form != export.Unrolled, "-decode-steps sizes the tolerance of the decode tail (-decode) of the cell and loop forms"},
+		}
+	})
+	if err != nil {
+		return err
+	}
+	smooth := opt.Scheme == compile.Smooth
 	switch {
 	case smooth && (form != export.Cell || layout == export.Structured):
 		return userErrorf("compile: -scheme smooth exports the network unrolled over the instance, with the gradient output; it takes no -form and the dense layout")
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
-	case *o.instance != "":
-		return userErrorf("compile: -instance goes with -scheme smooth")
 	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
 		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
-	case form != export.Unrolled && *o.steps != 0:
-		return userErrorf("compile: -steps goes with -form unrolled")
 	case *o.decodeSteps < 1:
 		return userErrorf("compile: -decode-steps must be at least 1")
 	}
@@ -118,10 +122,8 @@ func runCompile(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) {
-		if smooth {
-			return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
-		}
+	if dataProgram(m) && smooth {
+		return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
 	if smooth {
 		if *o.instance != "" {

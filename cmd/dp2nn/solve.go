@@ -1,13 +1,19 @@
 package main
 
 import (
+	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -16,12 +22,14 @@ func init() {
 }
 
 type solveOpts struct {
-	set      setFlag
-	instance *string
-	scheme   *schemeOpts
-	dtype    *string
-	json     *bool
-	limits   *limits
+	set       setFlag
+	instance  *string
+	instances *string
+	scheme    *schemeOpts
+	dtype     *string
+	json      *bool
+	quiet     *bool
+	limits    *limits
 }
 
 func solveFlags() (*flag.FlagSet, *solveOpts) {
@@ -29,27 +37,18 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	fs := flag.NewFlagSet("solve", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); unset params are taken from the instance or chosen automatically")
 	o.instance = fs.String("instance", "", "instance file: knapsack text format (n, n lines \"profit weight\", capacity) or JSON; for a program with data: JSON with \"data\", a TSPLIB .atsp/.tsp file, an OR-Library rcsp .txt file, a graph JSON file (\"edges\"; -set s=K picks the source) or a sequence pair JSON file (\"x\", \"y\")")
+	o.instances = fs.String("instances", "", "a batch: a directory (every instance file in it, *.txt, *.json, *.atsp, *.tsp, in name order) or a JSON-lines file (*.jsonl, one JSON instance per line); prints one JSON line per instance in input order, solved on every core; exit 2 if any instance is bad input, else 1 if any check failed")
 	o.scheme = addSchemeFlags(fs, false)
 	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
 	o.json = fs.Bool("json", false, "print JSON")
+	o.quiet = fs.Bool("quiet", false, "with -instances: no progress on stderr")
 	o.limits = addLimits(fs)
 	return fs, o
 }
 
-func runSolve(args []string, stdout io.Writer) error {
+func runSolve(args []string, stdout, stderr io.Writer) error {
 	fs, o := solveFlags()
 	path, err := fileArg(fs, args)
-	if err != nil {
-		return err
-	}
-	if *o.instance == "" {
-		return userErrorf("solve: missing -instance FILE")
-	}
-	dtype := engine.DType(*o.dtype)
-	if dtype != engine.Float64 && dtype != engine.Float32 {
-		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
-	}
-	req, err := o.scheme.request()
 	if err != nil {
 		return err
 	}
@@ -57,117 +56,84 @@ func runSolve(args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if fileDataProgram(f) {
-		return solveData(path, f, o, req, stdout)
-	}
-	inst, err := instance.ReadInstanceFile(*o.instance)
-	if err != nil {
-		return &userError{err.Error()}
-	}
-	params, notes, err := instance.Params(f, inst, o.set)
-	if err != nil {
-		return &userError{err.Error()}
-	}
-	m, err := dsl.Check(f, params)
+	batch := given(fs)["instances"]
+	o.scheme.data = fileDataProgram(f)
+	req, err := o.scheme.request(fs, func(s compile.Scheme) []rule {
+		return []rule{
+			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},
+			{"json", !batch, "-instances prints one JSON line per instance already"},
+			{"quiet", batch, "-quiet silences the progress of a batch (-instances); one instance shows none"},
+		}
+	})
 	if err != nil {
 		return err
 	}
-	steps, err := instance.Bind(m, inst)
-	if err != nil {
-		return &userError{err.Error()}
+	if !batch && *o.instance == "" {
+		return userErrorf("solve: missing -instance FILE (or -instances DIR|FILE.jsonl for a batch)")
 	}
-	opt, err := forItems(req, len(steps))
-	if err != nil {
-		return err
+	dtype := engine.DType(*o.dtype)
+	if dtype != engine.Float64 && dtype != engine.Float32 {
+		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
 	}
-	if opt.Scheme == compile.Smooth {
-		if dtype != engine.Float64 {
-			return userErrorf("solve -scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
-		}
-		if _, err := o.limits.check("solve", m, opt.SmoothInstance(m, steps), compile.Job{Steps: len(steps), Batch: 1, DType: "float64", Truth: true}); err != nil {
-			return err
-		}
-		r, err := verify.SolveSmooth(m, opt, *o.instance, steps)
-		if err != nil {
-			return err
-		}
-		return printReport(stdout, *o.json, r, r.WriteText)
-	}
-	if opt.Scheme == compile.FPTAS {
-		// Refused before the network is built, when the rule applies.
-		if r, err := compile.RoundingOf(m, opt.P); err == nil {
-			if err := verify.CheckFloat32Exact(r, dtype, steps); err != nil {
-				return &userError{err.Error()}
+	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
+		TooLarge: func(m *dsl.Model, opt compile.Options, steps int) error {
+			job := compile.Job{Steps: steps, Batch: 1, DType: string(dtype), Truth: true}
+			if opt.Scheme == compile.Smooth {
+				job.DType = string(engine.Float64)
 			}
-		}
+			_, err := o.limits.check("solve", m, opt, job)
+			return err
+		}}
+	if err := in.Check(); err != nil {
+		return userErrorf("solve: %v", err)
 	}
-	net, err := o.limits.lower("solve", m, opt, compile.Job{Steps: len(steps), Batch: 1, DType: *o.dtype, Truth: true})
-	if err != nil {
-		return err
+	if batch {
+		return solveBatch(in, *o.instances, *o.quiet, stdout, stderr)
 	}
-	if m.Answer == nil {
-		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
+	if st, err := os.Stat(*o.instance); err == nil && (st.IsDir() || strings.HasSuffix(*o.instance, ".jsonl")) {
+		return userErrorf("solve: -instance %s is a batch: solve it with -instances %s", *o.instance, *o.instance)
 	}
-	r, checkErr := verify.Solve(net, inst, steps, dtype, notes)
+	r, err := verify.SolveFile(in, *o.instance)
 	if r == nil {
-		return checkErr
-	}
-	if err := printReport(stdout, *o.json, r, r.WriteText); err != nil {
 		return err
 	}
-	return checkErr
+	if perr := printReport(stdout, *o.json, r, r.WriteText); perr != nil {
+		return perr
+	}
+	return err // a failed check, beside the report
 }
 
-// solveData is "dp2nn solve" for a program with data.
-func solveData(path string, f *dsl.File, o *solveOpts, req compile.Request, stdout io.Writer) error {
-	df, err := instance.ReadDataFile(*o.instance, sourceFromSet(o.set))
+// solveBatch is "dp2nn solve -instances": one JSON line per instance, in
+// input order, solved on GOMAXPROCS goroutines.
+func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io.Writer) error {
+	entries, err := instance.Batch(path)
 	if err != nil {
-		return &userError{err.Error()}
+		return userErrorf("solve: -instances: %v", err)
 	}
-	params, notes, err := instance.Params(f, df.Inst, o.set)
-	if err != nil {
-		return &userError{err.Error()}
-	}
-	for name := range params {
-		// A defaulted param stays unset, so that it is derived again when
-		// the fptas scheme re-checks the program with a rounded bound
-		// (csp's cmax = (n−1)·lmax); the default is the same either way.
-		if _, set := o.set[name]; !set {
-			if _, given := df.Inst.Scalars[name]; !given {
-				delete(params, name)
-			}
+	bar := progress.New(stderr, "solve", len(entries), progress.Options{Quiet: quiet})
+	enc := json.NewEncoder(stdout)
+	count := map[string]int{}
+	var werr error
+	verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
+		count[l.Status]++
+		if err := enc.Encode(l); err != nil && werr == nil {
+			werr = err
 		}
+		bar.Add(1)
+	})
+	bar.Finish()
+	if werr != nil {
+		return werr
 	}
-	m, err := dsl.Check(f, params)
-	if err != nil {
-		return err
+	bad, failed := count[verify.StatusBadInput], count[verify.StatusMismatch]
+	msg := fmt.Sprintf("solve: %d of %d instances failed: %d bad input, %d failed checks (their lines say why)", bad+failed, len(entries), bad, failed)
+	switch {
+	case bad > 0:
+		return &userError{msg}
+	case failed > 0:
+		return &verify.MismatchError{Msg: msg}
 	}
-	data, err := instance.BindData(m, df.Inst)
-	if err != nil {
-		return &userError{err.Error()}
-	}
-	opt, err := withoutItems(req)
-	if err != nil {
-		return err
-	}
-	if opt.Scheme == compile.Smooth {
-		return userErrorf("solve: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
-	}
-	net, err := o.limits.lower("solve", m, opt, compile.Job{Batch: 1, DType: *o.dtype, Truth: true})
-	if err != nil {
-		return err
-	}
-	if m.Answer == nil {
-		return userErrorf("%s: program has no answer line, so there is nothing to solve", path)
-	}
-	r, pubErr := verify.SolveData(net, df, data, engine.DType(*o.dtype), notes)
-	if r == nil {
-		return pubErr
-	}
-	if err := printReport(stdout, *o.json, r, r.WriteText); err != nil {
-		return err
-	}
-	return pubErr
+	return nil
 }
 
 // printReport prints r as JSON or as text.

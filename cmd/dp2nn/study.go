@@ -5,13 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -36,6 +36,7 @@ type studyOpts struct {
 	json     *bool
 	out      *string
 	plot     *string
+	quiet    *bool
 }
 
 func studyFlags() (*flag.FlagSet, *studyOpts) {
@@ -53,10 +54,11 @@ func studyFlags() (*flag.FlagSet, *studyOpts) {
 	o.json = fs.Bool("json", false, "print JSON instead of the text table")
 	o.out = fs.String("o", "", "also write the table as markdown to this file (atomically)")
 	o.plot = fs.String("plot", "", "also draw p_NN/OPT and the width against P to this PNG file (atomically)")
+	o.quiet = fs.Bool("quiet", false, "no progress on stderr")
 	return fs, o
 }
 
-func runStudy(args []string, stdout io.Writer) error {
+func runStudy(args []string, stdout, stderr io.Writer) error {
 	fs, o := studyFlags()
 	pos, err := parseArgs(fs, args)
 	if err != nil {
@@ -65,9 +67,16 @@ func runStudy(args []string, stdout io.Writer) error {
 	if len(pos) != 1 || pos[0] != "fptas" {
 		return userErrorf("study: want 'dp2nn study fptas' (the one study there is), got %q", strings.Join(pos, " "))
 	}
-	cfg, err := o.validate()
+	cfg, err := o.validate(given(fs))
 	if err != nil {
 		return err
+	}
+	var bar *progress.Bar // its total is known when the runs start
+	cfg.Progress = func(done, total int) {
+		if bar == nil {
+			bar = progress.New(stderr, "study fptas", total, progress.Options{Quiet: *o.quiet})
+		}
+		bar.Add(1)
 	}
 	for _, path := range []string{*o.out, *o.plot} {
 		if err := checkStudyOutput(path); err != nil {
@@ -75,6 +84,7 @@ func runStudy(args []string, stdout io.Writer) error {
 		}
 	}
 	rep, err := study.FPTAS(cfg)
+	bar.Finish()
 	if err != nil {
 		return err
 	}
@@ -107,11 +117,19 @@ func runStudy(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// validate turns the flags into the study's configuration.
-func (o *studyOpts) validate() (study.FPTASConfig, error) {
+// validate turns the flags into the study's configuration; set are the
+// flags given.
+func (o *studyOpts) validate(set map[string]bool) (study.FPTASConfig, error) {
 	c := study.FPTASConfig{Program: *o.program, Set: o.set, Per: *o.per, Seed: *o.seed, R: *o.r}
 	var err error
 	if c.Families, err = parseNameList("-families", *o.families, study.Families); err != nil {
+		return c, err
+	}
+	lowdim, generated := slices.Contains(c.Families, study.Lowdim), len(c.Families) > 1 || c.Families[0] != study.Lowdim
+	onlyLowdim := "-families has only lowdim, whose instances are files"
+	if err := refuse("study", set, rule{"lowdim", lowdim, "-lowdim is the directory of the family lowdim, which -families leaves out"},
+		rule{"n", generated, "-n sizes the generated families; " + onlyLowdim}, rule{"per", generated, "-per counts the instances of the generated families; " + onlyLowdim},
+		rule{"seed", generated, "-seed seeds the generated families; " + onlyLowdim}, rule{"R", generated, "-R is the data range of the generated families; " + onlyLowdim}); err != nil {
 		return c, err
 	}
 	if c.N, err = parseIntList("-n", *o.ns, 1, study.MaxN); err != nil {
@@ -126,7 +144,7 @@ func (o *studyOpts) validate() (study.FPTASConfig, error) {
 	if c.R < 1 || c.R > study.MaxR {
 		return c, userErrorf("study: -R must be between 1 and %d, got %d", study.MaxR, c.R)
 	}
-	if slices.Contains(c.Families, study.Lowdim) {
+	if lowdim {
 		if *o.lowdim == "" {
 			return c, userErrorf("study: family lowdim needs -lowdim DIR")
 		}
@@ -174,19 +192,13 @@ func parseIntList(flagName, s string, lo, hi int) ([]int, error) {
 }
 
 // checkStudyOutput fails early, before the study runs, when path cannot be
-// written: its directory must exist and take a new file.
+// written.
 func checkStudyOutput(path string) error {
 	if path == "" {
 		return nil
 	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return userErrorf("study: cannot write %s: it is a directory", path)
+	if err := atomicfile.CheckWritable(path); err != nil {
+		return userErrorf("study: %v", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return userErrorf("study: cannot write %s: %v", path, err)
-	}
-	f.Close()
-	os.Remove(f.Name())
 	return nil
 }

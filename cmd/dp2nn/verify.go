@@ -11,6 +11,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -28,8 +29,10 @@ type verifyOpts struct {
 	dtype     *string
 	limits    *limits
 	json      *bool
+	quiet     *bool
 	runtime   *string
 	form      *string
+	given     map[string]bool
 }
 
 func verifyFlags() (*flag.FlagSet, *verifyOpts) {
@@ -37,90 +40,97 @@ func verifyFlags() (*flag.FlagSet, *verifyOpts) {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable); for -instances, unset params are chosen per instance")
 	o.scheme = addSchemeFlags(fs, true)
-	o.random = fs.Int("random", 0, "number of random instances")
+	o.random = fs.Int("random", 0, "number of random instances, at least 1")
 	o.seed = fs.Uint64("seed", 1, "seed of the random instances")
-	o.steps = fs.Int("steps", 10, "steps per random instance, for programs without a dedicated generator")
-	o.instances = fs.String("instances", "", "directory of instance files (*.txt, *.json); optima.txt there gives known answers")
+	o.steps = fs.Int("steps", 10, "steps per random instance, for programs with per-step inputs and no generator of their own")
+	o.instances = fs.String("instances", "", "directory of instance files (*.txt, *.json) for a program with per-step inputs; optima.txt there gives known answers")
 	o.dtype = fs.String("dtype", "both", "evaluation type: float64, float32 or both")
 	o.limits = addLimits(fs)
 	o.json = fs.Bool("json", false, "print JSON")
+	o.quiet = fs.Bool("quiet", false, "no progress on stderr")
 	o.runtime = fs.String("runtime", "go", "for a .onnx model: go (own interpreter), ort (ONNX Runtime) or onnxgo")
 	o.form = fs.String("form", "cell", "programs with data: run the cell once per step (cell) or the network unrolled over the steps (unrolled, settled cells computed once)")
 	return fs, o
 }
 
-func runVerify(args []string, stdout io.Writer) error {
+func runVerify(args []string, stdout, stderr io.Writer) error {
 	fs, o := verifyFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}
-	var dtypes []engine.DType
-	switch *o.dtype {
-	case "both":
-		dtypes = []engine.DType{engine.Float64, engine.Float32}
-	case "float64", "float32":
-		dtypes = []engine.DType{engine.DType(*o.dtype)}
-	default:
-		return userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", *o.dtype)
+	o.given = given(fs)
+	random := o.given["random"]
+	if random && (*o.random < 1 || *o.random > 10_000_000) {
+		return userErrorf("verify: -random must be between 1 and 10000000, got %d (a check of no instance checks nothing)", *o.random)
 	}
-	if *o.random < 0 || *o.random > 10_000_000 {
-		return userErrorf("verify: -random must be between 0 and 10000000, got %d", *o.random)
+	if *o.steps < 1 || *o.steps > 100_000 {
+		return userErrorf("verify: -steps must be between 1 and 100000, got %d", *o.steps)
 	}
-	if *o.steps < 0 || *o.steps > 100_000 {
-		return userErrorf("verify: -steps must be between 0 and 100000, got %d", *o.steps)
-	}
-	if strings.HasSuffix(path, ".onnx") {
-		return verifyModel(path, o, stdout)
-	}
-	if *o.random == 0 && *o.instances == "" {
+	if !random && !o.given["instances"] {
 		return userErrorf("verify: nothing to verify: give -random N and/or -instances DIR")
 	}
-	req, err := o.scheme.request()
-	if err != nil {
-		return err
+	if strings.HasSuffix(path, ".onnx") {
+		return verifyModel(path, o, stdout, stderr)
 	}
 	f, err := parseProgram(path)
 	if err != nil {
 		return err
 	}
-	rep := &verify.Report{Program: path, Scheme: req.Scheme.String()}
-	if fileDataProgram(f) {
-		if err := verifyData(path, f, o, req, dtypes, rep); err != nil {
+	data := fileDataProgram(f)
+	o.scheme.data = data
+	var m *dsl.Model
+	if random {
+		if m, err = dsl.Check(f, o.set); err != nil {
 			return err
 		}
-		return finishVerify(stdout, rep, dtypes, *o.json, "the network and the exact DP")
 	}
-	if *o.form != "cell" {
-		return userErrorf("verify: -form goes with programs with data (a steps line); for %s export the form with dp2nn compile and verify the .onnx file", path)
+	req, err := o.scheme.request(fs, func(s compile.Scheme) []rule {
+		smooth := s == compile.Smooth
+		return []rule{
+			{"runtime", false, "-runtime picks where a .onnx model runs; the network of a FILE.dp runs in the Go evaluator"},
+			{"form", data, fmt.Sprintf("-form picks the form of a program with data (a steps line); for %s export the form with dp2nn compile and verify the .onnx file", path)},
+			{"dtype", !smooth, "-scheme smooth is checked in float64"},
+			{"instances", !data && !smooth, instancesWhy(path, data)},
+			{"seed", random, "-seed seeds -random N"},
+			{"steps", random && !data && verify.RandomGenerator(m) == "", stepsWhy(m, random, data, "")},
+		}
+	})
+	if err != nil {
+		return err
 	}
-	if *o.random > 0 {
-		m, err := dsl.Check(f, o.set)
-		if err != nil {
+	dtypes, err := parseDTypes(*o.dtype)
+	if err != nil {
+		return err
+	}
+	files, optima, err := instanceFiles(o)
+	if err != nil {
+		return err
+	}
+	bar := progress.New(stderr, "verify", *o.random+len(files), progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	tick := func(int) { bar.Add(1) }
+	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
+	if data {
+		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
 			return err
 		}
+		return finishVerify(stdout, rep, dtypes, o, 0, "the network and the exact DP")
+	}
+	if random {
 		opt, err := withoutItems(req)
 		if err != nil {
 			return err
 		}
-		if opt.Scheme != compile.Smooth { // a smooth network is built per instance, of the instance's size
-			job := compile.Job{Steps: *o.steps, Batch: 1, DType: string(dtypes[0]), Truth: true}
-			if _, err := o.limits.check("verify", m, opt, job); err != nil {
-				return err
-			}
-		}
 		if opt.Scheme == compile.Smooth {
-			if *o.instances != "" || *o.json {
-				return userErrorf("verify -scheme smooth checks random instances only, as text")
-			}
-			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps)
+			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, tick)
 			if err != nil {
 				return err
 			}
-			c.WriteText(stdout)
-			return smoothMismatches(c, "the smooth network and the smoothed DP")
+			return finishSmooth(stdout, c, *o.json, "the smooth network and the smoothed DP")
 		}
-		net, err := lower(m, opt)
+		job := compile.Job{Steps: *o.steps, Batch: 1, DType: string(dtypes[0]), Truth: true}
+		net, err := o.limits.lower("verify", m, opt, job)
 		if err != nil {
 			return err
 		}
@@ -128,15 +138,7 @@ func runVerify(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	if *o.instances != "" {
-		files, err := instance.Files(*o.instances)
-		if err != nil {
-			return userErrorf("verify: -instances: %v", err)
-		}
-		optima, err := instance.OptimaIn(*o.instances)
-		if err != nil {
-			return &userError{err.Error()}
-		}
+	if len(files) > 0 {
 		tooLarge := func(m *dsl.Model, opt compile.Options, steps int) string {
 			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true})
 		}
@@ -145,21 +147,62 @@ func runVerify(args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	return finishVerify(stdout, rep, dtypes, *o.json, "the network and the exact DP")
+	return finishVerify(stdout, rep, dtypes, o, len(files), "the network and the exact DP")
+}
+
+func instancesWhy(path string, data bool) string {
+	if data {
+		return fmt.Sprintf("-instances is for programs with per-step inputs; check a data instance with dp2nn solve %s -instance F", path)
+	}
+	return "-scheme smooth is checked on random instances (-random N)"
+}
+
+// stepsWhy says why -steps does not apply: fixed, when not "", says why
+// a model's length is fixed.
+func stepsWhy(m *dsl.Model, random, data bool, fixed string) string {
+	switch {
+	case !random:
+		return "-steps is the length of random instances (-random N)"
+	case data:
+		return "a program with data runs for the steps of its steps line"
+	case fixed != "":
+		return fixed
+	}
+	return fmt.Sprintf("the random instances of %s come from its generator (%s), of their own length", m.Name, verify.RandomGenerator(m))
+}
+
+func parseDTypes(s string) ([]engine.DType, error) {
+	switch s {
+	case "both":
+		return []engine.DType{engine.Float64, engine.Float32}, nil
+	case "float64", "float32":
+		return []engine.DType{engine.DType(s)}, nil
+	}
+	return nil, userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", s)
+}
+
+// instanceFiles lists the files of -instances DIR and its optima.txt; a
+// directory without instance files is a check of nothing, which fails.
+func instanceFiles(o *verifyOpts) ([]string, map[string]int64, error) {
+	if !o.given["instances"] {
+		return nil, nil, nil
+	}
+	files, err := instance.Files(*o.instances)
+	if err != nil {
+		return nil, nil, userErrorf("verify: -instances: %v", err)
+	}
+	if len(files) == 0 {
+		return nil, nil, &verify.MismatchError{Msg: fmt.Sprintf("verify: nothing was checked: %s has no instance files (*.txt, *.json)", *o.instances)}
+	}
+	optima, err := instance.OptimaIn(*o.instances)
+	if err != nil {
+		return nil, nil, &userError{err.Error()}
+	}
+	return files, optima, nil
 }
 
 // verifyData is "dp2nn verify FILE.dp -random N" for a program with data.
-func verifyData(path string, f *dsl.File, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
-	if *o.instances != "" {
-		return userErrorf("verify: -instances is for programs with per-step inputs; check a data instance with dp2nn solve %s -instance F", path)
-	}
-	if *o.random == 0 {
-		return userErrorf("verify: nothing to verify: give -random N")
-	}
-	m, err := dsl.Check(f, o.set)
-	if err != nil {
-		return err
-	}
+func verifyData(path string, m *dsl.Model, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
 	if m.Steps == 0 {
 		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
 	}
@@ -170,12 +213,12 @@ func verifyData(path string, f *dsl.File, o *verifyOpts, req compile.Request, dt
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("verify: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
+	if form := *o.form; form != "cell" && form != "unrolled" {
+		return userErrorf("verify: unknown -form %q (want cell or unrolled; for the loop form export with dp2nn compile -form loop and verify the .onnx file)", form)
+	}
 	net, err := o.limits.lower("verify", m, opt, compile.Job{Form: *o.form, Batch: 1, DType: string(dtypes[0]), Truth: true})
 	if err != nil {
 		return err
-	}
-	if form := *o.form; form != "cell" && form != "unrolled" {
-		return userErrorf("verify: unknown -form %q (want cell or unrolled; for the loop form export with dp2nn compile -form loop and verify the .onnx file)", form)
 	}
 	return verify.DataRandom(rep, net, *o.form, dtypes, *o.random, *o.seed)
 }
@@ -183,16 +226,10 @@ func verifyData(path string, f *dsl.File, o *verifyOpts, req compile.Request, dt
 // verifyModel checks a model file written by "dp2nn compile": it rebuilds
 // the network from the model's metadata, runs the file in the chosen
 // runtime and compares every state it shows with the ground truth.
-func verifyModel(path string, o *verifyOpts, stdout io.Writer) error {
+func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	rt, err := engine.ParseRuntime(*o.runtime)
 	if err != nil {
 		return userErrorf("verify: -runtime: %v", err)
-	}
-	if len(o.set) > 0 || *o.scheme.p != 0 || *o.scheme.eps != 0 {
-		return userErrorf("verify: a .onnx model carries its own params and scheme; -set, -P and -eps do not apply")
-	}
-	if *o.random == 0 && *o.instances == "" {
-		return userErrorf("verify: nothing to verify: give -random N and/or -instances DIR")
 	}
 	model, err := export.Read(path)
 	if err != nil {
@@ -202,74 +239,87 @@ func verifyModel(path string, o *verifyOpts, stdout io.Writer) error {
 	if err != nil {
 		return userErrorf("verify: %s: %v", path, err)
 	}
-	if net.Smooth != nil {
-		if *o.random < 1 {
-			return userErrorf("verify: a smooth model is checked on random scores: give -random N")
-		}
-		if rt != engine.Go && rt != engine.ORT {
-			return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
-		}
+	m, smooth := net.Original(), net.Smooth != nil
+	data, random := dataProgram(m), o.given["random"]
+	own := "a .onnx model carries its own params and scheme"
+	fixed := ""
+	switch {
+	case smooth:
+		fixed = fmt.Sprintf("the smooth model runs its own %d steps", net.Steps)
+	case model.Form == export.Unrolled:
+		fixed = fmt.Sprintf("the unrolled model runs its own %d steps", model.Steps)
+	}
+	if err := refuse("verify", o.given,
+		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
+		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
+		rule{"dtype", false, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType)},
+		rule{"form", false, fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)},
+		rule{"max-neurons", false, "a .onnx model is built already"},
+		rule{"max-memory", false, "a .onnx model is built already"},
+		rule{"instances", !data && !smooth, instancesWhy(path, data)},
+		rule{"seed", random, "-seed seeds -random N"},
+		rule{"steps", random && !data && fixed == "" && verify.RandomGenerator(m) == "", stepsWhy(m, random, data, fixed)},
+	); err != nil {
+		return err
+	}
+	if smooth && rt != engine.Go && rt != engine.ORT {
+		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
+	}
+	files, optima, err := instanceFiles(o)
+	if err != nil {
+		return err
 	}
 	run, err := engine.Open(path, rt, net)
 	if err != nil {
 		return &userError{err.Error()}
 	}
 	defer run.Close()
-	if net.Smooth != nil {
-		c, err := verify.SmoothModel(run, path, rt, net, *o.random, *o.seed)
+	bar := progress.New(stderr, "verify", *o.random+len(files), progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	tick := func(int) { bar.Add(1) }
+	if smooth {
+		c, err := verify.SmoothModel(run, path, rt, net, *o.random, *o.seed, tick)
 		if err != nil {
 			return err
 		}
-		c.WriteText(stdout)
-		return smoothMismatches(c, "the smooth model and the Go reference")
+		return finishSmooth(stdout, c, *o.json, "the smooth model and the Go reference")
 	}
-	m := net.Original()
-	rep := &verify.Report{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String()}
+	rep := &verify.Report{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String(), Progress: tick}
 	labels := []engine.DType{engine.DType(fmt.Sprintf("%s %s", rt, model.DType))}
-	if dataProgram(m) {
-		if *o.instances != "" {
-			return userErrorf("verify: -instances is for programs with per-step inputs; this model's program %s has data", net.Model.Name)
-		}
+	if data {
 		if err := verify.ModelData(rep, run, net, *o.random, *o.seed); err != nil {
 			return err
 		}
-		return finishVerify(stdout, rep, labels, *o.json, "the network and the exact DP")
-	}
-	var files []string
-	var optima map[string]int64
-	if *o.instances != "" {
-		if files, err = instance.Files(*o.instances); err != nil {
-			return userErrorf("verify: -instances: %v", err)
-		}
-		if optima, err = instance.OptimaIn(*o.instances); err != nil {
-			return &userError{err.Error()}
-		}
+		return finishVerify(stdout, rep, labels, o, 0, "the network and the exact DP")
 	}
 	if err := verify.Model(rep, run, net, *o.random, *o.seed, *o.steps, files, optima); err != nil {
 		return err
 	}
-	return finishVerify(stdout, rep, labels, *o.json, "the model and the ground truth")
+	return finishVerify(stdout, rep, labels, o, len(files), "the model and the ground truth")
 }
 
-// finishVerify prints the report and turns mismatches between what into
-// exit code 1.
-func finishVerify(stdout io.Writer, rep *verify.Report, labels []engine.DType, asJSON bool, what string) error {
-	if asJSON {
-		if err := writeJSON(stdout, rep); err != nil {
-			return err
-		}
-	} else {
-		rep.WriteText(stdout, labels)
+// finishVerify prints the report and returns its verdict (Report.Err:
+// mismatches between what, or nothing checked); files instance files
+// that were all skipped fail too, though random instances were checked.
+func finishVerify(stdout io.Writer, rep *verify.Report, labels []engine.DType, o *verifyOpts, files int, what string) error {
+	if err := printReport(stdout, *o.json, rep, func(w io.Writer) { rep.WriteText(w, labels) }); err != nil {
+		return err
 	}
-	if rep.Mismatches > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d mismatches between %s", rep.Mismatches, what)}
+	if err := rep.Err(what); err != nil {
+		return &verify.MismatchError{Msg: "verify: " + err.Error()}
+	}
+	if files > 0 && rep.Skipped == files {
+		return &verify.MismatchError{Msg: fmt.Sprintf("verify: nothing of %s was checked: all %d instance files were skipped (the report says why)", *o.instances, files)}
 	}
 	return nil
 }
 
-func smoothMismatches(c *verify.SmoothCheck, what string) error {
-	if c.Mismatches > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d mismatches between %s", c.Mismatches, what)}
+func finishSmooth(stdout io.Writer, c *verify.SmoothCheck, asJSON bool, what string) error {
+	if err := printReport(stdout, asJSON, c, c.WriteText); err != nil {
+		return err
+	}
+	if err := c.Err(what); err != nil {
+		return &verify.MismatchError{Msg: "verify: " + err.Error()}
 	}
 	return nil
 }

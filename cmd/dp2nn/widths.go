@@ -5,13 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -30,7 +30,7 @@ func checkFlags() (*flag.FlagSet, *checkOpts) {
 	return fs, o
 }
 
-func runCheck(args []string, stdout io.Writer) error {
+func runCheck(args []string, stdout, _ io.Writer) error {
 	fs, o := checkFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
@@ -99,6 +99,7 @@ type widthsOpts struct {
 	json   *bool
 	sweep  *string
 	plot   *string
+	quiet  *bool
 	limits *limits
 }
 
@@ -108,35 +109,47 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
 	o.scheme = addSchemeFlags(fs, true)
 	o.form = fs.String("form", "", "network form: cell (one step; the default) or unrolled (-steps copies composed; a program with a steps line: its steps, settled cells computed once); a -sweep of a program with data measures both unless -form picks one")
-	o.steps = fs.Int("steps", 0, "number of steps for -form unrolled (default for a program with a steps line: its step count)")
+	o.steps = fs.Int("steps", 0, "number of steps of -form unrolled (default for a program with a steps line: its step count) or of the smooth network")
 	o.json = fs.Bool("json", false, "print JSON")
 	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.Table")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
+	o.quiet = fs.Bool("quiet", false, "with -sweep: no progress on stderr")
 	o.limits = addLimits(fs)
 	return fs, o
 }
 
-func runWidths(args []string, stdout io.Writer) error {
+func runWidths(args []string, stdout, stderr io.Writer) error {
 	fs, o := widthsFlags()
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
 	}
-	if *o.sweep != "" {
-		return runWidthsSweep(path, o, stdout)
-	}
-	if *o.plot != "" {
-		return userErrorf("widths: -plot needs -sweep NAME=LO..HI")
-	}
-	m, err := loadModel(path, o.set)
+	f, err := parseProgram(path)
 	if err != nil {
 		return err
 	}
-	opt, err := o.scheme.options()
+	sweep, data := given(fs)["sweep"], fileDataProgram(f)
+	o.scheme.data = data
+	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
+		return []rule{
+			{"plot", sweep, "-plot draws a -sweep NAME=LO..HI"},
+			{"quiet", sweep, "-quiet silences the progress of a -sweep, the one widths run that shows any"},
+			{"steps", !sweep && (*o.form == "unrolled" || s == compile.Smooth && !data),
+				"-steps is the length of -form unrolled or of the smooth network; a -sweep measures the cell, or for a program with data unrolls each point over its own steps line"},
+			{"form", !sweep || data || *o.form == "cell", "-sweep measures the cell of a program with per-step inputs"},
+		}
+	})
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) {
+	if sweep {
+		return runWidthsSweep(path, f, opt, o, stdout, stderr)
+	}
+	m, err := dsl.Check(f, o.set)
+	if err != nil {
+		return err
+	}
+	if data {
 		return widthsData(path, m, opt, o, stdout)
 	}
 	if *o.form == "" {
@@ -154,9 +167,6 @@ func runWidths(args []string, stdout io.Writer) error {
 	g := net.Cell
 	switch *o.form {
 	case "cell":
-		if *o.steps != 0 && opt.Scheme != compile.Smooth {
-			return userErrorf("widths: -steps goes with -form unrolled")
-		}
 	case "unrolled":
 		if *o.steps < 1 || *o.steps > 1000 {
 			return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
@@ -181,7 +191,7 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
 	}
-	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: *o.form})
+	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: "unrolled"})
 	if err != nil {
 		return err
 	}
@@ -190,9 +200,6 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	switch *o.form {
 	case "", "cell":
 		*o.form = "cell"
-		if *o.steps != 0 {
-			return userErrorf("widths: -steps goes with -form unrolled")
-		}
 	case "unrolled":
 		if *o.steps != 0 {
 			if *o.steps < 1 || *o.steps > 1000 {
@@ -243,37 +250,30 @@ func parseSweep(s string) (sweep, error) {
 	return sw, nil
 }
 
-func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
+func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, stdout, stderr io.Writer) error {
 	sw, err := parseSweep(*o.sweep)
 	if err != nil {
 		return err
 	}
-	f, err := parseProgram(path)
-	if err != nil {
-		return err
-	}
-	if fileDataProgram(f) {
-		return runDataSweep(path, f, o, sw, stdout)
-	}
-	if *o.form != "" && *o.form != "cell" {
-		return userErrorf("widths: -sweep measures the cell; drop -form")
-	}
-	opt, err := o.scheme.options()
-	if err != nil {
-		return err
-	}
-	lim := o.limits
 	guard := func(m *dsl.Model, v int) error {
-		o := opt
-		if sw.name == "P" && o.Scheme == compile.FPTAS {
-			o.P = v
+		o2 := opt
+		if sw.name == "P" && o2.Scheme == compile.FPTAS {
+			o2.P = v
 		}
-		if _, err := lim.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, o, compile.Job{}); err != nil {
-			return err
+		job := compile.Job{}
+		if fileDataProgram(f) {
+			job.Form = "unrolled" // a sweep of a program with data measures the unrolled network too
 		}
-		return nil
+		_, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, o2, job)
+		return err
 	}
-	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard)
+	bar := progress.New(stderr, "widths -sweep", len(sw.values), progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	tick := func(int) { bar.Add(1) }
+	if fileDataProgram(f) {
+		return runDataSweep(path, f, opt, o, sw, guard, tick, stdout)
+	}
+	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard, tick)
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func runWidthsSweep(path string, o *widthsOpts, stdout io.Writer) error {
 
 // runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
 // data: every swept param takes each value (e.g. m,n=2..12 for LCS).
-func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.Writer) error {
+func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, sw sweep, guard func(*dsl.Model, int) error, tick func(int), stdout io.Writer) error {
 	forms := []string{"cell", "unrolled"}
 	switch *o.form {
 	case "":
@@ -306,13 +306,6 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		forms = []string{*o.form}
 	default:
 		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	if *o.steps != 0 {
-		return userErrorf("widths: a -sweep of a program with data unrolls each point over its own steps line; drop -steps")
-	}
-	opt, err := o.scheme.options()
-	if err != nil {
-		return err
 	}
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
@@ -333,12 +326,12 @@ func runDataSweep(path string, f *dsl.File, o *widthsOpts, sw sweep, stdout io.W
 		if err != nil {
 			return err
 		}
-		if _, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, opt, compile.Job{Form: "unrolled"}); err != nil {
+		if err := guard(m, v); err != nil {
 			return err
 		}
 		models[i], opts[i] = m, opt
 	}
-	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms)
+	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms, tick)
 	if err != nil {
 		return err
 	}
@@ -367,29 +360,11 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path: path keeps its old content or gets all of data, and no
-// temporary file is left behind. Errors are user errors naming path.
-func writeFileAtomic(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return userErrorf("cannot write %s: %v", path, err)
+// writeFileAtomic writes data to path whole or not at all
+// (internal/atomicfile); its error, naming path, is a user error.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data); err != nil {
+		return &userError{err.Error()}
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = userErrorf("cannot write %s: %v", path, err)
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }

@@ -3,6 +3,8 @@
 // plain periodic lines otherwise (a log, CI), nothing with Quiet. Work
 // that ends within Delay shows nothing at all, so quick commands stay
 // quiet; work that takes longer is never silent for more than Every.
+// The environment variable DP2NN_PROGRESS_DELAY (a Go duration, "0s" to
+// show progress at once) overrides the default Delay, for tests and logs.
 //
 //	bar := progress.New(os.Stderr, "verify", 1000, progress.Options{})
 //	for i := range 1000 {
@@ -29,7 +31,7 @@ type Options struct {
 	// Terminal forces the bar (true) or plain lines (false); nil asks
 	// whether the writer is a terminal.
 	Terminal *bool
-	Delay    time.Duration // nothing is shown before; 0 means 2 s
+	Delay    time.Duration // nothing is shown before; 0 means DP2NN_PROGRESS_DELAY, else 2 s
 	Every    time.Duration // plain lines at most this often; 0 means 5 s
 	now      func() time.Time
 }
@@ -54,7 +56,7 @@ type Bar struct {
 // w.
 func New(w io.Writer, what string, total int, opt Options) *Bar {
 	if opt.Delay == 0 {
-		opt.Delay = 2 * time.Second
+		opt.Delay = envDelay()
 	}
 	if opt.Every == 0 {
 		opt.Every = 5 * time.Second
@@ -69,6 +71,22 @@ func New(w io.Writer, what string, total int, opt Options) *Bar {
 		b.terminal = term.IsTerminal(int(f.Fd()))
 	}
 	return b
+}
+
+// DelayEnv is the environment variable that sets the default Delay.
+const DelayEnv = "DP2NN_PROGRESS_DELAY"
+
+// envDelay is the default Delay: DP2NN_PROGRESS_DELAY when it is a
+// duration >= 0 (0 shows progress at the first unit done), else 2 s.
+func envDelay() time.Duration {
+	d, err := time.ParseDuration(os.Getenv(DelayEnv))
+	switch {
+	case err != nil || d < 0:
+		return 2 * time.Second
+	case d == 0:
+		return time.Nanosecond // "at once": New's zero means the default
+	}
+	return d
 }
 
 // Add records n more units done.

@@ -69,3 +69,32 @@ func TestTerminalBar(t *testing.T) {
 	b.Finish()
 	assert.Contains(t, buf.String(), "study")
 }
+
+// DP2NN_PROGRESS_DELAY sets the default delay: "0s" shows the first unit.
+func TestDelayFromEnvironment(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		want time.Duration
+	}{
+		{"", 2 * time.Second},
+		{"0", time.Nanosecond},
+		{"0s", time.Nanosecond},
+		{"500ms", 500 * time.Millisecond},
+		{"-1s", 2 * time.Second},
+		{"soon", 2 * time.Second},
+	} {
+		t.Setenv(DelayEnv, tt.env)
+		assert.Equal(t, tt.want, envDelay(), "%q", tt.env)
+	}
+	t.Setenv(DelayEnv, "0s")
+	var buf bytes.Buffer
+	f := false
+	b := New(&buf, "verify", 4, Options{Terminal: &f})
+	b.Add(1)
+	b.Add(3)
+	b.Finish()
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	assert.Len(t, lines, 2, "the first unit and the end: %q", buf.String())
+	assert.Contains(t, lines[0], "verify: 1/4 (25%)")
+	assert.Contains(t, lines[1], "verify: 4/4 (100%)")
+}
