@@ -75,6 +75,10 @@ type Job struct {
 	DType string
 	// Truth says the exact ground truth runs (verify).
 	Truth bool
+	// KnownOptimum says the optimum is known (optima.txt), so the ground
+	// truth of the fptas scheme is the rounded DP alone, not the exact DP
+	// over the whole profit sum.
+	KnownOptimum bool
 }
 
 // Cost is what a job costs, predicted by Estimate.
@@ -247,7 +251,7 @@ func Estimate(m *dsl.Model, opt Options, job Job, limits Limits) (*Cost, error) 
 	}
 	c.exportConsts = exportConsts(net, c)
 	c.measure()
-	c.TruthBytes = truthBytes(m, net, c.Steps)
+	c.TruthBytes = truthBytes(m, net, c.Steps, job.KnownOptimum)
 
 	// Refusals, in the order the job meets them.
 	if c.Neurons > lim.Neurons {
@@ -609,7 +613,7 @@ func (c *Cost) EvalBytes(batch int, dtype string) int64 {
 // big.Rat per table cell and step, about 256 bytes) or, for a program
 // with data, the run of the re-checked program; half as much again for
 // the garbage of the rational arithmetic.
-func truthBytes(m *dsl.Model, net *Network, steps int) int64 {
+func truthBytes(m *dsl.Model, net *Network, steps int, knownOptimum bool) int64 {
 	trace := func(m *dsl.Model) int64 {
 		runs := int64(steps) + 1
 		if m.Steps > 0 {
@@ -628,7 +632,10 @@ func truthBytes(m *dsl.Model, net *Network, steps int) int64 {
 		}
 		return mulSat(n, runs)
 	}
-	b := trace(m)
+	var b int64
+	if net.Rounding == nil || !knownOptimum {
+		b = trace(m)
+	}
 	for _, d := range m.Data {
 		b = addSat(b, mulSat(int64(d.Cells()), 24))
 	}

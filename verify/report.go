@@ -137,8 +137,19 @@ func (rep *Report) Err(what string) error {
 		return mismatchf("nothing was checked: all %d instance files were skipped (the report says why)", rep.Skipped)
 	case rep.Cases == 0:
 		return mismatchf("nothing was checked: there was no instance")
+	case rep.undecidable() == rep.Cases:
+		return mismatchf("nothing was checked: the answer of every one of the %d cases is undecidable at this dtype (the report says why); use an integer program or a smaller instance", rep.Cases)
 	}
 	return nil
+}
+
+// undecidable counts the cases whose answer no observation could tell.
+func (rep *Report) undecidable() int {
+	n := 0
+	for _, r := range rep.Rows {
+		n += r.Undecidable
+	}
+	return n
 }
 
 // WriteText prints the report as a table with one max|err| column per

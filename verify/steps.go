@@ -2,7 +2,10 @@ package verify
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -51,7 +54,8 @@ type FileSet struct {
 	// TooLarge says why the network of a model with the given options, run
 	// on an instance of the given number of steps, is not to be built
 	// (the row is skipped), "" when it may be; nil builds every network.
-	TooLarge func(m *dsl.Model, opt compile.Options, steps int) string
+	// known says the instance's optimum is known (Optima).
+	TooLarge func(m *dsl.Model, opt compile.Options, steps int, known bool) string
 }
 
 // Instances checks the program f on every instance file, each with its
@@ -71,9 +75,23 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		if err != nil {
 			return err
 		}
-		m, err := dsl.Check(f, params)
+		lim := dsl.Limits{}
+		if in.Request.Scheme == compile.FPTAS {
+			// The FPTAS-NN's table has P cells whatever the profits; the
+			// cost model decides what fits.
+			lim.MaxCount = 1 << 53
+		}
+		m, err := dsl.CheckWith(f, params, lim)
 		if err != nil {
-			return err
+			// Params of this instance past what the program takes (a
+			// profit sum past 2^26 for an exact network): a skipped row.
+			names := slices.Sorted(maps.Keys(params))
+			for i, k := range names {
+				names[i] = fmt.Sprintf("%s=%d", k, params[k])
+			}
+			row.Params = strings.Join(names, " ")
+			rep.Skip(row, err.Error())
+			continue
 		}
 		row.Params = ParamString(m)
 		steps, err := instance.Bind(m, inst)
@@ -86,7 +104,8 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 			return err
 		}
 		if in.TooLarge != nil {
-			if why := in.TooLarge(m, opt, len(steps)); why != "" {
+			_, known := in.Optima[name]
+			if why := in.TooLarge(m, opt, len(steps), known); why != "" {
 				rep.Skip(row, why)
 				continue
 			}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/truth/knapsack"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -70,7 +72,7 @@ func TestInstances(t *testing.T) {
 	rep := &verify.Report{}
 	in := verify.FileSet{Files: files, Optima: optima, Request: compile.Request{Options: compile.Options{Scheme: compile.Exact}},
 		DTypes: []engine.DType{engine.Float64},
-		TooLarge: func(m *dsl.Model, _ compile.Options, _ int) string {
+		TooLarge: func(m *dsl.Model, _ compile.Options, _ int, _ bool) string {
 			if pmax, _ := m.Param("pmax"); pmax > 500 {
 				return "too large"
 			}
@@ -346,4 +348,41 @@ func TestSmooth(t *testing.T) {
 	assert.Contains(t, b.String(), "(tolerance 1e-9)\n")
 	assert.Contains(t, b.String(), "(tolerance 1e-5 + 1e-4·|central difference|)\n")
 	assert.Contains(t, b.String(), "\n20 cases checked, 0 mismatches\n")
+}
+
+// The fptas scheme on an instance whose profits sum past 2^26 (Pisinger's
+// uncorrelated family, R = 10^7): the instance is taken (the FPTAS-NN's
+// table has P cells), the known optimum stands in for the exact DP over
+// the profit sum, which is not run, and the case is counted.
+func TestInstancesFPTASLargeProfitSum(t *testing.T) {
+	dir := t.TempDir()
+	in := knapsack.Generate(knapsack.Spec{Family: knapsack.Uncorrelated, N: 80, R: 10_000_000, Fraction: 0.5}, 2)
+	in.Name = "large"
+	var sum int64
+	for _, p := range in.Profits {
+		sum += p
+	}
+	require.Greater(t, sum, int64(1<<26))
+	f, err := os.Create(filepath.Join(dir, "large.txt"))
+	require.NoError(t, err)
+	require.NoError(t, knapsack.WriteInstance(f, in))
+	require.NoError(t, f.Close())
+	opt, err := knapsack.Optimum(in.Profits, in.Weights, in.Capacity)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "optima.txt"), []byte(fmt.Sprintf("large %d\n", opt)), 0o644))
+
+	prog, err := repo.ReadProgram("examples/knapsack_int.dp")
+	require.NoError(t, err)
+	files, err := instance.Files(dir)
+	require.NoError(t, err)
+	optima, err := instance.OptimaIn(dir)
+	require.NoError(t, err)
+	rep := &verify.Report{}
+	req := compile.Request{Options: compile.Options{Scheme: compile.FPTAS, P: 50}}
+	require.NoError(t, verify.Instances(rep, prog, verify.FileSet{Files: files, Optima: optima, Request: req, DTypes: []engine.DType{engine.Float64}}))
+	require.Len(t, rep.Rows, 1)
+	assert.Empty(t, rep.Rows[0].Skipped)
+	assert.Equal(t, 1, rep.Rows[0].Cases)
+	assert.Zero(t, rep.Mismatches)
+	assert.Equal(t, fmt.Sprint(opt), rep.Rows[0].Known)
 }

@@ -44,7 +44,7 @@ func TestONNXCommands(t *testing.T) {
 			[][]string{{"-runtime", "ort", "-instances", lowdim}, {"-runtime", "ort", "-random", "50"}}},
 		{"exact unrolled", []string{"examples/knapsack_int.dp", "-set", "pmax=20,capacity=50", "-form", "unrolled", "-steps", "5", "-decode"},
 			[][]string{{"-runtime", "ort", "-random", "50"}}},
-		{"fptas", []string{"examples/knapsack.dp", "-scheme", "fptas", "-P", "12", "-set", "pmax=30", "-layout", "structured", "-form", "unrolled", "-steps", "5", "-dtype", "float64"},
+		{"fptas", []string{"examples/knapsack_int.dp", "-scheme", "fptas", "-P", "12", "-set", "pmax=30,capacity=50", "-layout", "structured", "-form", "unrolled", "-steps", "5", "-dtype", "float64"},
 			[][]string{{"-runtime", "ort", "-random", "20", "-seed", "9"}}},
 		{"smooth", []string{"examples/knapsack_value.dp", "-instance", "testdata/smooth/knapsack5.json", "-scheme", "smooth", "-reg", "gini", "-gamma", "0.8", "-dtype", "float32"},
 			[][]string{{"-runtime", "ort", "-random", "20"}, {"-runtime", "go", "-random", "20"}}},

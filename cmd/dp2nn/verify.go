@@ -139,8 +139,8 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(files) > 0 {
-		tooLarge := func(m *dsl.Model, opt compile.Options, steps int) string {
-			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true})
+		tooLarge := func(m *dsl.Model, opt compile.Options, steps int, known bool) string {
+			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true, KnownOptimum: known})
 		}
 		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: tooLarge}
 		if err := verify.Instances(rep, f, in); err != nil {
