@@ -414,6 +414,11 @@ func (n *Network) Backtrack(states [][][]float64, inputs [][]float64, ans Answer
 	if len(s.Dims) != 1 || (s.Body.Kind != dsl.TMin && s.Body.Kind != dsl.TMax) {
 		return nil, fmt.Errorf("%s: backtracking needs a one-dimensional state whose step is a min or max", s.Body.Pos())
 	}
+	if k := len(n.Model.States); k > 1 {
+		// A choice may run through another state's table, which the walk
+		// over this one cannot follow: no selection rather than a wrong one.
+		return nil, fmt.Errorf("%s: backtracking follows the choices of one state; this program has %d", s.Body.Pos(), k)
+	}
 	steps := len(inputs)
 	if len(states) != steps+1 {
 		return nil, fmt.Errorf("compile: got %d stored states for %d steps", len(states), steps)

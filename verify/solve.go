@@ -13,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 // This file solves one instance through the network and checks what it
@@ -38,6 +39,10 @@ type SolveReport struct {
 	Taken     []int              `json:"taken,omitempty"` // 1-based steps
 	Totals    map[string]float64 `json:"totals,omitempty"`
 	Check     string             `json:"check,omitempty"`
+	// Items says why no items are listed when the answer is a search but
+	// the program's steps cannot be backtracked (more than one state, a
+	// step that is not a min or max of take / not-take reads).
+	Items string `json:"items,omitempty"`
 	// Guarantee is the FPTAS-NN bound the answer satisfies (fptas only).
 	Guarantee string `json:"guarantee,omitempty"`
 
@@ -87,12 +92,49 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 	var checkErr error
 	if ans.Found && ans.Kind != dsl.AnswerValue {
 		taken, err := net.Backtrack(states, steps, ans)
-		if err == nil {
-			r.Taken, r.Totals = takenTotals(taken, inst)
-			r.Check, checkErr = checkSelection(r.Totals, inst, ans)
+		if err != nil {
+			r.Items = "the chosen steps cannot be recovered for this program: " + err.Error()
+			return r, nil
+		}
+		r.Taken, r.Totals = takenTotals(taken, inst)
+		r.Check, checkErr = checkSelection(r.Totals, inst, ans)
+		if checkErr == nil && net.Rounding == nil {
+			var why string
+			if why, checkErr = reachesAnswer(m, steps, taken, ans); why != "" {
+				r.Check = strings.TrimPrefix(r.Check+"; "+why, "; ")
+			}
 		}
 	}
 	return r, checkErr
+}
+
+// reachesAnswer re-evaluates a backtracked selection with the exact
+// interpreter (package truth, which shares no code with the network): the
+// program run on the taken steps alone must reach the answer decoded from
+// all of them. Backtracking follows take / not-take steps, so the answer
+// over a subset of the steps can be no better, and the selection itself
+// reaches it exactly when it is right; anything else is a wrong selection,
+// reported as a mismatch, never printed as the items.
+func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.Answer) (string, error) {
+	var sub [][]float64
+	var idx []int
+	for t, ok := range taken {
+		if ok {
+			sub, idx = append(sub, steps[t]), append(idx, t+1)
+		}
+	}
+	tr, err := truth.RunDP(m, sub)
+	if err != nil {
+		return "", err
+	}
+	got, err := tr.Answer()
+	if err != nil {
+		return "", err
+	}
+	if !got.Found || got.Float64() != ans.Value {
+		return "", mismatchf("the backtracked selection %v reaches %s, not the answer %s, by the exact interpreter: the network or decoder is wrong", idx, got, ans)
+	}
+	return fmt.Sprintf("the taken steps alone reach %s (exact interpreter)", got), nil
 }
 
 // takenTotals lists the taken steps (1-based) and sums every per-step
@@ -160,6 +202,9 @@ func (r *SolveReport) WriteText(w io.Writer) {
 		if r.Check != "" {
 			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
 		}
+	}
+	if r.Items != "" {
+		fmt.Fprintf(w, "items: %s\n", r.Items)
 	}
 }
 
