@@ -167,6 +167,10 @@ type FPTASConfig struct {
 	// group of instances how many of the total are done (never
 	// concurrently).
 	Progress func(done, total int) `json:"-"`
+	// Check, when set, refuses a network before it is built (the command
+	// line's cost-model limits): m is the checked program, opt its fptas
+	// options and steps the instances' length.
+	Check func(m *dsl.Model, opt compile.Options, steps int) error `json:"-"`
 }
 
 // studyConfig is FPTASConfig with what is read on the way.
@@ -404,7 +408,8 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		m, ok := models[key]
 		if !ok {
 			var err error
-			if m, err = dsl.Check(f, ps); err != nil {
+			// The FPTAS-NN's table has P cells whatever the profits.
+			if m, err = dsl.CheckWith(f, ps, dsl.Limits{MaxCount: 1 << 53}); err != nil {
 				return nil, "", nil, err
 			}
 			models[key] = m
@@ -419,7 +424,13 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 	for _, key := range keys {
 		nets[key] = map[int]*compile.Network{}
 		for _, P := range c.P {
-			net, err := compile.Lower(models[key], compile.Options{Scheme: compile.FPTAS, P: P})
+			opt := compile.Options{Scheme: compile.FPTAS, P: P}
+			if c.Check != nil {
+				if err := c.Check(models[key], opt, maxSteps(insts)); err != nil {
+					return nil, "", nil, err
+				}
+			}
+			net, err := compile.Lower(models[key], opt)
 			if err != nil {
 				return nil, "", nil, err
 			}
@@ -868,4 +879,13 @@ func paramsKey(params map[string]int64) string {
 		parts[i] = fmt.Sprintf("%s=%d", k, params[k])
 	}
 	return strings.Join(parts, ",")
+}
+
+// maxSteps is the largest number of steps (items) of an instance.
+func maxSteps(insts []studyInstance) int {
+	n := 0
+	for _, si := range insts {
+		n = max(n, len(si.steps))
+	}
+	return n
 }

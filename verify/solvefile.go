@@ -116,7 +116,11 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := dsl.Check(in.File, params)
+	lim := dsl.Limits{}
+	if in.Request.Scheme == compile.FPTAS {
+		lim.MaxCount = 1 << 53 // the FPTAS-NN's table has P cells whatever the profits
+	}
+	m, err := dsl.CheckWith(in.File, params, lim)
 	if err != nil {
 		return nil, err
 	}

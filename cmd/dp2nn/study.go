@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
@@ -37,11 +38,13 @@ type studyOpts struct {
 	out      *string
 	plot     *string
 	quiet    *bool
+	limits   *limits
 }
 
 func studyFlags() (*flag.FlagSet, *studyOpts) {
 	o := &studyOpts{set: setFlag{}}
 	fs := flag.NewFlagSet("study", flag.ContinueOnError)
+	o.limits = addLimits(fs)
 	o.program = fs.String("program", "examples/knapsack_int.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size; integer weights keep every comparison exact)")
 	fs.Var(o.set, "set", "bind a param of the program: NAME=INTEGER (repeatable); unset params come from the instances as in solve, an index bound like pmax taking its largest value over all instances")
 	o.families = fs.String("families", strings.Join(study.Families, ","), "comma-separated families: lowdim (the files of -lowdim) and Pisinger's "+strings.Join(study.Families[1:], ", "))
@@ -120,7 +123,11 @@ func runStudy(args []string, stdout, stderr io.Writer) error {
 // validate turns the flags into the study's configuration; set are the
 // flags given.
 func (o *studyOpts) validate(set map[string]bool) (study.FPTASConfig, error) {
-	c := study.FPTASConfig{Program: *o.program, Set: o.set, Per: *o.per, Seed: *o.seed, R: *o.r}
+	c := study.FPTASConfig{Program: *o.program, Set: o.set, Per: *o.per, Seed: *o.seed, R: *o.r,
+		Check: func(m *dsl.Model, opt compile.Options, steps int) error {
+			_, err := o.limits.check("study fptas", m, opt, compile.Job{Steps: steps, Batch: 256, DType: "float64"})
+			return err
+		}}
 	var err error
 	if c.Families, err = parseNameList("-families", *o.families, study.Families); err != nil {
 		return c, err
