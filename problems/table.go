@@ -47,6 +47,9 @@ type Problem struct {
 	// [OPT, OPT + slack]; why prints the formula. nil when no guarantee
 	// is known.
 	FPTASSlack func(m *dsl.Model, k float64) (slack float64, why string, ok bool)
+	// NoAnswer says what an infinite answer means ("no tour visits every
+	// city"); "" when the table does not say.
+	NoAnswer string
 }
 
 // Setting is one param set of a Problem.
@@ -102,7 +105,7 @@ var Table = []Problem{
 			{Label: "m=7,n=5,a=2", Params: map[string]int64{"m": 7, "n": 5, "a": 2}},
 			{Label: "m=1,n=7,a=3", Params: map[string]int64{"m": 1, "n": 7, "a": 3}},
 		},
-		Random: randomLCS, ExactData: lcsExact, Bounds: lcsBounds,
+		Random: randomLCS, ExactData: lcsExact, Bounds: lcsBounds, NoAnswer: "no common subsequence length",
 	},
 	{
 		Name: "bellmanford", Program: "examples/bellmanford.dp",
@@ -133,6 +136,7 @@ var Table = []Problem{
 			{Label: "n=4,s=3,t=1,lmax=3,rmax=4", Params: map[string]int64{"n": 4, "s": 3, "t": 1, "lmax": 3, "rmax": 4}},
 		},
 		Random: randomCSP, ExactData: cspExact, Bounds: cspBounds, FPTASSlack: cspSlack,
+		NoAnswer: "no walk from s to t has resource at most R",
 	},
 	{
 		Name: "heldkarp", Program: "examples/heldkarp.dp",
@@ -142,6 +146,7 @@ var Table = []Problem{
 			{Label: "n=2,cmax=5", Params: map[string]int64{"n": 2, "cmax": 5}},
 		},
 		Random: randomATSP, ExactData: heldKarpExact, Bounds: heldKarpBounds,
+		NoAnswer: "no tour visits every city",
 	},
 }
 

@@ -84,7 +84,7 @@ func DataRandom(rep *Report, net *compile.Network, form string, dtypes []engine.
 		rep.Against += "; the interpreter's final state and every answer vs the independent solver of problem " + p.Name + " (truth/graphs)"
 	}
 	if r := net.OffsetRounding; r != nil {
-		slack := "a slack known only for csp"
+		slack := "a slack the problem table does not state"
 		if _, why, ok := fptasSlack(net); ok {
 			slack = why
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/truth"
 )
 
@@ -295,13 +296,6 @@ func (n *Number) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// noAnswerText says what an infinite answer means for the known programs.
-var noAnswerText = map[string]string{
-	"heldkarp": "no tour visits every city",
-	"csp":      "no walk from s to t has resource at most R",
-	"lcs":      "no common subsequence length",
-}
-
 // SolveData runs net, the network of a program with data, on one data
 // file df (data bound to the program) in the Go evaluator in dt and
 // compares it with the exact interpreter: every cell of every step, the
@@ -339,7 +333,10 @@ func SolveData(net *compile.Network, df *instance.DataFile, data [][]float64, dt
 	}
 	ans := out.answer
 	if !answerFinite(ans) {
-		why := noAnswerText[m.Name]
+		var why string // what no answer means, for a problem of the table
+		if p, ok := problems.Identify(m); ok {
+			why = p.NoAnswer
+		}
 		if why == "" {
 			why = "the answer is unreachable"
 		}
