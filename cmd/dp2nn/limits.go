@@ -4,11 +4,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -19,6 +21,11 @@ import (
 type limits struct {
 	neurons *int64
 	memory  *byteSize
+	// stderr, when set, shows a count or a build that takes more than a
+	// few seconds (internal/progress.Elapsed); quiet (a command's -quiet)
+	// silences it.
+	stderr io.Writer
+	quiet  *bool
 }
 
 func addLimits(fs *flag.FlagSet) *limits {
@@ -38,6 +45,10 @@ func (l *limits) compile() compile.Limits {
 // does not take) is left to the step that meets it, which reports it in
 // the command's own words; nothing large has been allocated then.
 func (l *limits) check(cmd string, m *dsl.Model, opt compile.Options, job compile.Job) (*compile.Cost, error) {
+	if l.stderr != nil {
+		e := progress.NewElapsed(l.stderr, cmd+": counting the network before building it (compile's cost model)", progress.Options{Quiet: l.silent()})
+		defer e.Stop()
+	}
 	c, err := compile.Estimate(m, opt, job, l.compile())
 	var tl *compile.TooLargeError
 	if errors.As(err, &tl) {
@@ -48,8 +59,13 @@ func (l *limits) check(cmd string, m *dsl.Model, opt compile.Options, job compil
 
 // lower checks the job against the limits, then builds the network.
 func (l *limits) lower(cmd string, m *dsl.Model, opt compile.Options, job compile.Job) (*compile.Network, error) {
-	if _, err := l.check(cmd, m, opt, job); err != nil {
+	c, err := l.check(cmd, m, opt, job)
+	if err != nil {
 		return nil, err
+	}
+	if l.stderr != nil && c != nil {
+		e := progress.NewElapsed(l.stderr, fmt.Sprintf("%s: building the network (%d hidden neurons)", cmd, c.Neurons), progress.Options{Quiet: l.silent()})
+		defer e.Stop()
 	}
 	return lower(m, opt)
 }
@@ -89,3 +105,5 @@ func (b *byteSize) Set(s string) error {
 	*b = byteSize(v * float64(mult))
 	return nil
 }
+
+func (l *limits) silent() bool { return l.quiet != nil && *l.quiet }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/study"
 )
@@ -118,6 +119,9 @@ func TestWidthsJSONForPaper(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	// The messages are compared whole: no progress lines of the slow
+	// refusals (TestProgressAndQuiet and TestElapsedProgress check those).
+	t.Setenv(progress.DelayEnv, "1h")
 	bad := filepath.Join("testdata", "bad")
 	data := filepath.Join("cmd", "dp2nn", "testdata", "data")
 	tmp := t.TempDir()

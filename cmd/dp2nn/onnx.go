@@ -63,8 +63,9 @@ type CompileReport struct {
 	Widths []int  `json:"widths"`
 }
 
-func runCompile(args []string, stdout, _ io.Writer) error {
+func runCompile(args []string, stdout, stderr io.Writer) error {
 	fs, o := compileFlags()
+	o.limits.stderr = stderr
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err

@@ -41,13 +41,14 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	o.scheme = addSchemeFlags(fs, false)
 	o.dtype = fs.String("dtype", "float64", "evaluation type: float64 or float32")
 	o.json = fs.Bool("json", false, "print JSON")
-	o.quiet = fs.Bool("quiet", false, "with -instances: no progress on stderr")
+	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a batch, or one instance whose network takes seconds to build)")
 	o.limits = addLimits(fs)
 	return fs, o
 }
 
 func runSolve(args []string, stdout, stderr io.Writer) error {
 	fs, o := solveFlags()
+	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
@@ -62,7 +63,6 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return []rule{
 			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},
 			{"json", !batch, "-instances prints one JSON line per instance already"},
-			{"quiet", batch, "-quiet silences the progress of a batch (-instances); one instance shows none"},
 		}
 	})
 	if err != nil {
@@ -95,7 +95,9 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if st, err := os.Stat(*o.instance); err == nil && (st.IsDir() || strings.HasSuffix(*o.instance, ".jsonl")) {
 		return userErrorf("solve: -instance %s is a batch: solve it with -instances %s", *o.instance, *o.instance)
 	}
+	e := progress.NewElapsed(stderr, "solve: building and running the network", progress.Options{Quiet: *o.quiet})
 	r, err := verify.SolveFile(in, *o.instance)
+	e.Stop()
 	if r == nil {
 		return err
 	}

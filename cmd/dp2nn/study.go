@@ -63,6 +63,7 @@ func studyFlags() (*flag.FlagSet, *studyOpts) {
 
 func runStudy(args []string, stdout, stderr io.Writer) error {
 	fs, o := studyFlags()
+	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err

@@ -55,6 +55,7 @@ func verifyFlags() (*flag.FlagSet, *verifyOpts) {
 
 func runVerify(args []string, stdout, stderr io.Writer) error {
 	fs, o := verifyFlags()
+	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err

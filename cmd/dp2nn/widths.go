@@ -113,13 +113,14 @@ func widthsFlags() (*flag.FlagSet, *widthsOpts) {
 	o.json = fs.Bool("json", false, "print JSON")
 	o.sweep = fs.String("sweep", "", "NAME=LO..HI: measure the cell at every value of a param (or P for -scheme fptas) and print a table; NAME,NAME=LO..HI sets several params to each value; for a program with data also the unrolled network and the ratios to the bounds of problems.Table")
 	o.plot = fs.String("plot", "", "with -sweep: draw the widths (programs with data: size and depth, beside the scaled bounds) against the swept value as a PNG")
-	o.quiet = fs.Bool("quiet", false, "with -sweep: no progress on stderr")
+	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a -sweep, or a network that takes seconds to count or build)")
 	o.limits = addLimits(fs)
 	return fs, o
 }
 
 func runWidths(args []string, stdout, stderr io.Writer) error {
 	fs, o := widthsFlags()
+	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
@@ -133,7 +134,6 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		return []rule{
 			{"plot", sweep, "-plot draws a -sweep NAME=LO..HI"},
-			{"quiet", sweep, "-quiet silences the progress of a -sweep, the one widths run that shows any"},
 			{"steps", !sweep && (*o.form == "unrolled" || s == compile.Smooth && !data),
 				"-steps is the length of -form unrolled or of the smooth network; a -sweep measures the cell, or for a program with data unrolls each point over its own steps line"},
 			{"form", !sweep || data || *o.form == "cell", "-sweep measures the cell of a program with per-step inputs"},

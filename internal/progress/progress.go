@@ -48,6 +48,7 @@ type Bar struct {
 	start    time.Time
 	lastLine time.Time
 	bar      *progressbar.ProgressBar // on a terminal, once shown
+	finished bool                     // Finish was called
 	terminal bool
 	shown    bool
 }
@@ -108,6 +109,7 @@ func (b *Bar) Finish() {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.finished = true
 	if !b.shown || b.opt.Quiet {
 		return
 	}
@@ -125,6 +127,20 @@ func (b *Bar) show(final bool) {
 	}
 	now := b.opt.now()
 	if !b.shown && now.Sub(b.start) < b.opt.Delay {
+		return
+	}
+	if b.terminal && b.total < 0 {
+		if b.bar == nil {
+			b.bar = progressbar.NewOptions(-1,
+				progressbar.OptionSetWriter(b.w),
+				progressbar.OptionSetDescription(b.what),
+				progressbar.OptionSpinnerType(14),
+				progressbar.OptionShowElapsedTimeOnFinish(),
+				progressbar.OptionClearOnFinish(),
+			)
+			b.shown = true
+		}
+		_ = b.bar.Add(1) // the spinner turns
 		return
 	}
 	if b.terminal {
@@ -149,11 +165,20 @@ func (b *Bar) show(final bool) {
 	}
 }
 
-// line prints "what: done/total (p%), elapsed, ETA".
+// line prints "what: done/total (p%), elapsed, ETA", or for a step of
+// unknown length (total < 0) "what: still running, elapsed".
 func (b *Bar) line() {
 	now := b.opt.now()
 	b.lastLine = now
 	elapsed := now.Sub(b.start)
+	if b.total < 0 {
+		state := "still running"
+		if b.finished {
+			state = "done"
+		}
+		fmt.Fprintf(b.w, "%s: %s, %s elapsed\n", b.what, state, elapsed.Round(100*time.Millisecond))
+		return
+	}
 	pct := 0.0
 	if b.total > 0 {
 		pct = 100 * float64(b.done) / float64(b.total)
@@ -166,4 +191,54 @@ func (b *Bar) line() {
 		eta = "ETA " + left.Round(time.Second).String()
 	}
 	fmt.Fprintf(b.w, "%s: %d/%d (%.0f%%), %s elapsed, %s\n", b.what, b.done, b.total, pct, elapsed.Round(100*time.Millisecond), eta)
+}
+
+// Elapsed is the progress of one step whose length is unknown in
+// advance (building a large network): after Delay it says on w that the
+// step is still running, a spinner on a terminal, a plain line every
+// Every otherwise, and a last line with the time taken when it ends.
+// Stop ends it; a step that ends within Delay shows nothing.
+type Elapsed struct {
+	bar  *Bar
+	done chan struct{}
+	wg   sync.WaitGroup
+}
+
+// NewElapsed starts the progress of a step named what.
+func NewElapsed(w io.Writer, what string, opt Options) *Elapsed {
+	e := &Elapsed{bar: New(w, what, -1, opt), done: make(chan struct{})}
+	if opt.Quiet {
+		return e
+	}
+	e.wg.Go(func() {
+		tick := time.NewTicker(min(e.bar.opt.Every, time.Second))
+		defer tick.Stop()
+		for {
+			select {
+			case <-e.done:
+				return
+			case <-tick.C:
+				e.bar.Add(0)
+			}
+		}
+	})
+	return e
+}
+
+// Stop ends the step.
+func (e *Elapsed) Stop() {
+	if e == nil {
+		return
+	}
+	close(e.done)
+	e.wg.Wait()
+	b := e.bar
+	b.mu.Lock()
+	// A step that outlasted the delay between two ticks still says how
+	// long it took.
+	if !b.opt.Quiet && !b.shown && b.opt.now().Sub(b.start) >= b.opt.Delay {
+		b.shown = true
+	}
+	b.mu.Unlock()
+	b.Finish()
 }

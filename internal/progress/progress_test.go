@@ -3,6 +3,7 @@ package progress
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -97,4 +98,38 @@ func TestDelayFromEnvironment(t *testing.T) {
 	assert.Len(t, lines, 2, "the first unit and the end: %q", buf.String())
 	assert.Contains(t, lines[0], "verify: 1/4 (25%)")
 	assert.Contains(t, lines[1], "verify: 4/4 (100%)")
+}
+
+// A step of unknown length says it is still running after the delay and
+// how long it took at the end; a quick one says nothing.
+func TestElapsed(t *testing.T) {
+	var buf syncBuffer
+	f := false
+	e := NewElapsed(&buf, "compile: building the network", Options{Terminal: &f, Delay: time.Millisecond, Every: 5 * time.Millisecond})
+	time.Sleep(30 * time.Millisecond)
+	e.Stop()
+	out := buf.String()
+	assert.Contains(t, out, "compile: building the network: still running, ")
+	assert.Contains(t, out, "compile: building the network: done, ")
+
+	var quick syncBuffer
+	NewElapsed(&quick, "quick", Options{Terminal: &f, Delay: time.Hour}).Stop()
+	assert.Empty(t, quick.String())
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
