@@ -398,6 +398,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 	}
 	nets := studyNets{}
 	models := map[string]*dsl.Model{}
+	longest := 0 // the most steps of an instance, for c.Check
 	var keys []string
 	for i := range insts {
 		ps := params[i]
@@ -420,13 +421,14 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 			return nil, "", nil, err
 		}
 		insts[i].net, insts[i].steps = key, steps
+		longest = max(longest, len(steps))
 	}
 	for _, key := range keys {
 		nets[key] = map[int]*compile.Network{}
 		for _, P := range c.P {
 			opt := compile.Options{Scheme: compile.FPTAS, P: P}
 			if c.Check != nil {
-				if err := c.Check(models[key], opt, maxSteps(insts)); err != nil {
+				if err := c.Check(models[key], opt, longest); err != nil {
 					return nil, "", nil, err
 				}
 			}
@@ -879,13 +881,4 @@ func paramsKey(params map[string]int64) string {
 		parts[i] = fmt.Sprintf("%s=%d", k, params[k])
 	}
 	return strings.Join(parts, ",")
-}
-
-// maxSteps is the largest number of steps (items) of an instance.
-func maxSteps(insts []studyInstance) int {
-	n := 0
-	for _, si := range insts {
-		n = max(n, len(si.steps))
-	}
-	return n
 }

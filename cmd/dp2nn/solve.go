@@ -75,6 +75,10 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if dtype != engine.Float64 && dtype != engine.Float32 {
 		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
 	}
+	// The count runs inside one instance's solve (whose own progress line
+	// covers it) or on a batch's workers (the batch bar): no line of its own.
+	count := *o.limits
+	count.stderr = nil
 	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
 		TooLarge: func(m *dsl.Model, opt compile.Options, steps int) error {
 			// The exact interpreter re-evaluates an exact answer's selection;
@@ -83,7 +87,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 			if opt.Scheme == compile.Smooth {
 				job.DType = string(engine.Float64)
 			}
-			_, err := o.limits.check("solve", m, opt, job)
+			_, err := count.check("solve", m, opt, job)
 			return err
 		}}
 	if err := in.Check(); err != nil {
