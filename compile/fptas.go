@@ -28,11 +28,22 @@ import (
 //	g(q2) = lo + Σ_{j=1..p} [j ≤ q2]·(g(j) − g(j−1))      (q2 ≤ p)
 //
 // and each term is one neuron relu(Δ_j − M·[mask]) with M = hi − lo, the
-// mask a step function of the integer P·(p·D_new − j·D_old) (resp. of
-// P·((j−1)·D_old − p·D_new + P·u)) made of two ReLUs. Costs: layer 1, D_old
-// and D_new (2 neurons); layer 2, the masks (2 per (p, j): 2P² + 2P); layer
-// 3, the telescoping terms (P(P+1)/2 per read: P² + P); then the program's
-// own min in layer 4 (P) — the FPTAS-NN of Hertrich & Skutella.
+// mask a step function of the integer x = p·D_new − j·D_old (resp. of
+// y = (j−1)·D_old − p·D_new + P·u) made of two ReLUs, relu(x) − relu(x−1).
+// Costs: layer 1, D_old and D_new (2 neurons); layer 2, the masks (2 per
+// (p, j): 2P² + 2P); layer 3, the telescoping terms (P(P+1)/2 per read:
+// P² + P); then the program's own min in layer 4 (P) — the FPTAS-NN of
+// Hertrich & Skutella.
+//
+// One-neuron gates. The two-ReLU step is bounded, but the term neuron sums
+// M·relu(x) and −M·relu(x−1), each up to M·P·(P + pmax): with Jooken-style
+// instances (capacity 10^10, profits 10^11) that passes 2^53 and float64
+// can no longer be proven exact. When M·P·(P + pmax) ≥ 2^53 the rule gates
+// each term with one neuron instead, relu(Δ_j − M·relu(x)) (resp.
+// relu(y + 1)): masked, relu(x) ≥ 1 and the pre-activation is at most
+// Δ_j − M ≤ 0, a term that is only ever large when the ReLU gives its exact
+// 0 (the precision analysis proves this); unmasked, relu(x) = 0 and the
+// term is Δ_j exactly. Layer 2 then has P² + P neurons, half the paper's.
 
 // Rounding describes the rounded state of an FPTAS network.
 type Rounding struct {
@@ -40,8 +51,16 @@ type Rounding struct {
 	State  string     // the rounded state
 	Total  string     // name of the extra state holding S, the running total of Offset
 	Offset *dsl.Input // the accumulated input u
-	state  *dsl.State
+	// Gates says why the masks are one-neuron gates (P² + P in layer 2,
+	// not the paper's 2P² + 2P); empty when they are the paper's
+	// two-neuron steps.
+	Gates string
+	state *dsl.State
 }
+
+// gateLimit is the magnitude the two-neuron masks' products may reach:
+// float64's 2^53.
+const gateLimit = 1 << 53
 
 // MaxFPTASTable is the largest table size P the rounding rule builds: the
 // FPTAS-NN has about 3P² hidden neurons, 50 million at P = 4096.
@@ -93,6 +112,13 @@ func newRounding(m *dsl.Model, P int) (*Rounding, error) {
 	}
 	if r.Offset == nil {
 		return nil, fmt.Errorf("%s: the fptas rounding rule needs a read %s[p - u] with an integer input u to accumulate", s.Body.Pos(), s.Name)
+	}
+	// The masks' index arithmetic reaches P·(P + pmax) while the running
+	// total stays in the state's range; the paper's masks multiply it by M.
+	span := float64(P) * (float64(P) + float64(s.Dims[0].Hi))
+	if reach := (s.Hi - s.Lo) * span; reach >= gateLimit {
+		r.Gates = fmt.Sprintf("M·P·(P + %d) = %.3g ≥ 2^53 (M = %g, the value range of %s; %d its top index): the paper's two-neuron masks would not be exact in float64, so each mask is one neuron",
+			s.Dims[0].Hi, reach, s.Hi-s.Lo, s.Name, s.Dims[0].Hi)
 	}
 	// Reads below the range must see the lower bound, so that the table
 	// stays non-decreasing from index 0 up.
@@ -177,17 +203,23 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 	for j := first; j <= last; j++ {
 		var step relu.Affine // 1 where the term is masked out, else 0
 		var delta relu.Affine
+		// x ≥ 1 exactly where the term is masked out.
+		var x relu.Affine
 		if !shifted {
 			// masked when j < q1(p) ⟺ x = p·D_new − j·D_old ≥ 1
-			x := dNew.a.Scale(float64(p)).Minus(dOld.a.Scale(float64(j)))
-			step = l.relu(maskG, x).a.Minus(l.relu(maskG, x.AddConst(-1)).a)
+			x = dNew.a.Scale(float64(p)).Minus(dOld.a.Scale(float64(j)))
 			delta = cell(j + 1).Minus(cell(j))
 		} else {
-			// masked when j > q2(p) ⟺ y = (j−1)·D_old − p·D_new + P·u ≥ 0
+			// masked when j > q2(p) ⟺ x = y + 1 ≥ 1, with
+			// y = (j−1)·D_old − p·D_new + P·u
 			u := relu.Var(l.inputUnits[r.Offset.Index])
-			y := dOld.a.Scale(float64(j - 1)).Minus(dNew.a.Scale(float64(p))).Plus(u.Scale(float64(P)))
-			step = l.relu(maskG, y.AddConst(1)).a.Minus(l.relu(maskG, y).a)
+			x = dOld.a.Scale(float64(j - 1)).Minus(dNew.a.Scale(float64(p))).Plus(u.Scale(float64(P))).AddConst(1)
 			delta = cell(j).Minus(cell(j - 1))
+		}
+		if r.Gates != "" {
+			step = l.relu(maskG, x).a // ≥ 1 when masked: Δ − M·step ≤ 0
+		} else {
+			step = l.relu(maskG, x).a.Minus(l.relu(maskG, x.AddConst(-1)).a)
 		}
 		term := l.relu(termG, delta.Minus(step.Scale(m)))
 		if shifted {
@@ -203,7 +235,8 @@ func (l *lowering) roundedRead(t *dsl.Term, p int) (value, error) {
 // body surely make over all P cells: every read of the rounded state that
 // every cell evaluates (not under an if or a reduction) makes, per term
 // of its telescoping sum (P(P+1)/2 terms over the cells), two mask
-// neurons of at least two entries each and a term neuron of at least one.
+// neurons (one with Gates) of at least two entries each and a term neuron
+// of at least one.
 // Lower declares them (relu.Builder.Expect) so that a table far too large
 // is refused before it is built.
 func (r *Rounding) readCost(body *dsl.Term) (neurons, entries int64) {
@@ -229,6 +262,9 @@ func (r *Rounding) readCost(body *dsl.Term) (neurons, entries int64) {
 	walk(body)
 	P := int64(r.P)
 	terms := reads * P * (P + 1) / 2
+	if r.Gates != "" {
+		return 2 * terms, 3 * terms
+	}
 	return 3 * terms, 5 * terms
 }
 

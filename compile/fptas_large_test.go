@@ -57,12 +57,67 @@ func TestFPTASLargeProfitSums(t *testing.T) {
 	assert.NoError(t, knapsack.CheckGuarantee(want, opt, n, P))
 }
 
-// Jooken-style profits near 10^11 with a capacity of 10^10 push the
-// selection gadget's sums past 2^53: the network is built (its table has
-// P cells) but float64 cannot be proven exact on it, so its answer is
-// refused as undecidable, never given wrong.
-func TestFPTASBeyondFloat64Refused(t *testing.T) {
+// Jooken-style profits near 10^11 with a capacity of 10^10 would push the
+// paper's two-neuron masks' products past 2^53: the rule gates each term
+// with one neuron instead (layer 2 has P² + P neurons, half the paper's),
+// float64 is proven exact on the instance, and the network's answer is
+// the rounded DP's, within the guarantee. float32 is refused.
+func TestFPTASJookenScale(t *testing.T) {
 	profits, weights, sum := largeInstance(1e11, 1e9)
+	const P, capacity = 50, int64(1e10)
+	f, err := repo.ReadProgram("examples/knapsack_int.dp")
+	require.NoError(t, err)
+	m, err := dsl.CheckWith(f, map[string]int64{"pmax": sum, "capacity": capacity}, dsl.Limits{MaxCount: 1 << 53})
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: P})
+	require.NoError(t, err)
+	assert.Contains(t, net.Rounding.Gates, "2^53")
+	assert.Equal(t, []int{2, P*P + P, P*P + P, P}, net.Cell.Stats().Widths, "one-neuron gates")
+	p := net.Precision(compile.Float64Roundoff, len(profits))
+	require.True(t, p.Exact, p.Why)
+	assert.False(t, net.Precision(compile.Float32Roundoff, len(profits)).Integers, "float32 cannot hold the index arithmetic")
+
+	steps := make([][]float64, len(profits))
+	for i := range profits {
+		steps[i] = []float64{float64(profits[i]), float64(weights[i])}
+	}
+	r, err := compile.NewRunner[float64](net)
+	require.NoError(t, err)
+	states, err := r.Run(steps)
+	require.NoError(t, err)
+	ans, err := net.Decode(states[len(states)-1], net.RunTolerance(states, compile.Float64Roundoff))
+	require.NoError(t, err)
+	require.True(t, ans.Found)
+	rounded, err := truth.RunRoundedDP(m, steps, P)
+	require.NoError(t, err)
+	want, found, err := rounded.Answer(m)
+	require.NoError(t, err)
+	require.True(t, found)
+	wantF, _ := want.Float64()
+	assert.Equal(t, wantF, ans.Value, "p_NN is the rounded DP's %s", want.RatString())
+	opt, err := knapsack.Optimum(profits, weights, capacity)
+	require.NoError(t, err)
+	assert.NoError(t, knapsack.CheckGuarantee(want, opt, len(profits), P))
+}
+
+// Small instances keep the paper's two-neuron masks.
+func TestFPTASPaperMasksWhenExact(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack_int.dp")
+	require.NoError(t, err)
+	m, err := dsl.CheckWith(f, map[string]int64{"pmax": 1 << 20, "capacity": 1 << 20}, dsl.Limits{})
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 10})
+	require.NoError(t, err)
+	assert.Empty(t, net.Rounding.Gates)
+	assert.Equal(t, []int{2, 220, 110, 10}, net.Cell.Stats().Widths)
+}
+
+// Profits near 2·10^14 put even the gates' index arithmetic, P·(P + Σp),
+// past 2^53: the network is built (its table has P cells) but float64
+// cannot be proven exact on it, so its answer is refused as undecidable,
+// never given wrong.
+func TestFPTASBeyondFloat64Refused(t *testing.T) {
+	profits, weights, sum := largeInstance(2e14, 1e9)
 	f, err := repo.ReadProgram("examples/knapsack_int.dp")
 	require.NoError(t, err)
 	m, err := dsl.CheckWith(f, map[string]int64{"pmax": sum, "capacity": 1e10}, dsl.Limits{MaxCount: 1 << 53})

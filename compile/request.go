@@ -90,3 +90,15 @@ func walkReads(t *dsl.Term, visit func(*dsl.IndexExpr)) {
 // accumulated input (Rounding.Offset). Its error says why the rule does
 // not apply, as Lower's does.
 func RoundingOf(m *dsl.Model, P int) (*Rounding, error) { return newRounding(m, P) }
+
+// Limits is what dsl.CheckWith may allow a program lowered with o: the
+// fptas scheme's table has P cells whatever the range of the index it
+// rounds (a profit sum of 10^12), so its index ranges may reach 2^53
+// values and the cost model decides what fits; other schemes keep dsl's
+// default.
+func (o Options) Limits() dsl.Limits {
+	if o.Scheme == FPTAS {
+		return dsl.Limits{MaxCount: 1 << 53}
+	}
+	return dsl.Limits{}
+}

@@ -257,7 +257,9 @@ func Identify(m *dsl.Model) (p *Problem, ok bool) {
 		if err != nil || !sameParams(f, params) {
 			continue
 		}
-		tm, err := dsl.Check(f, params)
+		// m passed its own checks; the table's program with m's params
+		// may be as large (an fptas profit sum of 10^12).
+		tm, err := dsl.CheckWith(f, params, dsl.Limits{MaxCount: 1 << 53})
 		if err != nil {
 			continue
 		}

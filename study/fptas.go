@@ -409,8 +409,7 @@ func (c *studyConfig) networks(f *dsl.File, insts []studyInstance) (studyNets, s
 		m, ok := models[key]
 		if !ok {
 			var err error
-			// The FPTAS-NN's table has P cells whatever the profits.
-			if m, err = dsl.CheckWith(f, ps, dsl.Limits{MaxCount: 1 << 53}); err != nil {
+			if m, err = dsl.CheckWith(f, ps, compile.Options{Scheme: compile.FPTAS}.Limits()); err != nil {
 				return nil, "", nil, err
 			}
 			models[key] = m

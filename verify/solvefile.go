@@ -116,11 +116,7 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	if err != nil {
 		return nil, err
 	}
-	lim := dsl.Limits{}
-	if in.Request.Scheme == compile.FPTAS {
-		lim.MaxCount = 1 << 53 // the FPTAS-NN's table has P cells whatever the profits
-	}
-	m, err := dsl.CheckWith(in.File, params, lim)
+	m, err := dsl.CheckWith(in.File, params, in.Request.Limits())
 	if err != nil {
 		return nil, err
 	}

@@ -75,13 +75,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		if err != nil {
 			return err
 		}
-		lim := dsl.Limits{}
-		if in.Request.Scheme == compile.FPTAS {
-			// The FPTAS-NN's table has P cells whatever the profits; the
-			// cost model decides what fits.
-			lim.MaxCount = 1 << 53
-		}
-		m, err := dsl.CheckWith(f, params, lim)
+		m, err := dsl.CheckWith(f, params, in.Request.Limits())
 		if err != nil {
 			// Params of this instance past what the program takes (a
 			// profit sum past 2^26 for an exact network): a skipped row.

@@ -364,4 +364,13 @@ func TestElapsedProgress(t *testing.T) {
 	_, stderr, code = runCLI("widths", "examples/knapsack.dp", "-set", "pmax=200", "-quiet")
 	require.Equal(t, 0, code, stderr)
 	assert.Empty(t, stderr)
+
+	out := filepath.Join(t.TempDir(), "k.onnx")
+	_, stderr, code = runCLI("compile", "examples/knapsack.dp", "-set", "pmax=200", "-o", out)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, "compile: building the network (20500 hidden neurons): done, ")
+	assert.Contains(t, stderr, "compile: writing "+out+": done, ")
+	_, stderr, code = runCLI("compile", "examples/knapsack.dp", "-set", "pmax=200", "-o", out, "-quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.Empty(t, stderr)
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/progress"
 )
 
 func init() {
@@ -29,6 +30,7 @@ type compileOpts struct {
 	decodeSteps *int
 	json        *bool
 	instance    *string
+	quiet       *bool
 	limits      *limits
 }
 
@@ -46,6 +48,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.decodeSteps = fs.Int("decode-steps", 1000, "the decode tail's tolerance allows for the rounding of this many steps (cell and loop forms)")
 	o.json = fs.Bool("json", false, "print JSON")
 	o.limits = addLimits(fs)
+	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a network that takes seconds to count, build or write)")
 	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
 	return fs, o
 }
@@ -65,7 +68,7 @@ type CompileReport struct {
 
 func runCompile(args []string, stdout, stderr io.Writer) error {
 	fs, o := compileFlags()
-	o.limits.stderr = stderr
+	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	path, err := fileArg(fs, args)
 	if err != nil {
 		return err
@@ -119,7 +122,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return userErrorf("cannot read program: %v", err)
 	}
-	m, err := dsl.Check(f, o.set)
+	m, err := dsl.CheckWith(f, o.set, opt.Limits())
 	if err != nil {
 		return err
 	}
@@ -181,7 +184,10 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		}
 		eo.Decode = d
 	}
-	if err := export.WriteFile(*o.out, net.Cell, eo); err != nil {
+	e := progress.NewElapsed(stderr, "compile: writing "+*o.out, progress.Options{Quiet: *o.quiet})
+	err = export.WriteFile(*o.out, net.Cell, eo)
+	e.Stop()
+	if err != nil {
 		return &userError{err.Error()}
 	}
 	fi, err := os.Stat(*o.out)

@@ -145,7 +145,7 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if sweep {
 		return runWidthsSweep(path, f, opt, o, stdout, stderr)
 	}
-	m, err := dsl.Check(f, o.set)
+	m, err := dsl.CheckWith(f, o.set, opt.Limits())
 	if err != nil {
 		return err
 	}
