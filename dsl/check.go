@@ -55,6 +55,9 @@ type scope struct {
 	reads  bool   // states may be read
 	data   bool   // data may be read
 	init   bool   // the initial value of a state
+	// narrow holds the index ranges an enclosing if's condition leaves
+	// (narrow.go); a variable not in it has its declared range.
+	narrow map[*Var][2]int
 }
 
 // with returns a copy of sc with v in scope.

@@ -135,7 +135,8 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
 	for _, v := range vars {
 		coef := a.vars[v]
 		sv := &Static{Kind: SVar, Type: SInt, Var: v, Node: e, Text: v.Name}
-		l, h := float64(coef)*float64(v.Lo), float64(coef)*float64(v.Hi)
+		vlo, vhi := sc.bounds(v)
+		l, h := float64(coef)*float64(vlo), float64(coef)*float64(vhi)
 		if coef != 1 {
 			sv = &Static{Kind: SScale, Type: SInt, Value: coef, Args: []*Static{sv}, Node: e, Text: fmt.Sprintf("%d*%s", coef, v.Name)}
 		}

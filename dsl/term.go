@@ -57,7 +57,8 @@ func (c *checker) leaf(x *Name, sc *scope) *Term {
 		if v.Kind == VarDim {
 			t.Dim = v.Dim
 		}
-		t.Lo, t.Hi = float64(v.Lo), float64(v.Hi)
+		lo, hi := sc.bounds(v)
+		t.Lo, t.Hi = float64(lo), float64(hi)
 		return t
 	}
 	s := r.sym
@@ -427,18 +428,27 @@ func ceilLog2(v float64) (int, bool) {
 }
 
 // ifTerm checks "if COND then X else Y". A condition decided without any
-// index variable picks its branch at once.
+// index variable picks its branch at once; each branch is checked with
+// the index ranges the condition leaves it, and a branch no cell takes
+// is dropped (narrow.go).
 func (c *checker) ifTerm(x *If, sc *scope) *Term {
 	cond := c.condition(x.Cond, sc)
-	a, b := c.term(x.Then, sc), c.term(x.Else, sc)
-	if cond == nil || a == nil || b == nil {
+	if cond == nil {
+		c.term(x.Then, sc)
+		c.term(x.Else, sc)
 		return nil
 	}
-	if cond.Kind == SConst {
-		if cond.Value != 0 {
-			return a
-		}
-		return b
+	thenSc, thenLive := sc.narrowed(cond, true)
+	elseSc, elseLive := sc.narrowed(cond, false)
+	switch {
+	case !elseLive:
+		return c.term(x.Then, thenSc)
+	case !thenLive:
+		return c.term(x.Else, elseSc)
+	}
+	a, b := c.term(x.Then, thenSc), c.term(x.Else, elseSc)
+	if a == nil || b == nil {
+		return nil
 	}
 	typ := Int
 	if a.Type != Int || b.Type != Int {

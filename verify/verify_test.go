@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,6 +21,7 @@ import (
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/truth"
 	"github.com/dp2nn/dp2nn/truth/knapsack"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -385,4 +387,55 @@ func TestInstancesFPTASLargeProfitSum(t *testing.T) {
 	assert.Equal(t, 1, rep.Rows[0].Cases)
 	assert.Zero(t, rep.Mismatches)
 	assert.Equal(t, fmt.Sprint(opt), rep.Rows[0].Known)
+}
+
+// Edit distance written with the textbook base cases (an if on the
+// indices, reads of x[i] and y[j] only where i, j >= 1): the exact
+// interpreter computes Levenshtein's distance, and the network, cell and
+// unrolled, equals the interpreter.
+func TestEditDistanceProgram(t *testing.T) {
+	net := lower(t, "testdata/programs/editdistance.dp", map[string]int64{"m": 4, "n": 5, "a": 3}, compile.Options{})
+	m := net.Original()
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		x, y := make([]float64, 4), make([]float64, 5)
+		for i := range x {
+			x[i] = float64(1 + rng.IntN(3))
+		}
+		for j := range y {
+			y[j] = float64(1 + rng.IntN(3))
+		}
+		tr, err := truth.RunDPData(m, nil, [][]float64{x, y})
+		require.NoError(t, err)
+		ans, err := tr.Answer()
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprint(levenshtein(x, y)), ans.Value.String(), "x %v y %v", x, y)
+	}
+	for _, form := range []string{"cell", "unrolled"} {
+		rep := &verify.Report{}
+		require.NoError(t, verify.DataRandom(rep, net, form, bothTypes, 50, 5))
+		assert.Equal(t, 50, rep.Rows[0].Cases)
+		assert.Zero(t, rep.Mismatches, "%v", rep.Failures)
+	}
+}
+
+// levenshtein is the textbook edit distance, written here independently.
+func levenshtein(x, y []float64) int {
+	prev := make([]int, len(y)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(x); i++ {
+		cur := make([]int, len(y)+1)
+		cur[0] = i
+		for j := 1; j <= len(y); j++ {
+			sub := prev[j-1]
+			if x[i-1] != y[j-1] {
+				sub++
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, sub)
+		}
+		prev = cur
+	}
+	return prev[len(y)]
 }
