@@ -106,6 +106,9 @@ type Cost struct {
 	// steps: truth.RunDP or RunDPData (values as exact rationals), plus
 	// the rounded DP of the fptas scheme.
 	TruthBytes int64
+	// StatesBytes is Network.StatesBytes over Steps: the states of one
+	// run kept for a check (CheckBytes).
+	StatesBytes int64
 	// Shape is the network's shape; Export the shape of the graph export
 	// lays out (the cell, or the settled unrolled graph).
 	Shape, Export relu.Shape
@@ -252,6 +255,7 @@ func Estimate(m *dsl.Model, opt Options, job Job, limits Limits) (*Cost, error) 
 	c.exportConsts = exportConsts(net, c)
 	c.measure()
 	c.TruthBytes = truthBytes(m, net, c.Steps, job.KnownOptimum)
+	c.StatesBytes = statesBytes(cell.NumOutputs(), len(net.State), c.Steps)
 
 	// Refusals, in the order the job meets them.
 	if c.Neurons > lim.Neurons {
@@ -265,7 +269,7 @@ func Estimate(m *dsl.Model, opt Options, job Job, limits Limits) (*Cost, error) 
 	}
 	errs := []error{memory("memory to build the network", c.BuildBytes)}
 	if job.Truth {
-		errs = append(errs, memory("memory of the exact ground truth", c.TruthBytes))
+		errs = append(errs, memory("memory of the check (the exact ground truth, and the network's states at every step it is compared with)", c.CheckBytes()))
 	}
 	if job.Batch > 0 {
 		errs = append(errs, memory(fmt.Sprintf("memory to evaluate a batch of %d", job.Batch), c.EvalBytes(job.Batch, job.DType)))
@@ -729,4 +733,42 @@ func overheadBytes(s *relu.Shape, nodes int64) int64 {
 		}
 	}
 	return 100*nodes + 2*docs + 2000
+}
+
+// StatesBytes is the memory of every state of one run of n over steps
+// steps kept as float64, as engine.Observe and Runner.RunStepsBatch keep
+// them for a check to compare with the ground truth's trace: per step
+// (and the initial state, and a fixpoint step) a slice per state array and
+// 8 bytes per state value.
+func (n *Network) StatesBytes(steps int) int64 {
+	return statesBytes(int64(n.Cell.NumOutputs()), len(n.State), steps)
+}
+
+func statesBytes(values int64, arrays, steps int) int64 {
+	perStep := addSat(mulSat(values, 8), 24*int64(arrays+1))
+	return mulSat(int64(steps)+2, perStep)
+}
+
+// CheckBatchBytes bounds the states a check keeps for one batch of
+// instances: verify runs the random instances of a program with data in
+// batches of CheckBatch, and keeps every step's states of each to compare
+// with the exact interpreter.
+const CheckBatchBytes = 256 << 20
+
+// CheckBatch is how many instances a check runs at once in dtypes element
+// types when one run's states take statesBytes (StatesBytes): as many as
+// fit CheckBatchBytes, at least 1 and at most 256.
+func CheckBatch(statesBytes int64, dtypes int) int {
+	per := mulSat(statesBytes, int64(max(dtypes, 1)))
+	return int(max(1, min(256, CheckBatchBytes/max(per, 1))))
+}
+
+// CheckBytes is the memory of checking one instance against the ground
+// truth: the truth's trace, and the states of a batch of runs in both
+// element types (CheckBatch: one instance when one run is larger than
+// CheckBatchBytes).
+func (c *Cost) CheckBytes() int64 {
+	states := mulSat(2, c.StatesBytes)
+	batch := int64(CheckBatch(c.StatesBytes, 2))
+	return addSat(c.TruthBytes, mulSat(batch, states))
 }

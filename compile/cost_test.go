@@ -322,6 +322,7 @@ func peakHeap(f func() any) heapUse {
 // memoryUse is what the real operations of a job peak at.
 type memoryUse struct {
 	build, eval, truth heapUse
+	states             heapUse // one float64 run keeping every step's states
 	export             map[string]heapUse // by layout, float32
 }
 
@@ -367,6 +368,22 @@ func (c costCase) measureMemory(t testing.TB, est *compile.Cost, layouts ...stri
 		}
 		inst = inst[:c.steps]
 	}
+	r, err := compile.NewRunner[float64](b.net) // its evaluator is eval's
+	require.NoError(t, err)
+	use.states = peakHeap(func() any {
+		if len(m.Data) > 0 {
+			n, extra := b.net.IterationCount(), b.net.Model.Fixpoint != nil
+			if extra {
+				n++
+			}
+			states, err := r.RunStepsBatch([][][]float64{inst}, n)
+			require.NoError(t, err)
+			return states
+		}
+		states, err := r.Run(inst)
+		require.NoError(t, err)
+		return states
+	})
 	use.truth = peakHeap(func() any {
 		if len(m.Data) > 0 {
 			tr, err := truth.RunDPData(m, nil, inst)
@@ -447,6 +464,7 @@ func costCasesOf(large bool) []costCase {
 		medium("knapsack", map[string]int64{"pmax": 100}, exact, "unrolled", 6),
 		medium("knapsack", map[string]int64{"pmax": 20}, compile.Options{Scheme: compile.FPTAS, P: 200}, "cell", 8),
 		medium("lcs", map[string]int64{"m": 40, "n": 40, "a": 4}, exact, "cell", 0),
+		medium("lcs", map[string]int64{"m": 100, "n": 100, "a": 4}, exact, "cell", 0), // states of every step: 16 MB
 		medium("heldkarp", map[string]int64{"n": 9, "cmax": 100}, exact, "unrolled", 0),
 		medium("apsp", map[string]int64{"n": 20, "cmax": 10}, exact, "cell", 0),
 		medium("csp", map[string]int64{"n": 12, "s": 1, "t": 5, "lmax": 6, "rmax": 10}, compile.Options{Scheme: compile.FPTAS, P: 2}, "cell", 0),
@@ -470,7 +488,7 @@ func TestEstimateMemory(t *testing.T) {
 				layouts = []string{"dense"}
 			}
 			use := c.measureMemory(t, est, layouts...)
-			t.Logf("build %d/%d eval %d/%d truth %d/%d export %v", est.BuildBytes, use.build, est.EvalBytes(evalBatch, "float64"), use.eval, est.TruthBytes, use.truth, use.export)
+			t.Logf("build %d/%d eval %d/%d truth %d/%d states %d/%d export %v", est.BuildBytes, use.build, est.EvalBytes(evalBatch, "float64"), use.eval, est.TruthBytes, use.truth, est.StatesBytes, use.states, use.export)
 			for _, o := range est.ONNX {
 				if o.DType == "float32" {
 					t.Logf("  %s export predicted %d", o.Layout, o.ExportBytes)
@@ -485,6 +503,7 @@ func TestEstimateMemory(t *testing.T) {
 			}
 			if c.random != nil {
 				heapWithin2(t, "truth", est.TruthBytes, use.truth, floor)
+				heapWithin2(t, "states", est.StatesBytes, use.states, floor)
 			}
 		})
 	}
@@ -516,7 +535,7 @@ func TestEstimateRefusesEarly(t *testing.T) {
 		{"fptas on a large constrained shortest path", "examples/csp.dp", map[string]int64{"n": 30, "s": 1, "t": 5, "lmax": 100, "rmax": 10},
 			compile.Options{Scheme: compile.FPTAS, P: 50}, compile.Job{}, compile.Limits{Neurons: 20_000}, "hidden neurons", "-max-neurons", true, 64 << 20},
 		{"exact ground truth over a large profit sum", "examples/knapsack.dp", map[string]int64{"pmax": 100_000}, compile.Options{Scheme: compile.FPTAS, P: 100},
-			compile.Job{Steps: 1000, Truth: true}, compile.Limits{}, "memory of the exact ground truth", "-max-memory", false, 64 << 20},
+			compile.Job{Steps: 1000, Truth: true}, compile.Limits{}, "memory of the check (the exact ground truth, and the network's states at every step it is compared with)", "-max-memory", false, 64 << 20},
 		{"a small memory limit stops the walk", "examples/knapsack.dp", map[string]int64{"pmax": 3000}, compile.Options{}, compile.Job{},
 			compile.Limits{Neurons: -1, Memory: 16 << 20}, "memory to build the network", "-max-memory", true, 64 << 20},
 		{"evaluation of a large batch", "examples/knapsack.dp", map[string]int64{"pmax": 500}, compile.Options{}, compile.Job{Batch: 1 << 20},

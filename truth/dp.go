@@ -719,6 +719,12 @@ func (t *Trace) Compare(step, state int, got []float64) (maxAbsErr float64, wors
 			if want[c].Cmp(gv) != 0 {
 				diff = math.Inf(1)
 			}
+		case gv.rat == nil && want[c].rat == nil && smallExact(gv.small) && smallExact(want[c].small):
+			// Two integers below 2^53: their difference is exact in
+			// float64 up to rounding to the nearest of the result, as
+			// the big.Rat path gives it (the common case, without
+			// allocations).
+			diff = math.Abs(float64(gv.small - want[c].small))
 		default:
 			d, _ := new(big.Rat).Sub(gv.Rat(), want[c].Rat()).Float64()
 			diff = math.Abs(d)
@@ -732,6 +738,10 @@ func (t *Trace) Compare(step, state int, got []float64) (maxAbsErr float64, wors
 	}
 	return maxAbsErr, worstCell
 }
+
+// smallExact reports whether an int64 lies within ±2^53, so that
+// differences of two of them do not overflow.
+func smallExact(x int64) bool { return x >= -1<<53 && x <= 1<<53 }
 
 // Answer is the decoded answer line of a run.
 type Answer struct {

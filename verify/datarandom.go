@@ -52,8 +52,10 @@ func uniformData(rng *rand.Rand, m *dsl.Model) [][]float64 {
 	return data
 }
 
-// dataBatch is how many random instances run through the network at once.
-const dataBatch = 256
+// Random instances run through the network in batches of
+// compile.CheckBatch: every step's states of each are kept to compare
+// with the interpreter, so a batch holds at most compile.CheckBatchBytes
+// of them (or one instance, when one is larger).
 
 // DataRandom checks count random instances (from seed) of a program with
 // data and a steps line: net in every dtype, form "cell" (the cell run
@@ -106,8 +108,13 @@ func DataRandom(rep *Report, net *compile.Network, form string, dtypes []engine.
 			return err
 		}
 	}
-	for done := 0; done < count; done += dataBatch {
-		datas := make([][][]float64, min(dataBatch, count-done))
+	kept := steps
+	if extra {
+		kept++
+	}
+	batch := compile.CheckBatch(net.StatesBytes(kept), len(dtypes))
+	for done := 0; done < count; done += batch {
+		datas := make([][][]float64, min(batch, count-done))
 		for i := range datas {
 			datas[i] = gen(rng, m)
 		}

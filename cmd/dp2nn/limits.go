@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -36,7 +37,13 @@ func addLimits(fs *flag.FlagSet) *limits {
 	return l
 }
 
+// compile returns the limits for compile.Estimate. It also makes
+// -max-memory the Go runtime's soft memory limit: the cost model predicts
+// the live heap, and the collector, which by default lets the heap grow
+// to twice what is live before it runs, then collects sooner instead
+// of letting the process pass the limit.
 func (l *limits) compile() compile.Limits {
+	debug.SetMemoryLimit(int64(*l.memory))
 	return compile.Limits{Neurons: *l.neurons, Memory: int64(*l.memory)}
 }
 
