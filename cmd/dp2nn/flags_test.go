@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -15,35 +16,60 @@ import (
 	"github.com/dp2nn/dp2nn/verify"
 )
 
-// subcommands are every command that takes flags.
-var subcommands = []string{"check", "widths", "solve", "verify", "compile", "study"}
+// flagTarget is a command line that takes flags: a command with a file,
+// or one study ("dp2nn study NAME").
+type flagTarget struct {
+	name string   // the flag set's name, as errors say it
+	args []string // the command line before the flags
+	help []string // the help command that prints the same usage
+}
+
+// flagTargets are every command that takes flags and every study.
+func flagTargets() []flagTarget {
+	var ts []flagTarget
+	for _, cmd := range []string{"check", "widths", "solve", "verify", "compile"} {
+		ts = append(ts, flagTarget{cmd, []string{cmd, "examples/knapsack.dp"}, []string{"help", cmd}})
+	}
+	for _, s := range studyNames() {
+		ts = append(ts, flagTarget{"study " + s, []string{"study", s}, []string{"help", "study", s}})
+	}
+	return ts
+}
 
 // -h, -help and --help print the command's usage on stdout and exit 0,
-// the same as "dp2nn help COMMAND".
+// the same as "dp2nn help COMMAND" (or "dp2nn help study NAME").
 func TestHelpFlagOnEveryCommand(t *testing.T) {
-	for _, cmd := range subcommands {
-		want, _, code := runCLI("help", cmd)
+	for _, tg := range flagTargets() {
+		want, _, code := runCLI(tg.help...)
 		require.Equal(t, 0, code)
 		for _, h := range []string{"-h", "-help", "--help"} {
-			t.Run(cmd+" "+h, func(t *testing.T) {
-				stdout, stderr, code := runCLI(cmd, "examples/knapsack.dp", h)
+			t.Run(tg.name+" "+h, func(t *testing.T) {
+				stdout, stderr, code := runCLI(append(slices.Clone(tg.args), h)...)
 				assert.Equal(t, 0, code)
 				assert.Empty(t, stderr)
 				assert.Equal(t, want, stdout)
-				assert.True(t, strings.HasPrefix(stdout, "dp2nn "+cmd+" "), stdout)
+				assert.True(t, strings.HasPrefix(stdout, "dp2nn "+tg.name+" "), stdout)
 				assert.Contains(t, stdout, "\nFlags:\n")
 			})
 		}
+	}
+	// "dp2nn study -h" lists the studies, as "dp2nn help study" does.
+	want, _, _ := runCLI("help", "study")
+	stdout, _, code := runCLI("study", "-h")
+	assert.Equal(t, 0, code)
+	assert.Equal(t, want, stdout)
+	for _, s := range studyNames() {
+		assert.Contains(t, stdout, "dp2nn study "+s+" ")
 	}
 }
 
 // An unknown flag is bad input for every command.
 func TestUnknownFlagOnEveryCommand(t *testing.T) {
 	chdirRepo(t)
-	for _, cmd := range subcommands {
-		stdout, stderr, code := runCLI(cmd, "examples/knapsack.dp", "-bogus")
-		assert.Equal(t, 2, code, cmd)
-		assert.Equal(t, "dp2nn: "+cmd+": flag provided but not defined: -bogus\n", stderr)
+	for _, tg := range flagTargets() {
+		stdout, stderr, code := runCLI(append(slices.Clone(tg.args), "-bogus")...)
+		assert.Equal(t, 2, code, tg.name)
+		assert.Equal(t, "dp2nn: "+tg.name+": flag provided but not defined: -bogus\n", stderr)
 		assert.Empty(t, stdout)
 	}
 }

@@ -53,8 +53,8 @@ func init() {
 		{"solve", "FILE.dp -instance F [-json] | -instances DIR|F.jsonl [-quiet] [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter; -instances solves a batch (a directory, or one JSON instance per line) on every core, one JSON line per instance", runSolve},
 		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json] [-quiet]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.Table, also against its independent solvers); says how many cases it checked, and fails when it checked none", runVerify},
 		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured] [-form cell|unrolled|loop] [-dtype D] [-decode] [-quiet] [-json]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
-		{"study", "fptas [-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json] [-quiet]", "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)", runStudy},
-		{"help", "[COMMAND]", "show this help or a command's flags", nil},
+		{"study", "NAME [flags]", studySummary + "; 'dp2nn help study' lists the studies", runStudy},
+		{"help", "[COMMAND | study NAME]", "show this help, a command's flags or a study's", nil},
 	}
 }
 
@@ -65,6 +65,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	name := args[0]
 	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+		if len(args) > 2 && args[1] == "study" {
+			s, ok := studies[args[2]]
+			if !ok {
+				fmt.Fprintf(stderr, "dp2nn: unknown study %q; run 'dp2nn help study'\n", args[2])
+				return exitUsage
+			}
+			helpStudy(s, stdout)
+			return exitOK
+		}
 		if len(args) > 1 {
 			return helpCommand(args[1], stdout, stderr)
 		}
@@ -111,6 +120,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage:")
 	for _, c := range commands {
 		fmt.Fprintf(w, "  dp2nn %s %s\n      %s\n", c.name, c.args, c.summary)
+		if c.name == "study" {
+			fmt.Fprintf(w, "      studies: %s\n", strings.Join(studyNames(), ", "))
+		}
 	}
 	fmt.Fprintln(w, "\nFlags may come before or after FILE; a flag that does not apply to the command, the input or the")
 	fmt.Fprintln(w, "scheme is refused. Exit codes: 0 ok, 1 verification failed (a mismatch, or nothing checked), 2 bad input.")
@@ -118,6 +130,10 @@ func usage(w io.Writer) {
 }
 
 func helpCommand(name string, stdout, stderr io.Writer) int {
+	if name == "study" {
+		helpStudies(stdout)
+		return exitOK
+	}
 	for _, c := range commands {
 		if c.name == name && c.run != nil {
 			fmt.Fprintf(stdout, "dp2nn %s %s\n    %s\n\nFlags:\n", c.name, c.args, c.summary)

@@ -61,6 +61,7 @@ func TestGolden(t *testing.T) {
 		{"verify_smooth_topk", []string{"verify", "examples/topk.dp", "-set", "k=3", "-scheme", "smooth", "-reg", "shannon", "-gamma", "0.5", "-random", "30", "-steps", "6"}},
 		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
 		{"help_study", []string{"help", "study"}},
+		{"help_study_fptas", []string{"help", "study", "fptas"}},
 		{"study_fptas_tiny", []string{"study", "fptas", "-families", "lowdim,subset-sum,uncorrelated", "-n", "6,12", "-P", "3,40,200", "-per", "3", "-seed", "5"}},
 		{"study_fptas_tiny_json", []string{"study", "fptas", "-families", "strongly-correlated", "-n", "4", "-P", "20", "-per", "2", "-json"}},
 		// Programs with data (issue 7).
@@ -89,6 +90,9 @@ func TestGolden(t *testing.T) {
 		{"verify_csp_fptas", []string{"verify", "examples/csp.dp", "-scheme", "fptas", "-P", "2", "-random", "40", "-dtype", "float32"}},
 	}
 	chdirRepo(t)
+	// A golden holds no progress: on a loaded machine a slow case would
+	// print a progress line that a fast one does not.
+	t.Setenv(progress.DelayEnv, "1h")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(c.args...)
@@ -164,7 +168,10 @@ func TestBadInput(t *testing.T) {
 		{"smooth top-k with k > n", []string{"solve", "examples/topk.dp", "-set", "k=7", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth"}, "no feasible choice"},
 		{"smooth needs a value answer", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-scheme", "smooth"}, "answer EXPR"},
 		{"unrolled without steps", []string{"widths", "examples/knapsack.dp", "-form", "unrolled"}, "-steps"},
-		{"study without fptas", []string{"study"}, "want 'dp2nn study fptas'"},
+		{"study without a name", []string{"study"}, "want 'dp2nn study NAME [flags]' with NAME one of fptas"},
+		{"study unknown", []string{"study", "bogus"}, `unknown study "bogus"`},
+		{"study flags before the name", []string{"study", "-n", "3", "fptas"}, `unknown study "-n"`},
+		{"study fptas extra argument", []string{"study", "fptas", "extra"}, `takes no arguments besides flags, got "extra"`},
 		{"study unknown family", []string{"study", "fptas", "-families", "uncorrelated,bogus"}, `unknown family "bogus"`},
 		{"study P < 1", []string{"study", "fptas", "-P", "5,0"}, "P must be at least 1, got 0"},
 		{"study n < 1", []string{"study", "fptas", "-n", "-3"}, "n must be at least 1, got -3"},

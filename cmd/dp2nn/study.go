@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,11 +19,80 @@ import (
 	"github.com/dp2nn/dp2nn/verify"
 )
 
+// "dp2nn study NAME" runs one of the papers' studies. Each study
+// registers itself (registerStudy) from its own file, so that a new study
+// touches no other command's code.
+
+// studyCmd is one study: its name, flags and the function that runs it.
+type studyCmd struct {
+	name, args, summary string
+	flags               func() *flag.FlagSet
+	run                 func(args []string, stdout, stderr io.Writer) error
+}
+
+var studies = map[string]studyCmd{}
+
+func registerStudy(s studyCmd) {
+	if _, dup := studies[s.name]; dup {
+		panic("dp2nn: study " + s.name + " registered twice")
+	}
+	studies[s.name] = s
+}
+
+// studyNames are the registered studies, sorted.
+func studyNames() []string { return slices.Sorted(maps.Keys(studies)) }
+
+// runStudy dispatches "dp2nn study NAME ...": the study's name comes
+// first, its flags after.
+func runStudy(args []string, stdout, stderr io.Writer) error {
+	want := "want 'dp2nn study NAME [flags]' with NAME one of " + strings.Join(studyNames(), ", ")
+	if len(args) == 0 {
+		return userErrorf("study: %s", want)
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		return flag.ErrHelp
+	}
+	s, ok := studies[args[0]]
+	if !ok {
+		return userErrorf("study: unknown study %q; %s", args[0], want)
+	}
+	err := s.run(args[1:], stdout, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		helpStudy(s, stdout)
+		return nil
+	}
+	return err
+}
+
+// helpStudies lists the studies for "dp2nn help study".
+func helpStudies(w io.Writer) {
+	fmt.Fprintf(w, "dp2nn study NAME [flags]\n    %s\n\nStudies:\n", studySummary)
+	for _, name := range studyNames() {
+		s := studies[name]
+		fmt.Fprintf(w, "  dp2nn study %s %s\n      %s\n", s.name, s.args, s.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'dp2nn help study NAME' for a study's flags.")
+}
+
+// helpStudy prints one study's flags.
+func helpStudy(s studyCmd, w io.Writer) {
+	fmt.Fprintf(w, "dp2nn study %s %s\n    %s\n\nFlags:\n", s.name, s.args, s.summary)
+	fs := s.flags()
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+const studySummary = "run one of the papers' studies and report it as a table (text, markdown, JSON) and a plot"
+
 // "dp2nn study fptas" runs study.FPTAS, the quality of the FPTAS-NN
 // measured through the compiled network.
 
 func init() {
-	flagSets["study"] = func() *flag.FlagSet { fs, _ := studyFlags(); return fs }
+	registerStudy(studyCmd{name: "fptas",
+		args:    "[-families F,...] [-n N,...] [-P P,...] [-per K] [-seed S] [-o T.md] [-plot F.png] [-json] [-quiet]",
+		summary: "FPTAS-NN quality vs width through the compiled network, on lowdim and Pisinger instances (the defaults take under 2 minutes on 2 cores)",
+		flags:   func() *flag.FlagSet { fs, _ := studyFlags(); return fs },
+		run:     runStudyFPTAS})
 }
 
 type studyOpts struct {
@@ -43,7 +114,7 @@ type studyOpts struct {
 
 func studyFlags() (*flag.FlagSet, *studyOpts) {
 	o := &studyOpts{set: setFlag{}}
-	fs := flag.NewFlagSet("study", flag.ContinueOnError)
+	fs := flag.NewFlagSet("study fptas", flag.ContinueOnError)
 	o.limits = addLimits(fs)
 	o.program = fs.String("program", "examples/knapsack_int.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size; integer weights keep every comparison exact)")
 	fs.Var(o.set, "set", "bind a param of the program: NAME=INTEGER (repeatable); unset params come from the instances as in solve, an index bound like pmax taking its largest value over all instances")
@@ -61,15 +132,15 @@ func studyFlags() (*flag.FlagSet, *studyOpts) {
 	return fs, o
 }
 
-func runStudy(args []string, stdout, stderr io.Writer) error {
+func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 	fs, o := studyFlags()
 	o.limits.stderr, o.limits.quiet = stderr, o.quiet
 	pos, err := parseArgs(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != "fptas" {
-		return userErrorf("study: want 'dp2nn study fptas' (the one study there is), got %q", strings.Join(pos, " "))
+	if len(pos) != 0 {
+		return userErrorf("study fptas: takes no arguments besides flags, got %q", strings.Join(pos, " "))
 	}
 	cfg, err := o.validate(given(fs))
 	if err != nil {
