@@ -1,0 +1,137 @@
+package study_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/problems"
+	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/train"
+	"github.com/dp2nn/dp2nn/truth"
+)
+
+// The stream's labels are the DP step as truth's exact interpreter runs
+// examples/knapsack.dp, item after item.
+func TestKnapsackPointsAgainstTruth(t *testing.T) {
+	for _, pstar := range []int{2, 3, 12, 30} {
+		m, err := problems.Case{Program: "examples/knapsack.dp", Params: map[string]int64{"pmax": int64(pstar)}}.Model()
+		require.NoError(t, err)
+		rng := instance.NewRand(uint64(pstar))
+		for range 30 {
+			in := instance.AppendixD(rng, pstar)
+			steps, err := instance.Bind(m, in)
+			require.NoError(t, err)
+			tr, err := truth.RunDP(m, steps)
+			require.NoError(t, err)
+			pts := study.AppendKnapsackPoints(nil, in, pstar, make([]float64, pstar))
+			w := 2*pstar + 2
+			require.Len(t, pts, len(in.Steps)*w)
+			for k := range in.Steps {
+				pt := pts[k*w : (k+1)*w]
+				// float64 sums of sizes against the exact ones (rounded once).
+				assert.InDeltaSlice(t, tr.State(k, 0), pt[:pstar], 1e-15, "p* %d step %d: f_in", pstar, k+1)
+				assert.Equal(t, in.Steps[k]["profit"], pt[pstar])
+				assert.Equal(t, in.Steps[k]["size"], pt[pstar+1])
+				want := tr.State(k+1, 0)
+				for p := range pstar {
+					assert.InDelta(t, want[p], pt[pstar+2+p], 1e-15, "p* %d step %d: f_out[%d]", pstar, k+1, p+1)
+				}
+			}
+		}
+	}
+}
+
+// With no shuffling the stream gives instances whole and in order: each
+// starts at the all-2 state, its profits sum to p* and its sizes to a
+// total in (1, 2), each size in (0, 1].
+func TestKnapsackStreamDistribution(t *testing.T) {
+	const pstar = 9
+	s := study.NewKnapsackStream(pstar, 5, 1)
+	const rows = 4000
+	x := make([]float64, rows*s.In())
+	y := make([]float64, rows*s.Out())
+	s.Batch(x, y)
+	var instances, items int
+	var profit int
+	var size float64
+	var counts [pstar + 1]int
+	fresh := func(f []float64) bool {
+		for _, v := range f {
+			if v != 2 {
+				return false
+			}
+		}
+		return true
+	}
+	for r := range rows {
+		pt := x[r*s.In() : (r+1)*s.In()]
+		if fresh(pt[:pstar]) {
+			if r > 0 {
+				assert.Equal(t, pstar, profit, "instance %d: profit sum", instances)
+				assert.True(t, size > 1 && size < 2, "instance %d: size sum %v", instances, size)
+			}
+			instances++
+			profit, size = 0, 0
+		} else if r == 0 {
+			t.Fatal("the stream does not start with an instance's first item")
+		}
+		p, sz := int(pt[pstar]), pt[pstar+1]
+		require.True(t, p >= 1 && p <= pstar, "profit %d", p)
+		require.True(t, sz > 0 && sz <= 1, "size %v", sz)
+		counts[p]++
+		profit += p
+		size += sz
+		items++
+		// The label is the DP step of this input.
+		for q := 1; q <= pstar; q++ {
+			take := sz
+			if q > p {
+				take += pt[q-p-1]
+			}
+			assert.Equal(t, math.Min(pt[q-1], take), y[r*pstar+q-1])
+		}
+	}
+	assert.Greater(t, instances, 500)
+	// Profit 1 is the most frequent (the last draw of most instances),
+	// yet the large profits occur: the mix the paper wants.
+	assert.Greater(t, counts[1], counts[pstar])
+	assert.Positive(t, counts[pstar-1])
+	// Shuffled, the first batch mixes instances: fewer rows start one.
+	sh := study.NewKnapsackStream(pstar, 5, 2000)
+	sh.Batch(x, y)
+	starts := 0
+	for r := range rows {
+		if fresh(x[r*s.In() : r*s.In()+pstar]) {
+			starts++
+		}
+	}
+	assert.InDelta(t, float64(instances), float64(starts), float64(instances)/5, "shuffling keeps the mix of first items")
+}
+
+// p* = 3 reaches the paper's threshold 0.005 at width 25 within 20 epochs
+// (fixed seed; shorter epochs than the paper's to keep the test fast).
+func TestWidthSmallPStar(t *testing.T) {
+	p := train.Protocol{BatchSize: 32, BatchesPerEpoch: 250, MaxEpochs: 20, Patience: 2, TestBatches: 200}
+	var seen []study.WidthPoint
+	c := study.WidthConfig{PStars: []int{3}, Threshold: 0.005, WStep: 25, WMax: 50, Seed: 1, Protocol: p, Pool: 8000,
+		OnPoint: func(pt study.WidthPoint) error { seen = append(seen, pt); return nil }}
+	rep, err := study.Width(c)
+	require.NoError(t, err)
+	require.Len(t, rep.Rows, 1)
+	r := rep.Rows[0]
+	assert.Equal(t, 25, r.Required, "tried %+v", r.Tried)
+	assert.LessOrEqual(t, r.TestMSE, 0.005)
+	assert.LessOrEqual(t, r.Epochs, 20)
+	assert.Equal(t, 6, r.Compiled) // the DP-NN's widths 2p*, p*(p*-1)/2, p*
+	assert.Equal(t, seen, r.Tried)
+	// A rerun with the points done trains nothing and gives the same.
+	c.Done, c.OnPoint = seen, nil
+	again, err := study.Width(c)
+	require.NoError(t, err)
+	assert.Equal(t, 0, again.Trained)
+	assert.Equal(t, rep.Rows, again.Rows)
+}
