@@ -1,7 +1,9 @@
 package study
 
 import (
+	"bufio"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -110,11 +112,35 @@ func (c WidthConfig) Check() error {
 	if err := c.Protocol.Check(); err != nil {
 		return err
 	}
+	if m := c.Memory(); m > MaxWidthMemory {
+		return fmt.Errorf("the largest nets and data streams need about %d MiB (%d workers), more than %d MiB: fewer p* values in parallel (workers), a smaller -wmax, -pool or p*", m>>20, c.workers(), MaxWidthMemory>>20)
+	}
 	a := widthArch(slices.Max(c.PStars), c.WMax)
 	if n := a.Params(); n > train.MaxParams {
 		return fmt.Errorf("p* = %d at width %d has %d parameters, more than %d", slices.Max(c.PStars), c.WMax, n, train.MaxParams)
 	}
 	return nil
+}
+
+// MaxWidthMemory bounds Memory.
+const MaxWidthMemory = 4 << 30
+
+func (c WidthConfig) workers() int {
+	if c.Workers <= 0 {
+		return runtime.GOMAXPROCS(0)
+	}
+	return c.Workers
+}
+
+// Memory is the cost model of a run: per worker, the two data streams'
+// shuffle buffers and the largest net's parameters, gradient and Adam
+// moments, and the batch workspace, in bytes.
+func (c WidthConfig) Memory() int64 {
+	p := int64(slices.Max(c.PStars))
+	a := widthArch(int(p), c.WMax)
+	stream := int64(c.Pool) * (2*p + 2) * 8
+	net := int64(a.Params())*4*8 + 2*int64(c.Protocol.BatchSize)*int64(a.Hidden*a.Width+a.Out+a.In)*8
+	return int64(min(c.workers(), len(c.PStars))) * (2*stream + net)
 }
 
 func widthArch(pstar, w int) train.Arch {
@@ -142,9 +168,16 @@ func TrainWidthPoint(c WidthConfig, pstar, w int) WidthPoint {
 	tr := train.NewTrainer(net, c.Protocol.BatchSize, train.DefaultAdam())
 	res := train.Fit(tr, NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 1), c.Pool),
 		NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 2), c.Pool), c.Protocol, nil)
-	return WidthPoint{Key: c.Key(), PStar: pstar, Width: w, Epochs: res.Epochs, Stopped: res.Stopped,
+	pt := WidthPoint{Key: c.Key(), PStar: pstar, Width: w, Epochs: res.Epochs, Stopped: res.Stopped,
 		TrainLoss: res.TrainLoss[len(res.TrainLoss)-1], TestMSE: res.TestMSE, Seconds: time.Since(start).Seconds()}
+	if !finite(pt.TestMSE) || !finite(pt.TrainLoss) {
+		// JSON has no NaN or Inf: a diverged net is the largest float.
+		pt.Stopped, pt.TestMSE, pt.TrainLoss = "diverged", math.MaxFloat64, math.MaxFloat64
+	}
+	return pt
 }
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // WidthRow is the search at one p*.
 type WidthRow struct {
@@ -206,6 +239,14 @@ func Width(c WidthConfig) (*WidthReport, error) {
 		return nil, fmt.Errorf("study width: %v", err)
 	}
 	start := time.Now()
+	compiled := map[int]int{}
+	for _, p := range c.PStars {
+		w, err := compiledWidth(p)
+		if err != nil {
+			return nil, fmt.Errorf("study width: the compiled DP-NN at p* = %d: %v", p, err)
+		}
+		compiled[p] = w
+	}
 	key := c.Key()
 	done := map[[2]int]WidthPoint{}
 	for _, p := range c.Done {
@@ -214,10 +255,7 @@ func Width(c WidthConfig) (*WidthReport, error) {
 		}
 		done[[2]int{p.PStar, p.Width}] = p
 	}
-	workers := c.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := c.workers()
 	rep := &WidthReport{PStars: c.PStars, Threshold: c.Threshold, WStep: c.WStep, WMax: c.WMax, Seed: c.Seed,
 		Protocol: c.Protocol, Pool: c.Pool, Workers: workers, Paper: PaperWidthStudy}
 	order := slices.Clone(c.PStars)
@@ -292,10 +330,7 @@ func Width(c WidthConfig) (*WidthReport, error) {
 	}
 	for _, p := range c.PStars {
 		row := rows[p]
-		var err error
-		if row.Compiled, err = compiledWidth(p); err != nil {
-			return nil, fmt.Errorf("study width: the compiled DP-NN at p* = %d: %v", p, err)
-		}
+		row.Compiled = compiled[p]
 		rep.Rows = append(rep.Rows, *row)
 	}
 	slices.SortFunc(rep.Rows, func(a, b WidthRow) int { return cmp.Compare(a.PStar, b.PStar) })
@@ -477,4 +512,35 @@ func (rep *WidthReport) WriteMarkdown(w io.Writer) {
 	for _, l := range rep.describe() {
 		fmt.Fprintf(w, "- %s\n", l)
 	}
+}
+
+// ReadWidthPoints reads a results file of the study: one WidthPoint as
+// JSON per line (blank lines skipped). name is the file's name in errors,
+// which give its line.
+func ReadWidthPoints(r io.Reader, name string) ([]WidthPoint, error) {
+	var out []WidthPoint
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var p WidthPoint
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&p); err != nil {
+			return nil, fmt.Errorf("%s:%d: not a result of the width study: %v", name, line, err)
+		}
+		if p.Key == "" || p.PStar < 2 || p.Width < 1 || p.Epochs < 1 || !(p.TestMSE >= 0) || math.IsInf(p.TestMSE, 0) {
+			return nil, fmt.Errorf("%s:%d: not a result of the width study: key %q, p* %d, width %d, epochs %d, test MSE %v", name, line, p.Key, p.PStar, p.Width, p.Epochs, p.TestMSE)
+		}
+		out = append(out, p)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("%s:%d: %v", name, line+1, err)
+	}
+	return out, nil
 }

@@ -40,7 +40,7 @@ type Result struct {
 	Epochs    int       `json:"epochs"`
 	TrainLoss []float64 `json:"train_loss"` // mean batch loss of each epoch
 	TestMSE   float64   `json:"test_mse"`
-	Stopped   string    `json:"stopped"` // "patience" or "max-epochs"
+	Stopped   string    `json:"stopped"` // "patience", "max-epochs" or "diverged" (a loss not finite; TestMSE +Inf)
 }
 
 // Fit trains t on train by p (Keras's EarlyStopping on the training loss
@@ -69,6 +69,10 @@ func Fit(t *Trainer, train, test Source, p Protocol, onEpoch func(epoch int, los
 		res.Epochs, res.TrainLoss = e, append(res.TrainLoss, loss)
 		if onEpoch != nil {
 			onEpoch(e, loss)
+		}
+		if math.IsNaN(loss) || math.IsInf(loss, 0) {
+			res.Stopped, res.TestMSE = "diverged", math.Inf(1)
+			return res
 		}
 		if loss < best {
 			best, since = loss, 0
