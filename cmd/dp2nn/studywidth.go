@@ -55,7 +55,7 @@ func widthFlags() (*flag.FlagSet, *widthOpts) {
 	fs := flag.NewFlagSet("study width", flag.ContinueOnError)
 	o.pmax = fs.String("pmax", "3:30:3", fmt.Sprintf("the p* values: LO:HI:STEP or a comma-separated list (2..%d); the paper's grid is 3:75:3", study.MaxWidthPStar))
 	o.threshold = fs.Float64("threshold", 0.005, "the test MSE a width must reach (the paper: 0.005; Appendix C: 0.0025, 0.00375)")
-	o.wstep = fs.Int("wstep", 25, "widths tried: WSTEP, 2·WSTEP, ... (the paper: 25)")
+	o.wstep = fs.Int("wstep", 10, "widths tried: WSTEP, 2·WSTEP, ... (the paper: 25, too coarse below p* = 30, where the nets here need widths under 100)")
 	o.wmax = fs.Int("wmax", 1000, fmt.Sprintf("the largest width tried for a p* (at most %d); a p* that does not reach the threshold by it shows as '> WMAX'", study.MaxWidth))
 	o.seed = fs.Uint64("seed", 1, "seed of every net's initial weights and data streams (each (p*, w) gets its own, like the paper's 257·p*+w)")
 	o.batch = fs.Int("batch", 32, "batch size (the paper: 32)")

@@ -20,7 +20,7 @@ func TestStudyWidthResume(t *testing.T) {
 	dir := t.TempDir()
 	res := filepath.Join(dir, "results.jsonl")
 	md, plot := filepath.Join(dir, "t.md"), filepath.Join(dir, "w.png")
-	args := []string{"study", "width", "-pmax", "3,4", "-wmax", "50", "-batches", "250", "-epochs", "20", "-test", "200", "-pool", "8000",
+	args := []string{"study", "width", "-pmax", "3,4", "-wstep", "25", "-wmax", "50", "-batches", "250", "-epochs", "20", "-test", "200", "-pool", "8000",
 		"-o", res, "-quiet", "-json"}
 	stdout, stderr, code := runCLI(append(args, "-md", md, "-plot", plot)...)
 	require.Equal(t, 0, code, stderr)
@@ -99,7 +99,7 @@ func TestStudyWidthBadInput(t *testing.T) {
 		{"threshold 0", []string{"-threshold", "0"}, "-threshold must be a positive number"},
 		{"threshold NaN", []string{"-threshold", "NaN"}, "-threshold must be a positive number"},
 		{"wstep 0", []string{"-wstep", "0"}, "-wstep must be between 1"},
-		{"wmax below wstep", []string{"-wmax", "10"}, "-wmax must be between -wstep (25)"},
+		{"wmax below wstep", []string{"-wmax", "5"}, "-wmax must be between -wstep (10)"},
 		{"epochs 0", []string{"-epochs", "0"}, "-epochs must be between 1"},
 		{"workers negative", []string{"-workers", "-1"}, "-workers must be between 0"},
 		{"too much memory", []string{"-pmax", "200", "-wmax", "5000", "-pool", "4000000"}, "MiB"},
