@@ -347,22 +347,21 @@ func Width(c WidthConfig) (*WidthReport, error) {
 }
 
 // compiledWidth is the widest hidden layer of the DP-NN that compile
-// builds from examples/knapsack.dp at pmax = p* (its cost model's
-// p*(p*−1)/2 from p* = 5 on).
+// builds from examples/knapsack.dp at pmax = p*, from its cost model
+// (compile.Estimate, exact): p*(p*−1)/2 from p* = 5 on, 2p* below.
 func compiledWidth(pstar int) (int, error) {
 	m, err := problems.Case{Program: "examples/knapsack.dp", Params: map[string]int64{"pmax": int64(pstar)}}.Model()
 	if err != nil {
 		return 0, err
 	}
-	net, err := compile.Lower(m, compile.Options{})
+	cost, err := compile.Estimate(m, compile.Options{}, compile.Job{DType: "float64"}, compile.Limits{})
 	if err != nil {
 		return 0, err
 	}
-	ws := net.Cell.Stats().Widths
-	if len(ws) == 0 {
+	if len(cost.Widths) == 0 {
 		return 0, fmt.Errorf("no hidden layer")
 	}
-	return slices.Max(ws), nil
+	return int(slices.Max(cost.Widths)), nil
 }
 
 // ols fits y = X·b by least squares (QR) and returns b, the standard

@@ -67,3 +67,12 @@ func TestWidthConfigCheck(t *testing.T) {
 	_, err := Width(c)
 	assert.ErrorContains(t, err, "other settings")
 }
+
+// The compiled DP-NN's widest layer is the paper's max(2p*, p*(p*−1)/2).
+func TestCompiledWidth(t *testing.T) {
+	for _, p := range []int{2, 3, 4, 5, 10, 30, 75} {
+		w, err := compiledWidth(p)
+		require.NoError(t, err)
+		assert.Equal(t, max(2*p, p*(p-1)/2), w, "p* = %d", p)
+	}
+}
