@@ -27,7 +27,12 @@ func TestKnapsackPointsAgainstTruth(t *testing.T) {
 			require.NoError(t, err)
 			tr, err := truth.RunDP(m, steps)
 			require.NoError(t, err)
-			pts := study.AppendKnapsackPoints(nil, in, pstar, make([]float64, pstar))
+			var profits []int
+			var sizes []float64
+			for _, item := range in.Steps {
+				profits, sizes = append(profits, int(item["profit"])), append(sizes, item["size"])
+			}
+			pts := study.AppendKnapsackPoints(nil, profits, sizes, pstar, make([]float64, pstar))
 			w := 2*pstar + 2
 			require.Len(t, pts, len(in.Steps)*w)
 			for k := range in.Steps {

@@ -8,7 +8,7 @@ import (
 )
 
 // KnapsackStream is the width study's data (Hertrich & Skutella,
-// Appendix D): instances drawn by instance.AppendixD for one p*, each item
+// Appendix D): instances drawn as instance.AppendixD draws them (AppendixDItems) for one p*, each item
 // one point (f_in, p_in, s_in) → f_out of the profit-indexed DP step
 // f_out[p] = min(f_in[p], f_in[p−p_in] + s_in) (f[p ≤ 0] = 0, f = 2 before
 // the first item), shuffled through a buffer of Pool points the way
@@ -22,6 +22,9 @@ type KnapsackStream struct {
 	queue []float64 // the points of the current instance
 	qpos  int       // the next of them to give out
 	f     []float64 // DP state while unrolling an instance
+	// the current instance's items
+	profits []int
+	sizes   []float64
 	// Instances and Points count what the stream has drawn so far.
 	Instances, Points int
 }
@@ -54,7 +57,9 @@ func NewKnapsackStream(pstar int, seed uint64, pool int) *KnapsackStream {
 func (s *KnapsackStream) next() []float64 {
 	w := s.In() + s.Out()
 	if s.qpos == len(s.queue) {
-		s.unroll(instance.AppendixD(s.rng, s.PStar))
+		s.profits, s.sizes = instance.AppendixDItems(s.rng, s.PStar, s.profits, s.sizes)
+		s.Instances++
+		s.queue = AppendKnapsackPoints(s.queue[:0], s.profits, s.sizes, s.PStar, s.f)
 		s.qpos = 0
 	}
 	pt := s.queue[s.qpos : s.qpos+w]
@@ -63,22 +68,17 @@ func (s *KnapsackStream) next() []float64 {
 	return pt
 }
 
-// unroll runs the DP over one instance and queues its points.
-func (s *KnapsackStream) unroll(in *instance.Instance) {
-	s.Instances++
-	s.queue = AppendKnapsackPoints(s.queue[:0], in, s.PStar, s.f)
-}
-
-// AppendKnapsackPoints appends the points of one knapsack instance for
-// p* to dst, each In()+Out() values (f_in[1..p*], profit, size, then
-// f_out[1..p*]); f is scratch of p* values.
-func AppendKnapsackPoints(dst []float64, in *instance.Instance, pstar int, f []float64) []float64 {
+// AppendKnapsackPoints appends the points of one knapsack instance (its
+// items' profits and sizes) for p* to dst, each In()+Out() values
+// (f_in[1..p*], profit, size, then f_out[1..p*]); f is scratch of p*
+// values.
+func AppendKnapsackPoints(dst []float64, profits []int, sizes []float64, pstar int, f []float64) []float64 {
 	f = f[:pstar]
 	for i := range f {
 		f[i] = 2
 	}
-	for _, item := range in.Steps {
-		profit, size := int(item["profit"]), item["size"]
+	for k, profit := range profits {
+		size := sizes[k]
 		dst = append(dst, f...)
 		dst = append(dst, float64(profit), size)
 		// Descending p reads f_in[p−profit] before it is overwritten.
