@@ -17,6 +17,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/train"
 )
@@ -78,7 +79,53 @@ type WidthPoint struct {
 	Stopped   string  `json:"stopped"`
 	TrainLoss float64 `json:"train_loss"` // mean batch loss of the last epoch
 	TestMSE   float64 `json:"test_mse"`
-	Seconds   float64 `json:"seconds"`
+	// Optimum is the fraction of OptimumInstances random instances on
+	// which the net, applied item after item to its own output like the
+	// compiled DP-NN, decodes the exact optimum (max p with f[p] <= 1);
+	// nil for points trained before dp2nn measured it.
+	Optimum *float64 `json:"optimum,omitempty"`
+	Seconds float64  `json:"seconds"`
+}
+
+// OptimumInstances is the number of instances of WidthPoint.Optimum.
+const OptimumInstances = 1000
+
+// OptimumRate runs net (trained for p*) as an RNN cell over n instances
+// drawn as instance.AppendixD draws them from seed and returns the
+// fraction on which it decodes the optimum the DP decodes: the largest
+// p with f[p] <= 1 after the last item (0 if none).
+func OptimumRate(net *train.Net, pstar, n int, seed uint64) float64 {
+	rng := instance.NewRand(seed)
+	var profits []int
+	var sizes []float64
+	var pts []float64
+	scratch := make([]float64, pstar)
+	x, y := make([]float64, pstar+2), make([]float64, pstar)
+	decode := func(f []float64) int {
+		for p := pstar; p >= 1; p-- {
+			if f[p-1] <= 1 {
+				return p
+			}
+		}
+		return 0
+	}
+	exact := 0
+	for range n {
+		profits, sizes = instance.AppendixDItems(rng, pstar, profits, sizes)
+		pts = AppendKnapsackPoints(pts[:0], profits, sizes, pstar, scratch)
+		for i := range pstar {
+			y[i] = 2
+		}
+		for k, p := range profits {
+			copy(x, y)
+			x[pstar], x[pstar+1] = float64(p), sizes[k]
+			net.Predict(x, 1, y)
+		}
+		if decode(y) == decode(pts[len(pts)-pstar:]) {
+			exact++
+		}
+	}
+	return float64(exact) / float64(n)
 }
 
 // Key names what a point's result depends on besides p* and w: the seed,
@@ -168,7 +215,8 @@ func TrainWidthPoint(c WidthConfig, pstar, w int) WidthPoint {
 	tr := train.NewTrainer(net, c.Protocol.BatchSize, train.DefaultAdam())
 	res := train.Fit(tr, NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 1), c.Pool),
 		NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 2), c.Pool), c.Protocol, nil)
-	pt := WidthPoint{Key: c.Key(), PStar: pstar, Width: w, Epochs: res.Epochs, Stopped: res.Stopped,
+	rate := OptimumRate(net, pstar, OptimumInstances, pointSeed(c.Seed, pstar, w, 3))
+	pt := WidthPoint{Key: c.Key(), PStar: pstar, Width: w, Epochs: res.Epochs, Stopped: res.Stopped, Optimum: &rate,
 		TrainLoss: res.TrainLoss[len(res.TrainLoss)-1], TestMSE: res.TestMSE, Seconds: time.Since(start).Seconds()}
 	if !finite(pt.TestMSE) || !finite(pt.TrainLoss) {
 		// JSON has no NaN or Inf: a diverged net is the largest float.
@@ -463,6 +511,15 @@ func (r WidthRow) requiredText(wmax int) string {
 	return fmt.Sprint(r.Required)
 }
 
+// optimumText is the required width's (else the widest tried's) rate of
+// exact optima.
+func (r WidthRow) optimumText() string {
+	if len(r.Tried) == 0 || r.Tried[len(r.Tried)-1].Optimum == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100**r.Tried[len(r.Tried)-1].Optimum)
+}
+
 func (r WidthRow) triedText() string {
 	var parts []string
 	for _, p := range r.Tried {
@@ -491,9 +548,9 @@ func (rep *WidthReport) describe() []string {
 
 // WriteText prints the table and the fits.
 func (rep *WidthReport) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "%4s  %8s  %9s  %6s  %8s  %7s  %s\n", "p*", "required", "test MSE", "epochs", "compiled", "train s", "tried (width:test MSE)")
+	fmt.Fprintf(w, "%4s  %8s  %9s  %6s  %7s  %8s  %7s  %s\n", "p*", "required", "test MSE", "epochs", "optimum", "compiled", "train s", "tried (width:test MSE)")
 	for _, r := range rep.Rows {
-		fmt.Fprintf(w, "%4d  %8s  %9.5f  %6d  %8d  %7.0f  %s\n", r.PStar, r.requiredText(rep.WMax), r.TestMSE, r.Epochs, r.Compiled, r.Seconds, r.triedText())
+		fmt.Fprintf(w, "%4d  %8s  %9.5f  %6d  %7s  %8d  %7.0f  %s\n", r.PStar, r.requiredText(rep.WMax), r.TestMSE, r.Epochs, r.optimumText(), r.Compiled, r.Seconds, r.triedText())
 	}
 	for _, l := range rep.describe() {
 		fmt.Fprintln(w, l)
@@ -502,10 +559,10 @@ func (rep *WidthReport) WriteText(w io.Writer) {
 
 // WriteMarkdown prints the table and the fits as markdown.
 func (rep *WidthReport) WriteMarkdown(w io.Writer) {
-	fmt.Fprintln(w, "| p* | required width | test MSE | epochs | compiled DP-NN widest layer | training s | tried (width: test MSE) |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|:---|")
+	fmt.Fprintln(w, "| p* | required width | test MSE | epochs | exact optima | compiled DP-NN widest layer | training s | tried (width: test MSE) |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|:---|")
 	for _, r := range rep.Rows {
-		fmt.Fprintf(w, "| %d | %s | %.5f | %d | %d | %.0f | %s |\n", r.PStar, r.requiredText(rep.WMax), r.TestMSE, r.Epochs, r.Compiled, r.Seconds, r.triedText())
+		fmt.Fprintf(w, "| %d | %s | %.5f | %d | %s | %d | %.0f | %s |\n", r.PStar, r.requiredText(rep.WMax), r.TestMSE, r.Epochs, r.optimumText(), r.Compiled, r.Seconds, r.triedText())
 	}
 	fmt.Fprintln(w)
 	for _, l := range rep.describe() {
@@ -535,6 +592,9 @@ func ReadWidthPoints(r io.Reader, name string) ([]WidthPoint, error) {
 		}
 		if p.Key == "" || p.PStar < 2 || p.Width < 1 || p.Epochs < 1 || !(p.TestMSE >= 0) || math.IsInf(p.TestMSE, 0) {
 			return nil, fmt.Errorf("%s:%d: not a result of the width study: key %q, p* %d, width %d, epochs %d, test MSE %v", name, line, p.Key, p.PStar, p.Width, p.Epochs, p.TestMSE)
+		}
+		if p.Optimum != nil && !(*p.Optimum >= 0 && *p.Optimum <= 1) {
+			return nil, fmt.Errorf("%s:%d: not a result of the width study: optimum rate %v outside 0..1", name, line, *p.Optimum)
 		}
 		out = append(out, p)
 	}

@@ -132,6 +132,13 @@ func TestWidthSmallPStar(t *testing.T) {
 	assert.LessOrEqual(t, r.TestMSE, 0.005)
 	assert.LessOrEqual(t, r.Epochs, 20)
 	assert.Equal(t, 6, r.Compiled) // the DP-NN's widths 2p*, p*(p*-1)/2, p*
+	// The net reaching the threshold, run as an RNN cell, decodes nearly
+	// every optimum; an untrained one does not.
+	require.NotNil(t, r.Tried[0].Optimum)
+	assert.Greater(t, *r.Tried[0].Optimum, 0.95)
+	raw, err := train.New(train.Arch{In: 5, Width: 25, Hidden: 3, Out: 3}, train.NewRand(1))
+	require.NoError(t, err)
+	assert.Less(t, study.OptimumRate(raw, 3, 1000, 1), 0.6)
 	assert.Equal(t, seen, r.Tried)
 	// A rerun with the points done trains nothing and gives the same.
 	c.Done, c.OnPoint = seen, nil
