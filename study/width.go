@@ -207,6 +207,12 @@ func pointSeed(seed uint64, pstar, w int, stream uint64) uint64 {
 // width w: its own training and test streams and initial weights, all
 // from seed.
 func TrainWidthPoint(c WidthConfig, pstar, w int) WidthPoint {
+	pt, _ := trainWidthNet(c, pstar, w)
+	return pt
+}
+
+// trainWidthNet is TrainWidthPoint, also returning the trained net.
+func trainWidthNet(c WidthConfig, pstar, w int) (WidthPoint, *train.Net) {
 	start := time.Now()
 	net, err := train.New(widthArch(pstar, w), train.NewRand(pointSeed(c.Seed, pstar, w, 0)))
 	if err != nil {
@@ -222,7 +228,7 @@ func TrainWidthPoint(c WidthConfig, pstar, w int) WidthPoint {
 		// JSON has no NaN or Inf: a diverged net is the largest float.
 		pt.Stopped, pt.TestMSE, pt.TrainLoss = "diverged", math.MaxFloat64, math.MaxFloat64
 	}
-	return pt
+	return pt, net
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -110,3 +110,16 @@ func (n *Net) Predict(x []float64, rows int, y []float64) {
 	w.forward(n, x)
 	copy(y, w.act[len(w.act)-1][:rows*n.Out])
 }
+
+// Layers is the number of layers with parameters: the hidden layers and
+// the output layer.
+func (n *Net) Layers() int { return len(n.layers) }
+
+// Weights returns layer l's parameters (0-based; layer Hidden is the
+// output layer) as views of Params: the weights from the input (In×out,
+// row-major: row i holds input i's weights to every neuron), from the
+// previous layer (Width×out, empty for layer 0) and the biases (out).
+func (n *Net) Weights(l int) (wx, wh, b []float64) {
+	ly := n.layers[l]
+	return n.Params[ly.wx:ly.wh], n.Params[ly.wh:ly.b], n.Params[ly.b:ly.end]
+}

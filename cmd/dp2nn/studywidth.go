@@ -14,8 +14,11 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 // "dp2nn study width" runs study.Width, the empirical width study of
@@ -24,7 +27,7 @@ import (
 
 func init() {
 	registerStudy(studyCmd{name: "width",
-		args:    "[-pmax LO:HI:STEP|P,...] [-threshold T] [-wstep W] [-wmax W] [-seed S] [-o RESULTS.jsonl] [-md T.md] [-plot F.png] [-json] [-quiet]",
+		args:    "[-pmax LO:HI:STEP|P,...] [-threshold T] [-wstep W] [-wmax W] [-seed S] [-o RESULTS.jsonl] [-md T.md] [-plot F.png] [-json] [-quiet] | -net P,W -onnx F.onnx [-seed S]",
 		summary: "train ReLU nets on one knapsack DP step and fit the smallest width reaching a test MSE against p* (the paper's §5, Fig. 8); resumable with -o",
 		flags:   func() *flag.FlagSet { fs, _ := widthFlags(); return fs },
 		run:     runStudyWidth})
@@ -48,6 +51,9 @@ type widthOpts struct {
 	plot      *string
 	json      *bool
 	quiet     *bool
+	net       *string
+	onnx      *string
+	given     map[string]bool
 }
 
 func widthFlags() (*flag.FlagSet, *widthOpts) {
@@ -70,6 +76,8 @@ func widthFlags() (*flag.FlagSet, *widthOpts) {
 	o.plot = fs.String("plot", "", "also draw the required width against p* with the quadratic fit and the compiled DP-NN's widest layer to this PNG file (atomically)")
 	o.json = fs.Bool("json", false, "print JSON instead of the text table")
 	o.quiet = fs.Bool("quiet", false, "no progress on stderr")
+	o.net = fs.String("net", "", "with -onnx: train only the net of p* P and width W (P,W), as the study trains it, instead of the study")
+	o.onnx = fs.String("onnx", "", "with -net: write that trained net as an ONNX cell of examples/knapsack.dp (float64, dense), for dp2nn verify")
 	return fs, o
 }
 
@@ -81,6 +89,11 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	}
 	if len(pos) != 0 {
 		return userErrorf("study width: takes no arguments besides flags, got %q", strings.Join(pos, " "))
+	}
+	o.given = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.given[f.Name] = true })
+	if o.given["net"] || o.given["onnx"] {
+		return runWidthNet(o, stdout, stderr)
 	}
 	c, err := o.config()
 	if err != nil {
@@ -270,4 +283,75 @@ func jsonLine(v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(b, '\n'), nil
+}
+
+// runWidthNet trains one net of the study and exports it (-net, -onnx).
+func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
+	why := "-net P,W -onnx F trains one net, not the study"
+	if err := refuse("study width", o.given, rule{"pmax", false, why}, rule{"threshold", false, why}, rule{"wstep", false, why},
+		rule{"wmax", false, why}, rule{"workers", false, why}, rule{"o", false, why}, rule{"md", false, why}, rule{"plot", false, why}); err != nil {
+		return err
+	}
+	if *o.net == "" || *o.onnx == "" {
+		return userErrorf("study width: -net and -onnx go together: -net P,W -onnx FILE.onnx")
+	}
+	pw, err := parseIntList("-net", *o.net, 1, study.MaxWidth)
+	if err != nil {
+		return err
+	}
+	if len(pw) != 2 || pw[0] < 2 || pw[0] > study.MaxWidthPStar {
+		return userErrorf("study width: -net: want P,W with P in 2..%d and W in 1..%d, got %q", study.MaxWidthPStar, study.MaxWidth, *o.net)
+	}
+	if err := checkStudyOutput(*o.onnx); err != nil {
+		return err
+	}
+	*o.pmax, *o.wstep, *o.wmax = strconv.Itoa(pw[0]), pw[1], pw[1]
+	c, err := o.config()
+	if err != nil {
+		return err
+	}
+	if !*o.quiet {
+		fmt.Fprintf(stderr, "study width: training the net of p* = %d, width %d (seed %d)\n", pw[0], pw[1], c.Seed)
+	}
+	pt, err := study.ExportTrained(c, pw[0], pw[1], *o.onnx)
+	if err != nil {
+		return fmt.Errorf("study width: -onnx: %v", err)
+	}
+	if *o.json {
+		return writeJSON(stdout, pt)
+	}
+	fmt.Fprintf(stdout, "p* = %d, width %d: test MSE %.5f after %d epochs (%.0f s); exact optima as an RNN cell %.1f%% of %d; wrote %s\n",
+		pt.PStar, pt.Width, pt.TestMSE, pt.Epochs, pt.Seconds, 100**pt.Optimum, study.OptimumInstances, *o.onnx)
+	return nil
+}
+
+// verifyTrained runs "dp2nn verify" on a trained model (study width
+// -onnx): how often it answers exactly, beside the compiled network.
+func verifyTrained(path string, rt engine.Runtime, net *compile.Network, o *verifyOpts, stdout, stderr io.Writer) error {
+	why := "a trained model is checked on random instances of its program's generator"
+	if err := refuse("verify", o.given, rule{"instances", false, why}, rule{"dtype", false, "a trained model is float64"}); err != nil {
+		return err
+	}
+	if *o.random < 1 {
+		return userErrorf("verify: %s is a trained model: give -random N (N >= 1)", path)
+	}
+	run, err := engine.Open(path, rt, net)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	defer run.Close()
+	bar := progress.New(stderr, "verify", *o.random, progress.Options{Quiet: *o.quiet})
+	rep, err := verify.Trained(run, net, *o.random, *o.seed, *o.steps, func(int) { bar.Add(1) })
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	rep.Model = fmt.Sprintf("%s (runtime %s)", path, rt)
+	if err := printReport(stdout, *o.json, rep, rep.WriteText); err != nil {
+		return err
+	}
+	if err := rep.Err(); err != nil {
+		return &verify.MismatchError{Msg: "verify: " + err.Error()}
+	}
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/study"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 // A tiny width study (short epochs) reaches the threshold at p* = 3,
@@ -107,6 +108,12 @@ func TestStudyWidthBadInput(t *testing.T) {
 		{"bad results file", []string{"-o", garbage}, "garbage.jsonl:1: not a result of the width study"},
 		{"results file a directory", []string{"-o", dir}, "-o"},
 		{"unwritable md", []string{"-md", filepath.Join(dir, "no", "t.md")}, "cannot write"},
+		{"net without onnx", []string{"-net", "3,25"}, "-net and -onnx go together"},
+		{"onnx without net", []string{"-onnx", filepath.Join(dir, "n.onnx")}, "-net and -onnx go together"},
+		{"net one number", []string{"-net", "3", "-onnx", filepath.Join(dir, "n.onnx")}, "want P,W"},
+		{"net p* 1", []string{"-net", "1,25", "-onnx", filepath.Join(dir, "n.onnx")}, "want P,W"},
+		{"net with pmax", []string{"-net", "3,25", "-onnx", filepath.Join(dir, "n.onnx"), "-pmax", "3:9:3"}, "-pmax does not apply"},
+		{"net unwritable onnx", []string{"-net", "3,25", "-onnx", filepath.Join(dir, "no", "n.onnx")}, "cannot write"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			stdout, stderr, code := runCLI(append([]string{"study", "width", "-quiet"}, c.args...)...)
@@ -120,4 +127,28 @@ func TestStudyWidthBadInput(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, left, 1, "only the garbage file")
 	assert.Equal(t, "{\"key\":\"v1\",\"pstar\":3}\n", readFile(t, garbage))
+}
+
+// One net of the study exported as an ONNX cell and run through verify:
+// exit 1 with the count of exact answers when it misses any, the
+// compiled network exact on every instance.
+func TestStudyWidthNetVerify(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p4.onnx")
+	stdout, stderr, code := runCLI("study", "width", "-net", "4,10", "-onnx", path, "-batches", "100", "-epochs", "3", "-test", "50", "-pool", "3200", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "p* = 4, width 10: test MSE")
+	stdout, stderr, code = runCLI("verify", path, "-random", "200", "-quiet", "-json")
+	var rep verify.TrainedReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep), stderr)
+	assert.Equal(t, verify.Tally{Exact: 200}, rep.Compiled)
+	assert.Equal(t, 200, rep.Trained.Exact+rep.Trained.Wrong+rep.Trained.Undecidable)
+	require.Positive(t, rep.Trained.Wrong, "a net trained for 3 short epochs is not exact")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "the trained model gave the exact answer on")
+	_, stderr, code = runCLI("verify", path, "-quiet")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "give -random N")
+	_, stderr, code = runCLI("verify", path, "-random", "5", "-dtype", "float32", "-quiet")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-dtype does not apply")
 }

@@ -48,7 +48,7 @@ var allowed = map[string][]string{
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
 	"train":               {},
-	"study":               {"compile", "diag", "dsl", "engine", "instance", "problems", "relu", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
+	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "problems", "relu", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
 	"verify":              {"compile", "diag", "dsl", "engine", "export", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
