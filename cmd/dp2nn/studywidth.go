@@ -329,7 +329,7 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 // -onnx): how often it answers exactly, beside the compiled network.
 func verifyTrained(path string, rt engine.Runtime, net *compile.Network, o *verifyOpts, stdout, stderr io.Writer) error {
 	why := "a trained model is checked on random instances of its program's generator"
-	if err := refuse("verify", o.given, rule{"instances", false, why}, rule{"dtype", false, "a trained model is float64"}); err != nil {
+	if err := refuse("verify", o.given, rule{"instances", false, why}); err != nil {
 		return err
 	}
 	if *o.random < 1 {
