@@ -142,9 +142,9 @@ type groundTruth struct {
 	name    string // "exact DP" or "rounded DP"
 	exact   *truth.Trace
 	rounded *truth.RoundedTrace
-	answer  string  // its answer as text
-	found   bool    // whether it found one
-	value   float64 // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
+	answer  string    // its answer as text
+	found   bool      // whether it found one
+	value   float64   // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
 	cells   []float64 // the cells of a state answer ("answer STATE"), +inf as +Inf
 	known   string
 	problem string // a disagreement of the groundTruth with known data or the guarantee
