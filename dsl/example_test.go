@@ -128,18 +128,11 @@ answer d
 
 // A checked program's summary: what Check bound and derived.
 func ExampleModel_WriteSummary() {
-	f, err := dsl.Parse("k.dp", []byte(`dp k
-param pmax int = 3
-input profit int in 1..pmax
-input size real in 0..1
-state f[p in 1..pmax] real in 0..2 = 2
-f[p <= 0] = 0
-step f[p] = min(f[p], f[p - profit] + size)
-answer max p where f[p] <= 1`))
+	f, err := dsl.Parse("knapsack.dp", []byte(knapsack))
 	if err != nil {
 		panic(err)
 	}
-	m, err := dsl.Check(f, nil)
+	m, err := dsl.Check(f, map[string]int64{"pmax": 3})
 	if err != nil {
 		panic(err)
 	}

@@ -137,11 +137,7 @@ func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.An
 			sub, idx = append(sub, steps[t]), append(idx, t+1)
 		}
 	}
-	tr, err := truth.RunDP(m, sub)
-	if err != nil {
-		return "", err
-	}
-	got, err := tr.Answer()
+	got, err := exactAnswer(m, sub)
 	if err != nil {
 		return "", err
 	}
@@ -155,11 +151,7 @@ func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.An
 // (package truth, which shares no code with the network), cell by cell
 // within the answer's error bound.
 func sameStateAnswer(m *dsl.Model, steps [][]float64, ans compile.Answer) (string, error) {
-	tr, err := truth.RunDP(m, steps)
-	if err != nil {
-		return "", err
-	}
-	want, err := tr.Answer()
+	want, err := exactAnswer(m, steps)
 	if err != nil {
 		return "", err
 	}
@@ -172,6 +164,15 @@ func sameStateAnswer(m *dsl.Model, steps [][]float64, ans compile.Answer) (strin
 		}
 	}
 	return fmt.Sprintf("every cell equals the exact interpreter's (within %.3g)", ans.Bound), nil
+}
+
+// exactAnswer is the exact interpreter's answer on steps.
+func exactAnswer(m *dsl.Model, steps [][]float64) (truth.Answer, error) {
+	tr, err := truth.RunDP(m, steps)
+	if err != nil {
+		return truth.Answer{}, err
+	}
+	return tr.Answer()
 }
 
 // takenTotals lists the taken steps (1-based) and sums every per-step
