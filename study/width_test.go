@@ -3,13 +3,16 @@ package study_test
 import (
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/train"
@@ -239,4 +242,37 @@ func TestKnapsackStreamSizeTotals(t *testing.T) {
 		}
 		assert.Less(t, ks(got, paper(p)), 1.95*math.Sqrt(2.0/n), "p* %d", p)
 	}
+}
+
+// docs/widthstudy.md shows the table of the nets in
+// docs/widthstudy_results.jsonl, which a run with those points trains
+// nothing to reproduce.
+func TestWidthStudyDocs(t *testing.T) {
+	path, err := repo.RepoPath("docs/widthstudy_results.jsonl")
+	require.NoError(t, err)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	done, err := study.ReadWidthPoints(f, path)
+	require.NoError(t, err)
+	c := study.WidthConfig{PStars: []int{3, 6, 9, 12, 15, 18, 21, 24, 27, 30}, Threshold: 0.005, WStep: 10, WMax: 1000, Seed: 1,
+		Protocol: train.DefaultProtocol(), Pool: study.DefaultPool, Done: done}
+	rep, err := study.Width(c)
+	require.NoError(t, err)
+	assert.Zero(t, rep.Trained)
+	assert.Equal(t, len(done), rep.Reused)
+	var b strings.Builder
+	rep.WriteMarkdown(&b)
+	doc, err := repo.RepoPath("docs/widthstudy.md")
+	require.NoError(t, err)
+	text, err := os.ReadFile(doc)
+	require.NoError(t, err)
+	for _, line := range strings.Split(b.String(), "\n") {
+		if strings.HasPrefix(line, "|") {
+			assert.Contains(t, string(text), line+"\n")
+		}
+	}
+	require.NotNil(t, rep.Quadratic)
+	assert.InDelta(t, 0.527, rep.Quadratic.P2, 0.0005, "the p-value docs/widthstudy.md gives")
+	assert.InDelta(t, 0.945, rep.Quadratic.R2, 0.0005)
 }
