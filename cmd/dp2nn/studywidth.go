@@ -2,14 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -104,10 +100,10 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	var results *os.File
+	var results *study.WidthResults
 	if *o.out != "" {
-		if results, c.Done, err = openWidthResults(*o.out, c.Key(), stderr); err != nil {
-			return err
+		if results, c.Done, err = study.OpenWidthResults(*o.out, c.Key(), stderr); err != nil {
+			return userErrorf("study width: -o: %v", err)
 		}
 		defer results.Close()
 	}
@@ -122,7 +118,10 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 		if results == nil {
 			return nil
 		}
-		return appendWidthPoint(results, p)
+		if err := results.Append(p); err != nil {
+			return fmt.Errorf("study width: -o: %v", err)
+		}
+		return nil
 	}
 	c.OnPStar = func(int) { bar.Add(1) }
 	rep, err := study.Width(c)
@@ -221,68 +220,6 @@ func parseRange(flagName, s string, lo, hi int) ([]int, error) {
 		out = append(out, x)
 	}
 	return out, nil
-}
-
-// openWidthResults reads the results of an earlier run from path (if it
-// exists) and opens it for appending. A last line cut short (a run
-// killed while writing it) is dropped.
-func openWidthResults(path, key string, stderr io.Writer) (*os.File, []study.WidthPoint, error) {
-	data, err := os.ReadFile(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		data = nil
-	case err != nil:
-		return nil, nil, userErrorf("study width: -o: %v", err)
-	}
-	keep := len(data)
-	if keep > 0 && data[keep-1] != '\n' {
-		keep = bytes.LastIndexByte(data, '\n') + 1
-		fmt.Fprintf(stderr, "study width: %s: dropping its unfinished last line\n", path)
-	}
-	points, err := study.ReadWidthPoints(bytes.NewReader(data[:keep]), path)
-	if err != nil {
-		return nil, nil, userErrorf("study width: -o: %v", err)
-	}
-	for _, p := range points {
-		if p.Key != key {
-			return nil, nil, userErrorf("study width: -o: %s holds nets trained with other settings (%s), not %s: give another file or the same -seed and training flags", path, p.Key, key)
-		}
-	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, nil, userErrorf("study width: -o: %v", err)
-	}
-	if err := f.Truncate(int64(keep)); err != nil {
-		f.Close()
-		return nil, nil, userErrorf("study width: -o: %v", err)
-	}
-	if _, err := f.Seek(int64(keep), io.SeekStart); err != nil {
-		f.Close()
-		return nil, nil, userErrorf("study width: -o: %v", err)
-	}
-	return f, points, nil
-}
-
-// appendWidthPoint writes one result line and syncs it, so a killed run
-// keeps every net it finished.
-func appendWidthPoint(f *os.File, p study.WidthPoint) error {
-	line, err := jsonLine(p)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(line); err != nil {
-		return fmt.Errorf("study width: -o: %v", err)
-	}
-	return f.Sync()
-}
-
-// jsonLine is v as one line of JSON.
-func jsonLine(v any) ([]byte, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
 }
 
 // runWidthNet trains one net of the study and exports it (-net, -onnx).
