@@ -14,9 +14,10 @@
 // epochs without a lower mean training loss (or at MaxEpochs), then the
 // mean test MSE over TestBatches fresh batches.
 //
-// Everything is float64 and deterministic for a seed: one training runs
-// on one goroutine (run several trainings in parallel to use more
-// cores).
+// Everything is float64 and deterministic for a seed. One training takes
+// its steps one after the other (gonum's Gemm may split a large product
+// over goroutines, with the same result); run several trainings in
+// parallel to use more cores.
 //
 //	net, _ := train.New(train.Arch{In: 12, Width: 50, Hidden: 3, Out: 10}, train.NewRand(1))
 //	t := train.NewTrainer(net, 32, train.DefaultAdam())
