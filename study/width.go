@@ -59,6 +59,9 @@ type WidthConfig struct {
 	Seed      uint64
 	Protocol  train.Protocol
 	Pool      int // shuffle buffer of the data stream (DefaultPool)
+	// Generator draws the training and test instances (VerifiedGenerator, the
+	// default, or PaperGenerator).
+	Generator Generator
 	Workers   int // p* values trained in parallel; 0 means GOMAXPROCS
 	// Done are points of an earlier run with the same Key: they are not
 	// trained again.
@@ -133,8 +136,12 @@ func OptimumRate(net *train.Net, pstar, n int, seed uint64) float64 {
 // another threshold reuses the points it shares).
 func (c WidthConfig) Key() string {
 	p := c.Protocol
-	return fmt.Sprintf("v1 seed=%d batch=%d epoch=%d maxepochs=%d patience=%d test=%d pool=%d",
+	key := fmt.Sprintf("v1 seed=%d batch=%d epoch=%d maxepochs=%d patience=%d test=%d pool=%d",
 		c.Seed, p.BatchSize, p.BatchesPerEpoch, p.MaxEpochs, p.Patience, p.TestBatches, c.Pool)
+	if c.Generator != VerifiedGenerator {
+		key += " gen=" + c.Generator.String()
+	}
+	return key
 }
 
 // Check reports settings the study cannot run.
@@ -155,6 +162,9 @@ func (c WidthConfig) Check() error {
 	}
 	if c.Pool < 1 {
 		return fmt.Errorf("shuffle buffer %d", c.Pool)
+	}
+	if c.Generator != VerifiedGenerator && c.Generator != PaperGenerator {
+		return fmt.Errorf("unknown generator %d", c.Generator)
 	}
 	if err := c.Protocol.Check(); err != nil {
 		return err
@@ -219,8 +229,8 @@ func trainWidthNet(c WidthConfig, pstar, w int) (WidthPoint, *train.Net) {
 		panic(err) // Check bounded the architecture
 	}
 	tr := train.NewTrainer(net, c.Protocol.BatchSize, train.DefaultAdam())
-	res := train.Fit(tr, NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 1), c.Pool),
-		NewKnapsackStream(pstar, pointSeed(c.Seed, pstar, w, 2), c.Pool), c.Protocol, nil)
+	res := train.Fit(tr, NewKnapsackStreamOf(pstar, pointSeed(c.Seed, pstar, w, 1), c.Pool, c.Generator),
+		NewKnapsackStreamOf(pstar, pointSeed(c.Seed, pstar, w, 2), c.Pool, c.Generator), c.Protocol, nil)
 	rate := OptimumRate(net, pstar, OptimumInstances, pointSeed(c.Seed, pstar, w, 3))
 	pt := WidthPoint{Key: c.Key(), PStar: pstar, Width: w, Epochs: res.Epochs, Stopped: res.Stopped, Optimum: &rate,
 		TrainLoss: res.TrainLoss[len(res.TrainLoss)-1], TestMSE: res.TestMSE, Seconds: time.Since(start).Seconds()}
@@ -276,6 +286,7 @@ type WidthReport struct {
 	Seed      uint64         `json:"seed"`
 	Protocol  train.Protocol `json:"protocol"`
 	Pool      int            `json:"pool"`
+	Generator string         `json:"generator"` // "dp2nn" or "paper"
 	Workers   int            `json:"workers"`
 	Rows      []WidthRow     `json:"rows"`
 	Quadratic *QuadraticFit  `json:"quadratic,omitempty"` // nil below 4 reached p* values
@@ -311,7 +322,7 @@ func Width(c WidthConfig) (*WidthReport, error) {
 	}
 	workers := c.workers()
 	rep := &WidthReport{PStars: c.PStars, Threshold: c.Threshold, WStep: c.WStep, WMax: c.WMax, Seed: c.Seed,
-		Protocol: c.Protocol, Pool: c.Pool, Workers: workers, Paper: PaperWidthStudy}
+		Protocol: c.Protocol, Pool: c.Pool, Generator: c.Generator.String(), Workers: workers, Paper: PaperWidthStudy}
 	order := slices.Clone(c.PStars)
 	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(b, a) })
 	rows := map[int]*WidthRow{}
@@ -539,6 +550,9 @@ func (rep *WidthReport) describe() []string {
 	p := rep.Protocol
 	lines := []string{fmt.Sprintf("threshold %g, widths %d, %d, ... up to %d, seed %d; batches of %d, epochs of %d batches, stop after %d epochs without a lower training loss (at most %d), test on %d batches; shuffle buffer %d points",
 		rep.Threshold, rep.WStep, 2*rep.WStep, rep.WMax, rep.Seed, p.BatchSize, p.BatchesPerEpoch, p.Patience, p.MaxEpochs, p.TestBatches, rep.Pool)}
+	if rep.Generator == PaperGenerator.String() {
+		lines[0] += "; the paper's instance generator (items larger than the capacity kept)"
+	}
 	if q := rep.Quadratic; q != nil {
 		lines = append(lines, fmt.Sprintf("width = %.4g + %.4g·p* + %.4g·p*² (se %.3g, %.3g, %.3g), R² = %.3f, n = %d; t-test of a2 = 0: p = %.3g (the paper: %.3g at threshold 0.005 on p* = 3..75)",
 			q.A[0], q.A[1], q.A[2], q.SE[0], q.SE[1], q.SE[2], q.R2, q.N, q.P2, PaperWidthStudy.PValues["0.005"]))

@@ -54,6 +54,7 @@ func TestWidthConfigCheck(t *testing.T) {
 		"max below step": func(c *WidthConfig) { c.WMax = 10 },
 		"max huge":       func(c *WidthConfig) { c.WMax = MaxWidth + 25 },
 		"pool 0":         func(c *WidthConfig) { c.Pool = 0 },
+		"generator 7":    func(c *WidthConfig) { c.Generator = 7 },
 		"epochs 0":       func(c *WidthConfig) { c.Protocol.MaxEpochs = 0 },
 	} {
 		c := ok

@@ -163,8 +163,8 @@ func TestWidthSmallPStar(t *testing.T) {
 // they are not uniform in (1, 2) (docs/widthstudy.md gives the distance).
 func TestKnapsackStreamSizeTotals(t *testing.T) {
 	const n = 2000
-	stream := func(pstar int) []float64 {
-		s := study.NewKnapsackStream(pstar, 11, 1)
+	stream := func(pstar int, gen study.Generator) []float64 {
+		s := study.NewKnapsackStreamOf(pstar, 11, 1, gen)
 		x, y := make([]float64, 32*s.In()), make([]float64, 32*s.Out())
 		var totals []float64
 		var total float64
@@ -236,12 +236,41 @@ func TestKnapsackStreamSizeTotals(t *testing.T) {
 		return d
 	}
 	for _, p := range []int{3, 6, 30} {
-		got := stream(p)
+		got := stream(p, study.VerifiedGenerator)
 		for _, v := range got {
 			require.True(t, v > 1 && v < 2, "p* %d: total %v", p, v)
 		}
 		assert.Less(t, ks(got, paper(p)), 1.95*math.Sqrt(2.0/n), "p* %d", p)
+		// The paper's generator redraws nothing: its totals are uniform
+		// in (1, 2) (one-sample KS, 0.1% critical value 1.95/sqrt(n)),
+		// and the verified one's are not at small p*.
+		own := stream(p, study.PaperGenerator)
+		uniform := make([]float64, n)
+		for i := range uniform {
+			uniform[i] = 1 + (float64(i)+0.5)/n
+		}
+		assert.Less(t, ks(own, uniform), 1.95/math.Sqrt(n), "p* %d, paper's generator", p)
+		if p <= 6 {
+			assert.Greater(t, ks(got, uniform), 1.95/math.Sqrt(n), "p* %d, verified generator", p)
+		}
 	}
+	// The paper's generator keeps single items (of profit p*) and items
+	// larger than the capacity.
+	s := study.NewKnapsackStreamOf(3, 5, 1, study.PaperGenerator)
+	x, y := make([]float64, 3000*s.In()), make([]float64, 3000*s.Out())
+	s.Batch(x, y)
+	var whole, big int
+	for r := range 3000 {
+		pt := x[r*s.In() : (r+1)*s.In()]
+		if pt[3] == 3 {
+			whole++
+		}
+		if pt[4] > 1 {
+			big++
+		}
+	}
+	assert.Positive(t, whole)
+	assert.Positive(t, big)
 }
 
 // docs/widthstudy.md shows the table of the nets in

@@ -25,6 +25,7 @@ type KnapsackStream struct {
 	// the current instance's items
 	profits []int
 	sizes   []float64
+	gen     Generator
 	// Instances and Points count what the stream has drawn so far.
 	Instances, Points int
 }
@@ -37,13 +38,49 @@ func (s *KnapsackStream) Out() int { return s.PStar }
 // points (32·1000).
 const DefaultPool = 32000
 
-// NewKnapsackStream starts a stream for p* >= 2 from seed with a shuffle
-// buffer of pool points (1 = no shuffling).
+// Generator is how a KnapsackStream draws its instances.
+type Generator int
+
+const (
+	// VerifiedGenerator draws as instance.AppendixD, the generator dp2nn verifies
+	// with: an instance with a single item or an item larger than the
+	// capacity is drawn again (examples/knapsack.dp takes sizes in 0..1).
+	VerifiedGenerator Generator = iota
+	// PaperGenerator draws as the paper and its authors' code do, keeping those
+	// instances: a single item of profit p*, items of size above 1.
+	PaperGenerator
+)
+
+// ParseGenerator reads "dp2nn" (VerifiedGenerator) or "paper" (PaperGenerator).
+func ParseGenerator(s string) (Generator, error) {
+	switch s {
+	case "dp2nn":
+		return VerifiedGenerator, nil
+	case "paper":
+		return PaperGenerator, nil
+	}
+	return 0, fmt.Errorf("unknown generator %q (valid: dp2nn, paper)", s)
+}
+
+func (g Generator) String() string {
+	if g == PaperGenerator {
+		return "paper"
+	}
+	return "dp2nn"
+}
+
+// NewKnapsackStream starts a stream of VerifiedGenerator instances for p* >= 2
+// from seed with a shuffle buffer of pool points (1 = no shuffling).
 func NewKnapsackStream(pstar int, seed uint64, pool int) *KnapsackStream {
+	return NewKnapsackStreamOf(pstar, seed, pool, VerifiedGenerator)
+}
+
+// NewKnapsackStreamOf is NewKnapsackStream with instances drawn by gen.
+func NewKnapsackStreamOf(pstar int, seed uint64, pool int, gen Generator) *KnapsackStream {
 	if pstar < 2 || pool < 1 {
 		panic(fmt.Sprintf("study: knapsack stream with p* = %d, pool %d", pstar, pool))
 	}
-	s := &KnapsackStream{PStar: pstar, rng: instance.NewRand(seed), f: make([]float64, pstar)}
+	s := &KnapsackStream{PStar: pstar, rng: instance.NewRand(seed), f: make([]float64, pstar), gen: gen}
 	w := s.In() + s.Out()
 	s.pool = make([]float64, 0, pool*w)
 	for len(s.pool) < pool*w {
@@ -57,7 +94,11 @@ func NewKnapsackStream(pstar int, seed uint64, pool int) *KnapsackStream {
 func (s *KnapsackStream) next() []float64 {
 	w := s.In() + s.Out()
 	if s.qpos == len(s.queue) {
-		s.profits, s.sizes = instance.AppendixDItems(s.rng, s.PStar, s.profits, s.sizes)
+		if s.gen == PaperGenerator {
+			s.profits, s.sizes = paperItems(s.rng, s.PStar, s.profits, s.sizes)
+		} else {
+			s.profits, s.sizes = instance.AppendixDItems(s.rng, s.PStar, s.profits, s.sizes)
+		}
 		s.Instances++
 		s.queue = AppendKnapsackPoints(s.queue[:0], s.profits, s.sizes, s.PStar, s.f)
 		s.qpos = 0
@@ -104,5 +145,40 @@ func (s *KnapsackStream) Batch(x, y []float64) {
 		copy(x[r*in:(r+1)*in], s.pool[k:k+in])
 		copy(y[r*out:(r+1)*out], s.pool[k+in:k+w])
 		copy(s.pool[k:k+w], s.next())
+	}
+}
+
+// paperItems draws one instance as Appendix D and the authors' code
+// (get_random_knapsack_instance) do: profits uniform in 1..remaining
+// until they sum to p*, shuffled; sizes uniform in [0, 1) scaled to a
+// total uniform in (1, 2), even when that makes an item larger than the
+// capacity. profits and sizes are reused.
+func paperItems(rng *rand.Rand, pstar int, profits []int, sizes []float64) ([]int, []float64) {
+	profits = profits[:0]
+	for remaining := pstar; remaining > 0; {
+		p := 1 + rng.IntN(remaining)
+		remaining -= p
+		profits = append(profits, p)
+	}
+	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
+	n := len(profits)
+	if cap(sizes) < n {
+		sizes = make([]float64, n)
+	}
+	sizes = sizes[:n]
+	for {
+		var sum float64
+		for i := range sizes {
+			sizes[i] = rng.Float64()
+			sum += sizes[i]
+		}
+		target := 1 + rng.Float64()
+		if sum == 0 || target == 1 {
+			continue
+		}
+		for i := range sizes {
+			sizes[i] *= target / sum
+		}
+		return profits, sizes
 	}
 }

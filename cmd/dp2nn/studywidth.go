@@ -42,6 +42,7 @@ type widthOpts struct {
 	test      *int
 	pool      *int
 	workers   *int
+	generator *string
 	out       *string
 	md        *string
 	plot      *string
@@ -66,6 +67,7 @@ func widthFlags() (*flag.FlagSet, *widthOpts) {
 	o.patience = fs.Int("patience", 2, "stop after this many epochs without a lower training loss (the paper: 2)")
 	o.test = fs.Int("test", 1000, "test batches (the paper: 1000)")
 	o.pool = fs.Int("pool", study.DefaultPool, "shuffle buffer of the data streams, in points (the authors' code: one epoch)")
+	o.generator = fs.String("generator", "dp2nn", "how training and test instances are drawn: dp2nn (instance.AppendixD, which redraws single items and items larger than the capacity) or paper (Appendix D as the authors' code draws it, keeping them)")
 	o.workers = fs.Int("workers", 0, "p* values trained in parallel, one core each (0: one per core, GOMAXPROCS)")
 	o.out = fs.String("o", "", "results file (one JSON line per trained net), appended as each net is done; a rerun with the same file skips the nets in it (same -seed and training flags)")
 	o.md = fs.String("md", "", "also write the table as markdown to this file (atomically)")
@@ -176,6 +178,9 @@ func (o *widthOpts) config() (study.WidthConfig, error) {
 		if f.v < 1 || f.v > f.max {
 			return c, userErrorf("study width: -%s must be between 1 and %d, got %d", f.name, f.max, f.v)
 		}
+	}
+	if c.Generator, err = study.ParseGenerator(*o.generator); err != nil {
+		return c, userErrorf("study width: -generator: %v", err)
 	}
 	if c.Workers < 0 || c.Workers > 1024 {
 		return c, userErrorf("study width: -workers must be between 0 (one per core) and 1024, got %d", c.Workers)

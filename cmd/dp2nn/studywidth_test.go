@@ -108,6 +108,7 @@ func TestStudyWidthBadInput(t *testing.T) {
 		{"bad results file", []string{"-o", garbage}, "garbage.jsonl:1: not a result of the width study"},
 		{"results file a directory", []string{"-o", dir}, "-o"},
 		{"unwritable md", []string{"-md", filepath.Join(dir, "no", "t.md")}, "cannot write"},
+		{"unknown generator", []string{"-generator", "tf"}, `-generator: unknown generator "tf" (valid: dp2nn, paper)`},
 		{"net without onnx", []string{"-net", "3,25"}, "-net and -onnx go together"},
 		{"onnx without net", []string{"-onnx", filepath.Join(dir, "n.onnx")}, "-net and -onnx go together"},
 		{"net one number", []string{"-net", "3", "-onnx", filepath.Join(dir, "n.onnx")}, "want P,W"},
@@ -151,4 +152,18 @@ func TestStudyWidthNetVerify(t *testing.T) {
 	_, stderr, code = runCLI("verify", path, "-random", "5", "-dtype", "float32", "-quiet")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "-dtype does not apply")
+}
+
+// -generator paper trains on the paper's instances: another results key,
+// so its nets never mix with the default's in one file.
+func TestStudyWidthPaperGenerator(t *testing.T) {
+	res := filepath.Join(t.TempDir(), "results.jsonl")
+	args := []string{"study", "width", "-pmax", "3", "-wstep", "25", "-wmax", "25", "-batches", "100", "-epochs", "3", "-test", "50", "-pool", "3200", "-o", res, "-quiet"}
+	stdout, stderr, code := runCLI(append(args, "-generator", "paper")...)
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "the paper's instance generator")
+	assert.Contains(t, readFile(t, res), "gen=paper")
+	_, stderr, code = runCLI(args...)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "other settings")
 }
