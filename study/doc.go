@@ -14,6 +14,15 @@
 // to equal the rounded DP exactly and measures p_NN/OPT against the
 // guarantee 1 − n²/P.
 //
+// Width is the paper's empirical study (§5, Appendices C–D): nets of
+// package train fitted to one knapsack DP step (NewKnapsackStream) at
+// growing widths until a test MSE threshold, per p*, with the quadratic
+// fit and its t-test, each net's rate of exact optima as an RNN cell
+// (OptimumRate) and the compiled DP-NN's widest layer beside it; a run
+// resumes from its results file (OpenWidthResults). ExportTrained and
+// WriteTrained write one trained net as an ONNX cell of
+// examples/knapsack.dp for verify.Trained (docs/widthstudy.md).
+//
 // Every report is a JSON-ready value with a WriteText method (and the
 // FPTAS study a markdown table and a plot); writing files is the caller's.
 //
