@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"export/onnxpb":       {},
 	"dsl":                 {"diag"},
 	"relu":                {},
-	"smooth":              {"diag"},
+	"smooth":              {"diag", "dsl"},
 	"truth/graphs":        {},
 	"truth/knapsack":      {},
 	"truth":               {"diag", "dsl", "smooth", "truth/graphs", "truth/knapsack"},
