@@ -286,9 +286,11 @@ func newBuilder(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*builde
 
 // predict refuses, before anything is allocated, a graph whose terms
 // would exceed the limit: per cell, the terms of its body with every
-// reduction over its whole declared domain, times the layers.
+// reduction over its whole declared domain, times the layers of a
+// program with per-step inputs (a program with a steps line is checked
+// again once its cells are lowered, when it turns out to be layered).
 func (b *builder) predict() error {
-	layers := max(b.m.Steps, len(b.steps), 1)
+	layers := max(len(b.steps), 1)
 	total := 0.0
 	for _, s := range b.m.States {
 		total += float64(s.Cells()) * termBound(s.Body) * float64(layers)

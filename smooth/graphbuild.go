@@ -52,7 +52,20 @@ func (b *builder) build() error {
 	}
 	order, level, cyclic := b.order(protos)
 	if cyclic {
+		terms := 0
+		for _, p := range protos {
+			for _, nd := range p.nodes {
+				for _, o := range nd.opts {
+					terms += len(o.terms) + 1
+				}
+			}
+		}
+		if float64(terms)*float64(m.Steps) > float64(b.lim.MaxTerms) {
+			return fmt.Errorf("smooth: %s reads its cells in a cycle, so each of its %d steps is a layer of nodes: about %.3g terms, more than the limit %d; use smaller params",
+				m.Name, m.Steps, float64(terms)*float64(m.Steps), b.lim.MaxTerms)
+		}
 		g.Mode, g.Layers = Layered, m.Steps
+		b.reserve(protos, m.Steps)
 		prev := b.initial()
 		for range m.Steps {
 			cur := make([]cellRef, b.ncells)
@@ -63,6 +76,7 @@ func (b *builder) build() error {
 		}
 		return b.answer(prev)
 	}
+	b.reserve(protos, 1)
 	g.Mode = Once
 	for gc, l := range level {
 		g.Layers = max(g.Layers, l+1)
@@ -76,6 +90,29 @@ func (b *builder) build() error {
 		final[gc] = b.emit(protos[gc], gc, func(x int) cellRef { return final[x] })
 	}
 	return b.answer(final)
+}
+
+// reserve sizes the tables for layers copies of protos.
+func (b *builder) reserve(protos []proto, layers int) {
+	nodes, opts, terms := 0, 0, 0
+	for _, p := range protos {
+		nodes += len(p.nodes)
+		for _, nd := range p.nodes {
+			opts += len(nd.opts)
+			for _, o := range nd.opts {
+				terms += len(o.terms)
+			}
+		}
+	}
+	g := b.g
+	nodes, opts, terms = nodes*layers+8, opts*layers+8, terms*layers+8
+	g.sign = make([]float64, 0, nodes)
+	g.bias = make([]int32, 0, nodes)
+	g.optStart = make([]int32, 0, nodes+1)
+	g.optConst = make([]float64, 0, opts)
+	g.termStart = make([]int32, 0, opts+1)
+	g.termSrc = make([]int32, 0, terms)
+	g.termCoef = make([]float64, 0, terms)
 }
 
 // cellRef is what a read of a cell resolves to: a node, or a constant
@@ -97,9 +134,45 @@ func (b *builder) initial() []cellRef {
 }
 
 // order sorts the cells so that every cell comes after the cells it
-// reads (Kahn's algorithm) and gives each its level (the longest chain
-// of reads below it); cyclic reports a cycle (a cell reading itself).
+// reads and gives each its level (the longest chain of reads below it);
+// cyclic reports a cycle (a cell reading itself). The order is the
+// cells' own (row-major, of the states in declaration order) when that
+// is one already (LCS, edit distance, constrained shortest path,
+// Held-Karp: neighbouring cells stay neighbours in memory), else Kahn's.
 func (b *builder) order(protos []proto) (order, level []int, cyclic bool) {
+	if lv, ok := b.ownOrder(protos); ok {
+		order = make([]int, len(protos))
+		for i := range order {
+			order[i] = i
+		}
+		return order, lv, false
+	}
+	return b.kahn(protos)
+}
+
+// ownOrder gives the levels when every cell reads only cells before it.
+func (b *builder) ownOrder(protos []proto) ([]int, bool) {
+	level := make([]int, len(protos))
+	for gc, p := range protos {
+		for _, nd := range p.nodes {
+			for _, o := range nd.opts {
+				for _, t := range o.terms {
+					if t.kind != refCell {
+						continue
+					}
+					if int(t.ref) >= gc {
+						return nil, false
+					}
+					level[gc] = max(level[gc], level[t.ref]+1)
+				}
+			}
+		}
+	}
+	return level, true
+}
+
+// kahn is order by Kahn's algorithm.
+func (b *builder) kahn(protos []proto) (order, level []int, cyclic bool) {
 	n := len(protos)
 	indeg := make([]int32, n)
 	readers := make([][]int32, n)

@@ -74,7 +74,8 @@ func (r *GraphRun) forward(hard bool) {
 	vals, prob := r.vals, r.prob
 	np1 := g.np + 1
 	inv := 1 / r.gamma
-	optStart, optConst, termStart, termSrc, termCoef := g.optStart, g.optConst, g.termStart, g.termSrc, g.termCoef
+	reg, gamma := r.reg, r.gamma
+	optStart, optConst, termStart, termSrc, termCoef, bias := g.optStart, g.optConst, g.termStart, g.termSrc, g.termCoef, g.bias
 	for k, sg := range g.sign {
 		o0, o1 := optStart[k], optStart[k+1]
 		n := int(o1 - o0)
@@ -101,11 +102,24 @@ func (r *GraphRun) forward(hard bool) {
 				}
 			}
 			v, p[best] = x[best], 1
+		case n == 3 && reg == Shannon:
+			v = shannon3(x[0], x[1], x[2], gamma, inv, p[:3])
 		default:
-			v = r.work.max(r.reg, r.gamma, inv, x, p)
+			v = r.work.max(reg, gamma, inv, x, p)
 		}
-		vals[np1+k] = sg*v + vals[g.bias[k]]
+		vals[np1+k] = sg*v + vals[bias[k]]
 	}
+}
+
+// shannon3 is max_Ω of three finite options for Shannon, writing p: the
+// largest option's exponential is 1, the two others are e^{−gap/γ}.
+func shannon3(a, b, c, gamma, inv float64, p []float64) float64 {
+	m := max(a, b, c)
+	ea, eb, ec := expNeg((m-a)*inv), expNeg((m-b)*inv), expNeg((m-c)*inv)
+	s := ea + eb + ec
+	r := 1 / s
+	p[0], p[1], p[2] = ea*r, eb*r, ec*r
+	return m + gamma*math.Log(s)
 }
 
 // Values returns the outputs' values.
@@ -130,11 +144,21 @@ func (r *GraphRun) nodeValue(k int) float64 { return r.vals[r.g.np+1+k] }
 // the expected use of every datum (the expected arc usage of a shortest
 // path).
 func (r *GraphRun) Marginals(seed []float64) ([]float64, error) {
+	return r.MarginalsInto(nil, seed)
+}
+
+// MarginalsInto is Marginals writing to dst when it has len(Theta)
+// entries (else allocating).
+func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
 	r.reverse(false)
-	return append([]float64(nil), r.adj[:r.g.np]...), nil
+	if len(dst) != r.g.np {
+		dst = make([]float64, r.g.np)
+	}
+	copy(dst, r.adj[:r.g.np])
+	return dst, nil
 }
 
 // seedAdjoint zeroes the adjoints and seeds the outputs.
