@@ -336,3 +336,30 @@ func TestGraphBinaryEqualsKnapsackKernels(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphBatchEqualsOneByOne(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 14))
+	var gs []*Graph
+	var thetas [][]float64
+	for range 3 {
+		for _, g := range allGraphs(t, rng) {
+			gs = append(gs, g)
+			theta, _ := noisy(t, g, rng)
+			thetas = append(thetas, theta)
+		}
+	}
+	for _, reg := range regs {
+		values, marg, err := GraphBatch(gs, reg, 0.7, thetas)
+		require.NoError(t, err)
+		for b, g := range gs {
+			r, err := g.Forward(reg, 0.7, thetas[b])
+			require.NoError(t, err)
+			y, err := r.Marginals(nil)
+			require.NoError(t, err)
+			require.Equal(t, r.Values(), values[b], "instance %d", b) // the same operations: bit-identical
+			require.Equal(t, y, marg[b], "instance %d", b)
+		}
+	}
+	_, _, err := GraphBatch(gs[:2], Shannon, 0.7, [][]float64{nil, {1}})
+	require.ErrorContains(t, err, "instance 1")
+}
