@@ -43,6 +43,7 @@ var allowed = map[string][]string{
 	"compile":             {"diag", "dsl", "relu"},
 	"export":              {"export/onnxpb", "internal/atomicfile", "relu"},
 	"export/exporttest":   {"export", "relu"},
+	"export/smoothonnx":   {"export/onnxpb", "smooth"},
 	"engine/onnxrt":       {"export"},
 	"engine/onnxgo":       {"export", "export/onnxpb"},
 	"engine/onnxref":      {"export", "export/onnxpb"},
@@ -156,7 +157,7 @@ var roles = []struct {
 	label, color string
 	pkgs         []string
 }{
-	{"pipeline", "#cfe2f3", []string{"diag", "dsl", "compile", "relu", "export", "export/onnxpb", "export/exporttest"}},
+	{"pipeline", "#cfe2f3", []string{"diag", "dsl", "compile", "relu", "export", "export/onnxpb", "export/exporttest", "export/smoothonnx"}},
 	{"ground truth", "#d9ead3", []string{"truth", "truth/graphs", "truth/knapsack", "instance", "problems", "smooth", "internal/repo"}},
 	{"run and check", "#fff2cc", []string{"engine", "engine/onnxref", "engine/onnxrt", "engine/onnxgo", "verify", "study"}},
 	{"command line", "#f4cccc", []string{"cmd/dp2nn"}},
