@@ -10,6 +10,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/dp2nn/dp2nn/truth"
@@ -45,7 +46,28 @@ type SmoothGraphReport struct {
 	// inputs read as numbers, and one bias per state cell (the expected
 	// use of the cell: the soft alignment of LCS).
 	Marginals []SmoothBlock `json:"marginals"`
+
+	graph *smooth.Graph
 }
+
+// ONNX exports the report's graph at its regulariser and γ
+// (export/smoothonnx): inputs theta and seed, outputs value and
+// marginals, float32 or float64 inputs and outputs.
+func (r *SmoothGraphReport) ONNX(float32 bool) ([]byte, error) {
+	reg, err := smooth.ParseReg(r.Reg)
+	if err != nil {
+		return nil, err
+	}
+	dt := smoothonnx.Float64
+	if float32 {
+		dt = smoothonnx.Float32
+	}
+	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt})
+}
+
+// Params is the number of parameters θ of the report's graph (the
+// columns of the ONNX model's theta and marginals).
+func (r *SmoothGraphReport) Params() int { return len(r.graph.Theta) }
 
 // SmoothOutput is one output: the smoothed value, the exact DP's value
 // (the interpreter, truth.RunDPData) and the bound γ·B on their distance.
@@ -133,7 +155,7 @@ func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt co
 		return nil, err
 	}
 	r := &SmoothGraphReport{Program: m.Name, Instance: path, Reg: reg.String(), Gamma: gamma, Mode: g.Mode.String(), Layers: g.Layers,
-		Nodes: g.Nodes(), Options: g.Options(), Search: g.Search}
+		Nodes: g.Nodes(), Options: g.Options(), Search: g.Search, graph: g}
 	bound := g.Bound(reg)
 	for k, v := range run.Values() {
 		r.Outputs = append(r.Outputs, SmoothOutput{Name: g.Outputs[k], Value: Number(v), Exact: Number(exact[k]), Bound: Number(gamma * bound[k])})

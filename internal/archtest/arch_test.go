@@ -49,7 +49,7 @@ var allowed = map[string][]string{
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
 	"study":               {"compile", "diag", "dsl", "engine", "instance", "problems", "relu", "truth", "truth/graphs", "truth/knapsack", "verify"},
-	"verify":              {"compile", "diag", "dsl", "engine", "export", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
+	"verify":              {"compile", "diag", "dsl", "engine", "export", "export/smoothonnx", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
 	// table and no IR below the network.

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/verify"
+)
+
+// compile -scheme smooth of a program with data writes the smooth graph's
+// model; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell biases)
+// and seed 1, its value and marginals are what solve -scheme smooth
+// prints.
+func TestCompileSmoothGraph(t *testing.T) {
+	chdirRepo(t)
+	if err := onnxrt.Init(); err != nil {
+		exporttest.RequireRuntime(t, err.Error())
+	}
+	out := filepath.Join(t.TempDir(), "lcs.onnx")
+	args := []string{"examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5", "-json"}
+	stdout, stderr, code := runCLI(append([]string{"compile", "-o", out, "-dtype", "float64"}, args...)...)
+	require.Equal(t, 0, code, stderr)
+	var c SmoothGraphCompileReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &c))
+	require.Equal(t, []string{"answer"}, c.Outputs)
+	stdout, stderr, code = runCLI(append([]string{"solve"}, args...)...)
+	require.Equal(t, 0, code, stderr)
+	var s verify.SmoothGraphReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
+
+	model, err := os.ReadFile(out)
+	require.NoError(t, err)
+	sess, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+	require.NoError(t, err)
+	defer sess.Close()
+	got, err := sess.Run(map[string]export.Tensor{
+		"theta": export.NewTensor(make([]float64, c.Params), 1, c.Params),
+		"seed":  export.NewTensor([]float64{1}, 1, 1),
+	})
+	require.NoError(t, err)
+	want := float64(s.Outputs[0].Value)
+	require.InDelta(t, want, got["value"].Data[0], 1e-12*max(1, math.Abs(want)))
+	var y []float64
+	for _, b := range s.Marginals {
+		y = append(y, b.Values...)
+	}
+	require.Len(t, y, c.Params)
+	for i := range y {
+		require.InDelta(t, y[i], got["marginals"].Data[i], 1e-12*max(1, math.Abs(y[i])), "marginal %d", i)
+	}
+}
