@@ -174,3 +174,44 @@ func TestMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// ONNX's own checker (full check: strict shape inference) accepts the
+// model of every example program and regulariser.
+func TestONNXChecker(t *testing.T) {
+	exporttest.RequireONNXPython(t)
+	rng := rand.New(rand.NewPCG(18, 15))
+	dir := t.TempDir()
+	var paths []string
+	for i, p := range programs {
+		g := p.graph(t, rng)
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32})
+			require.NoError(t, err)
+			path := fmt.Sprintf("%s/%d_%v.onnx", dir, i, reg)
+			require.NoError(t, os.WriteFile(path, model, 0o644))
+			paths = append(paths, path)
+		}
+	}
+	out, err := exporttest.CheckONNX(paths)
+	require.NoError(t, err)
+	t.Log(out)
+}
+
+// Bad options are refused by name, and a graph past the limit on
+// constants before anything is built.
+func TestBadOptions(t *testing.T) {
+	g := programs[0].graph(t, rand.New(rand.NewPCG(1, 1)))
+	for _, c := range []struct {
+		opt  smoothonnx.Options
+		want string
+	}{
+		{smoothonnx.Options{Reg: smooth.Reg(7), Gamma: 1, DType: smoothonnx.Float64}, "unknown regulariser"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 0, DType: smoothonnx.Float64}, "γ = 0"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: math.NaN(), DType: smoothonnx.Float64}, "γ = NaN"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1}, "dtype"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, MaxElements: 100}, "more than the limit 100"},
+	} {
+		_, err := smoothonnx.Marshal(g, c.opt)
+		require.ErrorContains(t, err, c.want)
+	}
+}
