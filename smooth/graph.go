@@ -115,6 +115,7 @@ type Graph struct {
 	outNode   []int32 // per output: its node
 	maxOpts   int
 	checks    []check
+	scaledOK  bool // Shannon may run in scaled form (graphscaled.go)
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in
@@ -178,6 +179,7 @@ func NewGraph(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*Graph, e
 	if err := b.checkClamps(); err != nil {
 		return nil, err
 	}
+	b.g.scaledOK = b.g.scaledEligible()
 	return b.g, nil
 }
 

@@ -25,6 +25,13 @@ type GraphRun struct {
 	dadj  []float64
 	xbuf  []float64
 	work  naryWork
+	// Shannon in scaled form (graphscaled.go): e^{v/γ} of every value
+	// slot; after a scaled pass vals holds θ and the outputs only.
+	sm     []float64
+	se     []int64
+	eb     []int64
+	sconst scaledConsts
+	scaled bool
 }
 
 // Forward evaluates g at θ = theta (len g.Theta; nil means g.Theta).
@@ -64,7 +71,10 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 	r.xbuf = grow(r.xbuf, g.maxOpts)
 	copy(r.vals, theta)
 	r.vals[g.np] = 0
-	r.forward(false)
+	r.scaled = false
+	if reg != Shannon || !g.scaledOK || !r.forwardScaled() {
+		r.forward(false)
+	}
 	return nil
 }
 
