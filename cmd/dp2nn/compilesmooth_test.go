@@ -36,6 +36,11 @@ func TestCompileSmoothGraph(t *testing.T) {
 	var s verify.SmoothGraphReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
 
+	// verify MODEL reads networks; it says what this model is instead.
+	_, stderr, code = runCLI("verify", out, "-random", "3")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "is the smooth graph of one instance")
+
 	model, err := os.ReadFile(out)
 	require.NoError(t, err)
 	sess, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
