@@ -96,3 +96,24 @@ func BenchmarkForwardMarginals(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkOpen is the export (Marshal) and ONNX Runtime's session
+// creation of one LCS model (Shannon, float64) per string length: the
+// session's graph optimisation grows with the levels (2L − 1) times their
+// operators.
+func BenchmarkOpen(b *testing.B) {
+	requireORT(b)
+	rng := rand.New(rand.NewPCG(18, 17))
+	for _, L := range []int64{100, 200, 400} {
+		g := program{"../../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4}, 0}.graph(b, rng)
+		b.Run(fmt.Sprintf("lcs/%dx%d", L, L), func(b *testing.B) {
+			for b.Loop() {
+				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Shannon, Gamma: 1, DType: smoothonnx.Float64})
+				require.NoError(b, err)
+				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+				require.NoError(b, err)
+				require.NoError(b, s.Close())
+			}
+		})
+	}
+}
