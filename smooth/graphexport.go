@@ -1,5 +1,7 @@
 package smooth
 
+import "github.com/dp2nn/dp2nn/dsl"
+
 // Structure is a Graph as flat arrays, for an exporter (export/smoothonnx)
 // that writes the same computation in another form. Values are indexed as
 // in the evaluation: θ at 0..NumParams−1, the zero slot (always 0) at
@@ -39,4 +41,19 @@ func (g *Graph) Structure() Structure {
 		Bias:      g.bias,
 		OutNode:   g.outNode,
 	}
+}
+
+// ReadsInputsAsNumbers reports whether some per-step input of m is read
+// as a number (a parameter of its Graph), not only in comparisons or
+// indices (change.dp's coin is an offset: its graph's parameters are the
+// cell biases alone).
+func ReadsInputsAsNumbers(m *dsl.Model) bool {
+	b := &builder{m: m, struc: map[any]bool{}}
+	b.findStructural()
+	for _, in := range m.Inputs {
+		if !b.struc[in] {
+			return true
+		}
+	}
+	return false
 }

@@ -235,6 +235,14 @@ func SmoothGraphApplies(m *dsl.Model) bool {
 	return m.Steps > 0 || len(m.Data) > 0 || m.Answer == nil || m.Answer.Kind != dsl.AnswerValue
 }
 
+// SmoothGraphExports says whether compile -scheme smooth exports m
+// through smooth.Graph: SmoothGraphApplies, or every per-step input is
+// read only as an offset or in a comparison (change.dp's coin), which
+// leaves the smooth network no input to carry.
+func SmoothGraphExports(m *dsl.Model) bool {
+	return SmoothGraphApplies(m) || (len(m.Inputs) > 0 && !smooth.ReadsInputsAsNumbers(m))
+}
+
 // SmoothGraph checks the smooth scheme of m (through smooth.Graph) on
 // count random instances from seed: data from the generator of the
 // program's row of problems.Table (uniform data without one), per-step

@@ -28,6 +28,9 @@ type SolveInput struct {
 	// steps steps (0: the program's steps line), before it is built, saying
 	// why; nil builds every network.
 	TooLarge func(m *dsl.Model, opt compile.Options, steps int) error
+	// SmoothGraph runs -scheme smooth through smooth.Graph for every
+	// program (compile's export); otherwise only where SmoothGraphApplies.
+	SmoothGraph bool
 }
 
 // Solved is the report of one instance: a *SolveReport (programs with
@@ -126,7 +129,7 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opt.Scheme == compile.Smooth && SmoothGraphApplies(m) {
+	if opt.Scheme == compile.Smooth && (SmoothGraphApplies(m) || in.SmoothGraph) {
 		r, err := SolveSmoothGraph(m, inst.Source, nil, steps, opt)
 		if err != nil {
 			return nil, err

@@ -39,7 +39,7 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if err != nil {
 		return err
 	}
-	r, err := verify.SolveFile(verify.SolveInput{File: f, Set: o.set, Request: req, DType: engine.Float64}, *o.instance)
+	r, err := verify.SolveFile(verify.SolveInput{File: f, Set: o.set, Request: req, DType: engine.Float64, SmoothGraph: true}, *o.instance)
 	if err != nil {
 		return userErrorf("compile: %v", err)
 	}
@@ -68,5 +68,6 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 }
 
 // smoothGraphApplies says whether compile -scheme smooth exports m
-// through smooth.Graph (data, a steps line or a search answer).
-func smoothGraphApplies(m *dsl.Model) bool { return verify.SmoothGraphApplies(m) }
+// through smooth.Graph (data, a steps line, a search answer, or per-step
+// inputs read only as offsets).
+func smoothGraphApplies(m *dsl.Model) bool { return verify.SmoothGraphExports(m) }
