@@ -127,7 +127,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if smooth && smoothGraphApplies(m) {
-		return compileSmoothGraph(fs, f, o, dtype, stdout)
+		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if smooth {
 		if *o.instance != "" {
