@@ -36,6 +36,11 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if *o.decode {
 		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 	}
+	for _, name := range []string{"steps", "form", "layout", "decode-steps"} {
+		if given(fs)[name] {
+			return userErrorf("compile: -scheme smooth of %s exports the smooth graph of the instance (every step, its own layout); -%s does not apply", f.DpPos.File, name)
+		}
+	}
 	req, err := o.scheme.request(fs, nil)
 	if err != nil {
 		return err
