@@ -173,13 +173,13 @@ func prepareProximity(profits, weights []int64, capacity int64, maxCells int64) 
 		if lo == 0 && hi == m {
 			break
 		}
-		// The window DP keeps net weights within ±2·w_max: a heuristic
+		// The window DP keeps net weights within ±w_max: a heuristic
 		// restriction (any exchange it finds is feasible), cheap where
 		// the classes are wide.
 		win := ex.plan(lo, hi)
-		win.zUp, win.zDown = min(win.zUp, 2*ex.wmax), min(win.zDown, 2*ex.wmax)
+		win.zUp, win.zDown = min(win.zUp, ex.wmax), min(win.zDown, ex.wmax)
 		win.cells = ex.simulate(win)
-		if ex.final.cells <= 2*win.cells || win.cells > maxCells/4 {
+		if ex.final.cells <= 2*win.cells || win.cells > maxCells/2 {
 			break
 		}
 		ex.spent += win.cells
