@@ -1,0 +1,72 @@
+package knapsack
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+// The benchmarks of Proximity against the core DP and the weight DP on
+// Pisinger's families (docs/performance.md, "Exact knapsack optimum"):
+// the target n = 10^5, R = 1000, capacity half the total weight; time
+// against n at R = 1000; time against R (w_max) at n = 10^4.
+
+// benchMethods are the exact methods the benchmarks compare.
+var benchMethods = []solver{
+	{"Proximity", Proximity},
+	{"CoreDP", CoreDP},
+	{"WeightDP", WeightDP},
+}
+
+// benchSolve runs sv on in and reports the work; a method that refuses
+// the instance (ErrTooLarge) is skipped, not failed.
+func benchSolve(b *testing.B, sv solver, in Instance) {
+	var s Solution
+	for b.Loop() {
+		var err error
+		s, err = sv.solve(in.Profits, in.Weights, in.Capacity)
+		if errors.Is(err, ErrTooLarge) {
+			b.Skip(err)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(s.Work), "work/op")
+}
+
+// BenchmarkProximityTarget is the target: n = 10^5 items, R =
+// 1000, capacity half the total weight (about 2.5·10^7), every family.
+func BenchmarkProximityTarget(b *testing.B) {
+	for _, f := range Families {
+		in := Generate(Spec{Family: f, N: 100_000, R: 1000, Fraction: 0.5}, 1)
+		for _, sv := range benchMethods {
+			b.Run(fmt.Sprintf("%s/%s", f, sv.name), func(b *testing.B) { benchSolve(b, sv, in) })
+		}
+	}
+}
+
+// BenchmarkProximityN grows n from 10^3 to 10^5 at R = 1000.
+func BenchmarkProximityN(b *testing.B) {
+	for _, f := range Families {
+		for _, n := range []int{1000, 3000, 10_000, 30_000, 100_000} {
+			in := Generate(Spec{Family: f, N: n, R: 1000, Fraction: 0.5}, 1)
+			for _, sv := range benchMethods {
+				b.Run(fmt.Sprintf("%s/n=%d/%s", f, n, sv.name), func(b *testing.B) { benchSolve(b, sv, in) })
+			}
+		}
+	}
+}
+
+// BenchmarkProximityWmax grows R, the largest weight, from 10 to 10^4 at
+// n = 10^4.
+func BenchmarkProximityWmax(b *testing.B) {
+	for _, f := range Families {
+		for _, r := range []int64{10, 30, 100, 300, 1000, 3000, 10_000} {
+			in := Generate(Spec{Family: f, N: 10_000, R: r, Fraction: 0.5}, 1)
+			for _, sv := range benchMethods {
+				b.Run(fmt.Sprintf("%s/R=%d/%s", f, r, sv.name), func(b *testing.B) { benchSolve(b, sv, in) })
+			}
+		}
+	}
+}
