@@ -96,8 +96,9 @@ type exchangeSolver struct {
 	lbFlip           []int // its exchange: positions toggled from G
 	spent            int64 // cells filled so far
 	lag              lagrange
-	final            plan // the last DP, over every candidate
-	done             bool // lbFlip is optimal without the final DP
+	lagData          *lagrangeData // what lagrangeBound needs that lb does not change
+	final            plan          // the last DP, over every candidate
+	done             bool          // lbFlip is optimal without the final DP
 	method           Method
 }
 
@@ -130,8 +131,11 @@ func prepareProximity(profits, weights []int64, capacity int64, maxCells int64) 
 	}
 	ex := &exchangeSolver{profits: profits, weights: weights, r: r, method: MethodProximity}
 	ex.order = slices.Clone(r.live)
-	slices.SortStableFunc(ex.order, func(a, b int) int {
-		return cmp128(profits[b], weights[a], profits[a], weights[b])
+	slices.SortFunc(ex.order, func(a, b int) int {
+		if c := cmp128(profits[b], weights[a], profits[a], weights[b]); c != 0 {
+			return c
+		}
+		return a - b // ties by index: deterministic
 	})
 	m := len(ex.order)
 	ex.p, ex.w = make([]int64, m), make([]int64, m)

@@ -30,16 +30,73 @@ type lagrange struct {
 	budget  int64   // the largest total loss·Q of an exchange worth more than LB; −1: none
 }
 
+// lagrangeData is what every lagrangeBound of one run shares: the weights
+// and profits sorted (for the item counts) and, per weight, the most
+// profitable item outside G and the least profitable in G, the only items
+// that decide the extremes h and g.
+type lagrangeData struct {
+	ws, ps       []int64 // every weight, every profit, ascending
+	outW, outP   []int64 // per weight outside G, the largest profit
+	inW, inP     []int64 // per weight in G, the smallest profit
+	pmax, sumWtG int64
+}
+
+func (ex *exchangeSolver) lagrangeShared() *lagrangeData {
+	if ex.lagData != nil {
+		return ex.lagData
+	}
+	d := &lagrangeData{ws: slices.Clone(ex.w), ps: slices.Clone(ex.p)}
+	slices.Sort(d.ws)
+	slices.Sort(d.ps)
+	d.pmax = d.ps[len(d.ps)-1]
+	d.sumWtG = sumUpTo(ex.w, ex.b)
+	// extremes returns, for the positions [lo, hi), one (weight, profit)
+	// per weight: the largest profit if most, else the smallest.
+	extremes := func(lo, hi int, most bool) (ws, ps []int64) {
+		idx := make([]int, 0, hi-lo)
+		for k := lo; k < hi; k++ {
+			idx = append(idx, k)
+		}
+		slices.SortFunc(idx, func(a, b int) int {
+			if ex.w[a] != ex.w[b] {
+				return cmpInt64(ex.w[a], ex.w[b])
+			}
+			if most {
+				return cmpInt64(ex.p[b], ex.p[a])
+			}
+			return cmpInt64(ex.p[a], ex.p[b])
+		})
+		for j, k := range idx {
+			if j == 0 || ex.w[k] != ex.w[idx[j-1]] {
+				ws, ps = append(ws, ex.w[k]), append(ps, ex.p[k])
+			}
+		}
+		return ws, ps
+	}
+	d.outW, d.outP = extremes(ex.b, len(ex.p), true)
+	d.inW, d.inP = extremes(0, ex.b, false)
+	ex.lagData = d
+	return d
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
 // lagrangeBound chooses λ and μ for the current lb: λ minimises the bound
 // over a grid of step 1/Q (ternary search; the bound is convex in λ), μ
 // is the feasible value nearest 0. It gives up (ok false) where the
 // scaled products could overflow int64.
 func (ex *exchangeSolver) lagrangeBound() lagrange {
 	m := len(ex.p)
-	var pmax int64
-	for k := range m {
-		pmax = max(pmax, ex.p[k])
-	}
+	d := ex.lagrangeShared()
+	pmax := d.pmax
 	// Q = w_b·2^s, so λ = r = p_b·2^s/Q is on the grid; every p·Q is
 	// below 2^50 and P·w below 2^52, so their sums stay in int64.
 	s := 0
@@ -55,10 +112,8 @@ func (ex *exchangeSolver) lagrangeBound() lagrange {
 	Pr := pb << s
 	// kMax: the most items that fit; kMin: the fewest whose profits can
 	// sum to lb + 1.
-	ws, ps := slices.Clone(ex.w), slices.Clone(ex.p)
-	slices.Sort(ws)
-	slices.Sort(ps)
-	kMax, room := 0, ex.slack+sumUpTo(ex.w, ex.b)
+	ws, ps := d.ws, d.ps
+	kMax, room := 0, ex.slack+d.sumWtG
 	for kMax < m && ws[kMax] <= room {
 		room -= ws[kMax]
 		kMax++
@@ -69,15 +124,15 @@ func (ex *exchangeSolver) lagrangeBound() lagrange {
 		kMin++
 	}
 	dMax, dMin := int64(kMax-ex.b), int64(kMin-ex.b)
+	// h = max of p·Q − P·w outside G, g = min of it in G; per weight only
+	// the extreme profit counts.
 	hg := func(P int64) (h, g int64) {
 		h, g = math.MinInt64, math.MaxInt64
-		for k := range m {
-			v := ex.p[k]*Q - P*ex.w[k]
-			if k < ex.b {
-				g = min(g, v)
-			} else {
-				h = max(h, v)
-			}
+		for j, w := range d.inW {
+			g = min(g, d.inP[j]*Q-P*w)
+		}
+		for j, w := range d.outW {
+			h = max(h, d.outP[j]*Q-P*w)
 		}
 		return h, g
 	}
