@@ -204,3 +204,42 @@ func FuzzProximity(f *testing.F) {
 		checkFeasible(t, Instance{Name: "fuzz", Profits: profits, Weights: weights, Capacity: capacity}, s)
 	})
 }
+
+// TestProximityRandomLarge draws 150 instances of every family with 100
+// to 3,000 items and R from 10^3 to 10^5 (capacities up to about 1.4·10^8)
+// and compares Proximity with branch and bound or, where that runs out of
+// nodes, the core DP, each with a budget: where one of them finishes, the
+// optima must be equal, and Proximity's items must fit and be worth the
+// optimum. Proximity may refuse (R = 10^5 with weak bounds), never answer
+// wrong.
+func TestProximityRandomLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 2))
+	ranges := []int64{1000, 1000, 10_000, 10_000, 100_000}
+	const count = 150
+	compared, refused := 0, 0
+	for k := range count {
+		spec := Spec{Family: Families[k%len(Families)], N: 100 + rng.IntN(2900),
+			R: ranges[rng.IntN(len(ranges))], Fraction: 0.05 + 0.9*rng.Float64()}
+		in := Draw(spec, rng, fmt.Sprintf("%v #%d", spec, k))
+		got, err := proximityCapped(in.Profits, in.Weights, in.Capacity, 1<<24)
+		if errors.Is(err, ErrTooLarge) {
+			refused++
+			continue
+		}
+		require.NoError(t, err, in.Name)
+		checkFeasible(t, in, got)
+		var want *Solution
+		if s, err := branchAndBound(in.Profits, in.Weights, in.Capacity, 1<<16); err == nil {
+			want = &s
+		} else if s, err := coreDP(in.Profits, in.Weights, in.Capacity, 1<<18, 1<<20); err == nil {
+			want = &s
+		}
+		if want == nil {
+			continue
+		}
+		require.Equal(t, want.Value, got.Value, "%s (C=%d): against %s", in.Name, in.Capacity, want.Method)
+		compared++
+	}
+	t.Logf("%d of %d compared, %d refused by Proximity", compared, count, refused)
+	assert.GreaterOrEqual(t, compared, count/2, "instances compared")
+}
