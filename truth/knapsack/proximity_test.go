@@ -40,6 +40,7 @@ func checkFeasible(t *testing.T, in Instance, s Solution) {
 // DP is a few milliseconds: the optima must be equal and the items
 // feasible. Proximity may refuse none of them.
 func TestProximityAgainstWeightDP(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(17, 1))
 	ranges := []int64{10, 100, 1000}
 	for k := range 2500 {
@@ -68,6 +69,7 @@ func TestProximityAgainstWeightDP(t *testing.T) {
 // feasible items. Proximity may refuse where its cost model says the DP
 // is too large (w_max ≥ 10^5 with weak item fixing), never answer wrong.
 func TestProximityLargeCapacity(t *testing.T) {
+	t.Parallel()
 	type tc struct {
 		spec Spec
 		seed uint64
@@ -117,6 +119,7 @@ func TestProximityLargeCapacity(t *testing.T) {
 // no independent method that finishes in a test's time: the core DP runs
 // for minutes; docs/performance.md times them at n = 10^5, R = 1000.)
 func TestProximityCapacity9e8(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("three instances of 10^5 items")
 	}
@@ -235,6 +238,7 @@ func FuzzProximity(f *testing.F) {
 // optimum. Proximity may refuse (R = 10^5 with weak bounds), never answer
 // wrong.
 func TestProximityRandomLarge(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(17, 2))
 	ranges := []int64{1000, 1000, 10_000, 10_000, 100_000}
 	const count = 150
