@@ -55,11 +55,12 @@ func benchSolve(b *testing.B, sv solver, in Instance) {
 }
 
 // BenchmarkProximityTarget is the target: n = 10^5 items, R =
-// 1000, capacity half the total weight (about 2.5·10^7), every family.
+// 1000, capacity half the total weight (about 2.5·10^7), every family;
+// Solve too, the method chooser that picks Proximity there.
 func BenchmarkProximityTarget(b *testing.B) {
 	for _, f := range Families {
 		in := Generate(Spec{Family: f, N: 100_000, R: 1000, Fraction: 0.5}, 1)
-		for _, sv := range benchMethods {
+		for _, sv := range append(benchMethods, solver{"Solve", Solve}) {
 			b.Run(fmt.Sprintf("%s/%s", f, sv.name), func(b *testing.B) { benchSolve(b, sv, in) })
 		}
 	}
