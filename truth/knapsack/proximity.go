@@ -90,11 +90,12 @@ type exchangeSolver struct {
 	p, w             []int64 // profits and weights in that order
 	b                int     // break item: items before it form G
 	pG, slack        int64   // profit of G, C − W(G)
-	wmax             int64
-	upper            int64 // ⌊Dantzig bound⌋
-	lb               int64 // value of the best solution known
-	lbFlip           []int // its exchange: positions toggled from G
-	spent            int64 // cells filled so far
+	wmax             int64   // in units of gcd
+	gcd              int64   // of the live weights; w and slack are divided by it
+	upper            int64   // ⌊Dantzig bound⌋
+	lb               int64   // value of the best solution known
+	lbFlip           []int   // its exchange: positions toggled from G
+	spent            int64   // cells filled so far
 	lag              lagrange
 	lagData          *lagrangeData // what lagrangeBound needs that lb does not change
 	final            plan          // the last DP, over every candidate
@@ -139,10 +140,14 @@ func prepareProximity(profits, weights []int64, capacity int64, maxCells int64) 
 	})
 	m := len(ex.order)
 	ex.p, ex.w = make([]int64, m), make([]int64, m)
+	// Weights and capacity divided by the weights' gcd g: a set fits in C
+	// exactly when its weight/g fits in ⌊C/g⌋, and w_max shrinks g-fold.
+	ex.gcd = max(gcdOf(weights, r.live), 1)
+	capacity /= ex.gcd
 	var wG int64
 	for k, i := range ex.order {
-		ex.p[k], ex.w[k] = profits[i], weights[i]
-		ex.wmax = max(ex.wmax, weights[i])
+		ex.p[k], ex.w[k] = profits[i], weights[i]/ex.gcd
+		ex.wmax = max(ex.wmax, ex.w[k])
 	}
 	for ex.b < m && wG+ex.w[ex.b] <= capacity {
 		wG += ex.w[ex.b]
@@ -191,7 +196,7 @@ func prepareProximity(profits, weights []int64, capacity int64, maxCells int64) 
 	}
 	if ex.final.cells > maxCells {
 		return nil, fmt.Errorf("%w: proximity predicts %d DP cells (at most %d) after fixing the items that cannot beat a solution of value %d (LP bound %d); largest weight %d",
-			ErrTooLarge, ex.final.cells, maxCells, ex.lb, ex.upper, ex.wmax)
+			ErrTooLarge, ex.final.cells, maxCells, ex.lb, ex.upper, ex.wmax*ex.gcd)
 	}
 	return ex, nil
 }

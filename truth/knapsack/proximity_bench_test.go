@@ -92,30 +92,33 @@ func BenchmarkProximityWmax(b *testing.B) {
 	}
 }
 
-// evenSubsetSum is a worst case for Proximity's bounds: a subset-sum
-// instance (p = w, so every item has the same ratio and the LP bound
-// fixes nothing) of n even weights uniform in [2, wmax] and an odd
-// capacity near half their sum, which no subset fills (the LP bound C
-// stays one above the optimum). Every weight class then keeps a window of
-// about 4·w_max² net weights: the O(w_max³) of the implementation.
-func evenSubsetSum(n int, wmax int64, seed uint64) Instance {
+// unfillableSubsetSum is a worst case for Proximity's bounds: a
+// subset-sum instance (p = w, so every item has the same ratio and the LP
+// bound fixes nothing) of n − 1 weights that are multiples of 3, uniform
+// in [3, wmax], one item of weight 1 (so the weights' gcd is 1) and a
+// capacity ≡ 2 mod 3 near half their sum, which no subset fills (the LP
+// bound C stays one above the optimum). Every weight class then keeps a
+// window of about 4·w_max² net weights: the O(w_max³) of the
+// implementation.
+func unfillableSubsetSum(n int, wmax int64, seed uint64) Instance {
 	rng := rand.New(rand.NewPCG(seed, 2))
-	in := Instance{Name: fmt.Sprintf("even-subset-sum-n%d-w%d", n, wmax), Profits: make([]int64, n), Weights: make([]int64, n)}
-	var total int64
-	for j := range n {
-		w := 2 * (1 + rng.Int64N(wmax/2))
+	in := Instance{Name: fmt.Sprintf("unfillable-subset-sum-n%d-w%d", n, wmax), Profits: make([]int64, n), Weights: make([]int64, n)}
+	total := int64(1)
+	in.Profits[0], in.Weights[0] = 1, 1
+	for j := 1; j < n; j++ {
+		w := 3 * (1 + rng.Int64N(wmax/3))
 		in.Profits[j], in.Weights[j] = w, w
 		total += w
 	}
-	in.Capacity = total/2 | 1
+	in.Capacity = total/2 - total/2%3 + 2
 	return in
 }
 
-// BenchmarkProximityWorstCase grows w_max on evenSubsetSum at n = 10^4,
+// BenchmarkProximityWorstCase grows w_max on unfillableSubsetSum at n = 10^4,
 // to the largest w_max whose predicted cells fit in MaxProximityCells.
 func BenchmarkProximityWorstCase(b *testing.B) {
-	for _, wmax := range []int64{10, 20, 40, 80, 160, 320} {
-		in := evenSubsetSum(10_000, wmax, 1)
+	for _, wmax := range []int64{12, 24, 48, 96, 192, 384} {
+		in := unfillableSubsetSum(10_000, wmax, 1)
 		for _, sv := range benchMethods {
 			b.Run(fmt.Sprintf("wmax=%d/%s", wmax, sv.name), func(b *testing.B) { benchSolve(b, sv, in) })
 		}

@@ -135,6 +135,28 @@ func TestProximityCapacity9e8(t *testing.T) {
 	}
 }
 
+// Scaling every weight and the capacity by 1000 changes nothing:
+// Proximity divides the weights by their gcd, so the optimum, the items
+// and the cells filled are those of the unscaled instance (w_max 1000,
+// not 10^6, which it would refuse).
+func TestProximityGCD(t *testing.T) {
+	for _, f := range Families {
+		in := Generate(Spec{Family: f, N: 300, R: 1000, Fraction: 0.5}, 6)
+		want, err := Proximity(in.Profits, in.Weights, in.Capacity)
+		require.NoError(t, err, in.Name)
+		scaled := Instance{Name: in.Name + "×1000", Profits: in.Profits, Weights: make([]int64, in.Len()), Capacity: in.Capacity*1000 + 999}
+		for i, w := range in.Weights {
+			scaled.Weights[i] = w * 1000
+		}
+		got, err := Proximity(scaled.Profits, scaled.Weights, scaled.Capacity)
+		require.NoError(t, err, scaled.Name)
+		checkFeasible(t, scaled, got)
+		assert.Equal(t, want.Value, got.Value, scaled.Name)
+		assert.Equal(t, want.Items, got.Items, scaled.Name)
+		assert.Equal(t, want.Work, got.Work, scaled.Name)
+	}
+}
+
 func TestProximityRefusals(t *testing.T) {
 	// Profits summing to 2^60 or more could overflow the DP's sums.
 	_, err := Proximity([]int64{1 << 59, 1 << 59, 5}, []int64{3, 4, 5}, 8)
