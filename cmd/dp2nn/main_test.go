@@ -63,6 +63,7 @@ func TestGolden(t *testing.T) {
 		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
 		{"help_study", []string{"help", "study"}},
 		{"help_study_fptas", []string{"help", "study", "fptas"}},
+		{"help_study_width", []string{"help", "study", "width"}},
 		{"study_fptas_tiny", []string{"study", "fptas", "-families", "lowdim,subset-sum,uncorrelated", "-n", "6,12", "-P", "3,40,200", "-per", "3", "-seed", "5"}},
 		{"study_fptas_tiny_json", []string{"study", "fptas", "-families", "strongly-correlated", "-n", "4", "-P", "20", "-per", "2", "-json"}},
 		// Programs with data (issue 7).

@@ -263,6 +263,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	); err != nil {
 		return err
 	}
+	if _, trained := model.Metadata[verify.TrainedMark]; trained {
+		return verifyTrained(path, rt, net, o, stdout, stderr)
+	}
 	if smooth && rt != engine.Go && rt != engine.ORT {
 		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
 	}

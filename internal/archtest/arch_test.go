@@ -47,7 +47,8 @@ var allowed = map[string][]string{
 	"engine/onnxgo":       {"export", "export/onnxpb"},
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
-	"study":               {"compile", "diag", "dsl", "engine", "instance", "problems", "relu", "truth", "truth/graphs", "truth/knapsack", "verify"},
+	"train":               {},
+	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "problems", "relu", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
 	"verify":              {"compile", "diag", "dsl", "engine", "export", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
@@ -158,7 +159,7 @@ var roles = []struct {
 }{
 	{"pipeline", "#cfe2f3", []string{"diag", "dsl", "compile", "relu", "export", "export/onnxpb", "export/exporttest"}},
 	{"ground truth", "#d9ead3", []string{"truth", "truth/graphs", "truth/knapsack", "instance", "problems", "smooth", "internal/repo"}},
-	{"run and check", "#fff2cc", []string{"engine", "engine/onnxref", "engine/onnxrt", "engine/onnxgo", "verify", "study"}},
+	{"run and check", "#fff2cc", []string{"engine", "engine/onnxref", "engine/onnxrt", "engine/onnxgo", "verify", "study", "train"}},
 	{"command line", "#f4cccc", []string{"cmd/dp2nn"}},
 }
 
