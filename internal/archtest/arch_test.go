@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"instance":            {"diag", "dsl", "truth", "truth/graphs", "truth/knapsack"},
 	"examples":            {},
 	"problems":            {"diag", "dsl", "examples", "instance", "internal/repo", "truth", "truth/graphs", "truth/knapsack"},
+	"sensitivity":         {"smooth", "truth/knapsack"},
 	"compile":             {"diag", "dsl", "relu"},
 	"export":              {"export/onnxpb", "internal/atomicfile", "relu"},
 	"export/exporttest":   {"export", "relu"},
@@ -47,7 +48,7 @@ var allowed = map[string][]string{
 	"engine/onnxgo":       {"export", "export/onnxpb"},
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
-	"study":               {"compile", "diag", "dsl", "engine", "instance", "problems", "relu", "truth", "truth/graphs", "truth/knapsack", "verify"},
+	"study":               {"compile", "diag", "dsl", "engine", "instance", "problems", "relu", "sensitivity", "smooth", "truth", "truth/graphs", "truth/knapsack", "verify"},
 	"verify":              {"compile", "diag", "dsl", "engine", "export", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
