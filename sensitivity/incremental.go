@@ -18,9 +18,31 @@ type Recourse struct {
 	Ratio     float64 `json:"ratio"`
 }
 
-// arrivals is a random order of in's items and the prefix instances.
-func arrivals(in knapsack.Instance, seed uint64) []int {
-	return rand.New(rand.NewPCG(seed, 0x5eed)).Perm(in.Len())
+// Arrivals is a random arrival order of an instance's items and the
+// optimum after each arrival, computed once and shared by the
+// incremental runs of every algorithm.
+type Arrivals struct {
+	Order []int   // Order[t] arrives at step t
+	Opt   []int64 // Opt[t] is the optimum of the items Order[:t+1]
+}
+
+// NewArrivals draws the order from seed and solves every prefix exactly.
+func NewArrivals(in knapsack.Instance, seed uint64) (*Arrivals, error) {
+	if in.Len() == 0 {
+		return nil, ErrEmpty
+	}
+	a := &Arrivals{Order: rand.New(rand.NewPCG(seed, 0x5eed)).Perm(in.Len())}
+	present := make([]bool, in.Len())
+	for _, i := range a.Order {
+		present[i] = true
+		sub, _ := prefix(in, present)
+		opt, err := knapsack.Optimum(sub.Profits, sub.Weights, sub.Capacity)
+		if err != nil {
+			return nil, fmt.Errorf("sensitivity: optimum of a prefix of %s: %v", in.Name, err)
+		}
+		a.Opt = append(a.Opt, opt)
+	}
+	return a, nil
 }
 
 // prefix is the instance of the items present (in index order) and the
@@ -40,15 +62,15 @@ func prefix(in knapsack.Instance, present []bool) (knapsack.Instance, []int) {
 }
 
 // IncrementalDeterministic is the recourse of recomputing a deterministic
-// algorithm after every arrival (order from seed).
-func IncrementalDeterministic(in knapsack.Instance, sel Selector, seed uint64) (Recourse, error) {
+// algorithm after every arrival.
+func IncrementalDeterministic(in knapsack.Instance, sel Selector, arr *Arrivals) (Recourse, error) {
 	if in.Len() == 0 {
 		return Recourse{}, ErrEmpty
 	}
 	present := make([]bool, in.Len())
 	var prev []int
 	var r Recourse
-	for _, i := range arrivals(in, seed) {
+	for t, i := range arr.Order {
 		present[i] = true
 		sub, ids := prefix(in, present)
 		s, err := sel(sub)
@@ -59,7 +81,7 @@ func IncrementalDeterministic(in knapsack.Instance, sel Selector, seed uint64) (
 		for k, j := range s {
 			cur[k] = ids[j]
 		}
-		if err := r.step(in, sub, prev, cur); err != nil {
+		if err := r.step(in, arr.Opt[t], prev, cur); err != nil {
 			return Recourse{}, err
 		}
 		prev = cur
@@ -68,15 +90,11 @@ func IncrementalDeterministic(in knapsack.Instance, sel Selector, seed uint64) (
 	return r, nil
 }
 
-func (r *Recourse) step(in, sub knapsack.Instance, prev, cur []int) error {
+func (r *Recourse) step(in knapsack.Instance, opt int64, prev, cur []int) error {
 	if err := CheckFeasible(in, cur); err != nil {
 		return err
 	}
 	r.Amortized += float64(Hamming(prev, cur))
-	opt, err := knapsack.Optimum(sub.Profits, sub.Weights, sub.Capacity)
-	if err != nil {
-		return fmt.Errorf("sensitivity: optimum of a prefix of %s: %v", in.Name, err)
-	}
 	if opt == 0 {
 		r.Ratio++
 	} else {
@@ -95,13 +113,14 @@ func (r *Recourse) finish(n int) {
 // is transported from the previous one (KY.transport, one-way computable),
 // so every X_t has exactly the algorithm's output distribution on the
 // items present and the recourse is what the coupling changes.
-func (k *KY) Incremental(seed uint64) (Recourse, error) {
-	r, _, err := k.incremental(seed)
+// The transports draw from a generator seeded by seed.
+func (k *KY) Incremental(arr *Arrivals, seed uint64) (Recourse, error) {
+	r, _, err := k.incremental(arr, seed)
 	return r, err
 }
 
 // incremental is Incremental, also returning the last solution.
-func (k *KY) incremental(seed uint64) (Recourse, []int, error) {
+func (k *KY) incremental(arr *Arrivals, seed uint64) (Recourse, []int, error) {
 	in := k.in
 	present := make([]bool, in.Len())
 	var prev []int
@@ -109,7 +128,7 @@ func (k *KY) incremental(seed uint64) (Recourse, []int, error) {
 	var prevDraw *kyDraw
 	var r Recourse
 	rng := rand.New(rand.NewPCG(seed, 0xa11))
-	for _, i := range arrivals(in, seed) {
+	for t, i := range arr.Order {
 		present[i] = true
 		v := k.newView(append([]bool(nil), present...))
 		var d *kyDraw
@@ -118,8 +137,7 @@ func (k *KY) incremental(seed uint64) (Recourse, []int, error) {
 		} else {
 			d = k.transport(prevDraw, prevView, v, rng)
 		}
-		sub, _ := prefix(in, present)
-		if err := r.step(in, sub, prev, d.out); err != nil {
+		if err := r.step(in, arr.Opt[t], prev, d.out); err != nil {
 			return Recourse{}, nil, err
 		}
 		prev, prevView, prevDraw = d.out, v, d

@@ -370,7 +370,9 @@ func TestKYDistributions(t *testing.T) {
 		for seed := range uint64(draws) {
 			kk, err := NewKY(in, 0.5, seed)
 			require.NoError(t, err)
-			_, last, err := kk.incremental(seed)
+			arr, err := NewArrivals(in, seed)
+			require.NoError(t, err)
+			_, last, err := kk.incremental(arr, seed)
 			require.NoError(t, err)
 			sets = append(sets, last)
 		}

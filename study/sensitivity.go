@@ -233,6 +233,9 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 	if len(empty) > 0 {
 		return nil, fmt.Errorf("study: %s: no item fits into the knapsack, so there is no item to delete", strings.Join(empty, ", "))
 	}
+	// The optimum, and a random arrival order with the optimum after
+	// each arrival (shared by the recourse of every algorithm).
+	arrivals := make([]*sensitivity.Arrivals, len(insts))
 	err = forEachParallel(len(insts), func(i int) error {
 		in := insts[i].in
 		opt, err := knapsack.Optimum(in.Profits, in.Weights, in.Capacity)
@@ -240,6 +243,9 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 			return fmt.Errorf("study: %s: no exact optimum: %v", in.Name, err)
 		}
 		insts[i].opt = opt
+		if arrivals[i], err = sensitivity.NewArrivals(in, cfg.seed(in)); err != nil {
+			return fmt.Errorf("study: %s: %v", in.Name, err)
+		}
 		return nil
 	})
 	if err != nil {
@@ -258,7 +264,7 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 	done := 0
 	err = forEachParallel(len(jobs), func(k int) error {
 		j := jobs[k]
-		out, err := cfg.measure(insts[j.inst], algs[j.alg])
+		out, err := cfg.measure(insts[j.inst], arrivals[j.inst], algs[j.alg])
 		results[j.inst*len(algs)+j.alg] = out
 		if cfg.Progress != nil {
 			mu.Lock()
@@ -335,13 +341,19 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 	return rep, nil
 }
 
-// measure runs one algorithm on one instance.
-func (c *SensitivityConfig) measure(si studyInstance, a algorithm) ([]outcome, error) {
-	in := si.in
+// seed is the seed of an instance's draws and arrival order.
+func (c *SensitivityConfig) seed(in knapsack.Instance) uint64 {
 	seed := c.Seed*0x9e3779b97f4a7c15 + uint64(len(in.Name))*31 + uint64(in.Len())
 	for _, ch := range in.Name {
 		seed = seed*131 + uint64(ch)
 	}
+	return seed
+}
+
+// measure runs one algorithm on one instance.
+func (c *SensitivityConfig) measure(si studyInstance, arr *sensitivity.Arrivals, a algorithm) ([]outcome, error) {
+	in := si.in
+	seed := c.seed(in)
 	one := func(r sensitivity.Result, err error) ([]outcome, error) {
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
@@ -358,7 +370,7 @@ func (c *SensitivityConfig) measure(si studyInstance, a algorithm) ([]outcome, e
 		if err != nil {
 			return nil, err
 		}
-		rc, err := sensitivity.IncrementalDeterministic(in, sel, seed)
+		rc, err := sensitivity.IncrementalDeterministic(in, sel, arr)
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
 		}
@@ -417,7 +429,7 @@ func (c *SensitivityConfig) measure(si studyInstance, a algorithm) ([]outcome, e
 		if err != nil {
 			return nil, err
 		}
-		rc, err := kr.Incremental(seed)
+		rc, err := kr.Incremental(arr, seed)
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
 		}
