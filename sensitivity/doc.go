@@ -19,8 +19,11 @@
 // as reconstructed from its prose, the formulas being lost in our copy
 // (docs/sensitivity.md gives the reconstruction, its proof of the
 // approximation ratio and what is ours); KY.Incremental is the dynamic
-// algorithm of Theorem 1.5 built on it; Twin is an instance on which exact
-// optimisation has sensitivity n (Proposition 1.2).
+// algorithm of Theorem 1.5 built on it; SimpleKnapsack is a deterministic
+// (1 − ε)-approximation for simple knapsack (profit ∝ weight) with
+// sensitivity at most 2 + 2/ε, Theorem 1.4's setting (the paper's
+// Algorithm 4 is also lost; this one and its proof are ours); Twin is an
+// instance on which exact optimisation has sensitivity n (Proposition 1.2).
 //
 //	k, err := sensitivity.NewKY(in, 0.1, seed)
 //	if err != nil { ... }                        // ε outside (0, 1), no items

@@ -32,7 +32,8 @@ import (
 // every deletion), the smoothed DP's relaxed selection and its sampler
 // (three regularisers, several γ), and the Kumabe–Yoshida algorithm at
 // several ε, with the recourse of the incremental algorithm of their
-// Theorem 1.5.
+// Theorem 1.5, and on simple instances (subset-sum) the deterministic
+// simple-knapsack algorithm (sensitivity.SimpleKnapsack).
 
 // Twin is the family of sensitivity.Twin instances (exact optimisation
 // has sensitivity Θ(n) on them), for the Sensitivity study.
@@ -106,9 +107,13 @@ type SensitivityReport struct {
 	NetworkRuns int `json:"network_runs"`
 	// Violations counts draws of Kumabe–Yoshida whose exact mean value
 	// given the threshold fell below (1 − ε)·OPT.
-	Violations int              `json:"violations"`
-	Notes      []string         `json:"notes,omitempty"`
-	Rows       []SensitivityRow `json:"rows"`
+	Violations int `json:"violations"`
+	// SimpleViolations counts (instance, ε) on which the simple-knapsack
+	// algorithm gave less than (1 − ε)·OPT or a sensitivity above its
+	// proved bound 2 + 2/ε.
+	SimpleViolations int              `json:"simple_violations"`
+	Notes            []string         `json:"notes,omitempty"`
+	Rows             []SensitivityRow `json:"rows"`
 }
 
 // SensitivityRow is one algorithm on the instances of one family and n.
@@ -137,6 +142,9 @@ type SensitivityRow struct {
 	// value given a drawn threshold, over OPT (≥ 1 − ε).
 	Shape     float64 `json:"shape,omitempty"`
 	Guarantee float64 `json:"guarantee,omitempty"`
+	// Bound is the proved sensitivity bound 2 + 2/ε of the deterministic
+	// simple-knapsack algorithm (rows "KY simple").
+	Bound float64 `json:"bound,omitempty"`
 }
 
 // algorithm is one row kind of the study.
@@ -146,7 +154,7 @@ type algorithm struct {
 	P     int
 	reg   smooth.Reg
 	gamma float64
-	kind  string // exact, greedy, fptas, fptas-nn, smooth, ky
+	kind  string // exact, greedy, fptas, fptas-nn, smooth, ky, simple
 }
 
 func (c *SensitivityConfig) algorithms() []algorithm {
@@ -165,6 +173,9 @@ func (c *SensitivityConfig) algorithms() []algorithm {
 	for _, e := range c.Eps {
 		algs = append(algs, algorithm{label: fmt.Sprintf("Kumabe–Yoshida ε=%g", e), eps: e, kind: "ky"})
 	}
+	for _, e := range c.Eps {
+		algs = append(algs, algorithm{label: fmt.Sprintf("KY simple ε=%g", e), eps: e, kind: "simple"})
+	}
 	return algs
 }
 
@@ -177,6 +188,7 @@ type outcome struct {
 	recourse  float64
 	guarantee float64
 	shape     float64
+	bound     float64
 	violation int
 	skipped   string
 }
@@ -321,6 +333,10 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 						row.Guarantee = min(row.Guarantee, o.guarantee)
 						rep.Violations += o.violation
 					}
+					if o.bound > 0 {
+						row.Bound = o.bound
+						rep.SimpleViolations += o.violation
+					}
 				}
 			}
 		}
@@ -436,6 +452,23 @@ func (c *SensitivityConfig) measure(si studyInstance, arr *sensitivity.Arrivals,
 		o.recourse = rc.Amortized
 		o.shape = math.Log(1/a.eps) / a.eps
 		return out, nil
+	case "simple":
+		if ok, _ := sensitivity.IsSimple(in); !ok {
+			return []outcome{{skipped: "KY simple (the deterministic simple-knapsack algorithm) runs only on simple instances, profit ∝ weight (the subset-sum family)"}}, nil
+		}
+		if b := sensitivity.SimpleBits(in, a.eps); b > sensitivity.MaxSimpleBits {
+			return []outcome{{skipped: fmt.Sprintf("%s skipped on %s: its table needs %.3g bits, more than %d", a.label, in.Name, b, int64(sensitivity.MaxSimpleBits))}}, nil
+		}
+		out, err := one(sensitivity.Deterministic(in, sensitivity.SimpleKnapsack(a.eps)))
+		if err != nil {
+			return nil, err
+		}
+		o := &out[0]
+		o.bound = 2 + 2/a.eps
+		if o.res.Value < (1-a.eps)*float64(si.opt) || o.res.Sensitivity > o.bound {
+			o.violation++
+		}
+		return out, nil
 	}
 	panic("study: unknown algorithm " + a.kind)
 }
@@ -498,6 +531,9 @@ func (r SensitivityRow) extraLabel() string {
 	if r.Shape > 0 {
 		parts = append(parts, fmt.Sprintf("ε⁻¹ln ε⁻¹ = %.3g", r.Shape), fmt.Sprintf("min E[v|τ]/OPT = %.4f", r.Guarantee))
 	}
+	if r.Bound > 0 {
+		parts = append(parts, fmt.Sprintf("bound 2+2/ε = %.3g", r.Bound))
+	}
 	return strings.Join(parts, ", ")
 }
 
@@ -507,6 +543,9 @@ func (rep *SensitivityReport) describe() []string {
 		lines = append(lines, fmt.Sprintf("FPTAS-NN: the compiled network gave the rounded DP's p_NN on all %d (instance or deletion, P)", rep.NetworkRuns))
 	}
 	lines = append(lines, fmt.Sprintf("Kumabe–Yoshida: %d draws with E[value | τ] < (1 − ε)·OPT", rep.Violations))
+	if slices.ContainsFunc(rep.Rows, func(r SensitivityRow) bool { return r.Bound > 0 }) {
+		lines = append(lines, fmt.Sprintf("KY simple: %d (instance, ε) with value < (1 − ε)·OPT or sensitivity > 2 + 2/ε", rep.SimpleViolations))
+	}
 	return append(lines, rep.Notes...)
 }
 
@@ -548,11 +587,13 @@ func class(label string) string {
 		return "FPTAS"
 	case strings.HasPrefix(label, "Kumabe"):
 		return "Kumabe–Yoshida"
+	case strings.HasPrefix(label, "KY simple"):
+		return "KY simple"
 	}
 	return label
 }
 
-var plotClasses = []string{"exact DP", "greedy", "FPTAS", "FPTAS-NN", "smoothed DP y", "smoothed sampler", "Kumabe–Yoshida"}
+var plotClasses = []string{"exact DP", "greedy", "FPTAS", "FPTAS-NN", "smoothed DP y", "smoothed sampler", "Kumabe–Yoshida", "KY simple"}
 
 // Plot draws two panels: approximation ratio against average sensitivity
 // (one point per algorithm and family, at the largest n of the generated

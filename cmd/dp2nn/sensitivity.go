@@ -23,7 +23,7 @@ import (
 func init() {
 	registerStudy(studyCmd{name: "sensitivity",
 		args:    "[-families F,...] [-n N,...] [-per K] [-seed S] [-R R] [-eps E,...] [-P P,...] [-gamma G,...] [-samples K] [-o T.md] [-plot F.png] [-json] [-quiet]",
-		summary: "average sensitivity (Kumabe & Yoshida) vs approximation ratio of exact DP, greedy, FPTAS, FPTAS-NN, smoothed DP and the Kumabe–Yoshida algorithm (the defaults take about a minute on 2 cores)",
+		summary: "average sensitivity (Kumabe & Yoshida) vs approximation ratio of exact DP, greedy, FPTAS, FPTAS-NN, smoothed DP, the Kumabe–Yoshida algorithm and the deterministic simple-knapsack one (the defaults take about a minute on 2 cores)",
 		flags:   func() *flag.FlagSet { fs, _ := sensitivityFlags(); return fs },
 		run:     runStudySensitivity})
 }
@@ -49,7 +49,7 @@ func sensitivityFlags() (*flag.FlagSet, *sensitivityOpts) {
 	o.seed = fs.Uint64("seed", 1, "instance k (0-based) of a family and n is knapsack.Generate(spec, seed+k); the algorithms' draws are seeded from it too")
 	o.r = fs.Int64("R", 100, fmt.Sprintf("data range of the generated instances: weights in 1..R (1..%d); capacity ⌊Σw/2⌋ (the smoothed DP's table has n·C cells)", study.MaxR))
 	o.lowdim = fs.String("lowdim", "testdata/lowdim", "directory of the lowdim instances (*.txt) and their optima.txt")
-	o.eps = fs.String("eps", "0.5,0.25,0.1", "comma-separated errors ε in (0,1) of the textbook FPTAS and of Kumabe–Yoshida")
+	o.eps = fs.String("eps", "0.5,0.25,0.1", "comma-separated errors ε in (0,1) of the textbook FPTAS, Kumabe–Yoshida and KY simple (subset-sum instances only)")
 	o.ps = fs.String("P", "20,100", "comma-separated table sizes P of the FPTAS-NN (0 or empty: no FPTAS-NN rows)")
 	o.gammas = fs.String("gamma", "0.03,0.3,3", "comma-separated temperatures γ > 0 of the smoothed DP (scores p/max p), each with the Shannon, Gini and Tsallis regularisers")
 	o.samples = fs.Int("samples", 16, fmt.Sprintf("draws of each randomised algorithm per instance, each with a coupled draw for every deletion (2..%d)", study.MaxSensitivitySamples))
@@ -117,6 +117,9 @@ func runStudySensitivity(args []string, stdout, stderr io.Writer) error {
 	}
 	if rep.Violations > 0 {
 		return &verify.MismatchError{Msg: fmt.Sprintf("%d draws of Kumabe–Yoshida with E[value | τ] < (1 − ε)·OPT", rep.Violations)}
+	}
+	if rep.SimpleViolations > 0 {
+		return &verify.MismatchError{Msg: fmt.Sprintf("%d (instance, ε) of KY simple below (1 − ε)·OPT or above sensitivity 2 + 2/ε", rep.SimpleViolations)}
 	}
 	return nil
 }
