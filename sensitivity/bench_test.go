@@ -24,8 +24,12 @@ func BenchmarkDeterministic(b *testing.B) {
 		{"greedy/n=1000", 1000, Greedy},
 		{"roundedDP_P=100/n=100", 100, RoundedDP(100)},
 		{"fptas_eps=0.1/n=100", 100, FPTAS(0.1)},
+		{"simple_eps=0.1/n=1000", 1000, SimpleKnapsack(0.1)},
 	} {
 		in := benchInstance(c.n)
+		if c.name[:6] == "simple" { // needs profit ∝ weight
+			in = knapsack.Generate(knapsack.Spec{Family: knapsack.SubsetSum, N: c.n, R: 100, Fraction: 0.5}, 1)
+		}
 		b.Run(c.name, func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Deterministic(in, c.sel); err != nil {
