@@ -25,6 +25,11 @@ func TestStudySensitivityBadInput(t *testing.T) {
 	require.NoError(t, os.Mkdir(none, 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(none, "heavy.txt"), []byte("2\n5 9\n4 8\n3\n"), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(none, "optima.txt"), []byte("heavy 0\n"), 0o644))
+	// An instance with no items at all.
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.Mkdir(empty, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "e.txt"), []byte("0\n5\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(empty, "optima.txt"), []byte("e 0\n"), 0o644))
 	out := filepath.Join(dir, "t.md")
 	tiny := []string{"study", "sensitivity", "-families", "uncorrelated", "-n", "5", "-per", "1", "-P", "5", "-gamma", "1", "-samples", "2", "-o", out}
 	for _, tt := range []struct {
@@ -48,6 +53,7 @@ func TestStudySensitivityBadInput(t *testing.T) {
 		{[]string{"-families", "twin", "-per", "1"}, "study sensitivity: -per does not apply: -per counts the instances of the generated families; -families has no generated family"},
 		{[]string{"-families", "lowdim", "-lowdim", none, "-per", "1", "-n", "5"}, "study sensitivity: -n does not apply: -n sizes the generated and twin families; -families has only lowdim"},
 		{[]string{"-families", "lowdim", "-lowdim", none}, "study: heavy: no item fits into the knapsack, so there is no item to delete"},
+		{[]string{"-families", "lowdim", "-lowdim", empty}, "study: e: no item fits into the knapsack, so there is no item to delete"},
 		{[]string{"stray"}, `study sensitivity: takes no arguments besides flags, got "stray"`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
