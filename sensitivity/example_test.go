@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/dp2nn/dp2nn/sensitivity"
+	"github.com/dp2nn/dp2nn/truth/knapsack"
 )
 
 // Exact optimisation on the twin instance changes n of its 2n+1 items on
@@ -21,4 +22,20 @@ func Example() {
 	// exact:  5.000 items, value 155
 	// greedy: 0.909 items, value 155
 	// Kumabe–Yoshida below exact: true
+}
+
+// On a simple instance (profit = weight) the deterministic algorithm
+// fills at least (1 − ε) of the capacity and moves few items per
+// deletion; exact optimisation moves more.
+func ExampleSimpleKnapsack() {
+	in := knapsack.Instance{Name: "simple", Capacity: 20,
+		Weights: []int64{9, 8, 7, 4, 3, 3, 2, 1},
+		Profits: []int64{9, 8, 7, 4, 3, 3, 2, 1}}
+	sk, _ := sensitivity.Deterministic(in, sensitivity.SimpleKnapsack(0.25))
+	exact, _ := sensitivity.Deterministic(in, sensitivity.Exact)
+	fmt.Printf("simple: value %v, %.3f items\n", sk.Value, sk.Sensitivity)
+	fmt.Printf("exact:  value %v, %.3f items\n", exact.Value, exact.Sensitivity)
+	// Output:
+	// simple: value 17, 0.500 items
+	// exact:  value 20, 1.375 items
 }
