@@ -62,9 +62,13 @@ func TestSimpleKnapsackGuarantees(t *testing.T) {
 			r, err := Deterministic(in, sel)
 			require.NoError(t, err)
 			assert.LessOrEqual(t, r.Sensitivity, 2+2/eps, "%s ε=%v", in.Name, eps)
-			// the per-deletion bounds of the proof: a deleted small item
+			// the per-deletion bounds of the proof: deleting an item
+			// outside the output changes nothing, a deleted small item
 			// moves at most 2 items
 			for i, d := range r.PerItem {
+				if !containsSorted(s, i) {
+					assert.Zero(t, d, "%s ε=%v, item %d outside the output", in.Name, eps, i)
+				}
 				if in.Weights[i] <= in.Capacity && float64(in.Weights[i]) <= eps*float64(in.Capacity) {
 					assert.LessOrEqual(t, d, 2.0, "%s ε=%v, small item %d", in.Name, eps, i)
 				}
