@@ -28,7 +28,7 @@ type Smoothed struct {
 	u     [][]float64 // u[s][i]: the uniform of item i in draw s
 	draws [][]int
 	del   int
-	view  *smooth.Tables
+	view  *smooth.Tables    // the tables of deletion del, reused for every deletion
 	marg  map[int][]float64 // del → marginals (−1: the whole instance)
 }
 
@@ -80,8 +80,20 @@ func (s *Smoothed) forward(del int) (*smooth.Tables, error) {
 			theta[i] = float64(in.Profits[i]) / float64(pmax)
 		}
 	}
-	t, err := smooth.NewKnapsack(w, int(in.Capacity)).Forward(s.reg, s.gamma, theta)
+	p := smooth.NewKnapsack(w, int(in.Capacity))
+	var t *smooth.Tables
+	var err error
+	if del < 0 {
+		t, err = p.Forward(s.reg, s.gamma, theta)
+	} else { // one table for every deletion: no n·(C+1) allocation per deletion
+		if s.view == nil {
+			s.view = new(smooth.Tables)
+		}
+		t, s.del = s.view, del
+		err = p.ForwardInto(t, s.reg, s.gamma, theta)
+	}
 	if err != nil {
+		s.del = -2
 		return nil, fmt.Errorf("sensitivity: smoothed DP on %s: %v", s.in.Name, err)
 	}
 	s.marg[del] = t.Marginals()
@@ -123,11 +135,9 @@ func (s *Smoothed) Couple(k, del int) ([]int, error) {
 		return nil, err
 	}
 	if s.del != del {
-		t, err := s.forward(del)
-		if err != nil {
+		if _, err := s.forward(del); err != nil {
 			return nil, err
 		}
-		s.del, s.view = del, t
 	}
 	return walk(s.view, Without(s.in, del), del, s.u[k]), nil
 }
