@@ -40,6 +40,7 @@ var allowed = map[string][]string{
 	"instance":            {"diag", "dsl", "truth", "truth/graphs", "truth/knapsack"},
 	"examples":            {},
 	"problems":            {"diag", "dsl", "examples", "instance", "internal/repo", "truth", "truth/graphs", "truth/knapsack"},
+	"sensitivity":         {"smooth", "truth/knapsack"},
 	"compile":             {"diag", "dsl", "relu"},
 	"export":              {"export/onnxpb", "internal/atomicfile", "relu"},
 	"export/exporttest":   {"export", "relu"},
@@ -48,7 +49,7 @@ var allowed = map[string][]string{
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
 	"train":               {},
-	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "problems", "relu", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
+	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "problems", "relu", "sensitivity", "smooth", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
 	"verify":              {"compile", "diag", "dsl", "engine", "export", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
@@ -159,7 +160,7 @@ var roles = []struct {
 }{
 	{"pipeline", "#cfe2f3", []string{"diag", "dsl", "compile", "relu", "export", "export/onnxpb", "export/exporttest"}},
 	{"ground truth", "#d9ead3", []string{"truth", "truth/graphs", "truth/knapsack", "instance", "problems", "smooth", "internal/repo"}},
-	{"run and check", "#fff2cc", []string{"engine", "engine/onnxref", "engine/onnxrt", "engine/onnxgo", "verify", "study", "train"}},
+	{"run and check", "#fff2cc", []string{"engine", "engine/onnxref", "engine/onnxrt", "engine/onnxgo", "verify", "study", "sensitivity", "train"}},
 	{"command line", "#f4cccc", []string{"cmd/dp2nn"}},
 }
 
