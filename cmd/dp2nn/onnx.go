@@ -126,8 +126,8 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) && smooth {
-		return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	if smooth && smoothGraphApplies(m) {
+		return compileSmoothGraph(fs, f, o, dtype, stdout)
 	}
 	if smooth {
 		if *o.instance != "" {
