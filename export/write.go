@@ -284,7 +284,10 @@ func blocksJSON(g *relu.Graph) string {
 func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("export: "+format, args...)) }
-	if opt.Layout > Structured {
+	switch {
+	case opt.Layout == Vector:
+		bad("the vector layout is for smoothed recurrences (WriteRecurrence, -scheme smooth -form loop), not for a network of neurons")
+	case opt.Layout > Vector:
 		bad("unknown layout %d", opt.Layout)
 	}
 	if opt.Form > Loop {
