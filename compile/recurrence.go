@@ -61,7 +61,7 @@ func LowerRecurrence(m *dsl.Model, opt Options) (*relu.Recurrence, error) {
 		return nil, err
 	}
 	r := &relu.Recurrence{State: s.Name, Len: L, Steps: opt.Steps, Act: opt.Reg, Gamma: opt.Gamma,
-		Doc: docString(m, Smooth) + fmt.Sprintf("\n\nsmooth: %v, γ = %g, a Loop over %d steps", opt.Reg, opt.Gamma, opt.Steps),
+		Doc:  docString(m, Smooth) + fmt.Sprintf("\n\nsmooth: %v, γ = %g, a Loop over %d steps", opt.Reg, opt.Gamma, opt.Steps),
 		Text: body.Text}
 	var runtime []*dsl.Input
 	for _, in := range m.Inputs {
