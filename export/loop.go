@@ -96,7 +96,18 @@ func buildRecurrence(r *relu.Recurrence, opt RecurrenceOptions) (*onnxpb.ModelPr
 			return nil, fmt.Errorf("export: metadata key %q: %s", k, why)
 		}
 	}
-	mb := newModelBuilder(opt.DType)
+	// The arithmetic is float64 in both dtypes: a float32 state of
+	// magnitude |v| rounds every difference d = b − a by about ulp(|v|),
+	// and q moves by d/(2γ) (Gini), so float32 marginals are off by about
+	// ulp(|v|)/γ whatever the formulas (2.6e-5 at |v| ≈ 280, γ = 1, n = C =
+	// 1000). A float32 model takes and gives float32 tensors and casts at
+	// its edges; in ONNX Runtime the float64 loop costs about the same, its
+	// time being mostly per-operator overhead.
+	mb := newModelBuilder(Float64)
+	ioElem := onnxpb.TensorProto_DOUBLE
+	if opt.DType == Float32 {
+		ioElem = onnxpb.TensorProto_FLOAT
+	}
 	for _, name := range append(append([]string(nil), r.Inputs...), RecurrenceValue, RecurrenceMarginals) {
 		if !mb.reserve(name) {
 			return nil, fmt.Errorf("export: the name %q is used twice (inputs and outputs are %v, value, marginals)", name, r.Inputs)
@@ -104,7 +115,7 @@ func buildRecurrence(r *relu.Recurrence, opt RecurrenceOptions) (*onnxpb.ModelPr
 		delete(mb.reserved, name)
 	}
 	sc := &scope{mb: mb, g: mb.main}
-	e := &recEmitter{r: r, mb: mb, sc: sc, L: r.Len, n: r.Steps}
+	e := &recEmitter{r: r, mb: mb, sc: sc, L: r.Len, n: r.Steps, ioElem: ioElem}
 	e.build()
 
 	mb.main.Name = proto.String("dp2nn smoothed recurrence")
@@ -159,6 +170,10 @@ type recEmitter struct {
 	mb   *modelBuilder
 	sc   *scope
 	L, n int
+	// ioElem is the element type of the graph's inputs and outputs; the
+	// arithmetic is in float64 (mb's type).
+	ioElem onnxpb.TensorProto_DataType
+	inputs map[string]string // run-time input name → its float64 tensor
 
 	batch string // int64 [1]: N
 	below string // [N, PadBelow] boundary values (forward padding), "" if none
@@ -181,10 +196,15 @@ func (e *recEmitter) rows(name string, v []float64) string {
 
 func (e *recEmitter) build() {
 	r, mb, sc := e.r, e.mb, e.sc
+	e.inputs = map[string]string{}
 	for _, in := range r.Inputs {
-		mb.main.Input = append(mb.main.Input, valueInfo(in, mb.elem, []dim{{param: batchDim}, {size: r.Steps}}, fmt.Sprintf("run-time input %s of every step, step-major along the second axis", in)))
+		mb.main.Input = append(mb.main.Input, valueInfo(in, e.ioElem, []dim{{param: batchDim}, {size: r.Steps}}, fmt.Sprintf("run-time input %s of every step, step-major along the second axis", in)))
+		e.inputs[in] = in
+		if e.ioElem != mb.elem {
+			e.inputs[in] = sc.op("Cast", "float64 "+in, []string{in}, in+" (float64)", attrInt("to", int64(onnxpb.TensorProto_DOUBLE)))
+		}
 	}
-	shape := sc.op("Shape", "input shape", []string{r.Inputs[0]}, "input shape")
+	shape := sc.op("Shape", "input shape", []string{e.inputs[r.Inputs[0]]}, "input shape")
 	e.batch = sc.op("Gather", "batch size", []string{shape, mb.int64Const([]int{1}, 0)}, "N", attrInt("axis", 0))
 	init := e.rows("init "+r.State, r.Init)
 	e.below = e.rows("boundary below "+r.State, r.Below)
@@ -194,18 +214,31 @@ func (e *recEmitter) build() {
 	trips := mb.int64Const(nil, int64(r.Steps))
 
 	final, qs := e.forward(trips, init)
-	value := sc.node("Gather", "value", []string{final, mb.int64Const([]int{1}, int64(r.Answer))}, RecurrenceValue, attrInt("axis", 1))
-	_ = value
-	sc.doc(fmt.Sprintf("the answer: %s[%d] (0-based) of the state after the last step", r.State, r.Answer))
-	grads := e.backward(trips, qs)
-	if len(grads) == 1 {
-		sc.node("Identity", "marginals", grads, RecurrenceMarginals)
-	} else {
-		sc.node("Concat", "marginals", grads, RecurrenceMarginals, attrInt("axis", 1))
+	out := func(name string) string {
+		if e.ioElem == mb.elem {
+			return name
+		}
+		return mb.tensorName(name + " (float64)")
 	}
+	cast := func(name, x string) {
+		if x != name {
+			sc.node("Cast", name+" as float32", []string{x}, name, attrInt("to", int64(e.ioElem)))
+		}
+	}
+	value := sc.node("Gather", "value", []string{final, mb.int64Const([]int{1}, int64(r.Answer))}, out(RecurrenceValue), attrInt("axis", 1))
+	sc.doc(fmt.Sprintf("the answer: %s[%d] (0-based) of the state after the last step", r.State, r.Answer))
+	cast(RecurrenceValue, value)
+	grads := e.backward(trips, qs)
+	var marg string
+	if len(grads) == 1 {
+		marg = sc.node("Identity", "marginals", grads, out(RecurrenceMarginals))
+	} else {
+		marg = sc.node("Concat", "marginals", grads, out(RecurrenceMarginals), attrInt("axis", 1))
+	}
+	cast(RecurrenceMarginals, marg)
 	mb.main.Output = append(mb.main.Output,
-		valueInfo(RecurrenceValue, mb.elem, []dim{{param: batchDim}, {size: 1}}, "the smoothed value"),
-		valueInfo(RecurrenceMarginals, mb.elem, []dim{{param: batchDim}, {size: r.Steps * len(r.Inputs)}},
+		valueInfo(RecurrenceValue, e.ioElem, []dim{{param: batchDim}, {size: 1}}, "the smoothed value"),
+		valueInfo(RecurrenceMarginals, e.ioElem, []dim{{param: batchDim}, {size: r.Steps * len(r.Inputs)}},
 			fmt.Sprintf("∂value/∂input for the inputs %v, input-major, step-minor: for knapsack and top-k the relaxed selection", r.Inputs)))
 }
 
@@ -292,7 +325,7 @@ func (e *recEmitter) forward(trips, init string) (final, qs string) {
 			if c == 0 {
 				continue
 			}
-			t := b.op("Gather", stem+"/"+r.Inputs[j], []string{r.Inputs[j], it1}, stem+"/"+r.Inputs[j], attrInt("axis", 1))
+			t := b.op("Gather", stem+"/"+r.Inputs[j], []string{e.inputs[r.Inputs[j]], it1}, stem+"/"+r.Inputs[j], attrInt("axis", 1))
 			if c != 1 {
 				t = b.op("Mul", stem+"/scaled "+r.Inputs[j], []string{t, e.c(c)}, stem+"/scaled "+r.Inputs[j])
 			}

@@ -43,7 +43,7 @@ var allowed = map[string][]string{
 	"compile":             {"diag", "dsl", "relu"},
 	"export":              {"export/onnxpb", "internal/atomicfile", "relu"},
 	"export/exporttest":   {"export", "relu"},
-	"engine/onnxrt":       {"export"},
+	"engine/onnxrt":       {"export", "export/onnxpb"},
 	"engine/onnxgo":       {"export", "export/onnxpb"},
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
