@@ -246,7 +246,7 @@ func lowerOption(arg *dsl.Term, s *dsl.State, fixed map[int][]float64, runtime [
 			for _, term := range ix.Terms {
 				vals := fixed[term.Input.Index]
 				if vals == nil {
-					return nil, fmt.Errorf("%s: input %s offsets the read %s and must be fixed at compile time (-instance F)", x.read.Pos(), term.Input.Name, x.read.Text)
+					return nil, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", x.read.Pos(), x.read.Text)
 				}
 				off += term.Coef * int(vals[t])
 			}
