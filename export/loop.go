@@ -382,14 +382,18 @@ func (e *recEmitter) smoothMax(b *scope, a, bb string) (val, q string) {
 		s2 := b.op("Mul", stem+"/s²", []string{s, s}, stem+"/s²")
 		bonus = b.op("Mul", stem+"/γs²/4", []string{s2, c(0.25 * g)}, stem+"/bonus")
 	case relu.Shannon:
-		// q = sigmoid(d/γ), bonus = γ·log(1 + e^{−|d|/γ}).
-		x := b.op("Mul", stem+"/d/γ", []string{d, c(1 / g)}, stem+"/d/γ")
-		q = b.op("Sigmoid", stem+"/q", []string{x}, stem+"/q")
+		// t = e^{−|d|/γ}, p = 1/(1 + t) the probability of the larger
+		// operand, t·p that of the smaller (not 1 − p: it keeps its
+		// relative precision), bonus = γ·log(1 + t): one Exp per cell.
 		t := b.op("Mul", stem+"/−|d|/γ", []string{ad, c(-1 / g)}, stem+"/−|d|/γ")
 		t = b.op("Exp", stem+"/t", []string{t}, stem+"/t")
-		t = b.op("Add", stem+"/1 + t", []string{t, c(1)}, stem+"/1 + t")
-		t = b.op("Log", stem+"/log(1 + t)", []string{t}, stem+"/log(1 + t)")
-		bonus = b.op("Mul", stem+"/γ·log(1 + t)", []string{t, c(g)}, stem+"/bonus")
+		t1 := b.op("Add", stem+"/1 + t", []string{t, c(1)}, stem+"/1 + t")
+		p := b.op("Div", stem+"/p", []string{c(1), t1}, stem+"/p")
+		tp := b.op("Mul", stem+"/t·p", []string{t, p}, stem+"/t·p")
+		neg := b.op("Less", stem+"/d < 0", []string{d, c(0)}, stem+"/d < 0")
+		q = b.op("Where", stem+"/q", []string{neg, tp, p}, stem+"/q")
+		l := b.op("Log", stem+"/log(1 + t)", []string{t1}, stem+"/log(1 + t)")
+		bonus = b.op("Mul", stem+"/γ·log(1 + t)", []string{l, c(g)}, stem+"/bonus")
 	default:
 		// Tsallis 1.5: x = min(|d|/(2γ), 1), r = √(2 − x²), q = ½(1 ± x·r),
 		// bonus = γ·max(0, (4 − 3x − r³)/3).

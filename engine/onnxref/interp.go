@@ -392,7 +392,7 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(clip(ins[0], ins[1], ins[2]))
-	case "Add", "Sub", "Mul", "Min", "Max":
+	case "Add", "Sub", "Mul", "Div", "Min", "Max":
 		if err := nargs(ins, 2, 2); err != nil {
 			return nil, err
 		}
@@ -681,6 +681,8 @@ func arith(op string, a, b *value) (*value, error) {
 			r = math.Min(x, y)
 		case "Max":
 			r = math.Max(x, y)
+		case "Div":
+			r = x / y
 		}
 		out.f[f] = out.round(r)
 	}

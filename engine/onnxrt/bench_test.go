@@ -14,6 +14,7 @@ import (
 	"github.com/dp2nn/dp2nn/internal/repo"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
+	"github.com/dp2nn/dp2nn/smooth"
 )
 
 // benchCase is a random sparse graph of 5,000 hidden neurons (10 layers of
@@ -264,4 +265,123 @@ func runSession(b *testing.B, model []byte, in map[string]export.Tensor, batch i
 	}
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
 	b.ReportMetric(float64(len(model)), "file-bytes")
+}
+
+// smoothLoopCase is the instance of smooth's benchmarks (n = 1000 items,
+// weights uniform in 1..10, capacity C = 1000, standard normal scores,
+// γ = 1) as the loop form of examples/knapsack_value.dp.
+func smoothLoopCase(b *testing.B, reg relu.Activation) (*relu.Recurrence, *smooth.Problem, func(rng *rand.Rand) []float64) {
+	const n, C = 1000, 1000
+	rng := rand.New(rand.NewPCG(10, 10))
+	w := make([]int, n)
+	wf := make([]float64, n)
+	for i := range w {
+		w[i] = 1 + rng.IntN(10)
+		wf[i] = float64(w[i])
+	}
+	f, err := repo.ReadProgram("examples/knapsack_value.dp")
+	if err != nil {
+		b.Fatal(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"C": C})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec, err := compile.LowerRecurrence(m, compile.Options{Scheme: compile.Smooth, Reg: reg, Gamma: 1, Steps: n, Fixed: map[string][]float64{"weight": wf}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	draw := func(rng *rand.Rand) []float64 {
+		th := make([]float64, n)
+		for i := range th {
+			th[i] = rng.NormFloat64()
+		}
+		return th
+	}
+	return rec, smooth.NewKnapsack(w, C), draw
+}
+
+// BenchmarkSmoothLoop compares, in one run, ns per DP cell (value and
+// marginals, n·(C+1) cells per score vector) of package smooth's Go
+// kernels (Forward + Marginals, one thread) and of the loop form of the
+// same knapsack layer in ONNX Runtime (one intra-op thread; float32 and
+// float64 models, whose arithmetic is float64 alike; batch 1 and 16), n =
+// C = 1000, for each regulariser. It also reports the model's size.
+func BenchmarkSmoothLoop(b *testing.B) {
+	for _, reg := range []relu.Activation{relu.Gini, relu.Shannon, relu.Tsallis} {
+		var rec *relu.Recurrence
+		var p *smooth.Problem
+		var draw func(*rand.Rand) []float64
+		setup := func(b *testing.B) {
+			if rec == nil {
+				rec, p, draw = smoothLoopCase(b, reg)
+			}
+		}
+		cells := func(b *testing.B, batch int) float64 {
+			return float64(b.Elapsed().Nanoseconds()) / (float64(b.N) * float64(batch) * float64(rec.Steps*rec.Len))
+		}
+		b.Run(fmt.Sprintf("%v/go-kernel/batch=1", reg), func(b *testing.B) {
+			setup(b)
+			sreg, err := smooth.ParseReg(reg.String())
+			if err != nil {
+				b.Fatal(err)
+			}
+			theta := draw(rand.New(rand.NewPCG(1, 1)))
+			t := new(smooth.Tables)
+			y := make([]float64, p.N())
+			for b.Loop() {
+				if err := p.ForwardInto(t, sreg, 1, theta); err != nil {
+					b.Fatal(err)
+				}
+				_ = t.MarginalsInto(y)
+			}
+			b.ReportMetric(cells(b, 1), "ns/cell")
+		})
+		for _, dt := range []export.DType{export.Float32, export.Float64} {
+			for _, batch := range []int{1, 16} {
+				b.Run(fmt.Sprintf("%v/ort-%v/batch=%d", reg, dt, batch), func(b *testing.B) {
+					requireORT(b)
+					setup(b)
+					model, err := export.MarshalRecurrence(rec, export.RecurrenceOptions{DType: dt})
+					if err != nil {
+						b.Fatal(err)
+					}
+					rng := rand.New(rand.NewPCG(1, 1))
+					var th []float64
+					for range batch {
+						th = append(th, draw(rng)...)
+					}
+					runSession(b, model, map[string]export.Tensor{"theta": export.NewTensor(th, batch, rec.Steps)}, batch)
+					b.ReportMetric(cells(b, batch), "ns/cell")
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkSmoothLoopOpen times writing the loop model of the n = C =
+// 1000 knapsack layer (float32) and creating an ONNX Runtime session for
+// it, and reports the file's size.
+func BenchmarkSmoothLoopOpen(b *testing.B) {
+	rec, _, _ := smoothLoopCase(b, relu.Gini)
+	var model []byte
+	b.Run("export", func(b *testing.B) {
+		for b.Loop() {
+			var err error
+			if model, err = export.MarshalRecurrence(rec, export.RecurrenceOptions{DType: export.Float32}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(model)), "file-bytes")
+	})
+	b.Run("ort-session", func(b *testing.B) {
+		requireORT(b)
+		for b.Loop() {
+			s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			s.Close()
+		}
+	})
 }
