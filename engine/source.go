@@ -13,7 +13,8 @@ import (
 // from an instance or defaulted: a model checks against the network it
 // is, whatever the program's defaults become), the scheme, and the
 // scheme's options (the fptas table size P as opt gave it, the smooth
-// scheme's regulariser, γ, steps and fixed inputs).
+// scheme's regulariser, γ, steps and fixed inputs). The fptas scheme of a
+// program with data records only the params set explicitly (see below).
 func SourceOf(net *compile.Network, opt compile.Options, path string, program []byte) *export.Source {
 	m := net.Original() // the program as written, not the re-checked one
 	src := &export.Source{Program: string(program), File: path, Params: allParams(m), Scheme: net.Scheme.String()}
@@ -22,6 +23,10 @@ func SourceOf(net *compile.Network, opt compile.Options, path string, program []
 		src.P = net.Rounding.P
 	case net.OffsetRounding != nil:
 		src.P = opt.P
+		// The offset-rounding rule re-checks the program with a smaller
+		// bound and lets defaulted params derive from it again; recording
+		// them as set would freeze them at the unrounded values.
+		src.Params = setParams(m)
 	}
 	if sm := net.Smooth; sm != nil {
 		src.Reg, src.Gamma, src.Steps, src.Fixed = sm.Reg.String(), sm.Gamma, net.Steps, sm.Fixed
@@ -77,6 +82,17 @@ func allParams(m *dsl.Model) map[string]int64 {
 	ps := map[string]int64{}
 	for _, p := range m.Params {
 		ps[p.Name] = p.Value
+	}
+	return ps
+}
+
+// setParams is every param of m that was set explicitly.
+func setParams(m *dsl.Model) map[string]int64 {
+	ps := map[string]int64{}
+	for _, p := range m.Params {
+		if p.Set {
+			ps[p.Name] = p.Value
+		}
 	}
 	return ps
 }

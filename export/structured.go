@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -53,6 +54,7 @@ type structuredEmitter struct {
 }
 
 type structTarget struct {
+	zero    bool // S ends with a row of zeros that padding terms read
 	parts   []structPart
 	buckets []structBucket
 	bias    string // "" when every bias is 0
@@ -67,6 +69,22 @@ type structPart struct {
 type structBucket struct {
 	k, n   int
 	idx, w string // w is "" when every weight is 1
+	tw     string // [1, K]: the weights of term 0..K-1, shared by every member ("" for ones or when w is set)
+}
+
+// maxTupleGroups is the most groups a bucket is split into by weight
+// tuple (see make); a bucket with more keeps its Mul.
+const maxTupleGroups = 4
+
+// exactScale reports whether w·x is exact for every float x that does
+// not overflow: w is 0 or ±2^e with 0 <= e <= 30, so a fused multiply-add
+// (MatMul) rounds w·x + acc once, as Mul then Add do.
+func exactScale(w float64) bool {
+	if w == 0 {
+		return true
+	}
+	frac, exp := math.Frexp(math.Abs(w))
+	return frac == 0.5 && exp >= 1 && exp <= 31
 }
 
 func newStructuredEmitter(p *cellPlan, mb *modelBuilder) *structuredEmitter {
@@ -137,6 +155,15 @@ func (e *structuredEmitter) make() {
 				rows[i] = []term{{0, 0}}
 			}
 		}
+		// A target that concatenates its sources anyway gets a row of
+		// zeros at the end of S, at column zeroCol: padding terms read it
+		// with any weight, so members of a bucket share their weight
+		// tuple more often.
+		zeroCol := int32(-1)
+		if len(st.parts) > 1 {
+			st.zero = true
+			zeroCol = at
+		}
 		// Buckets by the number of terms, rounded up to a power of two.
 		byClass := map[int][]int{}
 		for i, row := range rows {
@@ -155,6 +182,41 @@ func (e *structuredEmitter) make() {
 			k := 0
 			for _, i := range members {
 				k = max(k, len(rows[i]))
+			}
+			// Members whose K weights (padded with zero-row terms of the
+			// row's last weight, or with weight 0 without a zero row) are
+			// the same and exact scales share a MatMul of those weights,
+			// and the bucket needs no Mul; a bucket splits into at most
+			// maxTupleGroups such groups.
+			if groups, ok := tupleGroups(rows, members, k, zeroCol); ok {
+				for gi, grp := range groups {
+					nb := len(grp.members)
+					idx := make([]int32, nb*k)
+					for m, i := range grp.members {
+						storage[i] = int32(len(order))
+						order = append(order, i)
+						row := rows[i]
+						for x := range k {
+							col := zeroCol
+							if x < len(row) {
+								col = row[x].col
+							} else if zeroCol < 0 {
+								col = row[0].col
+							}
+							idx[x*nb+m] = col
+						}
+					}
+					stem := fmt.Sprintf("%s/k%d", t.label, k)
+					if gi > 0 {
+						stem += fmt.Sprintf(" group %d", gi+1)
+					}
+					b := structBucket{k: k, n: nb, idx: e.mb.int32s(stem+" index", []int{k, nb}, idx)}
+					if !grp.ones {
+						b.tw = e.mb.floats(stem+" term weights", []int{1, k}, grp.w)
+					}
+					st.buckets = append(st.buckets, b)
+				}
+				continue
 			}
 			// Term-major: entry x*nb+m is term x of member m, so that the
 			// sum runs over the outermost axis.
@@ -226,6 +288,58 @@ func (e *structuredEmitter) make() {
 	e.made = true
 }
 
+type tupleGroup struct {
+	w       []float64
+	ones    bool
+	members []int
+}
+
+// tupleGroups splits a bucket's members (rows of at most k > 1 terms) by
+// their padded weight tuple; ok is false when a weight is not an exact
+// scale or there are more than maxTupleGroups tuples.
+func tupleGroups(rows [][]term, members []int, k int, zeroCol int32) ([]tupleGroup, bool) {
+	if k < 2 {
+		return nil, false
+	}
+	var groups []tupleGroup
+	w := make([]float64, k)
+	for _, i := range members {
+		row := rows[i]
+		for x := range k {
+			switch {
+			case x < len(row):
+				w[x] = row[x].w
+			case zeroCol >= 0:
+				w[x] = row[len(row)-1].w
+			default:
+				w[x] = 0
+			}
+			if !exactScale(w[x]) {
+				return nil, false
+			}
+		}
+		found := false
+		for g := range groups {
+			if slices.Equal(groups[g].w, w) {
+				groups[g].members = append(groups[g].members, i)
+				found = true
+				break
+			}
+		}
+		if !found {
+			if len(groups) == maxTupleGroups {
+				return nil, false
+			}
+			ones := true
+			for _, x := range w {
+				ones = ones && x == 1
+			}
+			groups = append(groups, tupleGroup{w: slices.Clone(w), ones: ones, members: []int{i}})
+		}
+	}
+	return groups, true
+}
+
 // storage is the position of value pos of source s in its tensor.
 func (e *structuredEmitter) storage(s, pos int) int32 {
 	if l := s - len(e.p.g.Inputs) + 1; l >= 1 {
@@ -293,6 +407,9 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 			}
 			parts = append(parts, x)
 		}
+		if st.zero {
+			parts = append(parts, zeroRow(sc, prefix+t.label, prefix+t.name, parts[0]))
+		}
 		s := parts[0]
 		if len(parts) > 1 {
 			s = sc.op("Concat", prefix+t.label+"/sources", parts, prefix+t.name+"/sources", attrInt("axis", 0))
@@ -320,8 +437,11 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 			}
 			if b.k > 1 {
 				flat := node("Reshape", step(), k+" flatten", []string{x, mb.int64Const([]int{2}, int64(b.k), -1)}, k+" flat")
-				ones := mb.floats(fmt.Sprintf("ones %d", b.k), []int{1, b.k}, slices.Repeat([]float64{1}, b.k))
-				x = node("MatMul", step(), k+" sum", []string{ones, flat}, k+" flat sums")
+				tw := b.tw
+				if tw == "" {
+					tw = mb.ones(b.k)
+				}
+				x = node("MatMul", step(), k+" sum", []string{tw, flat}, k+" flat sums")
 				x = node("Reshape", step(), k+" unflatten", []string{x, mb.int64Const([]int{2}, int64(b.n), -1)}, k+" sums")
 
 			}
@@ -348,4 +468,13 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 		}
 	}
 	return res
+}
+
+// zeroRow is a row of zeros [1, N] for the batch of x ([len, N]).
+func zeroRow(sc *scope, label, name, x string) string {
+	mb := sc.mb
+	shape := sc.op("Shape", label+"/shape", []string{x}, name+"/shape")
+	n := sc.op("Slice", label+"/batch size", []string{shape, mb.int64Const([]int{1}, 1), mb.int64Const([]int{1}, 2)}, name+"/N")
+	target := sc.op("Concat", label+"/1×N", []string{mb.int64Const([]int{1}, 1), n}, name+"/1×N", attrInt("axis", 0))
+	return sc.op("Expand", label+"/zero row", []string{mb.zeros11(), target}, name+"/zero row")
 }
