@@ -322,7 +322,7 @@ func peakHeap(f func() any) heapUse {
 // memoryUse is what the real operations of a job peak at.
 type memoryUse struct {
 	build, eval, truth heapUse
-	states             heapUse // one float64 run keeping every step's states
+	states             heapUse            // one float64 run keeping every step's states
 	export             map[string]heapUse // by layout, float32
 }
 

@@ -125,3 +125,21 @@ answer d
 	// step: [-20, 20], may be inf: true
 	// reduce u over 1 .. 4
 }
+
+// A checked program's summary: what Check bound and derived.
+func ExampleModel_WriteSummary() {
+	f, err := dsl.Parse("knapsack.dp", []byte(knapsack))
+	if err != nil {
+		panic(err)
+	}
+	m, err := dsl.Check(f, map[string]int64{"pmax": 3})
+	if err != nil {
+		panic(err)
+	}
+	m.WriteSummary(os.Stdout)
+	// Output:
+	//   input profit int in 1..3
+	//   input size real in 0..1
+	//   state f[p in 1..3] real in 0..2, 3 cells, step value range 0..2
+	//   answer max p where f[p] <= 1 (decoded outside the network)
+}

@@ -114,7 +114,7 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []engine.
 				return nil, err
 			default:
 				r.Answer = got.String()
-				if got.Found != t.found || (got.Found && !(math.Abs(got.Value-t.value) <= got.Bound)) {
+				if !t.matches(got) {
 					c.fail("%s: network answer %s, %s %s", o.Label, got, t.name, t.answer)
 				}
 			}
@@ -142,9 +142,10 @@ type groundTruth struct {
 	name    string // "exact DP" or "rounded DP"
 	exact   *truth.Trace
 	rounded *truth.RoundedTrace
-	answer  string  // its answer as text
-	found   bool    // whether it found one
-	value   float64 // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
+	answer  string    // its answer as text
+	found   bool      // whether it found one
+	value   float64   // its answer as a float64 (exact for the exact DP; p·D/P rounded once for fptas)
+	cells   []float64 // the cells of a state answer ("answer STATE"), +inf as +Inf
 	known   string
 	problem string // a disagreement of the groundTruth with known data or the guarantee
 }
@@ -171,6 +172,9 @@ func newTruth(net *compile.Network, steps [][]float64, known *float64) (*groundT
 	t := &groundTruth{name: "exact DP", exact: exact, answer: ex.String(), found: ex.Found}
 	if ex.Found {
 		t.value = ex.Float64()
+	}
+	for _, c := range ex.Cells {
+		t.cells = append(t.cells, c.Float64())
 	}
 	r := net.Rounding
 	if known != nil {
@@ -225,6 +229,25 @@ func newTruth(net *compile.Network, steps [][]float64, known *float64) (*groundT
 		}
 	}
 	return t, nil
+}
+
+// matches reports whether a decoded network answer is the truth's: a
+// state answer cell by cell, each within the answer's error bound (+inf
+// only equal to +inf, NaN equal to nothing); a value within the bound; an
+// index search finding the same index or, like the truth, none.
+func (t *groundTruth) matches(got compile.Answer) bool {
+	if got.Kind == dsl.AnswerState {
+		if len(got.Cells) != len(t.cells) {
+			return false
+		}
+		for i, c := range got.Cells {
+			if e := t.cells[i]; c != e && !(math.Abs(c-e) <= got.Bound) {
+				return false
+			}
+		}
+		return true
+	}
+	return got.Found == t.found && (!got.Found || math.Abs(got.Value-t.value) <= got.Bound)
 }
 
 // compare measures one observed step against the truth, accumulating the

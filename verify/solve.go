@@ -35,7 +35,8 @@ type SolveReport struct {
 	Widths    []int              `json:"widths"`
 	Answer    string             `json:"answer"`
 	Found     bool               `json:"found"`
-	Value     float64            `json:"value"`
+	Value     *float64           `json:"value,omitempty"` // nil for a state answer (its cells are Cells)
+	Cells     []float64          `json:"cells,omitempty"` // a state answer's cells, row-major
 	Tolerance float64            `json:"decode_tolerance"`
 	Taken     []int              `json:"taken,omitempty"` // 1-based steps
 	Totals    map[string]float64 `json:"totals,omitempty"`
@@ -76,7 +77,12 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 	r := &SolveReport{
 		Program: m.Name, Instance: inst.Source, Params: map[string]int64{}, Notes: notes, DType: string(dt),
 		Steps: len(steps), Depth: st.Depth, Widths: st.Widths, Answer: ans.String(), Found: ans.Found,
-		Value: ans.Value, Tolerance: tol, scheme: net.Scheme.String(), decl: m.File.Text(m.Answer.Decl),
+		Tolerance: tol, scheme: net.Scheme.String(), decl: m.File.Text(m.Answer.Decl),
+	}
+	if ans.Kind == dsl.AnswerState {
+		r.Cells = ans.Cells
+	} else {
+		r.Value = &ans.Value
 	}
 	for _, p := range m.Params {
 		r.Params[p.Name] = p.Value
@@ -91,6 +97,13 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 		}
 	}
 	var checkErr error
+	if ans.Kind == dsl.AnswerState {
+		// Every cell has a selection of its own: none is backtracked, and
+		// the answer is checked cell by cell against the exact interpreter.
+		r.Items = "a state answer has one selection per cell; none is recovered"
+		r.Check, checkErr = sameStateAnswer(m, steps, ans)
+		return r, checkErr
+	}
 	if ans.Found && ans.Kind != dsl.AnswerValue {
 		taken, err := net.Backtrack(states, steps, ans)
 		if err != nil {
@@ -124,11 +137,7 @@ func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.An
 			sub, idx = append(sub, steps[t]), append(idx, t+1)
 		}
 	}
-	tr, err := truth.RunDP(m, sub)
-	if err != nil {
-		return "", err
-	}
-	got, err := tr.Answer()
+	got, err := exactAnswer(m, sub)
 	if err != nil {
 		return "", err
 	}
@@ -136,6 +145,34 @@ func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.An
 		return "", mismatchf("the backtracked selection %v reaches %s, not the answer %s, by the exact interpreter: the network or decoder is wrong", idx, got, ans)
 	}
 	return fmt.Sprintf("the taken steps alone reach %s (exact interpreter)", got), nil
+}
+
+// sameStateAnswer checks a state answer against the exact interpreter
+// (package truth, which shares no code with the network), cell by cell
+// within the answer's error bound.
+func sameStateAnswer(m *dsl.Model, steps [][]float64, ans compile.Answer) (string, error) {
+	want, err := exactAnswer(m, steps)
+	if err != nil {
+		return "", err
+	}
+	if len(want.Cells) != len(ans.Cells) {
+		return "", mismatchf("the network answers %d cells, the exact interpreter %d", len(ans.Cells), len(want.Cells))
+	}
+	for i, c := range ans.Cells {
+		if e := want.Cells[i].Float64(); c != e && !(math.Abs(c-e) <= ans.Bound) {
+			return "", mismatchf("cell %d of the answer is %g, the exact interpreter's %s: the network or decoder is wrong", i, c, want.Cells[i])
+		}
+	}
+	return fmt.Sprintf("every cell equals the exact interpreter's (within %.3g)", ans.Bound), nil
+}
+
+// exactAnswer is the exact interpreter's answer on steps.
+func exactAnswer(m *dsl.Model, steps [][]float64) (truth.Answer, error) {
+	tr, err := truth.RunDP(m, steps)
+	if err != nil {
+		return truth.Answer{}, err
+	}
+	return tr.Answer()
 }
 
 // takenTotals lists the taken steps (1-based) and sums every per-step
@@ -203,6 +240,9 @@ func (r *SolveReport) WriteText(w io.Writer) {
 		if r.Check != "" {
 			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
 		}
+	}
+	if r.Cells != nil && r.Check != "" {
+		fmt.Fprintf(w, "check: %s\n", r.Check)
 	}
 	if r.Items != "" {
 		fmt.Fprintf(w, "items: %s\n", r.Items)

@@ -439,3 +439,52 @@ func levenshtein(x, y []float64) int {
 	}
 	return prev[len(y)]
 }
+
+// A program of per-step inputs whose answer is a whole state is compared
+// cell by cell: random instances agree with the exact DP and with a
+// minimum count computed here by enumerating subsets; a network answer
+// that differs in one cell is a mismatch.
+func TestStateAnswerOfInputProgram(t *testing.T) {
+	net := lower(t, "testdata/programs/mincount.dp", map[string]int64{"amax": 9}, compile.Options{})
+	rep := &verify.Report{}
+	require.NoError(t, verify.Random(rep, net, bothTypes, 200, 7, 6))
+	assert.Equal(t, 200, rep.Cases)
+	assert.Zero(t, rep.Mismatches, "%v", rep.Failures)
+
+	sizes := []float64{4, 1, 3, 9, 5}
+	steps := make([][]float64, len(sizes))
+	want := make([]float64, 9)
+	for a := range want {
+		want[a] = 10 // no subset
+	}
+	for mask := 1; mask < 1<<len(sizes); mask++ {
+		sum, count := 0, 0
+		for i, s := range sizes {
+			if mask&(1<<i) != 0 {
+				sum, count = sum+int(s), count+1
+			}
+		}
+		if sum <= 9 {
+			want[sum-1] = min(want[sum-1], float64(count))
+		}
+	}
+	for i, s := range sizes {
+		steps[i] = []float64{s}
+	}
+	c, err := verify.AgainstDP(net, "enumerated", steps, bothTypes, nil)
+	require.NoError(t, err)
+	assert.Empty(t, c.Mismatch)
+	assert.Equal(t, fmt.Sprint(want), c.Exact)
+	for _, r := range c.Runs {
+		assert.Equal(t, fmt.Sprint(want), r.Answer, r.Label)
+	}
+
+	// One cell off: the comparison must see it.
+	obs, err := engine.Observe(net, engine.Float64, steps)
+	require.NoError(t, err)
+	final := obs.States[len(steps)]
+	final[0][2]++
+	c, err = verify.Compare(net, "tampered", steps, []engine.Observed{obs}, nil)
+	require.NoError(t, err)
+	assert.Contains(t, c.Mismatch, "network answer")
+}

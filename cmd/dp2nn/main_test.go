@@ -50,6 +50,7 @@ func TestGolden(t *testing.T) {
 		{"widths_change", []string{"widths", "examples/change.dp", "-set", "amax=5"}},
 		{"solve_f3", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt"}},
 		{"solve_f3_float32_json", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-dtype", "float32", "-json"}},
+		{"solve_mincount_state", []string{"solve", "testdata/programs/mincount.dp", "-set", "amax=9", "-instance", "cmd/dp2nn/testdata/data/mincount5.json"}},
 		{"solve_int_f4", []string{"solve", "examples/knapsack_int.dp", "-instance", "testdata/lowdim/f4_l-d_kp_4_11.txt", "-dtype", "float32"}},
 		{"verify_random", []string{"verify", "examples/knapsack.dp", "-set", "pmax=6", "-random", "50", "-seed", "3"}},
 		{"widths_fptas", []string{"widths", "examples/knapsack.dp", "-scheme", "fptas", "-P", "3"}},

@@ -41,54 +41,8 @@ func runCheck(args []string, stdout, _ io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: program %s is well formed (%s)\n", path, m.Name, verify.ParamString(m))
-	for _, in := range m.Inputs {
-		fmt.Fprintf(stdout, "  input %s %s in %g..%g\n", in.Name, in.Type, in.Lo, in.Hi)
-	}
-	for _, d := range m.Data {
-		name := d.Name
-		if len(d.Dims) > 0 {
-			name += "[" + dimsText(d.Dims) + "]"
-		}
-		fmt.Fprintf(stdout, "  data %s %s in %s, %d values per instance\n", name, d.Type, rangeText(d.Lo, d.Hi, d.MayInf), d.Cells())
-	}
-	if m.Steps > 0 {
-		fix := ""
-		if m.Fixpoint != nil {
-			fix = fmt.Sprintf(", then one more that must change nothing (require fixpoint %q)", m.Fixpoint.Msg)
-		}
-		fmt.Fprintf(stdout, "  steps %d%s\n", m.Steps, fix)
-	}
-	for _, s := range m.States {
-		fmt.Fprintf(stdout, "  state %s[%s] %s in %s, %d cells, step value range %s\n",
-			s.Name, dimsText(s.Dims), s.Type, rangeText(s.Lo, s.Hi, s.MayInf), s.Cells(), rangeText(s.Body.Lo, s.Body.Hi, s.Body.MayInf))
-	}
-	if a := m.Answer; a != nil {
-		fmt.Fprintf(stdout, "  %s (decoded outside the network)\n", m.File.Text(a.Decl))
-	}
+	m.WriteSummary(stdout)
 	return nil
-}
-
-// dimsText prints index dimensions as declared: "i in 1..6" or, for a
-// subsets dimension, "S in subsets(1..4)".
-func dimsText(dims []dsl.Dim) string {
-	parts := make([]string, len(dims))
-	for i, d := range dims {
-		if d.Set {
-			parts[i] = fmt.Sprintf("%s in subsets(%d..%d)", d.Var, d.ElemLo, d.ElemHi)
-			continue
-		}
-		parts[i] = fmt.Sprintf("%s in %d..%d", d.Var, d.Lo, d.Hi)
-	}
-	return strings.Join(parts, ", ")
-}
-
-// rangeText prints a value range, "lo..hi" or "lo..hi or inf".
-func rangeText(lo, hi float64, mayInf bool) string {
-	s := fmt.Sprintf("%g..%g", lo, hi)
-	if mayInf {
-		s += " or inf"
-	}
-	return s
 }
 
 type widthsOpts struct {
