@@ -99,12 +99,14 @@ func BenchmarkThroughput(b *testing.B) {
 					b.Fatal(err)
 				}
 				out := make([]float32, batch*g.NumOutputs())
+				cpu0 := processCPU()
 				for b.Loop() {
 					if err := e.Run(rows, out, batch); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 			})
 			for _, layout := range []export.Layout{export.Dense, export.Structured} {
 				for _, threads := range []int{1, 2} {
@@ -255,14 +257,14 @@ func BenchmarkDataForms(b *testing.B) {
 
 // runSession times ONNX Runtime on model with the inputs bound once and
 // reports instances per second and the model's size.
-func runSession(b *testing.B, model []byte, in map[string]export.Tensor, batch int) {
+func runSession(b *testing.B, model []byte, in map[string]export.Tensor, batch int) float64 {
 	b.Helper()
-	runSessionThreads(b, model, in, batch, 1)
+	return runSessionThreads(b, model, in, batch, 1)
 }
 
 // runSessionThreads is runSession with the given number of intra-op
-// threads.
-func runSessionThreads(b *testing.B, model []byte, in map[string]export.Tensor, batch, threads int) {
+// threads. It returns the process CPU time per op in ns (all threads).
+func runSessionThreads(b *testing.B, model []byte, in map[string]export.Tensor, batch, threads int) float64 {
 	b.Helper()
 	s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: threads})
 	if err != nil {
@@ -285,14 +287,18 @@ func runSessionThreads(b *testing.B, model []byte, in map[string]export.Tensor, 
 			b.Fatal(err)
 		}
 	}
+	cpu0 := processCPU()
 	for b.Loop() {
 		if err := bound.Run(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	cpu := (processCPU() - cpu0) / float64(b.N)
 	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
 	b.ReportMetric(float64(len(model)), "file-bytes")
 	b.ReportMetric(first.Seconds(), "first-run-s")
+	b.ReportMetric(cpu, "cpu-ns/op")
+	return cpu
 }
 
 // smoothLoopCase is the instance of smooth's benchmarks (n = 1000 items,
@@ -357,6 +363,7 @@ func BenchmarkSmoothLoop(b *testing.B) {
 			theta := draw(rand.New(rand.NewPCG(1, 1)))
 			t := new(smooth.Tables)
 			y := make([]float64, p.N())
+			cpu0 := processCPU()
 			for b.Loop() {
 				if err := p.ForwardInto(t, sreg, 1, theta); err != nil {
 					b.Fatal(err)
@@ -364,6 +371,7 @@ func BenchmarkSmoothLoop(b *testing.B) {
 				_ = t.MarginalsInto(y)
 			}
 			b.ReportMetric(cells(b, 1), "ns/cell")
+			b.ReportMetric((processCPU()-cpu0)/(float64(b.N)*float64(rec.Steps*rec.Len)), "cpu-ns/cell")
 		})
 		for _, dt := range []export.DType{export.Float32, export.Float64} {
 			for _, batch := range []int{1, 16} {
@@ -379,8 +387,9 @@ func BenchmarkSmoothLoop(b *testing.B) {
 					for range batch {
 						th = append(th, draw(rng)...)
 					}
-					runSession(b, model, map[string]export.Tensor{"theta": export.NewTensor(th, batch, rec.Steps)}, batch)
+					cpu := runSession(b, model, map[string]export.Tensor{"theta": export.NewTensor(th, batch, rec.Steps)}, batch)
 					b.ReportMetric(cells(b, batch), "ns/cell")
+					b.ReportMetric(cpu/float64(batch*rec.Steps*rec.Len), "cpu-ns/cell")
 				})
 			}
 		}
@@ -412,4 +421,72 @@ func BenchmarkSmoothLoopOpen(b *testing.B) {
 			s.Close()
 		}
 	})
+}
+
+// BenchmarkThroughputFloat64 is BenchmarkThroughput's knapsack cell with
+// pmax = 100 at batch 256 in float64 beside float32: relu's Go evaluator
+// and ONNX Runtime (dense and structured layouts, one intra-op thread).
+func BenchmarkThroughputFloat64(b *testing.B) {
+	const batch = 256
+	g := knapsackCell(b, 100)
+	rng := rand.New(rand.NewPCG(1, 1))
+	in := map[string]export.Tensor{}
+	rows := make([]float64, batch*g.NumInputs)
+	for _, blk := range g.Inputs {
+		d := make([]float64, batch*blk.Len)
+		for i := range d {
+			d[i] = float64(1 + rng.IntN(8))
+			if blk.Name == "size" {
+				d[i] /= 8
+			}
+		}
+		in[blk.Name] = export.NewTensor(d, batch, blk.Len)
+		for r := range batch {
+			for i := range blk.Len {
+				rows[r*g.NumInputs+blk.Start+i] = d[r*blk.Len+i]
+			}
+		}
+	}
+	for _, dt := range []export.DType{export.Float32, export.Float64} {
+		b.Run(fmt.Sprintf("go-eval/%v", dt), func(b *testing.B) {
+			run := evalRunner[float32](b, g, rows, batch)
+			if dt == export.Float64 {
+				run = evalRunner[float64](b, g, rows, batch)
+			}
+			cpu0 := processCPU()
+			for b.Loop() {
+				run()
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+			b.ReportMetric((processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+		})
+		for _, layout := range []export.Layout{export.Dense, export.Structured} {
+			b.Run(fmt.Sprintf("ort-%v/%v", layout, dt), func(b *testing.B) {
+				requireORT(b)
+				model, err := export.Marshal(g, export.Options{Layout: layout, DType: dt})
+				if err != nil {
+					b.Fatal(err)
+				}
+				runSession(b, model, in, batch)
+			})
+		}
+	}
+}
+
+// evalRunner returns one batched run of relu's evaluator in type T.
+func evalRunner[T relu.Float](b *testing.B, g *relu.Graph, rows []float64, batch int) func() {
+	e, err := relu.NewEvaluator[T](g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := make([]T, len(rows))
+	for i, v := range rows {
+		x[i] = T(v)
+	}
+	out := make([]T, batch*g.NumOutputs())
+	return func() {
+		if err := e.Run(x, out, batch); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
