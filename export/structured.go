@@ -28,7 +28,11 @@ import (
 //	MatMul(ones [1, K], ·)             → [1, n_b·N], the sums over the terms
 //	Reshape(·, [n_b, -1])              → [n_b, N]
 //
-// (the last three dropped when K = 1). Terms are the outermost axis and
+// (the last three dropped when K = 1). Members that share their K
+// weights, all exact scales, form a group whose MatMul takes those weights
+// ([1, K]) instead of ones, and which needs no Mul (tupleGroups); a target
+// that concatenates several sources ends S with a row of zeros that the
+// padding terms of such groups read. Terms are the outermost axis and
 // the sum a MatMul because that is how ONNX Runtime sums fastest: with a
 // ReduceSum over the middle axis of [n_b, K, N] the knapsack cell (pmax
 // 100) ran 10 times slower at batch 1, and with one over the first axis
