@@ -3,6 +3,7 @@ package onnxrt_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,6 +123,23 @@ func BenchmarkThroughput(b *testing.B) {
 							b.Fatal(err)
 						}
 						runSessionThreads(b, model, in, batch, threads)
+					})
+				}
+				if batch > 1 {
+					// One single-threaded session per core, each on its
+					// share of the batch, as the Go evaluator spreads its
+					// tiles over the cores.
+					b.Run(fmt.Sprintf("%s/ort-%v/sessions=2/batch=%d", gr.name, layout, batch), func(b *testing.B) {
+						requireORT(b)
+						setup(b)
+						if _, n := export.ResolveLayout(g, layout); layout == export.Dense && n > 1<<26 {
+							b.Skipf("dense layout of %d parameters left out", n)
+						}
+						model, err := export.Marshal(g, export.Options{Layout: layout})
+						if err != nil {
+							b.Fatal(err)
+						}
+						runSessionsParallel(b, model, in, batch, 2)
 					})
 				}
 			}
@@ -489,4 +507,52 @@ func evalRunner[T relu.Float](b *testing.B, g *relu.Graph, rows []float64, batch
 			b.Fatal(err)
 		}
 	}
+}
+
+// runSessionsParallel times k single-threaded ONNX Runtime sessions of
+// model run at once from k goroutines, session i on rows [i·batch/k,
+// (i+1)·batch/k) of every input ([batch, …]); one op is one run of all.
+func runSessionsParallel(b *testing.B, model []byte, in map[string]export.Tensor, batch, k int) {
+	b.Helper()
+	bound := make([]*onnxrt.Bound, k)
+	for i := range k {
+		s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		lo, hi := i*batch/k, (i+1)*batch/k
+		part := map[string]export.Tensor{}
+		for name, t := range in {
+			row := len(t.Data) / batch
+			shape := append([]int{hi - lo}, t.Shape[1:]...)
+			part[name] = export.NewTensor(t.Data[lo*row:hi*row], shape...)
+		}
+		if bound[i], err = s.Bind(part); err != nil {
+			b.Fatal(err)
+		}
+		defer bound[i].Close()
+	}
+	runAll := func() {
+		var wg sync.WaitGroup
+		errs := make([]error, k)
+		for i := range k {
+			wg.Go(func() { errs[i] = bound[i].Run() })
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for range 2 { // warm-up, as in runSessionThreads
+		runAll()
+	}
+	cpu0 := processCPU()
+	for b.Loop() {
+		runAll()
+	}
+	b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "instances/s")
+	b.ReportMetric((processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
 }
