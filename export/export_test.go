@@ -390,3 +390,78 @@ func TestDecodeTails(t *testing.T) {
 		}
 	}
 }
+
+// In the structured layout, members of a bucket that share exact-scale
+// weights sum with one MatMul of those weights and no Mul (the knapsack
+// cell's min: rows of different lengths padded from the zero row); a
+// weight that is not an exact scale (3) keeps the Mul. Both give the evaluator's outputs in the interpreter.
+func TestStructuredWeightGroups(t *testing.T) {
+	ops := func(g *relu.Graph) (map[string]int, *export.Model) {
+		b, err := export.Marshal(g, export.Options{Layout: export.Structured})
+		require.NoError(t, err)
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(b, &mp))
+		n := map[string]int{}
+		for _, node := range mp.Graph.Node {
+			n[node.GetOpType()]++
+			if node.GetOpType() == "Mul" && strings.Contains(node.GetName(), "/k1 ") {
+				n["Mul"]-- // a bucket of one term has no sum to fold its weight into
+			}
+		}
+		for _, init := range mp.Graph.Initializer {
+			if strings.HasSuffix(init.GetName(), " term weights") {
+				n["term weights"]++
+			}
+		}
+		m, err := export.Parse(b)
+		require.NoError(t, err)
+		return n, m
+	}
+	c := exporttest.KnapsackCell(6)
+	n, _ := ops(c.Graph)
+	assert.GreaterOrEqual(t, n["term weights"], 3, "knapsack: the buckets of L1, L3 and the output share their weights")
+	assert.Positive(t, n["Expand"], "a zero row")
+
+	scaled := func(w float64) *relu.Graph {
+		b := relu.NewBuilder()
+		x := b.Input("x", 4)
+		z := b.Input("z", 2)
+		g := b.Group(relu.GroupInfo{Name: "sums", Rule: "test"})
+		var outs []relu.Affine
+		for i := range 3 {
+			// Rows of 3 terms and one of 4, in one bucket of K = 4 that
+			// reads two sources: the short rows read the zero row.
+			a := relu.Var(x[i]).PlusScaled(w, relu.Var(x[i+1])).PlusScaled(w, relu.Var(z[0]))
+			if i == 2 {
+				a = a.PlusScaled(w, relu.Var(z[1]))
+			}
+			outs = append(outs, relu.Var(b.ReLU(g, a)))
+		}
+		b.Output("y", []int{3}, g, outs)
+		net, err := b.Build()
+		require.NoError(t, err)
+		return net
+	}
+	for _, w := range []float64{-2, 3} {
+		g := scaled(w)
+		n, m := ops(g)
+		if w == 3 {
+			assert.Positive(t, n["Mul"], "3 is not an exact scale")
+		} else {
+			assert.Zero(t, n["Mul"])
+			assert.Equal(t, 1, n["term weights"], "one group")
+			assert.Positive(t, n["Expand"], "a zero row")
+		}
+		e, err := relu.NewEvaluator[float32](g)
+		require.NoError(t, err)
+		x, zs := []float64{1.5, -2.25, 7, 0.125}, []float64{-0.75, 0.5}
+		want := make([]float32, 3)
+		require.NoError(t, e.Run([]float32{1.5, -2.25, 7, 0.125, -0.75, 0.5}, want, 1))
+		assert.NotZero(t, want[2])
+		got, err := onnxref.Run(m, map[string]export.Tensor{"x": export.NewTensor(x, 1, 4), "z": export.NewTensor(zs, 1, 2)})
+		require.NoError(t, err)
+		for i := range want {
+			assert.Equal(t, float64(want[i]), got["y"].Data[i], "w = %v, y[%d]", w, i)
+		}
+	}
+}
