@@ -409,8 +409,12 @@ func TestStructuredWeightGroups(t *testing.T) {
 			}
 		}
 		for _, init := range mp.Graph.Initializer {
-			if strings.HasSuffix(init.GetName(), " term weights") {
+			switch {
+			case strings.HasSuffix(init.GetName(), " shared term weights"):
+			case strings.HasSuffix(init.GetName(), " term weights"):
 				n["term weights"]++
+			case strings.HasSuffix(init.GetName(), " shared index"):
+				n["shared index"]++
 			}
 		}
 		m, err := export.Parse(b)
@@ -421,6 +425,56 @@ func TestStructuredWeightGroups(t *testing.T) {
 	n, _ := ops(c.Graph)
 	assert.GreaterOrEqual(t, n["term weights"], 3, "knapsack: the buckets of L1, L3 and the output share their weights")
 	assert.Positive(t, n["Expand"], "a zero row")
+
+	// Knapsack's select neurons with exact-scale weights (compile's
+	// cell): the two indicator terms of select(p, q) depend on the shift q
+	// only, so their partial sum is computed once per shift.
+	const P = 60
+	b := relu.NewBuilder()
+	f := b.Input("f", P)
+	profit := b.Input("profit", 1)
+	g1 := b.Group(relu.GroupInfo{Name: "indicators", Rule: "test"})
+	g2 := b.Group(relu.GroupInfo{Name: "select", Rule: "test"})
+	g3 := b.Group(relu.GroupInfo{Name: "out", Rule: "test"})
+	up, down := make([]relu.Unit, P), make([]relu.Unit, P)
+	for q := 1; q < P; q++ {
+		up[q] = b.ReLU(g1, relu.Var(profit[0]).AddConst(float64(-q)))
+		down[q] = b.ReLU(g1, relu.Var(profit[0]).Scale(-1).AddConst(float64(q)))
+	}
+	outs := make([]relu.Affine, P)
+	for p := 1; p <= P; p++ {
+		sum := relu.Var(f[p-1])
+		for q := 1; q < p; q++ {
+			sel := b.ReLU(g2, relu.Var(f[p-q-1]).PlusScaled(-2, relu.Var(up[q])).PlusScaled(-2, relu.Var(down[q])))
+			sum = sum.PlusScaled(-1, relu.Var(sel))
+		}
+		outs[p-1] = relu.Var(b.ReLU(g3, sum))
+	}
+	b.Output("y", []int{P}, g3, outs)
+	sel, err := b.Build()
+	require.NoError(t, err)
+	n, m := ops(sel)
+	assert.Positive(t, n["shared index"], "a shared partial sum")
+	e, err := relu.NewEvaluator[float32](sel)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 5 {
+		x := make([]float64, P+1)
+		x32 := make([]float32, P+1)
+		for i := range P {
+			x[i] = float64(rng.IntN(400)) / 8
+			x32[i] = float32(x[i])
+		}
+		x[P] = float64(1 + rng.IntN(P-1))
+		x32[P] = float32(x[P])
+		want := make([]float32, P)
+		require.NoError(t, e.Run(x32, want, 1))
+		got, err := onnxref.Run(m, map[string]export.Tensor{"f": export.NewTensor(x[:P], 1, P), "profit": export.NewTensor(x[P:], 1, 1)})
+		require.NoError(t, err)
+		for i := range want {
+			require.Equal(t, float64(want[i]), got["y"].Data[i], "y[%d], profit %v", i, x[P])
+		}
+	}
 
 	scaled := func(w float64) *relu.Graph {
 		b := relu.NewBuilder()

@@ -32,7 +32,9 @@ import (
 // weights, all exact scales, form a group whose MatMul takes those weights
 // ([1, K]) instead of ones, and which needs no Mul (tupleGroups); a target
 // that concatenates several sources ends S with a row of zeros that the
-// padding terms of such groups read. Terms are the outermost axis and
+// padding terms of such groups read; positions of a group's terms that
+// many members share are summed once (sharedTerms). Terms are the
+// outermost axis and
 // the sum a MatMul because that is how ONNX Runtime sums fastest: with a
 // ReduceSum over the middle axis of [n_b, K, N] the knapsack cell (pmax
 // 100) ran 10 times slower at batch 1, and with one over the first axis
@@ -74,7 +76,23 @@ type structBucket struct {
 	k, n   int
 	idx, w string // w is "" when every weight is 1
 	tw     string // [1, K]: the weights of term 0..K-1, shared by every member ("" for ones or when w is set)
+	shared *sharedTerms
 }
+
+// sharedTerms is a partial sum that many members of a bucket share: the
+// terms at some positions read the same few tuples of columns (knapsack's
+// select neurons: the two indicator terms depend on the shift only, not
+// on the cell). V = Σ w_k S[idx_k] is computed once per distinct tuple
+// ([d, N]) and appended to S; the bucket's last term reads it with
+// weight 1.
+type sharedTerms struct {
+	k, d    int
+	idx, tw string // [k, d] columns of S; [1, k] weights ("" for ones)
+}
+
+// maxSharedK is the largest bucket whose term positions are searched for
+// a shared partial sum (all subsets of at least two positions).
+const maxSharedK = 4
 
 // maxTupleGroups is the most groups a bucket is split into by weight
 // tuple (see make); a bucket with more keeps its Mul.
@@ -164,9 +182,11 @@ func (e *structuredEmitter) make() {
 		// with any weight, so members of a bucket share their weight
 		// tuple more often.
 		zeroCol := int32(-1)
+		sWidth := at // columns of S
 		if len(st.parts) > 1 {
 			st.zero = true
 			zeroCol = at
+			sWidth++
 		}
 		// Buckets by the number of terms, rounded up to a power of two.
 		byClass := map[int][]int{}
@@ -214,9 +234,47 @@ func (e *structuredEmitter) make() {
 					if gi > 0 {
 						stem += fmt.Sprintf(" group %d", gi+1)
 					}
-					b := structBucket{k: k, n: nb, idx: e.mb.int32s(stem+" index", []int{k, nb}, idx)}
-					if !grp.ones {
-						b.tw = e.mb.floats(stem+" term weights", []int{1, k}, grp.w)
+					kk, w := k, grp.w
+					var sh *sharedTerms
+					if T, tuples, dmap := sharedPositions(idx, k, nb, int(sWidth)); T != nil {
+						// Rewrite: the positions outside T, then one term
+						// reading V (column sWidth + d of S ∪ V).
+						sidx := make([]int32, len(T)*len(tuples))
+						sw := make([]float64, len(T))
+						sones := true
+						for x, pos := range T {
+							sw[x] = grp.w[pos]
+							sones = sones && sw[x] == 1
+							for d, tu := range tuples {
+								sidx[x*len(tuples)+d] = tu[x]
+							}
+						}
+						sh = &sharedTerms{k: len(T), d: len(tuples), idx: e.mb.int32s(stem+" shared index", []int{len(T), len(tuples)}, sidx)}
+						if !sones {
+							sh.tw = e.mb.floats(stem+" shared term weights", []int{1, len(T)}, sw)
+						}
+						kk = k - len(T) + 1
+						nidx := make([]int32, 0, kk*nb)
+						w = nil
+						for pos := range k {
+							if !slices.Contains(T, pos) {
+								nidx = append(nidx, idx[pos*nb:(pos+1)*nb]...)
+								w = append(w, grp.w[pos])
+							}
+						}
+						for m := range nb {
+							nidx = append(nidx, sWidth+int32(dmap[m]))
+						}
+						w = append(w, 1)
+						idx = nidx
+					}
+					b := structBucket{k: kk, n: nb, idx: e.mb.int32s(stem+" index", []int{kk, nb}, idx), shared: sh}
+					ones := true
+					for _, x := range w {
+						ones = ones && x == 1
+					}
+					if !ones {
+						b.tw = e.mb.floats(stem+" term weights", []int{1, kk}, w)
 					}
 					st.buckets = append(st.buckets, b)
 				}
@@ -344,6 +402,54 @@ func tupleGroups(rows [][]term, members []int, k int, zeroCol int32) ([]tupleGro
 	return groups, true
 }
 
+// sharedPositions looks, in a bucket of k <= maxSharedK terms and nb
+// members (idx term-major, k×nb columns of S, S having width columns),
+// for a set T of at least two term positions whose column tuples take
+// few distinct values, so that computing their partial sum once per tuple
+// saves at least a quarter of the bucket's gathered rows, counting the
+// copy of S that appending the partial sums costs. It returns T
+// (ascending), the distinct tuples in first-seen order and each member's
+// tuple; T is nil when no set pays.
+func sharedPositions(idx []int32, k, nb, width int) (T []int, tuples [][]int32, dmap []int) {
+	if k < 3 || k > maxSharedK {
+		return nil, nil, nil
+	}
+	best := 0
+	for set := 1; set < 1<<k-1; set++ { // proper subsets
+		var pos []int
+		for x := range k {
+			if set&(1<<x) != 0 {
+				pos = append(pos, x)
+			}
+		}
+		if len(pos) < 2 {
+			continue
+		}
+		seen := map[[maxSharedK]int32]int{}
+		var tus [][]int32
+		dm := make([]int, nb)
+		for m := range nb {
+			var key [maxSharedK]int32
+			for x, p := range pos {
+				key[x] = idx[p*nb+m]
+			}
+			d, ok := seen[key]
+			if !ok {
+				d = len(tus)
+				seen[key] = d
+				tus = append(tus, slices.Clone(key[:len(pos)]))
+			}
+			dm[m] = d
+		}
+		D := len(tus)
+		saving := nb*(len(pos)-1) - D*len(pos) - width - D
+		if saving > best && 4*saving >= nb*k {
+			best, T, tuples, dmap = saving, pos, tus, dm
+		}
+	}
+	return T, tuples, dmap
+}
+
 // storage is the position of value pos of source s in its tensor.
 func (e *structuredEmitter) storage(s, pos int) int32 {
 	if l := s - len(e.p.g.Inputs) + 1; l >= 1 {
@@ -435,7 +541,20 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 				}
 				return "inner"
 			}
-			x := node("Gather", step(), k+" gather", []string{s, b.idx}, k+" terms", attrInt("axis", 0))
+			src := s
+			if sh := b.shared; sh != nil {
+				sk := fmt.Sprintf("k%d shared", b.k)
+				v := sc.op("Gather", prefix+t.label+"/"+sk+" gather", []string{s, sh.idx}, prefix+t.name+"/"+sk+" terms", attrInt("axis", 0))
+				v = sc.op("Reshape", prefix+t.label+"/"+sk+" flatten", []string{v, mb.int64Const([]int{2}, int64(sh.k), -1)}, prefix+t.name+"/"+sk+" flat")
+				tw := sh.tw
+				if tw == "" {
+					tw = mb.ones(sh.k)
+				}
+				v = sc.op("MatMul", prefix+t.label+"/"+sk+" sum", []string{tw, v}, prefix+t.name+"/"+sk+" flat sums")
+				v = sc.op("Reshape", prefix+t.label+"/"+sk+" unflatten", []string{v, mb.int64Const([]int{2}, int64(sh.d), -1)}, prefix+t.name+"/"+sk+" sums")
+				src = sc.op("Concat", prefix+t.label+"/"+sk+" sources", []string{s, v}, prefix+t.name+"/"+sk+" sources", attrInt("axis", 0))
+			}
+			x := node("Gather", step(), k+" gather", []string{src, b.idx}, k+" terms", attrInt("axis", 0))
 			if b.w != "" {
 				x = node("Mul", step(), k+" mul", []string{x, b.w}, k+" products")
 			}
