@@ -34,8 +34,7 @@ import (
 // that concatenates several sources ends S with a row of zeros that the
 // padding terms of such groups read; positions of a group's terms that
 // many members share are summed once (sharedTerms). Terms are the
-// outermost axis and
-// the sum a MatMul because that is how ONNX Runtime sums fastest: with a
+// outermost axis and the sum a MatMul because that is how ONNX Runtime sums fastest: with a
 // ReduceSum over the middle axis of [n_b, K, N] the knapsack cell (pmax
 // 100) ran 10 times slower at batch 1, and with one over the first axis
 // twice as slow at batch 256 (docs/onnx.md).
