@@ -45,7 +45,7 @@ var allowed = map[string][]string{
 	"export":              {"export/onnxpb", "internal/atomicfile", "relu"},
 	"export/exporttest":   {"export", "relu"},
 	"export/smoothonnx":   {"export/onnxpb", "smooth"},
-	"engine/onnxrt":       {"export"},
+	"engine/onnxrt":       {"export", "export/onnxpb"},
 	"engine/onnxgo":       {"export", "export/onnxpb"},
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
