@@ -86,7 +86,7 @@ func TestStudySensitivityTwin(t *testing.T) {
 	// every instance and each of its deletions, through the network of
 	// P = 10: twin and subset-sum (every item fits), 11 and 21 items
 	assert.Equal(t, 2*(12+22), rep.NetworkRuns)
-	seen := 0
+	seen, simple := 0, 0
 	for _, r := range rep.Rows {
 		if r.Family == study.Twin && r.Algorithm == "exact DP" {
 			assert.Equal(t, float64((r.N-1)/2), r.Sensitivity, "twin n = %d", r.N)
@@ -100,6 +100,20 @@ func TestStudySensitivityTwin(t *testing.T) {
 			assert.GreaterOrEqual(t, r.Guarantee, 1-eps, r.Algorithm)
 			assert.GreaterOrEqual(t, r.Recourse, 0.0)
 		}
+		if strings.HasPrefix(r.Algorithm, "KY simple") {
+			// only on the simple (subset-sum) instances, within its bounds
+			assert.Equal(t, "subset-sum", r.Family)
+			eps := 0.5
+			if strings.HasSuffix(r.Algorithm, "0.2") {
+				eps = 0.2
+			}
+			assert.GreaterOrEqual(t, r.Worst, 1-eps, r.Algorithm)
+			assert.Equal(t, 2+2/eps, r.Bound)
+			assert.LessOrEqual(t, r.Max, r.Bound)
+			simple++
+		}
 	}
 	assert.Equal(t, 2, seen)
+	assert.Equal(t, 4, simple, "KY simple rows: 2 ε × 2 n")
+	assert.Equal(t, 0, rep.SimpleViolations)
 }
