@@ -69,8 +69,11 @@ func TestGolden(t *testing.T) {
 		{"verify_subsetsum", []string{"verify", "examples/subsetsum.dp", "-set", "capacity=8", "-random", "50", "-steps", "6"}},
 		{"help_study", []string{"help", "study"}},
 		{"help_study_fptas", []string{"help", "study", "fptas"}},
+		{"help_study_width", []string{"help", "study", "width"}},
 		{"study_fptas_tiny", []string{"study", "fptas", "-families", "lowdim,subset-sum,uncorrelated", "-n", "6,12", "-P", "3,40,200", "-per", "3", "-seed", "5"}},
 		{"study_fptas_tiny_json", []string{"study", "fptas", "-families", "strongly-correlated", "-n", "4", "-P", "20", "-per", "2", "-json"}},
+		{"help_study_sensitivity", []string{"help", "study", "sensitivity"}},
+		{"study_sensitivity_tiny", []string{"study", "sensitivity", "-families", "lowdim,uncorrelated,subset-sum,twin", "-n", "8", "-per", "1", "-eps", "0.5", "-P", "10", "-gamma", "1", "-samples", "4"}},
 		// Programs with data (issue 7).
 		{"help_solve", []string{"help", "solve"}},
 		{"help_verify", []string{"help", "verify"}},

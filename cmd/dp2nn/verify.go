@@ -253,6 +253,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &userError{err.Error()}
 	}
+	if model.Layout == export.Vector {
+		return verifyRecurrence(path, model, rt, o, stdout, stderr)
+	}
 	net, err := engine.Recompile(model)
 	if err != nil {
 		return userErrorf("verify: %s: %v", path, err)
@@ -279,6 +282,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 		rule{"steps", random && !data && fixed == "" && verify.RandomGenerator(m) == "", stepsWhy(m, random, data, fixed)},
 	); err != nil {
 		return err
+	}
+	if _, trained := model.Metadata[verify.TrainedMark]; trained {
+		return verifyTrained(path, rt, net, o, stdout, stderr)
 	}
 	if smooth && rt != engine.Go && rt != engine.ORT {
 		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
@@ -340,4 +346,47 @@ func finishSmooth(stdout io.Writer, c *verify.SmoothCheck, asJSON bool, what str
 		return &verify.MismatchError{Msg: "verify: " + err.Error()}
 	}
 	return nil
+}
+
+// verifyRecurrence checks a model of the smooth scheme's loop form
+// against package smooth's kernels (or the smoothed DP interpreter),
+// with the params, regulariser, γ and fixed inputs the model records.
+func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
+	own := "a .onnx model carries its own params and scheme"
+	if err := refuse("verify", o.given,
+		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
+		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
+		rule{"dtype", false, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType)},
+		rule{"form", false, fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)},
+		rule{"max-neurons", false, "a .onnx model is built already"},
+		rule{"max-memory", false, "a .onnx model is built already"},
+		rule{"instances", false, "a smooth model is checked on random scores (-random N)"},
+		rule{"steps", false, fmt.Sprintf("the smooth model runs its own %d steps", model.Steps)},
+		rule{"seed", o.given["random"], "-seed seeds -random N"},
+	); err != nil {
+		return err
+	}
+	if !o.given["random"] {
+		return userErrorf("verify: a smooth model is checked on random scores: give -random N")
+	}
+	if rt != engine.Go && rt != engine.ORT {
+		return userErrorf("verify: the loop form of the smooth scheme runs in -runtime go or ort (onnx-go has no Loop)")
+	}
+	rc, err := engine.RecompileRecurrence(model)
+	if err != nil {
+		return userErrorf("verify: %s: %v", path, err)
+	}
+	run, err := engine.Open(path, rt, nil)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	defer run.Close()
+	bar := progress.New(stderr, "verify", *o.random, progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	c, err := verify.SmoothLoopModel(run, path, rt, rc, *o.random, *o.seed, func(int) { bar.Add(1) })
+	if err != nil {
+		return err
+	}
+	c.OpenSeconds = run.OpenTime.Seconds()
+	return finishSmooth(stdout, c, *o.json, "the smooth model and package smooth")
 }
