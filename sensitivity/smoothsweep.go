@@ -1,6 +1,7 @@
 package sensitivity
 
 import (
+	"fmt"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -44,12 +45,27 @@ func (s *Smoothed) padded(t *smooth.Tables, del int) error {
 	return smooth.NewKnapsack(w, int(s.in.Capacity)).ForwardInto(t, s.reg, s.gamma, theta)
 }
 
+// MaxSweepBytes bounds SweepBytes: Sweep refuses above it, and one
+// deletion at a time (Relax, Couple without Sweep) needs no such memory.
+const MaxSweepBytes = 1 << 28
+
+// SweepBytes bounds the memory Sweep keeps for an instance of n items and
+// samples draws: every coupled selection (at most n items of 8 bytes for
+// each of n deletions and samples draws) and the marginals.
+func SweepBytes(n, samples int) float64 {
+	return float64(n) * float64(n) * float64(samples+1) * 8
+}
+
 // Sweep computes, for every deletion at once on all cores, the marginals
 // (Relax) and the coupled draws 0..samples−1 (Couple), which then read
 // them; draws beyond samples fall back to one deletion at a time. Results
-// are the same as without Sweep, bit for bit.
+// are the same as without Sweep, bit for bit. It refuses, before
+// allocating, when SweepBytes exceeds MaxSweepBytes.
 func (s *Smoothed) Sweep(samples int) error {
 	n := s.in.Len()
+	if b := SweepBytes(n, samples); b > MaxSweepBytes {
+		return fmt.Errorf("sensitivity: smoothed DP on %s: a sweep of %d deletions × %d draws would keep up to %.3g bytes, more than %d", s.in.Name, n, samples, b, MaxSweepBytes)
+	}
 	if samples > 0 {
 		if _, err := s.Draw(samples - 1); err != nil {
 			return err

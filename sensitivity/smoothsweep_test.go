@@ -89,3 +89,17 @@ func TestSweepSameAsLazy(t *testing.T) {
 		}
 	}
 }
+
+// Sweep refuses, before allocating, when its results would not fit.
+func TestSweepTooLarge(t *testing.T) {
+	in := randomInstances(5, 1, 10)[0]
+	sm, err := NewSmoothed(in, smooth.Gini, 1, 1)
+	require.NoError(t, err)
+	samples := int(MaxSweepBytes / (8 * 25)) // SweepBytes(5, samples) > MaxSweepBytes
+	require.Greater(t, SweepBytes(5, samples), float64(MaxSweepBytes))
+	err = sm.Sweep(samples)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "a sweep of 5 deletions × 1342177 draws would keep up to")
+	assert.Empty(t, sm.u, "no draw made before refusing")
+	require.NoError(t, sm.Sweep(16))
+}

@@ -466,9 +466,13 @@ func (c *SensitivityConfig) measure(si studyInstance, arr *sensitivity.Arrivals,
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
 		}
-		// every deletion at once, padded to one shape, on all cores
-		if err := sm.Sweep(c.Samples); err != nil {
-			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
+		// every deletion at once, padded to one shape, on all cores, when
+		// its results fit in memory (else one deletion at a time: the same
+		// results)
+		if sensitivity.SweepBytes(in.Len(), c.Samples) <= sensitivity.MaxSweepBytes {
+			if err := sm.Sweep(c.Samples); err != nil {
+				return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
+			}
 		}
 		sampled, err := sensitivity.Coupled(in, sm, c.Samples)
 		if err != nil {
