@@ -153,3 +153,19 @@ func TestStudySensitivityInstances(t *testing.T) {
 	assert.Positive(t, fams[study.Twin])
 	assert.Len(t, fams, 2)
 }
+
+// -random alone: the default families without lowdim (the files of
+// -lowdim, which -instances replaces).
+func TestStudySensitivityRandom(t *testing.T) {
+	chdirRepo(t)
+	stdout, stderr, code := runCLI("study", "sensitivity", "-random", "-n", "5", "-per", "1", "-eps", "0.5", "-gamma", "1", "-samples", "2", "-P", "0", "-json", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	var rep study.SensitivityReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, []string{"uncorrelated", "weakly-correlated", "strongly-correlated", "subset-sum", "twin"}, rep.Families)
+	assert.Empty(t, rep.Lowdim)
+	assert.Empty(t, rep.InstanceDir)
+	for _, r := range rep.Rows {
+		assert.NotEqual(t, study.Lowdim, r.Family)
+	}
+}
