@@ -479,21 +479,9 @@ func fallbackSource(s *relu.Shape) int {
 	return 0
 }
 
-// denseParams is export's dense layout: a sourceLen × width matrix per
-// source a target reads, plus its biases.
-func denseParams(s *relu.Shape) int64 {
-	var n int64
-	for _, t := range s.Targets {
-		if len(t.Sources) == 0 {
-			n = addSat(n, mulSat(sourceLen(s, fallbackSource(s)), t.Width))
-		}
-		for _, u := range t.Sources {
-			n = addSat(n, mulSat(sourceLen(s, u.Source), t.Width))
-		}
-		n = addSat(n, t.Width)
-	}
-	return n
-}
+// denseParams is export's dense layout (relu.Shape.DenseParams, the one
+// count).
+func denseParams(s *relu.Shape) int64 { return s.DenseParams() }
 
 // structuredParams is export's structured layout: per target, rows
 // bucketed by length class, each bucket an index matrix (int32) and, but

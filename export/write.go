@@ -61,7 +61,8 @@ func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
 // The settled Unrolled form (Options.Settled) lays out the unrolled graph
 // instead of the cell: ask about relu.UnrollWith's graph.
 func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
-	n := newCellPlan(g).denseParams()
+	sh := g.Shape()
+	n := sh.DenseParams()
 	if layout == Auto {
 		if n <= AutoDenseLimit {
 			return Dense, n
@@ -102,7 +103,8 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	}
 	p := newCellPlan(cell)
 	layout := opt.Layout
-	dense := p.denseParams()
+	sh := cell.Shape()
+	dense := sh.DenseParams()
 	if layout == Auto {
 		layout = Structured
 		if dense <= AutoDenseLimit {
@@ -284,7 +286,10 @@ func blocksJSON(g *relu.Graph) string {
 func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("export: "+format, args...)) }
-	if opt.Layout > Structured {
+	switch {
+	case opt.Layout == Vector:
+		bad("the vector layout is for smoothed recurrences (WriteRecurrence, -scheme smooth -form loop), not for a network of neurons")
+	case opt.Layout > Vector:
 		bad("unknown layout %d", opt.Layout)
 	}
 	if opt.Form > Loop {
