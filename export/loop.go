@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 
 	"github.com/dp2nn/dp2nn/export/onnxpb"
-	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/relu"
 	"google.golang.org/protobuf/proto"
 )
@@ -53,13 +51,7 @@ const (
 // WriteRecurrenceFile writes r as an ONNX model to path, atomically.
 func WriteRecurrenceFile(path string, r *relu.Recurrence, opt RecurrenceOptions) error {
 	b, err := MarshalRecurrence(r, opt)
-	if err != nil {
-		return err
-	}
-	if err := atomicfile.Write(path, b); err != nil {
-		return fmt.Errorf("export: %w", err)
-	}
-	return nil
+	return writeModelFile(path, b, err)
 }
 
 // MarshalRecurrence returns r as the bytes of an ONNX model in the vector
@@ -67,15 +59,7 @@ func WriteRecurrenceFile(path string, r *relu.Recurrence, opt RecurrenceOptions)
 // Steps]; its outputs "value" [N, 1] and "marginals" [N, Steps·inputs]
 // (∂value/∂input, input-major).
 func MarshalRecurrence(r *relu.Recurrence, opt RecurrenceOptions) ([]byte, error) {
-	m, err := buildRecurrence(r, opt)
-	if err != nil {
-		return nil, err
-	}
-	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(m)
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	return b, nil
+	return marshalModel(buildRecurrence(r, opt))
 }
 
 func buildRecurrence(r *relu.Recurrence, opt RecurrenceOptions) (*onnxpb.ModelProto, error) {
@@ -145,22 +129,7 @@ func buildRecurrence(r *relu.Recurrence, opt RecurrenceOptions) (*onnxpb.ModelPr
 		metaForm: Loop.String(), metaLayout: Vector.String(), metaDType: opt.DType.String(),
 		metaState: r.State, metaSteps: strconv.Itoa(r.Steps), metaBlocks: string(blocks),
 	}
-	if opt.Source != nil {
-		for k, v := range opt.Source.metadata() {
-			meta[k] = v
-		}
-	}
-	for k, v := range opt.Metadata {
-		meta[k] = v
-	}
-	keys := make([]string, 0, len(meta))
-	for k := range meta {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		m.MetadataProps = append(m.MetadataProps, &onnxpb.StringStringEntryProto{Key: proto.String(k), Value: proto.String(meta[k])})
-	}
+	setMetadata(m, meta, opt.Source, opt.Metadata)
 	return m, nil
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
-	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -77,45 +75,10 @@ func runStudySensitivity(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var bar *progress.Bar
-	cfg.Progress = func(done, total int) {
-		if bar == nil {
-			bar = progress.New(stderr, "study sensitivity", total, progress.Options{Quiet: *o.quiet})
-		}
-		bar.Add(1)
-	}
-	for _, path := range []string{*o.out, *o.plot} {
-		if err := checkStudyOutput(path); err != nil {
-			return err
-		}
-	}
-	rep, err := study.Sensitivity(cfg)
-	bar.Finish()
+	rep, err := runReport("study sensitivity", studyOutputs{o.out, o.plot, o.json, o.quiet}, &cfg.Progress,
+		func() (*study.SensitivityReport, error) { return study.Sensitivity(cfg) }, stdout, stderr)
 	if err != nil {
 		return err
-	}
-	if *o.out != "" {
-		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*o.out, b.Bytes()); err != nil {
-			return err
-		}
-	}
-	if *o.plot != "" {
-		png, err := rep.Plot()
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		if err := writeJSON(stdout, rep); err != nil {
-			return err
-		}
-	} else {
-		rep.WriteText(stdout)
 	}
 	if rep.Violations > 0 {
 		return &verify.MismatchError{Msg: fmt.Sprintf("%d draws of Kumabe–Yoshida with E[value | τ] < (1 − ε)·OPT", rep.Violations)}
