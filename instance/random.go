@@ -29,10 +29,30 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x
 // Each step has profit, size and weight = size (capacity 1); the scalars
 // are capacity = 1 and n. AppendixD panics when pmax < 2.
 func AppendixD(rng *rand.Rand, pmax int) *Instance {
+	profits, sizes := AppendixDItems(rng, pmax, nil, nil)
+	n := len(profits)
+	in := &Instance{
+		Name:     fmt.Sprintf("appendixD_pmax%d_n%d", pmax, n),
+		Source:   "AppendixD",
+		StepNoun: "item",
+		Scalars:  map[string]float64{"capacity": 1, "n": float64(n)},
+	}
+	for i := range n {
+		in.Steps = append(in.Steps, map[string]float64{"profit": float64(profits[i]), "size": sizes[i], "weight": sizes[i]})
+		in.StepLines = append(in.StepLines, 0)
+	}
+	return in
+}
+
+// AppendixDItems draws the items of one AppendixD instance, the same
+// draws from rng as AppendixD, into profits and sizes (reused, their
+// contents replaced), without building an Instance: for streams of many
+// instances. It panics when pmax < 2.
+func AppendixDItems(rng *rand.Rand, pmax int, profits []int, sizes []float64) ([]int, []float64) {
 	if pmax < 2 {
 		panic(fmt.Sprintf("verify: AppendixD needs pmax >= 2, got %d", pmax))
 	}
-	var profits []int
+	profits = profits[:0]
 	for len(profits) < 2 {
 		profits = profits[:0]
 		for remaining := pmax; remaining > 0; {
@@ -43,7 +63,10 @@ func AppendixD(rng *rand.Rand, pmax int) *Instance {
 	}
 	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
 	n := len(profits)
-	sizes := make([]float64, n)
+	if cap(sizes) < n {
+		sizes = make([]float64, n)
+	}
+	sizes = sizes[:n]
 	for {
 		target := 1 + rng.Float64()
 		if target == 1 {
@@ -65,17 +88,7 @@ func AppendixD(rng *rand.Rand, pmax int) *Instance {
 			break
 		}
 	}
-	in := &Instance{
-		Name:     fmt.Sprintf("appendixD_pmax%d_n%d", pmax, n),
-		Source:   "AppendixD",
-		StepNoun: "item",
-		Scalars:  map[string]float64{"capacity": 1, "n": float64(n)},
-	}
-	for i := range n {
-		in.Steps = append(in.Steps, map[string]float64{"profit": float64(profits[i]), "size": sizes[i], "weight": sizes[i]})
-		in.StepLines = append(in.StepLines, 0)
-	}
-	return in
+	return profits, sizes
 }
 
 // Uniform draws n steps of inputs for m, each input uniform over its

@@ -80,3 +80,20 @@ func TestUniform(t *testing.T) {
 	assert.InDelta(t, 1000, below, 70)
 	assert.InDelta(t, 1000, above, 70)
 }
+
+// AppendixDItems draws what AppendixD draws, reusing its slices.
+func TestAppendixDItems(t *testing.T) {
+	a, b := instance.NewRand(3), instance.NewRand(3)
+	var profits []int
+	var sizes []float64
+	for range 50 {
+		in := instance.AppendixD(a, 7)
+		profits, sizes = instance.AppendixDItems(b, 7, profits, sizes)
+		require.Len(t, profits, len(in.Steps))
+		for k, step := range in.Steps {
+			assert.Equal(t, step["profit"], float64(profits[k]))
+			assert.Equal(t, step["size"], sizes[k])
+		}
+	}
+	assert.Panics(t, func() { instance.AppendixDItems(a, 1, nil, nil) })
+}

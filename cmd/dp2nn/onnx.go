@@ -133,9 +133,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	params := map[string]int64(o.set)
 	var inst *instance.Instance
-	if smooth && *o.instance != "" {
+	if smooth && *o.instance != "" && !fileDataProgram(f) {
 		// The instance's params (its capacity) build the network, as
-		// solve's do; a -set that contradicts one is refused.
+		// solve's do; a -set that contradicts one is refused. A program
+		// with data reads its instance in compileSmoothGraph, as solve
+		// does.
 		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
 			return &userError{err.Error()}
 		}
@@ -153,8 +155,8 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) && smooth {
-		return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	if smooth && smoothGraphApplies(m) {
+		return compileSmoothGraph(fs, f, o, dtype, stdout)
 	}
 	if smooth {
 		if inst != nil {

@@ -112,6 +112,16 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
+	if data && req.Scheme == compile.Smooth {
+		if m.Steps == 0 {
+			return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
+		}
+		c, err := verify.SmoothGraph(m, req.Options, *o.random, *o.seed, *o.steps, tick)
+		if err != nil {
+			return err
+		}
+		return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
+	}
 	if data {
 		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
 			return err
@@ -122,6 +132,13 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		opt, err := withoutItems(req)
 		if err != nil {
 			return err
+		}
+		if opt.Scheme == compile.Smooth && verify.SmoothGraphApplies(m) {
+			c, err := verify.SmoothGraph(m, opt, *o.random, *o.seed, *o.steps, tick)
+			if err != nil {
+				return err
+			}
+			return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
 		}
 		if opt.Scheme == compile.Smooth {
 			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, tick)
@@ -212,7 +229,7 @@ func verifyData(path string, m *dsl.Model, o *verifyOpts, req compile.Request, d
 		return err
 	}
 	if opt.Scheme == compile.Smooth {
-		return userErrorf("verify: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+		return fmt.Errorf("verify: internal error: the smooth scheme of a program with data runs through verify.SmoothGraph")
 	}
 	if form := *o.form; form != "cell" && form != "unrolled" {
 		return userErrorf("verify: unknown -form %q (want cell or unrolled; for the loop form export with dp2nn compile -form loop and verify the .onnx file)", form)
@@ -265,6 +282,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 		rule{"steps", random && !data && fixed == "" && verify.RandomGenerator(m) == "", stepsWhy(m, random, data, fixed)},
 	); err != nil {
 		return err
+	}
+	if _, trained := model.Metadata[verify.TrainedMark]; trained {
+		return verifyTrained(path, rt, net, o, stdout, stderr)
 	}
 	if smooth && rt != engine.Go && rt != engine.ORT {
 		return userErrorf("verify: the smooth model's gradient output needs -runtime go or ort")
