@@ -176,14 +176,14 @@ func (e *structuredEmitter) make() {
 				rows[i] = []term{{0, 0}}
 			}
 		}
-		// A target that concatenates its sources anyway gets a row of
-		// zeros at the end of S, at column zeroCol: padding terms read it
-		// with any weight, so members of a bucket share their weight
-		// tuple more often.
+		// A target that concatenates its sources anyway may end S with a
+		// row of zeros, at column zeroCol: padding terms read it with any
+		// weight, so members of a bucket share their weight tuple more
+		// often. It is emitted only when a padding term or a shared sum
+		// (whose columns follow it) needs it.
 		zeroCol := int32(-1)
 		sWidth := at // columns of S
 		if len(st.parts) > 1 {
-			st.zero = true
 			zeroCol = at
 			sWidth++
 		}
@@ -225,6 +225,8 @@ func (e *structuredEmitter) make() {
 								col = row[x].col
 							} else if zeroCol < 0 {
 								col = row[0].col
+							} else {
+								st.zero = true
 							}
 							idx[x*nb+m] = col
 						}
@@ -253,6 +255,7 @@ func (e *structuredEmitter) make() {
 							sh.tw = e.mb.floats(stem+" shared term weights", []int{1, len(T)}, sw)
 						}
 						kk = k - len(T) + 1
+						st.zero = st.zero || zeroCol >= 0 // V's columns follow the zero row
 						nidx := make([]int32, 0, kk*nb)
 						w = nil
 						for pos := range k {
