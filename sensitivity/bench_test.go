@@ -59,17 +59,59 @@ func BenchmarkCoupled(b *testing.B) {
 		}
 	}
 	in := benchInstance(100)
-	b.Run("smoothed_gini/n=100", func(b *testing.B) {
-		for b.Loop() {
-			s, err := NewSmoothed(in, smooth.Gini, 0.3, 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := Coupled(in, s, 16); err != nil {
-				b.Fatal(err)
-			}
+	for _, sweep := range []bool{false, true} {
+		name := "smoothed_gini/n=100"
+		if sweep {
+			name = "smoothed_gini_sweep/n=100"
 		}
-	})
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				s, err := NewSmoothed(in, smooth.Gini, 0.3, 1)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if sweep {
+					if err := s.Sweep(16); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if _, err := Coupled(in, s, 16); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Relaxed(in, s.Relax); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// One padded deletion of the smoothed DP (forward pass and marginals) at
+// n = 1000 and R = 100 (capacity ⌊Σw/2⌋ ≈ 25000, 2.5·10⁷ cells): a full
+// sweep runs n of them, divided among the cores.
+func BenchmarkSmoothedPass(b *testing.B) {
+	in := knapsack.Generate(knapsack.Spec{Family: knapsack.Uncorrelated, N: 1000, R: 100, Fraction: 0.5}, 1).Fitting()
+	for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+		s, err := NewSmoothed(in, reg, 0.3, 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t := new(smooth.Tables)
+		y := make([]float64, in.Len())
+		b.Run(reg.String()+"/n=1000/R=100", func(b *testing.B) {
+			del := 0
+			for b.Loop() {
+				if err := s.padded(t, del%in.Len()); err != nil {
+					b.Fatal(err)
+				}
+				if err := t.MarginalsInto(y); err != nil {
+					b.Fatal(err)
+				}
+				del++
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/SmoothedCells(in), "ns/cell")
+		})
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

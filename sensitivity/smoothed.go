@@ -30,6 +30,9 @@ type Smoothed struct {
 	del   int
 	view  *smooth.Tables    // the tables of deletion del, reused for every deletion
 	marg  map[int][]float64 // del → marginals (−1: the whole instance)
+	theta []float64         // the scores p_i/max p of the whole instance
+	// coupled[del][k] is Couple(k, del), when Sweep computed it.
+	coupled [][][]int
 }
 
 // NewSmoothed runs the smoothed DP on in (weights must be integers ≥ 1
@@ -50,6 +53,16 @@ func NewSmoothed(in knapsack.Instance, reg smooth.Reg, gamma float64, seed uint6
 		return nil, fmt.Errorf("sensitivity: smoothed DP on %s: capacity %d above 2^31−1", in.Name, in.Capacity)
 	}
 	s := &Smoothed{in: in, reg: reg, gamma: gamma, seed: seed, del: -2, marg: map[int][]float64{}}
+	var pmax int64
+	for _, p := range in.Profits {
+		pmax = max(pmax, p)
+	}
+	s.theta = make([]float64, in.Len())
+	for i, p := range in.Profits {
+		if pmax > 0 {
+			s.theta[i] = float64(p) / float64(pmax)
+		}
+	}
 	var err error
 	if s.whole, err = s.forward(-1); err != nil {
 		return nil, err
@@ -94,10 +107,18 @@ func (s *Smoothed) forward(del int) (*smooth.Tables, error) {
 	}
 	if err != nil {
 		s.del = -2
-		return nil, fmt.Errorf("sensitivity: smoothed DP on %s: %v", s.in.Name, err)
+		return nil, s.wrap(del, err)
 	}
 	s.marg[del] = t.Marginals()
 	return t, nil
+}
+
+// wrap names the instance (and the deletion) in a smooth error.
+func (s *Smoothed) wrap(del int, err error) error {
+	if del < 0 {
+		return fmt.Errorf("sensitivity: smoothed DP on %s: %v", s.in.Name, err)
+	}
+	return fmt.Errorf("sensitivity: smoothed DP on %s without item %d: %v", s.in.Name, del, err)
 }
 
 // Relax returns the marginals on the instance (del = −1) or on the
@@ -133,6 +154,9 @@ func (s *Smoothed) Draw(k int) ([]int, error) {
 func (s *Smoothed) Couple(k, del int) ([]int, error) {
 	if _, err := s.Draw(k); err != nil {
 		return nil, err
+	}
+	if del >= 0 && del < len(s.coupled) && k < len(s.coupled[del]) {
+		return s.coupled[del][k], nil
 	}
 	if s.del != del {
 		if _, err := s.forward(del); err != nil {

@@ -114,6 +114,8 @@ func (r *GraphRun) forward(hard bool) {
 			v, p[best] = x[best], 1
 		case n == 3 && reg == Shannon:
 			v = shannon3(x[0], x[1], x[2], gamma, inv, p[:3])
+		case n == 3:
+			v = sparse3(reg, x[0], x[1], x[2], gamma, inv, p[:3])
 		default:
 			v = r.work.max(reg, gamma, inv, x, p)
 		}
@@ -130,6 +132,55 @@ func shannon3(a, b, c, gamma, inv float64, p []float64) float64 {
 	r := 1 / s
 	p[0], p[1], p[2] = ea*r, eb*r, ec*r
 	return m + gamma*math.Log(s)
+}
+
+// sparse3 is max_Ω of three finite options for Gini (sparsemax) or
+// Tsallis (entmax-1.5), writing p: maxGeneric's sort-based threshold with
+// the three sorted values taken by min and max.
+func sparse3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
+	m := max(a, b, c)
+	scale := inv
+	if reg == Tsallis {
+		scale = 0.5 * inv
+	}
+	za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
+	z1 := max(za, zb, zc) // 0
+	z3 := min(za, zb, zc)
+	z2 := max(min(za, zb), min(max(za, zb), zc))
+	var tau float64
+	if reg == Gini {
+		tau = z1 - 1
+		if t := (z1 + z2 - 1) / 2; t < z2 {
+			tau = t
+			if t := (z1 + z2 + z3 - 1) / 3; t < z3 {
+				tau = t
+			}
+		}
+		qa, qb, qc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
+		p[0], p[1], p[2] = qa, qb, qc
+		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+		return m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+	}
+	tau = entThreshold(z1, z1*z1, 1)
+	if t := entThreshold(z1+z2, z1*z1+z2*z2, 2); t < z2 {
+		tau = t
+		if t := entThreshold(z1+z2+z3, z1*z1+z2*z2+z3*z3, 3); t < z3 {
+			tau = t
+		}
+	}
+	sa, sb, sc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
+	qa, qb, qc := sa*sa, sb*sb, sc*sc
+	p[0], p[1], p[2] = qa, qb, qc
+	dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+	return m + dot + 4.0/3.0*gamma*max(1-(qa*sa+qb*sb+qc*sc), 0)
+}
+
+// entThreshold is entmax-1.5's threshold τ_k of the k largest values,
+// given their sum s1 and sum of squares s2 (as in naryWork.threshold).
+func entThreshold(s1, s2, k float64) float64 {
+	mean := s1 / k
+	d := (1 - (s2 - k*mean*mean)) / k
+	return mean - math.Sqrt(max(d, 0))
 }
 
 // Values returns the outputs' values.

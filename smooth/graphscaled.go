@@ -14,8 +14,9 @@ import "math"
 // (p reads 0 below ≈ 1e−308), as in the knapsack kernels.
 //
 // It applies to graphs whose terms all have coefficient ±1 (every example
-// program with data) in mode Once; layered graphs (the binary programs
-// that must equal the knapsack kernels bit for bit) keep the log domain.
+// program with data) and some node of more than two options; binary
+// programs (knapsack_value, top-k: every node a Max2, bit for bit the
+// knapsack kernels) keep the log domain.
 // A θ or constant with |x/γ| > 2^50, or a node exponent past 2^55, sends
 // the pass back to the log domain.
 
@@ -23,8 +24,8 @@ const scaledExpLimit = 0x1p55
 
 // scaledEligible says whether g's Shannon pass may run scaled.
 func (g *Graph) scaledEligible() bool {
-	if g.Mode != Once {
-		return false
+	if g.maxOpts <= 2 {
+		return false // binary programs keep Max2's kernels, bit for bit the knapsack kernels
 	}
 	for _, c := range g.termCoef {
 		if c != 1 && c != -1 {

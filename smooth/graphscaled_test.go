@@ -58,3 +58,33 @@ func TestGraphShannonScaledMatchesLogDomain(t *testing.T) {
 	require.Positive(t, scaled)
 	t.Logf("scaled: %v", names)
 }
+
+// The three-option Gini and Tsallis kernels equal the generic n-ary
+// routine (values and p to 1e-14 relative: the same formulas, summed in
+// another order), ties and far-apart options included.
+func TestSparse3MatchesGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	var w naryWork
+	for i := range 20000 {
+		x := []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		switch i % 4 {
+		case 1:
+			x[1] = x[0] // a tie
+		case 2:
+			x[2] = x[0] + 50 // one option far ahead
+		case 3:
+			x[0], x[1], x[2] = math.Round(x[0]), math.Round(x[1]), math.Round(x[2]) // integer data: ties and kinks
+		}
+		gamma := math.Exp(2 * rng.NormFloat64())
+		for _, reg := range []Reg{Gini, Tsallis} {
+			want := make([]float64, 3)
+			v := w.maxGeneric(reg, gamma, 1/gamma, x, want)
+			got := make([]float64, 3)
+			g := sparse3(reg, x[0], x[1], x[2], gamma, 1/gamma, got)
+			require.InDelta(t, v, g, 1e-14*max(1, math.Abs(v)), "%v x=%v γ=%g", reg, x, gamma)
+			for j := range got {
+				require.InDelta(t, want[j], got[j], 1e-14, "%v x=%v γ=%g p[%d]", reg, x, gamma, j)
+			}
+		}
+	}
+}

@@ -64,13 +64,19 @@ type SensitivityConfig struct {
 	// Families are among SensitivityFamilies; N the numbers of items (a
 	// twin instance of n has 2⌊(n−1)/2⌋+1 items); Per and Seed as in
 	// FPTASConfig (twin has one instance per n); R the data range;
-	// Lowdim the directory of the lowdim instances.
-	Families []string
-	N        []int
-	Per      int
-	Seed     uint64
-	R        int64
-	Lowdim   string
+	// Lowdim the directory of the lowdim instances (which needs an
+	// optima.txt). Instances, when not empty, is a directory whose every
+	// instance file (instance.Files, any format instance.ReadInstanceFile
+	// reads) is studied too, as the family Files: the optima come from
+	// knapsack.Solve and are checked against optima.txt there, when there
+	// is one, for every instance it names.
+	Families  []string
+	N         []int
+	Per       int
+	Seed      uint64
+	R         int64
+	Lowdim    string
+	Instances string
 	// Eps are the errors of the textbook FPTAS and of Kumabe–Yoshida, in
 	// (0, 1); P the table sizes of the FPTAS-NN; Gamma the temperatures of
 	// the smoothed DP (scores p/max p) with every regulariser; Samples the
@@ -104,6 +110,11 @@ type SensitivityReport struct {
 	Gamma    []float64 `json:"gamma"`
 	Samples  int       `json:"samples"`
 	Lowdim   string    `json:"lowdim,omitempty"`
+	// InstanceDir is SensitivityConfig.Instances; OptimaChecked the
+	// number of its instances whose optimum optima.txt there gave (and
+	// agreed with).
+	InstanceDir   string `json:"instance_dir,omitempty"`
+	OptimaChecked int    `json:"optima_checked,omitempty"`
 	// Instances is the number of instances; NetworkRuns the number of
 	// (instance or deletion, P) on which the compiled FPTAS-NN gave the
 	// rounded DP's p_NN.
@@ -227,6 +238,21 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 			return nil, err
 		}
 	}
+	var optima map[string]int64
+	if cfg.Instances != "" {
+		files, opt, err := fileInstances(cfg.Instances)
+		if err != nil {
+			return nil, err
+		}
+		optima, rep.InstanceDir = opt, cfg.Instances
+		g := studyGroup{family: Files, nMin: math.MaxInt}
+		for _, in := range files {
+			g.n, g.nMin = max(g.n, in.Len()), min(g.nMin, in.Len())
+			g.members = append(g.members, len(insts))
+			insts = append(insts, studyInstance{in: in.Fitting(), group: len(groups)})
+		}
+		groups = append(groups, g)
+	}
 	if slices.Contains(cfg.Families, Twin) {
 		for _, n := range cfg.N {
 			if n < 5 {
@@ -270,6 +296,23 @@ func Sensitivity(cfg SensitivityConfig) (*SensitivityReport, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The exact optima against the optima.txt of the file families
+	// (lowdim names every instance; -instances those it lists).
+	for _, si := range insts {
+		switch groups[si.group].family {
+		case Lowdim:
+			if want := fc.lowdimOptima[si.in.Name]; want != si.opt {
+				return nil, fmt.Errorf("study: %s: the exact solver (knapsack.Solve) gives %d, %s/optima.txt %d", si.in.Name, si.opt, cfg.Lowdim, want)
+			}
+		case Files:
+			if want, ok := optima[si.in.Name]; ok {
+				if want != si.opt {
+					return nil, fmt.Errorf("study: %s: the exact solver (knapsack.Solve) gives %d, %s/optima.txt %d", si.in.Name, si.opt, cfg.Instances, want)
+				}
+				rep.OptimaChecked++
+			}
+		}
 	}
 	algs := cfg.algorithms()
 	type job struct{ inst, alg int }
@@ -423,6 +466,14 @@ func (c *SensitivityConfig) measure(si studyInstance, arr *sensitivity.Arrivals,
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
 		}
+		// every deletion at once, padded to one shape, on all cores, when
+		// its results fit in memory (else one deletion at a time: the same
+		// results)
+		if sensitivity.SweepBytes(in.Len(), c.Samples) <= sensitivity.MaxSweepBytes {
+			if err := sm.Sweep(c.Samples); err != nil {
+				return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
+			}
+		}
 		sampled, err := sensitivity.Coupled(in, sm, c.Samples)
 		if err != nil {
 			return nil, fmt.Errorf("study: %s, %s: %w", in.Name, a.label, err)
@@ -568,6 +619,13 @@ func (r SensitivityRow) extraLabel() string {
 
 func (rep *SensitivityReport) describe() []string {
 	lines := []string{fmt.Sprintf("average sensitivity of knapsack algorithms (Kumabe & Yoshida): %d instances, %d draws per randomised algorithm; sensitivity = mean over deleted items of the distance between the outputs (exact: Hamming, all deletions; coupled: mean Hamming under a coupling, an upper bound on the EMD, ±95%%; relaxed-l1: Σ|y − y'| of the smoothed DP's marginals)", rep.Instances, rep.Samples)}
+	if rep.InstanceDir != "" {
+		l := fmt.Sprintf("files = the instance files of %s; optima by knapsack.Solve, %d of them agreeing with optima.txt there", rep.InstanceDir, rep.OptimaChecked)
+		if rep.OptimaChecked == 0 {
+			l = fmt.Sprintf("files = the instance files of %s; optima by knapsack.Solve (no optima.txt there names them)", rep.InstanceDir)
+		}
+		lines = append(lines, l)
+	}
 	if rep.NetworkRuns > 0 {
 		l := fmt.Sprintf("FPTAS-NN: the compiled network gave the rounded DP's p_NN on all %d (instance or deletion, P)", rep.NetworkRuns)
 		if rep.NetworkUnchecked > 0 {
@@ -607,6 +665,12 @@ func (rep *SensitivityReport) WriteMarkdown(w io.Writer) {
 	}
 }
 
+// generated tells whether a row's family is drawn at random (not files,
+// not twin).
+func generated(family string) bool {
+	return family != Lowdim && family != Files && family != Twin
+}
+
 // class is the plot's group of an algorithm label.
 func class(label string) string {
 	switch {
@@ -640,14 +704,14 @@ func (rep *SensitivityReport) Plot() ([]byte, error) {
 	}
 	nMax := 0
 	for _, r := range rep.Rows {
-		if r.Family != Lowdim && r.Family != Twin {
+		if generated(r.Family) {
 			nMax = max(nMax, r.N)
 		}
 	}
 	sc := plot.New()
 	sc.Title.Text = "ratio vs sensitivity"
 	if nMax > 0 {
-		sc.Title.Text += fmt.Sprintf(" (generated n = %d, lowdim)", nMax)
+		sc.Title.Text += fmt.Sprintf(" (generated n = %d, files)", nMax)
 	}
 	sc.X.Label.Text = "average sensitivity (items)"
 	sc.Y.Label.Text = "mean value / OPT"
@@ -666,10 +730,10 @@ func (rep *SensitivityReport) Plot() ([]byte, error) {
 			if class(r.Algorithm) != cl {
 				continue
 			}
-			if r.Family == Lowdim || (r.Family != Twin && r.N == nMax) {
+			if r.Family == Lowdim || r.Family == Files || (generated(r.Family) && r.N == nMax) {
 				pts = append(pts, plotter.XY{X: max(r.Sensitivity, floor), Y: r.Ratio})
 			}
-			if r.Family != Lowdim && r.Family != Twin {
+			if generated(r.Family) {
 				sum[r.N] += r.Sensitivity
 				cnt[r.N]++
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,9 +67,14 @@ func KnapsackData(in *instance.Instance) (profits, weights []int64, capacity int
 	return profits, weights, capacity, nil
 }
 
+// ratString writes v as the file most likely wrote it: a decimal when
+// float64 holds it exactly, else a fraction.
 func ratString(v *big.Rat) string {
 	if v == nil {
 		return "(missing)"
+	}
+	if f, exact := v.Float64(); exact {
+		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
 	return v.RatString()
 }

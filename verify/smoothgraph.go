@@ -40,8 +40,11 @@ type SmoothGraphReport struct {
 	Options int    `json:"options"`
 	// Search is the program's answer line when it is a search: its index
 	// has no gradient, so the outputs are the searched state.
-	Search  string         `json:"search,omitempty"`
-	Outputs []SmoothOutput `json:"outputs"`
+	Search string `json:"search,omitempty"`
+	// ExactSkipped says why the exact interpreter was not run (an
+	// instance past SmoothTruthLimit, or compile's export).
+	ExactSkipped string         `json:"exact_skipped,omitempty"`
+	Outputs      []SmoothOutput `json:"outputs"`
 	// Marginals are ∂(Σ finite outputs)/∂θ per parameter block: data and
 	// inputs read as numbers, and one bias per state cell (the expected
 	// use of the cell: the soft alignment of LCS).
@@ -72,10 +75,10 @@ func (r *SmoothGraphReport) Params() int { return len(r.graph.Theta) }
 // SmoothOutput is one output: the smoothed value, the exact DP's value
 // (the interpreter, truth.RunDPData) and the bound γ·B on their distance.
 type SmoothOutput struct {
-	Name  string `json:"name"`
-	Value Number `json:"value"`
-	Exact Number `json:"exact"`
-	Bound Number `json:"bound"`
+	Name  string  `json:"name"`
+	Value Number  `json:"value"`
+	Exact *Number `json:"exact,omitempty"` // nil when the interpreter was not run (ExactSkipped)
+	Bound Number  `json:"bound"`
 }
 
 // SmoothBlock is the marginals of one parameter block, row-major.
@@ -106,8 +109,15 @@ func (r *SmoothGraphReport) WriteText(w io.Writer) {
 	if r.Search != "" {
 		fmt.Fprintf(w, "the answer is a search (%s), whose index has no gradient: the outputs are the searched state\n", r.Search)
 	}
+	if r.ExactSkipped != "" {
+		fmt.Fprintf(w, "exact DP not run: %s\n", r.ExactSkipped)
+	}
 	for _, o := range r.Outputs {
-		fmt.Fprintf(w, "value %s = %.10g (exact DP %.10g, |difference| ≤ %.4g)\n", o.Name, float64(o.Value), float64(o.Exact), float64(o.Bound))
+		if o.Exact == nil {
+			fmt.Fprintf(w, "value %s = %.10g (|difference from the exact DP| ≤ %.4g)\n", o.Name, float64(o.Value), float64(o.Bound))
+			continue
+		}
+		fmt.Fprintf(w, "value %s = %.10g (exact DP %.10g, |difference| ≤ %.4g)\n", o.Name, float64(o.Value), float64(*o.Exact), float64(o.Bound))
 	}
 	for _, b := range r.Marginals {
 		what := map[string]string{"data": "data", "input": "input", "cell": "cell use (a bias on every cell of state)"}[b.Kind]
@@ -142,7 +152,23 @@ func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt co
 	if err != nil {
 		return nil, err
 	}
-	g, exact, err := smoothGraph(m, data, steps)
+	// The interpreter runs beside the value, and decides a program's
+	// "require fixpoint", unless the instance is past SmoothTruthLimit.
+	work := smoothTruthWork(m, steps)
+	check := work <= SmoothTruthLimit
+	if !check && m.Fixpoint != nil {
+		return nil, fmt.Errorf("%s: the exact interpreter decides the program's fixpoint (%s) and would update about %.3g cells, more than %.0g: use a smaller instance", path, m.File.Text(m.Fixpoint), work, SmoothTruthLimit)
+	}
+	var g *smooth.Graph
+	var exact []float64
+	if check {
+		g, exact, err = smoothGraph(m, data, steps)
+	} else {
+		if data == nil {
+			data = [][]float64{}
+		}
+		g, err = smooth.NewGraph(m, data, steps, smooth.GraphLimits{})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,14 +182,38 @@ func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt co
 	}
 	r := &SmoothGraphReport{Program: m.Name, Instance: path, Reg: reg.String(), Gamma: gamma, Mode: g.Mode.String(), Layers: g.Layers,
 		Nodes: g.Nodes(), Options: g.Options(), Search: g.Search, graph: g}
+	if !check {
+		r.ExactSkipped = fmt.Sprintf("the interpreter would update about %.3g cells (every cell at every step), more than %.0g", work, SmoothTruthLimit)
+	}
 	bound := g.Bound(reg)
 	for k, v := range run.Values() {
-		r.Outputs = append(r.Outputs, SmoothOutput{Name: g.Outputs[k], Value: Number(v), Exact: Number(exact[k]), Bound: Number(gamma * bound[k])})
+		o := SmoothOutput{Name: g.Outputs[k], Value: Number(v), Bound: Number(gamma * bound[k])}
+		if exact != nil {
+			x := Number(exact[k])
+			o.Exact = &x
+		}
+		r.Outputs = append(r.Outputs, o)
 	}
 	for _, b := range g.Params {
 		r.Marginals = append(r.Marginals, SmoothBlock{Name: b.Name, Kind: b.Kind.String(), Shape: b.Shape, Lo: b.Lo, Values: y[b.Start : b.Start+b.Len]})
 	}
 	return r, nil
+}
+
+// SmoothTruthLimit bounds the cell updates of the exact interpreter
+// (truth.RunDPData, rational arithmetic, about 0.4 µs each) that
+// SolveSmoothGraph runs beside the smoothed value: past it (LCS of two
+// length-200 strings is 1.6e7) the value and marginals come without it.
+const SmoothTruthLimit = 1e7
+
+// smoothTruthWork is the interpreter's cell updates on an instance: every
+// cell of every state at every step.
+func smoothTruthWork(m *dsl.Model, steps [][]float64) float64 {
+	cells := 0.0
+	for _, s := range m.States {
+		cells += float64(s.Cells())
+	}
+	return cells * float64(max(m.Steps, len(steps), 1))
 }
 
 // smoothReg is the regulariser and strength of the smooth scheme's options.

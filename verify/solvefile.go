@@ -29,7 +29,7 @@ type SolveInput struct {
 	// why; nil builds every network.
 	TooLarge func(m *dsl.Model, opt compile.Options, steps int) error
 	// SmoothGraph runs -scheme smooth through smooth.Graph for every
-	// program (compile's export); otherwise only where SmoothGraphApplies.
+	// program (compile's export), otherwise only where SmoothGraphApplies.
 	SmoothGraph bool
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -28,17 +29,24 @@ type SmoothGraphCompileReport struct {
 // compileSmoothGraph exports the smooth scheme of a program with data or
 // a search answer, bound to -instance, through smooth.Graph (as solve
 // binds and checks it).
-func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype export.DType, stdout io.Writer) error {
+func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype export.DType, stdout, stderr io.Writer) error {
 	if *o.instance == "" {
 		return userErrorf("compile: -scheme smooth of %s needs -instance F: the graph is bound to one instance", f.DpPos.File)
 	}
 	if *o.decode {
 		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 	}
+	for _, name := range []string{"steps", "form", "layout", "decode-steps"} {
+		if given(fs)[name] {
+			return userErrorf("compile: -scheme smooth of %s exports the smooth graph of the instance (every step, its own layout); -%s does not apply", f.DpPos.File, name)
+		}
+	}
 	req, err := o.scheme.request(fs, nil)
 	if err != nil {
 		return err
 	}
+	e := progress.NewElapsed(stderr, "compile: building the smooth graph and writing "+*o.out, progress.Options{Quiet: *o.quiet})
+	defer e.Stop()
 	r, err := verify.SolveFile(verify.SolveInput{File: f, Set: o.set, Request: req, DType: engine.Float64, SmoothGraph: true}, *o.instance)
 	if err != nil {
 		return userErrorf("compile: %v", err)

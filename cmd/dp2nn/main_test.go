@@ -229,6 +229,7 @@ func TestBadInput(t *testing.T) {
 		{"widths csp sweep without t", []string{"widths", "examples/csp.dp", "-sweep", "n=2..4"}, "csp.dp:27:25: read f[c, t] can reach index 5"},
 		{"compile data too large", []string{"compile", "examples/heldkarp.dp", "-set", "n=18", "-o", filepath.Join(tmp, "hk.onnx")}, "above -max-neurons 2000000"},
 		{"compile smooth data without instance", []string{"compile", "examples/lcs.dp", "-scheme", "smooth", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "-scheme smooth of examples/lcs.dp needs -instance F"},
+		{"compile smooth data with steps", []string{"compile", "examples/lcs.dp", "-scheme", "smooth", "-instance", "testdata/seq/clrs-15.8.json", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "-steps does not apply"},
 		{"compile smooth data decode", []string{"compile", "examples/lcs.dp", "-scheme", "smooth", "-instance", "testdata/seq/clrs-15.8.json", "-decode", "-o", filepath.Join(tmp, "lcs.onnx")}, "-decode does not apply"},
 		{"compile data wrong steps", []string{"compile", "examples/lcs.dp", "-form", "unrolled", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "lcs runs 11 steps (its steps line); -steps 3 does not apply"},
 		{"study program not fptas", []string{"study", "fptas", "-program", "examples/subsetsum.dp", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1"}, "lower end of its range"},

@@ -49,7 +49,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.json = fs.Bool("json", false, "print JSON")
 	o.limits = addLimits(fs)
 	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a network that takes seconds to count, build or write)")
-	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
+	o.instance = fs.String("instance", "", "smooth scheme: the instance fixed in the network (knapsack's offset inputs and length; a program with data or a search answer: its data, exported as the smooth graph)")
 	return fs, o
 }
 
@@ -156,7 +156,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if smooth && smoothGraphApplies(m) {
-		return compileSmoothGraph(fs, f, o, dtype, stdout)
+		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if smooth {
 		if inst != nil {

@@ -106,7 +106,7 @@ func TestOptimumBadInput(t *testing.T) {
 		{"unknown method", []string{"optimum", "-instance", "testdata/lowdim", "-method", "dp"}, `optimum: unknown -method "dp"`},
 		{"missing file", []string{"optimum", "-instance", "nope.txt"}, "optimum: -instance: stat nope.txt"},
 		{"empty dir", []string{"optimum", "-instance", empty}, "optimum: no instance files"},
-		{"fractional weight", []string{"optimum", "-instance", filepath.Join(dir, "fractional.txt")}, "fractional.txt:2: item 1: weight 5/2 is not an integer"},
+		{"fractional weight", []string{"optimum", "-instance", filepath.Join(dir, "fractional.txt")}, "fractional.txt:2: item 1: weight 2.5 is not an integer"},
 		{"not knapsack", []string{"optimum", "-instance", filepath.Join(dir, "generic.json")}, "not a knapsack instance"},
 		{"refused", []string{"optimum", "-instance", filepath.Join(dir, "huge.txt"), "-method", "weight-dp"}, "instance too large for this method: weight DP needs 3 items"},
 		{"refused proximity", []string{"optimum", "-instance", filepath.Join(dir, "huge.txt"), "-method", "proximity"}, "instance too large for this method: proximity predicts"},

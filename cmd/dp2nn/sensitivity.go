@@ -22,7 +22,7 @@ import (
 
 func init() {
 	registerStudy(studyCmd{name: "sensitivity",
-		args:    "[-families F,...] [-n N,...] [-per K] [-seed S] [-R R] [-eps E,...] [-P P,...] [-gamma G,...] [-samples K] [-o T.md] [-plot F.png] [-json] [-quiet]",
+		args:    "[-instances DIR] [-random] [-families F,...] [-n N,...] [-per K] [-seed S] [-R R] [-eps E,...] [-P P,...] [-gamma G,...] [-samples K] [-o T.md] [-plot F.png] [-json] [-quiet]",
 		summary: "average sensitivity (Kumabe & Yoshida) vs approximation ratio of exact DP, greedy, FPTAS, FPTAS-NN, smoothed DP, the Kumabe–Yoshida algorithm and the deterministic simple-knapsack one (the defaults take about a minute on 2 cores)",
 		flags:   func() *flag.FlagSet { fs, _ := sensitivityFlags(); return fs },
 		run:     runStudySensitivity})
@@ -33,8 +33,8 @@ type sensitivityOpts struct {
 	per, samples                  *int
 	seed                          *uint64
 	r                             *int64
-	lowdim, program               *string
-	json, quiet                   *bool
+	lowdim, program, instances    *string
+	random, json, quiet           *bool
 	out, plot                     *string
 	limits                        *limits
 }
@@ -43,6 +43,8 @@ func sensitivityFlags() (*flag.FlagSet, *sensitivityOpts) {
 	o := &sensitivityOpts{}
 	fs := flag.NewFlagSet("study sensitivity", flag.ContinueOnError)
 	o.limits = addLimits(fs)
+	o.instances = fs.String("instances", "", "study every instance file of this directory (*.txt, *.json: any knapsack format dp2nn reads), the family files; optima by the exact solver, checked against optima.txt there when it has one; alone, without the generated families")
+	o.random = fs.Bool("random", false, "study the generated families of -families (Pisinger's and twin; lowdim left out); with -instances, beside its files")
 	o.families = fs.String("families", "lowdim,uncorrelated,weakly-correlated,strongly-correlated,subset-sum,twin", "comma-separated families: lowdim (the files of -lowdim), Pisinger's "+strings.Join(study.Families[1:], ", ")+", and twin (the instance on which exact optimisation has sensitivity n)")
 	o.ns = fs.String("n", "10,30,60", fmt.Sprintf("comma-separated numbers of items of the generated and twin instances (1..%d)", study.MaxSensitivityN))
 	o.per = fs.Int("per", 2, "generated instances per family and n")
@@ -131,15 +133,18 @@ func (o *sensitivityOpts) validate(set map[string]bool) (study.SensitivityConfig
 			return err
 		}}
 	var err error
-	if c.Families, err = parseNameList("-families", *o.families, study.SensitivityFamilies); err != nil {
+	if c.Families, err = o.chosenFamilies(set); err != nil {
 		return c, err
 	}
 	lowdim := slices.Contains(c.Families, study.Lowdim)
 	generated := slices.ContainsFunc(c.Families, func(f string) bool { return f != study.Lowdim && f != study.Twin })
 	sized := generated || slices.Contains(c.Families, study.Twin)
 	why := "-families has no generated family"
+	if set["instances"] && !*o.random {
+		why = "-instances without -random studies its files alone"
+	}
 	if err := refuse("study sensitivity", set, rule{"lowdim", lowdim, "-lowdim is the directory of the family lowdim, which -families leaves out"},
-		rule{"n", sized, "-n sizes the generated and twin families; -families has only lowdim"},
+		rule{"n", sized, "-n sizes the generated and twin families; " + strings.Replace(why, "no generated family", "only lowdim", 1)},
 		rule{"per", generated, "-per counts the instances of the generated families; " + why},
 		rule{"R", generated, "-R is the data range of the generated families; " + why}); err != nil {
 		return c, err
@@ -177,6 +182,12 @@ func (o *sensitivityOpts) validate(set map[string]bool) (study.SensitivityConfig
 			return c, err
 		}
 	}
+	if set["instances"] {
+		if *o.instances == "" {
+			return c, userErrorf("study sensitivity: -instances needs a directory")
+		}
+		c.Instances = *o.instances
+	}
 	if lowdim {
 		if *o.lowdim == "" {
 			return c, userErrorf("study: family lowdim needs -lowdim DIR")
@@ -184,6 +195,30 @@ func (o *sensitivityOpts) validate(set map[string]bool) (study.SensitivityConfig
 		c.Lowdim = *o.lowdim
 	}
 	return c, nil
+}
+
+// chosenFamilies is the families of -families, -instances and -random: by
+// default (neither of the latter) -families as given; -instances alone
+// studies no family but its files; -random the generated families of
+// -families, without lowdim (which is files: -instances).
+func (o *sensitivityOpts) chosenFamilies(set map[string]bool) ([]string, error) {
+	if set["instances"] && set["lowdim"] {
+		return nil, userErrorf("study sensitivity: -lowdim and -instances both name a directory of instance files; give -instances DIR alone")
+	}
+	if set["instances"] && !*o.random {
+		if set["families"] {
+			return nil, userErrorf("study sensitivity: -families does not apply: -instances without -random studies its files alone (add -random for generated families)")
+		}
+		return nil, nil
+	}
+	fams, err := parseNameList("-families", *o.families, study.SensitivityFamilies)
+	if err != nil || !*o.random {
+		return fams, err
+	}
+	if set["families"] && slices.Contains(fams, study.Lowdim) {
+		return nil, userErrorf("study sensitivity: -families: lowdim is a directory of files, not a generated family of -random: give -instances DIR")
+	}
+	return slices.DeleteFunc(fams, func(f string) bool { return f == study.Lowdim }), nil
 }
 
 // parseFloatList parses a comma-separated list of numbers; bad says what

@@ -54,11 +54,21 @@ func TestStudySensitivityBadInput(t *testing.T) {
 		{[]string{"-families", "lowdim", "-lowdim", none, "-per", "1", "-n", "5"}, "study sensitivity: -n does not apply: -n sizes the generated and twin families; -families has only lowdim"},
 		{[]string{"-families", "lowdim", "-lowdim", none}, "study: heavy: no item fits into the knapsack, so there is no item to delete"},
 		{[]string{"-families", "lowdim", "-lowdim", empty}, "study: e: no item fits into the knapsack, so there is no item to delete"},
+		{[]string{"-instances", "testdata/large", "-n", "5"}, "study sensitivity: -n does not apply: -n sizes the generated and twin families; -instances without -random studies its files alone"},
+		{[]string{"-instances", "testdata/large", "-per", "2"}, "study sensitivity: -per does not apply: -per counts the instances of the generated families; -instances without -random studies its files alone"},
+		{[]string{"-instances", "testdata/large", "-families", "twin"}, "study sensitivity: -families does not apply: -instances without -random studies its files alone (add -random for generated families)"},
+		{[]string{"-instances", "testdata/large", "-lowdim", "testdata/lowdim"}, "study sensitivity: -lowdim and -instances both name a directory of instance files; give -instances DIR alone"},
+		{[]string{"-instances", ""}, "study sensitivity: -instances needs a directory"},
+		{[]string{"-instances", filepath.Join(dir, "missing")}, "study: -instances: open " + filepath.Join(dir, "missing")},
+		{[]string{"-instances", empty}, "study: " + filepath.Join(empty, "e.txt") + ":1:1: n must be a positive integer, got 0"},
+		{[]string{"-instances", none}, "study: " + filepath.Join(none, "heavy.txt") + ":2:3: item 1: weight 9 is above the capacity 3"},
+		{[]string{"-random", "-families", "lowdim,twin"}, "study sensitivity: -families: lowdim is a directory of files, not a generated family of -random: give -instances DIR"},
+		{[]string{"-random", "-lowdim", "testdata/lowdim"}, "study sensitivity: -lowdim does not apply: -lowdim is the directory of the family lowdim, which -families leaves out"},
 		{[]string{"stray"}, `study sensitivity: takes no arguments besides flags, got "stray"`},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			args := append([]string{}, tiny...)
-			if tt.args[0] == "-families" { // drop the generated-family flags
+			if tt.args[0] == "-families" || tt.args[0] == "-instances" || tt.args[0] == "-random" { // drop the generated-family flags
 				args = []string{"study", "sensitivity", "-P", "5", "-gamma", "1", "-samples", "2", "-o", out}
 			}
 			stdout, stderr, code := runCLI(append(args, tt.args...)...)
@@ -116,4 +126,46 @@ func TestStudySensitivityTwin(t *testing.T) {
 	assert.Equal(t, 2, seen)
 	assert.Equal(t, 4, simple, "KY simple rows: 2 ε × 2 n")
 	assert.Equal(t, 0, rep.SimpleViolations)
+}
+
+// The issue's command line: -instances DIR (its files, optima by the
+// exact solver) with -random (the generated families), -eps and -gamma.
+func TestStudySensitivityInstances(t *testing.T) {
+	chdirRepo(t)
+	stdout, stderr, code := runCLI("study", "sensitivity", "-instances", "testdata/large", "-random", "-families", "twin", "-n", "7",
+		"-eps", "0.5", "-gamma", "1", "-samples", "2", "-P", "0", "-json", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	var rep study.SensitivityReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, "testdata/large", rep.InstanceDir)
+	assert.Equal(t, 3, rep.Instances, "two files and one twin instance")
+	fams := map[string]int{}
+	for _, r := range rep.Rows {
+		fams[r.Family]++
+		if r.Algorithm == "exact DP" {
+			assert.Equal(t, 1.0, r.Ratio, r.Family)
+			if r.Family == study.Twin {
+				assert.Equal(t, 3.0, r.Sensitivity)
+			}
+		}
+	}
+	assert.Positive(t, fams[study.Files])
+	assert.Positive(t, fams[study.Twin])
+	assert.Len(t, fams, 2)
+}
+
+// -random alone: the default families without lowdim (the files of
+// -lowdim, which -instances replaces).
+func TestStudySensitivityRandom(t *testing.T) {
+	chdirRepo(t)
+	stdout, stderr, code := runCLI("study", "sensitivity", "-random", "-n", "5", "-per", "1", "-eps", "0.5", "-gamma", "1", "-samples", "2", "-P", "0", "-json", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	var rep study.SensitivityReport
+	require.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, []string{"uncorrelated", "weakly-correlated", "strongly-correlated", "subset-sum", "twin"}, rep.Families)
+	assert.Empty(t, rep.Lowdim)
+	assert.Empty(t, rep.InstanceDir)
+	for _, r := range rep.Rows {
+		assert.NotEqual(t, study.Lowdim, r.Family)
+	}
 }

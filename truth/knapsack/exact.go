@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Method names an exact solver.
@@ -418,7 +419,8 @@ func Solve(profits, weights []int64, capacity int64) (Solution, error) {
 	}
 	weightCells, profitCells := dpCells(profits, weights, capacity)
 	least := min(weightCells, profitCells)
-	if ex, err := prepareProximity(profits, weights, capacity, min(MaxProximityCells, max(least/4, 1<<16))); err == nil {
+	ex, proxErr := prepareProximity(profits, weights, capacity, min(MaxProximityCells, max(least/4, 1<<16)))
+	if proxErr == nil {
 		return ex.finish(), nil
 	}
 	budget := int64(MaxCoreStates)
@@ -430,8 +432,8 @@ func Solve(profits, weights []int64, capacity int64) (Solution, error) {
 	}
 	switch {
 	case least > MaxDPCells:
-		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP (%d states) ran out of budget, and both DPs exceed %d values or %d cells",
-			ErrTooLarge, budget, MaxDPValues, MaxDPCells)
+		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP (%d states) ran out of budget, proximity refused (%s), and both DPs exceed %d values or %d cells",
+			ErrTooLarge, budget, strings.TrimPrefix(proxErr.Error(), ErrTooLarge.Error()+": "), MaxDPValues, MaxDPCells)
 	case weightCells <= profitCells:
 		return WeightDP(profits, weights, capacity)
 	}

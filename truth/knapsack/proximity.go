@@ -11,9 +11,9 @@ import (
 const MethodProximity Method = "proximity"
 
 // MaxProximityCells bounds the cells Proximity fills, summed over its
-// weight-class updates (docs/truth.md). A cell costs about 4 ns and two
-// bytes of memory for the traceback, so the limit is about half a second
-// and 128 MiB per phase.
+// weight-class updates (docs/truth.md). A cell costs 4–20 ns (more where
+// the convolutions are long) and two bytes of memory for the traceback,
+// so the limit is 0.3–1.4 s and 128 MiB per phase.
 const MaxProximityCells = 1 << 26
 
 // maxProximityProfit bounds the total profit of the live items: every

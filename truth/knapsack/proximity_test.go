@@ -36,7 +36,7 @@ func checkFeasible(t *testing.T, in Instance, s Solution) {
 }
 
 // TestProximityAgainstWeightDP runs 2500 random instances of every family
-// (and wild ones) with up to 120 items and R up to 1000, where the weight
+// (and wild ones) with up to 100 items and R up to 1000, where the weight
 // DP is a few milliseconds: the optima must be equal and the items
 // feasible. Proximity may refuse none of them.
 func TestProximityAgainstWeightDP(t *testing.T) {
@@ -49,7 +49,7 @@ func TestProximityAgainstWeightDP(t *testing.T) {
 			in = wildInstance(rng)
 			in.Name = fmt.Sprintf("wild-%d", k)
 		} else {
-			spec := Spec{Family: Families[k%(len(Families)+1)], N: 1 + rng.IntN(120),
+			spec := Spec{Family: Families[k%(len(Families)+1)], N: 1 + rng.IntN(100),
 				R: ranges[rng.IntN(len(ranges))], Fraction: rng.Float64()}
 			in = Draw(spec, rng, fmt.Sprintf("%v #%d", spec, k))
 		}
