@@ -176,14 +176,14 @@ func (e *structuredEmitter) make() {
 				rows[i] = []term{{0, 0}}
 			}
 		}
-		// A target that concatenates its sources anyway gets a row of
-		// zeros at the end of S, at column zeroCol: padding terms read it
-		// with any weight, so members of a bucket share their weight
-		// tuple more often.
+		// A target that concatenates its sources anyway may end S with a
+		// row of zeros, at column zeroCol: padding terms read it with any
+		// weight, so members of a bucket share their weight tuple more
+		// often. It is emitted only when a padding term or a shared sum
+		// (whose columns follow it) needs it.
 		zeroCol := int32(-1)
 		sWidth := at // columns of S
 		if len(st.parts) > 1 {
-			st.zero = true
 			zeroCol = at
 			sWidth++
 		}
@@ -225,6 +225,8 @@ func (e *structuredEmitter) make() {
 								col = row[x].col
 							} else if zeroCol < 0 {
 								col = row[0].col
+							} else {
+								st.zero = true
 							}
 							idx[x*nb+m] = col
 						}
@@ -253,6 +255,7 @@ func (e *structuredEmitter) make() {
 							sh.tw = e.mb.floats(stem+" shared term weights", []int{1, len(T)}, sw)
 						}
 						kk = k - len(T) + 1
+						st.zero = st.zero || zeroCol >= 0 // V's columns follow the zero row
 						nidx := make([]int32, 0, kk*nb)
 						w = nil
 						for pos := range k {
@@ -414,6 +417,7 @@ func sharedPositions(idx []int32, k, nb, width int) (T []int, tuples [][]int32, 
 		return nil, nil, nil
 	}
 	best := 0
+	dm := make([]int, nb)
 	for set := 1; set < 1<<k-1; set++ { // proper subsets
 		var pos []int
 		for x := range k {
@@ -424,9 +428,16 @@ func sharedPositions(idx []int32, k, nb, width int) (T []int, tuples [][]int32, 
 		if len(pos) < 2 {
 			continue
 		}
+		// The most tuples that still pay: saving = nb·(|T|−1) − D·(|T|+1)
+		// − width must reach max(best+1, ⌈nb·k/4⌉); the scan stops past
+		// it, so its map stays small.
+		need := max(best+1, (nb*k+3)/4)
+		maxD := (nb*(len(pos)-1) - width - need) / (len(pos) + 1)
+		if maxD < 1 {
+			continue
+		}
 		seen := map[[maxSharedK]int32]int{}
 		var tus [][]int32
-		dm := make([]int, nb)
 		for m := range nb {
 			var key [maxSharedK]int32
 			for x, p := range pos {
@@ -434,17 +445,20 @@ func sharedPositions(idx []int32, k, nb, width int) (T []int, tuples [][]int32, 
 			}
 			d, ok := seen[key]
 			if !ok {
+				if len(tus) == maxD {
+					tus = nil
+					break
+				}
 				d = len(tus)
 				seen[key] = d
 				tus = append(tus, slices.Clone(key[:len(pos)]))
 			}
 			dm[m] = d
 		}
-		D := len(tus)
-		saving := nb*(len(pos)-1) - D*len(pos) - width - D
-		if saving > best && 4*saving >= nb*k {
-			best, T, tuples, dmap = saving, pos, tus, dm
+		if tus == nil {
+			continue
 		}
+		best, T, tuples, dmap = nb*(len(pos)-1)-len(tus)*(len(pos)+1)-width, pos, tus, slices.Clone(dm)
 	}
 	return T, tuples, dmap
 }

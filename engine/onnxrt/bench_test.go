@@ -100,6 +100,9 @@ func BenchmarkThroughput(b *testing.B) {
 					b.Fatal(err)
 				}
 				out := make([]float32, batch*g.NumOutputs())
+				if err := e.Run(rows, out, batch); err != nil { // warm-up, as ORT's
+					b.Fatal(err)
+				}
 				cpu0 := processCPU()
 				for b.Loop() {
 					if err := e.Run(rows, out, batch); err != nil {
@@ -471,6 +474,7 @@ func BenchmarkThroughputFloat64(b *testing.B) {
 			if dt == export.Float64 {
 				run = evalRunner[float64](b, g, rows, batch)
 			}
+			run() // warm-up, as ORT's
 			cpu0 := processCPU()
 			for b.Loop() {
 				run()
