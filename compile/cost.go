@@ -130,10 +130,12 @@ type Params struct {
 	// Structured and StructuredIndices are the float and int32 elements
 	// of export's structured layout: the weights of the rows bucketed by
 	// length and padded, the nonzero biases, and the Gather indices.
-	// Structured is exact; StructuredIndices is exact but for the column
-	// lists of partly read sources, counted as one per weight entry
-	// reading the source when there are fewer than the source's length,
-	// else none.
+	// Structured is an upper bound (export stores the weights of members
+	// that share them once, see structuredParams); StructuredIndices is
+	// exact but for the column lists of partly read sources, counted as
+	// one per weight entry reading the source when there are fewer than
+	// the source's length, else none, and for export's shared partial
+	// sums.
 	Structured, StructuredIndices int64
 }
 
@@ -479,28 +481,20 @@ func fallbackSource(s *relu.Shape) int {
 	return 0
 }
 
-// denseParams is export's dense layout: a sourceLen × width matrix per
-// source a target reads, plus its biases.
-func denseParams(s *relu.Shape) int64 {
-	var n int64
-	for _, t := range s.Targets {
-		if len(t.Sources) == 0 {
-			n = addSat(n, mulSat(sourceLen(s, fallbackSource(s)), t.Width))
-		}
-		for _, u := range t.Sources {
-			n = addSat(n, mulSat(sourceLen(s, u.Source), t.Width))
-		}
-		n = addSat(n, t.Width)
-	}
-	return n
-}
+// denseParams is export's dense layout (relu.Shape.DenseParams, the one
+// count).
+func denseParams(s *relu.Shape) int64 { return s.DenseParams() }
 
-// structuredParams is export's structured layout: per target, rows
+// structuredParams bounds export's structured layout: per target, rows
 // bucketed by length class, each bucket an index matrix (int32) and, but
 // for rows of equal length with weights all 1, a weight matrix; nonzero
 // biases; the column lists of partly read sources; an output block's
 // order when its classes are not sorted; and a row of ones per bucket of
-// more than one term in every emitted copy.
+// more than one term in every emitted copy. The float count is an upper
+// bound: export stores a bucket's weights once per group of members that
+// share them (K floats instead of K·n) and one row of ones per K, which
+// the Shape does not describe; the index count is within a factor 2
+// (export's shared partial sums trade some indices for fewer).
 func structuredParams(s *relu.Shape, copies int) (floats, ints int64) {
 	firstOutput := len(s.Targets) - len(s.Outputs)
 	for i, t := range s.Targets {

@@ -246,8 +246,9 @@ func heapWithin2(t *testing.T, what string, predicted int64, h heapUse, floor in
 }
 
 // The ONNX models export writes hold exactly the predicted float
-// parameters (Gather indices: within a factor 2) and their files are
-// within a factor 2 of the predicted size.
+// parameters in the dense layout and at most them in the structured one
+// (Gather indices: within a factor 2), and their files are within a
+// factor 2 of the predicted size.
 func TestEstimateONNX(t *testing.T) {
 	for _, c := range tableCostCases() {
 		t.Run(c.name, func(t *testing.T) {
@@ -267,9 +268,16 @@ func TestEstimateONNX(t *testing.T) {
 				require.NoError(t, err)
 				within2(t, o.Layout+"/"+o.DType+" file bytes", o.FileBytes, int64(len(raw)))
 				floats, ints := initializerElements(t, raw)
-				if b.net.Smooth == nil {
+				switch {
+				case b.net.Smooth == nil && o.Layout == "dense":
 					assert.Equal(t, floats, o.Params, "%s float parameters", o.Layout)
-				} else {
+				case b.net.Smooth == nil:
+					// The structured layout stores a bucket's weights once
+					// per weight group, and one row of ones per length,
+					// which the counting builder cannot see: the count is
+					// a bound.
+					assert.LessOrEqual(t, floats, o.Params, "%s float parameters", o.Layout)
+				default:
 					within2(t, "smooth float parameters", o.Params, floats)
 				}
 				within2(t, o.Layout+" indices", o.Indices, ints)

@@ -3,7 +3,6 @@ package compile
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/relu"
@@ -85,32 +84,9 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 	case len(m.Data) > 0 || m.Steps > 0:
 		return nil, fmt.Errorf("%s: the smooth scheme lowers programs with one step per item; this program has data or a steps line (use -scheme exact)", m.File.Pos())
 	}
-	var names []string
-	for name := range opt.Fixed {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	fixed := make(map[int][]float64)
-	for _, name := range names {
-		vals := opt.Fixed[name]
-		var in *dsl.Input
-		for _, x := range m.Inputs {
-			if x.Name == name {
-				in = x
-			}
-		}
-		if in == nil {
-			return nil, fmt.Errorf("smooth: fixed input %q is not an input of %s", name, m.Name)
-		}
-		if len(vals) != opt.Steps {
-			return nil, fmt.Errorf("smooth: fixed input %s has %d values for %d steps", name, len(vals), opt.Steps)
-		}
-		for t, v := range vals {
-			if !(v >= in.Lo && v <= in.Hi) || (in.Type == dsl.Int && v != math.Trunc(v)) {
-				return nil, fmt.Errorf("smooth: step %d: %s = %g is outside its declared %s range %g..%g", t+1, name, v, in.Type, in.Lo, in.Hi)
-			}
-		}
-		fixed[in.Index] = vals
+	fixed, err := fixedInputs(m, opt)
+	if err != nil {
+		return nil, err
 	}
 	l.smooth = &smoothing{act: opt.Reg, gamma: opt.Gamma, phi0: phiAtZero(opt.Reg)}
 	units := make([][]relu.Unit, len(m.Inputs))

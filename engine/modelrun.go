@@ -6,6 +6,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/engine/onnxgo"
@@ -104,6 +105,9 @@ type Runner struct {
 	net     *compile.Network
 	session *onnxrt.Session
 	ref     *onnxref.Session
+	// OpenTime is how long preparing the model in the runtime took (for
+	// ONNX Runtime, creating the session), reading the file excluded.
+	OpenTime time.Duration
 }
 
 // Open reads the model at path and prepares it in rt. net is the network
@@ -119,6 +123,8 @@ func Open(path string, rt Runtime, net *compile.Network) (*Runner, error) {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	r := &Runner{Model: m, runtime: rt, bytes: b, net: net}
+	start := time.Now()
+	defer func() { r.OpenTime = time.Since(start) }()
 	if m.Decode != "" && rt == OnnxGo {
 		return nil, fmt.Errorf("%s: onnx-go cannot run the decode tail; export without -decode", path)
 	}

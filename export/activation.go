@@ -179,3 +179,26 @@ func (mb *modelBuilder) floatConst(v float64) string {
 func (p *cellPlan) hiddenActs(l int) []relu.Activation {
 	return slices.Clone(p.g.Act[p.layerLo[l]:p.layerLo[l+1]])
 }
+
+// ones returns a shared [1, k] constant of ones of the model's element
+// type (the left operand of a bucket's sum).
+func (mb *modelBuilder) ones(k int) string {
+	key := fmt.Sprint("ones ", k)
+	if n, ok := mb.consts[key]; ok {
+		return n
+	}
+	n := mb.floats(key, []int{1, k}, slices.Repeat([]float64{1}, k))
+	mb.consts[key] = n
+	return n
+}
+
+// zeros11 returns a shared [1, 1] zero of the model's element type.
+func (mb *modelBuilder) zeros11() string {
+	key := "zero [1 1]"
+	if n, ok := mb.consts[key]; ok {
+		return n
+	}
+	n := mb.floats(key, []int{1, 1}, []float64{0})
+	mb.consts[key] = n
+	return n
+}

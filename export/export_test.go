@@ -145,8 +145,8 @@ func TestParseEnums(t *testing.T) {
 		{"auto", parseLayout, "auto", ""},
 		{"dense", parseLayout, "dense", ""},
 		{"structured", parseLayout, "structured", ""},
-		{"sparse", parseLayout, "", `unknown layout "sparse" (valid: auto, dense, structured)`},
-		{"Dense", parseLayout, "", `unknown layout "Dense" (valid: auto, dense, structured)`},
+		{"sparse", parseLayout, "", `unknown layout "sparse" (valid: auto, dense, structured, vector)`},
+		{"Dense", parseLayout, "", `unknown layout "Dense" (valid: auto, dense, structured, vector)`},
 		{"cell", parseForm, "cell", ""},
 		{"unrolled", parseForm, "unrolled", ""},
 		{"loop", parseForm, "loop", ""},
@@ -387,6 +387,135 @@ func TestDecodeTails(t *testing.T) {
 			got, err := onnxref.Run(m, in)
 			require.NoError(t, err)
 			require.NoError(t, exporttest.Compare(got, want, 0), "%s, %v", m.Decode, dt)
+		}
+	}
+}
+
+// In the structured layout, members of a bucket that share exact-scale
+// weights sum with one MatMul of those weights and no Mul (the knapsack
+// cell's min: rows of different lengths padded from the zero row); a
+// weight that is not an exact scale (3) keeps the Mul. Both give the evaluator's outputs in the interpreter.
+func TestStructuredWeightGroups(t *testing.T) {
+	ops := func(g *relu.Graph) (map[string]int, *export.Model) {
+		b, err := export.Marshal(g, export.Options{Layout: export.Structured})
+		require.NoError(t, err)
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(b, &mp))
+		n := map[string]int{}
+		for _, node := range mp.Graph.Node {
+			n[node.GetOpType()]++
+			if node.GetOpType() == "Mul" && strings.Contains(node.GetName(), "/k1 ") {
+				n["Mul"]-- // a bucket of one term has no sum to fold its weight into
+			}
+		}
+		for _, init := range mp.Graph.Initializer {
+			switch {
+			case strings.HasSuffix(init.GetName(), " shared term weights"):
+			case strings.HasSuffix(init.GetName(), " term weights"):
+				n["term weights"]++
+			case strings.HasSuffix(init.GetName(), " shared index"):
+				n["shared index"]++
+			}
+		}
+		m, err := export.Parse(b)
+		require.NoError(t, err)
+		return n, m
+	}
+	c := exporttest.KnapsackCell(6)
+	n, _ := ops(c.Graph)
+	assert.GreaterOrEqual(t, n["term weights"], 3, "knapsack: the buckets of L1, L3 and the output share their weights")
+	assert.Positive(t, n["Expand"], "a zero row")
+
+	// Knapsack's select neurons with exact-scale weights (compile's
+	// cell): the two indicator terms of select(p, q) depend on the shift q
+	// only, so their partial sum is computed once per shift.
+	const P = 60
+	b := relu.NewBuilder()
+	f := b.Input("f", P)
+	profit := b.Input("profit", 1)
+	g1 := b.Group(relu.GroupInfo{Name: "indicators", Rule: "test"})
+	g2 := b.Group(relu.GroupInfo{Name: "select", Rule: "test"})
+	g3 := b.Group(relu.GroupInfo{Name: "out", Rule: "test"})
+	up, down := make([]relu.Unit, P), make([]relu.Unit, P)
+	for q := 1; q < P; q++ {
+		up[q] = b.ReLU(g1, relu.Var(profit[0]).AddConst(float64(-q)))
+		down[q] = b.ReLU(g1, relu.Var(profit[0]).Scale(-1).AddConst(float64(q)))
+	}
+	outs := make([]relu.Affine, P)
+	for p := 1; p <= P; p++ {
+		sum := relu.Var(f[p-1])
+		for q := 1; q < p; q++ {
+			sel := b.ReLU(g2, relu.Var(f[p-q-1]).PlusScaled(-2, relu.Var(up[q])).PlusScaled(-2, relu.Var(down[q])))
+			sum = sum.PlusScaled(-1, relu.Var(sel))
+		}
+		outs[p-1] = relu.Var(b.ReLU(g3, sum))
+	}
+	b.Output("y", []int{P}, g3, outs)
+	sel, err := b.Build()
+	require.NoError(t, err)
+	n, m := ops(sel)
+	assert.Positive(t, n["shared index"], "a shared partial sum")
+	e, err := relu.NewEvaluator[float32](sel)
+	require.NoError(t, err)
+	rng := rand.New(rand.NewPCG(5, 5))
+	for range 5 {
+		x := make([]float64, P+1)
+		x32 := make([]float32, P+1)
+		for i := range P {
+			x[i] = float64(rng.IntN(400)) / 8
+			x32[i] = float32(x[i])
+		}
+		x[P] = float64(1 + rng.IntN(P-1))
+		x32[P] = float32(x[P])
+		want := make([]float32, P)
+		require.NoError(t, e.Run(x32, want, 1))
+		got, err := onnxref.Run(m, map[string]export.Tensor{"f": export.NewTensor(x[:P], 1, P), "profit": export.NewTensor(x[P:], 1, 1)})
+		require.NoError(t, err)
+		for i := range want {
+			require.Equal(t, float64(want[i]), got["y"].Data[i], "y[%d], profit %v", i, x[P])
+		}
+	}
+
+	scaled := func(w float64) *relu.Graph {
+		b := relu.NewBuilder()
+		x := b.Input("x", 4)
+		z := b.Input("z", 2)
+		g := b.Group(relu.GroupInfo{Name: "sums", Rule: "test"})
+		var outs []relu.Affine
+		for i := range 3 {
+			// Rows of 3 terms and one of 4, in one bucket of K = 4 that
+			// reads two sources: the short rows read the zero row.
+			a := relu.Var(x[i]).PlusScaled(w, relu.Var(x[i+1])).PlusScaled(w, relu.Var(z[0]))
+			if i == 2 {
+				a = a.PlusScaled(w, relu.Var(z[1]))
+			}
+			outs = append(outs, relu.Var(b.ReLU(g, a)))
+		}
+		b.Output("y", []int{3}, g, outs)
+		net, err := b.Build()
+		require.NoError(t, err)
+		return net
+	}
+	for _, w := range []float64{-2, 3} {
+		g := scaled(w)
+		n, m := ops(g)
+		if w == 3 {
+			assert.Positive(t, n["Mul"], "3 is not an exact scale")
+		} else {
+			assert.Zero(t, n["Mul"])
+			assert.Equal(t, 1, n["term weights"], "one group")
+			assert.Positive(t, n["Expand"], "a zero row")
+		}
+		e, err := relu.NewEvaluator[float32](g)
+		require.NoError(t, err)
+		x, zs := []float64{1.5, -2.25, 7, 0.125}, []float64{-0.75, 0.5}
+		want := make([]float32, 3)
+		require.NoError(t, e.Run([]float32{1.5, -2.25, 7, 0.125, -0.75, 0.5}, want, 1))
+		assert.NotZero(t, want[2])
+		got, err := onnxref.Run(m, map[string]export.Tensor{"x": export.NewTensor(x, 1, 4), "z": export.NewTensor(zs, 1, 2)})
+		require.NoError(t, err)
+		for i := range want {
+			assert.Equal(t, float64(want[i]), got["y"].Data[i], "w = %v, y[%d]", w, i)
 		}
 	}
 }

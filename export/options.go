@@ -21,6 +21,10 @@ const (
 	// tensors for Gather, Mul and ReduceSum: the file grows with the number
 	// of nonzeros, not with the square of the width.
 	Structured
+	// Vector is the layout of a smoothed recurrence (WriteRecurrence): no
+	// neurons, the whole state vector updated by elementwise operators in
+	// a Loop over the steps. Write refuses it for a relu.Graph.
+	Vector
 )
 
 // Form is how a recurrent cell is presented.
@@ -171,7 +175,7 @@ func (d *Decode) CertainName() string {
 }
 
 var (
-	layoutNames = []string{"auto", "dense", "structured"}
+	layoutNames = []string{"auto", "dense", "structured", "vector"}
 	formNames   = []string{"cell", "unrolled", "loop"}
 	dtypeNames  = []string{"float32", "float64"}
 	decodeOps   = []string{"<=", "<", ">=", ">", "==", "!="}

@@ -121,26 +121,6 @@ func (p *cellPlan) fallbackSource() (int, bool) {
 	return 0, false
 }
 
-// denseParams is the number of parameters of the dense layout: one matrix
-// per (source, target) pair that is connected, plus one bias per neuron.
-func (p *cellPlan) denseParams() int64 {
-	var n int64
-	for _, t := range p.targets {
-		w := int64(t.hi - t.lo)
-		srcs := t.sources
-		if len(srcs) == 0 {
-			if s, ok := p.fallbackSource(); ok {
-				srcs = []int{s}
-			}
-		}
-		for _, s := range srcs {
-			n += int64(p.sourceLen(s)) * w
-		}
-		n += w
-	}
-	return n
-}
-
 // groupLabel names the neurons lo..hi-1 after their groups, short enough
 // for a node name.
 func groupLabel(g *relu.Graph, lo, hi int) string {

@@ -91,6 +91,9 @@ func parse(name string, data []byte) (*Model, error) {
 	for _, e := range mp.MetadataProps {
 		m.Metadata[e.GetKey()] = e.GetValue()
 	}
+	if m.Metadata["dp2nn.scheme"] == "smooth-graph" {
+		return nil, fmt.Errorf("export: %s is the smooth graph of one instance (compile -scheme smooth of a program with data or a search answer): it is run with inputs theta and seed, and checked against smooth.Graph by go test ./export/smoothonnx, not read as a network", name)
+	}
 	var errs []error
 	bad := func(format string, args ...any) {
 		errs = append(errs, fmt.Errorf("export: %s: "+format, append([]any{name}, args...)...))

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -27,8 +28,13 @@ import (
 //	MatMul(ones [1, K], ·)             → [1, n_b·N], the sums over the terms
 //	Reshape(·, [n_b, -1])              → [n_b, N]
 //
-// (the last three dropped when K = 1). Terms are the outermost axis and
-// the sum a MatMul because that is how ONNX Runtime sums fastest: with a
+// (the last three dropped when K = 1). Members that share their K
+// weights, all exact scales, form a group whose MatMul takes those weights
+// ([1, K]) instead of ones, and which needs no Mul (tupleGroups); a target
+// that concatenates several sources ends S with a row of zeros that the
+// padding terms of such groups read; positions of a group's terms that
+// many members share are summed once (sharedTerms). Terms are the
+// outermost axis and the sum a MatMul because that is how ONNX Runtime sums fastest: with a
 // ReduceSum over the middle axis of [n_b, K, N] the knapsack cell (pmax
 // 100) ran 10 times slower at batch 1, and with one over the first axis
 // twice as slow at batch 256 (docs/onnx.md).
@@ -53,6 +59,7 @@ type structuredEmitter struct {
 }
 
 type structTarget struct {
+	zero    bool // S ends with a row of zeros that padding terms read
 	parts   []structPart
 	buckets []structBucket
 	bias    string // "" when every bias is 0
@@ -67,6 +74,38 @@ type structPart struct {
 type structBucket struct {
 	k, n   int
 	idx, w string // w is "" when every weight is 1
+	tw     string // [1, K]: the weights of term 0..K-1, shared by every member ("" for ones or when w is set)
+	shared *sharedTerms
+}
+
+// sharedTerms is a partial sum that many members of a bucket share: the
+// terms at some positions read the same few tuples of columns (knapsack's
+// select neurons: the two indicator terms depend on the shift only, not
+// on the cell). V = Σ w_k S[idx_k] is computed once per distinct tuple
+// ([d, N]) and appended to S; the bucket's last term reads it with
+// weight 1.
+type sharedTerms struct {
+	k, d    int
+	idx, tw string // [k, d] columns of S; [1, k] weights ("" for ones)
+}
+
+// maxSharedK is the largest bucket whose term positions are searched for
+// a shared partial sum (all subsets of at least two positions).
+const maxSharedK = 4
+
+// maxTupleGroups is the most groups a bucket is split into by weight
+// tuple (see make); a bucket with more keeps its Mul.
+const maxTupleGroups = 4
+
+// exactScale reports whether w·x is exact for every float x that does
+// not overflow: w is 0 or ±2^e with 0 <= e <= 30, so a fused multiply-add
+// (MatMul) rounds w·x + acc once, as Mul then Add do.
+func exactScale(w float64) bool {
+	if w == 0 {
+		return true
+	}
+	frac, exp := math.Frexp(math.Abs(w))
+	return frac == 0.5 && exp >= 1 && exp <= 31
 }
 
 func newStructuredEmitter(p *cellPlan, mb *modelBuilder) *structuredEmitter {
@@ -137,6 +176,17 @@ func (e *structuredEmitter) make() {
 				rows[i] = []term{{0, 0}}
 			}
 		}
+		// A target that concatenates its sources anyway may end S with a
+		// row of zeros, at column zeroCol: padding terms read it with any
+		// weight, so members of a bucket share their weight tuple more
+		// often. It is emitted only when a padding term or a shared sum
+		// (whose columns follow it) needs it.
+		zeroCol := int32(-1)
+		sWidth := at // columns of S
+		if len(st.parts) > 1 {
+			zeroCol = at
+			sWidth++
+		}
 		// Buckets by the number of terms, rounded up to a power of two.
 		byClass := map[int][]int{}
 		for i, row := range rows {
@@ -155,6 +205,82 @@ func (e *structuredEmitter) make() {
 			k := 0
 			for _, i := range members {
 				k = max(k, len(rows[i]))
+			}
+			// Members whose K weights (padded with zero-row terms of the
+			// row's last weight, or with weight 0 without a zero row) are
+			// the same and exact scales share a MatMul of those weights,
+			// and the bucket needs no Mul; a bucket splits into at most
+			// maxTupleGroups such groups.
+			if groups, ok := tupleGroups(rows, members, k, zeroCol); ok {
+				for gi, grp := range groups {
+					nb := len(grp.members)
+					idx := make([]int32, nb*k)
+					for m, i := range grp.members {
+						storage[i] = int32(len(order))
+						order = append(order, i)
+						row := rows[i]
+						for x := range k {
+							col := zeroCol
+							if x < len(row) {
+								col = row[x].col
+							} else if zeroCol < 0 {
+								col = row[0].col
+							} else {
+								st.zero = true
+							}
+							idx[x*nb+m] = col
+						}
+					}
+					stem := fmt.Sprintf("%s/k%d", t.label, k)
+					if gi > 0 {
+						stem += fmt.Sprintf(" group %d", gi+1)
+					}
+					kk, w := k, grp.w
+					var sh *sharedTerms
+					if T, tuples, dmap := sharedPositions(idx, k, nb, int(sWidth)); T != nil {
+						// Rewrite: the positions outside T, then one term
+						// reading V (column sWidth + d of S ∪ V).
+						sidx := make([]int32, len(T)*len(tuples))
+						sw := make([]float64, len(T))
+						sones := true
+						for x, pos := range T {
+							sw[x] = grp.w[pos]
+							sones = sones && sw[x] == 1
+							for d, tu := range tuples {
+								sidx[x*len(tuples)+d] = tu[x]
+							}
+						}
+						sh = &sharedTerms{k: len(T), d: len(tuples), idx: e.mb.int32s(stem+" shared index", []int{len(T), len(tuples)}, sidx)}
+						if !sones {
+							sh.tw = e.mb.floats(stem+" shared term weights", []int{1, len(T)}, sw)
+						}
+						kk = k - len(T) + 1
+						st.zero = st.zero || zeroCol >= 0 // V's columns follow the zero row
+						nidx := make([]int32, 0, kk*nb)
+						w = nil
+						for pos := range k {
+							if !slices.Contains(T, pos) {
+								nidx = append(nidx, idx[pos*nb:(pos+1)*nb]...)
+								w = append(w, grp.w[pos])
+							}
+						}
+						for m := range nb {
+							nidx = append(nidx, sWidth+int32(dmap[m]))
+						}
+						w = append(w, 1)
+						idx = nidx
+					}
+					b := structBucket{k: kk, n: nb, idx: e.mb.int32s(stem+" index", []int{kk, nb}, idx), shared: sh}
+					ones := true
+					for _, x := range w {
+						ones = ones && x == 1
+					}
+					if !ones {
+						b.tw = e.mb.floats(stem+" term weights", []int{1, kk}, w)
+					}
+					st.buckets = append(st.buckets, b)
+				}
+				continue
 			}
 			// Term-major: entry x*nb+m is term x of member m, so that the
 			// sum runs over the outermost axis.
@@ -226,6 +352,117 @@ func (e *structuredEmitter) make() {
 	e.made = true
 }
 
+type tupleGroup struct {
+	w       []float64
+	ones    bool
+	members []int
+}
+
+// tupleGroups splits a bucket's members (rows of at most k > 1 terms) by
+// their padded weight tuple; ok is false when a weight is not an exact
+// scale or there are more than maxTupleGroups tuples.
+func tupleGroups(rows [][]term, members []int, k int, zeroCol int32) ([]tupleGroup, bool) {
+	if k < 2 {
+		return nil, false
+	}
+	var groups []tupleGroup
+	w := make([]float64, k)
+	for _, i := range members {
+		row := rows[i]
+		for x := range k {
+			switch {
+			case x < len(row):
+				w[x] = row[x].w
+			case zeroCol >= 0:
+				w[x] = row[len(row)-1].w
+			default:
+				w[x] = 0
+			}
+			if !exactScale(w[x]) {
+				return nil, false
+			}
+		}
+		found := false
+		for g := range groups {
+			if slices.Equal(groups[g].w, w) {
+				groups[g].members = append(groups[g].members, i)
+				found = true
+				break
+			}
+		}
+		if !found {
+			if len(groups) == maxTupleGroups {
+				return nil, false
+			}
+			ones := true
+			for _, x := range w {
+				ones = ones && x == 1
+			}
+			groups = append(groups, tupleGroup{w: slices.Clone(w), ones: ones, members: []int{i}})
+		}
+	}
+	return groups, true
+}
+
+// sharedPositions looks, in a bucket of k <= maxSharedK terms and nb
+// members (idx term-major, k×nb columns of S, S having width columns),
+// for a set T of at least two term positions whose column tuples take
+// few distinct values, so that computing their partial sum once per tuple
+// saves at least a quarter of the bucket's gathered rows, counting the
+// copy of S that appending the partial sums costs. It returns T
+// (ascending), the distinct tuples in first-seen order and each member's
+// tuple; T is nil when no set pays.
+func sharedPositions(idx []int32, k, nb, width int) (T []int, tuples [][]int32, dmap []int) {
+	if k < 3 || k > maxSharedK {
+		return nil, nil, nil
+	}
+	best := 0
+	dm := make([]int, nb)
+	for set := 1; set < 1<<k-1; set++ { // proper subsets
+		var pos []int
+		for x := range k {
+			if set&(1<<x) != 0 {
+				pos = append(pos, x)
+			}
+		}
+		if len(pos) < 2 {
+			continue
+		}
+		// The most tuples that still pay: saving = nb·(|T|−1) − D·(|T|+1)
+		// − width must reach max(best+1, ⌈nb·k/4⌉); the scan stops past
+		// it, so its map stays small.
+		need := max(best+1, (nb*k+3)/4)
+		maxD := (nb*(len(pos)-1) - width - need) / (len(pos) + 1)
+		if maxD < 1 {
+			continue
+		}
+		seen := map[[maxSharedK]int32]int{}
+		var tus [][]int32
+		for m := range nb {
+			var key [maxSharedK]int32
+			for x, p := range pos {
+				key[x] = idx[p*nb+m]
+			}
+			d, ok := seen[key]
+			if !ok {
+				if len(tus) == maxD {
+					tus = nil
+					break
+				}
+				d = len(tus)
+				seen[key] = d
+				tus = append(tus, slices.Clone(key[:len(pos)]))
+			}
+			dm[m] = d
+		}
+		if tus == nil {
+			continue
+		}
+		best, T, tuples, dmap = nb*(len(pos)-1)-len(tus)*(len(pos)+1)-width, pos, tus, slices.Clone(dm)
+	}
+	return T, tuples, dmap
+}
+
 // storage is the position of value pos of source s in its tensor.
 func (e *structuredEmitter) storage(s, pos int) int32 {
 	if l := s - len(e.p.g.Inputs) + 1; l >= 1 {
@@ -293,6 +530,9 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 			}
 			parts = append(parts, x)
 		}
+		if st.zero {
+			parts = append(parts, zeroRow(sc, prefix+t.label, prefix+t.name, parts[0]))
+		}
 		s := parts[0]
 		if len(parts) > 1 {
 			s = sc.op("Concat", prefix+t.label+"/sources", parts, prefix+t.name+"/sources", attrInt("axis", 0))
@@ -314,14 +554,30 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 				}
 				return "inner"
 			}
-			x := node("Gather", step(), k+" gather", []string{s, b.idx}, k+" terms", attrInt("axis", 0))
+			src := s
+			if sh := b.shared; sh != nil {
+				sk := fmt.Sprintf("k%d shared", b.k)
+				v := sc.op("Gather", prefix+t.label+"/"+sk+" gather", []string{s, sh.idx}, prefix+t.name+"/"+sk+" terms", attrInt("axis", 0))
+				v = sc.op("Reshape", prefix+t.label+"/"+sk+" flatten", []string{v, mb.int64Const([]int{2}, int64(sh.k), -1)}, prefix+t.name+"/"+sk+" flat")
+				tw := sh.tw
+				if tw == "" {
+					tw = mb.ones(sh.k)
+				}
+				v = sc.op("MatMul", prefix+t.label+"/"+sk+" sum", []string{tw, v}, prefix+t.name+"/"+sk+" flat sums")
+				v = sc.op("Reshape", prefix+t.label+"/"+sk+" unflatten", []string{v, mb.int64Const([]int{2}, int64(sh.d), -1)}, prefix+t.name+"/"+sk+" sums")
+				src = sc.op("Concat", prefix+t.label+"/"+sk+" sources", []string{s, v}, prefix+t.name+"/"+sk+" sources", attrInt("axis", 0))
+			}
+			x := node("Gather", step(), k+" gather", []string{src, b.idx}, k+" terms", attrInt("axis", 0))
 			if b.w != "" {
 				x = node("Mul", step(), k+" mul", []string{x, b.w}, k+" products")
 			}
 			if b.k > 1 {
 				flat := node("Reshape", step(), k+" flatten", []string{x, mb.int64Const([]int{2}, int64(b.k), -1)}, k+" flat")
-				ones := mb.floats(fmt.Sprintf("ones %d", b.k), []int{1, b.k}, slices.Repeat([]float64{1}, b.k))
-				x = node("MatMul", step(), k+" sum", []string{ones, flat}, k+" flat sums")
+				tw := b.tw
+				if tw == "" {
+					tw = mb.ones(b.k)
+				}
+				x = node("MatMul", step(), k+" sum", []string{tw, flat}, k+" flat sums")
 				x = node("Reshape", step(), k+" unflatten", []string{x, mb.int64Const([]int{2}, int64(b.n), -1)}, k+" sums")
 
 			}
@@ -348,4 +604,13 @@ func (e *structuredEmitter) emit(sc *scope, prefix string, in, out []string) []s
 		}
 	}
 	return res
+}
+
+// zeroRow is a row of zeros [1, N] for the batch of x ([len, N]).
+func zeroRow(sc *scope, label, name, x string) string {
+	mb := sc.mb
+	shape := sc.op("Shape", label+"/shape", []string{x}, name+"/shape")
+	n := sc.op("Slice", label+"/batch size", []string{shape, mb.int64Const([]int{1}, 1), mb.int64Const([]int{1}, 2)}, name+"/N")
+	target := sc.op("Concat", label+"/1×N", []string{mb.int64Const([]int{1}, 1), n}, name+"/1×N", attrInt("axis", 0))
+	return sc.op("Expand", label+"/zero row", []string{mb.zeros11(), target}, name+"/zero row")
 }

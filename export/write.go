@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -32,6 +32,12 @@ func Write(w io.Writer, g *relu.Graph, opt Options) error {
 // whole model, no temporary file is left behind, and an error names path.
 func WriteFile(path string, g *relu.Graph, opt Options) error {
 	b, err := Marshal(g, opt)
+	return writeModelFile(path, b, err)
+}
+
+// writeModelFile writes b, the marshalled model (err: why there is none),
+// to path atomically.
+func writeModelFile(path string, b []byte, err error) error {
 	if err != nil {
 		return err
 	}
@@ -43,7 +49,11 @@ func WriteFile(path string, g *relu.Graph, opt Options) error {
 
 // Marshal returns g as the bytes of an ONNX model.
 func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
-	m, err := build(g, opt)
+	return marshalModel(build(g, opt))
+}
+
+// marshalModel returns the bytes of m (err: why there is no model).
+func marshalModel(m *onnxpb.ModelProto, err error) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +71,8 @@ func Marshal(g *relu.Graph, opt Options) ([]byte, error) {
 // The settled Unrolled form (Options.Settled) lays out the unrolled graph
 // instead of the cell: ask about relu.UnrollWith's graph.
 func ResolveLayout(g *relu.Graph, layout Layout) (Layout, int64) {
-	n := newCellPlan(g).denseParams()
+	sh := g.Shape()
+	n := sh.DenseParams()
 	if layout == Auto {
 		if n <= AutoDenseLimit {
 			return Dense, n
@@ -102,7 +113,8 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	}
 	p := newCellPlan(cell)
 	layout := opt.Layout
-	dense := p.denseParams()
+	sh := cell.Shape()
+	dense := sh.DenseParams()
 	if layout == Auto {
 		layout = Structured
 		if dense <= AutoDenseLimit {
@@ -202,23 +214,20 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if opt.Decode != nil {
 		meta[metaDecode] = describeDecode(opt.Decode)
 	}
-	if opt.Source != nil {
-		for k, v := range opt.Source.metadata() {
-			meta[k] = v
-		}
+	setMetadata(m, meta, opt.Source, opt.Metadata)
+	return m, nil
+}
+
+// setMetadata writes meta, then source's keys and extra (which win), to
+// m's metadata_props in key order.
+func setMetadata(m *onnxpb.ModelProto, meta map[string]string, source *Source, extra map[string]string) {
+	if source != nil {
+		maps.Copy(meta, source.metadata())
 	}
-	for k, v := range opt.Metadata {
-		meta[k] = v
-	}
-	keys := make([]string, 0, len(meta))
-	for k := range meta {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	maps.Copy(meta, extra)
+	for _, k := range slices.Sorted(maps.Keys(meta)) {
 		m.MetadataProps = append(m.MetadataProps, &onnxpb.StringStringEntryProto{Key: proto.String(k), Value: proto.String(meta[k])})
 	}
-	return m, nil
 }
 
 // Keys of metadata_props written by dp2nn.
@@ -284,7 +293,10 @@ func blocksJSON(g *relu.Graph) string {
 func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("export: "+format, args...)) }
-	if opt.Layout > Structured {
+	switch {
+	case opt.Layout == Vector:
+		bad("the vector layout is for smoothed recurrences (WriteRecurrence, -scheme smooth -form loop), not for a network of neurons")
+	case opt.Layout > Vector:
 		bad("unknown layout %d", opt.Layout)
 	}
 	if opt.Form > Loop {

@@ -1,6 +1,7 @@
 package relu
 
 import (
+	"math"
 	"math/bits"
 	"sort"
 )
@@ -236,4 +237,50 @@ func (g *Graph) Shape() Shape {
 		s.Targets = append(s.Targets, target(b.Start, b.Start+b.Len, true))
 	}
 	return s
+}
+
+// DenseParams is the number of parameters of the dense ONNX layout of a
+// graph of this shape, the one count that export, the cost model and
+// Stats (dp2nn widths) use: for every target, a sourceLen × width matrix
+// per source it reads (a target reading nothing reads the first nonempty
+// input block through zeros, to get the batch dimension), plus one bias
+// per neuron. It saturates at math.MaxInt64.
+func (s *Shape) DenseParams() int64 {
+	fallback := 0
+	for i, n := range s.Inputs {
+		if n > 0 {
+			fallback = i
+			break
+		}
+	}
+	sourceLen := func(src int) int64 {
+		if src < len(s.Inputs) {
+			return int64(s.Inputs[src])
+		}
+		return s.Widths[src-len(s.Inputs)]
+	}
+	var n int64
+	add := func(x int64) {
+		if n > math.MaxInt64-x {
+			n = math.MaxInt64
+		} else {
+			n += x
+		}
+	}
+	mul := func(a, b int64) int64 {
+		if a != 0 && b > math.MaxInt64/a {
+			return math.MaxInt64
+		}
+		return a * b
+	}
+	for _, t := range s.Targets {
+		if len(t.Sources) == 0 && len(s.Inputs) > 0 {
+			add(mul(sourceLen(fallback), t.Width))
+		}
+		for _, u := range t.Sources {
+			add(mul(sourceLen(u.Source), t.Width))
+		}
+		add(t.Width)
+	}
+	return n
 }

@@ -11,10 +11,10 @@ type Stats struct {
 	Weights int   // nonzero weights
 	Params  int   // nonzero weights plus one bias per neuron (hidden and output)
 
-	// DenseParams counts the parameters of the dense net with the same layer
-	// widths in which every layer reads all inputs and all earlier layers
-	// (skip connections included): for each layer l, width_l × (NumInputs +
-	// Σ_{k<l} width_k) weights plus width_l biases.
+	// DenseParams counts the parameters of the dense ONNX layout of the
+	// graph (Shape.DenseParams: a matrix per pair of connected layers,
+	// skip connections included, plus the biases), the count export and
+	// the cost model use.
 	DenseParams int
 }
 
@@ -47,11 +47,8 @@ func (g *Graph) Stats() Stats {
 		}
 	}
 	s.Params = s.Weights + g.NumNeurons()
-	fanIn := g.NumInputs
-	for _, w := range append(append([]int(nil), s.Widths...), s.Outputs) {
-		s.DenseParams += w*fanIn + w
-		fanIn += w
-	}
+	sh := g.Shape()
+	s.DenseParams = int(sh.DenseParams())
 	return s
 }
 

@@ -36,19 +36,20 @@ func TestStats(t *testing.T) {
 			Depth: 4, Widths: []int{1, 1, 1}, Size: 3, Outputs: 1,
 			Weights: 7,     // h1:1 h2:1 h3:2 out:3
 			Params:  7 + 4, // one bias per neuron
-			// layer widths 1, 1, 1, 1 over 2 inputs:
-			// 1·2+1 + 1·3+1 + 1·4+1 + 1·5+1
-			DenseParams: 3 + 4 + 5 + 6,
+			// the dense layout: a matrix per connected pair, plus biases:
+			// h1 reads xy (1·2+1), h2 reads h1 (1·1+1), h3 reads h2 and
+			// xy (1·1+1·2+1), out reads h3, xy and h1 (1·1+1·2+1·1+1)
+			DenseParams: 3 + 2 + 4 + 5,
 		}},
 		{"abs", buildAbs(t), Stats{
 			Depth: 2, Widths: []int{2}, Size: 2, Outputs: 1,
 			Weights: 4, Params: 4 + 3,
-			DenseParams: (2*1 + 2) + (1*3 + 1),
+			DenseParams: (2*1 + 2) + (1*2 + 1), // hidden reads x, the output reads hidden
 		}},
 		{"zero weight", zero, Stats{
 			Depth: 3, Widths: []int{2, 1}, Size: 3, Outputs: 2,
 			Weights: 8, Params: 8 + 5,
-			DenseParams: (2*2 + 2) + (1*4 + 1) + (2*5 + 2),
+			DenseParams: (2*2 + 2) + (1*(2+2) + 1) + (2*(1+2+2) + 2), // layer 2 reads u and layer 1, the outputs all three
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -167,7 +167,7 @@ func (r *WidthsReport) WriteText(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "depth %d, widths %v, size %d hidden neurons, %d outputs\n", r.Depth, r.Widths, r.Size, r.Outputs)
-	fmt.Fprintf(w, "parameters: %d nonzero weights + %d biases = %d (dense layered equivalent: %d)\n",
+	fmt.Fprintf(w, "parameters: %d nonzero weights + %d biases = %d (dense ONNX layout: %d)\n",
 		r.Weights, r.ParamCount-r.Weights, r.ParamCount, r.DenseParams)
 	if r.Data != nil {
 		r.Data.WriteText(w)

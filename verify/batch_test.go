@@ -80,7 +80,8 @@ func TestSolveInputCheck(t *testing.T) {
 		dt   engine.DType
 		want string
 	}{
-		{lcs, smooth, engine.Float64, "-scheme smooth is for programs with per-step inputs"},
+		{lcs, smooth, engine.Float64, ""}, // through smooth.Graph
+		{lcs, smooth, engine.Float32, "-scheme smooth evaluates in float64"},
 		{lcs, compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5}, engine.Float64, "give -P"},
 		{topk, smooth, engine.Float32, "-scheme smooth evaluates in float64"},
 		{topk, smooth, engine.Float64, ""},

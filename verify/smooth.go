@@ -97,6 +97,9 @@ type SmoothCheck struct {
 	WorstGrad    Number   `json:"worst_marginal_error"` // the worst error of a marginal
 	Mismatches   int      `json:"mismatches"`           // instances where either exceeded its tolerance
 	Failures     []string `json:"failures,omitempty"`   // the first 10 of them
+	// OpenSeconds is how long the runtime took to prepare a model (ONNX
+	// Runtime: to create the session), 0 when no model was opened.
+	OpenSeconds float64 `json:"open_seconds,omitempty"`
 }
 
 // maxSmoothFailures is how many failures a SmoothCheck keeps.
@@ -118,6 +121,9 @@ func (c *SmoothCheck) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "(the first %d of the %d mismatching cases are listed)\n", len(c.Failures), c.Mismatches)
 	}
 	fmt.Fprintln(w, c.Title)
+	if c.OpenSeconds > 0 {
+		fmt.Fprintf(w, "model opened in %.3g s\n", c.OpenSeconds)
+	}
 	fmt.Fprintf(w, "%s %.3g (tolerance %s)\n", c.Value, float64(c.WorstValue), c.ValueTol)
 	fmt.Fprintf(w, "%s %.3g (tolerance %s)\n", c.Marginals, float64(c.WorstGrad), c.MarginalsTol)
 	fmt.Fprintf(w, "%d cases checked, %d mismatches\n", c.Cases, c.Mismatches)

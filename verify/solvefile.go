@@ -28,11 +28,14 @@ type SolveInput struct {
 	// steps steps (0: the program's steps line), before it is built, saying
 	// why; nil builds every network.
 	TooLarge func(m *dsl.Model, opt compile.Options, steps int) error
+	// SmoothGraph runs -scheme smooth through smooth.Graph for every
+	// program (compile's export), otherwise only where SmoothGraphApplies.
+	SmoothGraph bool
 }
 
 // Solved is the report of one instance: a *SolveReport (programs with
 // per-step inputs), *DataSolveReport (programs with data) or
-// *SmoothReport (the smooth scheme).
+// *SmoothReport or *SmoothGraphReport (the smooth scheme).
 type Solved interface {
 	WriteText(w io.Writer)
 	// AnswerText is the answer as text: a number, "none", or the cells.
@@ -57,8 +60,6 @@ func dataFile(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
 // the smooth scheme in float32.
 func (in SolveInput) Check() error {
 	switch {
-	case dataFile(in.File) && in.Request.Scheme == compile.Smooth:
-		return fmt.Errorf("%s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", in.File.DpPos.File)
 	case dataFile(in.File) && in.Request.Eps != 0:
 		return fmt.Errorf("%s has data and a steps line; -eps chooses P = ⌈n²/ε⌉ for n items, which it has none of: give -P (the values a rounded offset takes)", in.File.DpPos.File)
 	case in.Request.Scheme == compile.Smooth && in.DType != engine.Float64:
@@ -128,6 +129,13 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opt.Scheme == compile.Smooth && (SmoothGraphApplies(m) || in.SmoothGraph) {
+		r, err := SolveSmoothGraph(m, inst.Source, nil, steps, opt)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	}
 	if opt.Scheme == compile.FPTAS {
 		// Refused before the network is built, when the rule applies.
 		if r, err := compile.RoundingOf(m, opt.P); err == nil {
@@ -190,6 +198,14 @@ func (in SolveInput) solveData(df *instance.DataFile) (Solved, error) {
 	opt, err := in.Request.For(0)
 	if err != nil {
 		return nil, err
+	}
+	if opt.Scheme == compile.Smooth {
+		// smooth.NewGraph predicts its size and refuses before building.
+		r, err := SolveSmoothGraph(m, df.Inst.Source, data, nil, opt)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
 	}
 	if in.TooLarge != nil {
 		if err := in.TooLarge(m, opt, 0); err != nil {

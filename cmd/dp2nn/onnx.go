@@ -40,8 +40,8 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	fs.Var(o.set, "set", "bind a param: NAME=INTEGER (repeatable)")
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
-	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer) or structured (Gather/ReduceSum over the nonzeros)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps)")
+	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
@@ -49,7 +49,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.json = fs.Bool("json", false, "print JSON")
 	o.limits = addLimits(fs)
 	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a network that takes seconds to count, build or write)")
-	o.instance = fs.String("instance", "", "smooth scheme: the instance whose offset inputs (knapsack's weights) are fixed in the network; its length is the number of steps")
+	o.instance = fs.String("instance", "", "smooth scheme: the instance fixed in the network (knapsack's offset inputs and length; a program with data or a search answer: its data, exported as the smooth graph)")
 	return fs, o
 }
 
@@ -105,9 +105,18 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	smooth := opt.Scheme == compile.Smooth
+	if smooth && !given(fs)["form"] {
+		form = export.Loop // the vector form: a Loop over the steps
+	}
 	switch {
-	case smooth && (form != export.Cell || layout == export.Structured):
-		return userErrorf("compile: -scheme smooth exports the network unrolled over the instance, with the gradient output; it takes no -form and the dense layout")
+	case smooth && form == export.Cell:
+		return userErrorf("compile: -scheme smooth exports a Loop over the steps (-form loop, the default) or the network unrolled over them (-form unrolled); -form cell does not apply")
+	case smooth && form == export.Loop && layout != export.Auto && layout != export.Vector:
+		return userErrorf("compile: -scheme smooth -form loop has the vector layout (the whole state updated at once); -layout %s does not apply", layout)
+	case smooth && form == export.Unrolled && layout != export.Auto && layout != export.Dense:
+		return userErrorf("compile: -scheme smooth -form unrolled exports the dense layout with the gradient output; -layout %s does not apply", layout)
+	case !smooth && layout == export.Vector:
+		return userErrorf("compile: -layout vector is the layout of -scheme smooth -form loop")
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
@@ -122,19 +131,35 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return userErrorf("cannot read program: %v", err)
 	}
-	m, err := dsl.CheckWith(f, o.set, opt.Limits())
+	params := map[string]int64(o.set)
+	var inst *instance.Instance
+	if smooth && *o.instance != "" && !fileDataProgram(f) {
+		// The instance's params (its capacity) build the network, as
+		// solve's do; a -set that contradicts one is refused. A program
+		// with data reads its instance in compileSmoothGraph, as solve
+		// does.
+		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
+			return &userError{err.Error()}
+		}
+		var notes []string
+		if params, notes, err = compileParams(f, inst, o.set); err != nil {
+			return err
+		}
+		if !*o.quiet {
+			for _, n := range notes {
+				fmt.Fprintf(stderr, "compile: %s\n", n)
+			}
+		}
+	}
+	m, err := dsl.CheckWith(f, params, opt.Limits())
 	if err != nil {
 		return err
 	}
-	if dataProgram(m) && smooth {
-		return userErrorf("compile: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	if smooth && smoothGraphApplies(m) {
+		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if smooth {
-		if *o.instance != "" {
-			inst, err := instance.ReadInstanceFile(*o.instance)
-			if err != nil {
-				return &userError{err.Error()}
-			}
+		if inst != nil {
 			steps, err := instance.Bind(m, inst)
 			if err != nil {
 				return &userError{err.Error()}
@@ -142,6 +167,9 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 			opt = opt.SmoothInstance(m, steps)
 		} else {
 			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
+		}
+		if form == export.Loop {
+			return compileRecurrence(m, opt, path, src, dtype, o, stdout, stderr)
 		}
 		layout, form, *o.steps = export.Dense, export.Cell, 0
 	}
@@ -207,5 +235,51 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stdout, ", with the decode tail (output \"answer\")")
 	}
 	fmt.Fprintln(stdout)
+	return nil
+}
+
+// compileParams is instance.Params for compile -instance F: the params of
+// F build the network unless -set gives them, and a -set that contradicts
+// F is refused.
+func compileParams(f *dsl.File, inst *instance.Instance, set setFlag) (map[string]int64, []string, error) {
+	for name, v := range set {
+		if x, ok := inst.Scalars[name]; ok && x != float64(v) {
+			return nil, nil, userErrorf("compile: -set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, v, inst.Source, name, x, name)
+		}
+	}
+	params, notes, err := instance.Params(f, inst, set)
+	if err != nil {
+		return nil, nil, err
+	}
+	return params, notes, nil
+}
+
+// compileRecurrence writes the loop form of the smooth scheme: the
+// recurrence vectorised over its state (compile.LowerRecurrence) as an
+// ONNX Loop over the steps (export.WriteRecurrenceFile).
+func compileRecurrence(m *dsl.Model, opt compile.Options, path string, src []byte, dtype export.DType, o *compileOpts, stdout, stderr io.Writer) error {
+	if *o.decode {
+		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
+	}
+	rec, err := compile.LowerRecurrence(m, opt)
+	if err != nil {
+		return userErrorf("compile: %v", err)
+	}
+	e := progress.NewElapsed(stderr, "compile: writing "+*o.out, progress.Options{Quiet: *o.quiet})
+	err = export.WriteRecurrenceFile(*o.out, rec, export.RecurrenceOptions{DType: dtype, Source: engine.RecurrenceSource(m, opt, path, src)})
+	e.Stop()
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	fi, err := os.Stat(*o.out)
+	if err != nil {
+		return err
+	}
+	r := &CompileReport{Output: *o.out, Bytes: fi.Size(), Form: export.Loop.String(), Layout: export.Vector.String(), DType: dtype.String(), Steps: rec.Steps}
+	if *o.json {
+		return writeJSON(stdout, r)
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d bytes): smooth recurrence of %s (%v, γ = %g), form loop, layout vector, %s; %d steps over a state of %d cells; outputs value and marginals\n",
+		r.Output, r.Bytes, m.Name, opt.Reg, opt.Gamma, r.DType, rec.Steps, rec.Len)
 	return nil
 }

@@ -48,6 +48,10 @@ func TestONNXCommands(t *testing.T) {
 			[][]string{{"-runtime", "ort", "-random", "20", "-seed", "9"}}},
 		{"smooth", []string{"examples/knapsack_value.dp", "-instance", "testdata/smooth/knapsack5.json", "-scheme", "smooth", "-reg", "gini", "-gamma", "0.8", "-dtype", "float32"},
 			[][]string{{"-runtime", "ort", "-random", "20"}, {"-runtime", "go", "-random", "20"}}},
+		{"smooth topk loop", []string{"examples/topk.dp", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5", "-steps", "9", "-dtype", "float64"},
+			[][]string{{"-runtime", "ort", "-random", "20"}, {"-runtime", "go", "-random", "5"}}},
+		{"smooth unrolled", []string{"examples/knapsack_value.dp", "-instance", "testdata/smooth/knapsack5.json", "-scheme", "smooth", "-form", "unrolled", "-reg", "gini", "-gamma", "0.8", "-dtype", "float32"},
+			[][]string{{"-runtime", "ort", "-random", "20"}, {"-runtime", "go", "-random", "20"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "_")+".onnx")
@@ -65,9 +69,15 @@ func TestONNXCommands(t *testing.T) {
 	report, err := exporttest.CheckONNX(paths)
 	require.NoError(t, err, report)
 
-	_, stderr, code := runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-form", "loop", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
+	_, stderr, code := runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-form", "cell", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
 	assert.Equal(t, 2, code)
-	assert.Contains(t, stderr, "takes no -form")
+	assert.Contains(t, stderr, "-form cell does not apply")
+	_, stderr, code = runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-layout", "dense", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-layout dense does not apply")
+	_, stderr, code = runCLI("compile", "examples/knapsack.dp", "-layout", "vector", "-o", filepath.Join(dir, "x.onnx"))
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "-layout vector is the layout of -scheme smooth")
 	_, stderr, code = runCLI("compile", "examples/knapsack_value.dp", "-scheme", "smooth", "-steps", "3", "-o", filepath.Join(dir, "x.onnx"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "needs it fixed")

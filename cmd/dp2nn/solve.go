@@ -13,7 +13,9 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/progress"
+	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -30,6 +32,8 @@ type solveOpts struct {
 	json      *bool
 	quiet     *bool
 	limits    *limits
+	plot      *string
+	plotBlock *string
 }
 
 func solveFlags() (*flag.FlagSet, *solveOpts) {
@@ -43,6 +47,8 @@ func solveFlags() (*flag.FlagSet, *solveOpts) {
 	o.json = fs.Bool("json", false, "print JSON")
 	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a batch, or one instance whose network takes seconds to build)")
 	o.limits = addLimits(fs)
+	o.plot = fs.String("plot", "", "-scheme smooth, one -instance: draw a block of marginals (the soft alignment of LCS, the expected arc usage of a shortest path) as a heat map PNG")
+	o.plotBlock = fs.String("plot-block", "", "with -plot: the block to draw (a data array, input or state name); default the first 2-D data block, else the first 2-D state")
 	return fs, o
 }
 
@@ -63,6 +69,8 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return []rule{
 			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},
 			{"json", !batch, "-instances prints one JSON line per instance already"},
+			{"plot", s == compile.Smooth && !batch, "-plot draws the marginals of -scheme smooth on one -instance"},
+			{"plot-block", s == compile.Smooth && !batch && given(fs)["plot"], "-plot-block picks the block -plot draws"},
 		}
 	})
 	if err != nil {
@@ -99,16 +107,44 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if st, err := os.Stat(*o.instance); err == nil && (st.IsDir() || strings.HasSuffix(*o.instance, ".jsonl")) {
 		return userErrorf("solve: -instance %s is a batch: solve it with -instances %s", *o.instance, *o.instance)
 	}
+	if *o.plot != "" {
+		if err := atomicfile.CheckWritable(*o.plot); err != nil {
+			return userErrorf("solve: -plot: %v", err)
+		}
+	}
 	e := progress.NewElapsed(stderr, "solve: building and running the network", progress.Options{Quiet: *o.quiet})
 	r, err := verify.SolveFile(in, *o.instance)
 	e.Stop()
 	if r == nil {
 		return err
 	}
+	if *o.plot != "" && err == nil {
+		if perr := plotSmooth(r, *o.plot, *o.plotBlock); perr != nil {
+			return perr
+		}
+		defer fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
+	}
 	if perr := printReport(stdout, *o.json, r, r.WriteText); perr != nil {
 		return perr
 	}
 	return err // a failed check, beside the report
+}
+
+// plotSmooth writes the heat map of a block of r's marginals to path.
+func plotSmooth(r verify.Solved, path, block string) error {
+	sr, ok := r.(*verify.SmoothGraphReport)
+	if !ok {
+		return userErrorf("solve: -plot draws the marginals of the smooth scheme's graph (programs with data or a search answer); this program's smooth network prints its marginals as text")
+	}
+	b, err := study.SmoothBlock(sr, block)
+	if err != nil {
+		return userErrorf("solve: -plot-block: %v", err)
+	}
+	png, err := study.PlotSmooth(sr, b)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(path, png)
 }
 
 // solveBatch is "dp2nn solve -instances": one JSON line per instance, in

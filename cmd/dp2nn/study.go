@@ -146,45 +146,10 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var bar *progress.Bar // its total is known when the runs start
-	cfg.Progress = func(done, total int) {
-		if bar == nil {
-			bar = progress.New(stderr, "study fptas", total, progress.Options{Quiet: *o.quiet})
-		}
-		bar.Add(1)
-	}
-	for _, path := range []string{*o.out, *o.plot} {
-		if err := checkStudyOutput(path); err != nil {
-			return err
-		}
-	}
-	rep, err := study.FPTAS(cfg)
-	bar.Finish()
+	rep, err := runReport("study fptas", studyOutputs{o.out, o.plot, o.json, o.quiet}, &cfg.Progress,
+		func() (*study.FPTASReport, error) { return study.FPTAS(cfg) }, stdout, stderr)
 	if err != nil {
 		return err
-	}
-	if *o.out != "" {
-		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*o.out, b.Bytes()); err != nil {
-			return err
-		}
-	}
-	if *o.plot != "" {
-		png, err := rep.Plot()
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		if err := writeJSON(stdout, rep); err != nil {
-			return err
-		}
-	} else {
-		rep.WriteText(stdout)
 	}
 	if rep.Violations > 0 {
 		return &verify.MismatchError{Msg: fmt.Sprintf("%d violations of the guarantee (1 - n²/P)·OPT <= p_NN <= OPT", rep.Violations)}
@@ -194,6 +159,64 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 
 // validate turns the flags into the study's configuration; set are the
 // flags given.
+// studyReport is what the report of a study offers the command line.
+type studyReport interface {
+	WriteText(io.Writer)
+	WriteMarkdown(io.Writer)
+	Plot() ([]byte, error)
+}
+
+// studyOutputs are a study's flags -o, -plot, -json and -quiet.
+type studyOutputs struct {
+	out, plot   *string
+	json, quiet *bool
+}
+
+// runReport runs a study (run) with a progress bar named name, told
+// through *progressTo, after checking that -o and -plot can be written;
+// then it writes them and prints the report (JSON with -json).
+func runReport[R studyReport](name string, so studyOutputs, progressTo *func(done, total int), run func() (R, error), stdout, stderr io.Writer) (R, error) {
+	var zero R
+	var bar *progress.Bar // its total is known when the runs start
+	*progressTo = func(done, total int) {
+		if bar == nil {
+			bar = progress.New(stderr, name, total, progress.Options{Quiet: *so.quiet})
+		}
+		bar.Add(1)
+	}
+	for _, path := range []string{*so.out, *so.plot} {
+		if err := checkStudyOutput(path); err != nil {
+			return zero, err
+		}
+	}
+	rep, err := run()
+	bar.Finish()
+	if err != nil {
+		return zero, err
+	}
+	if *so.out != "" {
+		var b bytes.Buffer
+		rep.WriteMarkdown(&b)
+		if err := writeFileAtomic(*so.out, b.Bytes()); err != nil {
+			return zero, err
+		}
+	}
+	if *so.plot != "" {
+		png, err := rep.Plot()
+		if err != nil {
+			return zero, err
+		}
+		if err := writeFileAtomic(*so.plot, png); err != nil {
+			return zero, err
+		}
+	}
+	if *so.json {
+		return rep, writeJSON(stdout, rep)
+	}
+	rep.WriteText(stdout)
+	return rep, nil
+}
+
 func (o *studyOpts) validate(set map[string]bool) (study.FPTASConfig, error) {
 	c := study.FPTASConfig{Program: *o.program, Set: o.set, Per: *o.per, Seed: *o.seed, R: *o.r,
 		Check: func(m *dsl.Model, opt compile.Options, steps int) error {

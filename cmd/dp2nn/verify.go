@@ -112,6 +112,16 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
+	if data && req.Scheme == compile.Smooth {
+		if m.Steps == 0 {
+			return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
+		}
+		c, err := verify.SmoothGraph(m, req.Options, *o.random, *o.seed, *o.steps, tick)
+		if err != nil {
+			return err
+		}
+		return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
+	}
 	if data {
 		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
 			return err
@@ -122,6 +132,13 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		opt, err := withoutItems(req)
 		if err != nil {
 			return err
+		}
+		if opt.Scheme == compile.Smooth && verify.SmoothGraphApplies(m) {
+			c, err := verify.SmoothGraph(m, opt, *o.random, *o.seed, *o.steps, tick)
+			if err != nil {
+				return err
+			}
+			return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
 		}
 		if opt.Scheme == compile.Smooth {
 			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, tick)
@@ -212,7 +229,7 @@ func verifyData(path string, m *dsl.Model, o *verifyOpts, req compile.Request, d
 		return err
 	}
 	if opt.Scheme == compile.Smooth {
-		return userErrorf("verify: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+		return fmt.Errorf("verify: internal error: the smooth scheme of a program with data runs through verify.SmoothGraph")
 	}
 	if form := *o.form; form != "cell" && form != "unrolled" {
 		return userErrorf("verify: unknown -form %q (want cell or unrolled; for the loop form export with dp2nn compile -form loop and verify the .onnx file)", form)
@@ -235,6 +252,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	model, err := export.Read(path)
 	if err != nil {
 		return &userError{err.Error()}
+	}
+	if model.Layout == export.Vector {
+		return verifyRecurrence(path, model, rt, o, stdout, stderr)
 	}
 	net, err := engine.Recompile(model)
 	if err != nil {
@@ -326,4 +346,47 @@ func finishSmooth(stdout io.Writer, c *verify.SmoothCheck, asJSON bool, what str
 		return &verify.MismatchError{Msg: "verify: " + err.Error()}
 	}
 	return nil
+}
+
+// verifyRecurrence checks a model of the smooth scheme's loop form
+// against package smooth's kernels (or the smoothed DP interpreter),
+// with the params, regulariser, γ and fixed inputs the model records.
+func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
+	own := "a .onnx model carries its own params and scheme"
+	if err := refuse("verify", o.given,
+		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
+		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
+		rule{"dtype", false, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType)},
+		rule{"form", false, fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)},
+		rule{"max-neurons", false, "a .onnx model is built already"},
+		rule{"max-memory", false, "a .onnx model is built already"},
+		rule{"instances", false, "a smooth model is checked on random scores (-random N)"},
+		rule{"steps", false, fmt.Sprintf("the smooth model runs its own %d steps", model.Steps)},
+		rule{"seed", o.given["random"], "-seed seeds -random N"},
+	); err != nil {
+		return err
+	}
+	if !o.given["random"] {
+		return userErrorf("verify: a smooth model is checked on random scores: give -random N")
+	}
+	if rt != engine.Go && rt != engine.ORT {
+		return userErrorf("verify: the loop form of the smooth scheme runs in -runtime go or ort (onnx-go has no Loop)")
+	}
+	rc, err := engine.RecompileRecurrence(model)
+	if err != nil {
+		return userErrorf("verify: %s: %v", path, err)
+	}
+	run, err := engine.Open(path, rt, nil)
+	if err != nil {
+		return &userError{err.Error()}
+	}
+	defer run.Close()
+	bar := progress.New(stderr, "verify", *o.random, progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	c, err := verify.SmoothLoopModel(run, path, rt, rc, *o.random, *o.seed, func(int) { bar.Add(1) })
+	if err != nil {
+		return err
+	}
+	c.OpenSeconds = run.OpenTime.Seconds()
+	return finishSmooth(stdout, c, *o.json, "the smooth model and package smooth")
 }

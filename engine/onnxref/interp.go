@@ -392,7 +392,7 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			return nil, err
 		}
 		return one(clip(ins[0], ins[1], ins[2]))
-	case "Add", "Sub", "Mul", "Min":
+	case "Add", "Sub", "Mul", "Div", "Min", "Max":
 		if err := nargs(ins, 2, 2); err != nil {
 			return nil, err
 		}
@@ -506,6 +506,11 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		return one(transposeValue(ins[0], perm))
 	case "Loop":
 		return loop(n, ins, e)
+	case "Cast":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		return one(castFloat(ins[0], intAttr(n, "to", 0)))
 	default:
 		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
 	}
@@ -674,6 +679,10 @@ func arith(op string, a, b *value) (*value, error) {
 			r = x * y
 		case "Min":
 			r = math.Min(x, y)
+		case "Max":
+			r = math.Max(x, y)
+		case "Div":
+			r = x / y
 		}
 		out.f[f] = out.round(r)
 	}
@@ -1145,4 +1154,25 @@ func intsAsFloats(v *value) *value {
 		out.f[k] = float64(x)
 	}
 	return &out
+}
+
+// castFloat is Cast between float and double (ONNX element types 1 and
+// 11), the only casts dp2nn writes: to float rounds once.
+func castFloat(x *value, to int64) (*value, error) {
+	if !x.isFloat() {
+		return nil, fmt.Errorf("Cast of a non-float tensor")
+	}
+	out := &value{shape: x.shape, f: make([]float64, len(x.f))}
+	switch to {
+	case int64(onnxpb.TensorProto_FLOAT):
+		out.elem = elemFloat
+	case int64(onnxpb.TensorProto_DOUBLE):
+		out.elem = elemDouble
+	default:
+		return nil, fmt.Errorf("Cast to element type %d (dp2nn casts between float and double only)", to)
+	}
+	for i, v := range x.f {
+		out.f[i] = out.round(v)
+	}
+	return out, nil
 }

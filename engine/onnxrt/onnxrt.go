@@ -9,7 +9,9 @@ import (
 	"sync"
 
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/onnxpb"
 	ort "github.com/yalue/onnxruntime_go"
+	"google.golang.org/protobuf/proto"
 )
 
 // Version is the ONNX Runtime release that scripts/install-ort.sh installs
@@ -79,6 +81,10 @@ type Options struct {
 	// Threads is the number of intra-op threads; 0 leaves ONNX Runtime's
 	// default (one per core).
 	Threads int
+	// Profile, when not empty, turns on ONNX Runtime's profiler: each
+	// session writes the time of every node run to a JSON file whose name
+	// starts with Profile (Chrome trace format), when the session closes.
+	Profile string
 }
 
 // Session is a model loaded into ONNX Runtime. It is not safe for
@@ -95,9 +101,12 @@ func NewSession(model []byte, opt Options) (*Session, error) {
 	if err := Init(); err != nil {
 		return nil, err
 	}
-	ins, outs, err := ort.GetInputOutputInfoWithONNXData(model)
+	// The graph's inputs and outputs are read from the model's bytes, not
+	// asked of ONNX Runtime, which would create a session to answer (a
+	// model was opened twice).
+	ins, outs, err := graphPorts(model)
 	if err != nil {
-		return nil, fmt.Errorf("onnxrt: %w", err)
+		return nil, err
 	}
 	if len(ins) == 0 {
 		return nil, errors.New("onnxrt: model has no inputs")
@@ -122,6 +131,11 @@ func NewSession(model []byte, opt Options) (*Session, error) {
 			return nil, fmt.Errorf("onnxrt: %w", err)
 		}
 		if err := so.SetInterOpNumThreads(1); err != nil {
+			return nil, fmt.Errorf("onnxrt: %w", err)
+		}
+	}
+	if opt.Profile != "" {
+		if err := so.EnableProfiling(opt.Profile); err != nil {
 			return nil, fmt.Errorf("onnxrt: %w", err)
 		}
 	}
@@ -294,4 +308,34 @@ func (b *Bound) Outputs() (map[string]export.Tensor, error) {
 func (b *Bound) Close() {
 	destroy(b.ins)
 	destroy(b.outs)
+}
+
+// graphPorts returns the names and element types of the graph inputs
+// (initializers excluded) and outputs of a model.
+func graphPorts(model []byte) (ins, outs []ort.InputOutputInfo, err error) {
+	var mp onnxpb.ModelProto
+	if err := proto.Unmarshal(model, &mp); err != nil {
+		return nil, nil, fmt.Errorf("onnxrt: not an ONNX model: %w", err)
+	}
+	g := mp.GetGraph()
+	if g == nil {
+		return nil, nil, errors.New("onnxrt: the model has no graph")
+	}
+	inits := map[string]bool{}
+	for _, t := range g.GetInitializer() {
+		inits[t.GetName()] = true
+	}
+	info := func(vi *onnxpb.ValueInfoProto) ort.InputOutputInfo {
+		return ort.InputOutputInfo{Name: vi.GetName(), OrtValueType: ort.ONNXTypeTensor,
+			DataType: ort.TensorElementDataType(vi.GetType().GetTensorType().GetElemType())}
+	}
+	for _, vi := range g.GetInput() {
+		if !inits[vi.GetName()] {
+			ins = append(ins, info(vi))
+		}
+	}
+	for _, vi := range g.GetOutput() {
+		outs = append(outs, info(vi))
+	}
+	return ins, outs, nil
 }

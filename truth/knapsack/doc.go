@@ -2,11 +2,13 @@
 // instance generators and files, and the rounded dynamic program that the
 // FPTAS network of Hertrich & Skutella computes.
 //
-// Exact optima come from four independent methods — a weight-indexed DP,
+// Exact optima come from five independent methods — a weight-indexed DP,
 // a profit-indexed DP, a depth-first branch and bound with the
-// Martello–Toth bound, and a DP over an expanding core after Pisinger's
-// minknap — and Solve picks one that terminates quickly for the instance
-// at hand. BruteForce, in brute.go, enumerates every subset and checks
+// Martello–Toth bound, a DP over an expanding core after Pisinger's
+// minknap, and Proximity, Jin's exchange DP from the greedy solution over
+// weight classes, whose cost grows with the largest weight and not the
+// capacity (docs/truth.md) — and Solve picks one that terminates quickly
+// for the instance at hand. BruteForce, in brute.go, enumerates every subset and checks
 // them all on small instances. Generate draws seeded instances of
 // Pisinger's classic families; ReadInstance and ReadOptima read the files
 // under testdata/lowdim.

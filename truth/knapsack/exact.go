@@ -6,6 +6,7 @@ import (
 	"math/bits"
 	"slices"
 	"sort"
+	"strings"
 )
 
 // Method names an exact solver.
@@ -397,10 +398,15 @@ const MaxCoreStates = 1 << 26
 //
 //  1. BranchAndBound with 2^16 nodes, enough for most uncorrelated and
 //     weakly correlated instances;
-//  2. CoreDP with a quarter as many states as the smaller DP table has
+//  2. Proximity, when its predicted cells (ProximityCost) are at most
+//     MaxProximityCells and a quarter of the smaller DP table (a cell of
+//     its (max,+) convolutions costs a few DP cells' time); its window
+//     phases get the same budget, so trying it costs little where a DP
+//     is cheaper;
+//  3. CoreDP with a quarter as many states as the smaller DP table has
 //     cells (a state costs a few cells' time), or MaxCoreStates when
 //     neither DP fits;
-//  3. the smaller of WeightDP and ProfitDP, when it fits in MaxDPCells.
+//  4. the smaller of WeightDP and ProfitDP, when it fits in MaxDPCells.
 //
 // When all of them give up, the error wraps ErrTooLarge. Every answer is
 // exact; the budgets only decide how long Solve tries before moving on.
@@ -413,6 +419,10 @@ func Solve(profits, weights []int64, capacity int64) (Solution, error) {
 	}
 	weightCells, profitCells := dpCells(profits, weights, capacity)
 	least := min(weightCells, profitCells)
+	ex, proxErr := prepareProximity(profits, weights, capacity, min(MaxProximityCells, max(least/4, 1<<16)))
+	if proxErr == nil {
+		return ex.finish(), nil
+	}
 	budget := int64(MaxCoreStates)
 	if least <= MaxDPCells {
 		budget = max(least/4, 1<<16)
@@ -422,8 +432,8 @@ func Solve(profits, weights []int64, capacity int64) (Solution, error) {
 	}
 	switch {
 	case least > MaxDPCells:
-		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP (%d states) ran out of budget, and both DPs exceed %d values or %d cells",
-			ErrTooLarge, budget, MaxDPValues, MaxDPCells)
+		return Solution{}, fmt.Errorf("%w: branch and bound and the core DP (%d states) ran out of budget, proximity refused (%s), and both DPs exceed %d values or %d cells",
+			ErrTooLarge, budget, strings.TrimPrefix(proxErr.Error(), ErrTooLarge.Error()+": "), MaxDPValues, MaxDPCells)
 	case weightCells <= profitCells:
 		return WeightDP(profits, weights, capacity)
 	}

@@ -24,3 +24,11 @@ func ExampleFPTASWeights_guarantee() {
 	// <nil>
 	// true
 }
+
+func ExampleProximity() {
+	// Greedy by profit/weight takes items 0 and 1 (value 160, weight 30);
+	// the optimum exchanges item 0 for item 2.
+	s, _ := Proximity([]int64{60, 100, 120}, []int64{10, 20, 30}, 50)
+	fmt.Println(s.Value, s.Weight, s.Items, s.Method)
+	// Output: 220 50 [1 2] proximity
+}

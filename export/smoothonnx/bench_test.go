@@ -1,0 +1,122 @@
+package smoothonnx_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
+	"github.com/dp2nn/dp2nn/smooth"
+)
+
+// benchPrograms are the benchmark's instances: LCS and edit distance of
+// two random strings over 4 symbols, and the graph programs at sizes
+// where a run takes milliseconds.
+var benchPrograms = []struct {
+	name string
+	p    program
+}{
+	{"lcs/200x200", program{"../../examples/lcs.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}},
+	{"lcs/1000x1000", program{"../../examples/lcs.dp", map[string]int64{"m": 1000, "n": 1000, "a": 4}, 0}},
+	{"editdistance/200x200", program{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}},
+	{"bellmanford/n=50", program{"../../examples/bellmanford.dp", map[string]int64{"n": 50}, 0}},
+	{"apsp/n=20", program{"../../examples/apsp.dp", map[string]int64{"n": 20}, 0}},
+	{"heldkarp/n=10", program{"../../examples/heldkarp.dp", map[string]int64{"n": 10}, 0}},
+	{"knapsack_value/n=200,C=200", program{"../../examples/knapsack_value.dp", map[string]int64{"C": 200}, 200}},
+}
+
+// cells is the number of state cells the graph evaluates: the nodes that
+// carry a cell bias (the answer's own nodes excluded).
+func cells(g *smooth.Graph) int {
+	n := 0
+	for _, b := range g.Params {
+		if b.Kind == smooth.CellParam {
+			n += b.Len
+		}
+	}
+	if g.Mode == smooth.Layered {
+		n *= g.Layers
+	}
+	return n
+}
+
+// BenchmarkForwardMarginals is the value and the marginals of one
+// instance (batch 1), single-threaded, in Go (smooth.GraphRun) and in ONNX
+// Runtime (the exported float64 model, one intra-op thread): ns/cell
+// divides by the state cells (times the layers of a layered graph);
+// cpu-ns/cell is the process CPU time (ONNX Runtime's thread included),
+// which a loaded machine inflates less than wall time.
+func BenchmarkForwardMarginals(b *testing.B) {
+	requireORT(b)
+	rng := rand.New(rand.NewPCG(18, 16))
+	for _, e := range benchPrograms {
+		g := e.p.graph(b, rng)
+		n := float64(cells(g))
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			b.Run(fmt.Sprintf("%s/%v/go", e.name, reg), func(b *testing.B) {
+				r := new(smooth.GraphRun)
+				y := make([]float64, len(g.Theta))
+				runtime.GC() // the garbage of building the graphs is not this loop's CPU time
+				cpu0 := processCPU()
+				for b.Loop() {
+					require.NoError(b, g.ForwardInto(r, reg, 1, nil))
+					_, err := r.MarginalsInto(y, nil)
+					require.NoError(b, err)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
+			})
+			b.Run(fmt.Sprintf("%s/%v/ort", e.name, reg), func(b *testing.B) {
+				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64})
+				require.NoError(b, err)
+				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+				require.NoError(b, err)
+				defer s.Close()
+				seed := make([]float64, len(g.Outputs))
+				for i := range seed {
+					seed[i] = 1
+				}
+				bound, err := s.Bind(map[string]export.Tensor{
+					"theta": export.NewTensor(g.Theta, 1, len(g.Theta)),
+					"seed":  export.NewTensor(seed, 1, len(seed)),
+				})
+				require.NoError(b, err)
+				defer bound.Close()
+				runtime.GC() // the garbage of building the graphs is not this loop's CPU time
+				cpu0 := processCPU()
+				for b.Loop() {
+					require.NoError(b, bound.Run())
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
+				b.ReportMetric(float64(len(model))/(1<<20), "model-MiB")
+			})
+		}
+	}
+}
+
+// BenchmarkOpen is the export (Marshal) and ONNX Runtime's session
+// creation of one LCS model (Shannon, float64) per string length: the
+// session's graph optimisation grows with the levels (2L − 1) times their
+// operators.
+func BenchmarkOpen(b *testing.B) {
+	requireORT(b)
+	rng := rand.New(rand.NewPCG(18, 17))
+	for _, L := range []int64{100, 200, 400} {
+		g := program{"../../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4}, 0}.graph(b, rng)
+		b.Run(fmt.Sprintf("lcs/%dx%d", L, L), func(b *testing.B) {
+			for b.Loop() {
+				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Shannon, Gamma: 1, DType: smoothonnx.Float64})
+				require.NoError(b, err)
+				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+				require.NoError(b, err)
+				require.NoError(b, s.Close())
+			}
+		})
+	}
+}

@@ -1,0 +1,194 @@
+package smoothonnx
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"github.com/dp2nn/dp2nn/smooth"
+	"google.golang.org/protobuf/proto"
+)
+
+// DType is the element type of the model's inputs and outputs.
+type DType int
+
+const (
+	Float32 DType = iota + 1
+	Float64
+)
+
+func (d DType) String() string {
+	switch d {
+	case Float32:
+		return "float32"
+	case Float64:
+		return "float64"
+	}
+	return "DType(" + strconv.Itoa(int(d)) + ")"
+}
+
+// Options choose the regulariser, the strength and the dtype.
+type Options struct {
+	Reg   smooth.Reg
+	Gamma float64
+	DType DType
+	// MaxElements bounds the constants of the model (indices and
+	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
+	MaxElements int
+}
+
+// DefaultMaxElements is 2^27 constants, 1 GiB.
+const DefaultMaxElements = 1 << 27
+
+// Opset is the ONNX opset the models use (ScatterElements with a
+// reduction needs 16).
+const Opset = 17
+
+// Marshal writes g as an ONNX model (see the package doc).
+func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
+	if opt.Reg != smooth.Shannon && opt.Reg != smooth.Gini && opt.Reg != smooth.Tsallis {
+		return nil, fmt.Errorf("smoothonnx: unknown regulariser %v", opt.Reg)
+	}
+	if math.IsNaN(opt.Gamma) || math.IsInf(opt.Gamma, 0) || opt.Gamma < smooth.MinGamma {
+		return nil, fmt.Errorf("smoothonnx: γ = %v: want a finite number ≥ %g", opt.Gamma, smooth.MinGamma)
+	}
+	if opt.DType != Float32 && opt.DType != Float64 {
+		return nil, fmt.Errorf("smoothonnx: dtype %v: want float32 or float64", opt.DType)
+	}
+	if opt.MaxElements <= 0 {
+		opt.MaxElements = DefaultMaxElements
+	}
+	p := plan(g.Structure())
+	if n := p.elements(); n > opt.MaxElements {
+		return nil, fmt.Errorf("smoothonnx: %s would need %d constants (%.3g GiB), more than the limit %d", g.Program, n, float64(n)*8/(1<<30), opt.MaxElements)
+	}
+	e := &emitter{opt: opt, st: g.Structure(), p: p, g: &onnxpb.GraphProto{Name: proto.String(g.Program + " smooth")}, consts: map[string]string{}}
+	e.model(g)
+	m := &onnxpb.ModelProto{
+		IrVersion:       proto.Int64(8),
+		ProducerName:    proto.String("dp2nn"),
+		ProducerVersion: proto.String("smooth-graph-1"),
+		OpsetImport:     []*onnxpb.OperatorSetIdProto{{Domain: proto.String(""), Version: proto.Int64(Opset)}},
+		Graph:           e.g,
+		DocString: proto.String(fmt.Sprintf("dp2nn smooth scheme of %s (%v, γ = %v): inputs theta [N, %d] and seed [N, %d], outputs value [N, %d] (%v) and marginals [N, %d] = ∂(seed·value)/∂theta",
+			g.Program, opt.Reg, opt.Gamma, len(g.Theta), len(g.Outputs), len(g.Outputs), g.Outputs, len(g.Theta))),
+		MetadataProps: []*onnxpb.StringStringEntryProto{
+			{Key: proto.String("dp2nn.scheme"), Value: proto.String("smooth-graph")},
+			{Key: proto.String("dp2nn.program"), Value: proto.String(g.Program)},
+			{Key: proto.String("dp2nn.reg"), Value: proto.String(opt.Reg.String())},
+			{Key: proto.String("dp2nn.gamma"), Value: proto.String(strconv.FormatFloat(opt.Gamma, 'g', -1, 64))},
+		},
+	}
+	return proto.Marshal(m)
+}
+
+// levelPlan is the layout of the nodes by level.
+type levelPlan struct {
+	levels [][]int32 // node ids per level, increasing
+	level  []int32   // per node: its level, −1 for an infinite constant
+	pos    []int32   // per node: its position in its level
+	m      []int     // per level: the most options of a node
+	tp, tn []int     // per level: the most θ terms and node terms of an option
+	reads  [][]int   // per level: the levels its options read, increasing
+	// readers: per level, the levels whose options read it
+	readers [][]int
+	nread   []int // per node: the terms that read it, plus 1 when it is an output
+	r       []int // per level: the most nread of a node
+}
+
+func plan(st smooth.Structure) *levelPlan {
+	np1 := int32(st.NumParams + 1)
+	nn := len(st.Sign)
+	p := &levelPlan{level: make([]int32, nn), pos: make([]int32, nn)}
+	for k := range nn {
+		o0, o1 := st.OptStart[k], st.OptStart[k+1]
+		if o1-o0 == 1 && st.TermStart[o0] == st.TermStart[o0+1] && math.IsInf(st.OptConst[o0], 0) {
+			p.level[k] = -1 // an infinite constant (an unreachable output)
+			continue
+		}
+		lv := int32(0)
+		for t := st.TermStart[o0]; t < st.TermStart[o1]; t++ {
+			if s := st.TermSrc[t]; s >= np1 {
+				lv = max(lv, p.level[s-np1]+1)
+			}
+		}
+		p.level[k] = lv
+		for int(lv) >= len(p.levels) {
+			p.levels = append(p.levels, nil)
+		}
+		p.pos[k] = int32(len(p.levels[lv]))
+		p.levels[lv] = append(p.levels[lv], int32(k))
+	}
+	L := len(p.levels)
+	p.m, p.tp, p.tn = make([]int, L), make([]int, L), make([]int, L)
+	p.reads, p.readers = make([][]int, L), make([][]int, L)
+	seen := make([]int, L)
+	for i := range seen {
+		seen[i] = -1
+	}
+	for l, nodes := range p.levels {
+		for _, k := range nodes {
+			o0, o1 := st.OptStart[k], st.OptStart[k+1]
+			p.m[l] = max(p.m[l], int(o1-o0))
+			for o := o0; o < o1; o++ {
+				tp, tn := 0, 0
+				for t := st.TermStart[o]; t < st.TermStart[o+1]; t++ {
+					if s := st.TermSrc[t]; s >= np1 {
+						tn++
+						if r := int(p.level[s-np1]); seen[r] != l {
+							seen[r] = l
+							p.reads[l] = append(p.reads[l], r)
+						}
+					} else {
+						tp++
+					}
+				}
+				p.tp[l], p.tn[l] = max(p.tp[l], tp), max(p.tn[l], tn)
+			}
+		}
+		sortInts(p.reads[l])
+		for _, r := range p.reads[l] {
+			p.readers[r] = append(p.readers[r], l)
+		}
+	}
+	p.nread = make([]int, nn)
+	for _, s := range st.TermSrc {
+		if s >= np1 {
+			p.nread[s-np1]++
+		}
+	}
+	for _, k := range st.OutNode {
+		p.nread[k]++
+	}
+	p.r = make([]int, L)
+	for l, nodes := range p.levels {
+		for _, k := range nodes {
+			p.r[l] = max(p.r[l], p.nread[k])
+		}
+	}
+	return p
+}
+
+func sortInts(a []int) {
+	for i := 1; i < len(a); i++ {
+		for j := i; j > 0 && a[j-1] > a[j]; j-- {
+			a[j-1], a[j] = a[j], a[j-1]
+		}
+	}
+}
+
+// elements predicts the constants of the model: per level, indices and
+// coefficients of the padded options, the transposed reads, and the
+// scatter indices of the gradient.
+func (p *levelPlan) elements() int {
+	n := len(p.level) // the outputs' reads, at most one per node
+	for l, nodes := range p.levels {
+		k := len(nodes)
+		// const and mask; indices and coefficients of θ terms (twice:
+		// signed, and the gradient's scatter) and node terms; bias
+		n += k * p.m[l] * (2 + 3*max(p.tp[l], 1) + 2*p.tn[l])
+		n += 2*k + 2*k*max(p.r[l], 1) // bias, sign; the transposed reads
+	}
+	return n
+}

@@ -1,0 +1,217 @@
+package smoothonnx_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
+	"github.com/dp2nn/dp2nn/problems"
+	"github.com/dp2nn/dp2nn/smooth"
+)
+
+func requireORT(t testing.TB) {
+	t.Helper()
+	if err := onnxrt.Init(); err != nil {
+		exporttest.RequireRuntime(t, err.Error())
+	}
+}
+
+func loadModel(t testing.TB, path string, params map[string]int64) *dsl.Model {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	f, err := dsl.Parse(path, src)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
+	require.NoError(t, err)
+	return m
+}
+
+// program is one example program at a small size.
+type program struct {
+	path   string
+	params map[string]int64
+	steps  int // programs with per-step inputs: the steps of an instance
+}
+
+var programs = []program{
+	{"../../examples/lcs.dp", map[string]int64{"m": 5, "n": 6, "a": 3}, 0},
+	{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 5, "n": 4, "a": 3}, 0},
+	{"../../examples/bellmanford.dp", map[string]int64{"n": 5}, 0},
+	{"../../examples/apsp.dp", map[string]int64{"n": 4}, 0},
+	{"../../examples/csp.dp", map[string]int64{"n": 4, "t": 4, "lmax": 3, "rmax": 5}, 0},
+	{"../../examples/heldkarp.dp", map[string]int64{"n": 5}, 0},
+	{"../../examples/knapsack.dp", map[string]int64{"pmax": 4}, 5},
+	{"../../examples/knapsack_value.dp", map[string]int64{"C": 8}, 5},
+	{"../../examples/knapsack_int.dp", map[string]int64{"pmax": 5, "capacity": 10}, 5},
+	{"../../examples/topk.dp", map[string]int64{"k": 2}, 6},
+	{"../../examples/change.dp", map[string]int64{"amax": 6, "K": 20}, 4},
+	{"../../examples/subsetsum.dp", map[string]int64{"capacity": 8}, 5},
+}
+
+// graph binds the program to a random instance (a random graph with a
+// negative cycle, which the exact scheme refuses too, is drawn again).
+func (p program) graph(t testing.TB, rng *rand.Rand) *smooth.Graph {
+	m := loadModel(t, p.path, p.params)
+	for range 50 {
+		var data, steps [][]float64
+		switch {
+		case p.steps > 0:
+			gen, _ := problems.RandomFor(m, p.steps)
+			steps = gen(rng)
+		default:
+			if pr, ok := problems.Identify(m); ok && pr.HasData() {
+				data = pr.Random(rng, m)
+			} else {
+				for _, d := range m.Data { // edit distance: strings over 1..a
+					v := make([]float64, d.Cells())
+					for i := range v {
+						v[i] = float64(1 + rng.IntN(int(p.params["a"])))
+					}
+					data = append(data, v)
+				}
+			}
+		}
+		g, err := smooth.NewGraph(m, data, steps, smooth.GraphLimits{})
+		if err == nil {
+			return g
+		}
+		require.Contains(t, err.Error(), "clamp", "%s", p.path) // a clamp that binds: draw again
+	}
+	t.Fatalf("%s: no instance in 50 draws", p.path)
+	return nil
+}
+
+// batch is θ near the instance's (moved off the integers, so no options
+// tie) and a random seed, for rows instances.
+func batch(g *smooth.Graph, rng *rand.Rand, rows int) (theta, seed []float64) {
+	for range rows {
+		for _, v := range g.Theta {
+			theta = append(theta, v+0.3*rng.NormFloat64())
+		}
+		for range g.Outputs {
+			seed = append(seed, rng.Float64())
+		}
+	}
+	return theta, seed
+}
+
+// compare checks got against want elementwise, relative to max(1, |want|).
+func compare(t *testing.T, what string, got, want []float64, tol float64) float64 {
+	t.Helper()
+	require.Len(t, got, len(want), what)
+	worst := 0.0
+	for i := range want {
+		if math.IsInf(want[i], 0) {
+			require.Equal(t, want[i], got[i], "%s[%d]", what, i)
+			continue
+		}
+		e := math.Abs(got[i]-want[i]) / max(1, math.Abs(want[i]))
+		worst = max(worst, e)
+		require.LessOrEqual(t, e, tol, "%s[%d]: ONNX Runtime %v, Go %v", what, i, got[i], want[i])
+	}
+	return worst
+}
+
+// Every example program, regulariser and dtype: ONNX Runtime's value and
+// marginals equal smooth.GraphRun's (float64 1e-12, float32 1e-5, relative
+// to max(1, |x|)), on a batch of θ and seeds.
+func TestMatchesGo(t *testing.T) {
+	requireORT(t)
+	rng := rand.New(rand.NewPCG(18, 14))
+	for _, p := range programs {
+		g := p.graph(t, rng)
+		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			for _, dt := range []smooth.Reg{0, 1} {
+				dtype, tol := smoothonnx.Float64, 1e-12
+				if dt == 1 {
+					dtype, tol = smoothonnx.Float32, 1e-5
+				}
+				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+					const rows = 3
+					gamma := 0.5
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					require.NoError(t, err)
+					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+					require.NoError(t, err)
+					defer s.Close()
+					theta, seed := batch(g, rng, rows)
+					if dtype == smoothonnx.Float32 { // Go sees what the model sees
+						for i := range theta {
+							theta[i] = float64(float32(theta[i]))
+						}
+						for i := range seed {
+							seed[i] = float64(float32(seed[i]))
+						}
+					}
+					np, no := len(g.Theta), len(g.Outputs)
+					out, err := s.Run(map[string]export.Tensor{
+						"theta": export.NewTensor(theta, rows, np),
+						"seed":  export.NewTensor(seed, rows, no),
+					})
+					require.NoError(t, err)
+					for r := range rows {
+						run, err := g.Forward(reg, gamma, theta[r*np:(r+1)*np])
+						require.NoError(t, err)
+						y, err := run.Marginals(seed[r*no : (r+1)*no])
+						require.NoError(t, err)
+						compare(t, "value", out["value"].Data[r*no:(r+1)*no], run.Values(), tol)
+						compare(t, "marginals", out["marginals"].Data[r*np:(r+1)*np], y, tol)
+					}
+				})
+			}
+		}
+	}
+}
+
+// ONNX's own checker (full check: strict shape inference) accepts the
+// model of every example program and regulariser.
+func TestONNXChecker(t *testing.T) {
+	exporttest.RequireONNXPython(t)
+	rng := rand.New(rand.NewPCG(18, 15))
+	dir := t.TempDir()
+	var paths []string
+	for i, p := range programs {
+		g := p.graph(t, rng)
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32})
+			require.NoError(t, err)
+			path := fmt.Sprintf("%s/%d_%v.onnx", dir, i, reg)
+			require.NoError(t, os.WriteFile(path, model, 0o644))
+			paths = append(paths, path)
+		}
+	}
+	out, err := exporttest.CheckONNX(paths)
+	require.NoError(t, err)
+	t.Log(out)
+}
+
+// Bad options are refused by name, and a graph past the limit on
+// constants before anything is built.
+func TestBadOptions(t *testing.T) {
+	g := programs[0].graph(t, rand.New(rand.NewPCG(1, 1)))
+	for _, c := range []struct {
+		opt  smoothonnx.Options
+		want string
+	}{
+		{smoothonnx.Options{Reg: smooth.Reg(7), Gamma: 1, DType: smoothonnx.Float64}, "unknown regulariser"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 0, DType: smoothonnx.Float64}, "γ = 0"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: math.NaN(), DType: smoothonnx.Float64}, "γ = NaN"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1}, "dtype"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, MaxElements: 100}, "more than the limit 100"},
+	} {
+		_, err := smoothonnx.Marshal(g, c.opt)
+		require.ErrorContains(t, err, c.want)
+	}
+}
