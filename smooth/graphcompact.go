@@ -1,0 +1,260 @@
+package smooth
+
+import "math"
+
+// A compact layout of the Graph for the common shape of the alignment
+// programs (LCS, edit distance) and the binary ones with constant or
+// single-node options (change, subset sum): every node has at most three
+// options, every option at most one term, with coefficient ±1, and the
+// options' constants take at most 256 values. A node is then one 20-byte
+// record (its options' sources, its bias, its constants as indices into a
+// table, its sign and coefficient signs) instead of the general layout's
+// per-node, per-option and per-term arrays (about 120 bytes read per
+// three-option node in the forward sweep): the sweeps read a sixth of the
+// memory. The arithmetic is the general path's, operation for operation
+// (an option with no term reads the zero slot: c + 0), so the values and
+// marginals are those of the general path (TestGraphCompactMatchesGeneral).
+// The tangent sweeps (VJP), Hard, Sample and Bound keep the general
+// layout, which the Graph also holds.
+
+// cnode is one node of the compact layout.
+type cnode struct {
+	src  [3]int32 // vals index of option i's term (the zero slot np for none)
+	bias int32    // vals index of the node's bias
+	c    [3]uint8 // option i's constant: ctab[c[i]]
+	f    uint8    // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1
+}
+
+// compactLayout builds g.compact, g.ctab and g.cused (the constants and
+// signs that occur: 2·index + 1 for a min) when every node fits a cnode.
+func (g *Graph) compactLayout() {
+	idx := map[uint64]uint8{}
+	var ctab []float64
+	var used [512]bool
+	nodes := make([]cnode, len(g.sign))
+	for k, sg := range g.sign {
+		o0, o1 := g.optStart[k], g.optStart[k+1]
+		n := int(o1 - o0)
+		if n < 1 || n > 3 {
+			return
+		}
+		nd := &nodes[k]
+		nd.f = uint8(n)
+		if sg < 0 {
+			nd.f |= 4
+		}
+		nd.bias = g.bias[k]
+		for i := range n {
+			o := o0 + int32(i)
+			nd.src[i] = int32(g.np)
+			switch t0, t1 := g.termStart[o], g.termStart[o+1]; {
+			case t1 == t0:
+			case t1 == t0+1 && g.termCoef[t0] == 1:
+				nd.src[i] = g.termSrc[t0]
+			case t1 == t0+1 && g.termCoef[t0] == -1:
+				nd.src[i] = g.termSrc[t0]
+				nd.f |= 8 << i
+			default:
+				return
+			}
+			bits := math.Float64bits(g.optConst[o])
+			j, ok := idx[bits]
+			if !ok {
+				if len(ctab) == 256 {
+					return
+				}
+				j = uint8(len(ctab))
+				idx[bits] = j
+				ctab = append(ctab, g.optConst[o])
+			}
+			nd.c[i] = j
+			used[2*int(j)+int(nd.f>>2)&1] = true
+		}
+	}
+	g.compact, g.ctab, g.cused = nodes, ctab, nil
+	for u, ok := range used {
+		if ok {
+			g.cused = append(g.cused, uint16(u))
+		}
+	}
+}
+
+// forwardCompact is forward(false) over the compact layout.
+func (r *GraphRun) forwardCompact() {
+	g := r.g
+	vals, prob, ctab := r.vals, r.prob, g.ctab
+	np1 := g.np + 1
+	inv := 1 / r.gamma
+	reg, gamma := r.reg, r.gamma
+	xb := r.xbuf[:3]
+	o := 0
+	for k := range g.compact {
+		nd := &g.compact[k]
+		n := int(nd.f & 3)
+		sg := 1.0
+		if nd.f&4 != 0 {
+			sg = -1
+		}
+		for i := range n {
+			v := ctab[nd.c[i]]
+			if nd.f&(8<<i) != 0 {
+				v += -vals[nd.src[i]]
+			} else {
+				v += vals[nd.src[i]]
+			}
+			xb[i] = sg * v
+		}
+		var v float64
+		p := prob[o : o+n]
+		switch n {
+		case 1:
+			v, p[0] = xb[0], 1
+		case 3:
+			if reg == Shannon {
+				v = shannon3(xb[0], xb[1], xb[2], gamma, inv, p)
+			} else {
+				v = sparse3(reg, xb[0], xb[1], xb[2], gamma, inv, p)
+			}
+		default:
+			v = r.work.max(reg, gamma, inv, xb[:n], p)
+		}
+		vals[np1+k] = sg*v + vals[nd.bias]
+		o += n
+	}
+}
+
+// forwardScaledCompact is forwardScaled over the compact layout.
+func (r *GraphRun) forwardScaledCompact() bool {
+	g := r.g
+	inv := 1 / r.gamma
+	// e^{sg·c/γ} of every constant at both signs (index 2j: max, 2j+1: min).
+	var cm [512]float64
+	var ce [512]int64
+	for _, u := range g.cused {
+		sg := 1.0
+		if u&1 != 0 {
+			sg = -1
+		}
+		x := sg * g.ctab[u>>1] * inv
+		switch {
+		case math.IsInf(x, 0):
+			cm[u], ce[u] = 0, 0
+		case math.Abs(x) > 0x1p50:
+			return false
+		default:
+			cm[u], ce[u] = scaledExp(x)
+		}
+	}
+	np1 := g.np + 1
+	nv := np1 + g.Nodes()
+	r.sm = grow(r.sm, nv)
+	r.se = grow(r.se, nv)
+	sm, se := r.sm, r.se
+	for i := range g.np {
+		x := r.vals[i] * inv
+		switch {
+		case x == 0:
+			sm[i], se[i] = 1, 0
+		case math.Abs(x) > 0x1p50:
+			return false
+		default:
+			sm[i], se[i] = scaledExp(x)
+		}
+	}
+	sm[g.np], se[g.np] = 1, 0
+	prob := r.prob
+	var om [3]float64
+	var oe [3]int64
+	o := 0
+	for k := range g.compact {
+		nd := &g.compact[k]
+		n := int(nd.f & 3)
+		s := int(nd.f>>2) & 1
+		if n == 1 && cm[2*int(nd.c[0])+s] == 0 { // an infinite constant: an output no node reads
+			r.vals[np1+k] = g.ctab[nd.c[0]]
+			prob[o] = 1
+			o++
+			continue
+		}
+		emax := int64(math.MinInt64)
+		for i := range n {
+			ci := 2*int(nd.c[i]) + s
+			m, e := cm[ci], ce[ci]
+			src := nd.src[i]
+			if (nd.f>>(3+i))&1 == uint8(s) { // coefficient·sign > 0
+				m *= sm[src]
+				e += se[src]
+			} else {
+				m /= sm[src]
+				e -= se[src]
+			}
+			om[i], oe[i] = m, e
+			emax = max(emax, e)
+		}
+		sum := 0.0
+		for i := range n {
+			d := min(emax-oe[i], 1023)
+			om[i] *= math.Float64frombits(uint64(1023-d) << 52) // 2^−d, 0 past 2^−1022
+			sum += om[i]
+		}
+		rs := 1 / sum
+		for i := range n {
+			prob[o+i] = om[i] * rs
+		}
+		b := nd.bias
+		var m float64
+		var e int64
+		if s == 0 {
+			m, e = sum*sm[b], emax+se[b]
+		} else {
+			m, e = sm[b]*rs, se[b]-emax
+		}
+		m, e = normalize(m, e)
+		if e > scaledExpLimit || e < -scaledExpLimit {
+			return false
+		}
+		sm[np1+k], se[np1+k] = m, e
+		o += n
+	}
+	for _, k := range g.outNode {
+		sl := np1 + int(k)
+		nd := &g.compact[k]
+		if nd.f&3 == 1 && cm[2*int(nd.c[0])+int(nd.f>>2)&1] == 0 {
+			continue
+		}
+		r.vals[sl] = scaledValue(sm[sl], se[sl], r.gamma)
+	}
+	r.scaled = true
+	return true
+}
+
+// reverseCompact is reverse(false) over the compact layout. An option with
+// no term adds its weight to the zero slot's adjoint, which no marginal
+// reads.
+func (r *GraphRun) reverseCompact() {
+	g := r.g
+	adj, prob := r.adj, r.prob
+	np1 := g.np + 1
+	o := g.Options()
+	for k := len(g.compact) - 1; k >= 0; k-- {
+		nd := &g.compact[k]
+		n := int(nd.f & 3)
+		o -= n
+		a := adj[np1+k]
+		if a == 0 {
+			continue
+		}
+		adj[nd.bias] += a
+		for i := range n {
+			w := a * prob[o+i]
+			if w == 0 {
+				continue
+			}
+			if nd.f&(8<<i) != 0 {
+				adj[nd.src[i]] += w * -1
+			} else {
+				adj[nd.src[i]] += w
+			}
+		}
+	}
+}
