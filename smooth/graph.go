@@ -120,7 +120,8 @@ type Graph struct {
 	// fits it, else nil; ctab its options' constants.
 	compact []cnode
 	ctab    []float64
-	cused   []uint16
+	cused   []uint32
+	cflip   bool // every node of ≥ 2 options is a min: the scaled form holds e^{−v/γ}
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in

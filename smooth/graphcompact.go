@@ -1,37 +1,49 @@
 package smooth
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // A compact layout of the Graph for the common shape of the alignment
 // programs (LCS, edit distance) and the binary ones with constant or
 // single-node options (change, subset sum): every node has at most three
 // options, every option at most one term, with coefficient ±1, and the
-// options' constants take at most 256 values. A node is then one 20-byte
+// options' constants take at most 2^16 values. A node is then one 24-byte
 // record (its options' sources, its bias, its constants as indices into a
 // table, its sign and coefficient signs) instead of the general layout's
 // per-node, per-option and per-term arrays (about 120 bytes read per
-// three-option node in the forward sweep): the sweeps read a sixth of the
-// memory. The arithmetic is the general path's, operation for operation
-// (an option with no term reads the zero slot: c + 0), so the values and
-// marginals are those of the general path (TestGraphCompactMatchesGeneral).
+// three-option node in the forward sweep). The log-domain arithmetic is
+// the general path's, operation for operation (an option with no term
+// reads the zero slot: c + 0); the scaled Shannon form is too, but for
+// the flipped form of all-min graphs (forwardScaledCompact). Values and
+// marginals equal the general path's to 1e−12
+// (TestGraphCompactMatchesGeneral, ...Large).
 // The tangent sweeps (VJP), Hard, Sample and Bound keep the general
 // layout, which the Graph also holds.
 
 // cnode is one node of the compact layout.
 type cnode struct {
-	src  [3]int32 // vals index of option i's term (the zero slot np for none)
-	bias int32    // vals index of the node's bias
-	c    [3]uint8 // option i's constant: ctab[c[i]]
-	f    uint8    // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1
+	src  [3]int32  // vals index of option i's term (the zero slot np for none)
+	bias int32     // vals index of the node's bias
+	c    [3]uint16 // option i's constant: ctab[c[i]]
+	f    uint8     // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1
 }
 
 // compactLayout builds g.compact, g.ctab and g.cused (the constants and
 // signs that occur: 2·index + 1 for a min) when every node fits a cnode.
 func (g *Graph) compactLayout() {
-	idx := map[uint64]uint8{}
+	idx := map[uint64]uint16{}
 	var ctab []float64
-	var used [512]bool
+	used := map[uint32]bool{}
 	nodes := make([]cnode, len(g.sign))
+	// flip: every node of two or more options is a min. A node of one
+	// option is then recorded as a min too (its sign does not change it:
+	// v = sg·sg·x + bias).
+	flip := true
+	for k, sg := range g.sign {
+		flip = flip && (sg < 0 || g.optStart[k+1]-g.optStart[k] == 1)
+	}
 	for k, sg := range g.sign {
 		o0, o1 := g.optStart[k], g.optStart[k+1]
 		n := int(o1 - o0)
@@ -40,7 +52,7 @@ func (g *Graph) compactLayout() {
 		}
 		nd := &nodes[k]
 		nd.f = uint8(n)
-		if sg < 0 {
+		if sg < 0 || flip {
 			nd.f |= 4
 		}
 		nd.bias = g.bias[k]
@@ -60,23 +72,23 @@ func (g *Graph) compactLayout() {
 			bits := math.Float64bits(g.optConst[o])
 			j, ok := idx[bits]
 			if !ok {
-				if len(ctab) == 256 {
+				if len(ctab) == 1<<16 {
 					return
 				}
-				j = uint8(len(ctab))
+				j = uint16(len(ctab))
 				idx[bits] = j
 				ctab = append(ctab, g.optConst[o])
 			}
 			nd.c[i] = j
-			used[2*int(j)+int(nd.f>>2)&1] = true
+			used[2*uint32(j)+uint32(nd.f>>2)&1] = true
 		}
 	}
 	g.compact, g.ctab, g.cused = nodes, ctab, nil
-	for u, ok := range used {
-		if ok {
-			g.cused = append(g.cused, uint16(u))
-		}
+	g.cflip = flip
+	for u := range used {
+		g.cused = append(g.cused, u)
 	}
+	slices.Sort(g.cused)
 }
 
 // forwardCompact is forward(false) over the compact layout.
@@ -123,13 +135,20 @@ func (r *GraphRun) forwardCompact() {
 	}
 }
 
-// forwardScaledCompact is forwardScaled over the compact layout.
+// forwardScaledCompact is forwardScaled over the compact layout. When
+// every node of two or more options is a min (g.cflip: edit distance), the slots hold e^{−v/γ}
+// instead of e^{v/γ}: an option of a min node is then a product (a
+// division in forwardScaled) and the node's value its sum times its bias
+// (a division by the sum), which takes the divisions off the chain of
+// dependent nodes. The values are the same up to rounding (1/e^{x} against
+// e^{−x}; TestGraphCompactMatchesGeneral checks 1e−12).
 func (r *GraphRun) forwardScaledCompact() bool {
 	g := r.g
 	inv := 1 / r.gamma
 	// e^{sg·c/γ} of every constant at both signs (index 2j: max, 2j+1: min).
-	var cm [512]float64
-	var ce [512]int64
+	r.cm = grow(r.cm, 2*len(g.ctab))
+	r.ce = grow(r.ce, 2*len(g.ctab))
+	cm, ce := r.cm, r.ce
 	for _, u := range g.cused {
 		sg := 1.0
 		if u&1 != 0 {
@@ -147,11 +166,18 @@ func (r *GraphRun) forwardScaledCompact() bool {
 	}
 	np1 := g.np + 1
 	nv := np1 + g.Nodes()
+	fl := uint8(0)
+	if g.cflip {
+		fl = 1
+	}
 	r.sm = grow(r.sm, nv)
 	r.se = grow(r.se, nv)
 	sm, se := r.sm, r.se
 	for i := range g.np {
 		x := r.vals[i] * inv
+		if fl == 1 {
+			x = -x
+		}
 		switch {
 		case x == 0:
 			sm[i], se[i] = 1, 0
@@ -181,7 +207,7 @@ func (r *GraphRun) forwardScaledCompact() bool {
 			ci := 2*int(nd.c[i]) + s
 			m, e := cm[ci], ce[ci]
 			src := nd.src[i]
-			if (nd.f>>(3+i))&1 == uint8(s) { // coefficient·sign > 0
+			if (nd.f>>(3+i))&1^uint8(s)^fl == 0 { // coefficient·sign > 0 (flipped: < 0)
 				m *= sm[src]
 				e += se[src]
 			} else {
@@ -204,7 +230,7 @@ func (r *GraphRun) forwardScaledCompact() bool {
 		b := nd.bias
 		var m float64
 		var e int64
-		if s == 0 {
+		if uint8(s) == fl { // max (flipped: min)
 			m, e = sum*sm[b], emax+se[b]
 		} else {
 			m, e = sm[b]*rs, se[b]-emax
@@ -223,6 +249,9 @@ func (r *GraphRun) forwardScaledCompact() bool {
 			continue
 		}
 		r.vals[sl] = scaledValue(sm[sl], se[sl], r.gamma)
+		if fl == 1 {
+			r.vals[sl] = -r.vals[sl]
+		}
 	}
 	r.scaled = true
 	return true

@@ -8,6 +8,40 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The same at the benchmarks' size for LCS and edit distance (two random
+// length-200 strings): 400 levels of rounding.
+func TestGraphCompactMatchesGeneralLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 22))
+	const L = 200
+	for _, path := range []string{"../examples/lcs.dp", "../testdata/programs/editdistance.dp"} {
+		m := loadModel(t, path, map[string]int64{"m": L, "n": L, "a": 4})
+		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
+		require.NoError(t, err)
+		require.NotNil(t, g.compact)
+		for _, reg := range regs {
+			for _, gamma := range []float64{0.1, 1, 10} {
+				theta, seed := noisy(t, g, rng)
+				r, err := g.Forward(reg, gamma, theta)
+				require.NoError(t, err)
+				want := general(t, g, reg, gamma, theta)
+				require.Equal(t, reg == Shannon, r.scaled)
+				w, v := want.Value(), r.Value()
+				require.InDelta(t, w, v, 1e-12*max(1, math.Abs(w)), "%s %v γ=%g", path, reg, gamma)
+				y, err := r.Marginals(seed)
+				require.NoError(t, err)
+				saved := g.compact
+				g.compact = nil
+				wy, err := want.Marginals(seed)
+				g.compact = saved
+				require.NoError(t, err)
+				for i := range y {
+					require.InDelta(t, wy[i], y[i], 1e-12*max(1, math.Abs(wy[i])), "%s %v γ=%g θ[%d]", path, reg, gamma, i)
+				}
+			}
+		}
+	}
+}
+
 // general runs g through the general layout (the compact one set aside).
 func general(t *testing.T, g *Graph, reg Reg, gamma float64, theta []float64) *GraphRun {
 	r := new(GraphRun)
@@ -25,12 +59,14 @@ func general(t *testing.T, g *Graph, reg Reg, gamma float64, theta []float64) *G
 func TestGraphCompactMatchesGeneral(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 21))
 	compact := map[string]bool{}
+	flipped := map[string]bool{}
 	for trial := range 3 {
 		for name, g := range allGraphs(t, rng) {
 			if g.compact == nil {
 				continue
 			}
 			compact[name] = true
+			flipped[name] = g.cflip
 			for _, reg := range regs {
 				for _, gamma := range []float64{1e-300, 1e-3, 0.1, 1, 1e3} {
 					theta, seed := noisy(t, g, rng)
@@ -61,5 +97,6 @@ func TestGraphCompactMatchesGeneral(t *testing.T) {
 		}
 	}
 	require.True(t, compact["lcs"] && compact["editdistance"], "compact: %v", compact)
-	t.Logf("compact: %v", compact)
+	require.True(t, flipped["editdistance"], "flipped: %v", flipped)
+	t.Logf("compact: %v, all min (e^{−v/γ}): %v", compact, flipped)
 }

@@ -31,6 +31,8 @@ type GraphRun struct {
 	se     []int64
 	eb     []int64
 	sconst scaledConsts
+	cm     []float64 // the compact layout's scaled constants (graphcompact.go)
+	ce     []int64
 	scaled bool
 }
 
