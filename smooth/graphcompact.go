@@ -202,30 +202,35 @@ func (r *GraphRun) forwardScaledCompact() bool {
 			o++
 			continue
 		}
-		emax := int64(math.MinInt64)
-		for i := range n {
-			ci := 2*int(nd.c[i]) + s
-			m, e := cm[ci], ce[ci]
-			src := nd.src[i]
-			if (nd.f>>(3+i))&1^uint8(s)^fl == 0 { // coefficient·sign > 0 (flipped: < 0)
-				m *= sm[src]
-				e += se[src]
-			} else {
-				m /= sm[src]
-				e -= se[src]
+		var emax int64
+		var sum, rs float64
+		if n == 3 { // the loops below unrolled, the same operations in the same order
+			m0, e0 := scaledTerm(cm, ce, sm, se, nd, 0, s, fl)
+			m1, e1 := scaledTerm(cm, ce, sm, se, nd, 1, s, fl)
+			m2, e2 := scaledTerm(cm, ce, sm, se, nd, 2, s, fl)
+			emax = max(e0, e1, e2)
+			m0 *= math.Float64frombits(uint64(1023-min(emax-e0, 1023)) << 52)
+			m1 *= math.Float64frombits(uint64(1023-min(emax-e1, 1023)) << 52)
+			m2 *= math.Float64frombits(uint64(1023-min(emax-e2, 1023)) << 52)
+			sum = m0 + m1 + m2
+			rs = 1 / sum
+			p := prob[o : o+3]
+			p[0], p[1], p[2] = m0*rs, m1*rs, m2*rs
+		} else {
+			emax = math.MinInt64
+			for i := range n {
+				om[i], oe[i] = scaledTerm(cm, ce, sm, se, nd, i, s, fl)
+				emax = max(emax, oe[i])
 			}
-			om[i], oe[i] = m, e
-			emax = max(emax, e)
-		}
-		sum := 0.0
-		for i := range n {
-			d := min(emax-oe[i], 1023)
-			om[i] *= math.Float64frombits(uint64(1023-d) << 52) // 2^−d, 0 past 2^−1022
-			sum += om[i]
-		}
-		rs := 1 / sum
-		for i := range n {
-			prob[o+i] = om[i] * rs
+			for i := range n {
+				d := min(emax-oe[i], 1023)
+				om[i] *= math.Float64frombits(uint64(1023-d) << 52) // 2^−d, 0 past 2^−1022
+				sum += om[i]
+			}
+			rs = 1 / sum
+			for i := range n {
+				prob[o+i] = om[i] * rs
+			}
 		}
 		b := nd.bias
 		var m float64
@@ -255,6 +260,18 @@ func (r *GraphRun) forwardScaledCompact() bool {
 	}
 	r.scaled = true
 	return true
+}
+
+// scaledTerm is option i of nd in scaled form: e^{sg·c/γ} times the
+// scaled value of its source or divided by it.
+func scaledTerm(cm []float64, ce []int64, sm []float64, se []int64, nd *cnode, i, s int, fl uint8) (float64, int64) {
+	ci := 2*int(nd.c[i]) + s
+	m, e := cm[ci], ce[ci]
+	src := nd.src[i]
+	if (nd.f>>(3+i))&1^uint8(s)^fl == 0 { // coefficient·sign > 0 (flipped: < 0)
+		return m * sm[src], e + se[src]
+	}
+	return m / sm[src], e - se[src]
 }
 
 // reverseCompact is reverse(false) over the compact layout. An option with
