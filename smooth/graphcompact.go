@@ -107,6 +107,21 @@ func (r *GraphRun) forwardCompact() {
 		if nd.f&4 != 0 {
 			sg = -1
 		}
+		var v float64
+		p := prob[o : o+n]
+		if n == 3 && nd.f&(7<<3) == 0 { // the loop below unrolled for three coefficients of +1
+			x0 := sg * (ctab[nd.c[0]] + vals[nd.src[0]])
+			x1 := sg * (ctab[nd.c[1]] + vals[nd.src[1]])
+			x2 := sg * (ctab[nd.c[2]] + vals[nd.src[2]])
+			if reg == Shannon {
+				v = shannon3(x0, x1, x2, gamma, inv, p)
+			} else {
+				v = sparse3(reg, x0, x1, x2, gamma, inv, p)
+			}
+			vals[np1+k] = sg*v + vals[nd.bias]
+			o += 3
+			continue
+		}
 		for i := range n {
 			v := ctab[nd.c[i]]
 			if nd.f&(8<<i) != 0 {
@@ -116,8 +131,6 @@ func (r *GraphRun) forwardCompact() {
 			}
 			xb[i] = sg * v
 		}
-		var v float64
-		p := prob[o : o+n]
 		switch n {
 		case 1:
 			v, p[0] = xb[0], 1
@@ -291,6 +304,19 @@ func (r *GraphRun) reverseCompact() {
 			continue
 		}
 		adj[nd.bias] += a
+		if n == 3 && nd.f&(7<<3) == 0 { // the loop below unrolled for three coefficients of +1
+			p := prob[o : o+3]
+			if w := a * p[0]; w != 0 {
+				adj[nd.src[0]] += w
+			}
+			if w := a * p[1]; w != 0 {
+				adj[nd.src[1]] += w
+			}
+			if w := a * p[2]; w != 0 {
+				adj[nd.src[2]] += w
+			}
+			continue
+		}
 		for i := range n {
 			w := a * prob[o+i]
 			if w == 0 {
