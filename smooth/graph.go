@@ -116,6 +116,12 @@ type Graph struct {
 	maxOpts   int
 	checks    []check
 	scaledOK  bool // Shannon may run in scaled form (graphscaled.go)
+	// compact is the compact layout (graphcompact.go) when every node
+	// fits it, else nil; ctab its options' constants.
+	compact []cnode
+	ctab    []float64
+	cused   []uint32
+	cflip   bool // every node of ≥ 2 options is a min: the scaled form holds e^{−v/γ}
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in
@@ -180,6 +186,7 @@ func NewGraph(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*Graph, e
 		return nil, err
 	}
 	b.g.scaledOK = b.g.scaledEligible()
+	b.g.compactLayout()
 	return b.g, nil
 }
 

@@ -116,3 +116,47 @@ func BenchmarkGraphBatch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGraphLayout is BenchmarkGraphForwardMarginals on LCS and edit
+// distance of two length-1000 strings in the compact layout
+// (graphcompact.go) and in the general one, side by side.
+func BenchmarkGraphLayout(b *testing.B) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	const L = 1000
+	for _, prog := range []struct{ name, path string }{{"lcs", "../examples/lcs.dp"}, {"editdistance", "../testdata/programs/editdistance.dp"}} {
+		m := loadModel(b, prog.path, map[string]int64{"m": L, "n": L, "a": 4})
+		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if g.compact == nil {
+			b.Fatalf("%s is not in the compact layout", prog.name)
+		}
+		compact := g.compact
+		for _, reg := range regs {
+			for _, layout := range []string{"compact", "general"} {
+				b.Run(fmt.Sprintf("%s/%v/%s", prog.name, reg, layout), func(b *testing.B) {
+					g.compact = compact
+					if layout == "general" {
+						g.compact = nil
+					}
+					defer func() { g.compact = compact }()
+					r := new(GraphRun)
+					y := make([]float64, len(g.Theta))
+					runtime.GC()
+					cpu0 := processCPU()
+					for b.Loop() {
+						if err := g.ForwardInto(r, reg, 1, nil); err != nil {
+							b.Fatal(err)
+						}
+						if _, err := r.MarginalsInto(y, nil); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/(L*L), "ns/cell")
+					b.ReportMetric((processCPU()-cpu0)/float64(b.N)/(L*L), "cpu-ns/cell")
+				})
+			}
+		}
+	}
+}

@@ -31,6 +31,8 @@ type GraphRun struct {
 	se     []int64
 	eb     []int64
 	sconst scaledConsts
+	cm     []float64 // the compact layout's scaled constants (graphcompact.go)
+	ce     []int64
 	scaled bool
 }
 
@@ -68,11 +70,16 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 	r.g, r.reg, r.gamma = g, reg, gamma
 	r.vals = grow(r.vals, g.np+1+g.Nodes())
 	r.prob = grow(r.prob, g.Options())
-	r.xbuf = grow(r.xbuf, g.maxOpts)
+	r.xbuf = grow(r.xbuf, max(g.maxOpts, 3))
 	copy(r.vals, theta)
 	r.vals[g.np] = 0
 	r.scaled = false
-	if reg != Shannon || !g.scaledOK || !r.forwardScaled() {
+	switch {
+	case reg == Shannon && g.scaledOK && g.compact != nil && r.forwardScaledCompact():
+	case reg == Shannon && g.scaledOK && g.compact == nil && r.forwardScaled():
+	case g.compact != nil:
+		r.forwardCompact()
+	default:
 		r.forward(false)
 	}
 	return nil
@@ -214,7 +221,11 @@ func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
-	r.reverse(false)
+	if r.g.compact != nil {
+		r.reverseCompact()
+	} else {
+		r.reverse(false)
+	}
 	if len(dst) != r.g.np {
 		dst = make([]float64, r.g.np)
 	}

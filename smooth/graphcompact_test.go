@@ -1,0 +1,102 @@
+package smooth
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The same at the benchmarks' size for LCS and edit distance (two random
+// length-200 strings): 400 levels of rounding.
+func TestGraphCompactMatchesGeneralLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 22))
+	const L = 200
+	for _, path := range []string{"../examples/lcs.dp", "../testdata/programs/editdistance.dp"} {
+		m := loadModel(t, path, map[string]int64{"m": L, "n": L, "a": 4})
+		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
+		require.NoError(t, err)
+		require.NotNil(t, g.compact)
+		for _, reg := range regs {
+			for _, gamma := range []float64{0.1, 1, 10} {
+				theta, seed := noisy(t, g, rng)
+				r, err := g.Forward(reg, gamma, theta)
+				require.NoError(t, err)
+				want := general(t, g, reg, gamma, theta)
+				require.Equal(t, reg == Shannon, r.scaled)
+				w, v := want.Value(), r.Value()
+				require.InDelta(t, w, v, 1e-12*max(1, math.Abs(w)), "%s %v γ=%g", path, reg, gamma)
+				y, err := r.Marginals(seed)
+				require.NoError(t, err)
+				saved := g.compact
+				g.compact = nil
+				wy, err := want.Marginals(seed)
+				g.compact = saved
+				require.NoError(t, err)
+				for i := range y {
+					require.InDelta(t, wy[i], y[i], 1e-12*max(1, math.Abs(wy[i])), "%s %v γ=%g θ[%d]", path, reg, gamma, i)
+				}
+			}
+		}
+	}
+}
+
+// general runs g through the general layout (the compact one set aside).
+func general(t *testing.T, g *Graph, reg Reg, gamma float64, theta []float64) *GraphRun {
+	r := new(GraphRun)
+	saved := g.compact
+	g.compact = nil
+	defer func() { g.compact = saved }()
+	require.NoError(t, g.ForwardInto(r, reg, gamma, theta))
+	return r
+}
+
+// The compact layout gives the general layout's values and marginals (to
+// 1e-12 relative to max(1, |x|); they are the same operations) on every
+// example program it applies to, every regulariser, γ from 1e-300 (the
+// scaled form's fallback) to 1e3; LCS and edit distance take it.
+func TestGraphCompactMatchesGeneral(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 21))
+	compact := map[string]bool{}
+	flipped := map[string]bool{}
+	for trial := range 3 {
+		for name, g := range allGraphs(t, rng) {
+			if g.compact == nil {
+				continue
+			}
+			compact[name] = true
+			flipped[name] = g.cflip
+			for _, reg := range regs {
+				for _, gamma := range []float64{1e-300, 1e-3, 0.1, 1, 1e3} {
+					theta, seed := noisy(t, g, rng)
+					r, err := g.Forward(reg, gamma, theta)
+					require.NoError(t, err)
+					want := general(t, g, reg, gamma, theta)
+					require.Equal(t, want.scaled, r.scaled, "%s %v γ=%g", name, reg, gamma)
+					for k, v := range r.Values() {
+						w := want.Values()[k]
+						if math.IsInf(w, 0) {
+							require.Equal(t, w, v)
+							continue
+						}
+						require.InDelta(t, w, v, 1e-12*max(1, math.Abs(w)), "%s trial %d %v γ=%g %s", name, trial, reg, gamma, g.Outputs[k])
+					}
+					y, err := r.Marginals(seed)
+					require.NoError(t, err)
+					saved := g.compact
+					g.compact = nil
+					wy, err := want.Marginals(seed)
+					g.compact = saved
+					require.NoError(t, err)
+					for i := range y {
+						require.InDelta(t, wy[i], y[i], 1e-12*max(1, math.Abs(wy[i])), "%s %v γ=%g θ[%d]", name, reg, gamma, i)
+					}
+				}
+			}
+		}
+	}
+	require.True(t, compact["lcs"] && compact["editdistance"], "compact: %v", compact)
+	require.True(t, flipped["editdistance"], "flipped: %v", flipped)
+	t.Logf("compact: %v, all min (e^{−v/γ}): %v", compact, flipped)
+}
