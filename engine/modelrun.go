@@ -391,3 +391,21 @@ func answers(obs []Observed, out map[string]export.Tensor) {
 		}
 	}
 }
+
+// OpenRaw prepares a model that export.Parse does not read (the smooth
+// graph of one instance, export/smoothonnx) in rt: ONNX Runtime only (the
+// Go reference and onnx-go lack its TopK, CumSum, GatherElements and
+// ScatterElements).
+func OpenRaw(path string, b []byte, rt Runtime) (*Runner, error) {
+	if rt != ORT {
+		return nil, fmt.Errorf("%s: the smooth graph of one instance runs in -runtime ort only (the %s runtime has no TopK, CumSum, GatherElements or ScatterElements)", path, rt)
+	}
+	r := &Runner{runtime: rt, bytes: b}
+	start := time.Now()
+	s, err := onnxrt.NewSession(b, onnxrt.Options{})
+	if err != nil {
+		return nil, err
+	}
+	r.session, r.OpenTime = s, time.Since(start)
+	return r, nil
+}

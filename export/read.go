@@ -92,7 +92,7 @@ func parse(name string, data []byte) (*Model, error) {
 		m.Metadata[e.GetKey()] = e.GetValue()
 	}
 	if m.Metadata["dp2nn.scheme"] == "smooth-graph" {
-		return nil, fmt.Errorf("export: %s is the smooth graph of one instance (compile -scheme smooth of a program with data or a search answer): it is run with inputs theta and seed, and checked against smooth.Graph by go test ./export/smoothonnx, not read as a network", name)
+		return nil, fmt.Errorf("export: %s is the smooth graph of one instance (compile -scheme smooth of a program with data or a search answer): it is run with inputs theta and seed and checked against smooth.Graph by dp2nn verify MODEL -runtime ort -random N, not read as a network", name)
 	}
 	var errs []error
 	bad := func(format string, args ...any) {

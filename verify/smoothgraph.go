@@ -51,6 +51,8 @@ type SmoothGraphReport struct {
 	Marginals []SmoothBlock `json:"marginals"`
 
 	graph *smooth.Graph
+	// src is what rebuilds graph (the model's metadata, graphMeta).
+	src graphSource
 }
 
 // ONNX exports the report's graph at its regulariser and γ
@@ -65,7 +67,11 @@ func (r *SmoothGraphReport) ONNX(float32 bool) ([]byte, error) {
 	if float32 {
 		dt = smoothonnx.Float32
 	}
-	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt})
+	meta, err := r.src.metadata()
+	if err != nil {
+		return nil, err
+	}
+	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt, Metadata: meta})
 }
 
 // Params is the number of parameters θ of the report's graph (the
@@ -181,7 +187,7 @@ func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt co
 		return nil, err
 	}
 	r := &SmoothGraphReport{Program: m.Name, Instance: path, Reg: reg.String(), Gamma: gamma, Mode: g.Mode.String(), Layers: g.Layers,
-		Nodes: g.Nodes(), Options: g.Options(), Search: g.Search, graph: g}
+		Nodes: g.Nodes(), Options: g.Options(), Search: g.Search, graph: g, src: graphSource{m: m, data: data, steps: steps}}
 	if !check {
 		r.ExactSkipped = fmt.Sprintf("the interpreter would update about %.3g cells (every cell at every step), more than %.0g", work, SmoothTruthLimit)
 	}

@@ -5,13 +5,16 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/export/onnxpb"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -35,11 +38,6 @@ func TestCompileSmoothGraph(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	var s verify.SmoothGraphReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &s))
-
-	// verify MODEL reads networks; it says what this model is instead.
-	_, stderr, code = runCLI("verify", out, "-random", "3")
-	require.Equal(t, 2, code)
-	require.Contains(t, stderr, "is the smooth graph of one instance")
 
 	model, err := os.ReadFile(out)
 	require.NoError(t, err)
@@ -96,5 +94,92 @@ func TestCompileSmoothOffsetInputs(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, sess.Close())
 		require.InDelta(t, s.Value, got["value"].Data[0], 1e-9*max(1, math.Abs(s.Value)), reg)
+	}
+}
+
+// verify MODEL of the smooth graph of LCS on CLRS 15.4-1 rebuilds the
+// graph from the model's metadata and matches it in ONNX Runtime (float64
+// 1e-12, float32 1e-5); a model whose γ was changed after export is a
+// mismatch (exit 1), and a model without the program's record, or flags
+// that do not apply, are bad input (exit 2).
+func TestVerifySmoothGraphModel(t *testing.T) {
+	chdirRepo(t)
+	if err := onnxrt.Init(); err != nil {
+		exporttest.RequireRuntime(t, err.Error())
+	}
+	dir := t.TempDir()
+	args := []string{"examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", "gini", "-gamma", "0.5"}
+	models := map[string]string{}
+	for _, dt := range []string{"float64", "float32"} {
+		out := filepath.Join(dir, "lcs-"+dt+".onnx")
+		_, stderr, code := runCLI(append([]string{"compile", "-o", out, "-dtype", dt}, args...)...)
+		require.Equal(t, 0, code, stderr)
+		models[dt] = out
+		stdout, stderr, code := runCLI("verify", out, "-runtime", "ort", "-random", "4", "-json", "-quiet")
+		require.Equal(t, 0, code, stderr)
+		var c verify.SmoothCheck
+		require.NoError(t, json.Unmarshal([]byte(stdout), &c))
+		require.Equal(t, 4, c.Cases)
+		require.Zero(t, c.Mismatches)
+		require.Contains(t, c.ValueTol, dt)
+		require.Positive(t, c.OpenSeconds)
+		tol := map[string]float64{"float64": 1e-12, "float32": 1e-5}[dt]
+		require.LessOrEqual(t, float64(c.WorstValue), tol)
+		require.LessOrEqual(t, float64(c.WorstGrad), tol)
+	}
+
+	// rewrite copies the float64 model with its metadata changed by edit.
+	rewrite := func(name string, edit func(e *onnxpb.StringStringEntryProto) bool) string {
+		b, err := os.ReadFile(models["float64"])
+		require.NoError(t, err)
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(b, &mp))
+		var keep []*onnxpb.StringStringEntryProto
+		for _, e := range mp.MetadataProps {
+			if edit(e) {
+				keep = append(keep, e)
+			}
+		}
+		mp.MetadataProps = keep
+		b, err = proto.Marshal(&mp)
+		require.NoError(t, err)
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, b, 0o644))
+		return path
+	}
+	tampered := rewrite("gamma.onnx", func(e *onnxpb.StringStringEntryProto) bool {
+		if e.GetKey() == "dp2nn.gamma" {
+			e.Value = proto.String("0.6")
+		}
+		return true
+	})
+	stdout, stderr, code := runCLI("verify", tampered, "-runtime", "ort", "-random", "3", "-quiet")
+	require.Equal(t, 1, code, stdout+stderr)
+	require.Contains(t, stdout, "MISMATCH random #1")
+	require.Contains(t, stderr, "3 mismatches between the smooth graph model and smooth.Graph")
+
+	old := rewrite("old.onnx", func(e *onnxpb.StringStringEntryProto) bool { return e.GetKey() != "dp2nn.source.program" })
+	badData := rewrite("data.onnx", func(e *onnxpb.StringStringEntryProto) bool {
+		if e.GetKey() == "dp2nn.source.data" {
+			e.Value = proto.String(`["1 2 x"]`)
+		}
+		return true
+	})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"verify", old, "-runtime", "ort", "-random", "2"}, "has no dp2nn.source.program metadata"},
+		{[]string{"verify", badData, "-runtime", "ort", "-random", "2"}, "bad metadata dp2nn.source.data: row 0"},
+		{[]string{"verify", models["float64"], "-runtime", "go", "-random", "2"}, "runs in -runtime ort only"},
+		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-gamma", "1"}, "-gamma"},
+		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-instances", "testdata/seq"}, "bound to its own instance"},
+		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "0"}, "-random"},
+	} {
+		stdout, stderr, code := runCLI(c.args...)
+		require.Equal(t, 2, code, "%v: %s", c.args, stderr)
+		require.Contains(t, stderr, c.want, "%v", c.args)
+		require.Empty(t, stdout, "%v", c.args)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
 	}
 }

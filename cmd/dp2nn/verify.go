@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
@@ -249,6 +250,9 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return userErrorf("verify: -runtime: %v", err)
 	}
+	if b, err := os.ReadFile(path); err == nil && verify.IsSmoothGraphModel(b) {
+		return verifySmoothGraph(path, b, rt, o, stdout, stderr)
+	}
 	model, err := export.Read(path)
 	if err != nil {
 		return &userError{err.Error()}
@@ -389,4 +393,41 @@ func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *ve
 	}
 	c.OpenSeconds = run.OpenTime.Seconds()
 	return finishSmooth(stdout, c, *o.json, "the smooth model and package smooth")
+}
+
+// verifySmoothGraph checks the smooth graph of one instance (compile
+// -scheme smooth of a program with data or a search answer) against
+// smooth.Graph rebuilt from the program and instance its metadata
+// records, at -random N random θ near the instance's.
+func verifySmoothGraph(path string, b []byte, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
+	own := "the smooth graph model carries its own program, params, instance and scheme"
+	if err := refuse("verify", o.given,
+		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
+		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
+		rule{"dtype", false, "a .onnx model has its own dtype"}, rule{"form", false, "the smooth graph model has no form"},
+		rule{"max-neurons", false, "a .onnx model is built already"}, rule{"max-memory", false, "a .onnx model is built already"},
+		rule{"instances", false, "the smooth graph model is bound to its own instance; it is checked at random θ (-random N)"},
+		rule{"steps", false, "the smooth graph model is bound to its own instance"},
+	); err != nil {
+		return err
+	}
+	if *o.random < 1 {
+		return userErrorf("verify: %s is the smooth graph of one instance, checked at random θ near it: give -random N (N ≥ 1)", path)
+	}
+	info, g, err := verify.SmoothGraphSource(path, b)
+	if err != nil {
+		return userErrorf("verify: %v", err)
+	}
+	run, err := engine.OpenRaw(path, b, rt)
+	if err != nil {
+		return userErrorf("verify: %v", err)
+	}
+	defer run.Close()
+	bar := progress.New(stderr, "verify", *o.random, progress.Options{Quiet: *o.quiet})
+	defer bar.Finish()
+	c, err := verify.SmoothGraphModel(run, path, info, g, *o.random, *o.seed, func(int) { bar.Add(1) })
+	if err != nil {
+		return err
+	}
+	return finishSmooth(stdout, c, *o.json, "the smooth graph model and smooth.Graph")
 }

@@ -3,7 +3,9 @@ package smoothonnx
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/export/onnxpb"
 	"github.com/dp2nn/dp2nn/smooth"
@@ -36,6 +38,9 @@ type Options struct {
 	// MaxElements bounds the constants of the model (indices and
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
+	// Metadata are further metadata_props entries (keys starting with
+	// "dp2nn.source.": what rebuilds the graph, verify.SmoothGraphMeta).
+	Metadata map[string]string
 }
 
 // DefaultMaxElements is 2^27 constants, 1 GiB.
@@ -79,6 +84,17 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 			{Key: proto.String("dp2nn.reg"), Value: proto.String(opt.Reg.String())},
 			{Key: proto.String("dp2nn.gamma"), Value: proto.String(strconv.FormatFloat(opt.Gamma, 'g', -1, 64))},
 		},
+	}
+	keys := make([]string, 0, len(opt.Metadata))
+	for k := range opt.Metadata {
+		if !strings.HasPrefix(k, SourcePrefix) {
+			return nil, fmt.Errorf("smoothonnx: metadata key %q: want one starting with %q", k, SourcePrefix)
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		m.MetadataProps = append(m.MetadataProps, &onnxpb.StringStringEntryProto{Key: proto.String(k), Value: proto.String(opt.Metadata[k])})
 	}
 	return proto.Marshal(m)
 }
