@@ -54,14 +54,8 @@ func AppendixDItems(rng *rand.Rand, pmax int, profits []int, sizes []float64) ([
 	}
 	profits = profits[:0]
 	for len(profits) < 2 {
-		profits = profits[:0]
-		for remaining := pmax; remaining > 0; {
-			p := 1 + rng.IntN(remaining)
-			remaining -= p
-			profits = append(profits, p)
-		}
+		profits = AppendixDProfits(rng, pmax, profits)
 	}
-	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
 	n := len(profits)
 	if cap(sizes) < n {
 		sizes = make([]float64, n)
@@ -108,4 +102,18 @@ func Uniform(rng *rand.Rand, m *dsl.Model, n int) [][]float64 {
 		}
 	}
 	return steps
+}
+
+// AppendixDProfits draws the profits of one instance of Appendix D into
+// profits (reused): each uniform in 1..remaining until they sum to pmax,
+// then shuffled.
+func AppendixDProfits(rng *rand.Rand, pmax int, profits []int) []int {
+	profits = profits[:0]
+	for remaining := pmax; remaining > 0; {
+		p := 1 + rng.IntN(remaining)
+		remaining -= p
+		profits = append(profits, p)
+	}
+	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
+	return profits
 }

@@ -186,21 +186,9 @@ func (r *GraphRun) forwardScaledCompact() bool {
 	r.sm = grow(r.sm, nv)
 	r.se = grow(r.se, nv)
 	sm, se := r.sm, r.se
-	for i := range g.np {
-		x := r.vals[i] * inv
-		if fl == 1 {
-			x = -x
-		}
-		switch {
-		case x == 0:
-			sm[i], se[i] = 1, 0
-		case math.Abs(x) > 0x1p50:
-			return false
-		default:
-			sm[i], se[i] = scaledExp(x)
-		}
+	if !scaleParams(sm, se, r.vals[:g.np], inv, fl == 1) {
+		return false
 	}
-	sm[g.np], se[g.np] = 1, 0
 	prob := r.prob
 	var om [3]float64
 	var oe [3]int64

@@ -82,18 +82,9 @@ func (r *GraphRun) forwardScaled() bool {
 	r.sm = grow(r.sm, nv)
 	r.se = grow(r.se, nv)
 	sm, se := r.sm, r.se
-	for i := range g.np {
-		x := r.vals[i] * inv
-		switch {
-		case x == 0:
-			sm[i], se[i] = 1, 0
-		case math.Abs(x) > 0x1p50:
-			return false
-		default:
-			sm[i], se[i] = scaledExp(x)
-		}
+	if !scaleParams(sm, se, r.vals[:g.np], inv, false) {
+		return false
 	}
-	sm[g.np], se[g.np] = 1, 0
 	prob := r.prob
 	om, oe := r.xbuf[:g.maxOpts], r.ebuf(g.maxOpts)
 	optStart, termStart, termSrc, termCoef, bias := g.optStart, g.termStart, g.termSrc, g.termCoef, g.bias
@@ -159,4 +150,26 @@ func (r *GraphRun) forwardScaled() bool {
 func (r *GraphRun) ebuf(n int) []int64 {
 	r.eb = grow(r.eb, n)
 	return r.eb
+}
+
+// scaleParams writes e^(x) in scaled form to sm, se for x = v·inv (−v·inv
+// when neg) of every parameter value v, and 1 after them (the constant
+// slot); false when some |x| > 2^50, where the scaled form is not used.
+func scaleParams(sm []float64, se []int64, vals []float64, inv float64, neg bool) bool {
+	for i, v := range vals {
+		x := v * inv
+		if neg {
+			x = -x
+		}
+		switch {
+		case x == 0:
+			sm[i], se[i] = 1, 0
+		case math.Abs(x) > 0x1p50:
+			return false
+		default:
+			sm[i], se[i] = scaledExp(x)
+		}
+	}
+	sm[len(vals)], se[len(vals)] = 1, 0
+	return true
 }

@@ -154,13 +154,7 @@ func (s *KnapsackStream) Batch(x, y []float64) {
 // total uniform in (1, 2), even when that makes an item larger than the
 // capacity. profits and sizes are reused.
 func paperItems(rng *rand.Rand, pstar int, profits []int, sizes []float64) ([]int, []float64) {
-	profits = profits[:0]
-	for remaining := pstar; remaining > 0; {
-		p := 1 + rng.IntN(remaining)
-		remaining -= p
-		profits = append(profits, p)
-	}
-	rng.Shuffle(len(profits), func(i, j int) { profits[i], profits[j] = profits[j], profits[i] })
+	profits = instance.AppendixDProfits(rng, pstar, profits)
 	n := len(profits)
 	if cap(sizes) < n {
 		sizes = make([]float64, n)
