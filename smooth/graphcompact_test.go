@@ -29,11 +29,7 @@ func TestGraphCompactMatchesGeneralLarge(t *testing.T) {
 				require.InDelta(t, w, v, 1e-12*max(1, math.Abs(w)), "%s %v γ=%g", path, reg, gamma)
 				y, err := r.Marginals(seed)
 				require.NoError(t, err)
-				saved := g.compact
-				g.compact = nil
-				wy, err := want.Marginals(seed)
-				g.compact = saved
-				require.NoError(t, err)
+				wy := generalMarginals(t, g, want, seed)
 				for i := range y {
 					require.InDelta(t, wy[i], y[i], 1e-12*max(1, math.Abs(wy[i])), "%s %v γ=%g θ[%d]", path, reg, gamma, i)
 				}
@@ -45,11 +41,28 @@ func TestGraphCompactMatchesGeneralLarge(t *testing.T) {
 // general runs g through the general layout (the compact one set aside).
 func general(t *testing.T, g *Graph, reg Reg, gamma float64, theta []float64) *GraphRun {
 	r := new(GraphRun)
+	withoutCompact(g, func() { require.NoError(t, g.ForwardInto(r, reg, gamma, theta)) })
+	return r
+}
+
+// generalMarginals is r.Marginals(seed) on the general layout (r from
+// general).
+func generalMarginals(t *testing.T, g *Graph, r *GraphRun, seed []float64) []float64 {
+	var y []float64
+	withoutCompact(g, func() {
+		var err error
+		y, err = r.Marginals(seed)
+		require.NoError(t, err)
+	})
+	return y
+}
+
+// withoutCompact runs f with g's compact layout switched off.
+func withoutCompact(g *Graph, f func()) {
 	saved := g.compact
 	g.compact = nil
 	defer func() { g.compact = saved }()
-	require.NoError(t, g.ForwardInto(r, reg, gamma, theta))
-	return r
+	f()
 }
 
 // The compact layout gives the general layout's values and marginals (to
@@ -84,11 +97,7 @@ func TestGraphCompactMatchesGeneral(t *testing.T) {
 					}
 					y, err := r.Marginals(seed)
 					require.NoError(t, err)
-					saved := g.compact
-					g.compact = nil
-					wy, err := want.Marginals(seed)
-					g.compact = saved
-					require.NoError(t, err)
+					wy := generalMarginals(t, g, want, seed)
 					for i := range y {
 						require.InDelta(t, wy[i], y[i], 1e-12*max(1, math.Abs(wy[i])), "%s %v γ=%g θ[%d]", name, reg, gamma, i)
 					}

@@ -104,19 +104,28 @@ func TestGolden(t *testing.T) {
 	// print a progress line that a fast one does not.
 	t.Setenv(progress.DelayEnv, "1h")
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(c.args...)
-			got := fmt.Sprintf("$ dp2nn %s\n%s%s[exit %d]\n", strings.Join(c.args, " "), stdout, stderr, code)
-			golden := filepath.Join("cmd", "dp2nn", "testdata", "golden", c.name+".txt")
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./cmd/dp2nn -update to create it")
-			assert.Equal(t, string(want), got)
-		})
+		t.Run(c.name, func(t *testing.T) { checkGolden(t, c.name, c.args, nil) })
 	}
+}
+
+// checkGolden runs dp2nn with args and compares the command, its output
+// and exit code, after scrub (when not nil) masks what changes from run
+// to run, with testdata/golden/NAME.txt (rewritten with -update).
+func checkGolden(t *testing.T, name string, args []string, scrub func(string) string) {
+	t.Helper()
+	stdout, stderr, code := runCLI(args...)
+	got := fmt.Sprintf("$ dp2nn %s\n%s%s[exit %d]\n", strings.Join(args, " "), stdout, stderr, code)
+	if scrub != nil {
+		got = scrub(got)
+	}
+	golden := filepath.Join("cmd", "dp2nn", "testdata", "golden", name+".txt")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./cmd/dp2nn -update to create it")
+	assert.Equal(t, string(want), got)
 }
 
 // The acceptance line: widths 20, 45, 10 and depth 4 for p* = 10.

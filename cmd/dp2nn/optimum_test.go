@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -38,17 +36,9 @@ func TestOptimumGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(c.args...)
-			got := fmt.Sprintf("$ dp2nn %s\n%s%s[exit %d]\n", strings.Join(c.args, " "), stdout, stderr, code)
-			got = jsonTime.ReplaceAllString(textTime.ReplaceAllString(got, "T ms"), `"time_ms":T`)
-			golden := filepath.Join("cmd", "dp2nn", "testdata", "golden", c.name+".txt")
-			if *update {
-				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
-				return
-			}
-			want, err := os.ReadFile(golden)
-			require.NoError(t, err, "run go test ./cmd/dp2nn -update to create it")
-			assert.Equal(t, string(want), got)
+			checkGolden(t, c.name, c.args, func(got string) string {
+				return jsonTime.ReplaceAllString(textTime.ReplaceAllString(got, "T ms"), `"time_ms":T`)
+			})
 		})
 	}
 }
