@@ -122,6 +122,10 @@ type Graph struct {
 	ctab    []float64
 	cused   []uint32
 	cflip   bool // every node of ≥ 2 options is a min: the scaled form holds e^{−v/γ}
+	// cperm is the compact layout's order of the nodes when it is not
+	// theirs (graphcompact.go, levelOrder): compact[p] is node cperm[p],
+	// whose value slot in a compact run is np+1+p; cpos is its inverse.
+	cperm, cpos []int32
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in

@@ -85,10 +85,110 @@ func (g *Graph) compactLayout() {
 	}
 	g.compact, g.ctab, g.cused = nodes, ctab, nil
 	g.cflip = flip
+	g.levelOrder()
 	for u := range used {
 		g.cused = append(g.cused, u)
 	}
 	slices.Sort(g.cused)
+}
+
+// levelOrder puts the compact nodes in order of level (a node's level is
+// one more than the highest of the nodes it reads, 0 for none; the order
+// within a level is the nodes' own), when that differs from their order.
+// Consecutive nodes of one level do not read one another, so their
+// arithmetic overlaps in the processor instead of waiting for each other:
+// in row-major order every cell of LCS or edit distance reads the one
+// before it, in level order (the anti-diagonals) none does. The values of
+// each node are computed by the same operations from the same inputs, so
+// values and probabilities are unchanged; only the order of the adjoint
+// sums of the reverse sweep differs (rounding). A compact run holds vals
+// and prob in this order (GraphRun.perm) and turns them back to the
+// graph's order for the general sweeps that read them (unpermute).
+func (g *Graph) levelOrder() {
+	np1 := int32(g.np + 1)
+	nodes := g.compact
+	level := make([]int32, len(nodes))
+	top := int32(0)
+	for k := range nodes {
+		nd := &nodes[k]
+		l := int32(0)
+		for i := range int(nd.f & 3) {
+			if s := nd.src[i]; s >= np1 {
+				l = max(l, level[s-np1]+1)
+			}
+		}
+		if s := nd.bias; s >= np1 {
+			l = max(l, level[s-np1]+1)
+		}
+		level[k] = l
+		top = max(top, l)
+	}
+	if int(top) == len(nodes)-1 {
+		return // a chain: the order is the only one
+	}
+	start := make([]int32, top+2)
+	for _, l := range level {
+		start[l+1]++
+	}
+	for l := range top + 1 {
+		start[l+1] += start[l]
+	}
+	perm := make([]int32, len(nodes))
+	pos := make([]int32, len(nodes))
+	same := true
+	for k, l := range level {
+		p := start[l]
+		start[l]++
+		perm[p], pos[k] = int32(k), p
+		same = same && p == int32(k)
+	}
+	if same {
+		return
+	}
+	re := func(s int32) int32 {
+		if s >= np1 {
+			return np1 + pos[s-np1]
+		}
+		return s
+	}
+	out := make([]cnode, len(nodes))
+	for p, k := range perm {
+		nd := nodes[k]
+		for i := range nd.src {
+			nd.src[i] = re(nd.src[i])
+		}
+		nd.bias = re(nd.bias)
+		out[p] = nd
+	}
+	g.compact, g.cperm, g.cpos = out, perm, pos
+}
+
+// slot is the vals index of node k in r (the compact order when r.perm).
+func (r *GraphRun) slot(k int32) int {
+	if r.perm {
+		k = r.g.cpos[k]
+	}
+	return r.g.np + 1 + int(k)
+}
+
+// unpermute puts r's vals and prob back in the graph's order after a
+// compact run in level order.
+func (r *GraphRun) unpermute() {
+	if !r.perm {
+		return
+	}
+	r.perm = false
+	g := r.g
+	np1 := g.np + 1
+	vals := slices.Clone(r.vals[np1 : np1+g.Nodes()])
+	prob := slices.Clone(r.prob[:g.Options()])
+	o := int32(0)
+	for p, k := range g.cperm {
+		r.vals[np1+int(k)] = vals[p]
+		o0, o1 := g.optStart[k], g.optStart[k+1]
+		copy(r.prob[o0:o1], prob[o:o+o1-o0])
+		o += o1 - o0
+	}
 }
 
 // forwardCompact is forward(false) over the compact layout.
@@ -249,8 +349,8 @@ func (r *GraphRun) forwardScaledCompact() bool {
 		o += n
 	}
 	for _, k := range g.outNode {
-		sl := np1 + int(k)
-		nd := &g.compact[k]
+		sl := r.slot(k)
+		nd := &g.compact[sl-np1]
 		if nd.f&3 == 1 && cm[2*int(nd.c[0])+int(nd.f>>2)&1] == 0 {
 			continue
 		}

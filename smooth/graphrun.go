@@ -34,6 +34,9 @@ type GraphRun struct {
 	cm     []float64 // the compact layout's scaled constants (graphcompact.go)
 	ce     []int64
 	scaled bool
+	// compact: the forward sweep ran over the compact layout; perm: vals
+	// and prob are in its order (graphcompact.go, levelOrder).
+	compact, perm bool
 }
 
 // Forward evaluates g at θ = theta (len g.Theta; nil means g.Theta).
@@ -73,12 +76,14 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 	r.xbuf = grow(r.xbuf, max(g.maxOpts, 3))
 	copy(r.vals, theta)
 	r.vals[g.np] = 0
-	r.scaled = false
+	r.scaled, r.compact, r.perm = false, false, false
 	switch {
-	case reg == Shannon && g.scaledOK && g.compact != nil && r.forwardScaledCompact():
-	case reg == Shannon && g.scaledOK && g.compact == nil && r.forwardScaled():
 	case g.compact != nil:
-		r.forwardCompact()
+		r.compact, r.perm = true, g.cperm != nil
+		if !(reg == Shannon && g.scaledOK && r.forwardScaledCompact()) {
+			r.forwardCompact()
+		}
+	case reg == Shannon && g.scaledOK && r.forwardScaled():
 	default:
 		r.forward(false)
 	}
@@ -88,6 +93,7 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 // forward is the sweep; hard takes the plain max (prob: the first argmax).
 func (r *GraphRun) forward(hard bool) {
 	g := r.g
+	r.compact, r.perm = false, false
 	vals, prob := r.vals, r.prob
 	np1 := g.np + 1
 	inv := 1 / r.gamma
@@ -194,16 +200,16 @@ func entThreshold(s1, s2, k float64) float64 {
 func (r *GraphRun) Values() []float64 {
 	out := make([]float64, len(r.g.outNode))
 	for i, k := range r.g.outNode {
-		out[i] = r.vals[r.g.np+1+int(k)]
+		out[i] = r.vals[r.slot(k)]
 	}
 	return out
 }
 
 // Value is the first output's value (the answer of "answer EXPR").
-func (r *GraphRun) Value() float64 { return r.vals[r.g.np+1+int(r.g.outNode[0])] }
+func (r *GraphRun) Value() float64 { return r.vals[r.slot(r.g.outNode[0])] }
 
 // NodeValue is the value of every node: for tests.
-func (r *GraphRun) nodeValue(k int) float64 { return r.vals[r.g.np+1+k] }
+func (r *GraphRun) nodeValue(k int) float64 { return r.vals[r.slot(int32(k))] }
 
 // Marginals returns ∂(seed·outputs)/∂θ: the gradient of the outputs
 // weighted by seed (nil: 1 for every finite output). For "answer EXPR"
@@ -221,9 +227,10 @@ func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
-	if r.g.compact != nil {
+	if r.compact && r.g.compact != nil {
 		r.reverseCompact()
 	} else {
+		r.unpermute()
 		r.reverse(false)
 	}
 	if len(dst) != r.g.np {
@@ -246,10 +253,10 @@ func (r *GraphRun) seedAdjoint(seed []float64) error {
 		if seed != nil {
 			w = seed[i]
 		}
-		if math.IsInf(r.vals[g.np+1+int(k)], 0) {
+		if math.IsInf(r.vals[r.slot(k)], 0) {
 			w = 0
 		}
-		r.adj[g.np+1+int(k)] += w
+		r.adj[r.slot(k)] += w
 	}
 	return nil
 }
@@ -301,6 +308,7 @@ func (r *GraphRun) VJP(seed, z []float64) ([]float64, error) {
 	if len(z) != g.np {
 		return nil, fmt.Errorf("smooth: z has %d values, want %d", len(z), g.np)
 	}
+	r.unpermute()
 	r.dvals = grow(r.dvals, len(r.vals))
 	r.dprob = grow(r.dprob, len(r.prob))
 	copy(r.dvals, z)
@@ -347,6 +355,7 @@ func (r *GraphRun) VJP(seed, z []float64) ([]float64, error) {
 // the output, for every regulariser.
 func (r *GraphRun) Sample(rng *rand.Rand, out int) []float64 {
 	g := r.g
+	r.unpermute()
 	use := make([]float64, g.np+1)
 	np1 := int32(g.np + 1)
 	type item struct {
