@@ -33,6 +33,8 @@ type GraphRun struct {
 	sconst scaledConsts
 	cm     []float64 // the compact layout's scaled constants (graphcompact.go)
 	ce     []int64
+	tm     [][3]float64 // the same per tuple of constants (graphruns.go)
+	te     [][3]int64
 	scaled bool
 	// compact: the forward sweep ran over the compact layout; perm: vals
 	// and prob are in its order (graphcompact.go, levelOrder).
@@ -148,39 +150,61 @@ func shannon3(a, b, c, gamma, inv float64, p []float64) float64 {
 }
 
 // sparse3 is max_Ω of three finite options for Gini (sparsemax) or
-// Tsallis (entmax-1.5), writing p: maxGeneric's sort-based threshold with
-// the three sorted values taken by min and max.
+// Tsallis (entmax-1.5), writing p.
 func sparse3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
-	m := max(a, b, c)
-	scale := inv
-	if reg == Tsallis {
-		scale = 0.5 * inv
-	}
-	za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
-	z1 := max(za, zb, zc) // 0
-	z3 := min(za, zb, zc)
-	z2 := max(min(za, zb), min(max(za, zb), zc))
-	var tau float64
 	if reg == Gini {
-		tau = z1 - 1
-		if t := (z1 + z2 - 1) / 2; t < z2 {
-			tau = t
-			if t := (z1 + z2 + z3 - 1) / 3; t < z3 {
-				tau = t
-			}
-		}
-		qa, qb, qc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
-		p[0], p[1], p[2] = qa, qb, qc
-		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-		return m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+		return gini3(a, b, c, gamma, inv, p)
 	}
-	tau = entThreshold(z1, z1*z1, 1)
-	if t := entThreshold(z1+z2, z1*z1+z2*z2, 2); t < z2 {
-		tau = t
-		if t := entThreshold(z1+z2+z3, z1*z1+z2*z2+z3*z3, 3); t < z3 {
-			tau = t
-		}
+	return tsallis3(a, b, c, gamma, inv, p)
+}
+
+// max3 is max_Ω of three finite options for any regulariser, writing p.
+func max3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
+	if reg == Shannon {
+		return shannon3(a, b, c, gamma, inv, p)
 	}
+	return sparse3(reg, a, b, c, gamma, inv, p)
+}
+
+// sorted3 returns the scaled gaps z = (x − max)·scale of a, b, c and
+// their values sorted, z1 ≥ z2 ≥ z3 (z1 = 0), by min and max.
+func sorted3(a, b, c, m, scale float64) (za, zb, zc, z1, z2, z3 float64) {
+	za, zb, zc = (a-m)*scale, (b-m)*scale, (c-m)*scale
+	z1 = max(za, zb, zc) // 0
+	z3 = min(za, zb, zc)
+	z2 = max(min(za, zb), min(max(za, zb), zc))
+	return
+}
+
+// below is all ones when x < y, else 0 (finite x, y): the sign of x − y,
+// which is never −0.
+func below(x, y float64) uint64 { return uint64(int64(math.Float64bits(x-y)) >> 63) }
+
+// gini3 is sparsemax over three options: maxGeneric's sort-based
+// threshold, the support of k ≥ 2 largest taken while τ_k < z_k. Its
+// choice is two masks instead of branches, which mispredict on the
+// data: every candidate τ is computed and one kept.
+func gini3(a, b, c, gamma, inv float64, p []float64) float64 {
+	m := max(a, b, c)
+	za, zb, zc, z1, z2, z3 := sorted3(a, b, c, m, inv)
+	t2 := (z1 + z2 - 1) / 2
+	t3 := (z1 + z2 + z3 - 1) / 3
+	tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), z1-1)
+	qa, qb, qc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
+	p[0], p[1], p[2] = qa, qb, qc
+	dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+	return m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+}
+
+// tsallis3 is entmax-1.5 over three options: the exact sort-based
+// algorithm's thresholds (entThreshold of the k largest, k = 1 being
+// z1 − 1 exactly since z1 = 0), chosen by masks as in gini3.
+func tsallis3(a, b, c, gamma, inv float64, p []float64) float64 {
+	m := max(a, b, c)
+	za, zb, zc, z1, z2, z3 := sorted3(a, b, c, m, 0.5*inv)
+	t2 := entThreshold(z1+z2, z1*z1+z2*z2, 2)
+	t3 := entThreshold(z1+z2+z3, z1*z1+z2*z2+z3*z3, 3)
+	tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), z1-1)
 	sa, sb, sc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
 	qa, qb, qc := sa*sa, sb*sb, sc*sc
 	p[0], p[1], p[2] = qa, qb, qc
