@@ -35,6 +35,7 @@ type GraphRun struct {
 	ce     []int64
 	tm     [][3]float64 // the same per tuple of constants (graphruns.go)
 	te     [][3]int64
+	rbuf   []float64 // a run's options (graphruns.go)
 	scaled bool
 	// compact: the forward sweep ran over the compact layout; perm: vals
 	// and prob are in its order (graphcompact.go, levelOrder).
@@ -166,50 +167,83 @@ func max3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
 	return sparse3(reg, a, b, c, gamma, inv, p)
 }
 
-// sorted3 returns the scaled gaps z = (x − max)·scale of a, b, c and
-// their values sorted, z1 ≥ z2 ≥ z3 (z1 = 0), by min and max.
-func sorted3(a, b, c, m, scale float64) (za, zb, zc, z1, z2, z3 float64) {
-	za, zb, zc = (a-m)*scale, (b-m)*scale, (c-m)*scale
-	z1 = max(za, zb, zc) // 0
-	z3 = min(za, zb, zc)
-	z2 = max(min(za, zb), min(max(za, zb), zc))
-	return
-}
-
 // below is all ones when x < y, else 0 (finite x, y): the sign of x − y,
 // which is never −0.
 func below(x, y float64) uint64 { return uint64(int64(math.Float64bits(x-y)) >> 63) }
 
-// gini3 is sparsemax over three options: maxGeneric's sort-based
-// threshold, the support of k ≥ 2 largest taken while τ_k < z_k. Its
-// choice is two masks instead of branches, which mispredict on the
-// data: every candidate τ is computed and one kept.
-func gini3(a, b, c, gamma, inv float64, p []float64) float64 {
-	m := max(a, b, c)
-	za, zb, zc, z1, z2, z3 := sorted3(a, b, c, m, inv)
-	t2 := (z1 + z2 - 1) / 2
-	t3 := (z1 + z2 + z3 - 1) / 3
-	tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), z1-1)
-	qa, qb, qc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
-	p[0], p[1], p[2] = qa, qb, qc
-	dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-	return m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+// relu is max(x, 0) for a number x by its sign bit (−0 gives +0, as max).
+func relu(x float64) float64 {
+	b := math.Float64bits(x)
+	return math.Float64frombits(b &^ uint64(int64(b)>>63))
 }
 
-// tsallis3 is entmax-1.5 over three options: the exact sort-based
-// algorithm's thresholds (entThreshold of the k largest, k = 1 being
-// z1 − 1 exactly since z1 = 0), chosen by masks as in gini3.
+// gini3 is sparsemax over three options (gini3s of one).
+func gini3(a, b, c, gamma, inv float64, p []float64) float64 {
+	x := [4]float64{a, b, c}
+	gini3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	return x[3]
+}
+
+// tsallis3 is entmax-1.5 over three options (tsallis3s of one).
 func tsallis3(a, b, c, gamma, inv float64, p []float64) float64 {
-	m := max(a, b, c)
-	za, zb, zc, z1, z2, z3 := sorted3(a, b, c, m, 0.5*inv)
-	t2 := entThreshold(z1+z2, z1*z1+z2*z2, 2)
-	t3 := entThreshold(z1+z2+z3, z1*z1+z2*z2+z3*z3, 3)
-	tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), z1-1)
-	sa, sb, sc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
-	qa, qb, qc := sa*sa, sb*sb, sc*sc
-	p[0], p[1], p[2] = qa, qb, qc
-	dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-	return m + dot + 4.0/3.0*gamma*max(1-(qa*sa+qb*sb+qc*sc), 0)
+	x := [4]float64{a, b, c}
+	tsallis3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	return x[3]
+}
+
+// gini3s is sparsemax over three options x0[q], x1[q], x2[q] for every
+// q: v[q] = max_Ω, p[3q:3q+3] the probabilities. It is maxGeneric's
+// sort-based threshold: the options sorted by a network of three
+// compare-exchanges, their gaps z = (x − max)/γ (z1 = 0 ≥ z2 ≥ z3; the
+// map is monotone, so the sorted gaps are the gaps of the sorted
+// options), and the support of k ≥ 2 largest taken while τ_k < z_k,
+// chosen by masks instead of branches, which mispredict on the data:
+// every candidate τ is computed and one kept.
+func gini3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
+	p = p[:3*len(v)]
+	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+	for q := range v {
+		a, b, c := x0[q], x1[q], x2[q]
+		lo, hi := min(a, b), max(a, b)
+		m, t := max(hi, c), min(hi, c)
+		md, mn := max(lo, t), min(lo, t)
+		za, zb, zc := (a-m)*inv, (b-m)*inv, (c-m)*inv
+		z2, z3 := (md-m)*inv, (mn-m)*inv
+		t2 := (z2 - 1) / 2
+		t3 := (z2 + z3 - 1) / 3
+		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+		qa, qb, qc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		pq := p[3*q : 3*q+3]
+		pq[0], pq[1], pq[2] = qa, qb, qc
+		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+		v[q] = m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+	}
+}
+
+// tsallis3s is entmax-1.5 over three options, as gini3s: the exact
+// sort-based algorithm's thresholds (entThreshold of the k largest; k = 1
+// gives −1 since z1 = 0), chosen by masks.
+func tsallis3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
+	p = p[:3*len(v)]
+	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+	scale := 0.5 * inv
+	for q := range v {
+		a, b, c := x0[q], x1[q], x2[q]
+		lo, hi := min(a, b), max(a, b)
+		m, t := max(hi, c), min(hi, c)
+		md, mn := max(lo, t), min(lo, t)
+		za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
+		z2, z3 := (md-m)*scale, (mn-m)*scale
+		t2 := entThreshold(z2, z2*z2, 2)
+		t3 := entThreshold(z2+z3, z2*z2+z3*z3, 3)
+		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+		sa, sb, sc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		qa, qb, qc := sa*sa, sb*sb, sc*sc
+		pq := p[3*q : 3*q+3]
+		pq[0], pq[1], pq[2] = qa, qb, qc
+		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+		v[q] = m + dot + 4.0/3.0*gamma*relu(1-(qa*sa+qb*sb+qc*sc))
+	}
 }
 
 // entThreshold is entmax-1.5's threshold τ_k of the k largest values,

@@ -10,8 +10,9 @@ import "math"
 // the row length less one), so a node costs no index loads: only its
 // constants' tuple (2 bytes: the tuple of its options' constants, from a
 // table) is read per node. The runs are found from the graph's structure
-// alone. The arithmetic is that of the compact records it replaces,
-// operation for operation.
+// alone. No node of a run reads another node of it (the kernels gather a
+// run's options before they compute it). The arithmetic is that of the
+// compact records it replaces, operation for operation.
 
 // crun is a run of nodes of the compact layout.
 type crun struct {
@@ -47,7 +48,13 @@ func (g *Graph) buildRuns() bool {
 			g.ctv = append(g.ctv, [3]float64{g.ctab[c[0]], g.ctab[c[1]], g.ctab[c[2]]})
 		}
 		g.ctup[p] = t
+		// a node joins the run before it unless it reads a node of that
+		// run: the kernels read a run's options before they write its values
+		first := int32(g.np+1) + int32(p)
 		if len(g.cruns) > 0 {
+			first -= g.cruns[len(g.cruns)-1].n
+		}
+		if len(g.cruns) > 0 && nd.src[0] < first && nd.src[1] < first && nd.src[2] < first && nd.bias < first {
 			ru := &g.cruns[len(g.cruns)-1]
 			last := int32(p - 1) // the run's last node
 			prev := &g.compact[last]
@@ -66,6 +73,12 @@ func (g *Graph) buildRuns() bool {
 		g.cruns = append(g.cruns, crun{src: nd.src, bias: nd.bias, n: 1, f: nd.f})
 	}
 	return true
+}
+
+// runBufs returns three scratch arrays of n values.
+func (r *GraphRun) runBufs(n int) (x0, x1, x2 []float64) {
+	r.rbuf = grow(r.rbuf, 3*n)
+	return r.rbuf[:n], r.rbuf[n : 2*n], r.rbuf[2*n : 3*n]
 }
 
 // forwardCompact is forward(false) over the compact layout.
@@ -98,19 +111,21 @@ func (r *GraphRun) forwardCompact() {
 					out[q] = sg*shannon3(x0, x1, x2, gamma, inv, pr[3*q:3*q+3]) + vals[b]
 					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
 				}
-			case Gini:
+			default: // Gini, Tsallis: the options gathered, the kernel over the run, the bias added
+				x0, x1, x2 := r.runBufs(cnt)
 				for q := range out {
 					c := &ctv[tt[q]]
-					x0, x1, x2 := sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
-					out[q] = sg*gini3(x0, x1, x2, gamma, inv, pr[3*q:3*q+3]) + vals[b]
-					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
+					x0[q], x1[q], x2[q] = sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
+					s0, s1, s2 = s0+d0, s1+d1, s2+d2
 				}
-			default:
+				if reg == Gini {
+					gini3s(x0, x1, x2, out, pr, gamma, inv)
+				} else {
+					tsallis3s(x0, x1, x2, out, pr, gamma, inv)
+				}
 				for q := range out {
-					c := &ctv[tt[q]]
-					x0, x1, x2 := sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
-					out[q] = sg*tsallis3(x0, x1, x2, gamma, inv, pr[3*q:3*q+3]) + vals[b]
-					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
+					out[q] = sg*out[q] + vals[b]
+					b += db
 				}
 			}
 			p, o = p+cnt, o+3*cnt
