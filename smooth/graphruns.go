@@ -75,10 +75,11 @@ func (g *Graph) buildRuns() bool {
 	return true
 }
 
-// runBufs returns three scratch arrays of n values.
-func (r *GraphRun) runBufs(n int) (x0, x1, x2 []float64) {
-	r.rbuf = grow(r.rbuf, 3*n)
-	return r.rbuf[:n], r.rbuf[n : 2*n], r.rbuf[2*n : 3*n]
+// runBufs returns five scratch arrays of n values.
+func (r *GraphRun) runBufs(n int) (x0, x1, x2, x3, x4 []float64) {
+	r.rbuf = grow(r.rbuf, 5*n)
+	b := r.rbuf
+	return b[:n], b[n : 2*n], b[2*n : 3*n], b[3*n : 4*n], b[4*n : 5*n]
 }
 
 // forwardCompact is forward(false) over the compact layout.
@@ -112,16 +113,16 @@ func (r *GraphRun) forwardCompact() {
 					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
 				}
 			default: // Gini, Tsallis: the options gathered, the kernel over the run, the bias added
-				x0, x1, x2 := r.runBufs(cnt)
+				x0, x1, x2, m, tau := r.runBufs(cnt)
 				for q := range out {
 					c := &ctv[tt[q]]
 					x0[q], x1[q], x2[q] = sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
 					s0, s1, s2 = s0+d0, s1+d1, s2+d2
 				}
 				if reg == Gini {
-					gini3s(x0, x1, x2, out, pr, gamma, inv)
+					gini3s(x0, x1, x2, out, m, tau, pr, gamma, inv)
 				} else {
-					tsallis3s(x0, x1, x2, out, pr, gamma, inv)
+					tsallis3s(x0, x1, x2, out, m, tau, pr, gamma, inv)
 				}
 				for q := range out {
 					out[q] = sg*out[q] + vals[b]
