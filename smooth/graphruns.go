@@ -343,15 +343,23 @@ func (r *GraphRun) reverseCompact() {
 		b := int(ru.bias) + last*db
 		in := adj[np1+p : np1+p+cnt]
 		if n == 3 && ru.f&(7<<3) == 0 {
+			// the odd nodes of the run, then the even ones: consecutive
+			// nodes of an anti-diagonal add to a common source (one's up
+			// is the next one's left), a chain through memory that
+			// every other node does not have
 			pr := prob[o : o+3*cnt]
-			for q := last; q >= 0; q-- {
-				a := in[q]
-				pq := pr[3*q : 3*q+3]
-				adj[b] += a
-				adj[s0] += a * pq[0]
-				adj[s1] += a * pq[1]
-				adj[s2] += a * pq[2]
-				s0, s1, s2, b = s0-d0, s1-d1, s2-d2, b-db
+			for par := range 2 {
+				q := last - par
+				s0, s1, s2, b := s0-par*d0, s1-par*d1, s2-par*d2, b-par*db
+				for ; q >= 0; q -= 2 {
+					a := in[q]
+					pq := pr[3*q : 3*q+3]
+					adj[b] += a
+					adj[s0] += a * pq[0]
+					adj[s1] += a * pq[1]
+					adj[s2] += a * pq[2]
+					s0, s1, s2, b = s0-2*d0, s1-2*d1, s2-2*d2, b-2*db
+				}
 			}
 			continue
 		}
