@@ -27,7 +27,7 @@ type cnode struct {
 	src  [3]int32  // vals index of option i's term (the zero slot np for none)
 	bias int32     // vals index of the node's bias
 	c    [3]uint16 // option i's constant: ctab[c[i]]
-	f    uint8     // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1
+	f    uint8     // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1; bit 6: ownBias
 }
 
 // compactLayout builds g.compact, g.ctab and g.cused (the constants and
@@ -87,7 +87,7 @@ func (g *Graph) compactLayout() {
 	g.cflip = flip
 	g.levelOrder()
 	if !g.buildRuns() {
-		g.compact, g.ctab, g.cused, g.cperm, g.cpos = nil, nil, nil, nil, nil
+		g.compact, g.ctab, g.cused, g.cperm, g.cpos, g.cowner = nil, nil, nil, nil, nil, nil
 	}
 	for u := range used {
 		g.cused = append(g.cused, u)
