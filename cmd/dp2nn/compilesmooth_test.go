@@ -171,7 +171,7 @@ func TestVerifySmoothGraphModel(t *testing.T) {
 	}{
 		{[]string{"verify", old, "-runtime", "ort", "-random", "2"}, "has no dp2nn.source.program metadata"},
 		{[]string{"verify", badData, "-runtime", "ort", "-random", "2"}, "bad metadata dp2nn.source.data: row 0"},
-		{[]string{"verify", models["float64"], "-runtime", "go", "-random", "2"}, "runs in -runtime ort only"},
+		{[]string{"verify", models["float64"], "-runtime", "onnxgo", "-random", "2"}, "runs in -runtime ort or go, not onnxgo"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-gamma", "1"}, "-gamma"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-instances", "testdata/seq"}, "bound to its own instance"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "0"}, "-random"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"google.golang.org/protobuf/proto"
 )
 
 // Run evaluates the model with a small reference interpreter, without
@@ -30,27 +31,110 @@ func Run(m *export.Model, inputs map[string]export.Tensor) (map[string]export.Te
 
 // Session is a model ready to run: its initializers decoded once.
 type Session struct {
-	m     *export.Model
-	inits map[string]*value
+	graph   *onnxpb.GraphProto
+	inputs  []export.Port
+	elems   []elemType // per input: its element type
+	outputs []export.Port
+	inits   map[string]*value
+	infos   map[*onnxpb.GraphProto]*graphInfo // read only: Run may be called concurrently
 }
 
-// Open decodes the model's initializers.
+// Open decodes the initializers of a model written by export.
 func Open(m *export.Model) (*Session, error) {
+	elem := elemFloat
+	if m.DType == export.Float64 {
+		elem = elemDouble
+	}
+	elems := make([]elemType, len(m.Inputs))
+	for i := range elems {
+		elems[i] = elem
+	}
+	return open(m.Proto.Graph, m.Inputs, elems, m.Outputs)
+}
+
+// OpenModel decodes the initializers of any model of float or double
+// inputs and outputs in the default ONNX domain, such as the smooth
+// graph of one instance (export/smoothonnx), which export.Read does not
+// read: its inputs' element types and shapes are read from the graph.
+func OpenModel(p *onnxpb.ModelProto) (*Session, error) {
+	g := p.GetGraph()
+	if g == nil {
+		return nil, fmt.Errorf("onnxref: the model has no graph")
+	}
+	for _, o := range p.OpsetImport {
+		if d := o.GetDomain(); d != "" && d != "ai.onnx" {
+			return nil, fmt.Errorf("onnxref: the model imports operator set %q, which dp2nn does not run", d)
+		}
+	}
+	inits := map[string]bool{}
+	for _, t := range g.Initializer {
+		inits[t.GetName()] = true
+	}
+	var ins, outs []export.Port
+	var elems []elemType
+	for _, vi := range g.Input {
+		if inits[vi.GetName()] {
+			continue // an initializer listed as input (IR < 4 style)
+		}
+		var e elemType
+		switch onnxpb.TensorProto_DataType(vi.GetType().GetTensorType().GetElemType()) {
+		case onnxpb.TensorProto_FLOAT:
+			e = elemFloat
+		case onnxpb.TensorProto_DOUBLE:
+			e = elemDouble
+		default:
+			return nil, fmt.Errorf("onnxref: input %q is not a float or double tensor", vi.GetName())
+		}
+		ins, elems = append(ins, port(vi)), append(elems, e)
+	}
+	for _, vi := range g.Output {
+		outs = append(outs, port(vi))
+	}
+	return open(g, ins, elems, outs)
+}
+
+// OpenBytes reads a serialized ONNX model and opens it as OpenModel
+// does.
+func OpenBytes(b []byte) (*Session, error) {
+	var p onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("onnxref: not an ONNX model (or corrupt): %v", err)
+	}
+	return OpenModel(&p)
+}
+
+// port is the name and shape of a graph input or output (a symbolic
+// dimension is −1, named in DimNames).
+func port(vi *onnxpb.ValueInfoProto) export.Port {
+	p := export.Port{Name: vi.GetName(), Doc: vi.GetDocString()}
+	for _, d := range vi.GetType().GetTensorType().GetShape().GetDim() {
+		if v, ok := d.GetValue().(*onnxpb.TensorShapeProto_Dimension_DimValue); ok && v.DimValue >= 0 {
+			p.Dims = append(p.Dims, int(v.DimValue))
+		} else {
+			p.Dims = append(p.Dims, -1) // symbolic or unknown
+		}
+		p.DimNames = append(p.DimNames, d.GetDimParam())
+	}
+	return p
+}
+
+func open(g *onnxpb.GraphProto, ins []export.Port, elems []elemType, outs []export.Port) (*Session, error) {
 	inits := map[string]*value{}
-	for _, t := range m.Proto.Graph.Initializer {
+	for _, t := range g.Initializer {
 		v, err := decodeTensor(t)
 		if err != nil {
 			return nil, err
 		}
 		inits[t.GetName()] = v
 	}
-	return &Session{m: m, inits: inits}, nil
+	infos := map[*onnxpb.GraphProto]*graphInfo{}
+	analyse(g, infos)
+	return &Session{graph: g, inputs: ins, elems: elems, outputs: outs, inits: inits, infos: infos}, nil
 }
 
 // Run evaluates the model on one tensor per graph input (see the package
 // Run).
 func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Tensor, err error) {
-	m := s.m
 	defer func() {
 		if r := recover(); r != nil {
 			shape, ok := r.(tooLarge)
@@ -60,18 +144,14 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 			out, err = nil, fmt.Errorf("onnxref: the model asks for a tensor of shape %v, more than %d elements", []int(shape), maxElements)
 		}
 	}()
-	elem := elemFloat
-	if m.DType == export.Float64 {
-		elem = elemDouble
-	}
-	env := &env{vals: map[string]*value{}, parent: &env{vals: s.inits}}
+	env := &env{vals: map[string]*value{}, parent: &env{vals: s.inits}, info: s.infos[s.graph], infos: s.infos}
 	sizes := map[string]int{}
 	for name := range inputs {
-		if !slices.ContainsFunc(m.Inputs, func(p export.Port) bool { return p.Name == name }) {
+		if !slices.ContainsFunc(s.inputs, func(p export.Port) bool { return p.Name == name }) {
 			return nil, fmt.Errorf("onnxref: the model has no input %q", name)
 		}
 	}
-	for _, p := range m.Inputs {
+	for k, p := range s.inputs {
 		t, ok := inputs[p.Name]
 		if !ok {
 			return nil, fmt.Errorf("onnxref: missing input %q", p.Name)
@@ -83,7 +163,7 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 			switch {
 			case d >= 0 && t.Shape[i] != d:
 				return nil, fmt.Errorf("onnxref: input %q has shape %v, want %s", p.Name, t.Shape, p.ShapeString())
-			case d < 0:
+			case d < 0 && p.DimNames[i] != "":
 				if s, ok := sizes[p.DimNames[i]]; ok && s != t.Shape[i] {
 					return nil, fmt.Errorf("onnxref: input %q has %s = %d, another input has %d", p.Name, p.DimNames[i], t.Shape[i], s)
 				}
@@ -93,17 +173,17 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 		if export.NumElements(t.Shape) != len(t.Data) {
 			return nil, fmt.Errorf("onnxref: input %q has %d values for shape %v", p.Name, len(t.Data), t.Shape)
 		}
-		v := &value{elem: elem, shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
+		v := &value{elem: s.elems[k], shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
 		for i, x := range t.Data {
 			v.f[i] = v.round(x)
 		}
 		env.vals[p.Name] = v
 	}
-	if err := runGraph(m.Proto.Graph, env); err != nil {
+	if err := runGraph(s.graph, env); err != nil {
 		return nil, err
 	}
 	out = map[string]export.Tensor{}
-	for _, p := range m.Outputs {
+	for _, p := range s.outputs {
 		v, err := env.get(p.Name)
 		if err != nil {
 			return nil, err
@@ -255,6 +335,19 @@ func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 			}
 			return v, nil
 		}
+	case onnxpb.TensorProto_BOOL:
+		v.elem, want = elemBool, n
+		if len(raw) == want {
+			v.b = make([]bool, n)
+			for k := range n {
+				v.b[k] = raw[k] != 0
+			}
+		} else if len(t.Int32Data) == n {
+			for _, x := range t.Int32Data {
+				v.b = append(v.b, x != 0)
+			}
+			return v, nil
+		}
 	default:
 		return nil, fmt.Errorf("onnxref: initializer %q has data type %d, which dp2nn does not write", t.GetName(), t.GetDataType())
 	}
@@ -269,6 +362,11 @@ func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 type env struct {
 	vals   map[string]*value
 	parent *env
+	// info is the graph's in-place analysis (inplace.go), infos every
+	// graph's; owned are the Loop-carried inputs the Loop owns.
+	info  *graphInfo
+	infos map[*onnxpb.GraphProto]*graphInfo
+	owned map[string]bool
 }
 
 func (e *env) get(name string) (*value, error) {
@@ -510,7 +608,75 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		if err := nargs(ins, 1, 1); err != nil {
 			return nil, err
 		}
-		return one(castFloat(ins[0], intAttr(n, "to", 0)))
+		return one(cast(ins[0], intAttr(n, "to", 0)))
+	case "TopK":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		k, err := axisScalar("K", ins[1])
+		if err != nil {
+			return nil, err
+		}
+		return topK(ins[0], k, intAttr(n, "axis", -1), intAttr(n, "largest", 1) != 0)
+	case "CumSum":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		axis, err := axisScalar("axis", ins[1])
+		if err != nil {
+			return nil, err
+		}
+		return one(cumSum(ins[0], axis, intAttr(n, "exclusive", 0) != 0, intAttr(n, "reverse", 0) != 0))
+	case "GatherElements":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(gatherElements(ins[0], ins[1], intAttr(n, "axis", 0)))
+	case "ScatterElements", "ScatterND":
+		if err := nargs(ins, 3, 3); err != nil {
+			return nil, err
+		}
+		red, err := parseReduction(string(attr(n, "reduction").GetS()))
+		if err != nil {
+			return nil, err
+		}
+		inPlace := e.mayUpdate(n.Input[0])
+		if op == "ScatterND" {
+			return one(scatterND(ins[0], ins[1], ins[2], red, inPlace))
+		}
+		return one(scatterElements(ins[0], ins[1], ins[2], intAttr(n, "axis", 0), red, inPlace))
+	case "Pad":
+		if err := nargs(ins, 2, 4); err != nil {
+			return nil, err
+		}
+		if m := string(attr(n, "mode").GetS()); m != "" && m != "constant" {
+			return nil, fmt.Errorf("Pad in mode %q (the interpreter pads with a constant only)", m)
+		}
+		if len(ins) > 3 && ins[3] != nil {
+			return nil, fmt.Errorf("Pad with axes (opset 18) is not supported")
+		}
+		var c *value
+		if len(ins) > 2 {
+			c = ins[2]
+		}
+		return one(pad(ins[0], ins[1], c))
+	case "ConstantOfShape":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		return one(constantOfShape(ins[0], attr(n, "value").GetT()))
+	case "Squeeze", "Unsqueeze":
+		if err := nargs(ins, 1, 2); err != nil {
+			return nil, err
+		}
+		axes, err := axesOf(n, ins)
+		if err != nil {
+			return nil, err
+		}
+		if op == "Squeeze" {
+			return one(squeeze(ins[0], axes))
+		}
+		return one(unsqueeze(ins[0], axes))
 	default:
 		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
 	}
@@ -1027,8 +1193,13 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 	}
 	nScan := len(body.Output) - 1 - len(carried)
 	scans := make([][]*value, nScan)
+	info := outer.infos[body]
+	if info == nil { // a body the session did not see: no in-place updates
+		info = &graphInfo{}
+	}
+	owned := map[string]bool{} // the carried inputs the Loop owns this iteration
 	for it := int64(0); it < trips && cond; it++ {
-		e := &env{vals: map[string]*value{}, parent: outer}
+		e := &env{vals: map[string]*value{}, parent: outer, info: info, infos: outer.infos, owned: owned}
 		e.vals[body.Input[0].GetName()] = &value{elem: elemInt64, i: []int64{it}}
 		e.vals[body.Input[1].GetName()] = &value{elem: elemBool, b: []bool{cond}}
 		for i, v := range carried {
@@ -1049,11 +1220,16 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		if it == maxSteps-1 && cond {
 			return nil, fmt.Errorf("Loop runs more than %d steps", maxSteps)
 		}
+		next := map[string]bool{}
 		for i := range carried {
 			if carried[i], err = get(1 + i); err != nil {
 				return nil, err
 			}
+			if e.ownsOutput(body, 1+i) {
+				next[body.Input[2+i].GetName()] = true
+			}
 		}
+		owned = next
 		for i := range scans {
 			v, err := get(1 + len(carried) + i)
 			if err != nil {
@@ -1154,25 +1330,4 @@ func intsAsFloats(v *value) *value {
 		out.f[k] = float64(x)
 	}
 	return &out
-}
-
-// castFloat is Cast between float and double (ONNX element types 1 and
-// 11), the only casts dp2nn writes: to float rounds once.
-func castFloat(x *value, to int64) (*value, error) {
-	if !x.isFloat() {
-		return nil, fmt.Errorf("Cast of a non-float tensor")
-	}
-	out := &value{shape: x.shape, f: make([]float64, len(x.f))}
-	switch to {
-	case int64(onnxpb.TensorProto_FLOAT):
-		out.elem = elemFloat
-	case int64(onnxpb.TensorProto_DOUBLE):
-		out.elem = elemDouble
-	default:
-		return nil, fmt.Errorf("Cast to element type %d (dp2nn casts between float and double only)", to)
-	}
-	for i, v := range x.f {
-		out.f[i] = out.round(v)
-	}
-	return out, nil
 }
