@@ -4,7 +4,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync/atomic"
 )
+
+// scatterCopies counts the data tensors scatters copied (not written in
+// place): the tests' check of the in-place rule (inplace.go).
+var scatterCopies atomic.Int64
 
 // This file holds the indexing operators of the smooth graph models
 // (export/smoothonnx) and of their Loop form: TopK, CumSum,
@@ -342,6 +347,7 @@ func scatterElements(data, idx, upd *value, axis int64, red reduction, inPlace b
 func scatterTarget(data *value, red reduction, inPlace bool) (*value, []bool) {
 	out := data
 	if !inPlace {
+		scatterCopies.Add(1)
 		out = like(data, slices.Clone(data.shape))
 		copy(out.f, data.f)
 		copy(out.i, data.i)

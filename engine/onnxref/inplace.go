@@ -3,26 +3,31 @@ package onnxref
 import "github.com/dp2nn/dp2nn/export/onnxpb"
 
 // A scatter (ScatterElements, ScatterND) writes into its data input
-// instead of a copy when nothing else can see that tensor: the data's
-// name is read by this node only, and its storage is the graph's own —
-// made in this graph by an operator that allocates its result (not an
-// alias such as Reshape or Identity, not an initializer or graph input),
-// or a Loop-carried value the Loop owns. A Loop owns a carried value
-// from the second iteration on when the body made it afresh (or passed
-// on one it owned) and gave it to no other output; so a Loop that
-// scatters into its carried state copies that state once, not once per
-// iteration.
+// instead of a copy when nothing else can see that tensor: the scatter is
+// the last node to read the data's name (earlier readers that are not
+// aliases have made their own copies), reads it once, no alias operator,
+// graph output or nested subgraph reads it, and its storage is the
+// graph's own — made in this graph by an operator that allocates its
+// result (not an alias such as Reshape or Identity, not an initializer
+// or graph input), or a Loop-carried value the Loop owns. A Loop owns a
+// carried value from the second iteration on when the body made it
+// afresh (or passed on one it owned) and gave it to no other output nor
+// alias; so a Loop that scatters into its carried state copies that
+// state once, not once per iteration.
 
 // graphInfo is what the in-place rule needs of one graph.
 type graphInfo struct {
-	// uses counts the reads of every name: node inputs, graph outputs,
-	// and (counted twice, so never "once") reads from nested subgraphs.
-	uses map[string]int
 	// held counts the reads that may keep the storage past the node:
-	// by an alias operator, as a graph output, from a nested subgraph.
+	// by an alias operator, as a graph output, from a nested subgraph
+	// (counted twice).
 	held map[string]int
 	// fresh names are made in this graph by an allocating operator.
 	fresh map[string]bool
+	// last is the index of the last node reading each name.
+	last map[string]int
+	// inits are a subgraph's own initializers, decoded once (the main
+	// graph's are Session.inits).
+	inits map[string]*value
 }
 
 // aliasOps return a tensor sharing storage with an input (or, for
@@ -34,11 +39,11 @@ func analyse(g *onnxpb.GraphProto, infos map[*onnxpb.GraphProto]*graphInfo) {
 	if g == nil || infos[g] != nil {
 		return
 	}
-	gi := &graphInfo{uses: map[string]int{}, held: map[string]int{}, fresh: map[string]bool{}}
+	gi := &graphInfo{held: map[string]int{}, fresh: map[string]bool{}, last: map[string]int{}}
 	infos[g] = gi
-	for _, n := range g.Node {
+	for k, n := range g.Node {
 		for _, in := range n.Input {
-			gi.uses[in]++
+			gi.last[in] = k
 			if aliasOps[n.GetOpType()] {
 				gi.held[in]++
 			}
@@ -51,26 +56,19 @@ func analyse(g *onnxpb.GraphProto, infos map[*onnxpb.GraphProto]*graphInfo) {
 			for _, sg := range subs {
 				analyse(sg, infos)
 				for name := range outerReads(sg) {
-					gi.uses[name] += 2
 					gi.held[name] += 2
 				}
 			}
 		}
-		if !aliasOps[n.GetOpType()] && n.GetOpType() != "ScatterElements" && n.GetOpType() != "ScatterND" {
-			for _, o := range n.Output {
-				gi.fresh[o] = true
-			}
-		}
-		if s := n.GetOpType(); s == "ScatterElements" || s == "ScatterND" {
-			// Fresh when copied; written in place only into storage
-			// that was this graph's alone, which the result now holds.
+		// Every other operator allocates its result; a scatter written
+		// in place holds storage that was the graph's alone.
+		if !aliasOps[n.GetOpType()] {
 			for _, o := range n.Output {
 				gi.fresh[o] = true
 			}
 		}
 	}
 	for _, o := range g.Output {
-		gi.uses[o.GetName()]++
 		gi.held[o.GetName()]++
 	}
 }
@@ -103,14 +101,20 @@ func outerReads(g *onnxpb.GraphProto) map[string]bool {
 	return r
 }
 
-// mayUpdate says whether the node reading name as its data may write
-// into it (see the rule above).
-func (e *env) mayUpdate(name string) bool {
-	if e.info == nil || e.info.uses[name] != 1 {
+// mayUpdate says whether node k of the graph, which reads its input 0 as
+// the data to update, may write into it (see the rule above).
+func (e *env) mayUpdate(n *onnxpb.NodeProto, k int) bool {
+	name := n.Input[0]
+	if e.info == nil || name == "" || e.info.held[name] != 0 || e.info.last[name] != k {
 		return false
 	}
+	for _, in := range n.Input[1:] {
+		if in == name {
+			return false
+		}
+	}
 	if _, ok := e.vals[name]; !ok {
-		return false // a name of an enclosing graph
+		return false // an initializer or a name of an enclosing graph
 	}
 	return e.info.fresh[name] || e.owned[name]
 }

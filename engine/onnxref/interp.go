@@ -129,6 +129,19 @@ func open(g *onnxpb.GraphProto, ins []export.Port, elems []elemType, outs []expo
 	}
 	infos := map[*onnxpb.GraphProto]*graphInfo{}
 	analyse(g, infos)
+	for sg, gi := range infos {
+		if sg == g || len(sg.Initializer) == 0 {
+			continue
+		}
+		gi.inits = map[string]*value{}
+		for _, t := range sg.Initializer {
+			v, err := decodeTensor(t)
+			if err != nil {
+				return nil, err
+			}
+			gi.inits[t.GetName()] = v
+		}
+	}
 	return &Session{graph: g, inputs: ins, elems: elems, outputs: outs, inits: inits, infos: infos}, nil
 }
 
@@ -367,6 +380,7 @@ type env struct {
 	info  *graphInfo
 	infos map[*onnxpb.GraphProto]*graphInfo
 	owned map[string]bool
+	at    int // the index of the node running
 }
 
 func (e *env) get(name string) (*value, error) {
@@ -379,7 +393,8 @@ func (e *env) get(name string) (*value, error) {
 }
 
 func runGraph(g *onnxpb.GraphProto, e *env) error {
-	for _, n := range g.Node {
+	for k, n := range g.Node {
+		e.at = k
 		ins := make([]*value, len(n.Input))
 		for i, name := range n.Input {
 			if name == "" {
@@ -640,7 +655,7 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		if err != nil {
 			return nil, err
 		}
-		inPlace := e.mayUpdate(n.Input[0])
+		inPlace := e.mayUpdate(n, e.at)
 		if op == "ScatterND" {
 			return one(scatterND(ins[0], ins[1], ins[2], red, inPlace))
 		}
@@ -824,6 +839,9 @@ func expand(v *value, shape []int) *value {
 }
 
 func arith(op string, a, b *value) (*value, error) {
+	if a.isInt() && a.elem == b.elem {
+		return intArith(op, a, b)
+	}
 	if !a.isFloat() || a.elem != b.elem {
 		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
 	}
@@ -851,6 +869,54 @@ func arith(op string, a, b *value) (*value, error) {
 			r = x / y
 		}
 		out.f[f] = out.round(r)
+	}
+	return out, nil
+}
+
+// intArith is arith of two integer tensors (index arithmetic, such as a
+// Loop's dynamic Slice starts): exact, Div truncating toward zero as C
+// and ONNX Runtime do; a result beyond the type's range or a division
+// by zero is refused.
+func intArith(op string, a, b *value) (*value, error) {
+	shape, err := broadcastShape(a.shape, b.shape)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if a.elem == elemInt32 {
+		lo, hi = math.MinInt32, math.MaxInt32
+	}
+	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	out := like(a, shape)
+	for f := range out.i {
+		x, y := a.i[ia[f]], b.i[ib[f]]
+		var r int64
+		ok := true
+		switch op {
+		case "Add":
+			r = x + y
+			ok = (y >= 0) == (r >= x)
+		case "Sub":
+			r = x - y
+			ok = (y >= 0) == (r <= x)
+		case "Mul":
+			r = x * y
+			ok = x == 0 || (r/x == y && !(x == -1 && y == math.MinInt64))
+		case "Div":
+			if y == 0 {
+				return nil, fmt.Errorf("integer division by zero")
+			}
+			ok = !(x == math.MinInt64 && y == -1)
+			r = x / y
+		case "Min":
+			r = min(x, y)
+		case "Max":
+			r = max(x, y)
+		}
+		if !ok || r < lo || r > hi {
+			return nil, fmt.Errorf("%s of %d and %d overflows the integer type", op, x, y)
+		}
+		out.i[f] = r
 	}
 	return out, nil
 }
@@ -1198,8 +1264,12 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		info = &graphInfo{}
 	}
 	owned := map[string]bool{} // the carried inputs the Loop owns this iteration
+	scope := outer
+	if info.inits != nil {
+		scope = &env{vals: info.inits, parent: outer}
+	}
 	for it := int64(0); it < trips && cond; it++ {
-		e := &env{vals: map[string]*value{}, parent: outer, info: info, infos: outer.infos, owned: owned}
+		e := &env{vals: map[string]*value{}, parent: scope, info: info, infos: outer.infos, owned: owned}
 		e.vals[body.Input[0].GetName()] = &value{elem: elemInt64, i: []int64{it}}
 		e.vals[body.Input[1].GetName()] = &value{elem: elemBool, b: []bool{cond}}
 		for i, v := range carried {
