@@ -75,8 +75,8 @@ func (c loopCase) model(tbl []int64) *onnxpb.ModelProto {
 	body.node("Mul", []string{"itv", "w"}, []string{"start"})
 	body.node("Add", []string{"start", "w"}, []string{"end"})
 	body.node("Slice", []string{"x", "start", "end", "axes1"}, []string{"xs"}) // [1, W], x of the outer graph
-	body.node("Gather", []string{"tbl", "it"}, []string{"row"}, aI("axis", 0))  // [W]
-	body.node("Gather", []string{"st", "row"}, []string{"rd"}, aI("axis", 1))   // [1, W]: the state before this level's updates
+	body.node("Gather", []string{"tbl", "it"}, []string{"row"}, aI("axis", 0)) // [W]
+	body.node("Gather", []string{"st", "row"}, []string{"rd"}, aI("axis", 1))  // [1, W]: the state before this level's updates
 	body.node("Mul", []string{"rd", "half"}, []string{"rdh"})
 	body.node("Add", []string{"xs", "rdh"}, []string{"upd"})
 	if c.readAfter { // upd no longer reads st: a later node does, and must see the old state
@@ -244,7 +244,7 @@ func TestScatterInPlaceTopLevel(t *testing.T) {
 		out, err := s.Run(map[string]export.Tensor{"u": export.NewTensor([]float64{10, 20}, 1, 2)})
 		require.NoError(t, err)
 		require.Equal(t, int64(1), scatterCopies.Load()-before) // base, not z
-		require.Equal(t, []float64{1, 2, 63}, out["y"].Data)     // [0 0 30] + [1 2 33], base unchanged on the second run
+		require.Equal(t, []float64{1, 2, 63}, out["y"].Data)    // [0 0 30] + [1 2 33], base unchanged on the second run
 		require.Equal(t, []float64{10, 20}, out["u"].Data)
 	}
 }
