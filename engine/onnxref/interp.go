@@ -16,11 +16,18 @@ import (
 // graph output. Float32 models compute in float32: every product and sum
 // is rounded to float32, as a runtime does.
 //
-// The interpreter runs exactly the operators Write emits (Gemm, Relu,
-// the smoothed activations' Softplus, Sigmoid, Clip, Sqrt, Exp, Log, Abs,
-// Neg, Add, Sub, Mul, Min of two inputs, Gather, Concat, ReduceSum,
-// ReduceMax, ReduceMin, Shape, Slice, Expand, Transpose, Reshape, MatMul,
-// Identity, Where, And, Not, the comparisons and Loop), in node order.
+// The interpreter runs exactly the operators export.Write and
+// export/smoothonnx emit (Gemm, Relu, the smoothed activations' Softplus,
+// Sigmoid, Clip, Sqrt, Exp, Log, Abs, Neg, Add, Sub, Mul, Div, Min and Max
+// of two inputs, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape,
+// Slice, Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not,
+// the comparisons, Cast, Loop; and for the smooth graph TopK, CumSum,
+// GatherElements, ScatterElements, ScatterND, Pad, ConstantOfShape,
+// Squeeze and Unsqueeze), in node order, by the ONNX specification of
+// opset 17 (ScatterElements and ScatterND take the reductions max and min
+// of opset 18 too). Where the specification leaves a result undefined
+// (two updates of one element without a reduction, a cast of NaN to an
+// integer) it gives an error, not a guess.
 func Run(m *export.Model, inputs map[string]export.Tensor) (map[string]export.Tensor, error) {
 	s, err := Open(m)
 	if err != nil {
