@@ -805,6 +805,83 @@ func broadcastShape(a, b []int) ([]int, error) {
 	return out, nil
 }
 
+// bidx maps the flat indices of a broadcast result to those of one
+// operand: the identity when the shapes are equal, always 0 for a single
+// element, else a table (expandIndex). The first two, the common cases,
+// allocate nothing.
+type bidx struct {
+	idx  []int
+	n    int
+	mode int8 // 0: idx, 1: identity, 2: zero, 3: f mod n (repeated whole), 4: f / n (each element repeated n times)
+}
+
+func (b bidx) at(f int) int {
+	switch b.mode {
+	case 1:
+		return f
+	case 2:
+		return 0
+	case 3:
+		return f % b.n
+	case 4:
+		return f / b.n
+	}
+	return b.idx[f]
+}
+
+// broadcastIndex is the bidx of an operand of shape in in a result of
+// shape out.
+func broadcastIndex(in, out []int) bidx {
+	n := export.NumElements(in)
+	switch {
+	case slices.Equal(in, out):
+		return bidx{mode: 1}
+	case n == 1:
+		return bidx{mode: 2}
+	}
+	// Align in to the right of out, then: equal on a suffix and 1 (or
+	// absent) before it is mode 3; equal on a prefix and 1 after it is
+	// mode 4.
+	pad := len(out) - len(in)
+	dim := func(d int) int {
+		if d < pad {
+			return 1
+		}
+		return in[d-pad]
+	}
+	split := func(lead bool) (int, bool) { // the boundary, and whether the shape has that form
+		d := 0
+		if lead {
+			for d < len(out) && dim(d) == out[d] {
+				d++
+			}
+			for k := d; k < len(out); k++ {
+				if dim(k) != 1 {
+					return 0, false
+				}
+			}
+			return d, true
+		}
+		d = len(out)
+		for d > 0 && dim(d-1) == out[d-1] {
+			d--
+		}
+		for k := 0; k < d; k++ {
+			if dim(k) != 1 {
+				return 0, false
+			}
+		}
+		return d, true
+	}
+	if _, ok := split(false); ok {
+		return bidx{mode: 3, n: n}
+	}
+	if d, ok := split(true); ok {
+		return bidx{mode: 4, n: export.NumElements(out[d:])}
+	}
+	return bidx{idx: expandIndex(in, out)}
+}
+
 // expandIndex maps every flat index of shape out to the flat index of the
 // value of shape in that broadcasts to it.
 func expandIndex(in, out []int) []int {
@@ -856,10 +933,10 @@ func arith(op string, a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := like(a, shape)
 	for f := range out.f {
-		x, y := a.f[ia[f]], b.f[ib[f]]
+		x, y := a.f[ia.at(f)], b.f[ib.at(f)]
 		var r float64
 		switch op {
 		case "Add":
@@ -893,10 +970,10 @@ func intArith(op string, a, b *value) (*value, error) {
 	if a.elem == elemInt32 {
 		lo, hi = math.MinInt32, math.MaxInt32
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := like(a, shape)
 	for f := range out.i {
-		x, y := a.i[ia[f]], b.i[ib[f]]
+		x, y := a.i[ia.at(f)], b.i[ib.at(f)]
 		var r int64
 		ok := true
 		switch op {
@@ -944,10 +1021,10 @@ func compare(op string, a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := &value{elem: elemBool, shape: shape, b: make([]bool, export.NumElements(shape))}
 	for f := range out.b {
-		x, y := a.f[ia[f]], b.f[ib[f]]
+		x, y := a.f[ia.at(f)], b.f[ib.at(f)]
 		switch op {
 		case "Less":
 			out.b[f] = x < y
@@ -972,10 +1049,10 @@ func logical(a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
-	out := &value{elem: elemBool, shape: shape, b: make([]bool, len(ia))}
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
+	out := &value{elem: elemBool, shape: shape, b: make([]bool, checkSize(shape))}
 	for f := range out.b {
-		out.b[f] = a.b[ia[f]] && b.b[ib[f]]
+		out.b[f] = a.b[ia.at(f)] && b.b[ib.at(f)]
 	}
 	return out, nil
 }
@@ -991,13 +1068,13 @@ func where(c, x, y *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ic, ix, iy := expandIndex(c.shape, shape), expandIndex(x.shape, shape), expandIndex(y.shape, shape)
+	ic, ix, iy := broadcastIndex(c.shape, shape), broadcastIndex(x.shape, shape), broadcastIndex(y.shape, shape)
 	out := like(x, shape)
-	for f := range ic {
-		if c.b[ic[f]] {
-			copyElem(out, f, x, ix[f])
+	for f := range out.size() {
+		if c.b[ic.at(f)] {
+			copyElem(out, f, x, ix.at(f))
 		} else {
-			copyElem(out, f, y, iy[f])
+			copyElem(out, f, y, iy.at(f))
 		}
 	}
 	return out, nil
