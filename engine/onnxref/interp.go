@@ -935,24 +935,29 @@ func arith(op string, a, b *value) (*value, error) {
 	}
 	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := like(a, shape)
+	code := map[string]int{"Add": 0, "Sub": 1, "Mul": 2, "Min": 3, "Max": 4, "Div": 5}[op]
+	f32 := out.elem == elemFloat
 	for f := range out.f {
 		x, y := a.f[ia.at(f)], b.f[ib.at(f)]
 		var r float64
-		switch op {
-		case "Add":
+		switch code {
+		case 0:
 			r = x + y
-		case "Sub":
+		case 1:
 			r = x - y
-		case "Mul":
+		case 2:
 			r = x * y
-		case "Min":
+		case 3:
 			r = math.Min(x, y)
-		case "Max":
+		case 4:
 			r = math.Max(x, y)
-		case "Div":
+		case 5:
 			r = x / y
 		}
-		out.f[f] = out.round(r)
+		if f32 {
+			r = float64(float32(r))
+		}
+		out.f[f] = r
 	}
 	return out, nil
 }

@@ -90,7 +90,9 @@ func compareRuntime(t *testing.T, what string, got, want []float64, tol float64)
 // BenchmarkGoRuntime is the value and marginals of one instance (batch 1,
 // float64) in dp2nn's interpreter (engine/onnxref) beside ONNX Runtime
 // (one intra-op thread) on the same models: mid-size graphs where a run
-// takes milliseconds.
+// takes milliseconds. cpu-ns/cell is the process CPU time (the garbage
+// collector's and ONNX Runtime's threads included), which a loaded
+// machine inflates less than wall time.
 func BenchmarkGoRuntime(b *testing.B) {
 	rng := rand.New(rand.NewPCG(18, 25))
 	for _, e := range benchPrograms {
@@ -111,11 +113,13 @@ func BenchmarkGoRuntime(b *testing.B) {
 				s, err := onnxref.OpenBytes(model)
 				require.NoError(b, err)
 				runtime.GC()
+				cpu0 := processCPU()
 				for b.Loop() {
 					_, err := s.Run(in)
 					require.NoError(b, err)
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
 			})
 			b.Run(fmt.Sprintf("%s/%v/ort", e.name, reg), func(b *testing.B) {
 				requireORT(b)
@@ -123,11 +127,13 @@ func BenchmarkGoRuntime(b *testing.B) {
 				require.NoError(b, err)
 				defer s.Close()
 				runtime.GC()
+				cpu0 := processCPU()
 				for b.Loop() {
 					_, err := s.Run(in)
 					require.NoError(b, err)
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
 			})
 		}
 	}
