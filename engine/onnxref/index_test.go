@@ -287,3 +287,57 @@ func TestShapeOps(t *testing.T) {
 		{name: "cast to string", op: "Cast", ins: []*value{x}, attrs: []*onnxpb.AttributeProto{aI("to", 8)}, err: "Cast to element type 8"},
 	})
 }
+
+func TestSplit(t *testing.T) {
+	one := []int{1}
+	x2 := f64([]int{2, 6}, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+	for _, c := range []struct {
+		name  string
+		ins   []*value
+		axis  int64
+		outs  int
+		attrs []*onnxpb.AttributeProto
+		want  []*value
+		err   string
+	}{
+		{name: "split_equal_parts_1d", ins: []*value{f64([]int{6}, 1, 2, 3, 4, 5, 6)}, outs: 3,
+			want: []*value{f64([]int{2}, 1, 2), f64([]int{2}, 3, 4), f64([]int{2}, 5, 6)}},
+		{name: "split_variable_parts_1d", ins: []*value{f64([]int{6}, 1, 2, 3, 4, 5, 6), i64([]int{2}, 2, 4)}, outs: 2,
+			want: []*value{f64([]int{2}, 1, 2), f64([]int{4}, 3, 4, 5, 6)}},
+		{name: "split_equal_parts_2d", ins: []*value{x2}, axis: 1, outs: 2,
+			want: []*value{f64([]int{2, 3}, 1, 2, 3, 7, 8, 9), f64([]int{2, 3}, 4, 5, 6, 10, 11, 12)}},
+		{name: "split_variable_parts_2d", ins: []*value{x2, i64([]int{2}, 2, 4)}, axis: 1, outs: 2,
+			want: []*value{f64([]int{2, 2}, 1, 2, 7, 8), f64([]int{2, 4}, 3, 4, 5, 6, 9, 10, 11, 12)}},
+		{name: "split_1d_uneven_split_opset18", ins: []*value{f64([]int{7}, 1, 2, 3, 4, 5, 6, 7)}, outs: 4,
+			want: []*value{f64([]int{2}, 1, 2), f64([]int{2}, 3, 4), f64([]int{2}, 5, 6), f64(one, 7)}},
+		{name: "split attribute (opset 11)", ins: []*value{f64([]int{3}, 1, 2, 3)}, outs: 2, attrs: []*onnxpb.AttributeProto{aInts("split", 1, 2)},
+			want: []*value{f64(one, 1), f64([]int{2}, 2, 3)}},
+		{name: "int32 scalars", ins: []*value{{elem: elemInt32, shape: []int{3}, i: []int64{4, 5, 6}}, i64([]int{3}, 1, 1, 1)}, outs: 3,
+			want: []*value{{elem: elemInt32, shape: one, i: []int64{4}}, {elem: elemInt32, shape: one, i: []int64{5}}, {elem: elemInt32, shape: one, i: []int64{6}}}},
+		{name: "sizes do not sum", ins: []*value{f64([]int{3}, 1, 2, 3), i64([]int{2}, 1, 1)}, outs: 2, err: "does not sum"},
+		{name: "sizes and outputs", ins: []*value{f64([]int{3}, 1, 2, 3), i64([]int{2}, 1, 2)}, outs: 3, err: "2 parts for 3 outputs"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := &onnxpb.NodeProto{OpType: proto.String("Split"), Attribute: append(c.attrs, aI("axis", c.axis))}
+			for range c.ins {
+				n.Input = append(n.Input, "in")
+			}
+			for range c.outs {
+				n.Output = append(n.Output, "out")
+			}
+			got, err := runNode(n, c.ins, &env{vals: map[string]*value{}})
+			if c.err != "" {
+				require.ErrorContains(t, err, c.err)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, got, len(c.want))
+			for k, w := range c.want {
+				require.Equal(t, w.shape, got[k].shape, "part %d", k)
+				require.Equal(t, w.elem, got[k].elem, "part %d", k)
+				require.Equal(t, w.f, got[k].f, "part %d", k)
+				require.Equal(t, w.i, got[k].i, "part %d", k)
+			}
+		})
+	}
+}

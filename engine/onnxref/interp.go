@@ -682,6 +682,17 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 			c = ins[2]
 		}
 		return one(pad(ins[0], ins[1], c))
+	case "Split":
+		if err := nargs(ins, 1, 2); err != nil {
+			return nil, err
+		}
+		var sizes *value
+		if len(ins) > 1 {
+			sizes = ins[1]
+		} else if a := attr(n, "split"); a != nil { // opset 11
+			sizes = &value{elem: elemInt64, shape: []int{len(a.GetInts())}, i: a.GetInts()}
+		}
+		return split(ins[0], intAttr(n, "axis", 0), sizes, len(n.Output))
 	case "ConstantOfShape":
 		if err := nargs(ins, 1, 1); err != nil {
 			return nil, err

@@ -232,3 +232,61 @@ func cast(x *value, to int64) (*value, error) {
 	}
 	return out, nil
 }
+
+// split is Split of x along axis into parts of the sizes in sizes (the
+// split input), or, without it, into outs parts of equal size (the last
+// smaller when the axis does not divide evenly, as opset 18's
+// num_outputs).
+func split(x *value, axis int64, sizes *value, outs int) ([]*value, error) {
+	a, err := normAxis(axis, len(x.shape))
+	if err != nil {
+		return nil, err
+	}
+	dim := x.shape[a]
+	var parts []int
+	if sizes != nil {
+		if !sizes.isInt() || len(sizes.shape) != 1 {
+			return nil, fmt.Errorf("split is not a 1-D integer tensor")
+		}
+		total := 0
+		for _, s := range sizes.i {
+			if s < 0 || s > int64(dim) {
+				return nil, fmt.Errorf("split %v of an axis of size %d", sizes.i, dim)
+			}
+			parts = append(parts, int(s))
+			total += int(s)
+		}
+		if total != dim {
+			return nil, fmt.Errorf("split %v does not sum to the axis's size %d", sizes.i, dim)
+		}
+	} else {
+		if outs < 1 {
+			return nil, fmt.Errorf("no outputs")
+		}
+		each := (dim + outs - 1) / outs
+		for k := range outs {
+			parts = append(parts, max(0, min(each, dim-k*each)))
+		}
+	}
+	if len(parts) != outs {
+		return nil, fmt.Errorf("%d parts for %d outputs", len(parts), outs)
+	}
+	outer, inner := prod(x.shape[:a]), prod(x.shape[a+1:])
+	res := make([]*value, outs)
+	off := 0
+	for k, p := range parts {
+		shape := slices.Clone(x.shape)
+		shape[a] = p
+		v := like(x, shape)
+		f := 0
+		for o := range outer {
+			for j := range p * inner {
+				copyElem(v, f, x, (o*dim+off)*inner+j)
+				f++
+			}
+		}
+		res[k] = v
+		off += p
+	}
+	return res, nil
+}
