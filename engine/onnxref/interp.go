@@ -1235,6 +1235,34 @@ func reduce(op string, x *value, axes []int64, keep bool) (*value, error) {
 		shape = kept
 	}
 	out := like(x, shape)
+	// Reduced axes that are a suffix of x's (the common case): each output
+	// sums a contiguous run, in the same row-major order as below.
+	if k := slices.Index(red, true); k >= 0 && !slices.Contains(red[k:], false) {
+		chunk := prod(x.shape[k:])
+		for o := range out.f {
+			run := x.f[o*chunk : (o+1)*chunk]
+			if len(run) == 0 {
+				continue
+			}
+			acc := run[0]
+			switch op {
+			case "ReduceSum":
+				for _, v := range run[1:] {
+					acc = out.round(acc + v)
+				}
+			case "ReduceMax":
+				for _, v := range run[1:] {
+					acc = math.Max(acc, v)
+				}
+			case "ReduceMin":
+				for _, v := range run[1:] {
+					acc = math.Min(acc, v)
+				}
+			}
+			out.f[o] = acc
+		}
+		return out, nil
+	}
 	seen := make([]bool, len(out.f))
 	// Walk x in row-major order; the output index drops reduced coordinates.
 	coord := make([]int, r)
