@@ -946,31 +946,67 @@ func arith(op string, a, b *value) (*value, error) {
 	}
 	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := like(a, shape)
-	code := map[string]int{"Add": 0, "Sub": 1, "Mul": 2, "Min": 3, "Max": 4, "Div": 5}[op]
-	f32 := out.elem == elemFloat
-	for f := range out.f {
-		x, y := a.f[ia.at(f)], b.f[ib.at(f)]
-		var r float64
-		switch code {
-		case 0:
-			r = x + y
-		case 1:
-			r = x - y
-		case 2:
-			r = x * y
-		case 3:
-			r = math.Min(x, y)
-		case 4:
-			r = math.Max(x, y)
-		case 5:
-			r = x / y
+	// Operands laid out like the result (a copy only when broadcast),
+	// then one tight loop per operation; a float32 result is rounded
+	// after, which is the same single rounding of each result.
+	av, bv := aligned(a.f, ia, len(out.f)), aligned(b.f, ib, len(out.f))
+	o := out.f
+	switch op {
+	case "Add":
+		for f := range o {
+			o[f] = av[f] + bv[f]
 		}
-		if f32 {
-			r = float64(float32(r))
+	case "Sub":
+		for f := range o {
+			o[f] = av[f] - bv[f]
 		}
-		out.f[f] = r
+	case "Mul":
+		for f := range o {
+			o[f] = av[f] * bv[f]
+		}
+	case "Div":
+		for f := range o {
+			o[f] = av[f] / bv[f]
+		}
+	case "Min":
+		for f := range o {
+			o[f] = math.Min(av[f], bv[f])
+		}
+	case "Max":
+		for f := range o {
+			o[f] = math.Max(av[f], bv[f])
+		}
+	}
+	if out.elem == elemFloat {
+		for f, r := range o {
+			o[f] = float64(float32(r))
+		}
 	}
 	return out, nil
+}
+
+// aligned returns x laid out as a broadcast result of n elements: x
+// itself when the shapes are equal, else a copy through b.
+func aligned(x []float64, b bidx, n int) []float64 {
+	if b.mode == 1 {
+		return x[:n]
+	}
+	v := make([]float64, n)
+	switch b.mode {
+	case 2:
+		for f := range v {
+			v[f] = x[0]
+		}
+	case 3:
+		for f := 0; f < n; f += b.n {
+			copy(v[f:], x[:b.n])
+		}
+	default:
+		for f := range v {
+			v[f] = x[b.at(f)]
+		}
+	}
+	return v
 }
 
 // intArith is arith of two integer tensors (index arithmetic, such as a
