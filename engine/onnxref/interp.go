@@ -998,7 +998,7 @@ func aligned(x []float64, b bidx, n int) []float64 {
 			v[f] = x[0]
 		}
 	case 3:
-		for f := 0; f < n; f += b.n {
+		for f := 0; f < n && b.n > 0; f += b.n {
 			copy(v[f:], x[:b.n])
 		}
 	default:
