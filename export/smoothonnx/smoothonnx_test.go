@@ -118,9 +118,9 @@ func compare(t *testing.T, what string, got, want []float64, tol float64) float6
 	return worst
 }
 
-// Every example program, regulariser and dtype: ONNX Runtime's value and
-// marginals equal smooth.GraphRun's (float64 1e-12, float32 1e-5, relative
-// to max(1, |x|)), on a batch of θ and seeds.
+// Every example program, regulariser, dtype and form: ONNX Runtime's
+// value and marginals equal smooth.GraphRun's (float64 1e-12, float32
+// 1e-5, relative to max(1, |x|)), on a batch of θ and seeds.
 func TestMatchesGo(t *testing.T) {
 	requireORT(t)
 	rng := rand.New(rand.NewPCG(18, 14))
@@ -128,16 +128,16 @@ func TestMatchesGo(t *testing.T) {
 		g := p.graph(t, rng)
 		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, dt := range []smooth.Reg{0, 1} {
-				dtype := smoothonnx.Float64
-				if dt == 1 {
-					dtype = smoothonnx.Float32
-				}
+			for _, c := range []struct {
+				dtype smoothonnx.DType
+				form  smoothonnx.Form
+			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}, {smoothonnx.Float32, smoothonnx.Unrolled}} {
+				dtype := c.dtype
 				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
 					const rows = 3
 					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
 					require.NoError(t, err)
 					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
 					require.NoError(t, err)
