@@ -49,6 +49,10 @@ type loopPlan struct {
 	S    int     // the most outputs one node is
 }
 
+// forceWindow, when positive, replaces the chosen W (a test sets it to
+// move reads between the window and the far store).
+var forceWindow int
+
 // winStart is the first row of the window at level l.
 func (q *loopPlan) winStart(l int) int { return q.off[max(0, l-q.W)] }
 
@@ -102,6 +106,9 @@ func newLoopPlan(st smooth.Structure, p *levelPlan) *loopPlan {
 		if c < best {
 			best, q.W = c, w
 		}
+	}
+	if forceWindow > 0 {
+		q.W = forceWindow
 	}
 	q.far = make([]int32, nn)
 	for k := range nn {

@@ -171,8 +171,47 @@ func TestMatchesGo(t *testing.T) {
 	}
 }
 
+// The loop form reads a level from its window when it is at most W
+// levels back and from the far store otherwise: with W forced to 1 (every
+// older read through the far store) and to 64 (every read through the
+// window), every example program still matches Go in float64.
+func TestLoopWindow(t *testing.T) {
+	requireORT(t)
+	rng := rand.New(rand.NewPCG(18, 19))
+	defer smoothonnx.SetWindow(0)
+	for _, p := range programs {
+		g := p.graph(t, rng)
+		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
+		for _, w := range []int{1, 64} {
+			for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
+				t.Run(fmt.Sprintf("%s/W=%d/%v", name, w, reg), func(t *testing.T) {
+					smoothonnx.SetWindow(w)
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 0.5, DType: smoothonnx.Float64})
+					smoothonnx.SetWindow(0)
+					require.NoError(t, err)
+					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+					require.NoError(t, err)
+					defer s.Close()
+					theta, seed := batch(g, rng, 1)
+					out, err := s.Run(map[string]export.Tensor{
+						"theta": export.NewTensor(theta, 1, len(theta)),
+						"seed":  export.NewTensor(seed, 1, len(seed)),
+					})
+					require.NoError(t, err)
+					run, err := g.Forward(reg, 0.5, theta)
+					require.NoError(t, err)
+					y, err := run.Marginals(seed)
+					require.NoError(t, err)
+					compare(t, "value", out["value"].Data, run.Values(), 1e-12)
+					compare(t, "marginals", out["marginals"].Data, y, 1e-12)
+				})
+			}
+		}
+	}
+}
+
 // ONNX's own checker (full check: strict shape inference) accepts the
-// model of every example program and regulariser.
+// model of every example program, regulariser and form.
 func TestONNXChecker(t *testing.T) {
 	exporttest.RequireONNXPython(t)
 	rng := rand.New(rand.NewPCG(18, 15))
@@ -181,11 +220,13 @@ func TestONNXChecker(t *testing.T) {
 	for i, p := range programs {
 		g := p.graph(t, rng)
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32})
-			require.NoError(t, err)
-			path := fmt.Sprintf("%s/%d_%v.onnx", dir, i, reg)
-			require.NoError(t, os.WriteFile(path, model, 0o644))
-			paths = append(paths, path)
+			for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32, Form: form})
+				require.NoError(t, err)
+				path := fmt.Sprintf("%s/%d_%v_%v.onnx", dir, i, reg, form)
+				require.NoError(t, os.WriteFile(path, model, 0o644))
+				paths = append(paths, path)
+			}
 		}
 	}
 	out, err := exporttest.CheckONNX(paths)
