@@ -106,17 +106,21 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	st := g.Structure()
 	p := plan(st)
 	var q *loopPlan
+	var t *loopTables
 	n := p.elements()
 	if opt.Form == Loop {
+		// the tables are O(nodes) integers, the size of the graph itself:
+		// building them measures the model exactly before it is written
 		q = newLoopPlan(st, p)
-		n = q.elements()
+		t = q.tables(st)
+		n = t.elements()
 	}
 	if n > opt.MaxElements {
 		return nil, fmt.Errorf("smoothonnx: %s in the %v form would need %d constants (%.3g GiB), more than the limit %d", g.Program, opt.Form, n, float64(n)*8/(1<<30), opt.MaxElements)
 	}
 	e := &emitter{opt: opt, st: st, p: p, g: &onnxpb.GraphProto{Name: proto.String(g.Program + " smooth")}, consts: map[string]string{}}
 	if q != nil {
-		e.loopModel(q)
+		e.loopModel(q, t)
 	} else {
 		e.model(g)
 	}
