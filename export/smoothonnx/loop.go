@@ -187,25 +187,6 @@ func typed(name string, elem onnxpb.TensorProto_DataType, rank int) *onnxpb.Valu
 		ElemType: proto.Int32(int32(elem)), Shape: sh}}}}
 }
 
-// perLevel is a table [L, 1] whose row i is f(level(i)), level(i) = i
-// forward or L−1−i reversed.
-func (e *emitter) perLevel(q *loopPlan, rev bool, f func(l int) int64) string {
-	v := make([]int64, q.L)
-	for i := range v {
-		l := i
-		if rev {
-			l = q.L - 1 - i
-		}
-		v[i] = f(l)
-	}
-	return e.i64([]int{q.L, 1}, v)
-}
-
-// at is row it of a per-level table: a tensor [1].
-func (e *emitter) at(tab, it string) string {
-	return e.op("Gather", []string{tab, it}, aInt("axis", 0))
-}
-
 // rowsOf slices the rows [s0, s1) of table along axis 0.
 func (e *emitter) rowsOf(table, s0, s1 string) string {
 	return e.op("Slice", []string{table, s0, s1, e.ints(0)})

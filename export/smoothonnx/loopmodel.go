@@ -11,6 +11,10 @@ import (
 
 const tInt32 = onnxpb.TensorProto_INT32
 
+// noRead is the delta of a node term that does not exist: the column it
+// gives is past the zero slot, and Min takes the zero slot instead.
+const noRead = 1 << 30
+
 // i32 is an int32 initializer (the loop form's index tables: Gather,
 // ScatterElements and Slice take int32 indices).
 func (e *emitter) i32(dims []int, v []int32) string {
@@ -32,8 +36,7 @@ type patterns struct {
 	mask  []bool    // [U, M]: the option exists
 	sign  []float64 // [U]
 	nCoef []float64 // [U, M, tn]: node terms' coefficients
-	delta []int32   // [U, M, tn]: a node term's source row minus the reader's row in the window and far store
-	real  []bool    // [U, M, tn]: the node term exists (else it reads the zero slot)
+	delta []int32   // [U, M, tn]: a node term's column minus the reader's own (noRead where there is no term)
 	tCoef []float64 // [U, M, tp]: θ terms' coefficients
 	far   []int32   // [U]: the node's far slot, F+1 (the zero slot) if none
 	seed  []int32   // [U, S]: the outputs the node is, O (the zero seed) padded
@@ -41,7 +44,7 @@ type patterns struct {
 }
 
 // add returns the pattern of one node from its rows of the tables.
-func (p *patterns) add(cst []float64, mask []bool, sign float64, nCoef []float64, delta []int32, real []bool, tCoef []float64, far int32, seed []int32) int32 {
+func (p *patterns) add(cst []float64, mask []bool, sign float64, nCoef []float64, delta []int32, tCoef []float64, far int32, seed []int32) int32 {
 	k := p.key[:0]
 	f := func(v float64) { k = binary.LittleEndian.AppendUint64(k, math.Float64bits(v)) }
 	n := func(v int32) { k = binary.LittleEndian.AppendUint32(k, uint32(v)) }
@@ -57,11 +60,6 @@ func (p *patterns) add(cst []float64, mask []bool, sign float64, nCoef []float64
 	for i, c := range nCoef {
 		f(c)
 		n(delta[i])
-		if real[i] {
-			k = append(k, 1)
-		} else {
-			k = append(k, 0)
-		}
 	}
 	for _, c := range tCoef {
 		f(c)
@@ -81,7 +79,6 @@ func (p *patterns) add(cst []float64, mask []bool, sign float64, nCoef []float64
 	p.sign = append(p.sign, sign)
 	p.nCoef = append(p.nCoef, nCoef...)
 	p.delta = append(p.delta, delta...)
-	p.real = append(p.real, real...)
 	p.tCoef = append(p.tCoef, tCoef...)
 	p.far = append(p.far, far)
 	p.seed = append(p.seed, seed...)
@@ -115,7 +112,7 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 		}
 	}
 	cst, mask := make([]float64, M), make([]bool, M)
-	nCoef, delta, real := make([]float64, M*tn), make([]int32, M*tn), make([]bool, M*tn)
+	nCoef, delta := make([]float64, M*tn), make([]int32, M*tn)
 	tCoef, seed := make([]float64, M*tp), make([]int32, S)
 	for l, nodes := range q.levels {
 		w0 := q.winStart(l)
@@ -133,8 +130,9 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 				cst[j], mask[j] = math.Inf(-1), false
 			}
 			clear(nCoef)
-			clear(delta)
-			clear(real)
+			for j := range delta {
+				delta[j] = noRead
+			}
 			clear(tCoef)
 			for j, o := 0, st.OptStart[k]; o < st.OptStart[k+1]; j, o = j+1, o+1 {
 				cst[j], mask[j] = st.Sign[k]*st.OptConst[o], true
@@ -152,7 +150,7 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 					if l-lv <= q.W {
 						at = q.off[lv] + int(q.pos[src]) - w0
 					}
-					nCoef[cn], delta[cn], real[cn] = st.TermCoef[tt], int32(at-wsz-i), true
+					nCoef[cn], delta[cn] = st.TermCoef[tt], int32(at-wsz-i)
 					cn++
 				}
 			}
@@ -160,7 +158,7 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 				seed[j] = int32(nout)
 			}
 			copy(seed, seedOf[r])
-			t.patID[r] = t.pat.add(cst, mask, st.Sign[k], nCoef, delta, real, tCoef, far, seed)
+			t.patID[r] = t.pat.add(cst, mask, st.Sign[k], nCoef, delta, tCoef, far, seed)
 		}
 		if len(t.farSlot) == t.farOff[l] { // a dummy write, so no slice is empty
 			t.farSlot = append(t.farSlot, int32(F))
@@ -175,7 +173,7 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 // entries count as a half and an eighth).
 func (t *loopTables) elements() int {
 	q, p := t.pat.q, t.pat
-	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 8*len(p.nCoef) + 4*len(p.delta) + len(p.real) + 8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
+	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 8*len(p.nCoef) + 4*len(p.delta) + 8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
 	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx) + len(t.farSlot) + len(t.farPos))
 	bytes += 8*16*q.L + 4*q.K // per-level tables, the arange
 	return (bytes + 7) / 8
@@ -215,9 +213,9 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	pSign := e.f64([]int{U}, pt.sign)
 	pFar := e.i32([]int{U}, pt.far)
 	pSeed := e.i32([]int{U, S}, pt.seed)
-	var pNCoef, pDelta, pReal, pTCoef, tThIdx string
+	var pNCoef, pDelta, pTCoef, tThIdx string
 	if tn > 0 {
-		pNCoef, pDelta, pReal = e.f64([]int{U, M, tn}, pt.nCoef), e.i32([]int{U, M, tn}, pt.delta), e.bools([]int{U, M, tn}, pt.real)
+		pNCoef, pDelta = e.f64([]int{U, M, tn}, pt.nCoef), e.i32([]int{U, M, tn}, pt.delta)
 	}
 	if tp > 0 {
 		pTCoef, tThIdx = e.f64([]int{U, M, tp}, pt.tCoef), e.i32([]int{rows, M, tp}, t.thIdx)
@@ -231,50 +229,38 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		ar[i] = int32(i)
 	}
 	arange := e.i32([]int{K}, ar)
-	per32 := func(rev bool, f func(l int) int64) string {
-		v := make([]int32, L)
-		for i := range v {
-			l := i
-			if rev {
-				l = L - 1 - i
-			}
-			v[i] = int32(f(l))
-		}
-		return e.i32([]int{L, 1}, v)
-	}
 	wszOf := func(l int) int64 { return int64(q.off[l] - q.winStart(l)) }
 
 	// reads returns the columns [K, M, tn] of Concat(window, far store)
 	// that the level's node terms read: the pattern's delta plus the
-	// node's own column (wsz + its position), the zero slot where there is
-	// no term.
+	// node's own column (wsz + its position), the zero slot (wsz + F + 1)
+	// where there is no term.
 	reads := func(pid, kk, w32 string) string {
 		own := e.op("Add", []string{e.cols1(arange, kk), w32}) // [K]
 		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, e.ints(1, 2)})})
-		zero := e.op("Add", []string{w32, e.i32(nil, []int32{int32(F + 1)})})
-		return e.op("Where", []string{e.op("Gather", []string{pReal, pid}, aInt("axis", 0)), at, zero})
+		return e.op("Min", []string{at, e.op("Add", []string{w32, e.i32(nil, []int32{int32(F + 1)})})})
 	}
 
 	// ---- forward Loop: carried window [N, rows of the window] and far
 	// store [N, F+2]; scan outputs values [N, K] and probabilities
 	// [N, K, M], padded to K.
-	r0 := e.perLevel(q, false, func(l int) int64 { return int64(q.off[l]) })
-	r1 := e.perLevel(q, false, func(l int) int64 { return int64(q.off[l+1]) })
-	kk := e.perLevel(q, false, func(l int) int64 { return int64(len(q.levels[l])) })
-	w32 := per32(false, wszOf)
-	drop := e.perLevel(q, false, func(l int) int64 {
-		if l >= q.W {
-			return int64(len(q.levels[l-q.W]))
-		}
-		return 0
-	})
-	padK := e.perLevel(q, false, func(l int) int64 { return int64(K - len(q.levels[l])) })
-	f0 := e.perLevel(q, false, func(l int) int64 { return int64(t.farOff[l]) })
-	f1 := e.perLevel(q, false, func(l int) int64 { return int64(t.farOff[l+1]) })
-
 	body, it, in := e.bodyGraph("window", "far")
 	win, far := in[0], in[1]
-	s0, s1 := e.at(r0, it), e.at(r1, it)
+	sc := e.scalars(q, false, it, tInt64,
+		func(l int) int64 { return int64(q.off[l]) },
+		func(l int) int64 { return int64(q.off[l+1]) },
+		func(l int) int64 { return int64(len(q.levels[l])) },
+		func(l int) int64 { // the level leaving the window
+			if l >= q.W {
+				return int64(len(q.levels[l-q.W]))
+			}
+			return 0
+		},
+		func(l int) int64 { return int64(K - len(q.levels[l])) },
+		func(l int) int64 { return int64(t.farOff[l]) },
+		func(l int) int64 { return int64(t.farOff[l+1]) })
+	s0, s1, kk, drop, pk, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6]
+	w32 := e.scalars(q, false, it, tInt32, wszOf)[0]
 	pid := e.rowsOf(tPat, s0, s1)
 	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
 	x := gat(pCst) // [K, M]
@@ -286,7 +272,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	}
 	if tn > 0 {
 		src := e.op("Concat", []string{win, far}, aInt("axis", 1))
-		g := e.op("Gather", []string{src, reads(pid, e.at(kk, it), e.at(w32, it))}, aInt("axis", 1))
+		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
 		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pNCoef)}), 3, false))
 	}
 	sum := terms[0]
@@ -301,11 +287,13 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		v, prob = e.smax(x, gat(pMask), M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
-	win2 := e.op("Concat", []string{e.cols(win, e.at(drop, it), e.ints(bigEnd)), v}, aInt("axis", 1))
-	fv := e.op("Gather", []string{v, e.rowsOf(tFarPos, e.at(f0, it), e.at(f1, it))}, aInt("axis", 1))
-	fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, e.at(f0, it), e.at(f1, it)), e.ints(0)}), e.op("Shape", []string{fv})})
-	far2 := e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
-	pk := e.at(padK, it)
+	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
+	far2 := e.op("Identity", []string{far}) // no far slots: only the zero slot is read
+	if F > 0 {
+		fv := e.op("Gather", []string{v, e.rowsOf(tFarPos, f0, f1)}, aInt("axis", 1))
+		fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, f0, f1), e.ints(0)}), e.op("Shape", []string{fv})})
+		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
+	}
 	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, e.op("Concat", []string{e.ints(0, 0, 0), pk}, aInt("axis", 0))}), tDouble, 2}}
 	if M > 1 {
 		outs = append(outs, bodyOut{e.op("Pad", []string{prob, e.op("Concat", []string{e.ints(0, 0, 0, 0), pk, e.ints(0)}, aInt("axis", 0))}), tDouble, 3})
@@ -338,35 +326,37 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	// of the far store [N, F+2]. Scan outputs: the level's adjoints
 	// [N, K] and their θ indices (the biases) [K], and the θ terms' flows
 	// [N, K·M·tp] and indices [K·M·tp], padded with the zero slot np.
-	br0 := e.perLevel(q, true, func(l int) int64 { return int64(q.off[l]) })
-	br1 := e.perLevel(q, true, func(l int) int64 { return int64(q.off[l+1]) })
-	bl := e.perLevel(q, true, func(l int) int64 { return int64(l) })
-	bk := e.perLevel(q, true, func(l int) int64 { return int64(len(q.levels[l])) })
-	bw := e.perLevel(q, true, wszOf)
-	bw32 := per32(true, wszOf)
-	bz := e.perLevel(q, true, func(l int) int64 { // the level entering the window
-		if l-1-q.W >= 0 {
-			return int64(len(q.levels[l-1-q.W]))
-		}
-		return 0
-	})
-	bpad := e.perLevel(q, true, func(l int) int64 { return int64(K - len(q.levels[l])) })
-	bpadT := e.perLevel(q, true, func(l int) int64 { return int64((K - len(q.levels[l])) * M * tp) })
 	zK := zerosOf(K)
 	npSlot := e.i32(nil, []int32{int32(np)})
 
 	body, it, in = e.bodyGraph("adjoint window", "adjoint far")
 	awin, afar := in[0], in[1]
-	s0, s1 = e.at(br0, it), e.at(br1, it)
+	sc = e.scalars(q, true, it, tInt64,
+		func(l int) int64 { return int64(q.off[l]) },
+		func(l int) int64 { return int64(q.off[l+1]) },
+		func(l int) int64 { return int64(l) },
+		func(l int) int64 { return int64(len(q.levels[l])) },
+		wszOf,
+		func(l int) int64 { // the level entering the window
+			if l-1-q.W >= 0 {
+				return int64(len(q.levels[l-1-q.W]))
+			}
+			return 0
+		},
+		func(l int) int64 { return int64(K - len(q.levels[l])) },
+		func(l int) int64 { return int64((K - len(q.levels[l])) * M * tp) })
+	s0, s1 = sc[0], sc[1]
+	lv, k1, wsz, bz, bp, bt := sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
+	bw32 := e.scalars(q, true, it, tInt32, wszOf)[0]
 	pid = e.rowsOf(tPat, s0, s1)
-	wsz := e.at(bw, it)
 	adj := e.cols(awin, wsz, e.ints(bigEnd))
-	adj = e.op("Add", []string{adj, e.op("Gather", []string{afar, gat(pFar)}, aInt("axis", 1))})
+	if F > 0 {
+		adj = e.op("Add", []string{adj, e.op("Gather", []string{afar, gat(pFar)}, aInt("axis", 1))})
+	}
 	adj = e.op("Add", []string{adj, e.sum(e.op("Gather", []string{sd, gat(pSeed)}, aInt("axis", 1)), 2, false)}) // [N, K]
-	k1 := e.at(bk, it)
-	flow := e.op("Unsqueeze", []string{adj, e.ints(2)}) // [N, K, 1]
+	flow := e.op("Unsqueeze", []string{adj, e.ints(2)})                                                          // [N, K, 1]
 	if M > 1 {
-		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, e.at(bl, it)}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
+		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, lv}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
 		flow = e.op("Mul", []string{flow, e.cols(p, e.ints(0), k1)})
 	}
 	rest := e.cols(awin, e.ints(0), wsz)
@@ -374,18 +364,16 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	if tn > 0 {
 		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pNCoef)}) // [N, K, M, tn]
 		u = e.op("Reshape", []string{u, e.ints(0, -1)})
-		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, e.at(bw32, it)), e.ints(1, -1)}), e.op("Shape", []string{u})})
+		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
 		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
 	}
 	rest2 := e.cols(comb, e.ints(0), wsz)
 	afar2 := e.cols(comb, wsz, e.ints(bigEnd))
-	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), e.at(bz, it)), rest2}, aInt("axis", 1))
-	bp := e.at(bpad, it)
+	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), bz), rest2}, aInt("axis", 1))
 	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2},
 		{e.op("Pad", []string{adj, e.op("Concat", []string{e.ints(0, 0, 0), bp}, aInt("axis", 0))}), tDouble, 2},
 		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), e.op("Concat", []string{e.ints(0), bp}, aInt("axis", 0)), npSlot}), tInt32, 1}}
 	if tp > 0 {
-		bt := e.at(bpadT, it)
 		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pTCoef)}) // [N, K, M, tp]
 		outs = append(outs,
 			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), e.op("Concat", []string{e.ints(0, 0, 0), bt}, aInt("axis", 0))}), tDouble, 2},
@@ -419,4 +407,41 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 // cols1 slices a 1-D x to [0, n).
 func (e *emitter) cols1(x, n string) string {
 	return e.op("Slice", []string{x, e.ints(0), n, e.ints(0)})
+}
+
+// scalars returns, inside a Loop body, the row of iteration it of a
+// table [L, len(fs)] of elem (int64 or int32) whose column c holds fs[c]
+// of the iteration's level (level(i) = i, or L−1−i when rev): one Gather
+// and one Split, each output a tensor [1].
+func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) int64) []string {
+	c := len(fs)
+	v := make([]int64, q.L*c)
+	for i := range q.L {
+		l := i
+		if rev {
+			l = q.L - 1 - i
+		}
+		for j, f := range fs {
+			v[i*c+j] = f(l)
+		}
+	}
+	var tab string
+	if elem == tInt32 {
+		v32 := make([]int32, len(v))
+		for i, x := range v {
+			v32[i] = int32(x)
+		}
+		tab = e.i32([]int{q.L, c}, v32)
+	} else {
+		tab = e.i64([]int{q.L, c}, v)
+	}
+	row := e.op("Gather", []string{tab, it}, aInt("axis", 0)) // [c]
+	if c == 1 {
+		return []string{e.op("Reshape", []string{row, e.ints(1)})}
+	}
+	ones := make([]int64, c)
+	for i := range ones {
+		ones[i] = 1
+	}
+	return e.opN("Split", c, []string{row, e.ints(ones...)}, aInt("axis", 0))
 }
