@@ -105,6 +105,9 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	}
 	st := g.Structure()
 	p := plan(st)
+	if len(p.levels) == 0 {
+		opt.Form = Unrolled // no level to loop over: the outputs are constants
+	}
 	var q *loopPlan
 	var t *loopTables
 	n := p.elements()

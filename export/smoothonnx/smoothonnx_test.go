@@ -234,6 +234,28 @@ func TestONNXChecker(t *testing.T) {
 	t.Log(out)
 }
 
+// The constants Marshal measures before writing a loop model are its
+// size: the model is at least that many bytes (8 per constant) and at
+// most that plus 64 KiB of operators, names and metadata; the unrolled
+// form's prediction is an upper bound.
+func TestElementsPredictSize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 20))
+	for _, p := range append(programs, program{"../../examples/lcs.dp", map[string]int64{"m": 120, "n": 100, "a": 4}, 0}) {
+		g := p.graph(t, rng)
+		for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: form})
+			require.NoError(t, err)
+			n := 8 * smoothonnx.Elements(g, form)
+			if form == smoothonnx.Loop {
+				require.GreaterOrEqual(t, len(model), n, "%s", p.path)
+				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
+			} else {
+				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
+			}
+		}
+	}
+}
+
 // Bad options are refused by name, and a graph past the limit on
 // constants before anything is built.
 func TestBadOptions(t *testing.T) {
