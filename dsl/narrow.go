@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // An if whose condition compares index variables is decided for each
@@ -38,6 +39,9 @@ import (
 // maxBoxes caps the number of boxes of a region; beyond it the region
 // becomes its hull.
 const maxBoxes = 64
+
+// hullFallbacks counts the regions replaced by their hull, for tests.
+var hullFallbacks atomic.Int64
 
 // box is a conjunction of one interval per index variable: v ranges over
 // b[v], and a variable not in b over its declared range. A box is never
@@ -447,6 +451,7 @@ func refineIn(b box, cond *Static, want bool) []box {
 // more than maxBoxes boxes becomes its hull.
 func simplify(boxes []box) []box {
 	if len(boxes) > 16*maxBoxes {
+		hullFallbacks.Add(1)
 		return []box{hullOf(boxes)}
 	}
 	out := slices.Clone(boxes)
@@ -473,6 +478,7 @@ func simplify(boxes []box) []box {
 		}
 	}
 	if len(out) > maxBoxes {
+		hullFallbacks.Add(1)
 		return []box{hullOf(out)}
 	}
 	return out
