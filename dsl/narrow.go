@@ -43,40 +43,56 @@ const maxBoxes = 64
 // hullFallbacks counts the regions replaced by their hull, for tests.
 var hullFallbacks atomic.Int64
 
-// box is a conjunction of one interval per index variable: v ranges over
-// b[v], and a variable not in b over its declared range. A box is never
-// empty and never changed once built. The nil box is every cell.
-type box map[*Var][2]int
+// box is a conjunction of one interval per index variable: each
+// narrowed variable with its range, by variable ID; a variable not in
+// the box has its declared range. A box is never empty and never changed
+// once built. The nil box is every cell.
+type box []narrowed
+
+// narrowed is a variable's range in a box, narrower than its declared
+// range.
+type narrowed struct {
+	v      *Var
+	lo, hi int
+}
 
 // bounds is v's range in b.
 func (b box) bounds(v *Var) (lo, hi int) {
-	if r, ok := b[v]; ok {
-		return r[0], r[1]
+	for _, r := range b {
+		if r.v == v {
+			return r.lo, r.hi
+		}
 	}
 	return v.Lo, v.Hi
 }
 
 // with returns a copy of b in which v ranges over lo..hi.
 func (b box) with(v *Var, lo, hi int) box {
-	out := make(box, len(b)+1)
-	for w, r := range b {
-		out[w] = r
+	out := make(box, 0, len(b)+1)
+	placed := lo == v.Lo && hi == v.Hi // the declared range is not kept
+	for _, r := range b {
+		switch {
+		case r.v == v:
+			continue
+		case !placed && r.v.ID > v.ID:
+			out = append(out, narrowed{v, lo, hi})
+			placed = true
+		}
+		out = append(out, r)
 	}
-	if lo == v.Lo && hi == v.Hi {
-		delete(out, v)
-	} else {
-		out[v] = [2]int{lo, hi}
+	if !placed {
+		out = append(out, narrowed{v, lo, hi})
 	}
 	return out
 }
 
-// vars lists the narrowed variables of the boxes, by ID.
+// boxVars lists the narrowed variables of the boxes, by ID.
 func boxVars(boxes ...box) []*Var {
 	var out []*Var
 	for _, b := range boxes {
-		for v := range b {
-			if !slices.Contains(out, v) {
-				out = append(out, v)
+		for _, r := range b {
+			if !slices.Contains(out, r.v) {
+				out = append(out, r.v)
 			}
 		}
 	}
@@ -84,12 +100,11 @@ func boxVars(boxes ...box) []*Var {
 	return out
 }
 
-// within reports whether every cell of a lies in b.
+// within reports whether every cell of a lies in b. A variable not in b
+// has its declared range there, which holds every range of it.
 func (a box) within(b box) bool {
-	for _, v := range boxVars(a, b) {
-		alo, ahi := a.bounds(v)
-		blo, bhi := b.bounds(v)
-		if alo < blo || ahi > bhi {
+	for _, r := range b {
+		if lo, hi := a.bounds(r.v); lo < r.lo || hi > r.hi {
 			return false
 		}
 	}
@@ -148,11 +163,7 @@ func (sc *scope) bounds(v *Var) (lo, hi int) {
 // want (true: holds, false: fails), and whether its region holds any
 // cell.
 func (sc *scope) narrowed(cond *Static, want bool) (*scope, bool) {
-	var out []box
-	for _, b := range sc.boxes() {
-		out = append(out, refine(b, cond, want)...)
-	}
-	out = simplify(out)
+	out := refine(sc.boxes(), cond, want)
 	if len(out) == 0 {
 		return sc, false
 	}
@@ -164,36 +175,40 @@ func (sc *scope) narrowed(cond *Static, want bool) (*scope, bool) {
 	return &in, true
 }
 
-// refine returns boxes inside b whose union holds every cell of b where
-// cond is want (exactly those cells for the conditions the file comment
-// names); none when no cell of b gives cond that value.
-func refine(b box, cond *Static, want bool) []box {
+// refine returns boxes inside the union of region whose union holds
+// every cell of region where cond is want (exactly those cells for the
+// conditions the file comment names); none when no cell of region gives
+// cond that value. The result is simplified (at most maxBoxes boxes).
+func refine(region []box, cond *Static, want bool) []box {
 	switch cond.Kind {
 	case SConst:
 		if (cond.Value != 0) == want {
-			return []box{b}
+			return region
 		}
 		return nil
 	case SNot:
-		return refine(b, cond.Args[0], !want)
+		return refine(region, cond.Args[0], !want)
 	case SAnd, SOr:
 		x, y := cond.Args[0], cond.Args[1]
 		if (cond.Kind == SAnd) == want {
 			// Both hold (and) or both fail (not or): and distributes.
-			var out []box
-			for _, a := range refine(b, x, want) {
-				out = append(out, refine(a, y, want)...)
-			}
-			return simplify(out)
+			return refine(refine(region, x, want), y, want)
 		}
 		// Either one: the union.
-		return simplify(append(refine(b, x, want), refine(b, y, want)...))
-	case SCmp:
-		return refineCmp(b, cond, want)
-	case SIn, SNotIn:
-		return refineIn(b, cond, want)
+		return simplify(append(refine(region, x, want), refine(region, y, want)...))
 	}
-	return []box{b}
+	var out []box
+	for _, b := range region {
+		switch cond.Kind {
+		case SCmp:
+			out = append(out, refineCmp(b, cond, want)...)
+		case SIn, SNotIn:
+			out = append(out, refineIn(b, cond, want)...)
+		default:
+			out = append(out, b)
+		}
+	}
+	return simplify(out)
 }
 
 // linear is Σ coef·var + konst, an integer static in the making.
@@ -443,39 +458,36 @@ func refineIn(b box, cond *Static, want bool) []box {
 	for _, r := range runs {
 		out = append(out, b.with(v, r[0], r[1]))
 	}
-	return simplify(out)
+	return out
 }
 
 // simplify drops boxes inside others and merges two boxes that differ in
-// one variable whose ranges touch, until neither applies; a region of
-// more than maxBoxes boxes becomes its hull.
+// one variable whose ranges touch (a few passes over the pairs); a region
+// of more than maxBoxes boxes becomes its hull. Fewer merges than
+// possible only leave more boxes: the union, and so the checks, stay the
+// same.
 func simplify(boxes []box) []box {
-	if len(boxes) > 16*maxBoxes {
+	if len(boxes) > 4*maxBoxes {
 		hullFallbacks.Add(1)
 		return []box{hullOf(boxes)}
 	}
-	out := slices.Clone(boxes)
-	for changed := true; changed; {
-		changed = false
-	scan:
+	out := dropInside(boxes)
+	for range mergePasses {
+		changed := false
 		for i := 0; i < len(out); i++ {
-			for j := 0; j < len(out); j++ {
-				if i == j {
-					continue
-				}
-				if out[j].within(out[i]) {
-					out = slices.Delete(out, j, j+1)
-					changed = true
-					break scan
-				}
+			for j := i + 1; j < len(out); j++ {
 				if m, ok := merged(out[i], out[j]); ok {
 					out[i] = m
 					out = slices.Delete(out, j, j+1)
+					j--
 					changed = true
-					break scan
 				}
 			}
 		}
+		if !changed {
+			break
+		}
+		out = dropInside(out)
 	}
 	if len(out) > maxBoxes {
 		hullFallbacks.Add(1)
@@ -484,20 +496,53 @@ func simplify(boxes []box) []box {
 	return out
 }
 
+// mergePasses bounds the passes of simplify over the pairs of boxes.
+const mergePasses = 8
+
+// dropInside returns the boxes not inside another (of two equal boxes,
+// the first stays).
+func dropInside(boxes []box) []box {
+	out := make([]box, 0, len(boxes))
+	for i, a := range boxes {
+		keep := true
+		for j, b := range boxes {
+			if i != j && a.within(b) && (j < i || !b.within(a)) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // merged returns the union of a and b when it is a box: they agree on
 // every variable but one, whose ranges overlap or touch.
 func merged(a, b box) (box, bool) {
 	var diff *Var
-	for _, v := range boxVars(a, b) {
+	differs := func(v *Var) bool { // a second variable differs, or v's ranges are apart
 		alo, ahi := a.bounds(v)
 		blo, bhi := b.bounds(v)
-		if alo == blo && ahi == bhi {
-			continue
+		if alo == blo && ahi == bhi || v == diff {
+			return false
 		}
 		if diff != nil || ahi+1 < blo || bhi+1 < alo {
-			return nil, false
+			return true
 		}
 		diff = v
+		return false
+	}
+	for _, r := range a {
+		if differs(r.v) {
+			return nil, false
+		}
+	}
+	for _, r := range b {
+		if differs(r.v) {
+			return nil, false
+		}
 	}
 	if diff == nil {
 		return a, true
