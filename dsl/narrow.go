@@ -225,7 +225,7 @@ func linearOf(s *Static) (linear, bool) {
 	add = func(s *Static, k int64) bool {
 		switch s.Kind {
 		case SConst:
-			if s.Type != SInt {
+			if s.Type != SInt || math.Abs(float64(k)*float64(s.Value)) > maxExactInt {
 				return false
 			}
 			l.konst += k * s.Value
@@ -234,6 +234,9 @@ func linearOf(s *Static) (linear, bool) {
 				return false
 			}
 			l.coef[s.Var] += k
+			if math.Abs(float64(l.coef[s.Var])) > maxExactInt {
+				return false
+			}
 		case SAdd:
 			for _, a := range s.Args {
 				if !add(a, k) {
