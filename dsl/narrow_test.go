@@ -48,6 +48,8 @@ state y[p in 1..n] int in 0..10 = 0
 		{"if p in {2, 3} then w[p - 1] else 0", "", TIf, 0},
 		{"if p notin {1} then w[p - 1] else 0", "", TIf, 0},
 		{"if 2 * p + 1 in {5, 7, 9} then w[p - 1] else 0", "", TIf, 0},
+		// An index variable's value ranges over the hull of its boxes.
+		{"if p == 2 or p == 3 then p else 2", "", TIf, 2},
 		// A set that varies is not: both branches keep 1..4.
 		{"if 2 in {p, 3} then w[p - 1] else 0", "index p - 1 of dimension 1 of data w ranges over 0..3, outside 1..4", 0, 0},
 	}
