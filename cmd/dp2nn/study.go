@@ -180,27 +180,42 @@ func runReport[R studyReport](name string, so studyOutputs, progressTo *func(don
 	if err != nil {
 		return zero, err
 	}
-	if *so.out != "" {
+	return rep, output{md: *so.out, plot: *so.plot, json: *so.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
+}
+
+// output is what a study or a sweep writes: the table as markdown to -o
+// (md), the plot to -plot, then JSON (-json) or the text on stdout;
+// sayPlot tells the text's reader where the plot went.
+type output struct {
+	md, plot      string
+	json, sayPlot bool
+}
+
+func (o output) write(stdout io.Writer, v any, md func(io.Writer), png func() ([]byte, error), text func(io.Writer)) error {
+	if o.md != "" {
 		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*so.out, b.Bytes()); err != nil {
-			return zero, err
+		md(&b)
+		if err := writeFileAtomic(o.md, b.Bytes()); err != nil {
+			return err
 		}
 	}
-	if *so.plot != "" {
-		png, err := rep.Plot()
+	if o.plot != "" {
+		b, err := png()
 		if err != nil {
-			return zero, err
+			return err
 		}
-		if err := writeFileAtomic(*so.plot, png); err != nil {
-			return zero, err
+		if err := writeFileAtomic(o.plot, b); err != nil {
+			return err
 		}
 	}
-	if *so.json {
-		return rep, writeJSON(stdout, rep)
+	if o.json {
+		return writeJSON(stdout, v)
 	}
-	rep.WriteText(stdout)
-	return rep, nil
+	text(stdout)
+	if o.sayPlot && o.plot != "" {
+		fmt.Fprintf(stdout, "plot written to %s\n", o.plot)
+	}
+	return nil
 }
 
 // checkStudyOutput fails early, before the study runs, when path cannot be

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -113,27 +112,7 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *o.md != "" {
-		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*o.md, b.Bytes()); err != nil {
-			return err
-		}
-	}
-	if *o.plot != "" {
-		png, err := rep.Plot()
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rep)
-	}
-	rep.WriteText(stdout)
-	return nil
+	return output{md: *o.md, plot: *o.plot, json: *o.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
 }
 
 // runWidthNet trains one net of the study and exports it (-net, -onnx).

@@ -5,7 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
+	"slices"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -204,23 +204,9 @@ func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts
 	if err != nil {
 		return err
 	}
-	if *o.plot != "" {
-		png, err := study.PlotSweep(f.Name.Name, sw.Name, rows)
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rows)
-	}
-	study.WriteSweep(stdout, sw.Name, rows)
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
+	return output{plot: *o.plot, json: *o.json, sayPlot: true}.write(stdout, rows, nil,
+		func() ([]byte, error) { return study.PlotSweep(f.Name.Name, sw.Name, rows) },
+		func(w io.Writer) { study.WriteSweep(w, sw.Name, rows) })
 }
 
 // runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
@@ -237,48 +223,17 @@ func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, 
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
 	}
-	names := strings.Split(sw.Name, ",")
-	// Check every point, and its size, before building any.
-	models := make([]*dsl.Model, len(sw.Values))
-	opts := make([]compile.Options, len(sw.Values))
-	for i, v := range sw.Values {
-		params := map[string]int64{}
-		for k, x := range o.set {
-			params[k] = x
-		}
-		for _, name := range names {
-			params[strings.TrimSpace(name)] = int64(v)
-		}
-		m, err := dsl.Check(f, params)
-		if err != nil {
-			return err
-		}
-		if err := guard(m, v); err != nil {
-			return err
-		}
-		models[i], opts[i] = m, opt
+	models, err := study.DataSweepModels(f, o.set, sw.Name, sw.Values, guard)
+	if err != nil {
+		return err
 	}
+	opts := slices.Repeat([]compile.Options{opt}, len(models))
 	rep, err := study.DataSweep(path, sw.Name, sw.Values, models, opts, forms, tick)
 	if err != nil {
 		return err
 	}
-	if *o.plot != "" {
-		png, err := rep.Plot(sw.Name)
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rep)
-	}
-	rep.WriteText(stdout, sw.Name)
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
+	return output{plot: *o.plot, json: *o.json, sayPlot: true}.write(stdout, rep, nil,
+		func() ([]byte, error) { return rep.Plot(sw.Name) }, func(w io.Writer) { rep.WriteText(w, sw.Name) })
 }
 
 func writeJSON(w io.Writer, v any) error {
