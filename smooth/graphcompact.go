@@ -19,6 +19,8 @@ import (
 // the flipped form of all-min graphs (forwardScaledCompact). Values and
 // marginals equal the general path's to 1e−12
 // (TestGraphCompactMatchesGeneral, ...Large).
+// The records are put in level order (levelOrder) and the sweeps run
+// over runs of them with constant strides (graphruns.go).
 // The tangent sweeps (VJP), Hard, Sample and Bound keep the general
 // layout, which the Graph also holds.
 
