@@ -291,15 +291,15 @@ func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
-	if r.compact && r.g.compact != nil {
-		r.reverseCompact()
-	} else {
-		r.unpermute()
-		r.reverse(false)
-	}
 	if len(dst) != r.g.np {
 		dst = make([]float64, r.g.np)
 	}
+	if r.compact && r.g.compact != nil {
+		r.reverseCompact(dst)
+		return dst, nil
+	}
+	r.unpermute()
+	r.reverse(false)
 	copy(dst, r.adj[:r.g.np])
 	return dst, nil
 }

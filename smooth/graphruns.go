@@ -362,11 +362,11 @@ func (r *GraphRun) forwardScaledCompact() bool {
 	return true
 }
 
-// reverseCompact is reverse(false) over the compact layout. An option with
-// no term adds its weight to the zero slot's adjoint, which no marginal
-// reads; a weight of 0 is added too (it changes nothing), which keeps the
+// reverseCompact is reverse(false) over the compact layout, writing the
+// marginals to dst (len np). An option with no term adds its weight to
+// the zero slot's adjoint, which no marginal reads; a weight of 0 is added too (it changes nothing), which keeps the
 // sweep free of branches on the probabilities.
-func (r *GraphRun) reverseCompact() {
+func (r *GraphRun) reverseCompact(dst []float64) {
 	g := r.g
 	adj, prob := r.adj, r.prob
 	np1 := g.np + 1
@@ -435,9 +435,15 @@ func (r *GraphRun) reverseCompact() {
 			src[0], src[1], src[2], b = src[0]-d0, src[1]-d1, src[2]-d2, b-db
 		}
 	}
+	if g.cowner == nil {
+		copy(dst, adj[:g.np])
+		return
+	}
 	for b, p := range g.cowner {
 		if p >= 0 {
-			adj[b] = adj[np1+int(p)] // 0 + its node's adjoint: the only addition it would get
+			dst[b] = adj[np1+int(p)] // 0 + its node's adjoint: the only addition it would get
+		} else {
+			dst[b] = adj[b]
 		}
 	}
 }
