@@ -182,7 +182,7 @@ func (r *GraphRun) unpermute() {
 	if !r.perm {
 		return
 	}
-	r.perm = false
+	r.perm, r.compact = false, false // the general sweeps from now on
 	g := r.g
 	np1 := g.np + 1
 	vals := slices.Clone(r.vals[np1 : np1+g.Nodes()])

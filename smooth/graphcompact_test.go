@@ -171,6 +171,9 @@ func TestGraphLevelOrder(t *testing.T) {
 			s1 := r.Sample(rand.New(rand.NewPCG(1, 1)), 0)
 			s2 := want.Sample(rand.New(rand.NewPCG(1, 1)), 0)
 			require.Equal(t, s2, s1, "%s %v", path, reg)
+			y, err := r.Marginals(seed) // after VJP turned r back to the graph's order
+			require.NoError(t, err)
+			require.InDeltaSlice(t, generalMarginals(t, g, want, seed), y, 1e-12, "%s %v", path, reg)
 		}
 	}
 }
