@@ -214,11 +214,31 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	pFar := e.i32([]int{U}, pt.far)
 	pSeed := e.i32([]int{U, S}, pt.seed)
 	var pNCoef, pDelta, pTCoef, tThIdx string
+	// the terms' axis is left out when an option has at most one term
+	// (no ReduceSum over it)
+	dims := func(n, terms int) []int {
+		if terms == 1 {
+			return []int{n, M}
+		}
+		return []int{n, M, terms}
+	}
+	// signed: the coefficients times the node's sign, for the forward
+	// Loop (the reverse one takes them unsigned)
+	signed := func(c []float64, terms int) []float64 {
+		out := make([]float64, len(c))
+		for i := range c {
+			out[i] = pt.sign[i/(M*terms)] * c[i]
+		}
+		return out
+	}
+	var pNCoefS, pTCoefS string
 	if tn > 0 {
-		pNCoef, pDelta = e.f64([]int{U, M, tn}, pt.nCoef), e.i32([]int{U, M, tn}, pt.delta)
+		pNCoef, pDelta = e.f64(dims(U, tn), pt.nCoef), e.i32(dims(U, tn), pt.delta)
+		pNCoefS = e.f64(dims(U, tn), signed(pt.nCoef, tn))
 	}
 	if tp > 0 {
-		pTCoef, tThIdx = e.f64([]int{U, M, tp}, pt.tCoef), e.i32([]int{rows, M, tp}, t.thIdx)
+		pTCoef, tThIdx = e.f64(dims(U, tp), pt.tCoef), e.i32(dims(rows, tp), t.thIdx)
+		pTCoefS = e.f64(dims(U, tp), signed(pt.tCoef, tp))
 	}
 	tPat := e.i32([]int{rows}, t.patID)
 	tBias := e.i32([]int{rows}, t.bias)
@@ -231,13 +251,17 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	arange := e.i32([]int{K}, ar)
 	wszOf := func(l int) int64 { return int64(q.off[l] - q.winStart(l)) }
 
-	// reads returns the columns [K, M, tn] of Concat(window, far store)
+	// reads returns the columns [K, M(, tn)] of Concat(window, far store)
 	// that the level's node terms read: the pattern's delta plus the
 	// node's own column (wsz + its position), the zero slot (wsz + F + 1)
 	// where there is no term.
 	reads := func(pid, kk, w32 string) string {
 		own := e.op("Add", []string{e.cols1(arange, kk), w32}) // [K]
-		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, e.ints(1, 2)})})
+		axes := e.ints(1, 2)
+		if tn == 1 {
+			axes = e.ints(1)
+		}
+		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, axes})})
 		return e.op("Min", []string{at, e.op("Add", []string{w32, e.i32(nil, []int32{int32(F + 1)})})})
 	}
 
@@ -263,23 +287,25 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	w32 := e.scalars(q, false, it, tInt32, wszOf)[0]
 	pid := e.rowsOf(tPat, s0, s1)
 	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
-	x := gat(pCst) // [K, M]
+	x := gat(pCst) // [K, M], signed
 	sgn := gat(pSign)
-	var terms []string
+	// termSum is Σ_t coef·g over the terms' axis, absent when at most one
+	termSum := func(g, coef string, terms int) string {
+		m := e.op("Mul", []string{g, coef})
+		if terms == 1 {
+			return m
+		}
+		return e.sum(m, 3, false)
+	}
 	if tp > 0 {
 		g := e.op("Gather", []string{th, e.rowsOf(tThIdx, s0, s1)}, aInt("axis", 1))
-		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pTCoef)}), 3, false))
+		x = e.op("Add", []string{termSum(g, gat(pTCoefS), tp), x})
 	}
 	if tn > 0 {
 		src := e.op("Concat", []string{win, far}, aInt("axis", 1))
 		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
-		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pNCoef)}), 3, false))
+		x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x}) // [N, K, M]
 	}
-	sum := terms[0]
-	if len(terms) == 2 {
-		sum = e.op("Add", terms)
-	}
-	x = e.op("Add", []string{e.op("Mul", []string{sum, e.op("Unsqueeze", []string{sgn, e.ints(1)})}), x}) // [N, K, M]
 	var v, prob string
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
@@ -359,10 +385,18 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, lv}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
 		flow = e.op("Mul", []string{flow, e.cols(p, e.ints(0), k1)})
 	}
+	// perTerm gives the flows [N, K, M] a terms' axis when there are more
+	// terms than one
+	perTerm := func(f string, terms int) string {
+		if terms == 1 {
+			return f
+		}
+		return e.op("Unsqueeze", []string{f, e.ints(3)})
+	}
 	rest := e.cols(awin, e.ints(0), wsz)
 	comb := e.op("Concat", []string{rest, afar}, aInt("axis", 1))
 	if tn > 0 {
-		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pNCoef)}) // [N, K, M, tn]
+		u := e.op("Mul", []string{perTerm(flow, tn), gat(pNCoef)}) // [N, K, M(, tn)]
 		u = e.op("Reshape", []string{u, e.ints(0, -1)})
 		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
 		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
@@ -374,7 +408,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		{e.op("Pad", []string{adj, e.op("Concat", []string{e.ints(0, 0, 0), bp}, aInt("axis", 0))}), tDouble, 2},
 		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), e.op("Concat", []string{e.ints(0), bp}, aInt("axis", 0)), npSlot}), tInt32, 1}}
 	if tp > 0 {
-		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pTCoef)}) // [N, K, M, tp]
+		u := e.op("Mul", []string{perTerm(flow, tp), gat(pTCoef)}) // [N, K, M(, tp)]
 		outs = append(outs,
 			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), e.op("Concat", []string{e.ints(0, 0, 0), bt}, aInt("axis", 0))}), tDouble, 2},
 			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), e.op("Concat", []string{e.ints(0), bt}, aInt("axis", 0)), npSlot}), tInt32, 1})
