@@ -47,6 +47,9 @@ type program struct {
 var programs = []program{
 	{"../../examples/lcs.dp", map[string]int64{"m": 5, "n": 6, "a": 3}, 0},
 	{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 5, "n": 4, "a": 3}, 0},
+	{"../../examples/gridpath.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9}, 0},
+	{"../../examples/editdist.dp", map[string]int64{"m": 4, "n": 3, "a": 3}, 0},
+	{"../../examples/palindrome.dp", map[string]int64{"n": 5, "a": 2}, 0},
 	{"../../examples/bellmanford.dp", map[string]int64{"n": 5}, 0},
 	{"../../examples/apsp.dp", map[string]int64{"n": 4}, 0},
 	{"../../examples/csp.dp", map[string]int64{"n": 4, "t": 4, "lmax": 3, "rmax": 5}, 0},
