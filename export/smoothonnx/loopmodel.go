@@ -270,21 +270,23 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	// [N, K, M], padded to K.
 	body, it, in := e.bodyGraph("window", "far")
 	win, far := in[0], in[1]
+	padK := func(l int) int64 { return int64(K - len(q.levels[l])) }
 	sc := e.scalars(q, false, it, tInt64,
-		func(l int) int64 { return int64(q.off[l]) },
-		func(l int) int64 { return int64(q.off[l+1]) },
-		func(l int) int64 { return int64(len(q.levels[l])) },
-		func(l int) int64 { // the level leaving the window
+		one(func(l int) int64 { return int64(q.off[l]) }),
+		one(func(l int) int64 { return int64(q.off[l+1]) }),
+		one(func(l int) int64 { return int64(len(q.levels[l])) }),
+		one(func(l int) int64 { // the level leaving the window
 			if l >= q.W {
 				return int64(len(q.levels[l-q.W]))
 			}
 			return 0
-		},
-		func(l int) int64 { return int64(K - len(q.levels[l])) },
-		func(l int) int64 { return int64(t.farOff[l]) },
-		func(l int) int64 { return int64(t.farOff[l+1]) })
-	s0, s1, kk, drop, pk, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6]
-	w32 := e.scalars(q, false, it, tInt32, wszOf)[0]
+		}),
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} },       // Pad of [N, K]
+		func(l int) []int64 { return []int64{0, 0, 0, 0, padK(l), 0} }, // Pad of [N, K, M]
+		one(func(l int) int64 { return int64(t.farOff[l]) }),
+		one(func(l int) int64 { return int64(t.farOff[l+1]) }))
+	s0, s1, kk, drop, pad2, pad3, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
+	w32 := e.scalars(q, false, it, tInt32, one(wszOf))[0]
 	pid := e.rowsOf(tPat, s0, s1)
 	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
 	x := gat(pCst) // [K, M], signed
@@ -320,9 +322,9 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, f0, f1), e.ints(0)}), e.op("Shape", []string{fv})})
 		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
 	}
-	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, e.op("Concat", []string{e.ints(0, 0, 0), pk}, aInt("axis", 0))}), tDouble, 2}}
+	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, pad2}), tDouble, 2}}
 	if M > 1 {
-		outs = append(outs, bodyOut{e.op("Pad", []string{prob, e.op("Concat", []string{e.ints(0, 0, 0, 0), pk, e.ints(0)}, aInt("axis", 0))}), tDouble, 3})
+		outs = append(outs, bodyOut{e.op("Pad", []string{prob, pad3}), tDouble, 3})
 	}
 	e.endBody(body, outs)
 	fwd := e.loop(body, L, []string{zerosOf(0), zerosOf(F + 2)}, len(outs))
@@ -358,22 +360,26 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	body, it, in = e.bodyGraph("adjoint window", "adjoint far")
 	awin, afar := in[0], in[1]
 	sc = e.scalars(q, true, it, tInt64,
-		func(l int) int64 { return int64(q.off[l]) },
-		func(l int) int64 { return int64(q.off[l+1]) },
-		func(l int) int64 { return int64(l) },
-		func(l int) int64 { return int64(len(q.levels[l])) },
-		wszOf,
-		func(l int) int64 { // the level entering the window
+		one(func(l int) int64 { return int64(q.off[l]) }),
+		one(func(l int) int64 { return int64(q.off[l+1]) }),
+		func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's probabilities: Slice starts
+		func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }, // and ends
+		one(func(l int) int64 { return int64(len(q.levels[l])) }),
+		one(wszOf),
+		one(func(l int) int64 { // the level entering the window
 			if l-1-q.W >= 0 {
 				return int64(len(q.levels[l-1-q.W]))
 			}
 			return 0
-		},
-		func(l int) int64 { return int64(K - len(q.levels[l])) },
-		func(l int) int64 { return int64((K - len(q.levels[l])) * M * tp) })
+		}),
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} }, // Pad of [N, K]
+		func(l int) []int64 { return []int64{0, padK(l)} },       // Pad of [K]
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l) * int64(M*tp)} },
+		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} })
 	s0, s1 = sc[0], sc[1]
-	lv, k1, wsz, bz, bp, bt := sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
-	bw32 := e.scalars(q, true, it, tInt32, wszOf)[0]
+	ps0, ps1, k1, wsz, bz := sc[2], sc[3], sc[4], sc[5], sc[6]
+	bpad2, bpad1, btpad2, btpad1 := sc[7], sc[8], sc[9], sc[10]
+	bw32 := e.scalars(q, true, it, tInt32, one(wszOf))[0]
 	pid = e.rowsOf(tPat, s0, s1)
 	adj := e.cols(awin, wsz, e.ints(bigEnd))
 	if F > 0 {
@@ -382,8 +388,8 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	adj = e.op("Add", []string{adj, e.sum(e.op("Gather", []string{sd, gat(pSeed)}, aInt("axis", 1)), 2, false)}) // [N, K]
 	flow := e.op("Unsqueeze", []string{adj, e.ints(2)})                                                          // [N, K, 1]
 	if M > 1 {
-		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, lv}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
-		flow = e.op("Mul", []string{flow, e.cols(p, e.ints(0), k1)})
+		p := e.op("Squeeze", []string{e.op("Slice", []string{pS, ps0, ps1, e.ints(0, 2)}), e.ints(0)}) // [N, K, M]
+		flow = e.op("Mul", []string{flow, p})
 	}
 	// perTerm gives the flows [N, K, M] a terms' axis when there are more
 	// terms than one
@@ -405,13 +411,13 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	afar2 := e.cols(comb, wsz, e.ints(bigEnd))
 	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), bz), rest2}, aInt("axis", 1))
 	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2},
-		{e.op("Pad", []string{adj, e.op("Concat", []string{e.ints(0, 0, 0), bp}, aInt("axis", 0))}), tDouble, 2},
-		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), e.op("Concat", []string{e.ints(0), bp}, aInt("axis", 0)), npSlot}), tInt32, 1}}
+		{e.op("Pad", []string{adj, bpad2}), tDouble, 2},
+		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), bpad1, npSlot}), tInt32, 1}}
 	if tp > 0 {
 		u := e.op("Mul", []string{perTerm(flow, tp), gat(pTCoef)}) // [N, K, M(, tp)]
 		outs = append(outs,
-			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), e.op("Concat", []string{e.ints(0, 0, 0), bt}, aInt("axis", 0))}), tDouble, 2},
-			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), e.op("Concat", []string{e.ints(0), bt}, aInt("axis", 0)), npSlot}), tInt32, 1})
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), btpad2}), tDouble, 2},
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), btpad1, npSlot}), tInt32, 1})
 	}
 	e.endBody(body, outs)
 	// the last level's window (its own rows and the levels before it)
@@ -444,20 +450,31 @@ func (e *emitter) cols1(x, n string) string {
 }
 
 // scalars returns, inside a Loop body, the row of iteration it of a
-// table [L, len(fs)] of elem (int64 or int32) whose column c holds fs[c]
-// of the iteration's level (level(i) = i, or L−1−i when rev): one Gather
-// and one Split, each output a tensor [1].
-func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) int64) []string {
-	c := len(fs)
-	v := make([]int64, q.L*c)
+// table of elem (int64 or int32) whose columns hold fs[c] of the
+// iteration's level (level(i) = i, or L−1−i when rev), a vector of a
+// fixed length per c (one element for a scalar, a Pad's pads, a Slice's
+// starts): one Gather and one Split, output c a tensor [len(fs[c](l))].
+func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) []int64) []string {
+	var v []int64
+	var widths []int64
 	for i := range q.L {
 		l := i
 		if rev {
 			l = q.L - 1 - i
 		}
 		for j, f := range fs {
-			v[i*c+j] = f(l)
+			x := f(l)
+			if i == 0 {
+				widths = append(widths, int64(len(x)))
+			} else if int64(len(x)) != widths[j] {
+				panic("smoothonnx: a per-level column changes width")
+			}
+			v = append(v, x...)
 		}
+	}
+	c := 0
+	for _, w := range widths {
+		c += int(w)
 	}
 	var tab string
 	if elem == tInt32 {
@@ -470,12 +487,13 @@ func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorPr
 		tab = e.i64([]int{q.L, c}, v)
 	}
 	row := e.op("Gather", []string{tab, it}, aInt("axis", 0)) // [c]
-	if c == 1 {
-		return []string{e.op("Reshape", []string{row, e.ints(1)})}
+	if len(fs) == 1 {
+		return []string{row}
 	}
-	ones := make([]int64, c)
-	for i := range ones {
-		ones[i] = 1
-	}
-	return e.opN("Split", c, []string{row, e.ints(ones...)}, aInt("axis", 0))
+	return e.opN("Split", len(fs), []string{row, e.ints(widths...)}, aInt("axis", 0))
+}
+
+// one is a scalar column of scalars.
+func one(f func(l int) int64) func(l int) []int64 {
+	return func(l int) []int64 { return []int64{f(l)} }
 }
