@@ -312,7 +312,11 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
-		v, prob = e.smax(x, gat(pMask), M)
+		mask := "" // Shannon reads no mask: an absent option's −∞ is exp's 0
+		if e.opt.Reg != smooth.Shannon {
+			mask = gat(pMask)
+		}
+		v, prob = e.smax(x, mask, M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
 	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
