@@ -173,9 +173,12 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 // entries count as a half and an eighth).
 func (t *loopTables) elements() int {
 	q, p := t.pat.q, t.pat
-	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 8*len(p.nCoef) + 4*len(p.delta) + 8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
+	// the coefficients twice: signed (forward) and unsigned (reverse)
+	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 2*8*len(p.nCoef) + 4*len(p.delta) + 2*8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
 	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx) + len(t.farSlot) + len(t.farPos))
-	bytes += 8*16*q.L + 4*q.K // per-level tables, the arange
+	// the per-level tables: 16 int64 and one int32 columns forward, 21 and
+	// one reverse (loopModel's scalars); the arange
+	bytes += (8*(16+21)+4*2)*q.L + 4*q.K
 	return (bytes + 7) / 8
 }
 

@@ -250,7 +250,7 @@ func TestElementsPredictSize(t *testing.T) {
 			require.NoError(t, err)
 			n := 8 * smoothonnx.Elements(g, form)
 			if form == smoothonnx.Loop {
-				require.GreaterOrEqual(t, len(model), n, "%s", p.path)
+				require.GreaterOrEqual(t, len(model), n-8, "%s", p.path) // rounded up to 8 bytes
 				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
 			} else {
 				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
