@@ -19,12 +19,12 @@ import (
 )
 
 // compile -scheme smooth of a program with data writes the smooth graph's
-// model, in the loop form by default and in the unrolled one with -form
-// unrolled; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
+// model, in the form -form asks for (by default unrolled up to 16
+// levels, a Loop beyond, as here); in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
 // biases) and seed 1, its value and marginals are what solve -scheme
 // smooth prints.
 func TestCompileSmoothGraph(t *testing.T) {
-	for _, form := range []string{"", "loop", "unrolled"} {
+	for _, form := range []string{"", "auto", "loop", "unrolled"} {
 		t.Run("form="+form, func(t *testing.T) { testCompileSmoothGraph(t, form) })
 	}
 }
@@ -45,7 +45,7 @@ func testCompileSmoothGraph(t *testing.T, form string) {
 	var c SmoothGraphCompileReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 	require.Equal(t, []string{"answer"}, c.Outputs)
-	require.Equal(t, map[string]string{"": "loop"}[form]+form, c.Form)
+	require.Equal(t, map[string]string{"": "loop", "auto": "loop", "loop": "loop", "unrolled": "unrolled"}[form], c.Form) // 8 + 9 levels: auto writes a Loop
 	stdout, stderr, code = runCLI(append([]string{"solve"}, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var s verify.SmoothGraphReport
@@ -264,4 +264,10 @@ func TestCompileSmoothGraphBadFlags(t *testing.T) {
 		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
 		require.NoFileExists(t, out)
 	}
+	// -form auto is the smooth graph's: a network refuses it
+	stdout, stderr, code := runCLI("compile", "examples/knapsack.dp", "-set", "pmax=4", "-form", "auto", "-o", out)
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "-form auto chooses the form of -scheme smooth's graph")
+	require.Empty(t, stdout)
+	require.NoFileExists(t, out)
 }

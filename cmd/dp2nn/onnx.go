@@ -41,7 +41,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth, whose graph of a program with data is a Loop over its levels, or unrolled: a few operators per level)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
@@ -67,7 +67,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -layout: %v", err)
 	}
-	form, err := export.ParseForm(*o.form)
+	formFlag := *o.form
+	if formFlag == "auto" { // the smooth graph's (compileSmoothGraph reads it); refused below elsewhere
+		formFlag = "loop"
+	}
+	form, err := export.ParseForm(formFlag)
 	if err != nil {
 		return userErrorf("compile: -form: %v", err)
 	}
@@ -144,6 +148,9 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	if smooth && smoothGraphApplies(m) {
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
+	}
+	if *o.form == "auto" {
+		return userErrorf("compile: -form auto chooses the form of -scheme smooth's graph of a program with data; %s exports a network: -form cell, unrolled or loop", f.DpPos.File)
 	}
 	if smooth {
 		if inst != nil {

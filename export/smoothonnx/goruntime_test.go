@@ -16,7 +16,8 @@ import (
 	"github.com/dp2nn/dp2nn/smooth"
 )
 
-// Every example program, regulariser and dtype: dp2nn's own interpreter
+// Every example program, regulariser and dtype (the loop form, and the
+// unrolled one in float64): dp2nn's own interpreter
 // (engine/onnxref, the "go" runtime) gives the value and marginals of
 // smooth.GraphRun (float64 1e-12, float32 1e-5, relative to max(1, |x|),
 // the tolerances of ONNX Runtime in TestMatchesGo), and, where ONNX
@@ -28,12 +29,16 @@ func TestGoRuntimeMatches(t *testing.T) {
 		g := p.graph(t, rng)
 		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, dtype := range []smoothonnx.DType{smoothonnx.Float64, smoothonnx.Float32} {
+			for _, c := range []struct {
+				dtype smoothonnx.DType
+				form  smoothonnx.Form
+			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}} {
+				dtype := c.dtype
 				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
 					const rows = 3
 					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
 					require.NoError(t, err)
 					s, err := onnxref.OpenBytes(model)
 					require.NoError(t, err)
@@ -110,7 +115,7 @@ func BenchmarkGoRuntime(b *testing.B) {
 		}
 		in := map[string]export.Tensor{"theta": export.NewTensor(g.Theta, 1, len(g.Theta)), "seed": export.NewTensor(seed, 1, len(seed))}
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
-			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64})
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Loop})
 			require.NoError(b, err)
 			b.Run(fmt.Sprintf("%s/%v/onnxref", e.name, reg), func(b *testing.B) {
 				s, err := onnxref.OpenBytes(model)

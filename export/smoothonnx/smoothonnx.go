@@ -34,18 +34,51 @@ func (d DType) String() string {
 type Form int
 
 const (
-	// Loop (the default, the zero Form) is one forward ONNX Loop over the
-	// levels and one reverse Loop for the marginals, the same operators
-	// for every level reading per-level tables: the model's operator
-	// count does not grow with the levels.
-	Loop Form = iota
+	// Auto (the zero Form) is Unrolled for a graph of at most
+	// AutoUnrolledLevels levels and Loop otherwise (FormFor).
+	Auto Form = iota
+	// Loop is one forward ONNX Loop over the levels and one reverse Loop
+	// for the marginals, the same operators for every level reading
+	// per-level tables: the model's operator count does not grow with the
+	// levels.
+	Loop
 	// Unrolled writes a few operators per level: ONNX Runtime's session
 	// creation grows with the levels (98 s for LCS 400×400).
 	Unrolled
 )
 
+// AutoUnrolledLevels is the most levels for which Auto writes the
+// unrolled form. Measured (docs/performance.md): with 6 and 12 levels
+// (APSP n = 30, Held-Karp n = 12) the unrolled model opens in 0.03–0.05 s
+// and runs in 0.2–0.9× the loop form's CPU time; with 77 and 99 (the
+// constrained shortest path n = 20, Bellman-Ford n = 100) it takes 0.4
+// and 1.3 s to open against 0.03 s, for a run between 0.7 and 1.4× the
+// loop form's.
+const AutoUnrolledLevels = 16
+
+// FormFor is the form Marshal writes g in when asked for f: f itself,
+// except that Auto chooses by g's levels, and a graph without levels (its
+// outputs are constants) is written unrolled.
+func FormFor(g *smooth.Graph, f Form) Form {
+	return formFor(len(plan(g.Structure()).levels), f)
+}
+
+func formFor(levels int, f Form) Form {
+	switch {
+	case levels == 0:
+		return Unrolled
+	case f == Auto && levels <= AutoUnrolledLevels:
+		return Unrolled
+	case f == Auto:
+		return Loop
+	}
+	return f
+}
+
 func (f Form) String() string {
 	switch f {
+	case Auto:
+		return "auto"
 	case Loop:
 		return "loop"
 	case Unrolled:
@@ -54,15 +87,17 @@ func (f Form) String() string {
 	return "Form(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseForm reads "loop" or "unrolled".
+// ParseForm reads "auto", "loop" or "unrolled".
 func ParseForm(s string) (Form, error) {
 	switch s {
+	case "auto":
+		return Auto, nil
 	case "loop":
 		return Loop, nil
 	case "unrolled":
 		return Unrolled, nil
 	}
-	return 0, fmt.Errorf("unknown form %q: want loop or unrolled", s)
+	return 0, fmt.Errorf("unknown form %q: want auto, loop or unrolled", s)
 }
 
 // Options choose the regulariser, the strength, the dtype and the form.
@@ -100,14 +135,12 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	if opt.MaxElements <= 0 {
 		opt.MaxElements = DefaultMaxElements
 	}
-	if opt.Form != Loop && opt.Form != Unrolled {
-		return nil, fmt.Errorf("smoothonnx: form %v: want loop or unrolled", opt.Form)
+	if opt.Form != Auto && opt.Form != Loop && opt.Form != Unrolled {
+		return nil, fmt.Errorf("smoothonnx: form %v: want auto, loop or unrolled", opt.Form)
 	}
 	st := g.Structure()
 	p := plan(st)
-	if len(p.levels) == 0 {
-		opt.Form = Unrolled // no level to loop over: the outputs are constants
-	}
+	opt.Form = formFor(len(p.levels), opt.Form)
 	var q *loopPlan
 	var t *loopTables
 	n := p.elements()

@@ -189,7 +189,7 @@ func TestLoopWindow(t *testing.T) {
 			for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
 				t.Run(fmt.Sprintf("%s/W=%d/%v", name, w, reg), func(t *testing.T) {
 					smoothonnx.SetWindow(w)
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 0.5, DType: smoothonnx.Float64})
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 0.5, DType: smoothonnx.Float64, Form: smoothonnx.Loop})
 					smoothonnx.SetWindow(0)
 					require.NoError(t, err)
 					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
@@ -259,6 +259,33 @@ func TestElementsPredictSize(t *testing.T) {
 	}
 }
 
+// Auto writes a graph of at most AutoUnrolledLevels levels unrolled and a
+// longer one as a Loop; an explicit form is kept; the model records the
+// form it was written in.
+func TestAutoForm(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 21))
+	lcs := func(m, n int64) *smooth.Graph {
+		return program{"../../examples/lcs.dp", map[string]int64{"m": m, "n": n, "a": 3}, 0}.graph(t, rng)
+	}
+	short, long := lcs(8, 8), lcs(9, 9) // 8 + 8 − 1 cells' levels and the answer's: 16 and 18
+	for _, c := range []struct {
+		g          *smooth.Graph
+		form, want smoothonnx.Form
+	}{
+		{short, smoothonnx.Auto, smoothonnx.Unrolled},
+		{long, smoothonnx.Auto, smoothonnx.Loop},
+		{short, smoothonnx.Loop, smoothonnx.Loop},
+		{long, smoothonnx.Unrolled, smoothonnx.Unrolled},
+	} {
+		require.Equal(t, c.want, smoothonnx.FormFor(c.g, c.form))
+		model, err := smoothonnx.Marshal(c.g, smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: c.form})
+		require.NoError(t, err)
+		info, err := smoothonnx.Inspect(model)
+		require.NoError(t, err)
+		require.Equal(t, c.want, info.Form)
+	}
+}
+
 // Bad options are refused by name, and a graph past the limit on
 // constants before anything is built.
 func TestBadOptions(t *testing.T) {
@@ -271,6 +298,7 @@ func TestBadOptions(t *testing.T) {
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 0, DType: smoothonnx.Float64}, "γ = 0"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: math.NaN(), DType: smoothonnx.Float64}, "γ = NaN"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1}, "dtype"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Form(9)}, "form Form(9)"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, MaxElements: 100}, "more than the limit 100"},
 	} {
 		_, err := smoothonnx.Marshal(g, c.opt)
