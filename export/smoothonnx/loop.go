@@ -57,6 +57,17 @@ type loopPlan struct {
 // move reads between the window and the far store).
 var forceWindow int
 
+// rowBytes is what the two Loops stack per batch row at run time: every
+// level's values, option probabilities, adjoints and θ-term flows (and
+// the latter's int32 indices), padded to the widest level.
+func (q *loopPlan) rowBytes() int {
+	per := 8 * (1 + q.M + 1 + q.M*q.tp)
+	if q.M == 1 {
+		per -= 8 // no probabilities
+	}
+	return q.L * q.K * per
+}
+
 // winStart is the first row of the window at level l.
 func (q *loopPlan) winStart(l int) int { return q.off[max(0, l-q.W)] }
 

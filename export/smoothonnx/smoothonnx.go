@@ -109,6 +109,12 @@ type Options struct {
 	// MaxElements bounds the constants of the model (indices and
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
+	// MaxRowBytes bounds what the loop form's Loops stack per batch row
+	// at run time (every level's values, probabilities, adjoints and
+	// θ-term flows, padded to the widest level: RowBytes); 0 means
+	// DefaultMaxRowBytes. Past it Loop is refused and Auto writes the
+	// unrolled form.
+	MaxRowBytes int
 	// Metadata are further metadata_props entries (keys starting with
 	// "dp2nn.source.": what rebuilds the graph, verify.SmoothGraphMeta).
 	Metadata map[string]string
@@ -116,6 +122,9 @@ type Options struct {
 
 // DefaultMaxElements is 2^27 constants, 1 GiB.
 const DefaultMaxElements = 1 << 27
+
+// DefaultMaxRowBytes is 4 GiB per batch row.
+const DefaultMaxRowBytes = 1 << 32
 
 // Opset is the ONNX opset the models use (ScatterElements with a
 // reduction needs 16).
@@ -135,19 +144,33 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	if opt.MaxElements <= 0 {
 		opt.MaxElements = DefaultMaxElements
 	}
+	if opt.MaxRowBytes <= 0 {
+		opt.MaxRowBytes = DefaultMaxRowBytes
+	}
 	if opt.Form != Auto && opt.Form != Loop && opt.Form != Unrolled {
 		return nil, fmt.Errorf("smoothonnx: form %v: want auto, loop or unrolled", opt.Form)
 	}
 	st := g.Structure()
 	p := plan(st)
+	auto := opt.Form == Auto
 	opt.Form = formFor(len(p.levels), opt.Form)
 	var q *loopPlan
 	var t *loopTables
 	n := p.elements()
 	if opt.Form == Loop {
+		// the padded stacks are predicted before any table is built
+		q = newLoopPlan(st, p)
+		if b := q.rowBytes(); b > opt.MaxRowBytes {
+			if !auto {
+				return nil, fmt.Errorf("smoothonnx: %s in the loop form would stack %d bytes (%.3g GiB) per batch row at run time (%d levels padded to the widest, %d nodes), more than the limit %d; -form unrolled holds each level at its own size",
+					g.Program, b, float64(b)/(1<<30), q.L, q.K, opt.MaxRowBytes)
+			}
+			opt.Form, q = Unrolled, nil
+		}
+	}
+	if q != nil {
 		// the tables are O(nodes) integers, the size of the graph itself:
 		// building them measures the model exactly before it is written
-		q = newLoopPlan(st, p)
 		t = q.tables(st)
 		n = t.elements()
 	}

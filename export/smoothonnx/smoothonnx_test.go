@@ -284,6 +284,13 @@ func TestAutoForm(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, c.want, info.Form)
 	}
+	// past MaxRowBytes, Auto writes the unrolled form (and Loop is
+	// refused: TestBadOptions)
+	model, err := smoothonnx.Marshal(long, smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, MaxRowBytes: 1000})
+	require.NoError(t, err)
+	info, err := smoothonnx.Inspect(model)
+	require.NoError(t, err)
+	require.Equal(t, smoothonnx.Unrolled, info.Form)
 }
 
 // Bad options are refused by name, and a graph past the limit on
@@ -300,6 +307,7 @@ func TestBadOptions(t *testing.T) {
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1}, "dtype"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Form(9)}, "form Form(9)"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, MaxElements: 100}, "more than the limit 100"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, Form: smoothonnx.Loop, MaxRowBytes: 1000}, "per batch row at run time"},
 	} {
 		_, err := smoothonnx.Marshal(g, c.opt)
 		require.ErrorContains(t, err, c.want)
