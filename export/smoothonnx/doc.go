@@ -35,7 +35,10 @@
 //     session creation grows with the levels (17 s for LCS 200 × 200).
 //
 // Marshal measures the model's constants before writing it and refuses
-// past Options.MaxElements.
+// past Options.MaxElements (the loop form: a lower bound from the node
+// count before its tables are built, then their exact size), and the
+// loop form's run-time stacks per batch row (Options.MaxRowBytes)
+// before anything is built.
 //
 // The ground truth is smooth's own evaluation, in Go: the tests run every
 // example program, regulariser, dtype and form in ONNX Runtime against

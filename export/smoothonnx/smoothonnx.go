@@ -169,6 +169,12 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 		}
 	}
 	if q != nil {
+		// every node holds a pattern number, a bias index and its θ terms'
+		// indices (int32) whatever the patterns: past the limit already,
+		// nothing is built
+		if low := q.off[q.L] * (2 + q.M*q.tp) / 2; low > opt.MaxElements {
+			return nil, fmt.Errorf("smoothonnx: %s in the loop form would need at least %d constants (%.3g GiB), more than the limit %d", g.Program, low, float64(low)*8/(1<<30), opt.MaxElements)
+		}
 		// the tables are O(nodes) integers, the size of the graph itself:
 		// building them measures the model exactly before it is written
 		t = q.tables(st)

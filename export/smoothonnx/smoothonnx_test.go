@@ -307,6 +307,7 @@ func TestBadOptions(t *testing.T) {
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1}, "dtype"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Form(9)}, "form Form(9)"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, MaxElements: 100}, "more than the limit 100"},
+		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, Form: smoothonnx.Loop, MaxElements: 10}, "at least 31 constants"},
 		{smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float32, Form: smoothonnx.Loop, MaxRowBytes: 1000}, "per batch row at run time"},
 	} {
 		_, err := smoothonnx.Marshal(g, c.opt)
