@@ -170,12 +170,16 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 }
 
 // elements is the size of the tables in 8-byte units (int32 and bool
-// entries count as a half and an eighth).
+// entries count as a half and an eighth); the options' mask, which
+// Shannon does not write, is counted (one byte per pattern and option).
 func (t *loopTables) elements() int {
 	q, p := t.pat.q, t.pat
 	// the coefficients twice: signed (forward) and unsigned (reverse)
 	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 2*8*len(p.nCoef) + 4*len(p.delta) + 2*8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
-	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx) + len(t.farSlot) + len(t.farPos))
+	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx))
+	if q.F > 0 { // the far writes (none without far slots)
+		bytes += 4 * (len(t.farSlot) + len(t.farPos))
+	}
 	// the per-level tables: 16 int64 and one int32 columns forward, 21 and
 	// one reverse (loopModel's scalars); the arange
 	bytes += (8*(16+21)+4*2)*q.L + 4*q.K
@@ -212,9 +216,14 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	pt := t.pat
 	U := len(pt.sign)
 	pCst := e.f64([]int{U, M}, pt.cst)
-	pMask := e.bools([]int{U, M}, pt.mask)
 	pSign := e.f64([]int{U}, pt.sign)
-	pFar := e.i32([]int{U}, pt.far)
+	var pMask, pFar string // Shannon reads no mask; no far store, no far slot
+	if e.opt.Reg != smooth.Shannon && M > 1 {
+		pMask = e.bools([]int{U, M}, pt.mask)
+	}
+	if F > 0 {
+		pFar = e.i32([]int{U}, pt.far)
+	}
 	pSeed := e.i32([]int{U, S}, pt.seed)
 	var pNCoef, pDelta, pTCoef, tThIdx string
 	// the terms' axis is left out when an option has at most one term
@@ -245,8 +254,6 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	}
 	tPat := e.i32([]int{rows}, t.patID)
 	tBias := e.i32([]int{rows}, t.bias)
-	tFarSlot := e.i32([]int{len(t.farSlot)}, t.farSlot)
-	tFarPos := e.i32([]int{len(t.farPos)}, t.farPos)
 	ar := make([]int32, K)
 	for i := range ar {
 		ar[i] = int32(i)
@@ -316,7 +323,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
 		mask := "" // Shannon reads no mask: an absent option's −∞ is exp's 0
-		if e.opt.Reg != smooth.Shannon {
+		if pMask != "" {
 			mask = gat(pMask)
 		}
 		v, prob = e.smax(x, mask, M)
@@ -325,6 +332,8 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
 	far2 := e.op("Identity", []string{far}) // no far slots: only the zero slot is read
 	if F > 0 {
+		tFarSlot := e.i32([]int{len(t.farSlot)}, t.farSlot)
+		tFarPos := e.i32([]int{len(t.farPos)}, t.farPos)
 		fv := e.op("Gather", []string{v, e.rowsOf(tFarPos, f0, f1)}, aInt("axis", 1))
 		fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, f0, f1), e.ints(0)}), e.op("Shape", []string{fv})})
 		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
