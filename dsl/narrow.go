@@ -16,18 +16,30 @@ import (
 // data indexed from 1 is in range.
 //
 // The cells that reach a branch (its path condition) are a region: a
-// union of boxes, each box one interval per index variable, a
-// disjunctive normal form of interval constraints. not (v == k) is the
-// two boxes v < k and v > k; not (A and B) is not A or not B; and
-// distributes over or. For conditions built with and, or and not from
-// comparisons of one index variable (times a constant, plus constants)
-// with a constant, and memberships "v in SET" of a constant set, the
-// region is exact. A comparison of several variables (i < j, i + j <= n)
-// narrows each box by interval propagation: every cell that satisfies
-// it stays in the box, but cells that do not may stay too. Other
-// conditions (sets that vary) leave the region as it is. The region is
-// thus always a superset of the cells that reach the branch, so the
-// checks are sound; each read must be in range on every box.
+// union of boxes, each box one interval per index variable plus
+// difference bounds v − w <= c between two variables, a disjunctive
+// normal form of such constraints. not (v == k) is the two boxes v < k
+// and v > k; not (A and B) is not A or not B; and distributes over or.
+// For conditions built with and, or and not from comparisons of one
+// index variable (times a constant, plus constants) with a constant,
+// memberships "v in SET" of a constant set, and comparisons of two
+// variables with a constant difference (i < j, i == j + 2), the region is
+// exact for two variables; with three or more, difference bounds are
+// only propagated pairwise, which keeps every cell that satisfies them. A
+// comparison of other sums of variables (i + j <= n) narrows each box by
+// interval propagation: every cell that satisfies it stays in the box,
+// but cells that do not may stay too. Other conditions (sets that vary)
+// leave the region as it is. The region is thus always a superset of the
+// cells that reach the branch, so the checks are sound: each read must
+// be in range on every box, where an index c·v − c·w + ... with a
+// difference bound between v and w is bounded by it, and every other
+// term by its variable's range.
+//
+// A reduction's body is evaluated only for the values of its variable in
+// the cell's domain that pass the filter, so it is checked on the region
+// narrowed by LO <= k <= HI (difference bounds when an end is another
+// variable plus a constant, as in k in 1..i), k in SET for a constant
+// set, and the filter.
 //
 // A region of more than maxBoxes boxes (after merging boxes that touch)
 // is replaced by its hull, one box: still a superset, so still sound, but
