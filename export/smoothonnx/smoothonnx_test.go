@@ -60,6 +60,7 @@ var programs = []program{
 	{"../../examples/topk.dp", map[string]int64{"k": 2}, 6},
 	{"../../examples/change.dp", map[string]int64{"amax": 6, "K": 20}, 4},
 	{"../../examples/subsetsum.dp", map[string]int64{"capacity": 8}, 5},
+	{"../../examples/rodcut.dp", map[string]int64{"n": 6, "pmax": 9}, 0},
 }
 
 // graph binds the program to a random instance (a random graph with a
