@@ -1476,10 +1476,12 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		}
 	}
 	outs := carried
-	for _, s := range scans {
+	for k, s := range scans {
 		if len(s) == 0 {
-			// No iteration: an empty stack; the shape of one step is unknown.
-			outs = append(outs, &value{elem: elemFloat, shape: []int{0}, f: []float64{}})
+			// No iteration: an empty stack of the body output's declared
+			// element type, and of its declared step shape when that is
+			// static.
+			outs = append(outs, emptyStack(body.Output[1+len(carried)+k]))
 			continue
 		}
 		out := like(s[0], append([]int{len(s)}, s[0].shape...))
@@ -1564,4 +1566,33 @@ func intsAsFloats(v *value) *value {
 		out.f[k] = float64(x)
 	}
 	return &out
+}
+
+// emptyStack is the scan output of a Loop that ran no iteration, for
+// the body output vi: [0] followed by vi's dimensions when they are all
+// known, of vi's element type (float when it names another).
+func emptyStack(vi *onnxpb.ValueInfoProto) *value {
+	tt := vi.GetType().GetTensorType()
+	shape := []int{0}
+	for _, d := range tt.GetShape().GetDim() {
+		v, ok := d.GetValue().(*onnxpb.TensorShapeProto_Dimension_DimValue)
+		if !ok || v.DimValue < 0 || v.DimValue > maxElements {
+			shape = []int{0}
+			break
+		}
+		shape = append(shape, int(v.DimValue))
+	}
+	out := &value{elem: elemFloat, shape: shape, f: []float64{}}
+	switch onnxpb.TensorProto_DataType(tt.GetElemType()) {
+	case onnxpb.TensorProto_DOUBLE:
+		out.elem = elemDouble
+	case onnxpb.TensorProto_INT64, onnxpb.TensorProto_INT32:
+		out.elem, out.f, out.i = elemInt64, nil, []int64{}
+		if onnxpb.TensorProto_DataType(tt.GetElemType()) == onnxpb.TensorProto_INT32 {
+			out.elem = elemInt32
+		}
+	case onnxpb.TensorProto_BOOL:
+		out.elem, out.f, out.b = elemBool, nil, []bool{}
+	}
+	return out
 }
