@@ -341,3 +341,19 @@ func TestSplit(t *testing.T) {
 		})
 	}
 }
+
+func TestIntegerArithmetic(t *testing.T) {
+	i32 := func(shape []int, v ...int64) *value { return &value{elem: elemInt32, shape: shape, i: v} }
+	one := []int{1}
+	runCases(t, []opCase{
+		{name: "add broadcast", op: "Add", ins: []*value{i64([]int{3}, 1, 2, 3), i64(nil, 10)}, want: []*value{i64([]int{3}, 11, 12, 13)}},
+		{name: "mul", op: "Mul", ins: []*value{i64(one, 7), i64(one, -6)}, want: []*value{i64(one, -42)}},
+		{name: "div truncates toward zero", op: "Div", ins: []*value{i64([]int{2}, 7, -7), i64(nil, 2)}, want: []*value{i64([]int{2}, 3, -3)}},
+		{name: "min int32", op: "Min", ins: []*value{i32(one, 5), i32(one, 9)}, want: []*value{i32(one, 5)}},
+		{name: "less int32", op: "Less", ins: []*value{i32([]int{2}, 1, 9), i32(one, 5)}, want: []*value{{elem: elemBool, shape: []int{2}, b: []bool{true, false}}}},
+		{name: "int32 overflow", op: "Add", ins: []*value{i32(one, math.MaxInt32), i32(one, 1)}, err: "overflows"},
+		{name: "int64 overflow", op: "Mul", ins: []*value{i64(one, math.MaxInt64/2+1), i64(one, 2)}, err: "overflows"},
+		{name: "division by zero", op: "Div", ins: []*value{i64(one, 1), i64(one, 0)}, err: "division by zero"},
+		{name: "mixed types", op: "Add", ins: []*value{i64(one, 1), i32(one, 1)}, err: "element types"},
+	})
+}

@@ -1058,10 +1058,10 @@ func intArith(op string, a, b *value) (*value, error) {
 }
 
 func compare(op string, a, b *value) (*value, error) {
-	if !(a.isFloat() || a.elem == elemInt64) || a.elem != b.elem {
+	if !(a.isFloat() || a.isInt()) || a.elem != b.elem {
 		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
 	}
-	if a.elem == elemInt64 { // exact: compare as float64 only below 2^53
+	if a.isInt() { // exact: compare as float64 only below 2^53
 		a, b = intsAsFloats(a), intsAsFloats(b)
 		for _, v := range append(append([]int64(nil), a.i...), b.i...) {
 			if v >= 1<<53 || v <= -(1<<53) {
