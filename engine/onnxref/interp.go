@@ -420,6 +420,16 @@ func runGraph(g *onnxpb.GraphProto, e *env) error {
 		if len(outs) != len(n.Output) {
 			return fmt.Errorf("onnxref: node %q (%s) made %d outputs, want %d", n.GetName(), n.GetOpType(), len(outs), len(n.Output))
 		}
+		// Drop the tensors no later node reads (none that an alias, a graph
+		// output or a nested subgraph may hold), so that a long graph
+		// keeps only its live tensors.
+		if e.info != nil {
+			for _, name := range n.Input {
+				if e.info.last[name] == k && e.info.held[name] == 0 {
+					delete(e.vals, name)
+				}
+			}
+		}
 		for i, name := range n.Output {
 			e.vals[name] = outs[i]
 		}
