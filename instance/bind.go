@@ -31,6 +31,11 @@ const MaxParam = 1 << 53
 //  4. the declared default;
 //  5. otherwise an error.
 //
+// An instance whose file names its params and step values
+// (Instance.Named: the generic JSON form's "params" and "steps") may give
+// only params f declares and values of its inputs: a misspelt or extra
+// name is an error naming it, the file, and what f reads.
+//
 // notes says, for every param not given in set, where its value came
 // from. inst may be nil (no scalars, no automatic rule). Defaults are evaluated by dsl.Check, so f must check with the
 // chosen values.
@@ -47,6 +52,9 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 		if declared[name] == nil {
 			errs.Add(dsl.Pos{File: programName(f)}, fmt.Sprintf("-set %s=%d: %s has no param %s", name, set[name], programName(f), name))
 		}
+	}
+	if inst.Named && sameData(f, inst) {
+		unread(f, inst, declared, &errs)
 	}
 	params = make(map[string]int64)
 	var defaulted []string
@@ -91,6 +99,57 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 		}
 	}
 	return params, notes, nil
+}
+
+// sameData says whether inst gives exactly the data f declares. When it
+// does not, it is likely the instance of another program: BindData's
+// missing and undeclared data say so better than its params would.
+func sameData(f *dsl.File, inst *Instance) bool {
+	if len(f.Data) != len(inst.Data) {
+		return false
+	}
+	for _, d := range f.Data {
+		if _, ok := inst.Data[d.Name.Name]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// unread adds an error for every param and step value of inst that f
+// does not read (declared are f's params by name): a step value once, at
+// the first step that has it.
+func unread(f *dsl.File, inst *Instance, declared map[string]*dsl.ParamDecl, errs *dsl.ErrorList) {
+	var params, inputs []string
+	for _, d := range f.Params {
+		params = append(params, d.Name.Name)
+	}
+	for _, d := range f.Inputs {
+		inputs = append(inputs, d.Name.Name)
+	}
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, ", ")
+	}
+	for _, name := range slices.Sorted(maps.Keys(inst.Scalars)) {
+		if declared[name] == nil {
+			errs.Add(dsl.Pos{File: inst.Source}, fmt.Sprintf("\"params\" gives %s, which %s does not declare (its params: %s)", name, f.Name.Name, list(params)))
+		}
+	}
+	if f.StepCount != nil {
+		return // steps in the instance of a program with a steps line: Bind says so
+	}
+	seen := map[string]bool{}
+	for k, step := range inst.Steps {
+		for _, key := range slices.Sorted(maps.Keys(step)) {
+			if !slices.Contains(inputs, key) && !seen[key] {
+				seen[key] = true
+				errs.Add(inst.stepPos(k), fmt.Sprintf("%s %d: %s is not an input of %s (its inputs: %s)", inst.StepNoun, k+1, key, f.Name.Name, list(inputs)))
+			}
+		}
+	}
 }
 
 func programName(f *dsl.File) string {

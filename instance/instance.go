@@ -42,6 +42,12 @@ type Instance struct {
 	// nil when there is none): what BindData checks against a program's
 	// data declarations.
 	Data map[string]*DataArray
+	// Named is true when the file itself names the scalars and step
+	// values (the generic JSON form, "params" and "steps"), rather than
+	// its format (the knapsack forms, the converted files): a name the
+	// program does not read is then a mistake, which Params and Bind
+	// refuse, as BindData refuses undeclared data.
+	Named bool
 }
 
 // Where locates step i (0-based) for messages: "f1.txt:4: item 3".
@@ -442,7 +448,7 @@ func jsonKnapsack(file, name string, ji *jsonInstance, errs *errorList) (*Instan
 }
 
 func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instance, error) {
-	in := &Instance{Name: name, Source: file, StepNoun: "step", Scalars: map[string]float64{}}
+	in := &Instance{Name: name, Source: file, StepNoun: "step", Scalars: map[string]float64{}, Named: true}
 	for _, k := range slices.Sorted(maps.Keys(ji.Params)) {
 		v, err := parseNumber("param "+k, ji.Params[k].String())
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"maps"
 	"math"
 	"strings"
 	"text/tabwriter"
@@ -166,6 +167,34 @@ type DataSweepReport struct {
 	Bounds  []BoundText    `json:"bounds,omitempty"`
 	Rows    []DataSweepRow `json:"rows"`
 	Summary []RatioSummary `json:"summary"`
+}
+
+// DataSweepModels checks the program f at every value of a data sweep,
+// before any network is built: each param of name (comma-separated:
+// "m,n" for LCS) takes the value, set binds the others; guard, when not
+// nil, may refuse a model (its size).
+func DataSweepModels(f *dsl.File, set map[string]int64, name string, values []int, guard func(m *dsl.Model, value int) error) ([]*dsl.Model, error) {
+	models := make([]*dsl.Model, len(values))
+	for i, v := range values {
+		params := maps.Clone(set)
+		if params == nil {
+			params = map[string]int64{}
+		}
+		for _, p := range strings.Split(name, ",") {
+			params[strings.TrimSpace(p)] = int64(v)
+		}
+		m, err := dsl.Check(f, params)
+		if err != nil {
+			return nil, err
+		}
+		if guard != nil {
+			if err := guard(m, v); err != nil {
+				return nil, err
+			}
+		}
+		models[i] = m
+	}
+	return models, nil
 }
 
 // DataSweep lowers every model (the program of a data sweep of name at

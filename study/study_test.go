@@ -107,13 +107,25 @@ func TestDataSweep(t *testing.T) {
 	f, err := repo.ReadProgram("examples/lcs.dp")
 	require.NoError(t, err)
 	values := []int{2, 3, 4, 5}
-	var models []*dsl.Model
-	var opts []compile.Options
-	for _, v := range values {
-		m, err := dsl.Check(f, map[string]int64{"m": int64(v), "n": int64(v)})
-		require.NoError(t, err)
-		models, opts = append(models, m), append(opts, compile.Options{})
-	}
+	var guarded []int
+	models, err := study.DataSweepModels(f, map[string]int64{"a": 3}, "m, n", values, func(m *dsl.Model, v int) error {
+		guarded = append(guarded, v)
+		return nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, values, guarded)
+	require.Len(t, models, 4)
+	assert.Equal(t, "m=3 n=3 a=3", verify.ParamString(models[1]))
+	opts := make([]compile.Options, len(models))
+	_, err = study.DataSweepModels(f, nil, "m,n", values, func(m *dsl.Model, v int) error {
+		if v == 4 {
+			return errors.New("too large")
+		}
+		return nil
+	})
+	assert.EqualError(t, err, "too large", "the guard refuses before any network is built")
+	_, err = study.DataSweepModels(f, nil, "m,k", values, nil)
+	assert.ErrorContains(t, err, "k", "an unknown param")
 	done := 0
 	rep, err := study.DataSweep("examples/lcs.dp", "m,n", values, models, opts, []string{"cell", "unrolled"}, func(d int) { done = d })
 	require.NoError(t, err)

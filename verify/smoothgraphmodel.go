@@ -217,7 +217,7 @@ func SmoothGraphModel(runner *engine.Runner, path string, info *smoothonnx.Info,
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, runtime %s): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs", path, g.Program, reg, info.Gamma, info.DType, runner.Runtime(), count, np, no)
+	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, %s form, runtime %s): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs", path, g.Program, reg, info.Gamma, info.DType, info.Form, runner.Runtime(), count, np, no)
 	c.Value, c.ValueTol = "value vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	c.Marginals, c.MarginalsTol = "marginals vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	return c, nil

@@ -19,21 +19,33 @@ import (
 )
 
 // compile -scheme smooth of a program with data writes the smooth graph's
-// model; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell biases)
-// and seed 1, its value and marginals are what solve -scheme smooth
-// prints.
+// model, in the loop form by default and in the unrolled one with -form
+// unrolled; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
+// biases) and seed 1, its value and marginals are what solve -scheme
+// smooth prints.
 func TestCompileSmoothGraph(t *testing.T) {
+	for _, form := range []string{"", "loop", "unrolled"} {
+		t.Run("form="+form, func(t *testing.T) { testCompileSmoothGraph(t, form) })
+	}
+}
+
+func testCompileSmoothGraph(t *testing.T, form string) {
 	chdirRepo(t)
 	if err := onnxrt.Init(); err != nil {
 		exporttest.RequireRuntime(t, err.Error())
 	}
 	out := filepath.Join(t.TempDir(), "lcs.onnx")
 	args := []string{"examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5", "-json"}
-	stdout, stderr, code := runCLI(append([]string{"compile", "-o", out, "-dtype", "float64"}, args...)...)
+	cargs := []string{"compile", "-o", out, "-dtype", "float64"}
+	if form != "" {
+		cargs = append(cargs, "-form", form)
+	}
+	stdout, stderr, code := runCLI(append(cargs, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var c SmoothGraphCompileReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 	require.Equal(t, []string{"answer"}, c.Outputs)
+	require.Equal(t, map[string]string{"": "loop"}[form]+form, c.Form)
 	stdout, stderr, code = runCLI(append([]string{"solve"}, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var s verify.SmoothGraphReport
@@ -226,5 +238,30 @@ func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
 			require.Equal(t, 1, code, stdout+stderr)
 			require.Contains(t, stdout, "MISMATCH random #1")
 		}
+	}
+}
+
+// compile -scheme smooth of a program with data: a form that is not loop
+// or unrolled, and flags of the network paths, are refused by name (exit
+// 2, one line, no file written).
+func TestCompileSmoothGraphBadFlags(t *testing.T) {
+	chdirRepo(t)
+	out := filepath.Join(t.TempDir(), "x.onnx")
+	base := []string{"compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-o", out}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-form", "cell"}, "-form cell does not apply"},
+		{[]string{"-form", "spiral"}, "-form"},
+		{[]string{"-form", "unrolled", "-steps", "3"}, "-steps does not apply"},
+		{[]string{"-decode-steps", "3"}, "-decode-steps"},
+	} {
+		stdout, stderr, code := runCLI(append(append([]string{}, base...), c.args...)...)
+		require.Equal(t, 2, code, "%v: %s", c.args, stderr)
+		require.Contains(t, stderr, c.want, "%v", c.args)
+		require.Empty(t, stdout, "%v", c.args)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
+		require.NoFileExists(t, out)
 	}
 }

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
-	"strconv"
-	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/cliflag"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -77,6 +76,15 @@ func (l *limits) lower(cmd string, m *dsl.Model, opt compile.Options, job compil
 	return lower(m, opt)
 }
 
+// checkSteps is check as a study's Check of the networks it builds:
+// float64, in batches of 256 instances of the given steps.
+func (l *limits) checkSteps(cmd string) func(m *dsl.Model, opt compile.Options, steps int) error {
+	return func(m *dsl.Model, opt compile.Options, steps int) error {
+		_, err := l.check(cmd, m, opt, compile.Job{Steps: steps, Batch: 256, DType: "float64"})
+		return err
+	}
+}
+
 // tooLarge is l.check as verify's reason to skip an instance.
 func (l *limits) tooLarge(m *dsl.Model, opt compile.Options, job compile.Job) string {
 	if _, err := compile.Estimate(m, opt, job, l.compile()); err != nil {
@@ -94,22 +102,11 @@ type byteSize int64
 func (b *byteSize) String() string { return compile.BytesText(int64(*b)) }
 
 func (b *byteSize) Set(s string) error {
-	t := strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		mult   int64
-	}{{"TiB", 1 << 40}, {"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"TB", 1e12}, {"GB", 1e9}, {"MB", 1e6}, {"kB", 1e3}, {"B", 1}} {
-		if v, ok := strings.CutSuffix(t, u.suffix); ok {
-			t, mult = strings.TrimSpace(v), u.mult
-			break
-		}
+	v, err := cliflag.Bytes(s)
+	if err != nil {
+		return err
 	}
-	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || v <= 0 || v*float64(mult) > 1<<62 {
-		return fmt.Errorf("want a positive size such as 8GiB or 512MiB, got %q", s)
-	}
-	*b = byteSize(v * float64(mult))
+	*b = byteSize(v)
 	return nil
 }
 

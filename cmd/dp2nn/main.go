@@ -10,12 +10,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/cliflag"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -151,88 +150,30 @@ func helpCommand(name string, stdout, stderr io.Writer) int {
 // flagSets builds each command's flag set, for help output.
 var flagSets = map[string]func() *flag.FlagSet{}
 
-// parseArgs parses flags that may come before or after positional
-// arguments, and returns the positional ones.
-func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, flag.ErrHelp
-			}
-			return nil, userErrorf("%s: %v", fs.Name(), err)
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
+// The flag wiring is internal/cliflag's: flags before or after FILE
+// (parseArgs), the flags given, rules refusing those that do not apply,
+// and -set NAME=INTEGER.
+var (
+	parseArgs = cliflag.Parse
+	given     = cliflag.Given
+)
 
-// given is the set of flags given on the command line (flag.FlagSet.Visit).
-func given(fs *flag.FlagSet) map[string]bool {
-	g := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { g[f.Name] = true })
-	return g
-}
+type setFlag = cliflag.Params
 
-// rule says whether a flag applies (ok) and, when it does not, why.
+// rule is cliflag.Rule, written unkeyed: {flag, ok, why}.
 type rule struct {
-	flag string
-	ok   bool
-	why  string
+	Flag string
+	OK   bool
+	Why  string
 }
 
-// refuse is bad input, one line per flag given where it does not apply.
+// refuse is cliflag.Refuse of rules.
 func refuse(cmd string, set map[string]bool, rules ...rule) error {
-	var msgs []string
-	for _, r := range rules {
-		if set[r.flag] && !r.ok {
-			msgs = append(msgs, fmt.Sprintf("%s: -%s does not apply: %s", cmd, r.flag, r.why))
-		}
+	rs := make([]cliflag.Rule, len(rules))
+	for i, r := range rules {
+		rs[i] = cliflag.Rule(r)
 	}
-	if len(msgs) == 0 {
-		return nil
-	}
-	return &userError{strings.Join(msgs, "\n")}
-}
-
-// setFlag collects repeated -set NAME=INTEGER flags.
-type setFlag map[string]int64
-
-func (s setFlag) String() string {
-	keys := make([]string, 0, len(s))
-	for k := range s {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	var parts []string
-	for _, k := range keys {
-		parts = append(parts, fmt.Sprintf("%s=%d", k, s[k]))
-	}
-	return strings.Join(parts, ",")
-}
-
-func (s setFlag) Set(v string) error {
-	for _, part := range strings.Split(v, ",") {
-		name, val, ok := strings.Cut(part, "=")
-		name = strings.TrimSpace(name)
-		if !ok || name == "" {
-			return fmt.Errorf("want NAME=INTEGER, got %q", part)
-		}
-		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
-		if err != nil {
-			return fmt.Errorf("%s: %q is not an integer", name, val)
-		}
-		s[name] = n
-	}
-	return nil
+	return cliflag.Refuse(cmd, set, rs...)
 }
 
 // fileArg parses a command's flags and returns its one FILE argument.

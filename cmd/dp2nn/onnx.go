@@ -41,7 +41,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth, whose graph of a program with data is a Loop over its levels, or unrolled: a few operators per level)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
@@ -51,19 +51,6 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.quiet = fs.Bool("quiet", false, "no progress on stderr (a network that takes seconds to count, build or write)")
 	o.instance = fs.String("instance", "", "smooth scheme: the instance fixed in the network (knapsack's offset inputs and length; a program with data or a search answer: its data, exported as the smooth graph)")
 	return fs, o
-}
-
-// CompileReport is the JSON output of "dp2nn compile".
-type CompileReport struct {
-	Output string `json:"output"`
-	Bytes  int64  `json:"bytes"`
-	Form   string `json:"form"`
-	Layout string `json:"layout"`
-	DType  string `json:"dtype"`
-	Steps  int    `json:"steps,omitempty"`
-	Decode bool   `json:"decode"`
-	Depth  int    `json:"depth"`
-	Widths []int  `json:"widths"`
 }
 
 func runCompile(args []string, stdout, stderr io.Writer) error {
@@ -177,65 +164,14 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	eo := export.Options{Layout: layout, Form: form, Steps: *o.steps, State: net.State, Init: net.Init, DType: dtype}
-	if dataProgram(m) {
-		// The data blocks (given once per instance), the big M that stands
-		// for +inf, and the program's step count in the unrolled and loop
-		// forms, the unrolled one computing each cell until it settles.
-		if steps := net.IterationCount(); form == export.Unrolled && *o.steps != 0 && *o.steps != steps {
-			return userErrorf("compile: %s runs %d steps (its steps line); -steps %d does not apply", net.Model.Name, steps, *o.steps)
-		}
-		settled := form == export.Unrolled && net.Rounding == nil && net.OffsetRounding == nil
-		if eo, err = engine.ExportOptions(net, form, layout, dtype, settled); err != nil {
-			return err
-		}
-		*o.steps = eo.Steps
-	}
-	eo.Doc, eo.Source = net.Cell.Doc, engine.SourceOf(net, opt, path, src)
-	if net.Smooth != nil {
-		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
-		if *o.decode {
-			return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
-		}
-	}
-	if err := net.CheckIntegers(engine.Roundoff(dtype), -1); err != nil {
-		return userErrorf("compile: %v", err)
-	}
-	if *o.decode {
-		n := *o.decodeSteps // the most steps a loop run may take with a certain answer
-		if form == export.Unrolled {
-			n = *o.steps
-		}
-		d, err := engine.DecodeTail(net, form, dtype, n)
-		if err != nil {
-			return userErrorf("compile: -decode: %v", err)
-		}
-		eo.Decode = d
-	}
 	e := progress.NewElapsed(stderr, "compile: writing "+*o.out, progress.Options{Quiet: *o.quiet})
-	err = export.WriteFile(*o.out, net.Cell, eo)
+	r, err := engine.WriteNetwork(net, m, opt, engine.NetworkFile{Path: *o.out, Program: path, Source: src, Form: form, Layout: layout, DType: dtype,
+		Steps: *o.steps, Decode: *o.decode, DecodeSteps: *o.decodeSteps})
 	e.Stop()
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	fi, err := os.Stat(*o.out)
-	if err != nil {
-		return err
-	}
-	resolved, _ := export.ResolveLayout(net.Cell, layout)
-	st := net.Cell.Stats()
-	r := &CompileReport{Output: *o.out, Bytes: fi.Size(), Form: form.String(), Layout: resolved.String(), DType: dtype.String(),
-		Steps: *o.steps, Decode: *o.decode, Depth: st.Depth, Widths: st.Widths}
-	if *o.json {
-		return writeJSON(stdout, r)
-	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes): %s network of %s, form %s, layout %s, %s; cell depth %d, widths %v",
-		r.Output, r.Bytes, net.Scheme, m.Name, r.Form, r.Layout, r.DType, r.Depth, r.Widths)
-	if r.Decode {
-		fmt.Fprint(stdout, ", with the decode tail (output \"answer\")")
-	}
-	fmt.Fprintln(stdout)
-	return nil
+	return printReport(stdout, *o.json, r, r.WriteText)
 }
 
 // compileParams is instance.Params for compile -instance F: the params of
@@ -254,32 +190,14 @@ func compileParams(f *dsl.File, inst *instance.Instance, set setFlag) (map[strin
 	return params, notes, nil
 }
 
-// compileRecurrence writes the loop form of the smooth scheme: the
-// recurrence vectorised over its state (compile.LowerRecurrence) as an
-// ONNX Loop over the steps (export.WriteRecurrenceFile).
+// compileRecurrence writes the loop form of the smooth scheme
+// (engine.WriteRecurrence).
 func compileRecurrence(m *dsl.Model, opt compile.Options, path string, src []byte, dtype export.DType, o *compileOpts, stdout, stderr io.Writer) error {
-	if *o.decode {
-		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
-	}
-	rec, err := compile.LowerRecurrence(m, opt)
-	if err != nil {
-		return userErrorf("compile: %v", err)
-	}
 	e := progress.NewElapsed(stderr, "compile: writing "+*o.out, progress.Options{Quiet: *o.quiet})
-	err = export.WriteRecurrenceFile(*o.out, rec, export.RecurrenceOptions{DType: dtype, Source: engine.RecurrenceSource(m, opt, path, src)})
+	r, err := engine.WriteRecurrence(m, opt, engine.NetworkFile{Path: *o.out, Program: path, Source: src, DType: dtype, Decode: *o.decode})
 	e.Stop()
 	if err != nil {
 		return &userError{err.Error()}
 	}
-	fi, err := os.Stat(*o.out)
-	if err != nil {
-		return err
-	}
-	r := &CompileReport{Output: *o.out, Bytes: fi.Size(), Form: export.Loop.String(), Layout: export.Vector.String(), DType: dtype.String(), Steps: rec.Steps}
-	if *o.json {
-		return writeJSON(stdout, r)
-	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes): smooth recurrence of %s (%v, γ = %g), form loop, layout vector, %s; %d steps over a state of %d cells; outputs value and marginals\n",
-		r.Output, r.Bytes, m.Name, opt.Reg, opt.Gamma, r.DType, rec.Steps, rec.Len)
-	return nil
+	return printReport(stdout, *o.json, r, r.WriteText)
 }

@@ -8,11 +8,8 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/dp2nn/dp2nn/compile"
-	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
@@ -96,35 +93,25 @@ func init() {
 }
 
 type studyOpts struct {
-	program  *string
-	set      setFlag
-	families *string
-	ns       *string
-	ps       *string
-	per      *int
-	seed     *uint64
-	r        *int64
-	lowdim   *string
-	json     *bool
-	out      *string
-	plot     *string
-	quiet    *bool
-	limits   *limits
+	study.FPTASFlags
+	json, quiet *bool
+	out, plot   *string
+	limits      *limits
 }
 
 func studyFlags() (*flag.FlagSet, *studyOpts) {
-	o := &studyOpts{set: setFlag{}}
+	o := &studyOpts{FPTASFlags: study.FPTASFlags{Set: setFlag{}}}
 	fs := flag.NewFlagSet("study fptas", flag.ContinueOnError)
 	o.limits = addLimits(fs)
-	o.program = fs.String("program", "examples/knapsack_int.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size; integer weights keep every comparison exact)")
-	fs.Var(o.set, "set", "bind a param of the program: NAME=INTEGER (repeatable); unset params come from the instances as in solve, an index bound like pmax taking its largest value over all instances")
-	o.families = fs.String("families", strings.Join(study.Families, ","), "comma-separated families: lowdim (the files of -lowdim) and Pisinger's "+strings.Join(study.Families[1:], ", "))
-	o.ns = fs.String("n", "10,30,100,300,1000", fmt.Sprintf("comma-separated numbers of items of the generated instances (1..%d)", study.MaxN))
-	o.ps = fs.String("P", "5,10,20,50,100,200", "comma-separated table sizes P of the FPTAS-NN (width 2P²+2P)")
-	o.per = fs.Int("per", 8, "generated instances per family and n; they run through the network in batches of 8, which cost about what 3 single runs do")
-	o.seed = fs.Uint64("seed", 1, "instance k (0-based) of a family and n is knapsack.Generate(spec, seed+k)")
-	o.r = fs.Int64("R", 1000, fmt.Sprintf("data range of the generated instances: weights in 1..R (1..%d); capacity ⌊Σw/2⌋", study.MaxR))
-	o.lowdim = fs.String("lowdim", "testdata/lowdim", "directory of the lowdim instances (*.txt) and their optima.txt")
+	fs.StringVar(&o.Program, "program", "examples/knapsack_int.dp", "the program compiled with -scheme fptas (its inputs are read from each instance by name: profit, weight, size; integer weights keep every comparison exact)")
+	fs.Var(setFlag(o.Set), "set", "bind a param of the program: NAME=INTEGER (repeatable); unset params come from the instances as in solve, an index bound like pmax taking its largest value over all instances")
+	fs.StringVar(&o.Families, "families", strings.Join(study.Families, ","), "comma-separated families: lowdim (the files of -lowdim) and Pisinger's "+strings.Join(study.Families[1:], ", "))
+	fs.StringVar(&o.N, "n", "10,30,100,300,1000", fmt.Sprintf("comma-separated numbers of items of the generated instances (1..%d)", study.MaxN))
+	fs.StringVar(&o.P, "P", "5,10,20,50,100,200", "comma-separated table sizes P of the FPTAS-NN (width 2P²+2P)")
+	fs.IntVar(&o.Per, "per", 8, "generated instances per family and n; they run through the network in batches of 8, which cost about what 3 single runs do")
+	fs.Uint64Var(&o.Seed, "seed", 1, "instance k (0-based) of a family and n is knapsack.Generate(spec, seed+k)")
+	fs.Int64Var(&o.R, "R", 1000, fmt.Sprintf("data range of the generated instances: weights in 1..R (1..%d); capacity ⌊Σw/2⌋", study.MaxR))
+	fs.StringVar(&o.Lowdim, "lowdim", "testdata/lowdim", "directory of the lowdim instances (*.txt) and their optima.txt")
 	o.json = fs.Bool("json", false, "print JSON instead of the text table")
 	o.out = fs.String("o", "", "also write the table as markdown to this file (atomically)")
 	o.plot = fs.String("plot", "", "also draw p_NN/OPT and the width against P to this PNG file (atomically)")
@@ -142,10 +129,11 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 0 {
 		return userErrorf("study fptas: takes no arguments besides flags, got %q", strings.Join(pos, " "))
 	}
-	cfg, err := o.validate(given(fs))
+	cfg, err := o.Validate(given(fs))
 	if err != nil {
 		return err
 	}
+	cfg.Check = o.limits.checkSteps("study fptas")
 	rep, err := runReport("study fptas", studyOutputs{o.out, o.plot, o.json, o.quiet}, &cfg.Progress,
 		func() (*study.FPTASReport, error) { return study.FPTAS(cfg) }, stdout, stderr)
 	if err != nil {
@@ -157,8 +145,6 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// validate turns the flags into the study's configuration; set are the
-// flags given.
 // studyReport is what the report of a study offers the command line.
 type studyReport interface {
 	WriteText(io.Writer)
@@ -194,103 +180,42 @@ func runReport[R studyReport](name string, so studyOutputs, progressTo *func(don
 	if err != nil {
 		return zero, err
 	}
-	if *so.out != "" {
+	return rep, output{md: *so.out, plot: *so.plot, json: *so.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
+}
+
+// output is what a study or a sweep writes: the table as markdown to -o
+// (md), the plot to -plot, then JSON (-json) or the text on stdout;
+// sayPlot tells the text's reader where the plot went.
+type output struct {
+	md, plot      string
+	json, sayPlot bool
+}
+
+func (o output) write(stdout io.Writer, v any, md func(io.Writer), png func() ([]byte, error), text func(io.Writer)) error {
+	if o.md != "" {
 		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*so.out, b.Bytes()); err != nil {
-			return zero, err
-		}
-	}
-	if *so.plot != "" {
-		png, err := rep.Plot()
-		if err != nil {
-			return zero, err
-		}
-		if err := writeFileAtomic(*so.plot, png); err != nil {
-			return zero, err
-		}
-	}
-	if *so.json {
-		return rep, writeJSON(stdout, rep)
-	}
-	rep.WriteText(stdout)
-	return rep, nil
-}
-
-func (o *studyOpts) validate(set map[string]bool) (study.FPTASConfig, error) {
-	c := study.FPTASConfig{Program: *o.program, Set: o.set, Per: *o.per, Seed: *o.seed, R: *o.r,
-		Check: func(m *dsl.Model, opt compile.Options, steps int) error {
-			_, err := o.limits.check("study fptas", m, opt, compile.Job{Steps: steps, Batch: 256, DType: "float64"})
+		md(&b)
+		if err := writeFileAtomic(o.md, b.Bytes()); err != nil {
 			return err
-		}}
-	var err error
-	if c.Families, err = parseNameList("-families", *o.families, study.Families); err != nil {
-		return c, err
-	}
-	lowdim, generated := slices.Contains(c.Families, study.Lowdim), len(c.Families) > 1 || c.Families[0] != study.Lowdim
-	onlyLowdim := "-families has only lowdim, whose instances are files"
-	if err := refuse("study", set, rule{"lowdim", lowdim, "-lowdim is the directory of the family lowdim, which -families leaves out"},
-		rule{"n", generated, "-n sizes the generated families; " + onlyLowdim}, rule{"per", generated, "-per counts the instances of the generated families; " + onlyLowdim},
-		rule{"seed", generated, "-seed seeds the generated families; " + onlyLowdim}, rule{"R", generated, "-R is the data range of the generated families; " + onlyLowdim}); err != nil {
-		return c, err
-	}
-	if c.N, err = parseIntList("-n", *o.ns, 1, study.MaxN); err != nil {
-		return c, err
-	}
-	if c.P, err = parseIntList("-P", *o.ps, 1, compile.MaxFPTASTable); err != nil {
-		return c, err
-	}
-	if c.Per < 1 || c.Per > study.MaxPer {
-		return c, userErrorf("study: -per must be between 1 and %d, got %d", study.MaxPer, c.Per)
-	}
-	if c.R < 1 || c.R > study.MaxR {
-		return c, userErrorf("study: -R must be between 1 and %d, got %d", study.MaxR, c.R)
-	}
-	if lowdim {
-		if *o.lowdim == "" {
-			return c, userErrorf("study: family lowdim needs -lowdim DIR")
 		}
-		c.Lowdim = *o.lowdim
 	}
-	return c, nil
-}
-
-func parseNameList(flagName, s string, known []string) ([]string, error) {
-	var out []string
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		if !slices.Contains(known, f) {
-			return nil, userErrorf("study: %s: unknown family %q (want %s)", flagName, f, strings.Join(known, ", "))
-		}
-		if slices.Contains(out, f) {
-			return nil, userErrorf("study: %s: %s is listed twice", flagName, f)
-		}
-		out = append(out, f)
-	}
-	return out, nil
-}
-
-func parseIntList(flagName, s string, lo, hi int) ([]int, error) {
-	name := strings.TrimPrefix(flagName, "-")
-	var out []int
-	for _, f := range strings.Split(s, ",") {
-		f = strings.TrimSpace(f)
-		v, err := strconv.Atoi(f)
+	if o.plot != "" {
+		b, err := png()
 		if err != nil {
-			return nil, userErrorf("study: %s: %q is not an integer", flagName, f)
+			return err
 		}
-		if v < lo || v > hi {
-			if v < lo {
-				return nil, userErrorf("study: %s: %s must be at least %d, got %d", flagName, name, lo, v)
-			}
-			return nil, userErrorf("study: %s: %s must be at most %d, got %d", flagName, name, hi, v)
+		if err := writeFileAtomic(o.plot, b); err != nil {
+			return err
 		}
-		if slices.Contains(out, v) {
-			return nil, userErrorf("study: %s: %d is listed twice", flagName, v)
-		}
-		out = append(out, v)
 	}
-	return out, nil
+	if o.json {
+		return writeJSON(stdout, v)
+	}
+	text(stdout)
+	if o.sayPlot && o.plot != "" {
+		fmt.Fprintf(stdout, "plot written to %s\n", o.plot)
+	}
+	return nil
 }
 
 // checkStudyOutput fails early, before the study runs, when path cannot be

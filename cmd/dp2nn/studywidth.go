@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,45 +28,29 @@ func init() {
 }
 
 type widthOpts struct {
-	pmax      *string
-	threshold *float64
-	wstep     *int
-	wmax      *int
-	seed      *uint64
-	batch     *int
-	batches   *int
-	epochs    *int
-	patience  *int
-	test      *int
-	pool      *int
-	workers   *int
-	generator *string
-	out       *string
-	md        *string
-	plot      *string
-	json      *bool
-	quiet     *bool
-	net       *string
-	onnx      *string
-	given     map[string]bool
+	study.WidthFlags
+	out, md, plot *string
+	json, quiet   *bool
+	net, onnx     *string
+	given         map[string]bool
 }
 
 func widthFlags() (*flag.FlagSet, *widthOpts) {
 	o := &widthOpts{}
 	fs := flag.NewFlagSet("study width", flag.ContinueOnError)
-	o.pmax = fs.String("pmax", "3:30:3", fmt.Sprintf("the p* values: LO:HI:STEP or a comma-separated list (2..%d); the paper's grid is 3:75:3", study.MaxWidthPStar))
-	o.threshold = fs.Float64("threshold", 0.005, "the test MSE a width must reach (the paper: 0.005; Appendix C: 0.0025, 0.00375)")
-	o.wstep = fs.Int("wstep", 10, "widths tried: WSTEP, 2·WSTEP, ... (the paper: 25, too coarse below p* = 30, where the nets here need widths under 100)")
-	o.wmax = fs.Int("wmax", 1000, fmt.Sprintf("the largest width tried for a p* (at most %d); a p* that does not reach the threshold by it shows as '> WMAX'", study.MaxWidth))
-	o.seed = fs.Uint64("seed", 1, "seed of every net's initial weights and data streams (each (p*, w) gets its own, like the paper's 257·p*+w)")
-	o.batch = fs.Int("batch", 32, "batch size (the paper: 32)")
-	o.batches = fs.Int("batches", 1000, "batches per epoch (the paper: 1000)")
-	o.epochs = fs.Int("epochs", 100, "at most this many epochs (the authors' code: 100)")
-	o.patience = fs.Int("patience", 2, "stop after this many epochs without a lower training loss (the paper: 2)")
-	o.test = fs.Int("test", 1000, "test batches (the paper: 1000)")
-	o.pool = fs.Int("pool", study.DefaultPool, "shuffle buffer of the data streams, in points (the authors' code: one epoch)")
-	o.generator = fs.String("generator", "dp2nn", "how training and test instances are drawn: dp2nn (instance.AppendixD, which redraws single items and items larger than the capacity) or paper (Appendix D as the authors' code draws it, keeping them)")
-	o.workers = fs.Int("workers", 0, "p* values trained in parallel, one core each (0: one per core, GOMAXPROCS)")
+	fs.StringVar(&o.PStars, "pmax", "3:30:3", fmt.Sprintf("the p* values: LO:HI:STEP or a comma-separated list (2..%d); the paper's grid is 3:75:3", study.MaxWidthPStar))
+	fs.Float64Var(&o.Threshold, "threshold", 0.005, "the test MSE a width must reach (the paper: 0.005; Appendix C: 0.0025, 0.00375)")
+	fs.IntVar(&o.WStep, "wstep", 10, "widths tried: WSTEP, 2·WSTEP, ... (the paper: 25, too coarse below p* = 30, where the nets here need widths under 100)")
+	fs.IntVar(&o.WMax, "wmax", 1000, fmt.Sprintf("the largest width tried for a p* (at most %d); a p* that does not reach the threshold by it shows as '> WMAX'", study.MaxWidth))
+	fs.Uint64Var(&o.Seed, "seed", 1, "seed of every net's initial weights and data streams (each (p*, w) gets its own, like the paper's 257·p*+w)")
+	fs.IntVar(&o.Batch, "batch", 32, "batch size (the paper: 32)")
+	fs.IntVar(&o.Batches, "batches", 1000, "batches per epoch (the paper: 1000)")
+	fs.IntVar(&o.Epochs, "epochs", 100, "at most this many epochs (the authors' code: 100)")
+	fs.IntVar(&o.Patience, "patience", 2, "stop after this many epochs without a lower training loss (the paper: 2)")
+	fs.IntVar(&o.Test, "test", 1000, "test batches (the paper: 1000)")
+	fs.IntVar(&o.Pool, "pool", study.DefaultPool, "shuffle buffer of the data streams, in points (the authors' code: one epoch)")
+	fs.StringVar(&o.Generator, "generator", "dp2nn", "how training and test instances are drawn: dp2nn (instance.AppendixD, which redraws single items and items larger than the capacity) or paper (Appendix D as the authors' code draws it, keeping them)")
+	fs.IntVar(&o.Workers, "workers", 0, "p* values trained in parallel, one core each (0: one per core, GOMAXPROCS)")
 	o.out = fs.String("o", "", "results file (one JSON line per trained net), appended as each net is done; a rerun with the same file skips the nets in it (same -seed and training flags)")
 	o.md = fs.String("md", "", "also write the table as markdown to this file (atomically)")
 	o.plot = fs.String("plot", "", "also draw the required width against p* with the quadratic fit and the compiled DP-NN's widest layer to this PNG file (atomically)")
@@ -88,12 +70,11 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if len(pos) != 0 {
 		return userErrorf("study width: takes no arguments besides flags, got %q", strings.Join(pos, " "))
 	}
-	o.given = map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { o.given[f.Name] = true })
+	o.given = given(fs)
 	if o.given["net"] || o.given["onnx"] {
 		return runWidthNet(o, stdout, stderr)
 	}
-	c, err := o.config()
+	c, err := o.Validate()
 	if err != nil {
 		return err
 	}
@@ -131,100 +112,7 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if *o.md != "" {
-		var b bytes.Buffer
-		rep.WriteMarkdown(&b)
-		if err := writeFileAtomic(*o.md, b.Bytes()); err != nil {
-			return err
-		}
-	}
-	if *o.plot != "" {
-		png, err := rep.Plot()
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rep)
-	}
-	rep.WriteText(stdout)
-	return nil
-}
-
-// config turns the flags into the study's configuration.
-func (o *widthOpts) config() (study.WidthConfig, error) {
-	c := study.WidthConfig{Threshold: *o.threshold, WStep: *o.wstep, WMax: *o.wmax, Seed: *o.seed, Pool: *o.pool, Workers: *o.workers}
-	var err error
-	if c.PStars, err = parseRange("-pmax", *o.pmax, 2, study.MaxWidthPStar); err != nil {
-		return c, err
-	}
-	if t := c.Threshold; !(t > 0) || math.IsInf(t, 0) {
-		return c, userErrorf("study width: -threshold must be a positive number, got %v", t)
-	}
-	if c.WStep < 1 || c.WStep > study.MaxWidth {
-		return c, userErrorf("study width: -wstep must be between 1 and %d, got %d", study.MaxWidth, c.WStep)
-	}
-	if c.WMax < c.WStep || c.WMax > study.MaxWidth {
-		return c, userErrorf("study width: -wmax must be between -wstep (%d) and %d, got %d", c.WStep, study.MaxWidth, c.WMax)
-	}
-	for _, f := range []struct {
-		name   string
-		v, max int
-	}{{"batch", *o.batch, 1 << 16}, {"batches", *o.batches, 1 << 24}, {"epochs", *o.epochs, 1 << 16}, {"patience", *o.patience, 1 << 16},
-		{"test", *o.test, 1 << 24}, {"pool", *o.pool, 1 << 22}} {
-		if f.v < 1 || f.v > f.max {
-			return c, userErrorf("study width: -%s must be between 1 and %d, got %d", f.name, f.max, f.v)
-		}
-	}
-	if c.Generator, err = study.ParseGenerator(*o.generator); err != nil {
-		return c, userErrorf("study width: -generator: %v", err)
-	}
-	if c.Workers < 0 || c.Workers > 1024 {
-		return c, userErrorf("study width: -workers must be between 0 (one per core) and 1024, got %d", c.Workers)
-	}
-	c.Protocol.BatchSize, c.Protocol.BatchesPerEpoch, c.Protocol.MaxEpochs = *o.batch, *o.batches, *o.epochs
-	c.Protocol.Patience, c.Protocol.TestBatches = *o.patience, *o.test
-	if err := c.Check(); err != nil {
-		return c, userErrorf("study width: %v", err)
-	}
-	return c, nil
-}
-
-// parseRange reads LO:HI:STEP (HI included; STEP 1 when left out) or a
-// comma-separated list of integers in lo..hi.
-func parseRange(flagName, s string, lo, hi int) ([]int, error) {
-	if !strings.Contains(s, ":") {
-		return parseIntList(flagName, s, lo, hi)
-	}
-	parts := strings.Split(s, ":")
-	if len(parts) > 3 {
-		return nil, userErrorf("study: %s: want LO:HI:STEP, got %q", flagName, s)
-	}
-	var v [3]int
-	v[2] = 1
-	for i, p := range parts {
-		n, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil {
-			return nil, userErrorf("study: %s: %q is not an integer", flagName, p)
-		}
-		v[i] = n
-	}
-	switch {
-	case v[0] < lo || v[1] > hi:
-		return nil, userErrorf("study: %s: %s must lie in %d..%d", flagName, s, lo, hi)
-	case v[1] < v[0]:
-		return nil, userErrorf("study: %s: %s: HI is below LO", flagName, s)
-	case v[2] < 1:
-		return nil, userErrorf("study: %s: %s: STEP must be at least 1", flagName, s)
-	}
-	var out []int
-	for x := v[0]; x <= v[1]; x += v[2] {
-		out = append(out, x)
-	}
-	return out, nil
+	return output{md: *o.md, plot: *o.plot, json: *o.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
 }
 
 // runWidthNet trains one net of the study and exports it (-net, -onnx).
@@ -237,25 +125,22 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 	if *o.net == "" || *o.onnx == "" {
 		return userErrorf("study width: -net and -onnx go together: -net P,W -onnx FILE.onnx")
 	}
-	pw, err := parseIntList("-net", *o.net, 1, study.MaxWidth)
+	pstar, width, err := study.ParseNet(*o.net)
 	if err != nil {
 		return err
-	}
-	if len(pw) != 2 || pw[0] < 2 || pw[0] > study.MaxWidthPStar {
-		return userErrorf("study width: -net: want P,W with P in 2..%d and W in 1..%d, got %q", study.MaxWidthPStar, study.MaxWidth, *o.net)
 	}
 	if err := checkStudyOutput(*o.onnx); err != nil {
 		return err
 	}
-	*o.pmax, *o.wstep, *o.wmax = strconv.Itoa(pw[0]), pw[1], pw[1]
-	c, err := o.config()
+	o.PStars, o.WStep, o.WMax = strconv.Itoa(pstar), width, width
+	c, err := o.Validate()
 	if err != nil {
 		return err
 	}
 	if !*o.quiet {
-		fmt.Fprintf(stderr, "study width: training the net of p* = %d, width %d (seed %d)\n", pw[0], pw[1], c.Seed)
+		fmt.Fprintf(stderr, "study width: training the net of p* = %d, width %d (seed %d)\n", pstar, width, c.Seed)
 	}
-	pt, err := study.ExportTrained(c, pw[0], pw[1], *o.onnx)
+	pt, err := study.ExportTrained(c, pstar, width, *o.onnx)
 	if err != nil {
 		return fmt.Errorf("study width: -onnx: %v", err)
 	}

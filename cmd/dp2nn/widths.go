@@ -5,12 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
+	"slices"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
+	"github.com/dp2nn/dp2nn/internal/cliflag"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
@@ -177,82 +177,41 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	return printReport(stdout, *o.json, r, r.WriteText)
 }
 
-// sweep is "-sweep NAME=LO..HI": a param (or P, the fptas table size) and
-// the values it runs over.
-type sweep struct {
-	name   string
-	values []int
-}
-
-func parseSweep(s string) (sweep, error) {
-	name, rng, ok := strings.Cut(s, "=")
-	lo, hi, ok2 := strings.Cut(rng, "..")
-	a, err1 := strconv.Atoi(strings.TrimSpace(lo))
-	b, err2 := strconv.Atoi(strings.TrimSpace(hi))
-	switch {
-	case !ok || !ok2 || name == "" || err1 != nil || err2 != nil:
-		return sweep{}, userErrorf("widths: -sweep wants NAME=LO..HI with integers, got %q", s)
-	case a < 1 || b < a || b-a > 1000:
-		return sweep{}, userErrorf("widths: -sweep %s: want 1 <= LO <= HI and at most 1001 values", s)
-	}
-	sw := sweep{name: strings.TrimSpace(name)}
-	// At most about 40 points: the plot shows the trend, not every value.
-	step := max(1, (b-a)/40)
-	for v := a; v <= b; v += step {
-		sw.values = append(sw.values, v)
-	}
-	return sw, nil
-}
-
 func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, stdout, stderr io.Writer) error {
-	sw, err := parseSweep(*o.sweep)
+	sw, err := cliflag.ParseSweep("-sweep", *o.sweep)
 	if err != nil {
-		return err
+		return userErrorf("widths: %v", err)
 	}
 	guard := func(m *dsl.Model, v int) error {
 		o2 := opt
-		if sw.name == "P" && o2.Scheme == compile.FPTAS {
+		if sw.Name == "P" && o2.Scheme == compile.FPTAS {
 			o2.P = v
 		}
 		job := compile.Job{}
 		if fileDataProgram(f) {
 			job.Form = "unrolled" // a sweep of a program with data measures the unrolled network too
 		}
-		_, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.name, v), m, o2, job)
+		_, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.Name, v), m, o2, job)
 		return err
 	}
-	bar := progress.New(stderr, "widths -sweep", len(sw.values), progress.Options{Quiet: *o.quiet})
+	bar := progress.New(stderr, "widths -sweep", len(sw.Values), progress.Options{Quiet: *o.quiet})
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	if fileDataProgram(f) {
 		return runDataSweep(path, f, opt, o, sw, guard, tick, stdout)
 	}
-	rows, err := study.Sweep(f, o.set, opt, sw.name, sw.values, guard, tick)
+	rows, err := study.Sweep(f, o.set, opt, sw.Name, sw.Values, guard, tick)
 	if err != nil {
 		return err
 	}
-	if *o.plot != "" {
-		png, err := study.PlotSweep(f.Name.Name, sw.name, rows)
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
-	}
-	if *o.json {
-		return writeJSON(stdout, rows)
-	}
-	study.WriteSweep(stdout, sw.name, rows)
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
+	return output{plot: *o.plot, json: *o.json, sayPlot: true}.write(stdout, rows, nil,
+		func() ([]byte, error) { return study.PlotSweep(f.Name.Name, sw.Name, rows) },
+		func(w io.Writer) { study.WriteSweep(w, sw.Name, rows) })
 }
 
 // runDataSweep is "widths -sweep NAME[,NAME]=LO..HI" for a program with
 // data: every swept param takes each value (e.g. m,n=2..12 for LCS).
-func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, sw sweep, guard func(*dsl.Model, int) error, tick func(int), stdout io.Writer) error {
+func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, sw cliflag.Sweep, guard func(*dsl.Model, int) error, tick func(int), stdout io.Writer) error {
 	forms := []string{"cell", "unrolled"}
 	switch *o.form {
 	case "":
@@ -264,48 +223,17 @@ func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, 
 	if opt.Scheme == compile.Smooth {
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs", path)
 	}
-	names := strings.Split(sw.name, ",")
-	// Check every point, and its size, before building any.
-	models := make([]*dsl.Model, len(sw.values))
-	opts := make([]compile.Options, len(sw.values))
-	for i, v := range sw.values {
-		params := map[string]int64{}
-		for k, x := range o.set {
-			params[k] = x
-		}
-		for _, name := range names {
-			params[strings.TrimSpace(name)] = int64(v)
-		}
-		m, err := dsl.Check(f, params)
-		if err != nil {
-			return err
-		}
-		if err := guard(m, v); err != nil {
-			return err
-		}
-		models[i], opts[i] = m, opt
-	}
-	rep, err := study.DataSweep(path, sw.name, sw.values, models, opts, forms, tick)
+	models, err := study.DataSweepModels(f, o.set, sw.Name, sw.Values, guard)
 	if err != nil {
 		return err
 	}
-	if *o.plot != "" {
-		png, err := rep.Plot(sw.name)
-		if err != nil {
-			return err
-		}
-		if err := writeFileAtomic(*o.plot, png); err != nil {
-			return err
-		}
+	opts := slices.Repeat([]compile.Options{opt}, len(models))
+	rep, err := study.DataSweep(path, sw.Name, sw.Values, models, opts, forms, tick)
+	if err != nil {
+		return err
 	}
-	if *o.json {
-		return writeJSON(stdout, rep)
-	}
-	rep.WriteText(stdout, sw.name)
-	if *o.plot != "" {
-		fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
-	}
-	return nil
+	return output{plot: *o.plot, json: *o.json, sayPlot: true}.write(stdout, rep, nil,
+		func() ([]byte, error) { return rep.Plot(sw.Name) }, func(w io.Writer) { rep.WriteText(w, sw.Name) })
 }
 
 func writeJSON(w io.Writer, v any) error {

@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"internal/archtest":   {},
 	"internal/progress":   {},
 	"internal/atomicfile": {},
+	"internal/cliflag":    {},
 	"internal/testprog":   {"dsl", "internal/repo"},
 	"internal/doctest":    {"internal/repo"},
 	"instance":            {"diag", "dsl", "truth", "truth/graphs", "truth/knapsack"},
@@ -50,12 +51,12 @@ var allowed = map[string][]string{
 	"engine/onnxref":      {"export", "export/onnxpb"},
 	"engine":              {"compile", "dsl", "export", "engine/onnxgo", "engine/onnxref", "engine/onnxrt", "relu"},
 	"train":               {},
-	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "problems", "relu", "sensitivity", "smooth", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
+	"study":               {"compile", "diag", "dsl", "engine", "examples", "export", "instance", "internal/cliflag", "problems", "relu", "sensitivity", "smooth", "train", "truth", "truth/graphs", "truth/knapsack", "verify"},
 	"verify":              {"compile", "diag", "dsl", "engine", "export", "export/smoothonnx", "instance", "problems", "relu", "smooth", "truth", "truth/graphs", "truth/knapsack"},
 	// The command line parses flags, calls the library and prints: it
 	// runs no algorithm of its own, so it needs no solver, no problem
 	// table and no IR below the network.
-	"cmd/dp2nn": {"compile", "dsl", "engine", "export", "instance", "internal/atomicfile", "internal/progress", "study", "verify"},
+	"cmd/dp2nn": {"compile", "dsl", "engine", "export", "export/smoothonnx", "instance", "internal/atomicfile", "internal/cliflag", "internal/progress", "study", "verify"},
 }
 
 // groundTruth are the packages that check the compiler: none of them may
