@@ -357,3 +357,18 @@ func TestIntegerArithmetic(t *testing.T) {
 		{name: "mixed types", op: "Add", ins: []*value{i64(one, 1), i32(one, 1)}, err: "element types"},
 	})
 }
+
+func TestSlice(t *testing.T) {
+	x := f64([]int{2, 4}, 1, 2, 3, 4, 5, 6, 7, 8)
+	runCases(t, []opCase{
+		// the page's slice example: data [[1..4],[5..8]], axes [0 1], starts [1 0], ends [2 3], steps [1 1]
+		{name: "slice", op: "Slice", ins: []*value{x, i64([]int{2}, 1, 0), i64([]int{2}, 2, 3), i64([]int{2}, 0, 1)}, want: []*value{f64([]int{1, 3}, 5, 6, 7)}},
+		{name: "slice_neg", op: "Slice", ins: []*value{x, i64([]int{1}, 0), i64([]int{1}, -1), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 3}, 1, 2, 3, 5, 6, 7)}},
+		{name: "slice_end_out_of_bounds", op: "Slice", ins: []*value{x, i64([]int{1}, 1), i64([]int{1}, 1000), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 3}, 2, 3, 4, 6, 7, 8)}},
+		{name: "slice_default_axes", op: "Slice", ins: []*value{x, i64([]int{2}, 0, 2), i64([]int{2}, 1, 4)}, want: []*value{f64([]int{1, 2}, 3, 4)}},
+		{name: "empty", op: "Slice", ins: []*value{x, i64([]int{1}, 3), i64([]int{1}, 1), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 0})}},
+		{name: "int32 rows", op: "Slice", ins: []*value{{elem: elemInt32, shape: []int{3, 1}, i: []int64{7, 8, 9}}, i64([]int{1}, 1), i64([]int{1}, 3)},
+			want: []*value{{elem: elemInt32, shape: []int{2, 1}, i: []int64{8, 9}}}},
+		{name: "step 2", op: "Slice", ins: []*value{x, i64([]int{1}, 0), i64([]int{1}, 4), i64([]int{1}, 1), i64([]int{1}, 2)}, err: "unsupported axis 1 or step 2"},
+	})
+}

@@ -298,6 +298,18 @@ func copyElem(dst *value, i int, src *value, j int) {
 	}
 }
 
+// copyRange copies n elements of src from j to dst from i (same type).
+func copyRange(dst *value, i int, src *value, j, n int) {
+	switch {
+	case src.isFloat():
+		copy(dst.f[i:i+n], src.f[j:j+n])
+	case src.isInt():
+		copy(dst.i[i:i+n], src.i[j:j+n])
+	default:
+		copy(dst.b[i:i+n], src.b[j:j+n])
+	}
+}
+
 func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 	v := &value{}
 	for _, d := range t.Dims {
@@ -1196,11 +1208,8 @@ func gather(data, idx *value, axis int) (*value, error) {
 			if x < 0 || x >= int64(dim) {
 				return nil, fmt.Errorf("index %d out of range [0, %d)", x, dim)
 			}
-			base := (o*dim + int(x)) * inner
-			for in := range inner {
-				copyElem(out, f, data, base+in)
-				f++
-			}
+			copyRange(out, f, data, (o*dim+int(x))*inner, inner)
+			f += inner
 		}
 	}
 	return out, nil
@@ -1236,10 +1245,8 @@ func concat(ins []*value, axis int) (*value, error) {
 	for o := range outer {
 		for _, v := range ins {
 			chunk := export.NumElements(v.shape[axis:])
-			for j := range chunk {
-				copyElem(out, f, v, o*chunk+j)
-				f++
-			}
+			copyRange(out, f, v, o*chunk, chunk)
+			f += chunk
 		}
 	}
 	return out, nil
@@ -1379,14 +1386,25 @@ func slice(ins []*value) (*value, error) {
 		shape[d] = max(hi[d]-lo[d], 0)
 	}
 	out := like(x, shape)
-	coord := make([]int, r)
-	for f := range out.size() {
+	if r == 0 {
+		copyElem(out, 0, x, 0)
+		return out, nil
+	}
+	if out.size() == 0 {
+		return out, nil
+	}
+	// Copy runs along the last axis: one per coordinate of the others.
+	run := shape[r-1]
+	outer := shape[:r-1]
+	coord := make([]int, r-1)
+	for f := 0; f < out.size(); f += run {
 		j := 0
-		for d := range r {
+		for d := range r - 1 {
 			j = j*x.shape[d] + lo[d] + coord[d]
 		}
-		copyElem(out, f, x, j)
-		nextCoord(coord, shape)
+		j = j*x.shape[r-1] + lo[r-1]
+		copyRange(out, f, x, j, run)
+		nextCoord(coord, outer)
 	}
 	return out, nil
 }
