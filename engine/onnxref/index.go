@@ -154,12 +154,16 @@ func cumSum(x *value, axis int64, exclusive, reverse bool) (*value, error) {
 						out.f[at] = sf
 					}
 				} else {
-					if exclusive {
-						out.i[at], si = si, si+x.i[at]
-					} else {
-						si += x.i[at]
-						out.i[at] = si
+					next := si + x.i[at]
+					if (x.i[at] >= 0) != (next >= si) || x.elem == elemInt32 && (next > math.MaxInt32 || next < math.MinInt32) {
+						return nil, fmt.Errorf("CumSum overflows the integer type")
 					}
+					if exclusive {
+						out.i[at] = si
+					} else {
+						out.i[at] = next
+					}
+					si = next
 				}
 			}
 		}
@@ -262,11 +266,12 @@ func parseReduction(s string) (reduction, error) {
 }
 
 // scatterInto applies update u (element k of upd) to element j of out by
-// red, rounded to out's type.
-func scatterInto(out *value, j int, upd *value, k int, red reduction) {
+// red, rounded to out's type; an integer result beyond the type's range
+// is an error (ONNX does not say what it should be).
+func scatterInto(out *value, j int, upd *value, k int, red reduction) error {
 	if red == reduceNone {
 		copyElem(out, j, upd, k)
-		return
+		return nil
 	}
 	if out.isFloat() {
 		x, y := out.f[j], upd.f[k]
@@ -281,20 +286,28 @@ func scatterInto(out *value, j int, upd *value, k int, red reduction) {
 			x = math.Min(x, y)
 		}
 		out.f[j] = out.round(x)
-		return
+		return nil
 	}
 	x, y := out.i[j], upd.i[k]
+	var r int64
+	ok := true
 	switch red {
 	case reduceAdd:
-		x += y
+		r = x + y
+		ok = (y >= 0) == (r >= x)
 	case reduceMul:
-		x *= y
+		r = x * y
+		ok = x == 0 || (r/x == y && !(x == -1 && y == math.MinInt64))
 	case reduceMax:
-		x = max(x, y)
+		r = max(x, y)
 	case reduceMin:
-		x = min(x, y)
+		r = min(x, y)
 	}
-	out.i[j] = x
+	if !ok || out.elem == elemInt32 && (r > math.MaxInt32 || r < math.MinInt32) {
+		return fmt.Errorf("the reduction of %d and %d overflows the integer type", x, y)
+	}
+	out.i[j] = r
+	return nil
 }
 
 // checkScatter checks that data and updates are of one element type and
@@ -330,7 +343,9 @@ func scatterElements(data, idx, upd *value, axis int64, red reduction, inPlace b
 			}
 			seen[j] = true
 		}
-		scatterInto(out, j, upd, i, red)
+		if e := scatterInto(out, j, upd, i, red); e != nil && dup == nil {
+			dup = e
+		}
 	})
 	if err == nil {
 		err = dup
@@ -401,7 +416,9 @@ func scatterND(data, idx, upd *value, red reduction, inPlace bool) (*value, erro
 				}
 				seen[base+s] = true
 			}
-			scatterInto(out, base+s, upd, t*slice+s, red)
+			if err := scatterInto(out, base+s, upd, t*slice+s, red); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

@@ -372,3 +372,19 @@ func TestSlice(t *testing.T) {
 		{name: "step 2", op: "Slice", ins: []*value{x, i64([]int{1}, 0), i64([]int{1}, 4), i64([]int{1}, 1), i64([]int{1}, 2)}, err: "unsupported axis 1 or step 2"},
 	})
 }
+
+// Integer scatters and sums that leave their type's range are refused,
+// not wrapped.
+func TestIntegerOverflowRefused(t *testing.T) {
+	i32 := func(shape []int, v ...int64) *value { return &value{elem: elemInt32, shape: shape, i: v} }
+	one := []int{1}
+	runCases(t, []opCase{
+		{name: "scatter add int32", op: "ScatterElements", attrs: []*onnxpb.AttributeProto{aS("reduction", "add")},
+			ins: []*value{i32(one, math.MaxInt32), i64(one, 0), i32(one, 1)}, err: "overflows"},
+		{name: "scatternd mul int64", op: "ScatterND", attrs: []*onnxpb.AttributeProto{aS("reduction", "mul")},
+			ins: []*value{i64(one, math.MaxInt64/2+1), i64([]int{1, 1}, 0), i64(one, 2)}, err: "overflows"},
+		{name: "scatter add int64 fits", op: "ScatterElements", attrs: []*onnxpb.AttributeProto{aS("reduction", "add")},
+			ins: []*value{i64(one, 5), i64(one, 0), i64(one, -7)}, want: []*value{i64(one, -2)}},
+		{name: "cumsum int32", op: "CumSum", ins: []*value{i32([]int{2}, math.MaxInt32, 1), i64(nil, 0)}, err: "overflows"},
+	})
+}
