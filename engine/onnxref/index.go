@@ -82,35 +82,70 @@ func topK(x *value, k int64, axis int64, largest bool) ([]*value, error) {
 	vals := like(x, shape)
 	idx := &value{elem: elemInt64, shape: shape, i: make([]int64, len(vals.f)+len(vals.i))}
 	outer, inner := prod(x.shape[:a]), prod(x.shape[a+1:])
-	order := make([]int, dim)
+	type entry struct {
+		v float64 // the element (an integer as a float64 only to sort a float tensor; see below)
+		i int
+	}
+	order := make([]entry, dim)
 	for o := range outer {
 		for in := range inner {
 			base := o*dim*inner + in
 			for j := range order {
-				order[j] = j
+				order[j].i = j
+				if x.isFloat() {
+					order[j].v = x.f[base+j*inner]
+				}
 			}
 			// A stable sort keeps equal elements in index order.
-			slices.SortStableFunc(order, func(p, q int) int {
-				pi, qi := base+p*inner, base+q*inner
-				if largest {
-					pi, qi = qi, pi
-				}
-				switch {
-				case lessAt(x, pi, qi):
-					return -1
-				case lessAt(x, qi, pi):
-					return 1
-				}
-				return 0
-			})
+			if x.isFloat() {
+				slices.SortStableFunc(order, func(p, q entry) int {
+					if largest {
+						p, q = q, p
+					}
+					return floatOrder(p.v, q.v)
+				})
+			} else {
+				slices.SortStableFunc(order, func(p, q entry) int {
+					pi, qi := base+p.i*inner, base+q.i*inner
+					if largest {
+						pi, qi = qi, pi
+					}
+					switch {
+					case lessAt(x, pi, qi):
+						return -1
+					case lessAt(x, qi, pi):
+						return 1
+					}
+					return 0
+				})
+			}
 			for j := range int(k) {
 				at := (o*int(k)+j)*inner + in
-				copyElem(vals, at, x, base+order[j]*inner)
-				idx.i[at] = int64(order[j])
+				copyElem(vals, at, x, base+order[j].i*inner)
+				idx.i[at] = int64(order[j].i)
 			}
 		}
 	}
 	return []*value{vals, idx}, nil
+}
+
+// floatOrder compares p and q with NaN above every number (lessAt's
+// order).
+func floatOrder(p, q float64) int {
+	pn, qn := math.IsNaN(p), math.IsNaN(q)
+	switch {
+	case pn && qn:
+		return 0
+	case pn:
+		return 1
+	case qn:
+		return -1
+	case p < q:
+		return -1
+	case p > q:
+		return 1
+	}
+	return 0
 }
 
 // prod is the product of dims (1 for none).

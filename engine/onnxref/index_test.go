@@ -2,6 +2,7 @@ package onnxref
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -109,6 +110,8 @@ func TestTopK(t *testing.T) {
 			want: []*value{f64([]int{5}, 3, 3, 2, 1, 1), i64([]int{5}, 1, 3, 4, 0, 2)}},
 		{name: "ties smallest", op: "TopK", ins: []*value{f64([]int{5}, 1, 3, 1, 3, 2), i64([]int{1}, 3)}, attrs: []*onnxpb.AttributeProto{aI("largest", 0)},
 			want: []*value{f64([]int{3}, 1, 1, 2), i64([]int{3}, 0, 2, 4)}},
+		{name: "NaN above every number", op: "TopK", ins: []*value{f64([]int{3}, 1, math.NaN(), 3), i64([]int{1}, 2)}, attrs: []*onnxpb.AttributeProto{aI("largest", 0)},
+			want: []*value{f64([]int{2}, 1, 3), i64([]int{2}, 0, 2)}},
 		{name: "-inf last", op: "TopK", ins: []*value{f64([]int{3}, math.Inf(-1), -1, 0), i64([]int{1}, 3)},
 			want: []*value{f64([]int{3}, 0, -1, math.Inf(-1)), i64([]int{3}, 2, 1, 0)}},
 		{name: "K = 0", op: "TopK", ins: []*value{x, i64([]int{1}, 0)},
@@ -387,4 +390,39 @@ func TestIntegerOverflowRefused(t *testing.T) {
 			ins: []*value{i64(one, 5), i64(one, 0), i64(one, -7)}, want: []*value{i64(one, -2)}},
 		{name: "cumsum int32", op: "CumSum", ins: []*value{i32([]int{2}, math.MaxInt32, 1), i64(nil, 0)}, err: "overflows"},
 	})
+}
+
+// TopK on random rows with many ties gives what picking, k times, the
+// largest (smallest) remaining element with the lowest index gives.
+func TestTopKTiesAgainstSelection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 11))
+	for range 300 {
+		rows, dim := 1+rng.IntN(3), 1+rng.IntN(7)
+		k := rng.IntN(dim + 1)
+		largest := rng.IntN(2) == 1
+		x := f64([]int{rows, dim})
+		for range rows * dim {
+			x.f = append(x.f, float64(rng.IntN(3))) // ties
+		}
+		got, err := topK(x, int64(k), 1, largest)
+		require.NoError(t, err)
+		for r := range rows {
+			used := make([]bool, dim)
+			for j := range k {
+				best := -1
+				for c := range dim {
+					if used[c] {
+						continue
+					}
+					v := x.f[r*dim+c]
+					if best < 0 || (largest && v > x.f[r*dim+best]) || (!largest && v < x.f[r*dim+best]) {
+						best = c
+					}
+				}
+				used[best] = true
+				require.Equal(t, int64(best), got[1].i[r*k+j], "row %d rank %d of %v", r, j, x.f[r*dim:(r+1)*dim])
+				require.Equal(t, x.f[r*dim+best], got[0].f[r*k+j])
+			}
+		}
+	}
 }
