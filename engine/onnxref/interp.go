@@ -1144,6 +1144,18 @@ func where(c, x, y *value) (*value, error) {
 	}
 	ic, ix, iy := broadcastIndex(c.shape, shape), broadcastIndex(x.shape, shape), broadcastIndex(y.shape, shape)
 	out := like(x, shape)
+	if x.isFloat() { // the common case: one pass over aligned operands
+		n := len(out.f)
+		xv, yv := aligned(x.f, ix, n), aligned(y.f, iy, n)
+		for f := range out.f {
+			if c.b[ic.at(f)] {
+				out.f[f] = xv[f]
+			} else {
+				out.f[f] = yv[f]
+			}
+		}
+		return out, nil
+	}
 	for f := range out.size() {
 		if c.b[ic.at(f)] {
 			copyElem(out, f, x, ix.at(f))
