@@ -198,15 +198,17 @@ func TestVerifySmoothGraphModel(t *testing.T) {
 
 // verify MODEL -runtime go runs the smooth graph model in dp2nn's own
 // interpreter (engine/onnxref), without ONNX Runtime, for every
-// regulariser and dtype: the same checks and tolerances as -runtime ort;
+// regulariser and dtype (float64 in the Loop form, float32 unrolled): the
+// same checks and tolerances as -runtime ort;
 // a model whose γ was changed after export is a mismatch there too.
 func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
 	chdirRepo(t)
 	dir := t.TempDir()
 	for _, reg := range []string{"shannon", "gini", "tsallis"} {
 		for _, dt := range []string{"float64", "float32"} {
+			form := map[string]string{"float64": "loop", "float32": "unrolled"}[dt]
 			out := filepath.Join(dir, reg+"-"+dt+".onnx")
-			_, stderr, code := runCLI("compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", reg, "-gamma", "0.5", "-o", out, "-dtype", dt)
+			_, stderr, code := runCLI("compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", reg, "-gamma", "0.5", "-o", out, "-dtype", dt, "-form", form)
 			require.Equal(t, 0, code, stderr)
 			stdout, stderr, code := runCLI("verify", out, "-runtime", "go", "-random", "3", "-json", "-quiet")
 			require.Equal(t, 0, code, stderr)
@@ -214,7 +216,7 @@ func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 			require.Equal(t, 3, c.Cases, "%s %s", reg, dt)
 			require.Zero(t, c.Mismatches, "%s %s", reg, dt)
-			require.Contains(t, c.Title, "runtime go")
+			require.Contains(t, c.Title, form+" form, runtime go")
 			tol := map[string]float64{"float64": 1e-12, "float32": 1e-5}[dt]
 			require.LessOrEqual(t, float64(c.WorstValue), tol)
 			require.LessOrEqual(t, float64(c.WorstGrad), tol)
