@@ -131,3 +131,45 @@ func absAll(x []float64) []float64 {
 	}
 	return out
 }
+
+// FuzzSparse3Run: the run kernels of sparsemax and entmax-1.5 over three
+// options (gini3s, tsallis3s), given a run of the three rotations of one
+// triple, equal the generic n-ary routine on each, for finite options
+// within ±1e6 and γ within [1e-3, 1e3].
+func FuzzSparse3Run(f *testing.F) {
+	f.Add(uint8(1), 1.0, 0.0, 0.0, 0.0)
+	f.Add(uint8(2), 1.0, 0.0, 1.0, 1.0)
+	f.Add(uint8(1), 0.5, 3.0, -2.0, 2.9)
+	f.Add(uint8(2), 1e-3, 1e6, -1e6, 0.0)
+	f.Fuzz(func(t *testing.T, r uint8, gamma, a, b, c float64) {
+		reg := Gini + Reg(r%2)
+		for _, v := range []float64{a, b, c} {
+			if !(math.Abs(v) <= 1e6) {
+				return
+			}
+		}
+		if !(gamma >= 1e-3 && gamma <= 1e3) {
+			return
+		}
+		x0, x1, x2 := []float64{a, b, c}, []float64{b, c, a}, []float64{c, a, b}
+		v, m, tau, p := make([]float64, 3), make([]float64, 3), make([]float64, 3), make([]float64, 9)
+		if reg == Gini {
+			gini3s(x0, x1, x2, v, m, tau, p, gamma, 1/gamma)
+		} else {
+			tsallis3s(x0, x1, x2, v, m, tau, p, gamma, 1/gamma)
+		}
+		var w naryWork
+		for q := range 3 {
+			want := make([]float64, 3)
+			wv := w.maxGeneric(reg, gamma, 1/gamma, []float64{x0[q], x1[q], x2[q]}, want)
+			if math.Abs(v[q]-wv) > 1e-12*max(1, math.Abs(wv)) {
+				t.Fatalf("%v γ=%g x=%v,%v,%v: value %v, generic %v", reg, gamma, x0[q], x1[q], x2[q], v[q], wv)
+			}
+			for i := range 3 {
+				if math.Abs(p[3*q+i]-want[i]) > 1e-12 {
+					t.Fatalf("%v γ=%g x=%v,%v,%v: p[%d] = %v, generic %v", reg, gamma, x0[q], x1[q], x2[q], i, p[3*q+i], want[i])
+				}
+			}
+		}
+	})
+}

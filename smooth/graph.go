@@ -133,6 +133,9 @@ type Graph struct {
 	ctup  []uint16
 	ctv   [][3]float64
 	ctc   [][3]uint16
+	// cowner is per parameter the position of the compact node whose
+	// bias it is alone, or −1; nil when there are none (graphruns.go).
+	cowner []int32
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in

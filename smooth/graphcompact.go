@@ -19,6 +19,8 @@ import (
 // the flipped form of all-min graphs (forwardScaledCompact). Values and
 // marginals equal the general path's to 1e−12
 // (TestGraphCompactMatchesGeneral, ...Large).
+// The records are put in level order (levelOrder) and the sweeps run
+// over runs of them with constant strides (graphruns.go).
 // The tangent sweeps (VJP), Hard, Sample and Bound keep the general
 // layout, which the Graph also holds.
 
@@ -27,7 +29,7 @@ type cnode struct {
 	src  [3]int32  // vals index of option i's term (the zero slot np for none)
 	bias int32     // vals index of the node's bias
 	c    [3]uint16 // option i's constant: ctab[c[i]]
-	f    uint8     // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1
+	f    uint8     // bits 0–1: the options; bit 2: min; bit 3+i: option i's coefficient is −1; bit 6: ownBias
 }
 
 // compactLayout builds g.compact, g.ctab and g.cused (the constants and
@@ -87,7 +89,7 @@ func (g *Graph) compactLayout() {
 	g.cflip = flip
 	g.levelOrder()
 	if !g.buildRuns() {
-		g.compact, g.ctab, g.cused, g.cperm, g.cpos = nil, nil, nil, nil, nil
+		g.compact, g.ctab, g.cused, g.cperm, g.cpos, g.cowner = nil, nil, nil, nil, nil, nil
 	}
 	for u := range used {
 		g.cused = append(g.cused, u)
@@ -180,7 +182,7 @@ func (r *GraphRun) unpermute() {
 	if !r.perm {
 		return
 	}
-	r.perm = false
+	r.perm, r.compact = false, false // the general sweeps from now on
 	g := r.g
 	np1 := g.np + 1
 	vals := slices.Clone(r.vals[np1 : np1+g.Nodes()])

@@ -121,6 +121,19 @@ func TestGraphLevelOrder(t *testing.T) {
 		g, err := NewGraph(m, [][]float64{randInts(rng, 5, 3), randInts(rng, 7, 3)}, nil, GraphLimits{})
 		require.NoError(t, err)
 		require.NotNil(t, g.cperm, path)
+		owned := 0 // every cell's bias is its own (ownBiases)
+		for _, p := range g.cowner {
+			if p >= 0 {
+				owned++
+			}
+		}
+		cells := 0
+		for _, b := range g.Params {
+			if b.Kind == CellParam {
+				cells += b.Len
+			}
+		}
+		require.Equal(t, cells, owned, path)
 		np1 := int32(g.np + 1)
 		chained := 0 // nodes that read the node before them: the first of each anti-diagonal at most
 		for p, nd := range g.compact {
@@ -158,6 +171,9 @@ func TestGraphLevelOrder(t *testing.T) {
 			s1 := r.Sample(rand.New(rand.NewPCG(1, 1)), 0)
 			s2 := want.Sample(rand.New(rand.NewPCG(1, 1)), 0)
 			require.Equal(t, s2, s1, "%s %v", path, reg)
+			y, err := r.Marginals(seed) // after VJP turned r back to the graph's order
+			require.NoError(t, err)
+			require.InDeltaSlice(t, generalMarginals(t, g, want, seed), y, 1e-12, "%s %v", path, reg)
 		}
 	}
 }

@@ -179,70 +179,76 @@ func relu(x float64) float64 {
 
 // gini3 is sparsemax over three options (gini3s of one).
 func gini3(a, b, c, gamma, inv float64, p []float64) float64 {
-	x := [4]float64{a, b, c}
-	gini3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	x := [6]float64{a, b, c}
+	gini3s(x[0:1], x[1:2], x[2:3], x[3:4], x[4:5], x[5:6], p[:3], gamma, inv)
 	return x[3]
 }
 
 // tsallis3 is entmax-1.5 over three options (tsallis3s of one).
 func tsallis3(a, b, c, gamma, inv float64, p []float64) float64 {
-	x := [4]float64{a, b, c}
-	tsallis3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	x := [6]float64{a, b, c}
+	tsallis3s(x[0:1], x[1:2], x[2:3], x[3:4], x[4:5], x[5:6], p[:3], gamma, inv)
 	return x[3]
 }
 
 // gini3s is sparsemax over three options x0[q], x1[q], x2[q] for every
-// q: v[q] = max_Ω, p[3q:3q+3] the probabilities. It is maxGeneric's
-// sort-based threshold: the options sorted by a network of three
-// compare-exchanges, their gaps z = (x − max)/γ (z1 = 0 ≥ z2 ≥ z3; the
-// map is monotone, so the sorted gaps are the gaps of the sorted
-// options), and the support of k ≥ 2 largest taken while τ_k < z_k,
-// chosen by masks instead of branches, which mispredict on the data:
-// every candidate τ is computed and one kept.
-func gini3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
-	p = p[:3*len(v)]
-	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+// q: v[q] = max_Ω, p[3q:3q+3] the probabilities (m and tau: scratch of
+// len(v)). It is maxGeneric's sort-based threshold: the options sorted
+// by a network of three compare-exchanges, their gaps z = (x − max)/γ
+// (z1 = 0 ≥ z2 ≥ z3; the map is monotone, so the sorted gaps are the
+// gaps of the sorted options), and the support of k ≥ 2 largest taken
+// while τ_k < z_k, chosen by masks instead of branches, which mispredict
+// on the data: every candidate τ is computed and one kept. The threshold
+// and the probabilities are two loops, so that more nodes' chains of
+// dependent operations overlap in the processor.
+func gini3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
+	n := len(v)
+	x0, x1, x2, m, tau, p = x0[:n], x1[:n], x2[:n], m[:n], tau[:n], p[:3*n]
 	for q := range v {
 		a, b, c := x0[q], x1[q], x2[q]
 		lo, hi := min(a, b), max(a, b)
-		m, t := max(hi, c), min(hi, c)
+		mq, t := max(hi, c), min(hi, c)
 		md, mn := max(lo, t), min(lo, t)
-		za, zb, zc := (a-m)*inv, (b-m)*inv, (c-m)*inv
-		z2, z3 := (md-m)*inv, (mn-m)*inv
+		z2, z3 := (md-mq)*inv, (mn-mq)*inv
 		t2 := (z2 - 1) / 2
 		t3 := (z2 + z3 - 1) / 3
-		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
-		qa, qb, qc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		m[q], tau[q] = mq, selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+	}
+	for q := range v {
+		a, b, c, mq, t := x0[q]-m[q], x1[q]-m[q], x2[q]-m[q], m[q], tau[q]
+		qa, qb, qc := relu(a*inv-t), relu(b*inv-t), relu(c*inv-t)
 		pq := p[3*q : 3*q+3]
 		pq[0], pq[1], pq[2] = qa, qb, qc
-		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-		v[q] = m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+		dot := qa*a + qb*b + qc*c
+		v[q] = mq + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
 	}
 }
 
 // tsallis3s is entmax-1.5 over three options, as gini3s: the exact
 // sort-based algorithm's thresholds (entThreshold of the k largest; k = 1
 // gives −1 since z1 = 0), chosen by masks.
-func tsallis3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
-	p = p[:3*len(v)]
-	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+func tsallis3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
+	n := len(v)
+	x0, x1, x2, m, tau, p = x0[:n], x1[:n], x2[:n], m[:n], tau[:n], p[:3*n]
 	scale := 0.5 * inv
 	for q := range v {
 		a, b, c := x0[q], x1[q], x2[q]
 		lo, hi := min(a, b), max(a, b)
-		m, t := max(hi, c), min(hi, c)
+		mq, t := max(hi, c), min(hi, c)
 		md, mn := max(lo, t), min(lo, t)
-		za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
-		z2, z3 := (md-m)*scale, (mn-m)*scale
+		z2, z3 := (md-mq)*scale, (mn-mq)*scale
 		t2 := entThreshold(z2, z2*z2, 2)
 		t3 := entThreshold(z2+z3, z2*z2+z3*z3, 3)
-		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
-		sa, sb, sc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		m[q], tau[q] = mq, selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+	}
+	for q := range v {
+		a, b, c, mq, t := x0[q]-m[q], x1[q]-m[q], x2[q]-m[q], m[q], tau[q]
+		sa, sb, sc := relu(a*scale-t), relu(b*scale-t), relu(c*scale-t)
 		qa, qb, qc := sa*sa, sb*sb, sc*sc
 		pq := p[3*q : 3*q+3]
 		pq[0], pq[1], pq[2] = qa, qb, qc
-		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-		v[q] = m + dot + 4.0/3.0*gamma*relu(1-(qa*sa+qb*sb+qc*sc))
+		dot := qa*a + qb*b + qc*c
+		v[q] = mq + dot + 4.0/3.0*gamma*relu(1-(qa*sa+qb*sb+qc*sc))
 	}
 }
 
@@ -285,15 +291,15 @@ func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
-	if r.compact && r.g.compact != nil {
-		r.reverseCompact()
-	} else {
-		r.unpermute()
-		r.reverse(false)
-	}
 	if len(dst) != r.g.np {
 		dst = make([]float64, r.g.np)
 	}
+	if r.compact && r.g.compact != nil {
+		r.reverseCompact(dst)
+		return dst, nil
+	}
+	r.unpermute()
+	r.reverse(false)
 	copy(dst, r.adj[:r.g.np])
 	return dst, nil
 }

@@ -31,6 +31,7 @@ const maxTuples = 1 << 16
 // buildRuns splits g.compact (in its order) into runs and the nodes'
 // constants into tuples; false when there are more than maxTuples.
 func (g *Graph) buildRuns() bool {
+	g.ownBiases()
 	idx := map[[3]uint16]uint16{}
 	g.cruns, g.ctup, g.ctv, g.ctc = nil, make([]uint16, len(g.compact)), nil, nil
 	for p := range g.compact {
@@ -75,11 +76,50 @@ func (g *Graph) buildRuns() bool {
 	return true
 }
 
-// runBufs returns three scratch arrays of n values.
-func (r *GraphRun) runBufs(n int) (x0, x1, x2 []float64) {
-	r.rbuf = grow(r.rbuf, 3*n)
-	return r.rbuf[:n], r.rbuf[n : 2*n], r.rbuf[2*n : 3*n]
+// runBufs returns five scratch arrays of n values.
+func (r *GraphRun) runBufs(n int) (x0, x1, x2, x3, x4 []float64) {
+	r.rbuf = grow(r.rbuf, 5*n)
+	b := r.rbuf
+	return b[:n], b[n : 2*n], b[2*n : 3*n], b[3*n : 4*n], b[4*n : 5*n]
 }
+
+// ownBiases marks (cnode.f bit 6) the nodes whose bias is a parameter
+// that nothing else reads: no option and no other node's bias. Its
+// marginal is then the node's adjoint, which the reverse sweep copies in
+// θ's order (g.cowner: per parameter the position of the node that owns
+// it, or −1) instead of adding it at the node, in level order: one
+// parameter in a row of the grid per node, a cache line each.
+func (g *Graph) ownBiases() {
+	uses := make([]int32, g.np)
+	for p := range g.compact {
+		nd := &g.compact[p]
+		for i := range int(nd.f & 3) {
+			if s := nd.src[i]; int(s) < g.np {
+				uses[s] += 2 // never owned
+			}
+		}
+		if b := nd.bias; int(b) < g.np {
+			uses[b]++
+		}
+	}
+	g.cowner = nil
+	for p := range g.compact {
+		nd := &g.compact[p]
+		if b := nd.bias; int(b) < g.np && uses[b] == 1 {
+			if g.cowner == nil {
+				g.cowner = make([]int32, g.np)
+				for i := range g.cowner {
+					g.cowner[i] = -1
+				}
+			}
+			g.cowner[b] = int32(p)
+			nd.f |= ownBias
+		}
+	}
+}
+
+// ownBias is the bit of cnode.f of a node that owns its bias (ownBiases).
+const ownBias = 1 << 6
 
 // forwardCompact is forward(false) over the compact layout.
 func (r *GraphRun) forwardCompact() {
@@ -112,16 +152,16 @@ func (r *GraphRun) forwardCompact() {
 					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
 				}
 			default: // Gini, Tsallis: the options gathered, the kernel over the run, the bias added
-				x0, x1, x2 := r.runBufs(cnt)
+				x0, x1, x2, m, tau := r.runBufs(cnt)
 				for q := range out {
 					c := &ctv[tt[q]]
 					x0[q], x1[q], x2[q] = sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
 					s0, s1, s2 = s0+d0, s1+d1, s2+d2
 				}
 				if reg == Gini {
-					gini3s(x0, x1, x2, out, pr, gamma, inv)
+					gini3s(x0, x1, x2, out, m, tau, pr, gamma, inv)
 				} else {
-					tsallis3s(x0, x1, x2, out, pr, gamma, inv)
+					tsallis3s(x0, x1, x2, out, m, tau, pr, gamma, inv)
 				}
 				for q := range out {
 					out[q] = sg*out[q] + vals[b]
@@ -322,11 +362,11 @@ func (r *GraphRun) forwardScaledCompact() bool {
 	return true
 }
 
-// reverseCompact is reverse(false) over the compact layout. An option with
-// no term adds its weight to the zero slot's adjoint, which no marginal
-// reads; a weight of 0 is added too (it changes nothing), which keeps the
+// reverseCompact is reverse(false) over the compact layout, writing the
+// marginals to dst (len np). An option with no term adds its weight to
+// the zero slot's adjoint, which no marginal reads; a weight of 0 is added too (it changes nothing), which keeps the
 // sweep free of branches on the probabilities.
-func (r *GraphRun) reverseCompact() {
+func (r *GraphRun) reverseCompact(dst []float64) {
 	g := r.g
 	adj, prob := r.adj, r.prob
 	np1 := g.np + 1
@@ -342,22 +382,47 @@ func (r *GraphRun) reverseCompact() {
 		b := int(ru.bias) + last*db
 		in := adj[np1+p : np1+p+cnt]
 		if n == 3 && ru.f&(7<<3) == 0 {
+			// the odd nodes of the run, then the even ones: consecutive
+			// nodes of an anti-diagonal add to a common source (one's up
+			// is the next one's left), a chain through memory that
+			// every other node does not have
 			pr := prob[o : o+3*cnt]
-			for q := last; q >= 0; q-- {
-				a := in[q]
-				pq := pr[3*q : 3*q+3]
-				adj[b] += a
-				adj[s0] += a * pq[0]
-				adj[s1] += a * pq[1]
-				adj[s2] += a * pq[2]
-				s0, s1, s2, b = s0-d0, s1-d1, s2-d2, b-db
+			if ru.f&ownBias != 0 { // the loop below but for the bias
+				for par := range 2 {
+					q := last - par
+					s0, s1, s2 := s0-par*d0, s1-par*d1, s2-par*d2
+					for ; q >= 0; q -= 2 {
+						a := in[q]
+						pq := pr[3*q : 3*q+3]
+						adj[s0] += a * pq[0]
+						adj[s1] += a * pq[1]
+						adj[s2] += a * pq[2]
+						s0, s1, s2 = s0-2*d0, s1-2*d1, s2-2*d2
+					}
+				}
+				continue
+			}
+			for par := range 2 {
+				q := last - par
+				s0, s1, s2, b := s0-par*d0, s1-par*d1, s2-par*d2, b-par*db
+				for ; q >= 0; q -= 2 {
+					a := in[q]
+					pq := pr[3*q : 3*q+3]
+					adj[b] += a
+					adj[s0] += a * pq[0]
+					adj[s1] += a * pq[1]
+					adj[s2] += a * pq[2]
+					s0, s1, s2, b = s0-2*d0, s1-2*d1, s2-2*d2, b-2*db
+				}
 			}
 			continue
 		}
 		src := [3]int{s0, s1, s2}
 		for q := last; q >= 0; q-- {
 			a := in[q]
-			adj[b] += a
+			if ru.f&ownBias == 0 {
+				adj[b] += a
+			}
 			oq := o + n*q
 			for i := range n {
 				w := a * prob[oq+i]
@@ -368,6 +433,17 @@ func (r *GraphRun) reverseCompact() {
 				}
 			}
 			src[0], src[1], src[2], b = src[0]-d0, src[1]-d1, src[2]-d2, b-db
+		}
+	}
+	if g.cowner == nil {
+		copy(dst, adj[:g.np])
+		return
+	}
+	for b, p := range g.cowner {
+		if p >= 0 {
+			dst[b] = adj[np1+int(p)] // 0 + its node's adjoint: the only addition it would get
+		} else {
+			dst[b] = adj[b]
 		}
 	}
 }
