@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strings"
 
@@ -275,40 +274,11 @@ func (o *schemeOpts) request(fs *flag.FlagSet, extra func(compile.Scheme) []rule
 	if err := refuse(fs.Name(), o.given, rules...); err != nil {
 		return compile.Request{}, err
 	}
-	switch s {
-	case compile.Smooth:
-		reg, err := compile.ParseReg(*o.reg)
-		if err != nil {
-			return compile.Request{}, userErrorf("-reg: %v", err)
-		}
-		if g := *o.gamma; !(g > 0) || math.IsInf(g, 0) {
-			return compile.Request{}, userErrorf("-gamma must be a positive number, got %g", g)
-		}
-		return compile.Request{Options: compile.Options{Scheme: s, Reg: reg, Gamma: *o.gamma}}, nil
-	case compile.FPTAS:
-	default:
-		return compile.Request{Options: compile.Options{Scheme: s}}, nil
+	f := compile.SchemeFlags{Reg: *o.reg, Gamma: *o.gamma, P: *o.p, Eps: *o.eps}
+	if o.n != nil {
+		f.N = *o.n
 	}
-	pSet, epsSet := o.given["P"], o.given["eps"]
-	switch {
-	case pSet && epsSet:
-		return compile.Request{}, userErrorf("-scheme fptas: give -P or -eps, not both")
-	case pSet:
-		if *o.p < 1 {
-			return compile.Request{}, userErrorf("-P must be at least 1: P is the size of the FPTAS-NN's table (its width is 2P²+2P), got %d", *o.p)
-		}
-		return compile.Request{Options: compile.Options{Scheme: s, P: *o.p}}, nil
-	case epsSet:
-		if e := *o.eps; !(e > 0 && e < 1) {
-			return compile.Request{}, userErrorf("-eps must lie strictly between 0 and 1, got %g", e)
-		}
-		r := compile.Request{Options: compile.Options{Scheme: s}, Eps: *o.eps}
-		if o.n != nil {
-			r.N = *o.n
-		}
-		return r, nil
-	}
-	return compile.Request{}, userErrorf("-scheme fptas needs -P N or -eps E")
+	return f.Request(s, o.given)
 }
 
 // options is request for a command without an instance.
