@@ -118,22 +118,9 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	g := net.Cell
-	switch *o.form {
-	case "cell":
-	case "unrolled":
-		if *o.steps < 1 || *o.steps > 1000 {
-			return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
-		}
-		if g, err = net.Unrolled(*o.steps); err != nil {
-			return err
-		}
-	default:
-		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	r := study.Widths(path, net, g, *o.form, *o.steps)
-	if *o.form == "cell" {
-		r.Paper = study.Paper(net)
+	r, err := study.WidthsOf(path, net, *o.form, *o.steps)
+	if err != nil {
+		return err
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
 }
@@ -149,29 +136,8 @@ func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, s
 	if err != nil {
 		return err
 	}
-	steps := net.IterationCount()
-	g := net.Cell
-	switch *o.form {
-	case "", "cell":
-		*o.form = "cell"
-	case "unrolled":
-		if *o.steps != 0 {
-			if *o.steps < 1 || *o.steps > 1000 {
-				return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
-			}
-			steps = *o.steps
-		}
-		if g, err = net.Unrolled(steps); err != nil {
-			return err
-		}
-	default:
-		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	r := study.Widths(path, net, g, *o.form, 0)
-	if *o.form == "unrolled" {
-		r.Steps = steps
-	}
-	if r.Data, err = study.MeasureData(net, []string{"cell", "unrolled"}, steps); err != nil {
+	r, err := study.WidthsOf(path, net, *o.form, *o.steps)
+	if err != nil {
 		return err
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
