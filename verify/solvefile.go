@@ -248,8 +248,11 @@ const (
 // each instance with its own params and network, and calls emit with
 // each line in the order of entries, as soon as it and those before it
 // are done; emit is never called concurrently. One instance's error does
-// not stop the others.
-func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(BatchLine)) {
+// not stop the others. It returns the batch's verdict: an error when an
+// instance is bad input, else a *MismatchError when a check failed, else
+// nil, each counting both.
+func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(BatchLine)) error {
+	count := map[string]int{}
 	var (
 		mu    sync.Mutex
 		lines = make([]*BatchLine, len(entries))
@@ -271,6 +274,7 @@ func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(
 				mu.Lock()
 				lines[i] = &line
 				for next < len(lines) && lines[next] != nil {
+					count[lines[next].Status]++
 					emit(*lines[next])
 					lines[next] = nil
 					next++
@@ -280,6 +284,15 @@ func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(
 		})
 	}
 	wg.Wait()
+	bad, failed := count[StatusBadInput], count[StatusMismatch]
+	msg := fmt.Sprintf("%d of %d instances failed: %d bad input, %d failed checks (their lines say why)", bad+failed, len(entries), bad, failed)
+	switch {
+	case bad > 0:
+		return errors.New(msg)
+	case failed > 0:
+		return &MismatchError{Msg: msg}
+	}
+	return nil
 }
 
 // solveEntry solves one entry of a batch.

@@ -119,7 +119,11 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *o.plot != "" && err == nil {
-		if perr := plotSmooth(r, *o.plot, *o.plotBlock); perr != nil {
+		png, perr := study.PlotSolved(r, *o.plotBlock)
+		if perr == nil {
+			perr = writeFileAtomic(*o.plot, png)
+		}
+		if perr != nil {
 			return perr
 		}
 		defer fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
@@ -128,23 +132,6 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return perr
 	}
 	return err // a failed check, beside the report
-}
-
-// plotSmooth writes the heat map of a block of r's marginals to path.
-func plotSmooth(r verify.Solved, path, block string) error {
-	sr, ok := r.(*verify.SmoothGraphReport)
-	if !ok {
-		return userErrorf("solve: -plot draws the marginals of the smooth scheme's graph (programs with data or a search answer); this program's smooth network prints its marginals as text")
-	}
-	b, err := study.SmoothBlock(sr, block)
-	if err != nil {
-		return userErrorf("solve: -plot-block: %v", err)
-	}
-	png, err := study.PlotSmooth(sr, b)
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(path, png)
 }
 
 // solveBatch is "dp2nn solve -instances": one JSON line per instance, in
@@ -156,10 +143,8 @@ func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io
 	}
 	bar := progress.New(stderr, "solve", len(entries), progress.Options{Quiet: quiet})
 	enc := json.NewEncoder(stdout)
-	count := map[string]int{}
 	var werr error
-	verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
-		count[l.Status]++
+	err = verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
 		if err := enc.Encode(l); err != nil && werr == nil {
 			werr = err
 		}
@@ -169,13 +154,8 @@ func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io
 	if werr != nil {
 		return werr
 	}
-	bad, failed := count[verify.StatusBadInput], count[verify.StatusMismatch]
-	msg := fmt.Sprintf("solve: %d of %d instances failed: %d bad input, %d failed checks (their lines say why)", bad+failed, len(entries), bad, failed)
-	switch {
-	case bad > 0:
-		return &userError{msg}
-	case failed > 0:
-		return &verify.MismatchError{Msg: msg}
+	if err != nil {
+		return fmt.Errorf("solve: %w", err)
 	}
 	return nil
 }
