@@ -55,9 +55,9 @@ type scope struct {
 	reads  bool   // states may be read
 	data   bool   // data may be read
 	init   bool   // the initial value of a state
-	// narrow holds the index ranges an enclosing if's condition leaves
-	// (narrow.go); a variable not in it has its declared range.
-	narrow map[*Var][2]int
+	// region holds the cells the enclosing ifs' conditions leave, a union
+	// of boxes (narrow.go); nil means every cell.
+	region []box
 }
 
 // with returns a copy of sc with v in scope.

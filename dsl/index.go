@@ -111,15 +111,30 @@ func (a *affine) times(k int64) bool {
 	return true
 }
 
+// boxRange is the range of an index on one box of the scope's region.
+type boxRange struct {
+	box    box
+	lo, hi int
+}
+
 // indexExpr checks e as the index of dimension k (declared as d) of a
-// read.
-func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
+// read. Besides the index, it returns the index's range on each box of
+// the scope's region (narrow.go); ie.Lo..ie.Hi is their hull.
+func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) (*IndexExpr, []boxRange) {
 	if d.Set {
-		return c.setIndex(e, k, d, sc)
+		ie := c.setIndex(e, k, d, sc)
+		if ie == nil {
+			return nil, nil
+		}
+		var ranges []boxRange
+		for _, b := range sc.boxes() {
+			ranges = append(ranges, boxRange{box: b, lo: ie.Lo, hi: ie.Hi})
+		}
+		return ie, ranges
 	}
 	a := c.affine(e, sc)
 	if a == nil {
-		return nil
+		return nil, nil
 	}
 	ie := &IndexExpr{Node: e, Text: c.f.Text(e)}
 	vars := make([]*Var, 0, len(a.vars))
@@ -129,18 +144,24 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
 		}
 	}
 	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
-	// The static part: Σ coef·var + konst, with its range.
+	// The static part: Σ coef·var + konst, with its range on each box.
 	var parts []*Static
-	lo, hi := float64(a.konst), float64(a.konst)
+	boxes := sc.boxes()
+	los, his := make([]float64, len(boxes)), make([]float64, len(boxes))
+	for i := range boxes {
+		los[i], his[i] = float64(a.konst), float64(a.konst)
+	}
 	for _, v := range vars {
 		coef := a.vars[v]
 		sv := &Static{Kind: SVar, Type: SInt, Var: v, Node: e, Text: v.Name}
-		vlo, vhi := sc.bounds(v)
-		l, h := float64(coef)*float64(vlo), float64(coef)*float64(vhi)
+		for i, b := range boxes {
+			vlo, vhi := b.bounds(v)
+			l, h := float64(coef)*float64(vlo), float64(coef)*float64(vhi)
+			los[i], his[i] = los[i]+math.Min(l, h), his[i]+math.Max(l, h)
+		}
 		if coef != 1 {
 			sv = &Static{Kind: SScale, Type: SInt, Value: coef, Args: []*Static{sv}, Node: e, Text: fmt.Sprintf("%d*%s", coef, v.Name)}
 		}
-		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
 		parts = append(parts, sv)
 	}
 	if a.konst != 0 || len(parts) == 0 {
@@ -163,12 +184,14 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
 		}
 		if coef != 1 && coef != -1 {
 			c.error(a.inputPos[in], "input %s appears with coefficient %d in an index; an input may appear once, with + or -", in.Name, coef)
-			return nil
+			return nil, nil
 		}
 		ie.Terms = append(ie.Terms, IndexInput{Input: in, Coef: int(coef)})
 		t := &Term{Kind: TInput, Node: &Name{Ident: &Ident{NamePos: a.inputPos[in], Name: in.Name}}, Text: in.Name, Type: Int, Input: in, Lo: in.Lo, Hi: in.Hi}
 		ie.Offsets = append(ie.Offsets, Offset{Term: t, Coef: int(coef)})
-		lo, hi = addOffset(lo, hi, coef, in.Lo, in.Hi)
+		for i := range boxes {
+			los[i], his[i] = addOffset(los[i], his[i], coef, in.Lo, in.Hi)
+		}
 	}
 	for _, d := range a.datas {
 		switch {
@@ -176,16 +199,24 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
 			continue
 		case d.coef != 1 && d.coef != -1:
 			c.error(d.term.Pos(), "data read %s appears with coefficient %d in an index; a run-time offset may appear once, with + or -", d.term.Text, d.coef)
-			return nil
+			return nil, nil
 		}
 		ie.Offsets = append(ie.Offsets, Offset{Term: d.term, Coef: int(d.coef)})
-		lo, hi = addOffset(lo, hi, d.coef, d.term.Lo, d.term.Hi)
+		for i := range boxes {
+			los[i], his[i] = addOffset(los[i], his[i], d.coef, d.term.Lo, d.term.Hi)
+		}
 	}
 	// Every summand is at most 2^62 and the float sums are exact below
 	// 2^53; above that the index is rejected anyway.
-	if !fits(lo) || !fits(hi) || math.Abs(lo) > maxExactInt || math.Abs(hi) > maxExactInt {
-		c.error(e.Pos(), "index %s is too large: its range exceeds 2^53", ie.Text)
-		return nil
+	ranges := make([]boxRange, len(boxes))
+	lo, hi := los[0], his[0]
+	for i, b := range boxes {
+		if !fits(los[i]) || !fits(his[i]) || math.Abs(los[i]) > maxExactInt || math.Abs(his[i]) > maxExactInt {
+			c.error(e.Pos(), "index %s is too large: its range exceeds 2^53", ie.Text)
+			return nil, nil
+		}
+		ranges[i] = boxRange{box: b, lo: int(los[i]), hi: int(his[i])}
+		lo, hi = math.Min(lo, los[i]), math.Max(hi, his[i])
 	}
 	ie.Lo, ie.Hi = int(lo), int(hi)
 	// The older form: the variable of this dimension with coefficient 1
@@ -204,7 +235,7 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) *IndexExpr {
 	} else {
 		ie.Terms = nil
 	}
-	return ie
+	return ie, ranges
 }
 
 // ownDim reports whether v is the variable of dimension k in the old

@@ -1,6 +1,8 @@
 package dsl
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -37,10 +39,19 @@ state y[p in 1..n] int in 0..10 = 0
 		// A branch no cell takes is dropped.
 		{"if p >= 1 then w[p] else w[0]", "", TData, 1},
 		{"if p > n then w[0] else 3", "", TConst, 3},
-		// Still refused: the else branch of p == 2 has p = 1.
-		{"if p == 2 then w[p - 1] else w[p - 1]", "index p - 1 of dimension 1 of data w ranges over 0..3, outside 1..4", 0, 0},
-		// Sets are not read: both branches keep 1..4.
-		{"if p in {2, 3} then w[p - 1] else 0", "index p - 1 of dimension 1 of data w ranges over 0..3, outside 1..4", 0, 0},
+		// Still refused: the else branch of p == 2 has p = 1 (and
+		// p in 3..4, where the read is in range).
+		{"if p == 2 then w[p - 1] else w[p - 1]", "index p - 1 of dimension 1 of data w ranges over 0..0, outside 1..4; data has no boundary lines, so its reads must stay in range (on the cells with p = 1)", 0, 0},
+		// p != 2 in the middle of the range is two boxes.
+		{"if p != 2 then w[p] else w[p - 1]", "", TIf, 1},
+		// Memberships of a constant set are read.
+		{"if p in {2, 3} then w[p - 1] else 0", "", TIf, 0},
+		{"if p notin {1} then w[p - 1] else 0", "", TIf, 0},
+		{"if 2 * p + 1 in {5, 7, 9} then w[p - 1] else 0", "", TIf, 0},
+		// An index variable's value ranges over the hull of its boxes.
+		{"if p == 2 or p == 3 then p else 2", "", TIf, 2},
+		// A set that varies is not: both branches keep 1..4.
+		{"if 2 in {p, 3} then w[p - 1] else 0", "index p - 1 of dimension 1 of data w ranges over 0..3, outside 1..4", 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.body, func(t *testing.T) {
@@ -91,5 +102,103 @@ step y[p] = if p == 1 then 0 else w[p - 1] + w[n + 1 - p]
 			i := r.Index[0].Static.Eval(env)
 			assert.True(t, i >= 1 && i <= 4, "p = %d reads w[%d]", p, i)
 		}
+	}
+}
+
+// The path condition of a branch is a union of boxes: the negation of a
+// conjunction is a disjunction, and and distributes over it. Each read
+// must be in range on every box; comparisons of two variables narrow by
+// interval propagation.
+func TestCheckNarrowingUnion(t *testing.T) {
+	const decls = `dp t
+param n int = 4
+data x[i in 1..n, j in 1..n] int in 0..9
+state g[i in 1..n, j in 1..n] int in 0..1000 = 0
+`
+	tests := []struct {
+		name, body string
+		err        string // "" when the body checks
+	}{
+		{"grid path", `clamp(if i == 1 and j == 1 then x[1, 1]
+	else if i == 1 then g[1, j - 1] + x[1, j]
+	else if j == 1 then g[i - 1, 1] + x[i, 1]
+	else min(g[i - 1, j], g[i, j - 1]) + x[i, j], 0, 1000)`, ""},
+		{"grid path, data reads", `if i == 1 and j == 1 then 0
+	else if i == 1 then x[1, j - 1]
+	else if j == 1 then x[i - 1, 1]
+	else x[i - 1, j - 1]`, ""},
+		// The then branch of an or is two boxes, and the ifs inside
+		// narrow each.
+		{"or, then nested", `if i == 1 or j == 1 then
+		(if i == 1 and j == 1 then 0 else if i == 1 then x[1, j - 1] else x[i - 1, 1])
+	else x[i - 1, j - 1]`, ""},
+		{"not of and", `if not (i > 1 and j > 1) then 0 else x[i - 1, j - 1]`, ""},
+		{"i != j in the middle", `if i != 2 and j != 3 then 0 else if i == 2 then x[i - 1, j] else x[i, j - 2]`, ""},
+		// Comparisons of two variables: i < j leaves i in 1..3, j in 2..4.
+		{"i < j", `if i < j then x[i + 1, j - 1] else 0`, ""},
+		{"j > i", `if j > i then x[i + 1, j - 1] else 0`, ""},
+		{"i == j", `if i == j then x[i, j] else 0`, ""},
+		{"i + j <= 3", `if i + j <= 3 then x[i + 2, j + 2] else 0`, ""},
+		// Refused: the second branch covers i = 1, j = 1 too.
+		{"wrong guard", `if i == 1 and j == 2 then x[1, 1]
+	else if i == 1 then g[1, j - 1] + x[1, j]
+	else x[i, j]`, "read g[1, j - 1] can reach index 0 in dimension 2, outside the index range 1..4 of g, and no boundary line covers it; add a line like g[j <= 0] = VALUE (on the cells with i = 1, j = 1)"},
+		{"wrong data guard", `if i == 1 and j == 2 then 0 else if i == 1 then x[1, j - 1] else 0`,
+			"index j - 1 of dimension 2 of data x ranges over 0..0, outside 1..4; data has no boundary lines, so its reads must stay in range (on the cells with i = 1, j = 1)"},
+		// Interval propagation is not exact for two variables, but it
+		// is sound: i == j leaves i, j in 1..4, and i + 1 may be 5.
+		{"i == j refused off the diagonal", `if i == j then x[i + 1, j] else 0`,
+			"index i + 1 of dimension 1 of data x ranges over 2..5, outside 1..4"},
+		// i != j is the boxes of i < j and i > j: on the first, i - j + 1
+		// is at most 0.
+		{"i != j", `if i != j then x[i - j + 1, 1] else 0`,
+			"index i - j + 1 of dimension 1 of data x ranges over -2..2, outside 1..4; data has no boundary lines, so its reads must stay in range (on the cells with i in 1..3, j in 2..4)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := decls + "step g[i, j] = " + tt.body + "\n"
+			f, err := Parse("t.dp", []byte(src))
+			require.NoError(t, err)
+			_, err = Check(f, nil)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+		})
+	}
+}
+
+// Past maxBoxes boxes a region becomes its hull: sound, but a read in
+// range on every box may then be refused. (i == 1 or j == 1) without the
+// odd i in 3..2k+1 is about k boxes; x[i + j - 1, 1] is in range on each
+// (i = 1 or j = 1), not on their hull.
+func TestCheckNarrowingCap(t *testing.T) {
+	src := func(k int) string {
+		var conds []string
+		for e := 3; e <= 2*k+1; e += 2 {
+			conds = append(conds, fmt.Sprintf("i != %d", e))
+		}
+		return fmt.Sprintf(`dp t
+param n int = 200
+data x[i in 1..n, j in 1..1] int in 0..9
+state g[i in 1..n, j in 1..n] int in 0..9 = 0
+step g[i, j] = if (i == 1 or j == 1) and %s then x[i + j - 1, 1] else 0
+`, strings.Join(conds, " and "))
+	}
+	for _, tt := range []struct {
+		k  int
+		ok bool
+	}{{10, true}, {maxBoxes - 4, true}, {maxBoxes, false}, {90, false}} {
+		f, err := Parse("t.dp", []byte(src(tt.k)))
+		require.NoError(t, err)
+		_, err = Check(f, nil)
+		if tt.ok {
+			assert.NoError(t, err, "k = %d", tt.k)
+			continue
+		}
+		require.Error(t, err, "k = %d", tt.k)
+		assert.Contains(t, err.Error(), "index i + j - 1 of dimension 1 of data x ranges over", "k = %d", tt.k)
 	}
 }

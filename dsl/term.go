@@ -600,12 +600,15 @@ func (c *checker) read(x *Index, sc *scope) *Term {
 	if !st.MayInf {
 		t.MayInf = false // an infinite upper end is a number in the range
 	}
+	// ranges[k][b] is the range of index k on box b of the region.
+	ranges := make([][]boxRange, len(x.Indices))
 	for k, e := range x.Indices {
-		ie := c.indexExpr(e, k, st.Dims[k], sc)
+		ie, r := c.indexExpr(e, k, st.Dims[k], sc)
 		if ie == nil {
 			return nil
 		}
 		t.Index = append(t.Index, ie)
+		ranges[k] = r
 	}
 	var reach *ival
 	join := func(v float64) {
@@ -620,39 +623,44 @@ func (c *checker) read(x *Index, sc *scope) *Term {
 			reach = &u
 		}
 	}
-	outside := false
-	for k, ie := range t.Index {
-		d := st.Dims[k]
-		if d.Set || ie.Lo >= d.Lo && ie.Hi <= d.Hi {
-			continue
-		}
-		outside = true
-		if s.boundaryBad {
-			return nil
-		}
-		values, uncovered, ok := boundaryReachDim(st, k, ie.Lo, ie.Hi)
-		if !ok {
-			where := ""
-			if len(st.Dims) > 1 {
-				where = fmt.Sprintf(" in dimension %d", k+1)
+	// Each box of the region on its own: a read is in range (or covered
+	// by boundary lines) when it is on every box.
+	for bi, b := range sc.boxes() {
+		outside := false
+		for k, ie := range t.Index {
+			d := st.Dims[k]
+			lo, hi := ranges[k][bi].lo, ranges[k][bi].hi
+			if d.Set || lo >= d.Lo && hi <= d.Hi {
+				continue
 			}
-			c.error(ie.Node.Pos(), "read %s can reach index %d%s, outside the index range %d..%d of %s, and no boundary line covers it; add a line like %s[%s] = VALUE",
-				t.Text, uncovered, where, d.Lo, d.Hi, st.Name, st.Name, boundaryHint(d, uncovered))
-			return nil
+			outside = true
+			if s.boundaryBad {
+				return nil
+			}
+			values, uncovered, ok := boundaryReachDim(st, k, lo, hi)
+			if !ok {
+				where := ""
+				if len(st.Dims) > 1 {
+					where = fmt.Sprintf(" in dimension %d", k+1)
+				}
+				c.error(ie.Node.Pos(), "read %s can reach index %d%s, outside the index range %d..%d of %s, and no boundary line covers it; add a line like %s[%s] = VALUE%s",
+					t.Text, uncovered, where, d.Lo, d.Hi, st.Name, st.Name, boundaryHint(d, uncovered), onCells(sc, b))
+				return nil
+			}
+			for _, v := range values {
+				join(v)
+			}
 		}
-		for _, v := range values {
-			join(v)
-		}
-	}
-	if outside && len(st.Dims) > 1 {
-		// The first boundary (of any dimension) that holds applies, so
-		// any boundary whose condition can hold may give the value.
-		for _, b := range st.Boundaries {
-			ie := t.Index[b.Dim]
-			for _, i := range []int{ie.Lo, ie.Hi, b.Bound - 1, b.Bound, b.Bound + 1} {
-				if i >= ie.Lo && i <= ie.Hi && b.Op.Holds(float64(i), float64(b.Bound)) {
-					join(b.Value)
-					break
+		if outside && len(st.Dims) > 1 {
+			// The first boundary (of any dimension) that holds applies, so
+			// any boundary whose condition can hold may give the value.
+			for _, bd := range st.Boundaries {
+				lo, hi := ranges[bd.Dim][bi].lo, ranges[bd.Dim][bi].hi
+				for _, i := range []int{lo, hi, bd.Bound - 1, bd.Bound, bd.Bound + 1} {
+					if i >= lo && i <= hi && bd.Op.Holds(float64(i), float64(bd.Bound)) {
+						join(bd.Value)
+						break
+					}
 				}
 			}
 		}
@@ -686,7 +694,7 @@ func (c *checker) dataRead(x Expr, name *Ident, indices []Expr, sc *scope) *Term
 	}
 	t := &Term{Kind: TData, Node: x, Text: c.f.Text(x), Type: dt.Type, Data: dt, Lo: dt.Lo, Hi: dt.Hi, MayInf: dt.MayInf}
 	for k, e := range indices {
-		ie := c.indexExpr(e, k, dt.Dims[k], sc)
+		ie, ranges := c.indexExpr(e, k, dt.Dims[k], sc)
 		if ie == nil {
 			return nil
 		}
@@ -694,15 +702,28 @@ func (c *checker) dataRead(x Expr, name *Ident, indices []Expr, sc *scope) *Term
 			c.error(ie.Offsets[0].Term.Pos(), "data %s is read with a run-time index %s; data indices may use only index variables, params and constants", dt.Name, ie.Text)
 			return nil
 		}
+		// In range on every box of the region, so on their hull too.
 		d := dt.Dims[k]
-		if ie.Lo < d.Lo || ie.Hi > d.Hi {
-			c.error(e.Pos(), "index %s of dimension %d of data %s ranges over %d..%d, outside %d..%d; data has no boundary lines, so its reads must stay in range",
-				ie.Text, k+1, dt.Name, ie.Lo, ie.Hi, d.Lo, d.Hi)
-			return nil
+		for _, r := range ranges {
+			if r.lo < d.Lo || r.hi > d.Hi {
+				c.error(e.Pos(), "index %s of dimension %d of data %s ranges over %d..%d, outside %d..%d; data has no boundary lines, so its reads must stay in range%s",
+					ie.Text, k+1, dt.Name, r.lo, r.hi, d.Lo, d.Hi, onCells(sc, r.box))
+				return nil
+			}
 		}
 		t.Index = append(t.Index, ie)
 	}
 	return t
+}
+
+// onCells names the box b of sc's region in a message about a read on
+// it, when the region has several boxes: " (on the cells with i = 1, j in
+// 2..5)".
+func onCells(sc *scope, b box) string {
+	if len(sc.region) < 2 || len(b) == 0 {
+		return ""
+	}
+	return " (on the cells with " + b.String() + ")"
 }
 
 // boundaryHint suggests the condition of a boundary line covering i.

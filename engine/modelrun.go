@@ -148,6 +148,9 @@ func Open(path string, rt Runtime, net *compile.Network) (*Runner, error) {
 	return r, nil
 }
 
+// Runtime is the runtime the model runs in.
+func (r *Runner) Runtime() Runtime { return r.runtime }
+
 // Close releases the runtime's resources.
 func (r *Runner) Close() error {
 	if r.session != nil {
@@ -393,19 +396,25 @@ func answers(obs []Observed, out map[string]export.Tensor) {
 }
 
 // OpenRaw prepares a model that export.Parse does not read (the smooth
-// graph of one instance, export/smoothonnx) in rt: ONNX Runtime only (the
-// Go reference and onnx-go lack its TopK, CumSum, GatherElements and
-// ScatterElements).
+// graph of one instance, export/smoothonnx) in rt: ONNX Runtime or the Go
+// reference (engine/onnxref); onnx-go lacks most of its operators.
 func OpenRaw(path string, b []byte, rt Runtime) (*Runner, error) {
-	if rt != ORT {
-		return nil, fmt.Errorf("%s: the smooth graph of one instance runs in -runtime ort only (the %s runtime has no TopK, CumSum, GatherElements or ScatterElements)", path, rt)
-	}
 	r := &Runner{runtime: rt, bytes: b}
 	start := time.Now()
-	s, err := onnxrt.NewSession(b, onnxrt.Options{})
+	var err error
+	switch rt {
+	case ORT:
+		r.session, err = onnxrt.NewSession(b, onnxrt.Options{})
+	case Go:
+		if r.ref, err = onnxref.OpenBytes(b); err != nil {
+			err = fmt.Errorf("%s: %v", path, err)
+		}
+	default:
+		err = fmt.Errorf("%s: the smooth graph of one instance runs in -runtime ort or go, not %s (onnx-go's gorgonnx backend has no Cast, Pad, Slice, Gather, Shape, Expand, Where, And, Less, ReduceMax, ReduceSum, TopK, CumSum, GatherElements, ScatterElements or ConstantOfShape)", path, rt)
+	}
 	if err != nil {
 		return nil, err
 	}
-	r.session, r.OpenTime = s, time.Since(start)
+	r.OpenTime = time.Since(start)
 	return r, nil
 }

@@ -148,6 +148,34 @@ var Table = []Problem{
 		Random: randomATSP, ExactData: heldKarpExact, Bounds: heldKarpBounds,
 		NoAnswer: "no tour visits every city",
 	},
+	// Base cases as branches of one if (branchproblems.go).
+	{
+		Name: "gridpath", Program: "examples/gridpath.dp",
+		Settings: []Setting{
+			{Label: "m=4,n=5,cmax=9", Params: map[string]int64{"m": 4, "n": 5, "cmax": 9}},
+			{Label: "m=1,n=6,cmax=5", Params: map[string]int64{"m": 1, "n": 6, "cmax": 5}},
+			{Label: "m=5,n=1,cmax=5", Params: map[string]int64{"m": 5, "n": 1, "cmax": 5}},
+		},
+		Random: randomGrid, ExactData: gridPathExact,
+	},
+	{
+		Name: "editdist", Program: "examples/editdist.dp",
+		Settings: []Setting{
+			{Label: "m=4,n=5,a=3", Params: map[string]int64{"m": 4, "n": 5, "a": 3}},
+			{Label: "m=6,n=2,a=2", Params: map[string]int64{"m": 6, "n": 2, "a": 2}},
+			{Label: "m=1,n=4,a=4", Params: map[string]int64{"m": 1, "n": 4, "a": 4}},
+		},
+		Random: randomLCS, ExactData: editDistExact,
+	},
+	{
+		Name: "palindrome", Program: "examples/palindrome.dp",
+		Settings: []Setting{
+			{Label: "n=6,a=3", Params: map[string]int64{"n": 6, "a": 3}},
+			{Label: "n=9,a=2", Params: map[string]int64{"n": 9, "a": 2}},
+			{Label: "n=1,a=2", Params: map[string]int64{"n": 1, "a": 2}},
+		},
+		Random: randomPalindrome, ExactData: palindromeExact,
+	},
 }
 
 // HasData reports whether the problem's program has data (and a steps

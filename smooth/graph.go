@@ -122,6 +122,17 @@ type Graph struct {
 	ctab    []float64
 	cused   []uint32
 	cflip   bool // every node of ≥ 2 options is a min: the scaled form holds e^{−v/γ}
+	// cperm is the compact layout's order of the nodes when it is not
+	// theirs (graphcompact.go, levelOrder): compact[p] is node cperm[p],
+	// whose value slot in a compact run is np+1+p; cpos is its inverse.
+	cperm, cpos []int32
+	// cruns are the compact layout's runs of nodes, ctup each node's
+	// tuple of option constants: ctv their values, ctc their ctab indices
+	// (graphruns.go).
+	cruns []crun
+	ctup  []uint16
+	ctv   [][3]float64
+	ctc   [][3]uint16
 }
 
 // check is a dropped clamp: c + Σ coef·vals[src] must lie in lo..hi in

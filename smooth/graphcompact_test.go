@@ -109,3 +109,55 @@ func TestGraphCompactMatchesGeneral(t *testing.T) {
 	require.True(t, flipped["editdistance"], "flipped: %v", flipped)
 	t.Logf("compact: %v, all min (e^{−v/γ}): %v", compact, flipped)
 }
+
+// LCS and edit distance run in level order (the anti-diagonals: no node
+// reads the one before it), and a run in that order gives the general
+// layout's VJP, samples and node values once it is turned back to the
+// graph's order.
+func TestGraphLevelOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 23))
+	for _, path := range []string{"../examples/lcs.dp", "../testdata/programs/editdistance.dp"} {
+		m := loadModel(t, path, map[string]int64{"m": 5, "n": 7, "a": 3})
+		g, err := NewGraph(m, [][]float64{randInts(rng, 5, 3), randInts(rng, 7, 3)}, nil, GraphLimits{})
+		require.NoError(t, err)
+		require.NotNil(t, g.cperm, path)
+		np1 := int32(g.np + 1)
+		chained := 0 // nodes that read the node before them: the first of each anti-diagonal at most
+		for p, nd := range g.compact {
+			require.Equal(t, int32(p), g.cpos[g.cperm[p]])
+			for i := range int(nd.f & 3) {
+				if nd.src[i] == np1+int32(p-1) {
+					chained++
+					break
+				}
+			}
+		}
+		require.LessOrEqual(t, chained, 5+7+1, path)
+		for _, reg := range regs {
+			theta, seed := noisy(t, g, rng)
+			z := make([]float64, len(theta))
+			for i := range z {
+				z[i] = rng.NormFloat64()
+			}
+			r, err := g.Forward(reg, 0.7, theta)
+			require.NoError(t, err)
+			require.True(t, r.perm)
+			want := general(t, g, reg, 0.7, theta)
+			for k := range g.Nodes() {
+				if r.scaled { // a scaled run keeps the outputs' values only
+					break
+				}
+				require.InDelta(t, want.nodeValue(k), r.nodeValue(k), 1e-12, "%s %v node %d", path, reg, k)
+			}
+			wv, err := want.VJP(seed, z)
+			require.NoError(t, err)
+			v, err := r.VJP(seed, z)
+			require.NoError(t, err)
+			require.False(t, r.perm)
+			require.InDeltaSlice(t, wv, v, 1e-12, "%s %v", path, reg)
+			s1 := r.Sample(rand.New(rand.NewPCG(1, 1)), 0)
+			s2 := want.Sample(rand.New(rand.NewPCG(1, 1)), 0)
+			require.Equal(t, s2, s1, "%s %v", path, reg)
+		}
+	}
+}

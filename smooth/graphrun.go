@@ -33,7 +33,13 @@ type GraphRun struct {
 	sconst scaledConsts
 	cm     []float64 // the compact layout's scaled constants (graphcompact.go)
 	ce     []int64
+	tm     [][3]float64 // the same per tuple of constants (graphruns.go)
+	te     [][3]int64
+	rbuf   []float64 // a run's options (graphruns.go)
 	scaled bool
+	// compact: the forward sweep ran over the compact layout; perm: vals
+	// and prob are in its order (graphcompact.go, levelOrder).
+	compact, perm bool
 }
 
 // Forward evaluates g at θ = theta (len g.Theta; nil means g.Theta).
@@ -73,12 +79,14 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 	r.xbuf = grow(r.xbuf, max(g.maxOpts, 3))
 	copy(r.vals, theta)
 	r.vals[g.np] = 0
-	r.scaled = false
+	r.scaled, r.compact, r.perm = false, false, false
 	switch {
-	case reg == Shannon && g.scaledOK && g.compact != nil && r.forwardScaledCompact():
-	case reg == Shannon && g.scaledOK && g.compact == nil && r.forwardScaled():
 	case g.compact != nil:
-		r.forwardCompact()
+		r.compact, r.perm = true, g.cperm != nil
+		if !(reg == Shannon && g.scaledOK && r.forwardScaledCompact()) {
+			r.forwardCompact()
+		}
+	case reg == Shannon && g.scaledOK && r.forwardScaled():
 	default:
 		r.forward(false)
 	}
@@ -88,6 +96,7 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 // forward is the sweep; hard takes the plain max (prob: the first argmax).
 func (r *GraphRun) forward(hard bool) {
 	g := r.g
+	r.compact, r.perm = false, false
 	vals, prob := r.vals, r.prob
 	np1 := g.np + 1
 	inv := 1 / r.gamma
@@ -142,44 +151,99 @@ func shannon3(a, b, c, gamma, inv float64, p []float64) float64 {
 }
 
 // sparse3 is max_Ω of three finite options for Gini (sparsemax) or
-// Tsallis (entmax-1.5), writing p: maxGeneric's sort-based threshold with
-// the three sorted values taken by min and max.
+// Tsallis (entmax-1.5), writing p.
 func sparse3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
-	m := max(a, b, c)
-	scale := inv
-	if reg == Tsallis {
-		scale = 0.5 * inv
-	}
-	za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
-	z1 := max(za, zb, zc) // 0
-	z3 := min(za, zb, zc)
-	z2 := max(min(za, zb), min(max(za, zb), zc))
-	var tau float64
 	if reg == Gini {
-		tau = z1 - 1
-		if t := (z1 + z2 - 1) / 2; t < z2 {
-			tau = t
-			if t := (z1 + z2 + z3 - 1) / 3; t < z3 {
-				tau = t
-			}
-		}
-		qa, qb, qc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
-		p[0], p[1], p[2] = qa, qb, qc
+		return gini3(a, b, c, gamma, inv, p)
+	}
+	return tsallis3(a, b, c, gamma, inv, p)
+}
+
+// max3 is max_Ω of three finite options for any regulariser, writing p.
+func max3(reg Reg, a, b, c, gamma, inv float64, p []float64) float64 {
+	if reg == Shannon {
+		return shannon3(a, b, c, gamma, inv, p)
+	}
+	return sparse3(reg, a, b, c, gamma, inv, p)
+}
+
+// below is all ones when x < y, else 0 (finite x, y): the sign of x − y,
+// which is never −0.
+func below(x, y float64) uint64 { return uint64(int64(math.Float64bits(x-y)) >> 63) }
+
+// relu is max(x, 0) for a number x by its sign bit (−0 gives +0, as max).
+func relu(x float64) float64 {
+	b := math.Float64bits(x)
+	return math.Float64frombits(b &^ uint64(int64(b)>>63))
+}
+
+// gini3 is sparsemax over three options (gini3s of one).
+func gini3(a, b, c, gamma, inv float64, p []float64) float64 {
+	x := [4]float64{a, b, c}
+	gini3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	return x[3]
+}
+
+// tsallis3 is entmax-1.5 over three options (tsallis3s of one).
+func tsallis3(a, b, c, gamma, inv float64, p []float64) float64 {
+	x := [4]float64{a, b, c}
+	tsallis3s(x[0:1], x[1:2], x[2:3], x[3:4], p[:3], gamma, inv)
+	return x[3]
+}
+
+// gini3s is sparsemax over three options x0[q], x1[q], x2[q] for every
+// q: v[q] = max_Ω, p[3q:3q+3] the probabilities. It is maxGeneric's
+// sort-based threshold: the options sorted by a network of three
+// compare-exchanges, their gaps z = (x − max)/γ (z1 = 0 ≥ z2 ≥ z3; the
+// map is monotone, so the sorted gaps are the gaps of the sorted
+// options), and the support of k ≥ 2 largest taken while τ_k < z_k,
+// chosen by masks instead of branches, which mispredict on the data:
+// every candidate τ is computed and one kept.
+func gini3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
+	p = p[:3*len(v)]
+	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+	for q := range v {
+		a, b, c := x0[q], x1[q], x2[q]
+		lo, hi := min(a, b), max(a, b)
+		m, t := max(hi, c), min(hi, c)
+		md, mn := max(lo, t), min(lo, t)
+		za, zb, zc := (a-m)*inv, (b-m)*inv, (c-m)*inv
+		z2, z3 := (md-m)*inv, (mn-m)*inv
+		t2 := (z2 - 1) / 2
+		t3 := (z2 + z3 - 1) / 3
+		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+		qa, qb, qc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		pq := p[3*q : 3*q+3]
+		pq[0], pq[1], pq[2] = qa, qb, qc
 		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-		return m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
+		v[q] = m + dot + 0.5*gamma*(1-(qa*qa+qb*qb+qc*qc))
 	}
-	tau = entThreshold(z1, z1*z1, 1)
-	if t := entThreshold(z1+z2, z1*z1+z2*z2, 2); t < z2 {
-		tau = t
-		if t := entThreshold(z1+z2+z3, z1*z1+z2*z2+z3*z3, 3); t < z3 {
-			tau = t
-		}
+}
+
+// tsallis3s is entmax-1.5 over three options, as gini3s: the exact
+// sort-based algorithm's thresholds (entThreshold of the k largest; k = 1
+// gives −1 since z1 = 0), chosen by masks.
+func tsallis3s(x0, x1, x2, v, p []float64, gamma, inv float64) {
+	p = p[:3*len(v)]
+	x0, x1, x2 = x0[:len(v)], x1[:len(v)], x2[:len(v)]
+	scale := 0.5 * inv
+	for q := range v {
+		a, b, c := x0[q], x1[q], x2[q]
+		lo, hi := min(a, b), max(a, b)
+		m, t := max(hi, c), min(hi, c)
+		md, mn := max(lo, t), min(lo, t)
+		za, zb, zc := (a-m)*scale, (b-m)*scale, (c-m)*scale
+		z2, z3 := (md-m)*scale, (mn-m)*scale
+		t2 := entThreshold(z2, z2*z2, 2)
+		t3 := entThreshold(z2+z3, z2*z2+z3*z3, 3)
+		tau := selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
+		sa, sb, sc := relu(za-tau), relu(zb-tau), relu(zc-tau)
+		qa, qb, qc := sa*sa, sb*sb, sc*sc
+		pq := p[3*q : 3*q+3]
+		pq[0], pq[1], pq[2] = qa, qb, qc
+		dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
+		v[q] = m + dot + 4.0/3.0*gamma*relu(1-(qa*sa+qb*sb+qc*sc))
 	}
-	sa, sb, sc := max(za-tau, 0), max(zb-tau, 0), max(zc-tau, 0)
-	qa, qb, qc := sa*sa, sb*sb, sc*sc
-	p[0], p[1], p[2] = qa, qb, qc
-	dot := qa*(a-m) + qb*(b-m) + qc*(c-m)
-	return m + dot + 4.0/3.0*gamma*max(1-(qa*sa+qb*sb+qc*sc), 0)
 }
 
 // entThreshold is entmax-1.5's threshold τ_k of the k largest values,
@@ -194,16 +258,16 @@ func entThreshold(s1, s2, k float64) float64 {
 func (r *GraphRun) Values() []float64 {
 	out := make([]float64, len(r.g.outNode))
 	for i, k := range r.g.outNode {
-		out[i] = r.vals[r.g.np+1+int(k)]
+		out[i] = r.vals[r.slot(k)]
 	}
 	return out
 }
 
 // Value is the first output's value (the answer of "answer EXPR").
-func (r *GraphRun) Value() float64 { return r.vals[r.g.np+1+int(r.g.outNode[0])] }
+func (r *GraphRun) Value() float64 { return r.vals[r.slot(r.g.outNode[0])] }
 
 // NodeValue is the value of every node: for tests.
-func (r *GraphRun) nodeValue(k int) float64 { return r.vals[r.g.np+1+k] }
+func (r *GraphRun) nodeValue(k int) float64 { return r.vals[r.slot(int32(k))] }
 
 // Marginals returns ∂(seed·outputs)/∂θ: the gradient of the outputs
 // weighted by seed (nil: 1 for every finite output). For "answer EXPR"
@@ -221,9 +285,10 @@ func (r *GraphRun) MarginalsInto(dst, seed []float64) ([]float64, error) {
 	if err := r.seedAdjoint(seed); err != nil {
 		return nil, err
 	}
-	if r.g.compact != nil {
+	if r.compact && r.g.compact != nil {
 		r.reverseCompact()
 	} else {
+		r.unpermute()
 		r.reverse(false)
 	}
 	if len(dst) != r.g.np {
@@ -246,10 +311,10 @@ func (r *GraphRun) seedAdjoint(seed []float64) error {
 		if seed != nil {
 			w = seed[i]
 		}
-		if math.IsInf(r.vals[g.np+1+int(k)], 0) {
+		if math.IsInf(r.vals[r.slot(k)], 0) {
 			w = 0
 		}
-		r.adj[g.np+1+int(k)] += w
+		r.adj[r.slot(k)] += w
 	}
 	return nil
 }
@@ -301,6 +366,7 @@ func (r *GraphRun) VJP(seed, z []float64) ([]float64, error) {
 	if len(z) != g.np {
 		return nil, fmt.Errorf("smooth: z has %d values, want %d", len(z), g.np)
 	}
+	r.unpermute()
 	r.dvals = grow(r.dvals, len(r.vals))
 	r.dprob = grow(r.dprob, len(r.prob))
 	copy(r.dvals, z)
@@ -347,6 +413,7 @@ func (r *GraphRun) VJP(seed, z []float64) ([]float64, error) {
 // the output, for every regulariser.
 func (r *GraphRun) Sample(rng *rand.Rand, out int) []float64 {
 	g := r.g
+	r.unpermute()
 	use := make([]float64, g.np+1)
 	np1 := int32(g.np + 1)
 	type item struct {

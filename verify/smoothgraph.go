@@ -56,9 +56,9 @@ type SmoothGraphReport struct {
 }
 
 // ONNX exports the report's graph at its regulariser and γ
-// (export/smoothonnx): inputs theta and seed, outputs value and
-// marginals, float32 or float64 inputs and outputs.
-func (r *SmoothGraphReport) ONNX(float32 bool) ([]byte, error) {
+// (export/smoothonnx) in form (loop or unrolled): inputs theta and seed,
+// outputs value and marginals, float32 or float64 inputs and outputs.
+func (r *SmoothGraphReport) ONNX(float32 bool, form smoothonnx.Form) ([]byte, error) {
 	reg, err := smooth.ParseReg(r.Reg)
 	if err != nil {
 		return nil, err
@@ -71,7 +71,7 @@ func (r *SmoothGraphReport) ONNX(float32 bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt, Metadata: meta})
+	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt, Form: form, Metadata: meta})
 }
 
 // Params is the number of parameters θ of the report's graph (the

@@ -19,7 +19,8 @@ import (
 // instance (compile -scheme smooth of a program with data or a search
 // answer): the model's metadata records the program, its params and the
 // bound instance, from which the same smooth.Graph is built again, and
-// the model run in ONNX Runtime is compared with it at random θ.
+// the model run in ONNX Runtime or the Go reference (engine/onnxref) is
+// compared with it at random θ.
 
 // Metadata keys of a smooth-graph model that rebuild its graph.
 const (
@@ -216,7 +217,7 @@ func SmoothGraphModel(runner *engine.Runner, path string, info *smoothonnx.Info,
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, runtime ort): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs", path, g.Program, reg, info.Gamma, info.DType, count, np, no)
+	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, %s form, runtime %s): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs", path, g.Program, reg, info.Gamma, info.DType, info.Form, runner.Runtime(), count, np, no)
 	c.Value, c.ValueTol = "value vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	c.Marginals, c.MarginalsTol = "marginals vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	return c, nil

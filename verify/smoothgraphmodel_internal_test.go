@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
@@ -65,7 +66,7 @@ func TestSmoothGraphMetadataRebuildsGraph(t *testing.T) {
 		}
 		r, err := SolveSmoothGraph(m, "random", data, steps, compile.Options{Scheme: compile.Smooth, Reg: relu.Tsallis, Gamma: 0.7})
 		require.NoError(t, err, c.path)
-		model, err := r.ONNX(false)
+		model, err := r.ONNX(false, smoothonnx.Loop)
 		require.NoError(t, err)
 		info, g, err := SmoothGraphSource(c.path, model)
 		require.NoError(t, err, c.path)

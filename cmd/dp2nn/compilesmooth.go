@@ -8,6 +8,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -24,6 +25,7 @@ type SmoothGraphCompileReport struct {
 	Params  int      `json:"params"`  // columns of theta and marginals
 	Outputs []string `json:"outputs"` // columns of seed and value
 	Nodes   int      `json:"nodes"`
+	Form    string   `json:"form"` // loop or unrolled
 }
 
 // compileSmoothGraph exports the smooth scheme of a program with data or
@@ -36,7 +38,14 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if *o.decode {
 		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 	}
-	for _, name := range []string{"steps", "form", "layout", "decode-steps"} {
+	form := smoothonnx.Loop
+	if given(fs)["form"] {
+		var err error
+		if form, err = smoothonnx.ParseForm(*o.form); err != nil {
+			return userErrorf("compile: -scheme smooth of %s: -form: %v", f.DpPos.File, err)
+		}
+	}
+	for _, name := range []string{"steps", "layout", "decode-steps"} {
 		if given(fs)[name] {
 			return userErrorf("compile: -scheme smooth of %s exports the smooth graph of the instance (every step, its own layout); -%s does not apply", f.DpPos.File, name)
 		}
@@ -55,7 +64,7 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if !ok {
 		return fmt.Errorf("compile: the smooth scheme of %s gave a %T", f.DpPos.File, r)
 	}
-	model, err := sr.ONNX(dtype == export.Float32)
+	model, err := sr.ONNX(dtype == export.Float32, form)
 	if err != nil {
 		return userErrorf("compile: %v", err)
 	}
@@ -63,15 +72,15 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 		return err
 	}
 	rep := &SmoothGraphCompileReport{Output: *o.out, Bytes: len(model), Program: sr.Program, Reg: sr.Reg, Gamma: sr.Gamma, DType: dtype.String(),
-		Params: sr.Params(), Nodes: sr.Nodes}
+		Params: sr.Params(), Nodes: sr.Nodes, Form: form.String()}
 	for _, out := range sr.Outputs {
 		rep.Outputs = append(rep.Outputs, out.Name)
 	}
 	if *o.json {
 		return writeJSON(stdout, rep)
 	}
-	fmt.Fprintf(stdout, "wrote %s (%d bytes): smooth graph of %s (%s, γ = %g, %s), %d nodes; inputs theta [N, %d] and seed [N, %d], outputs value [N, %d] and marginals [N, %d]\n",
-		rep.Output, rep.Bytes, rep.Program, rep.Reg, rep.Gamma, rep.DType, rep.Nodes, rep.Params, len(rep.Outputs), len(rep.Outputs), rep.Params)
+	fmt.Fprintf(stdout, "wrote %s (%d bytes): smooth graph of %s (%s, γ = %g, %s, %s form), %d nodes; inputs theta [N, %d] and seed [N, %d], outputs value [N, %d] and marginals [N, %d]\n",
+		rep.Output, rep.Bytes, rep.Program, rep.Reg, rep.Gamma, rep.DType, rep.Form, rep.Nodes, rep.Params, len(rep.Outputs), len(rep.Outputs), rep.Params)
 	return nil
 }
 

@@ -19,21 +19,33 @@ import (
 )
 
 // compile -scheme smooth of a program with data writes the smooth graph's
-// model; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell biases)
-// and seed 1, its value and marginals are what solve -scheme smooth
-// prints.
+// model, in the loop form by default and in the unrolled one with -form
+// unrolled; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
+// biases) and seed 1, its value and marginals are what solve -scheme
+// smooth prints.
 func TestCompileSmoothGraph(t *testing.T) {
+	for _, form := range []string{"", "loop", "unrolled"} {
+		t.Run("form="+form, func(t *testing.T) { testCompileSmoothGraph(t, form) })
+	}
+}
+
+func testCompileSmoothGraph(t *testing.T, form string) {
 	chdirRepo(t)
 	if err := onnxrt.Init(); err != nil {
 		exporttest.RequireRuntime(t, err.Error())
 	}
 	out := filepath.Join(t.TempDir(), "lcs.onnx")
 	args := []string{"examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5", "-json"}
-	stdout, stderr, code := runCLI(append([]string{"compile", "-o", out, "-dtype", "float64"}, args...)...)
+	cargs := []string{"compile", "-o", out, "-dtype", "float64"}
+	if form != "" {
+		cargs = append(cargs, "-form", form)
+	}
+	stdout, stderr, code := runCLI(append(cargs, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var c SmoothGraphCompileReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 	require.Equal(t, []string{"answer"}, c.Outputs)
+	require.Equal(t, map[string]string{"": "loop"}[form]+form, c.Form)
 	stdout, stderr, code = runCLI(append([]string{"solve"}, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var s verify.SmoothGraphReport
@@ -171,7 +183,7 @@ func TestVerifySmoothGraphModel(t *testing.T) {
 	}{
 		{[]string{"verify", old, "-runtime", "ort", "-random", "2"}, "has no dp2nn.source.program metadata"},
 		{[]string{"verify", badData, "-runtime", "ort", "-random", "2"}, "bad metadata dp2nn.source.data: row 0"},
-		{[]string{"verify", models["float64"], "-runtime", "go", "-random", "2"}, "runs in -runtime ort only"},
+		{[]string{"verify", models["float64"], "-runtime", "onnxgo", "-random", "2"}, "runs in -runtime ort or go, not onnxgo"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-gamma", "1"}, "-gamma"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "2", "-instances", "testdata/seq"}, "bound to its own instance"},
 		{[]string{"verify", models["float64"], "-runtime", "ort", "-random", "0"}, "-random"},
@@ -181,5 +193,75 @@ func TestVerifySmoothGraphModel(t *testing.T) {
 		require.Contains(t, stderr, c.want, "%v", c.args)
 		require.Empty(t, stdout, "%v", c.args)
 		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
+	}
+}
+
+// verify MODEL -runtime go runs the smooth graph model in dp2nn's own
+// interpreter (engine/onnxref), without ONNX Runtime, for every
+// regulariser and dtype: the same checks and tolerances as -runtime ort;
+// a model whose γ was changed after export is a mismatch there too.
+func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
+	chdirRepo(t)
+	dir := t.TempDir()
+	for _, reg := range []string{"shannon", "gini", "tsallis"} {
+		for _, dt := range []string{"float64", "float32"} {
+			out := filepath.Join(dir, reg+"-"+dt+".onnx")
+			_, stderr, code := runCLI("compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", reg, "-gamma", "0.5", "-o", out, "-dtype", dt)
+			require.Equal(t, 0, code, stderr)
+			stdout, stderr, code := runCLI("verify", out, "-runtime", "go", "-random", "3", "-json", "-quiet")
+			require.Equal(t, 0, code, stderr)
+			var c verify.SmoothCheck
+			require.NoError(t, json.Unmarshal([]byte(stdout), &c))
+			require.Equal(t, 3, c.Cases, "%s %s", reg, dt)
+			require.Zero(t, c.Mismatches, "%s %s", reg, dt)
+			require.Contains(t, c.Title, "runtime go")
+			tol := map[string]float64{"float64": 1e-12, "float32": 1e-5}[dt]
+			require.LessOrEqual(t, float64(c.WorstValue), tol)
+			require.LessOrEqual(t, float64(c.WorstGrad), tol)
+			if reg != "gini" || dt != "float64" {
+				continue
+			}
+			b, err := os.ReadFile(out)
+			require.NoError(t, err)
+			var mp onnxpb.ModelProto
+			require.NoError(t, proto.Unmarshal(b, &mp))
+			for _, e := range mp.MetadataProps {
+				if e.GetKey() == "dp2nn.gamma" {
+					e.Value = proto.String("0.6")
+				}
+			}
+			b, err = proto.Marshal(&mp)
+			require.NoError(t, err)
+			tampered := filepath.Join(dir, "gamma.onnx")
+			require.NoError(t, os.WriteFile(tampered, b, 0o644))
+			stdout, stderr, code = runCLI("verify", tampered, "-runtime", "go", "-random", "2", "-quiet")
+			require.Equal(t, 1, code, stdout+stderr)
+			require.Contains(t, stdout, "MISMATCH random #1")
+		}
+	}
+}
+
+// compile -scheme smooth of a program with data: a form that is not loop
+// or unrolled, and flags of the network paths, are refused by name (exit
+// 2, one line, no file written).
+func TestCompileSmoothGraphBadFlags(t *testing.T) {
+	chdirRepo(t)
+	out := filepath.Join(t.TempDir(), "x.onnx")
+	base := []string{"compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-o", out}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-form", "cell"}, "-form cell does not apply"},
+		{[]string{"-form", "spiral"}, "-form"},
+		{[]string{"-form", "unrolled", "-steps", "3"}, "-steps does not apply"},
+		{[]string{"-decode-steps", "3"}, "-decode-steps"},
+	} {
+		stdout, stderr, code := runCLI(append(append([]string{}, base...), c.args...)...)
+		require.Equal(t, 2, code, "%v: %s", c.args, stderr)
+		require.Contains(t, stderr, c.want, "%v", c.args)
+		require.Empty(t, stdout, "%v", c.args)
+		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
+		require.NoFileExists(t, out)
 	}
 }

@@ -98,6 +98,12 @@ func TestGolden(t *testing.T) {
 		{"verify_bellmanford_random", []string{"verify", "examples/bellmanford.dp", "-set", "n=4", "-random", "60", "-seed", "2"}},
 		{"verify_heldkarp_unrolled_json", []string{"verify", "examples/heldkarp.dp", "-random", "20", "-form", "unrolled", "-json"}},
 		{"verify_csp_fptas", []string{"verify", "examples/csp.dp", "-scheme", "fptas", "-P", "2", "-random", "40", "-dtype", "float32"}},
+		// Base cases as branches of one if, admitted by the checker's
+		// union of boxes (docs/dsl.md, Static conditions and sets).
+		{"solve_gridpath_3x3", []string{"solve", "examples/gridpath.dp", "-instance", "testdata/branches/gridpath3x3.json"}},
+		{"solve_smooth_editdist_kitten", []string{"solve", "examples/editdist.dp", "-instance", "testdata/branches/kitten-sitting.json", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5"}},
+		{"verify_palindrome_random", []string{"verify", "examples/palindrome.dp", "-random", "40", "-seed", "2"}},
+		{"verify_gridpath_or_random", []string{"verify", "testdata/programs/gridpath_or.dp", "-random", "40", "-seed", "2"}},
 	}
 	chdirRepo(t)
 	// A golden holds no progress: on a loaded machine a slow case would

@@ -8,4 +8,11 @@
 //	m, _ := export.Read("k.onnx")
 //	s, _ := onnxref.Open(m) // decodes the initializers once
 //	out, _ := s.Run(map[string]export.Tensor{"profit": p, "size": s})
+//
+// OpenBytes opens a model export.Read does not read, such as the smooth
+// graph of one instance (export/smoothonnx), with its TopK, CumSum,
+// GatherElements and ScatterElements. A scatter writes into its data
+// instead of a copy when nothing else can see that tensor (inplace.go),
+// so a Loop that scatters into its carried state copies it once, not
+// once per iteration.
 package onnxref

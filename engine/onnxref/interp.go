@@ -8,6 +8,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"google.golang.org/protobuf/proto"
 )
 
 // Run evaluates the model with a small reference interpreter, without
@@ -15,11 +16,18 @@ import (
 // graph output. Float32 models compute in float32: every product and sum
 // is rounded to float32, as a runtime does.
 //
-// The interpreter runs exactly the operators Write emits (Gemm, Relu,
-// the smoothed activations' Softplus, Sigmoid, Clip, Sqrt, Exp, Log, Abs,
-// Neg, Add, Sub, Mul, Min of two inputs, Gather, Concat, ReduceSum,
-// ReduceMax, ReduceMin, Shape, Slice, Expand, Transpose, Reshape, MatMul,
-// Identity, Where, And, Not, the comparisons and Loop), in node order.
+// The interpreter runs exactly the operators export.Write and
+// export/smoothonnx emit (Gemm, Relu, the smoothed activations' Softplus,
+// Sigmoid, Clip, Sqrt, Exp, Log, Abs, Neg, Add, Sub, Mul, Div, Min and Max
+// of two inputs, Gather, Concat, ReduceSum, ReduceMax, ReduceMin, Shape,
+// Slice, Expand, Transpose, Reshape, MatMul, Identity, Where, And, Not,
+// the comparisons, Cast, Loop; and for the smooth graph TopK, CumSum,
+// GatherElements, ScatterElements, ScatterND, Pad, ConstantOfShape,
+// Squeeze and Unsqueeze), in node order, by the ONNX specification of
+// opset 17 (ScatterElements and ScatterND take the reductions max and min
+// of opset 18 too). Where the specification leaves a result undefined
+// (two updates of one element without a reduction, a cast of NaN to an
+// integer) it gives an error, not a guess.
 func Run(m *export.Model, inputs map[string]export.Tensor) (map[string]export.Tensor, error) {
 	s, err := Open(m)
 	if err != nil {
@@ -30,27 +38,123 @@ func Run(m *export.Model, inputs map[string]export.Tensor) (map[string]export.Te
 
 // Session is a model ready to run: its initializers decoded once.
 type Session struct {
-	m     *export.Model
-	inits map[string]*value
+	graph   *onnxpb.GraphProto
+	inputs  []export.Port
+	elems   []elemType // per input: its element type
+	outputs []export.Port
+	inits   map[string]*value
+	infos   map[*onnxpb.GraphProto]*graphInfo // read only: Run may be called concurrently
 }
 
-// Open decodes the model's initializers.
+// Open decodes the initializers of a model written by export.
 func Open(m *export.Model) (*Session, error) {
+	elem := elemFloat
+	if m.DType == export.Float64 {
+		elem = elemDouble
+	}
+	elems := make([]elemType, len(m.Inputs))
+	for i := range elems {
+		elems[i] = elem
+	}
+	return open(m.Proto.Graph, m.Inputs, elems, m.Outputs)
+}
+
+// OpenModel decodes the initializers of any model of float or double
+// inputs and outputs in the default ONNX domain, such as the smooth
+// graph of one instance (export/smoothonnx), which export.Read does not
+// read: its inputs' element types and shapes are read from the graph.
+func OpenModel(p *onnxpb.ModelProto) (*Session, error) {
+	g := p.GetGraph()
+	if g == nil {
+		return nil, fmt.Errorf("onnxref: the model has no graph")
+	}
+	for _, o := range p.OpsetImport {
+		if d := o.GetDomain(); d != "" && d != "ai.onnx" {
+			return nil, fmt.Errorf("onnxref: the model imports operator set %q, which dp2nn does not run", d)
+		}
+	}
+	inits := map[string]bool{}
+	for _, t := range g.Initializer {
+		inits[t.GetName()] = true
+	}
+	var ins, outs []export.Port
+	var elems []elemType
+	for _, vi := range g.Input {
+		if inits[vi.GetName()] {
+			continue // an initializer listed as input (IR < 4 style)
+		}
+		var e elemType
+		switch onnxpb.TensorProto_DataType(vi.GetType().GetTensorType().GetElemType()) {
+		case onnxpb.TensorProto_FLOAT:
+			e = elemFloat
+		case onnxpb.TensorProto_DOUBLE:
+			e = elemDouble
+		default:
+			return nil, fmt.Errorf("onnxref: input %q is not a float or double tensor", vi.GetName())
+		}
+		ins, elems = append(ins, port(vi)), append(elems, e)
+	}
+	for _, vi := range g.Output {
+		outs = append(outs, port(vi))
+	}
+	return open(g, ins, elems, outs)
+}
+
+// OpenBytes reads a serialized ONNX model and opens it as OpenModel
+// does.
+func OpenBytes(b []byte) (*Session, error) {
+	var p onnxpb.ModelProto
+	if err := proto.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("onnxref: not an ONNX model (or corrupt): %v", err)
+	}
+	return OpenModel(&p)
+}
+
+// port is the name and shape of a graph input or output (a symbolic
+// dimension is −1, named in DimNames).
+func port(vi *onnxpb.ValueInfoProto) export.Port {
+	p := export.Port{Name: vi.GetName(), Doc: vi.GetDocString()}
+	for _, d := range vi.GetType().GetTensorType().GetShape().GetDim() {
+		if v, ok := d.GetValue().(*onnxpb.TensorShapeProto_Dimension_DimValue); ok && v.DimValue >= 0 {
+			p.Dims = append(p.Dims, int(v.DimValue))
+		} else {
+			p.Dims = append(p.Dims, -1) // symbolic or unknown
+		}
+		p.DimNames = append(p.DimNames, d.GetDimParam())
+	}
+	return p
+}
+
+func open(g *onnxpb.GraphProto, ins []export.Port, elems []elemType, outs []export.Port) (*Session, error) {
 	inits := map[string]*value{}
-	for _, t := range m.Proto.Graph.Initializer {
+	for _, t := range g.Initializer {
 		v, err := decodeTensor(t)
 		if err != nil {
 			return nil, err
 		}
 		inits[t.GetName()] = v
 	}
-	return &Session{m: m, inits: inits}, nil
+	infos := map[*onnxpb.GraphProto]*graphInfo{}
+	analyse(g, infos)
+	for sg, gi := range infos {
+		if sg == g || len(sg.Initializer) == 0 {
+			continue
+		}
+		gi.inits = map[string]*value{}
+		for _, t := range sg.Initializer {
+			v, err := decodeTensor(t)
+			if err != nil {
+				return nil, err
+			}
+			gi.inits[t.GetName()] = v
+		}
+	}
+	return &Session{graph: g, inputs: ins, elems: elems, outputs: outs, inits: inits, infos: infos}, nil
 }
 
 // Run evaluates the model on one tensor per graph input (see the package
 // Run).
 func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Tensor, err error) {
-	m := s.m
 	defer func() {
 		if r := recover(); r != nil {
 			shape, ok := r.(tooLarge)
@@ -60,18 +164,14 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 			out, err = nil, fmt.Errorf("onnxref: the model asks for a tensor of shape %v, more than %d elements", []int(shape), maxElements)
 		}
 	}()
-	elem := elemFloat
-	if m.DType == export.Float64 {
-		elem = elemDouble
-	}
-	env := &env{vals: map[string]*value{}, parent: &env{vals: s.inits}}
+	env := &env{vals: map[string]*value{}, parent: &env{vals: s.inits}, info: s.infos[s.graph], infos: s.infos}
 	sizes := map[string]int{}
 	for name := range inputs {
-		if !slices.ContainsFunc(m.Inputs, func(p export.Port) bool { return p.Name == name }) {
+		if !slices.ContainsFunc(s.inputs, func(p export.Port) bool { return p.Name == name }) {
 			return nil, fmt.Errorf("onnxref: the model has no input %q", name)
 		}
 	}
-	for _, p := range m.Inputs {
+	for k, p := range s.inputs {
 		t, ok := inputs[p.Name]
 		if !ok {
 			return nil, fmt.Errorf("onnxref: missing input %q", p.Name)
@@ -83,7 +183,7 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 			switch {
 			case d >= 0 && t.Shape[i] != d:
 				return nil, fmt.Errorf("onnxref: input %q has shape %v, want %s", p.Name, t.Shape, p.ShapeString())
-			case d < 0:
+			case d < 0 && p.DimNames[i] != "":
 				if s, ok := sizes[p.DimNames[i]]; ok && s != t.Shape[i] {
 					return nil, fmt.Errorf("onnxref: input %q has %s = %d, another input has %d", p.Name, p.DimNames[i], t.Shape[i], s)
 				}
@@ -93,17 +193,17 @@ func (s *Session) Run(inputs map[string]export.Tensor) (out map[string]export.Te
 		if export.NumElements(t.Shape) != len(t.Data) {
 			return nil, fmt.Errorf("onnxref: input %q has %d values for shape %v", p.Name, len(t.Data), t.Shape)
 		}
-		v := &value{elem: elem, shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
+		v := &value{elem: s.elems[k], shape: append([]int(nil), t.Shape...), f: make([]float64, len(t.Data))}
 		for i, x := range t.Data {
 			v.f[i] = v.round(x)
 		}
 		env.vals[p.Name] = v
 	}
-	if err := runGraph(m.Proto.Graph, env); err != nil {
+	if err := runGraph(s.graph, env); err != nil {
 		return nil, err
 	}
 	out = map[string]export.Tensor{}
-	for _, p := range m.Outputs {
+	for _, p := range s.outputs {
 		v, err := env.get(p.Name)
 		if err != nil {
 			return nil, err
@@ -255,6 +355,19 @@ func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 			}
 			return v, nil
 		}
+	case onnxpb.TensorProto_BOOL:
+		v.elem, want = elemBool, n
+		if len(raw) == want {
+			v.b = make([]bool, n)
+			for k := range n {
+				v.b[k] = raw[k] != 0
+			}
+		} else if len(t.Int32Data) == n {
+			for _, x := range t.Int32Data {
+				v.b = append(v.b, x != 0)
+			}
+			return v, nil
+		}
 	default:
 		return nil, fmt.Errorf("onnxref: initializer %q has data type %d, which dp2nn does not write", t.GetName(), t.GetDataType())
 	}
@@ -269,6 +382,12 @@ func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 type env struct {
 	vals   map[string]*value
 	parent *env
+	// info is the graph's in-place analysis (inplace.go), infos every
+	// graph's; owned are the Loop-carried inputs the Loop owns.
+	info  *graphInfo
+	infos map[*onnxpb.GraphProto]*graphInfo
+	owned map[string]bool
+	at    int // the index of the node running
 }
 
 func (e *env) get(name string) (*value, error) {
@@ -281,7 +400,8 @@ func (e *env) get(name string) (*value, error) {
 }
 
 func runGraph(g *onnxpb.GraphProto, e *env) error {
-	for _, n := range g.Node {
+	for k, n := range g.Node {
+		e.at = k
 		ins := make([]*value, len(n.Input))
 		for i, name := range n.Input {
 			if name == "" {
@@ -510,7 +630,86 @@ func runNode(n *onnxpb.NodeProto, ins []*value, e *env) ([]*value, error) {
 		if err := nargs(ins, 1, 1); err != nil {
 			return nil, err
 		}
-		return one(castFloat(ins[0], intAttr(n, "to", 0)))
+		return one(cast(ins[0], intAttr(n, "to", 0)))
+	case "TopK":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		k, err := axisScalar("K", ins[1])
+		if err != nil {
+			return nil, err
+		}
+		return topK(ins[0], k, intAttr(n, "axis", -1), intAttr(n, "largest", 1) != 0)
+	case "CumSum":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		axis, err := axisScalar("axis", ins[1])
+		if err != nil {
+			return nil, err
+		}
+		return one(cumSum(ins[0], axis, intAttr(n, "exclusive", 0) != 0, intAttr(n, "reverse", 0) != 0))
+	case "GatherElements":
+		if err := nargs(ins, 2, 2); err != nil {
+			return nil, err
+		}
+		return one(gatherElements(ins[0], ins[1], intAttr(n, "axis", 0)))
+	case "ScatterElements", "ScatterND":
+		if err := nargs(ins, 3, 3); err != nil {
+			return nil, err
+		}
+		red, err := parseReduction(string(attr(n, "reduction").GetS()))
+		if err != nil {
+			return nil, err
+		}
+		inPlace := e.mayUpdate(n, e.at)
+		if op == "ScatterND" {
+			return one(scatterND(ins[0], ins[1], ins[2], red, inPlace))
+		}
+		return one(scatterElements(ins[0], ins[1], ins[2], intAttr(n, "axis", 0), red, inPlace))
+	case "Pad":
+		if err := nargs(ins, 2, 4); err != nil {
+			return nil, err
+		}
+		if m := string(attr(n, "mode").GetS()); m != "" && m != "constant" {
+			return nil, fmt.Errorf("Pad in mode %q (the interpreter pads with a constant only)", m)
+		}
+		if len(ins) > 3 && ins[3] != nil {
+			return nil, fmt.Errorf("Pad with axes (opset 18) is not supported")
+		}
+		var c *value
+		if len(ins) > 2 {
+			c = ins[2]
+		}
+		return one(pad(ins[0], ins[1], c))
+	case "Split":
+		if err := nargs(ins, 1, 2); err != nil {
+			return nil, err
+		}
+		var sizes *value
+		if len(ins) > 1 {
+			sizes = ins[1]
+		} else if a := attr(n, "split"); a != nil { // opset 11
+			sizes = &value{elem: elemInt64, shape: []int{len(a.GetInts())}, i: a.GetInts()}
+		}
+		return split(ins[0], intAttr(n, "axis", 0), sizes, len(n.Output))
+	case "ConstantOfShape":
+		if err := nargs(ins, 1, 1); err != nil {
+			return nil, err
+		}
+		return one(constantOfShape(ins[0], attr(n, "value").GetT()))
+	case "Squeeze", "Unsqueeze":
+		if err := nargs(ins, 1, 2); err != nil {
+			return nil, err
+		}
+		axes, err := axesOf(n, ins)
+		if err != nil {
+			return nil, err
+		}
+		if op == "Squeeze" {
+			return one(squeeze(ins[0], axes))
+		}
+		return one(unsqueeze(ins[0], axes))
 	default:
 		return nil, fmt.Errorf("operator %s is not one that dp2nn writes", op)
 	}
@@ -617,6 +816,83 @@ func broadcastShape(a, b []int) ([]int, error) {
 	return out, nil
 }
 
+// bidx maps the flat indices of a broadcast result to those of one
+// operand: the identity when the shapes are equal, always 0 for a single
+// element, else a table (expandIndex). The first two, the common cases,
+// allocate nothing.
+type bidx struct {
+	idx  []int
+	n    int
+	mode int8 // 0: idx, 1: identity, 2: zero, 3: f mod n (repeated whole), 4: f / n (each element repeated n times)
+}
+
+func (b bidx) at(f int) int {
+	switch b.mode {
+	case 1:
+		return f
+	case 2:
+		return 0
+	case 3:
+		return f % b.n
+	case 4:
+		return f / b.n
+	}
+	return b.idx[f]
+}
+
+// broadcastIndex is the bidx of an operand of shape in in a result of
+// shape out.
+func broadcastIndex(in, out []int) bidx {
+	n := export.NumElements(in)
+	switch {
+	case slices.Equal(in, out):
+		return bidx{mode: 1}
+	case n == 1:
+		return bidx{mode: 2}
+	}
+	// Align in to the right of out, then: equal on a suffix and 1 (or
+	// absent) before it is mode 3; equal on a prefix and 1 after it is
+	// mode 4.
+	pad := len(out) - len(in)
+	dim := func(d int) int {
+		if d < pad {
+			return 1
+		}
+		return in[d-pad]
+	}
+	split := func(lead bool) (int, bool) { // the boundary, and whether the shape has that form
+		d := 0
+		if lead {
+			for d < len(out) && dim(d) == out[d] {
+				d++
+			}
+			for k := d; k < len(out); k++ {
+				if dim(k) != 1 {
+					return 0, false
+				}
+			}
+			return d, true
+		}
+		d = len(out)
+		for d > 0 && dim(d-1) == out[d-1] {
+			d--
+		}
+		for k := 0; k < d; k++ {
+			if dim(k) != 1 {
+				return 0, false
+			}
+		}
+		return d, true
+	}
+	if _, ok := split(false); ok {
+		return bidx{mode: 3, n: n}
+	}
+	if d, ok := split(true); ok {
+		return bidx{mode: 4, n: export.NumElements(out[d:])}
+	}
+	return bidx{idx: expandIndex(in, out)}
+}
+
 // expandIndex maps every flat index of shape out to the flat index of the
 // value of shape in that broadcasts to it.
 func expandIndex(in, out []int) []int {
@@ -658,6 +934,9 @@ func expand(v *value, shape []int) *value {
 }
 
 func arith(op string, a, b *value) (*value, error) {
+	if a.isInt() && a.elem == b.elem {
+		return intArith(op, a, b)
+	}
 	if !a.isFloat() || a.elem != b.elem {
 		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
 	}
@@ -665,26 +944,115 @@ func arith(op string, a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := like(a, shape)
-	for f := range out.f {
-		x, y := a.f[ia[f]], b.f[ib[f]]
-		var r float64
+	// Operands laid out like the result (a copy only when broadcast),
+	// then one tight loop per operation; a float32 result is rounded
+	// after, which is the same single rounding of each result.
+	av, bv := aligned(a.f, ia, len(out.f)), aligned(b.f, ib, len(out.f))
+	o := out.f
+	switch op {
+	case "Add":
+		for f := range o {
+			o[f] = av[f] + bv[f]
+		}
+	case "Sub":
+		for f := range o {
+			o[f] = av[f] - bv[f]
+		}
+	case "Mul":
+		for f := range o {
+			o[f] = av[f] * bv[f]
+		}
+	case "Div":
+		for f := range o {
+			o[f] = av[f] / bv[f]
+		}
+	case "Min":
+		for f := range o {
+			o[f] = math.Min(av[f], bv[f])
+		}
+	case "Max":
+		for f := range o {
+			o[f] = math.Max(av[f], bv[f])
+		}
+	}
+	if out.elem == elemFloat {
+		for f, r := range o {
+			o[f] = float64(float32(r))
+		}
+	}
+	return out, nil
+}
+
+// aligned returns x laid out as a broadcast result of n elements: x
+// itself when the shapes are equal, else a copy through b.
+func aligned(x []float64, b bidx, n int) []float64 {
+	if b.mode == 1 {
+		return x[:n]
+	}
+	v := make([]float64, n)
+	switch b.mode {
+	case 2:
+		for f := range v {
+			v[f] = x[0]
+		}
+	case 3:
+		for f := 0; f < n && b.n > 0; f += b.n {
+			copy(v[f:], x[:b.n])
+		}
+	default:
+		for f := range v {
+			v[f] = x[b.at(f)]
+		}
+	}
+	return v
+}
+
+// intArith is arith of two integer tensors (index arithmetic, such as a
+// Loop's dynamic Slice starts): exact, Div truncating toward zero as C
+// and ONNX Runtime do; a result beyond the type's range or a division
+// by zero is refused.
+func intArith(op string, a, b *value) (*value, error) {
+	shape, err := broadcastShape(a.shape, b.shape)
+	if err != nil {
+		return nil, err
+	}
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if a.elem == elemInt32 {
+		lo, hi = math.MinInt32, math.MaxInt32
+	}
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
+	out := like(a, shape)
+	for f := range out.i {
+		x, y := a.i[ia.at(f)], b.i[ib.at(f)]
+		var r int64
+		ok := true
 		switch op {
 		case "Add":
 			r = x + y
+			ok = (y >= 0) == (r >= x)
 		case "Sub":
 			r = x - y
+			ok = (y >= 0) == (r <= x)
 		case "Mul":
 			r = x * y
-		case "Min":
-			r = math.Min(x, y)
-		case "Max":
-			r = math.Max(x, y)
+			ok = x == 0 || (r/x == y && !(x == -1 && y == math.MinInt64))
 		case "Div":
+			if y == 0 {
+				return nil, fmt.Errorf("integer division by zero")
+			}
+			ok = !(x == math.MinInt64 && y == -1)
 			r = x / y
+		case "Min":
+			r = min(x, y)
+		case "Max":
+			r = max(x, y)
 		}
-		out.f[f] = out.round(r)
+		if !ok || r < lo || r > hi {
+			return nil, fmt.Errorf("%s of %d and %d overflows the integer type", op, x, y)
+		}
+		out.i[f] = r
 	}
 	return out, nil
 }
@@ -705,10 +1073,10 @@ func compare(op string, a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
 	out := &value{elem: elemBool, shape: shape, b: make([]bool, export.NumElements(shape))}
 	for f := range out.b {
-		x, y := a.f[ia[f]], b.f[ib[f]]
+		x, y := a.f[ia.at(f)], b.f[ib.at(f)]
 		switch op {
 		case "Less":
 			out.b[f] = x < y
@@ -733,10 +1101,10 @@ func logical(a, b *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ia, ib := expandIndex(a.shape, shape), expandIndex(b.shape, shape)
-	out := &value{elem: elemBool, shape: shape, b: make([]bool, len(ia))}
+	ia, ib := broadcastIndex(a.shape, shape), broadcastIndex(b.shape, shape)
+	out := &value{elem: elemBool, shape: shape, b: make([]bool, checkSize(shape))}
 	for f := range out.b {
-		out.b[f] = a.b[ia[f]] && b.b[ib[f]]
+		out.b[f] = a.b[ia.at(f)] && b.b[ib.at(f)]
 	}
 	return out, nil
 }
@@ -752,13 +1120,13 @@ func where(c, x, y *value) (*value, error) {
 	if err != nil {
 		return nil, err
 	}
-	ic, ix, iy := expandIndex(c.shape, shape), expandIndex(x.shape, shape), expandIndex(y.shape, shape)
+	ic, ix, iy := broadcastIndex(c.shape, shape), broadcastIndex(x.shape, shape), broadcastIndex(y.shape, shape)
 	out := like(x, shape)
-	for f := range ic {
-		if c.b[ic[f]] {
-			copyElem(out, f, x, ix[f])
+	for f := range out.size() {
+		if c.b[ic.at(f)] {
+			copyElem(out, f, x, ix.at(f))
 		} else {
-			copyElem(out, f, y, iy[f])
+			copyElem(out, f, y, iy.at(f))
 		}
 	}
 	return out, nil
@@ -903,6 +1271,34 @@ func reduce(op string, x *value, axes []int64, keep bool) (*value, error) {
 		shape = kept
 	}
 	out := like(x, shape)
+	// Reduced axes that are a suffix of x's (the common case): each output
+	// sums a contiguous run, in the same row-major order as below.
+	if k := slices.Index(red, true); k >= 0 && !slices.Contains(red[k:], false) {
+		chunk := prod(x.shape[k:])
+		for o := range out.f {
+			run := x.f[o*chunk : (o+1)*chunk]
+			if len(run) == 0 {
+				continue
+			}
+			acc := run[0]
+			switch op {
+			case "ReduceSum":
+				for _, v := range run[1:] {
+					acc = out.round(acc + v)
+				}
+			case "ReduceMax":
+				for _, v := range run[1:] {
+					acc = math.Max(acc, v)
+				}
+			case "ReduceMin":
+				for _, v := range run[1:] {
+					acc = math.Min(acc, v)
+				}
+			}
+			out.f[o] = acc
+		}
+		return out, nil
+	}
 	seen := make([]bool, len(out.f))
 	// Walk x in row-major order; the output index drops reduced coordinates.
 	coord := make([]int, r)
@@ -1027,8 +1423,17 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 	}
 	nScan := len(body.Output) - 1 - len(carried)
 	scans := make([][]*value, nScan)
+	info := outer.infos[body]
+	if info == nil { // a body the session did not see: no in-place updates
+		info = &graphInfo{}
+	}
+	owned := map[string]bool{} // the carried inputs the Loop owns this iteration
+	scope := outer
+	if info.inits != nil {
+		scope = &env{vals: info.inits, parent: outer}
+	}
 	for it := int64(0); it < trips && cond; it++ {
-		e := &env{vals: map[string]*value{}, parent: outer}
+		e := &env{vals: map[string]*value{}, parent: scope, info: info, infos: outer.infos, owned: owned}
 		e.vals[body.Input[0].GetName()] = &value{elem: elemInt64, i: []int64{it}}
 		e.vals[body.Input[1].GetName()] = &value{elem: elemBool, b: []bool{cond}}
 		for i, v := range carried {
@@ -1049,11 +1454,16 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		if it == maxSteps-1 && cond {
 			return nil, fmt.Errorf("Loop runs more than %d steps", maxSteps)
 		}
+		next := map[string]bool{}
 		for i := range carried {
 			if carried[i], err = get(1 + i); err != nil {
 				return nil, err
 			}
+			if e.ownsOutput(body, 1+i) {
+				next[body.Input[2+i].GetName()] = true
+			}
 		}
+		owned = next
 		for i := range scans {
 			v, err := get(1 + len(carried) + i)
 			if err != nil {
@@ -1154,25 +1564,4 @@ func intsAsFloats(v *value) *value {
 		out.f[k] = float64(x)
 	}
 	return &out
-}
-
-// castFloat is Cast between float and double (ONNX element types 1 and
-// 11), the only casts dp2nn writes: to float rounds once.
-func castFloat(x *value, to int64) (*value, error) {
-	if !x.isFloat() {
-		return nil, fmt.Errorf("Cast of a non-float tensor")
-	}
-	out := &value{shape: x.shape, f: make([]float64, len(x.f))}
-	switch to {
-	case int64(onnxpb.TensorProto_FLOAT):
-		out.elem = elemFloat
-	case int64(onnxpb.TensorProto_DOUBLE):
-		out.elem = elemDouble
-	default:
-		return nil, fmt.Errorf("Cast to element type %d (dp2nn casts between float and double only)", to)
-	}
-	for i, v := range x.f {
-		out.f[i] = out.round(v)
-	}
-	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -14,20 +15,25 @@ import (
 	"github.com/dp2nn/dp2nn/smooth"
 )
 
-// benchPrograms are the benchmark's instances: LCS and edit distance of
-// two random strings over 4 symbols, and the graph programs at sizes
-// where a run takes milliseconds.
+// benchPrograms are the benchmark's instances: those of smooth's
+// BenchmarkGraphForwardMarginals (LCS and edit distance of two random
+// length-1000 strings over 4 symbols, the other programs at a size where
+// a Go run takes milliseconds; random instances of their own), and LCS
+// 200 × 200, the largest the unrolled form opens in seconds. unrolled
+// says whether the unrolled form is run too.
 var benchPrograms = []struct {
-	name string
-	p    program
+	name     string
+	p        program
+	unrolled bool
 }{
-	{"lcs/200x200", program{"../../examples/lcs.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}},
-	{"lcs/1000x1000", program{"../../examples/lcs.dp", map[string]int64{"m": 1000, "n": 1000, "a": 4}, 0}},
-	{"editdistance/200x200", program{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}},
-	{"bellmanford/n=50", program{"../../examples/bellmanford.dp", map[string]int64{"n": 50}, 0}},
-	{"apsp/n=20", program{"../../examples/apsp.dp", map[string]int64{"n": 20}, 0}},
-	{"heldkarp/n=10", program{"../../examples/heldkarp.dp", map[string]int64{"n": 10}, 0}},
-	{"knapsack_value/n=200,C=200", program{"../../examples/knapsack_value.dp", map[string]int64{"C": 200}, 200}},
+	{"lcs/200x200", program{"../../examples/lcs.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}, true},
+	{"lcs/1000x1000", program{"../../examples/lcs.dp", map[string]int64{"m": 1000, "n": 1000, "a": 4}, 0}, false},
+	{"editdistance/1000x1000", program{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 1000, "n": 1000, "a": 4}, 0}, false},
+	{"bellmanford/n=100", program{"../../examples/bellmanford.dp", map[string]int64{"n": 100, "cmax": 10}, 0}, true},
+	{"apsp/n=30", program{"../../examples/apsp.dp", map[string]int64{"n": 30, "cmax": 10}, 0}, true},
+	{"heldkarp/n=12", program{"../../examples/heldkarp.dp", map[string]int64{"n": 12, "cmax": 100}, 0}, true},
+	{"csp/n=20", program{"../../examples/csp.dp", map[string]int64{"n": 20, "t": 20, "lmax": 4, "rmax": 10}, 0}, true},
+	{"knapsack_value/1000x1000", program{"../../examples/knapsack_value.dp", map[string]int64{"C": 1000}, 1000}, false},
 }
 
 // cells is the number of state cells the graph evaluates: the nodes that
@@ -71,52 +77,76 @@ func BenchmarkForwardMarginals(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
 				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
 			})
-			b.Run(fmt.Sprintf("%s/%v/ort", e.name, reg), func(b *testing.B) {
-				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64})
-				require.NoError(b, err)
-				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-				require.NoError(b, err)
-				defer s.Close()
-				seed := make([]float64, len(g.Outputs))
-				for i := range seed {
-					seed[i] = 1
+			for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+				if form == smoothonnx.Unrolled && !e.unrolled {
+					continue
 				}
-				bound, err := s.Bind(map[string]export.Tensor{
-					"theta": export.NewTensor(g.Theta, 1, len(g.Theta)),
-					"seed":  export.NewTensor(seed, 1, len(seed)),
+				b.Run(fmt.Sprintf("%s/%v/ort-%v", e.name, reg, form), func(b *testing.B) {
+					benchORT(b, g, reg, form, n)
 				})
-				require.NoError(b, err)
-				defer bound.Close()
-				runtime.GC() // the garbage of building the graphs is not this loop's CPU time
-				cpu0 := processCPU()
-				for b.Loop() {
-					require.NoError(b, bound.Run())
-				}
-				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
-				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
-				b.ReportMetric(float64(len(model))/(1<<20), "model-MiB")
-			})
+			}
 		}
 	}
 }
 
+// benchORT runs the float64 model of g in form in ONNX Runtime (one
+// intra-op thread, batch 1, the instance's θ, seed 1).
+func benchORT(b *testing.B, g *smooth.Graph, reg smooth.Reg, form smoothonnx.Form, n float64) {
+	model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64, Form: form})
+	require.NoError(b, err)
+	s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+	require.NoError(b, err)
+	defer s.Close()
+	seed := make([]float64, len(g.Outputs))
+	for i := range seed {
+		seed[i] = 1
+	}
+	bound, err := s.Bind(map[string]export.Tensor{
+		"theta": export.NewTensor(g.Theta, 1, len(g.Theta)),
+		"seed":  export.NewTensor(seed, 1, len(seed)),
+	})
+	require.NoError(b, err)
+	defer bound.Close()
+	runtime.GC() // the garbage of building the graphs is not this loop's CPU time
+	cpu0 := processCPU()
+	for b.Loop() {
+		require.NoError(b, bound.Run())
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+	b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
+	b.ReportMetric(float64(len(model))/(1<<20), "model-MiB")
+}
+
 // BenchmarkOpen is the export (Marshal) and ONNX Runtime's session
-// creation of one LCS model (Shannon, float64) per string length: the
-// session's graph optimisation grows with the levels (2L − 1) times their
-// operators.
+// creation of the float64 Shannon model of every benchmark program in the
+// loop form, and of LCS L × L in the unrolled form, whose session
+// creation grows with the levels (2L − 1) times their operators: open-s
+// is the session creation alone, model-MiB the model's size.
 func BenchmarkOpen(b *testing.B) {
 	requireORT(b)
 	rng := rand.New(rand.NewPCG(18, 17))
-	for _, L := range []int64{100, 200, 400} {
+	open := func(b *testing.B, g *smooth.Graph, form smoothonnx.Form) {
+		var opened time.Duration
+		var size int
+		for b.Loop() {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Shannon, Gamma: 1, DType: smoothonnx.Float64, Form: form})
+			require.NoError(b, err)
+			t0 := time.Now()
+			s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+			require.NoError(b, err)
+			opened += time.Since(t0)
+			require.NoError(b, s.Close())
+			size = len(model)
+		}
+		b.ReportMetric(opened.Seconds()/float64(b.N), "open-s")
+		b.ReportMetric(float64(size)/(1<<20), "model-MiB")
+	}
+	for _, e := range benchPrograms {
+		g := e.p.graph(b, rng)
+		b.Run(e.name+"/loop", func(b *testing.B) { open(b, g, smoothonnx.Loop) })
+	}
+	for _, L := range []int64{100, 200} {
 		g := program{"../../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4}, 0}.graph(b, rng)
-		b.Run(fmt.Sprintf("lcs/%dx%d", L, L), func(b *testing.B) {
-			for b.Loop() {
-				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Shannon, Gamma: 1, DType: smoothonnx.Float64})
-				require.NoError(b, err)
-				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-				require.NoError(b, err)
-				require.NoError(b, s.Close())
-			}
-		})
+		b.Run(fmt.Sprintf("lcs/%dx%d/unrolled", L, L), func(b *testing.B) { open(b, g, smoothonnx.Unrolled) })
 	}
 }

@@ -12,10 +12,13 @@ import (
 
 // emitter writes the nodes and initializers of one model.
 type emitter struct {
-	opt    Options
-	st     smooth.Structure
-	p      *levelPlan
-	g      *onnxpb.GraphProto
+	opt Options
+	st  smooth.Structure
+	p   *levelPlan
+	g   *onnxpb.GraphProto
+	// body, when not nil, receives the nodes (a Loop body); initializers
+	// always go to g, the main graph, read from the body as outer scope.
+	body   *onnxpb.GraphProto
 	n      int
 	consts map[string]string
 }
@@ -38,7 +41,11 @@ func (e *emitter) opN(typ string, outs int, in []string, attrs ...*onnxpb.Attrib
 	for range outs {
 		o = append(o, e.name("t"))
 	}
-	e.g.Node = append(e.g.Node, &onnxpb.NodeProto{Name: proto.String(e.name(typ)), OpType: proto.String(typ), Input: in, Output: o, Attribute: attrs})
+	g := e.g
+	if e.body != nil {
+		g = e.body
+	}
+	g.Node = append(g.Node, &onnxpb.NodeProto{Name: proto.String(e.name(typ)), OpType: proto.String(typ), Input: in, Output: o, Attribute: attrs})
 	return o
 }
 

@@ -18,6 +18,7 @@ type Info struct {
 	Reg     string
 	Gamma   float64
 	DType   DType
+	Form    Form // Unrolled for a model without dp2nn.form (written before the loop form)
 	// Metadata is every metadata_props entry.
 	Metadata map[string]string
 }
@@ -56,6 +57,12 @@ func Inspect(model []byte) (*Info, error) {
 		return nil, fmt.Errorf("bad metadata dp2nn.gamma: %v", err)
 	}
 	in.Gamma = g
+	in.Form = Unrolled
+	if f, ok := in.Metadata["dp2nn.form"]; ok {
+		if in.Form, err = ParseForm(f); err != nil {
+			return nil, fmt.Errorf("bad metadata dp2nn.form: %v", err)
+		}
+	}
 	for _, v := range mp.GetGraph().GetInput() {
 		if v.GetName() != "theta" {
 			continue

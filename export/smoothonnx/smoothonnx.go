@@ -30,11 +30,47 @@ func (d DType) String() string {
 	return "DType(" + strconv.Itoa(int(d)) + ")"
 }
 
-// Options choose the regulariser, the strength and the dtype.
+// Form is how the levels are written.
+type Form int
+
+const (
+	// Loop (the default, the zero Form) is one forward ONNX Loop over the
+	// levels and one reverse Loop for the marginals, the same operators
+	// for every level reading per-level tables: the model's operator
+	// count does not grow with the levels.
+	Loop Form = iota
+	// Unrolled writes a few operators per level: ONNX Runtime's session
+	// creation grows with the levels (98 s for LCS 400×400).
+	Unrolled
+)
+
+func (f Form) String() string {
+	switch f {
+	case Loop:
+		return "loop"
+	case Unrolled:
+		return "unrolled"
+	}
+	return "Form(" + strconv.Itoa(int(f)) + ")"
+}
+
+// ParseForm reads "loop" or "unrolled".
+func ParseForm(s string) (Form, error) {
+	switch s {
+	case "loop":
+		return Loop, nil
+	case "unrolled":
+		return Unrolled, nil
+	}
+	return 0, fmt.Errorf("unknown form %q: want loop or unrolled", s)
+}
+
+// Options choose the regulariser, the strength, the dtype and the form.
 type Options struct {
 	Reg   smooth.Reg
 	Gamma float64
 	DType DType
+	Form  Form
 	// MaxElements bounds the constants of the model (indices and
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
@@ -64,12 +100,33 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	if opt.MaxElements <= 0 {
 		opt.MaxElements = DefaultMaxElements
 	}
-	p := plan(g.Structure())
-	if n := p.elements(); n > opt.MaxElements {
-		return nil, fmt.Errorf("smoothonnx: %s would need %d constants (%.3g GiB), more than the limit %d", g.Program, n, float64(n)*8/(1<<30), opt.MaxElements)
+	if opt.Form != Loop && opt.Form != Unrolled {
+		return nil, fmt.Errorf("smoothonnx: form %v: want loop or unrolled", opt.Form)
 	}
-	e := &emitter{opt: opt, st: g.Structure(), p: p, g: &onnxpb.GraphProto{Name: proto.String(g.Program + " smooth")}, consts: map[string]string{}}
-	e.model(g)
+	st := g.Structure()
+	p := plan(st)
+	if len(p.levels) == 0 {
+		opt.Form = Unrolled // no level to loop over: the outputs are constants
+	}
+	var q *loopPlan
+	var t *loopTables
+	n := p.elements()
+	if opt.Form == Loop {
+		// the tables are O(nodes) integers, the size of the graph itself:
+		// building them measures the model exactly before it is written
+		q = newLoopPlan(st, p)
+		t = q.tables(st)
+		n = t.elements()
+	}
+	if n > opt.MaxElements {
+		return nil, fmt.Errorf("smoothonnx: %s in the %v form would need %d constants (%.3g GiB), more than the limit %d", g.Program, opt.Form, n, float64(n)*8/(1<<30), opt.MaxElements)
+	}
+	e := &emitter{opt: opt, st: st, p: p, g: &onnxpb.GraphProto{Name: proto.String(g.Program + " smooth")}, consts: map[string]string{}}
+	if q != nil {
+		e.loopModel(q, t)
+	} else {
+		e.model(g)
+	}
 	m := &onnxpb.ModelProto{
 		IrVersion:       proto.Int64(8),
 		ProducerName:    proto.String("dp2nn"),
@@ -83,6 +140,7 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 			{Key: proto.String("dp2nn.program"), Value: proto.String(g.Program)},
 			{Key: proto.String("dp2nn.reg"), Value: proto.String(opt.Reg.String())},
 			{Key: proto.String("dp2nn.gamma"), Value: proto.String(strconv.FormatFloat(opt.Gamma, 'g', -1, 64))},
+			{Key: proto.String("dp2nn.form"), Value: proto.String(opt.Form.String())},
 		},
 	}
 	keys := make([]string, 0, len(opt.Metadata))

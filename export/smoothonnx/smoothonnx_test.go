@@ -47,6 +47,9 @@ type program struct {
 var programs = []program{
 	{"../../examples/lcs.dp", map[string]int64{"m": 5, "n": 6, "a": 3}, 0},
 	{"../../testdata/programs/editdistance.dp", map[string]int64{"m": 5, "n": 4, "a": 3}, 0},
+	{"../../examples/gridpath.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9}, 0},
+	{"../../examples/editdist.dp", map[string]int64{"m": 4, "n": 3, "a": 3}, 0},
+	{"../../examples/palindrome.dp", map[string]int64{"n": 5, "a": 2}, 0},
 	{"../../examples/bellmanford.dp", map[string]int64{"n": 5}, 0},
 	{"../../examples/apsp.dp", map[string]int64{"n": 4}, 0},
 	{"../../examples/csp.dp", map[string]int64{"n": 4, "t": 4, "lmax": 3, "rmax": 5}, 0},
@@ -118,9 +121,9 @@ func compare(t *testing.T, what string, got, want []float64, tol float64) float6
 	return worst
 }
 
-// Every example program, regulariser and dtype: ONNX Runtime's value and
-// marginals equal smooth.GraphRun's (float64 1e-12, float32 1e-5, relative
-// to max(1, |x|)), on a batch of θ and seeds.
+// Every example program, regulariser, dtype and form: ONNX Runtime's
+// value and marginals equal smooth.GraphRun's (float64 1e-12, float32
+// 1e-5, relative to max(1, |x|)), on a batch of θ and seeds.
 func TestMatchesGo(t *testing.T) {
 	requireORT(t)
 	rng := rand.New(rand.NewPCG(18, 14))
@@ -128,16 +131,16 @@ func TestMatchesGo(t *testing.T) {
 		g := p.graph(t, rng)
 		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, dt := range []smooth.Reg{0, 1} {
-				dtype := smoothonnx.Float64
-				if dt == 1 {
-					dtype = smoothonnx.Float32
-				}
+			for _, c := range []struct {
+				dtype smoothonnx.DType
+				form  smoothonnx.Form
+			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}, {smoothonnx.Float32, smoothonnx.Unrolled}} {
+				dtype := c.dtype
 				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
 					const rows = 3
 					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
 					require.NoError(t, err)
 					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
 					require.NoError(t, err)
@@ -171,8 +174,47 @@ func TestMatchesGo(t *testing.T) {
 	}
 }
 
+// The loop form reads a level from its window when it is at most W
+// levels back and from the far store otherwise: with W forced to 1 (every
+// older read through the far store) and to 64 (every read through the
+// window), every example program still matches Go in float64.
+func TestLoopWindow(t *testing.T) {
+	requireORT(t)
+	rng := rand.New(rand.NewPCG(18, 19))
+	defer smoothonnx.SetWindow(0)
+	for _, p := range programs {
+		g := p.graph(t, rng)
+		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
+		for _, w := range []int{1, 64} {
+			for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
+				t.Run(fmt.Sprintf("%s/W=%d/%v", name, w, reg), func(t *testing.T) {
+					smoothonnx.SetWindow(w)
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 0.5, DType: smoothonnx.Float64})
+					smoothonnx.SetWindow(0)
+					require.NoError(t, err)
+					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+					require.NoError(t, err)
+					defer s.Close()
+					theta, seed := batch(g, rng, 1)
+					out, err := s.Run(map[string]export.Tensor{
+						"theta": export.NewTensor(theta, 1, len(theta)),
+						"seed":  export.NewTensor(seed, 1, len(seed)),
+					})
+					require.NoError(t, err)
+					run, err := g.Forward(reg, 0.5, theta)
+					require.NoError(t, err)
+					y, err := run.Marginals(seed)
+					require.NoError(t, err)
+					compare(t, "value", out["value"].Data, run.Values(), 1e-12)
+					compare(t, "marginals", out["marginals"].Data, y, 1e-12)
+				})
+			}
+		}
+	}
+}
+
 // ONNX's own checker (full check: strict shape inference) accepts the
-// model of every example program and regulariser.
+// model of every example program, regulariser and form.
 func TestONNXChecker(t *testing.T) {
 	exporttest.RequireONNXPython(t)
 	rng := rand.New(rand.NewPCG(18, 15))
@@ -181,16 +223,40 @@ func TestONNXChecker(t *testing.T) {
 	for i, p := range programs {
 		g := p.graph(t, rng)
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32})
-			require.NoError(t, err)
-			path := fmt.Sprintf("%s/%d_%v.onnx", dir, i, reg)
-			require.NoError(t, os.WriteFile(path, model, 0o644))
-			paths = append(paths, path)
+			for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+				model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float32, Form: form})
+				require.NoError(t, err)
+				path := fmt.Sprintf("%s/%d_%v_%v.onnx", dir, i, reg, form)
+				require.NoError(t, os.WriteFile(path, model, 0o644))
+				paths = append(paths, path)
+			}
 		}
 	}
 	out, err := exporttest.CheckONNX(paths)
 	require.NoError(t, err)
 	t.Log(out)
+}
+
+// The constants Marshal measures before writing a loop model are its
+// size: the model is at least that many bytes (8 per constant) and at
+// most that plus 64 KiB of operators, names and metadata; the unrolled
+// form's prediction is an upper bound.
+func TestElementsPredictSize(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 20))
+	for _, p := range append(programs, program{"../../examples/lcs.dp", map[string]int64{"m": 120, "n": 100, "a": 4}, 0}) {
+		g := p.graph(t, rng)
+		for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: form})
+			require.NoError(t, err)
+			n := 8 * smoothonnx.Elements(g, form)
+			if form == smoothonnx.Loop {
+				require.GreaterOrEqual(t, len(model), n, "%s", p.path)
+				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
+			} else {
+				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
+			}
+		}
+	}
 }
 
 // Bad options are refused by name, and a graph past the limit on

@@ -1,0 +1,143 @@
+package smoothonnx_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/engine/onnxref"
+	"github.com/dp2nn/dp2nn/engine/onnxrt"
+	"github.com/dp2nn/dp2nn/export"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
+	"github.com/dp2nn/dp2nn/smooth"
+)
+
+// Every example program, regulariser and dtype: dp2nn's own interpreter
+// (engine/onnxref, the "go" runtime) gives the value and marginals of
+// smooth.GraphRun (float64 1e-12, float32 1e-5, relative to max(1, |x|),
+// the tolerances of ONNX Runtime in TestMatchesGo), and, where ONNX
+// Runtime is present, ONNX Runtime's own outputs on the same model to the
+// same tolerance.
+func TestGoRuntimeMatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 24))
+	for _, p := range programs {
+		g := p.graph(t, rng)
+		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			for _, dtype := range []smoothonnx.DType{smoothonnx.Float64, smoothonnx.Float32} {
+				tol := smoothonnx.Tolerance(dtype)
+				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+					const rows = 3
+					gamma := 0.5
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					require.NoError(t, err)
+					s, err := onnxref.OpenBytes(model)
+					require.NoError(t, err)
+					theta, seed := batch(g, rng, rows)
+					if dtype == smoothonnx.Float32 { // Go sees what the model sees
+						for i := range theta {
+							theta[i] = float64(float32(theta[i]))
+						}
+						for i := range seed {
+							seed[i] = float64(float32(seed[i]))
+						}
+					}
+					np, no := len(g.Theta), len(g.Outputs)
+					in := map[string]export.Tensor{"theta": export.NewTensor(theta, rows, np), "seed": export.NewTensor(seed, rows, no)}
+					out, err := s.Run(in)
+					require.NoError(t, err)
+					require.Equal(t, []int{rows, no}, out["value"].Shape)
+					require.Equal(t, []int{rows, np}, out["marginals"].Shape)
+					for r := range rows {
+						run, err := g.Forward(reg, gamma, theta[r*np:(r+1)*np])
+						require.NoError(t, err)
+						y, err := run.Marginals(seed[r*no : (r+1)*no])
+						require.NoError(t, err)
+						compareRuntime(t, "go value", out["value"].Data[r*no:(r+1)*no], run.Values(), tol)
+						compareRuntime(t, "go marginals", out["marginals"].Data[r*np:(r+1)*np], y, tol)
+					}
+					t.Run("ort", func(t *testing.T) {
+						requireORT(t)
+						o, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+						require.NoError(t, err)
+						defer o.Close()
+						want, err := o.Run(in)
+						require.NoError(t, err)
+						compareRuntime(t, "go vs ort value", out["value"].Data, want["value"].Data, tol)
+						compareRuntime(t, "go vs ort marginals", out["marginals"].Data, want["marginals"].Data, tol)
+					})
+				})
+			}
+		}
+	}
+}
+
+// compareRuntime checks got against want as compare does, naming the
+// runtimes in the message.
+func compareRuntime(t *testing.T, what string, got, want []float64, tol float64) {
+	t.Helper()
+	worst, at, err := smoothonnx.RelErr(got, want)
+	require.NoError(t, err, what)
+	if at >= 0 {
+		require.LessOrEqual(t, worst, tol, "%s[%d]: %v, want %v", what, at, got[at], want[at])
+	}
+}
+
+// BenchmarkGoRuntime is the value and marginals of one instance (batch 1,
+// float64) in dp2nn's interpreter (engine/onnxref) beside ONNX Runtime
+// (one intra-op thread) on the same models: mid-size graphs where a run
+// takes milliseconds. cpu-ns/cell is the process CPU time (the garbage
+// collector's and ONNX Runtime's threads included), which a loaded
+// machine inflates less than wall time.
+func BenchmarkGoRuntime(b *testing.B) {
+	rng := rand.New(rand.NewPCG(18, 25))
+	for _, e := range []struct {
+		name string
+		p    program
+	}{
+		{"lcs/200x200", program{"../../examples/lcs.dp", map[string]int64{"m": 200, "n": 200, "a": 4}, 0}},
+		{"bellmanford/n=50", program{"../../examples/bellmanford.dp", map[string]int64{"n": 50}, 0}},
+	} {
+		g := e.p.graph(b, rng)
+		n := float64(cells(g))
+		seed := make([]float64, len(g.Outputs))
+		for i := range seed {
+			seed[i] = 1
+		}
+		in := map[string]export.Tensor{"theta": export.NewTensor(g.Theta, 1, len(g.Theta)), "seed": export.NewTensor(seed, 1, len(seed))}
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64})
+			require.NoError(b, err)
+			b.Run(fmt.Sprintf("%s/%v/onnxref", e.name, reg), func(b *testing.B) {
+				s, err := onnxref.OpenBytes(model)
+				require.NoError(b, err)
+				runtime.GC()
+				cpu0 := processCPU()
+				for b.Loop() {
+					_, err := s.Run(in)
+					require.NoError(b, err)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
+			})
+			b.Run(fmt.Sprintf("%s/%v/ort", e.name, reg), func(b *testing.B) {
+				requireORT(b)
+				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+				require.NoError(b, err)
+				defer s.Close()
+				runtime.GC()
+				cpu0 := processCPU()
+				for b.Loop() {
+					_, err := s.Run(in)
+					require.NoError(b, err)
+				}
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
+				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
+			})
+		}
+	}
+}

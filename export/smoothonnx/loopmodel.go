@@ -1,0 +1,447 @@
+package smoothonnx
+
+import (
+	"encoding/binary"
+	"math"
+
+	"github.com/dp2nn/dp2nn/export/onnxpb"
+	"github.com/dp2nn/dp2nn/smooth"
+	"google.golang.org/protobuf/proto"
+)
+
+const tInt32 = onnxpb.TensorProto_INT32
+
+// noRead is the delta of a node term that does not exist: the column it
+// gives is past the zero slot, and Min takes the zero slot instead.
+const noRead = 1 << 30
+
+// i32 is an int32 initializer (the loop form's index tables: Gather,
+// ScatterElements and Slice take int32 indices).
+func (e *emitter) i32(dims []int, v []int32) string {
+	raw := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(raw[4*i:], uint32(x))
+	}
+	return e.init(tInt32, dims, raw)
+}
+
+// patterns are the loop form's per-node constants, deduplicated: most
+// nodes of a level share their options' constants, coefficients, signs
+// and the offsets of their reads relative to their own row, so each node
+// stores a pattern number, its bias's θ index and its θ terms' indices.
+type patterns struct {
+	q     *loopPlan
+	ids   map[string]int32
+	cst   []float64 // [U, M]: the options' constants times the sign, −∞ when absent
+	mask  []bool    // [U, M]: the option exists
+	sign  []float64 // [U]
+	nCoef []float64 // [U, M, tn]: node terms' coefficients
+	delta []int32   // [U, M, tn]: a node term's column minus the reader's own (noRead where there is no term)
+	tCoef []float64 // [U, M, tp]: θ terms' coefficients
+	far   []int32   // [U]: the node's far slot, F+1 (the zero slot) if none
+	seed  []int32   // [U, S]: the outputs the node is, O (the zero seed) padded
+	key   []byte
+}
+
+// add returns the pattern of one node from its rows of the tables.
+func (p *patterns) add(cst []float64, mask []bool, sign float64, nCoef []float64, delta []int32, tCoef []float64, far int32, seed []int32) int32 {
+	k := p.key[:0]
+	f := func(v float64) { k = binary.LittleEndian.AppendUint64(k, math.Float64bits(v)) }
+	n := func(v int32) { k = binary.LittleEndian.AppendUint32(k, uint32(v)) }
+	for i, c := range cst {
+		f(c)
+		if mask[i] {
+			k = append(k, 1)
+		} else {
+			k = append(k, 0)
+		}
+	}
+	f(sign)
+	for i, c := range nCoef {
+		f(c)
+		n(delta[i])
+	}
+	for _, c := range tCoef {
+		f(c)
+	}
+	n(far)
+	for _, s := range seed {
+		n(s)
+	}
+	p.key = k
+	if id, ok := p.ids[string(k)]; ok {
+		return id
+	}
+	id := int32(len(p.ids))
+	p.ids[string(k)] = id
+	p.cst = append(p.cst, cst...)
+	p.mask = append(p.mask, mask...)
+	p.sign = append(p.sign, sign)
+	p.nCoef = append(p.nCoef, nCoef...)
+	p.delta = append(p.delta, delta...)
+	p.tCoef = append(p.tCoef, tCoef...)
+	p.far = append(p.far, far)
+	p.seed = append(p.seed, seed...)
+	return id
+}
+
+// loopTables are the loop form's constants.
+type loopTables struct {
+	pat             *patterns
+	patID           []int32 // per row: its pattern
+	bias            []int32 // per row: its bias's θ index
+	thIdx           []int32 // [rows, M, tp]: θ terms' indices, the zero slot np padded
+	farSlot, farPos []int32
+	farOff          []int // per level: its first far write (len L+1)
+}
+
+func (q *loopPlan) tables(st smooth.Structure) *loopTables {
+	np, nout := st.NumParams, len(st.OutNode)
+	np1 := int32(np + 1)
+	M, tp, tn, F, S := q.M, q.tp, q.tn, q.F, max(q.S, 1)
+	rows := q.off[q.L]
+	t := &loopTables{pat: &patterns{q: q, ids: map[string]int32{}}, patID: make([]int32, rows), bias: make([]int32, rows), thIdx: make([]int32, rows*M*tp), farOff: make([]int, q.L+1)}
+	for i := range t.thIdx {
+		t.thIdx[i] = int32(np)
+	}
+	seedOf := make([][]int32, rows)
+	for oi, k := range st.OutNode {
+		if lv := q.level[k]; lv >= 0 {
+			r := q.off[lv] + int(q.pos[k])
+			seedOf[r] = append(seedOf[r], int32(oi))
+		}
+	}
+	cst, mask := make([]float64, M), make([]bool, M)
+	nCoef, delta := make([]float64, M*tn), make([]int32, M*tn)
+	tCoef, seed := make([]float64, M*tp), make([]int32, S)
+	for l, nodes := range q.levels {
+		w0 := q.winStart(l)
+		wsz := q.off[l] - w0
+		for i, k := range nodes {
+			r := q.off[l] + i
+			t.bias[r] = st.Bias[k]
+			far := int32(F + 1)
+			if s := q.far[k]; s >= 0 {
+				far = s
+				t.farSlot = append(t.farSlot, s)
+				t.farPos = append(t.farPos, int32(i))
+			}
+			for j := range M {
+				cst[j], mask[j] = math.Inf(-1), false
+			}
+			clear(nCoef)
+			for j := range delta {
+				delta[j] = noRead
+			}
+			clear(tCoef)
+			for j, o := 0, st.OptStart[k]; o < st.OptStart[k+1]; j, o = j+1, o+1 {
+				cst[j], mask[j] = st.Sign[k]*st.OptConst[o], true
+				ct, cn := j*tp, j*tn
+				for tt := st.TermStart[o]; tt < st.TermStart[o+1]; tt++ {
+					s := st.TermSrc[tt]
+					if s < np1 {
+						t.thIdx[r*M*tp+ct], tCoef[ct] = s, st.TermCoef[tt]
+						ct++
+						continue
+					}
+					src := s - np1
+					lv := int(q.level[src])
+					at := wsz + int(q.far[src]) // the read's column in Concat(window, far store)
+					if l-lv <= q.W {
+						at = q.off[lv] + int(q.pos[src]) - w0
+					}
+					nCoef[cn], delta[cn] = st.TermCoef[tt], int32(at-wsz-i)
+					cn++
+				}
+			}
+			for j := range seed {
+				seed[j] = int32(nout)
+			}
+			copy(seed, seedOf[r])
+			t.patID[r] = t.pat.add(cst, mask, st.Sign[k], nCoef, delta, tCoef, far, seed)
+		}
+		if len(t.farSlot) == t.farOff[l] { // a dummy write, so no slice is empty
+			t.farSlot = append(t.farSlot, int32(F))
+			t.farPos = append(t.farPos, 0)
+		}
+		t.farOff[l+1] = len(t.farSlot)
+	}
+	return t
+}
+
+// elements is the size of the tables in 8-byte units (int32 and bool
+// entries count as a half and an eighth).
+func (t *loopTables) elements() int {
+	q, p := t.pat.q, t.pat
+	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 8*len(p.nCoef) + 4*len(p.delta) + 8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
+	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx) + len(t.farSlot) + len(t.farPos))
+	bytes += 8*16*q.L + 4*q.K // per-level tables, the arange
+	return (bytes + 7) / 8
+}
+
+// loopModel emits the whole graph in the loop form.
+func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
+	st := e.st
+	np, nout := st.NumParams, len(st.OutNode)
+	L, K, M, tp, tn, F := q.L, q.K, q.M, q.tp, q.tn, q.F
+	S := max(q.S, 1)
+	rows := q.off[L]
+	io := tDouble
+	if e.opt.DType == Float32 {
+		io = tFloat
+	}
+	e.g.Input = []*onnxpb.ValueInfoProto{valueInfo("theta", io, np), valueInfo("seed", io, nout)}
+	e.g.Output = []*onnxpb.ValueInfoProto{valueInfo("value", io, nout), valueInfo("marginals", io, np)}
+	theta, seed := "theta", "seed"
+	if io == tFloat {
+		theta = e.op("Cast", []string{theta}, aInt("to", int64(tDouble)))
+		seed = e.op("Cast", []string{seed}, aInt("to", int64(tDouble)))
+	}
+	pad := e.ints(0, 0, 0, 1)
+	th := e.op("Pad", []string{theta, pad}) // [N, np+1], the zero slot at np
+	sd := e.op("Pad", []string{seed, pad})  // [N, O+1]
+	nShape := e.op("Slice", []string{e.op("Shape", []string{th}), e.ints(0), e.ints(1)})
+	zerosOf := func(cols int) string {
+		z := &onnxpb.TensorProto{DataType: proto.Int32(int32(tDouble)), Dims: []int64{1}, RawData: make([]byte, 8)}
+		return e.op("ConstantOfShape", []string{e.op("Concat", []string{nShape, e.ints(int64(cols))}, aInt("axis", 0))}, aTensor("value", z))
+	}
+
+	pt := t.pat
+	U := len(pt.sign)
+	pCst := e.f64([]int{U, M}, pt.cst)
+	pMask := e.bools([]int{U, M}, pt.mask)
+	pSign := e.f64([]int{U}, pt.sign)
+	pFar := e.i32([]int{U}, pt.far)
+	pSeed := e.i32([]int{U, S}, pt.seed)
+	var pNCoef, pDelta, pTCoef, tThIdx string
+	if tn > 0 {
+		pNCoef, pDelta = e.f64([]int{U, M, tn}, pt.nCoef), e.i32([]int{U, M, tn}, pt.delta)
+	}
+	if tp > 0 {
+		pTCoef, tThIdx = e.f64([]int{U, M, tp}, pt.tCoef), e.i32([]int{rows, M, tp}, t.thIdx)
+	}
+	tPat := e.i32([]int{rows}, t.patID)
+	tBias := e.i32([]int{rows}, t.bias)
+	tFarSlot := e.i32([]int{len(t.farSlot)}, t.farSlot)
+	tFarPos := e.i32([]int{len(t.farPos)}, t.farPos)
+	ar := make([]int32, K)
+	for i := range ar {
+		ar[i] = int32(i)
+	}
+	arange := e.i32([]int{K}, ar)
+	wszOf := func(l int) int64 { return int64(q.off[l] - q.winStart(l)) }
+
+	// reads returns the columns [K, M, tn] of Concat(window, far store)
+	// that the level's node terms read: the pattern's delta plus the
+	// node's own column (wsz + its position), the zero slot (wsz + F + 1)
+	// where there is no term.
+	reads := func(pid, kk, w32 string) string {
+		own := e.op("Add", []string{e.cols1(arange, kk), w32}) // [K]
+		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, e.ints(1, 2)})})
+		return e.op("Min", []string{at, e.op("Add", []string{w32, e.i32(nil, []int32{int32(F + 1)})})})
+	}
+
+	// ---- forward Loop: carried window [N, rows of the window] and far
+	// store [N, F+2]; scan outputs values [N, K] and probabilities
+	// [N, K, M], padded to K.
+	body, it, in := e.bodyGraph("window", "far")
+	win, far := in[0], in[1]
+	sc := e.scalars(q, false, it, tInt64,
+		func(l int) int64 { return int64(q.off[l]) },
+		func(l int) int64 { return int64(q.off[l+1]) },
+		func(l int) int64 { return int64(len(q.levels[l])) },
+		func(l int) int64 { // the level leaving the window
+			if l >= q.W {
+				return int64(len(q.levels[l-q.W]))
+			}
+			return 0
+		},
+		func(l int) int64 { return int64(K - len(q.levels[l])) },
+		func(l int) int64 { return int64(t.farOff[l]) },
+		func(l int) int64 { return int64(t.farOff[l+1]) })
+	s0, s1, kk, drop, pk, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6]
+	w32 := e.scalars(q, false, it, tInt32, wszOf)[0]
+	pid := e.rowsOf(tPat, s0, s1)
+	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
+	x := gat(pCst) // [K, M]
+	sgn := gat(pSign)
+	var terms []string
+	if tp > 0 {
+		g := e.op("Gather", []string{th, e.rowsOf(tThIdx, s0, s1)}, aInt("axis", 1))
+		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pTCoef)}), 3, false))
+	}
+	if tn > 0 {
+		src := e.op("Concat", []string{win, far}, aInt("axis", 1))
+		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
+		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pNCoef)}), 3, false))
+	}
+	sum := terms[0]
+	if len(terms) == 2 {
+		sum = e.op("Add", terms)
+	}
+	x = e.op("Add", []string{e.op("Mul", []string{sum, e.op("Unsqueeze", []string{sgn, e.ints(1)})}), x}) // [N, K, M]
+	var v, prob string
+	if M == 1 {
+		v = e.op("Squeeze", []string{x, e.ints(2)})
+	} else {
+		v, prob = e.smax(x, gat(pMask), M)
+	}
+	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
+	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
+	far2 := e.op("Identity", []string{far}) // no far slots: only the zero slot is read
+	if F > 0 {
+		fv := e.op("Gather", []string{v, e.rowsOf(tFarPos, f0, f1)}, aInt("axis", 1))
+		fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, f0, f1), e.ints(0)}), e.op("Shape", []string{fv})})
+		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
+	}
+	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, e.op("Concat", []string{e.ints(0, 0, 0), pk}, aInt("axis", 0))}), tDouble, 2}}
+	if M > 1 {
+		outs = append(outs, bodyOut{e.op("Pad", []string{prob, e.op("Concat", []string{e.ints(0, 0, 0, 0), pk, e.ints(0)}, aInt("axis", 0))}), tDouble, 3})
+	}
+	e.endBody(body, outs)
+	fwd := e.loop(body, L, []string{zerosOf(0), zerosOf(F + 2)}, len(outs))
+	vS := fwd[2] // [L, N, K]
+	var pS string
+	if M > 1 {
+		pS = fwd[3] // [L, N, K, M]
+	}
+
+	// value: the outputs' nodes, from the stacked values [N, L·K] and a
+	// zero column (an infinite constant output adds its constant to it)
+	allV := e.op("Pad", []string{e.op("Reshape", []string{e.op("Transpose", []string{vS}, aInts("perm", 1, 0, 2)), e.ints(0, -1)}), pad})
+	outIdx := make([]int64, nout)
+	outConst := make([]float64, nout)
+	for i, k := range st.OutNode {
+		if lv := q.level[k]; lv >= 0 {
+			outIdx[i] = int64(int(lv)*K + int(q.pos[k]))
+		} else {
+			outIdx[i] = int64(L * K)
+			outConst[i] = st.OptConst[st.OptStart[k]]
+		}
+	}
+	value := e.op("Add", []string{e.op("Gather", []string{allV, e.i64([]int{nout}, outIdx)}, aInt("axis", 1)), e.f64([]int{nout}, outConst)})
+
+	// ---- reverse Loop: iteration i is level L−1−i. Carried: the
+	// adjoints of the window's levels and the level's own [N, rows], and
+	// of the far store [N, F+2]. Scan outputs: the level's adjoints
+	// [N, K] and their θ indices (the biases) [K], and the θ terms' flows
+	// [N, K·M·tp] and indices [K·M·tp], padded with the zero slot np.
+	zK := zerosOf(K)
+	npSlot := e.i32(nil, []int32{int32(np)})
+
+	body, it, in = e.bodyGraph("adjoint window", "adjoint far")
+	awin, afar := in[0], in[1]
+	sc = e.scalars(q, true, it, tInt64,
+		func(l int) int64 { return int64(q.off[l]) },
+		func(l int) int64 { return int64(q.off[l+1]) },
+		func(l int) int64 { return int64(l) },
+		func(l int) int64 { return int64(len(q.levels[l])) },
+		wszOf,
+		func(l int) int64 { // the level entering the window
+			if l-1-q.W >= 0 {
+				return int64(len(q.levels[l-1-q.W]))
+			}
+			return 0
+		},
+		func(l int) int64 { return int64(K - len(q.levels[l])) },
+		func(l int) int64 { return int64((K - len(q.levels[l])) * M * tp) })
+	s0, s1 = sc[0], sc[1]
+	lv, k1, wsz, bz, bp, bt := sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
+	bw32 := e.scalars(q, true, it, tInt32, wszOf)[0]
+	pid = e.rowsOf(tPat, s0, s1)
+	adj := e.cols(awin, wsz, e.ints(bigEnd))
+	if F > 0 {
+		adj = e.op("Add", []string{adj, e.op("Gather", []string{afar, gat(pFar)}, aInt("axis", 1))})
+	}
+	adj = e.op("Add", []string{adj, e.sum(e.op("Gather", []string{sd, gat(pSeed)}, aInt("axis", 1)), 2, false)}) // [N, K]
+	flow := e.op("Unsqueeze", []string{adj, e.ints(2)})                                                          // [N, K, 1]
+	if M > 1 {
+		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, lv}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
+		flow = e.op("Mul", []string{flow, e.cols(p, e.ints(0), k1)})
+	}
+	rest := e.cols(awin, e.ints(0), wsz)
+	comb := e.op("Concat", []string{rest, afar}, aInt("axis", 1))
+	if tn > 0 {
+		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pNCoef)}) // [N, K, M, tn]
+		u = e.op("Reshape", []string{u, e.ints(0, -1)})
+		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
+		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
+	}
+	rest2 := e.cols(comb, e.ints(0), wsz)
+	afar2 := e.cols(comb, wsz, e.ints(bigEnd))
+	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), bz), rest2}, aInt("axis", 1))
+	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2},
+		{e.op("Pad", []string{adj, e.op("Concat", []string{e.ints(0, 0, 0), bp}, aInt("axis", 0))}), tDouble, 2},
+		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), e.op("Concat", []string{e.ints(0), bp}, aInt("axis", 0)), npSlot}), tInt32, 1}}
+	if tp > 0 {
+		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pTCoef)}) // [N, K, M, tp]
+		outs = append(outs,
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), e.op("Concat", []string{e.ints(0, 0, 0), bt}, aInt("axis", 0))}), tDouble, 2},
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), e.op("Concat", []string{e.ints(0), bt}, aInt("axis", 0)), npSlot}), tInt32, 1})
+	}
+	e.endBody(body, outs)
+	// the last level's window (its own rows and the levels before it)
+	// starts at zero: its adjoints are its seeds
+	bwd := e.loop(body, L, []string{zerosOf(q.off[L] - q.winStart(L-1)), zerosOf(F + 2)}, len(outs))
+
+	// θ: every node's adjoint at its bias, every θ term's flow at its
+	// index, scattered (add) into [N, np+1] at once
+	flat := func(x string, perm ...int64) string {
+		return e.op("Reshape", []string{e.op("Transpose", []string{x}, aInts("perm", perm...)), e.ints(0, -1)})
+	}
+	uParts := []string{flat(bwd[2], 1, 0, 2)}
+	iParts := []string{e.op("Reshape", []string{bwd[3], e.ints(1, -1)})}
+	if tp > 0 {
+		uParts = append(uParts, flat(bwd[4], 1, 0, 2))
+		iParts = append(iParts, e.op("Reshape", []string{bwd[5], e.ints(1, -1)}))
+	}
+	u := e.op("Concat", uParts, aInt("axis", 1))
+	ix := e.op("Expand", []string{e.op("Concat", iParts, aInt("axis", 1)), e.op("Shape", []string{u})})
+	grad := e.op("ScatterElements", []string{zerosOf(np + 1), ix, u}, aInt("axis", 1), aString("reduction", "add"))
+	marg := e.op("Slice", []string{grad, e.ints(0), e.ints(int64(np)), e.ints(1)})
+
+	e.finish(value, "value", io)
+	e.finish(marg, "marginals", io)
+}
+
+// cols1 slices a 1-D x to [0, n).
+func (e *emitter) cols1(x, n string) string {
+	return e.op("Slice", []string{x, e.ints(0), n, e.ints(0)})
+}
+
+// scalars returns, inside a Loop body, the row of iteration it of a
+// table [L, len(fs)] of elem (int64 or int32) whose column c holds fs[c]
+// of the iteration's level (level(i) = i, or L−1−i when rev): one Gather
+// and one Split, each output a tensor [1].
+func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) int64) []string {
+	c := len(fs)
+	v := make([]int64, q.L*c)
+	for i := range q.L {
+		l := i
+		if rev {
+			l = q.L - 1 - i
+		}
+		for j, f := range fs {
+			v[i*c+j] = f(l)
+		}
+	}
+	var tab string
+	if elem == tInt32 {
+		v32 := make([]int32, len(v))
+		for i, x := range v {
+			v32[i] = int32(x)
+		}
+		tab = e.i32([]int{q.L, c}, v32)
+	} else {
+		tab = e.i64([]int{q.L, c}, v)
+	}
+	row := e.op("Gather", []string{tab, it}, aInt("axis", 0)) // [c]
+	if c == 1 {
+		return []string{e.op("Reshape", []string{row, e.ints(1)})}
+	}
+	ones := make([]int64, c)
+	for i := range ones {
+		ones[i] = 1
+	}
+	return e.opN("Split", c, []string{row, e.ints(ones...)}, aInt("axis", 0))
+}

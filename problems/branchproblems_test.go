@@ -1,0 +1,49 @@
+package problems
+
+import (
+	"math/rand/v2"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/instance"
+	"github.com/dp2nn/dp2nn/truth"
+)
+
+// TestBranchVariants runs programs outside the table that write a table
+// problem's base cases another way (testdata/programs: the grid path
+// with an or) in the exact interpreter on random instances, against the
+// table problem's solver: the answer and the whole final state, exactly.
+func TestBranchVariants(t *testing.T) {
+	for _, c := range []struct {
+		path   string
+		params map[string]int64
+		random func(*rand.Rand, *dsl.Model) [][]float64
+		exact  func(*dsl.Model, [][]float64) (DataAnswer, error)
+	}{
+		{"../testdata/programs/gridpath_or.dp", map[string]int64{"m": 4, "n": 5, "cmax": 9}, randomGrid, gridPathExact},
+		{"../testdata/programs/gridpath_or.dp", map[string]int64{"m": 1, "n": 3, "cmax": 4}, randomGrid, gridPathExact},
+		{"../testdata/programs/gridpath_or.dp", map[string]int64{"m": 3, "n": 1, "cmax": 4}, randomGrid, gridPathExact},
+	} {
+		src, err := os.ReadFile(c.path)
+		require.NoError(t, err)
+		f, err := dsl.Parse(c.path, src)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, c.params)
+		require.NoError(t, err)
+		rng := instance.NewRand(11)
+		for k := range 200 {
+			data := c.random(rng, m)
+			want, err := c.exact(m, data)
+			require.NoError(t, err)
+			tr, err := truth.RunDPData(m, nil, data)
+			require.NoError(t, err)
+			require.Equal(t, want.Final, tr.Final(0), "%s %v, instance %d: the final state", c.path, c.params, k)
+			a, err := tr.Answer()
+			require.NoError(t, err)
+			require.Equal(t, want.Value, answerFloat(a), "%s %v, instance %d: the answer", c.path, c.params, k)
+		}
+	}
+}
