@@ -35,6 +35,15 @@ func (r Request) For(n int) (Options, error) {
 	return opt, err
 }
 
+// WithoutItems is For of a request without an instance: a request by
+// error needs its number of items N.
+func (r Request) WithoutItems() (Options, error) {
+	if r.Eps != 0 && r.N < 1 {
+		return Options{}, fmt.Errorf("-eps needs the number of items: give -n N")
+	}
+	return r.For(0)
+}
+
 // PForEps is the table size P = ⌈n²/ε⌉ of the FPTAS-NN whose value is
 // at least (1 − ε)·OPT on instances of n items. P is at most
 // MaxFPTASTable.

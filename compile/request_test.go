@@ -158,3 +158,14 @@ func TestSchemeFlagsRequest(t *testing.T) {
 		})
 	}
 }
+
+func TestRequestWithoutItems(t *testing.T) {
+	opt, err := compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5, N: 4}.WithoutItems()
+	require.NoError(t, err)
+	assert.Equal(t, 32, opt.P, "⌈4²/0.5⌉")
+	_, err = compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5}.WithoutItems()
+	assert.EqualError(t, err, "-eps needs the number of items: give -n N")
+	opt, err = compile.Request{Options: compile.Options{Scheme: compile.FPTAS, P: 7}}.WithoutItems()
+	require.NoError(t, err)
+	assert.Equal(t, 7, opt.P)
+}

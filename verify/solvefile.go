@@ -24,10 +24,10 @@ type SolveInput struct {
 	Set     map[string]int64
 	Request compile.Request
 	DType   engine.DType
-	// TooLarge refuses the network of m with opt, run on an instance of
-	// steps steps (0: the program's steps line), before it is built, saying
-	// why; nil builds every network.
-	TooLarge func(m *dsl.Model, opt compile.Options, steps int) error
+	// TooLarge refuses the network of m with opt before it is built,
+	// saying why, job being what the solve costs (SolveInput.Job); nil
+	// builds every network.
+	TooLarge func(m *dsl.Model, opt compile.Options, job compile.Job) error
 	// SmoothGraph runs -scheme smooth through smooth.Graph for every
 	// program (compile's export), otherwise only where SmoothGraphApplies.
 	SmoothGraph bool
@@ -54,6 +54,19 @@ func (r *SmoothReport) AnswerText() string { return fmt.Sprintf("%.10g", r.Value
 // dataFile is dataProgram before checking: the parsed file has a steps
 // line or data declarations.
 func dataFile(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
+
+// Job is what solving an instance of steps steps (0: the program's
+// steps line) with opt costs: one run in the dtype (float64 for the
+// smooth scheme), and the exact interpreter re-evaluating an exact
+// answer's selection (an fptas answer is checked against its guarantee
+// alone).
+func (in SolveInput) Job(opt compile.Options, steps int) compile.Job {
+	job := compile.Job{Steps: steps, Batch: 1, DType: string(in.DType), Truth: opt.Scheme != compile.FPTAS}
+	if opt.Scheme == compile.Smooth {
+		job.DType = string(engine.Float64)
+	}
+	return job
+}
 
 // Check refuses, once for every instance, what no instance can make
 // work: the smooth scheme or a target error ε for a program with data,
@@ -149,7 +162,7 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 		if opt.Scheme == compile.Smooth {
 			est = opt.SmoothInstance(m, steps)
 		}
-		if err := in.TooLarge(m, est, len(steps)); err != nil {
+		if err := in.TooLarge(m, est, in.Job(est, len(steps))); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +221,7 @@ func (in SolveInput) solveData(df *instance.DataFile) (Solved, error) {
 		return r, nil
 	}
 	if in.TooLarge != nil {
-		if err := in.TooLarge(m, opt, 0); err != nil {
+		if err := in.TooLarge(m, opt, in.Job(opt, 0)); err != nil {
 			return nil, err
 		}
 	}

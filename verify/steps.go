@@ -270,3 +270,22 @@ func RandomGenerator(m *dsl.Model) string {
 	}
 	return ""
 }
+
+// InstanceDir lists the instance files of dir (instance.Files) and the
+// known answers of its optima.txt (instance.OptimaIn), for -instances
+// DIR. A directory without instance files would be a check of nothing:
+// a *MismatchError.
+func InstanceDir(dir string) ([]string, map[string]int64, error) {
+	files, err := instance.Files(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("verify: -instances: %v", err)
+	}
+	if len(files) == 0 {
+		return nil, nil, mismatchf("verify: nothing was checked: %s has no instance files (*.txt, *.json)", dir)
+	}
+	optima, err := instance.OptimaIn(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, optima, nil
+}

@@ -73,7 +73,11 @@ func (l *limits) lower(cmd string, m *dsl.Model, opt compile.Options, job compil
 		e := progress.NewElapsed(l.stderr, fmt.Sprintf("%s: building the network (%d hidden neurons)", cmd, c.Neurons), progress.Options{Quiet: l.silent()})
 		defer e.Stop()
 	}
-	return lower(m, opt)
+	net, err := compile.Lower(m, opt)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	return net, nil
 }
 
 // checkSteps is check as a study's Check of the networks it builds:

@@ -12,6 +12,7 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/progress"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -142,7 +143,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if smooth && smoothGraphApplies(m) {
+	if smooth && verify.SmoothGraphExports(m) { // data, a steps line, a search answer, or inputs read only as offsets
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if smooth {

@@ -88,13 +88,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	count := *o.limits
 	count.stderr = nil
 	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
-		TooLarge: func(m *dsl.Model, opt compile.Options, steps int) error {
-			// The exact interpreter re-evaluates an exact answer's selection;
-			// the fptas answer is checked against its guarantee alone.
-			job := compile.Job{Steps: steps, Batch: 1, DType: string(dtype), Truth: opt.Scheme != compile.FPTAS}
-			if opt.Scheme == compile.Smooth {
-				job.DType = string(engine.Float64)
-			}
+		TooLarge: func(m *dsl.Model, opt compile.Options, job compile.Job) error {
 			_, err := count.check("solve", m, opt, job)
 			return err
 		}}

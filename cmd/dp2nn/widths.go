@@ -36,7 +36,11 @@ func runCheck(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadModel(path, o.set)
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	m, err := dsl.Check(f, o.set)
 	if err != nil {
 		return err
 	}
@@ -103,36 +107,24 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if data {
-		return widthsData(path, m, opt, o, stdout)
-	}
-	if *o.form == "" {
-		*o.form = "cell"
-	}
-	if opt.Scheme == compile.Smooth {
-		// The smooth network is unrolled: -steps is its length (reads
-		// with input offsets need an instance: dp2nn compile -instance).
-		opt.Steps = *o.steps
-	}
-	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: *o.form, Steps: *o.steps})
-	if err != nil {
-		return err
-	}
-	r, err := study.WidthsOf(path, net, *o.form, *o.steps)
-	if err != nil {
-		return err
-	}
-	return printReport(stdout, *o.json, r, r.WriteText)
-}
-
-// widthsData is "dp2nn widths" for a program with data: the layer report
-// of the cell (or of the unrolled network, -form unrolled), then the size
-// of both beside the stated bounds.
-func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, stdout io.Writer) error {
-	if opt.Scheme == compile.Smooth {
+	// A program with data: its cell (or unrolled network) beside both
+	// forms' sizes and the stated bounds (study.WidthsOf).
+	job := compile.Job{Form: "unrolled"}
+	switch {
+	case data && opt.Scheme == compile.Smooth:
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	case !data:
+		if *o.form == "" {
+			*o.form = "cell"
+		}
+		if opt.Scheme == compile.Smooth {
+			// The smooth network is unrolled: -steps is its length (reads
+			// with input offsets need an instance: dp2nn compile -instance).
+			opt.Steps = *o.steps
+		}
+		job = compile.Job{Form: *o.form, Steps: *o.steps}
 	}
-	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: "unrolled"})
+	net, err := o.limits.lower("widths", m, opt, job)
 	if err != nil {
 		return err
 	}
