@@ -129,8 +129,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
 			return &userError{err.Error()}
 		}
+		if err := instance.CheckSet(inst, o.set); err != nil {
+			return userErrorf("compile: %v", err)
+		}
 		var notes []string
-		if params, notes, err = compileParams(f, inst, o.set); err != nil {
+		if params, notes, err = instance.Params(f, inst, o.set); err != nil {
 			return err
 		}
 		if !*o.quiet {
@@ -173,22 +176,6 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return &userError{err.Error()}
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
-}
-
-// compileParams is instance.Params for compile -instance F: the params of
-// F build the network unless -set gives them, and a -set that contradicts
-// F is refused.
-func compileParams(f *dsl.File, inst *instance.Instance, set setFlag) (map[string]int64, []string, error) {
-	for name, v := range set {
-		if x, ok := inst.Scalars[name]; ok && x != float64(v) {
-			return nil, nil, userErrorf("compile: -set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, v, inst.Source, name, x, name)
-		}
-	}
-	params, notes, err := instance.Params(f, inst, set)
-	if err != nil {
-		return nil, nil, err
-	}
-	return params, notes, nil
 }
 
 // compileRecurrence writes the loop form of the smooth scheme

@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/engine"
@@ -91,18 +90,14 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 		defer results.Close()
 	}
 	bar := progress.New(stderr, "study width", len(c.PStars), progress.Options{Quiet: *o.quiet})
-	var mu sync.Mutex
-	c.OnPoint = func(p study.WidthPoint) error {
+	c.OnPoint = func(p study.WidthPoint) error { // never called concurrently
 		if !*o.quiet {
-			mu.Lock()
 			fmt.Fprintf(stderr, "study width: p* = %d, width %d: test MSE %.5f after %d epochs (%.0f s)\n", p.PStar, p.Width, p.TestMSE, p.Epochs, p.Seconds)
-			mu.Unlock()
 		}
-		if results == nil {
-			return nil
-		}
-		if err := results.Append(p); err != nil {
-			return fmt.Errorf("study width: -o: %v", err)
+		if results != nil {
+			if err := results.Append(p); err != nil {
+				return fmt.Errorf("study width: -o: %v", err)
+			}
 		}
 		return nil
 	}
