@@ -112,15 +112,15 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
-	if data && req.Scheme == compile.Smooth {
-		if m.Steps == 0 {
+	if req.Scheme == compile.Smooth { // on random instances: -instances does not apply
+		if data && m.Steps == 0 {
 			return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
 		}
-		c, err := verify.SmoothGraph(m, req.Options, *o.random, *o.seed, *o.steps, tick)
+		c, what, err := verify.SmoothRandom(m, req.Options, *o.random, *o.seed, *o.steps, tick)
 		if err != nil {
 			return err
 		}
-		return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
+		return finishSmooth(stdout, c, *o.json, what)
 	}
 	if data {
 		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
@@ -132,20 +132,6 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		opt, err := req.WithoutItems()
 		if err != nil {
 			return err
-		}
-		if opt.Scheme == compile.Smooth && verify.SmoothGraphApplies(m) {
-			c, err := verify.SmoothGraph(m, opt, *o.random, *o.seed, *o.steps, tick)
-			if err != nil {
-				return err
-			}
-			return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
-		}
-		if opt.Scheme == compile.Smooth {
-			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, tick)
-			if err != nil {
-				return err
-			}
-			return finishSmooth(stdout, c, *o.json, "the smooth network and the smoothed DP")
 		}
 		job := compile.Job{Steps: *o.steps, Batch: 1, DType: string(dtypes[0]), Truth: true}
 		net, err := o.limits.lower("verify", m, opt, job)

@@ -1,5 +1,8 @@
 package verify_test
 
+// Tests of what the command line calls in verify: InstanceDir,
+// SolveInput.Job, SmoothRandom.
+
 import (
 	"errors"
 	"testing"
@@ -8,7 +11,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/verify"
 )
 
@@ -37,4 +43,28 @@ func TestSolveInputJob(t *testing.T) {
 	assert.Equal(t, compile.Job{Steps: 5, Batch: 1, DType: "float32", Truth: true}, in.Job(compile.Options{}, 5))
 	assert.Equal(t, compile.Job{Batch: 1, DType: "float32"}, in.Job(compile.Options{Scheme: compile.FPTAS, P: 4}, 0))
 	assert.Equal(t, compile.Job{Steps: 3, Batch: 1, DType: "float64", Truth: true}, in.Job(compile.Options{Scheme: compile.Smooth}, 3))
+}
+
+// SmoothRandom runs the smooth network of topk against the smoothed DP,
+// and LCS (a program with data) through smooth.Graph.
+func TestSmoothRandom(t *testing.T) {
+	opt := compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 1}
+	for _, tc := range []struct {
+		program string
+		params  map[string]int64
+		what    string
+	}{
+		{"examples/topk.dp", map[string]int64{"k": 2}, "the smooth network and the smoothed DP"},
+		{"examples/lcs.dp", map[string]int64{"m": 3, "n": 3}, "the smoothed graph and the exact DP"},
+	} {
+		f, err := repo.ReadProgram(tc.program)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, tc.params)
+		require.NoError(t, err)
+		c, what, err := verify.SmoothRandom(m, opt, 3, 1, 4, nil)
+		require.NoError(t, err, tc.program)
+		assert.Equal(t, tc.what, what, tc.program)
+		assert.Equal(t, 3, c.Cases, tc.program)
+		assert.NoError(t, c.Err(what), tc.program)
+	}
 }
