@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/study"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // "dp2nn study sensitivity" runs study.Sensitivity: the average
@@ -72,11 +71,5 @@ func runStudySensitivity(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if rep.Violations > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d draws of Kumabe–Yoshida with E[value | τ] < (1 − ε)·OPT", rep.Violations)}
-	}
-	if rep.SimpleViolations > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d (instance, ε) of KY simple below (1 − ε)·OPT or above sensitivity 2 + 2/ε", rep.SimpleViolations)}
-	}
-	return nil
+	return rep.Err()
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // "dp2nn study NAME" runs one of the papers' studies. Each study
@@ -139,10 +138,7 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if rep.Violations > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d violations of the guarantee (1 - n²/P)·OPT <= p_NN <= OPT", rep.Violations)}
-	}
-	return nil
+	return rep.Err()
 }
 
 // studyReport is what the report of a study offers the command line.
