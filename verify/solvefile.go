@@ -51,10 +51,6 @@ func (r *DataSolveReport) AnswerText() string { return r.Answer }
 // AnswerText is the smoothed value.
 func (r *SmoothReport) AnswerText() string { return fmt.Sprintf("%.10g", r.Value) }
 
-// dataFile is dataProgram before checking: the parsed file has a steps
-// line or data declarations.
-func dataFile(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
-
 // Job is what solving an instance of steps steps (0: the program's
 // steps line) with opt costs: one run in the dtype (float64 for the
 // smooth scheme), and the exact interpreter re-evaluating an exact
@@ -73,7 +69,7 @@ func (in SolveInput) Job(opt compile.Options, steps int) compile.Job {
 // the smooth scheme in float32.
 func (in SolveInput) Check() error {
 	switch {
-	case dataFile(in.File) && in.Request.Eps != 0:
+	case in.File.HasData() && in.Request.Eps != 0:
 		return fmt.Errorf("%s has data and a steps line; -eps chooses P = ⌈n²/ε⌉ for n items, which it has none of: give -P (the values a rounded offset takes)", in.File.DpPos.File)
 	case in.Request.Scheme == compile.Smooth && in.DType != engine.Float64:
 		return fmt.Errorf("-scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
@@ -89,7 +85,7 @@ func SolveFile(in SolveInput, path string) (Solved, error) {
 	if err := in.Check(); err != nil {
 		return nil, err
 	}
-	if dataFile(in.File) {
+	if in.File.HasData() {
 		df, err := instance.ReadDataFile(path, sourceFromSet(in.Set))
 		if err != nil {
 			return nil, err
@@ -109,7 +105,7 @@ func SolveInstance(in SolveInput, inst *instance.Instance) (Solved, error) {
 	if err := in.Check(); err != nil {
 		return nil, err
 	}
-	if dataFile(in.File) {
+	if in.File.HasData() {
 		return in.solveData(&instance.DataFile{Inst: inst, Kind: "instance"})
 	}
 	return in.solveSteps(inst)

@@ -80,7 +80,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o.scheme.data = fileDataProgram(f)
+	o.scheme.data = f.HasData()
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		g := given(fs)
 		return []rule{
@@ -108,7 +108,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
-	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
+	case form == export.Unrolled && *o.steps == 0 && f.HasData():
 		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
@@ -121,7 +121,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	params := map[string]int64(o.set)
 	var inst *instance.Instance
-	if smooth && *o.instance != "" && !fileDataProgram(f) {
+	if smooth && *o.instance != "" && !f.HasData() {
 		// The instance's params (its capacity) build the network, as
 		// solve's do; a -set that contradicts one is refused. A program
 		// with data reads its instance in compileSmoothGraph, as solve

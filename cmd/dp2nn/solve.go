@@ -64,7 +64,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	batch := given(fs)["instances"]
-	o.scheme.data = fileDataProgram(f)
+	o.scheme.data = f.HasData()
 	req, err := o.scheme.request(fs, func(s compile.Scheme) []rule {
 		return []rule{
 			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},

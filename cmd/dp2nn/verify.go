@@ -78,7 +78,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data := fileDataProgram(f)
+	data := f.HasData()
 	o.scheme.data = data
 	var m *dsl.Model
 	if random {

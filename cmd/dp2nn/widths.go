@@ -87,7 +87,7 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sweep, data := given(fs)["sweep"], fileDataProgram(f)
+	sweep, data := given(fs)["sweep"], f.HasData()
 	o.scheme.data = data
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		return []rule{
@@ -146,7 +146,7 @@ func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts
 			o2.P = v
 		}
 		job := compile.Job{}
-		if fileDataProgram(f) {
+		if f.HasData() {
 			job.Form = "unrolled" // a sweep of a program with data measures the unrolled network too
 		}
 		_, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.Name, v), m, o2, job)
@@ -155,7 +155,7 @@ func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts
 	bar := progress.New(stderr, "widths -sweep", len(sw.Values), progress.Options{Quiet: *o.quiet})
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
-	if fileDataProgram(f) {
+	if f.HasData() {
 		return runDataSweep(path, f, opt, o, sw, guard, tick, stdout)
 	}
 	rows, err := study.Sweep(f, o.set, opt, sw.Name, sw.Values, guard, tick)
