@@ -143,10 +143,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(files) > 0 {
-		tooLarge := func(m *dsl.Model, opt compile.Options, steps int, known bool) string {
-			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true, KnownOptimum: known})
-		}
-		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: tooLarge}
+		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge}
 		if err := verify.Instances(rep, f, in); err != nil {
 			return err
 		}
