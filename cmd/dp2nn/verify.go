@@ -112,10 +112,10 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
+	if data && m.Steps == 0 { // m is checked: a program with data is verified on -random N
+		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
+	}
 	if req.Scheme == compile.Smooth { // on random instances: -instances does not apply
-		if data && m.Steps == 0 {
-			return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
-		}
 		c, what, err := verify.SmoothRandom(m, req.Options, *o.random, *o.seed, *o.steps, tick)
 		if err != nil {
 			return err
@@ -123,7 +123,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		return finishSmooth(stdout, c, *o.json, what)
 	}
 	if data {
-		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
+		if err := verifyData(m, o, req, dtypes, rep); err != nil {
 			return err
 		}
 		return finishVerify(stdout, rep, dtypes, o, 0, "the network and the exact DP")
@@ -192,10 +192,7 @@ func instanceFiles(o *verifyOpts) ([]string, map[string]int64, error) {
 }
 
 // verifyData is "dp2nn verify FILE.dp -random N" for a program with data.
-func verifyData(path string, m *dsl.Model, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
-	if m.Steps == 0 {
-		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
-	}
+func verifyData(m *dsl.Model, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
 	opt, err := req.WithoutItems()
 	if err != nil {
 		return err
