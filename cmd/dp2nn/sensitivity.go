@@ -66,7 +66,7 @@ func runStudySensitivity(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.Check = o.limits.checkSteps("study sensitivity")
-	rep, err := runReport("study sensitivity", studyOutputs{o.out, o.plot, o.json, o.quiet}, &cfg.Progress,
+	rep, err := runReport("study sensitivity", output{md: *o.out, plot: *o.plot, json: *o.json}, *o.quiet, &cfg.Progress,
 		func() (*study.SensitivityReport, error) { return study.Sensitivity(cfg) }, stdout, stderr)
 	if err != nil {
 		return err

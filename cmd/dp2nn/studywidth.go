@@ -77,10 +77,9 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, path := range []string{*o.md, *o.plot} {
-		if err := checkStudyOutput(path); err != nil {
-			return err
-		}
+	out := output{md: *o.md, plot: *o.plot, json: *o.json}
+	if err := out.check(); err != nil {
+		return err
 	}
 	var results *study.WidthResults
 	if *o.out != "" {
@@ -107,7 +106,7 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return output{md: *o.md, plot: *o.plot, json: *o.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
+	return out.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
 }
 
 // runWidthNet trains one net of the study and exports it (-net, -onnx).
@@ -124,7 +123,7 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkStudyOutput(*o.onnx); err != nil {
+	if err := (output{}).check(*o.onnx); err != nil {
 		return err
 	}
 	o.PStars, o.WStep, o.WMax = strconv.Itoa(pstar), width, width
