@@ -12,7 +12,6 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/progress"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -146,7 +145,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if smooth && verify.SmoothGraphExports(m) { // data, a steps line, a search answer, or inputs read only as offsets
+	if smooth && smoothGraphApplies(m) {
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if smooth {
