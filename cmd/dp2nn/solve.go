@@ -79,10 +79,11 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if !batch && *o.instance == "" {
 		return userErrorf("solve: missing -instance FILE (or -instances DIR|FILE.jsonl for a batch)")
 	}
-	dtype := engine.DType(*o.dtype)
-	if dtype != engine.Float64 && dtype != engine.Float32 {
-		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
+	dtypes, err := engine.ParseDTypes(*o.dtype, true)
+	if err != nil {
+		return userErrorf("solve: %v", err)
 	}
+	dtype := dtypes[0]
 	// The count runs inside one instance's solve (whose own progress line
 	// covers it) or on a batch's workers (the batch bar): no line of its own.
 	count := *o.limits

@@ -100,9 +100,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dtypes, err := parseDTypes(*o.dtype)
+	dtypes, err := engine.ParseDTypes(*o.dtype, false)
 	if err != nil {
-		return err
+		return userErrorf("verify: %v", err)
 	}
 	files, optima, err := instanceFiles(o)
 	if err != nil {
@@ -170,16 +170,6 @@ func stepsWhy(m *dsl.Model, random, data bool, fixed string) string {
 		return fixed
 	}
 	return fmt.Sprintf("the random instances of %s come from its generator (%s), of their own length", m.Name, verify.RandomGenerator(m))
-}
-
-func parseDTypes(s string) ([]engine.DType, error) {
-	switch s {
-	case "both":
-		return []engine.DType{engine.Float64, engine.Float32}, nil
-	case "float64", "float32":
-		return []engine.DType{engine.DType(s)}, nil
-	}
-	return nil, userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", s)
 }
 
 // instanceFiles lists the files of -instances DIR and its optima.txt; a
