@@ -74,9 +74,7 @@ func runOptimum(args []string, stdout, stderr io.Writer) error {
 	var failed []string
 	for _, f := range files {
 		r, err := verify.OptimumFile(f, *o.method)
-		if bar != nil {
-			bar.Add(1)
-		}
+		bar.Add(1) // nil-safe: one bar or one spinner
 		spin.Stop()
 		spin = nil
 		if err != nil {
@@ -99,9 +97,7 @@ func runOptimum(args []string, stdout, stderr io.Writer) error {
 		}
 		r.WriteText(stdout)
 	}
-	if bar != nil {
-		bar.Finish()
-	}
+	bar.Finish()
 	if len(failed) > 0 {
 		return &userError{fmt.Sprintf("optimum: %d of %d instances failed:\n%s", len(failed), len(files), strings.Join(failed, "\n"))}
 	}

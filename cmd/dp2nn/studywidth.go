@@ -138,12 +138,7 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("study width: -onnx: %v", err)
 	}
-	if *o.json {
-		return writeJSON(stdout, pt)
-	}
-	fmt.Fprintf(stdout, "p* = %d, width %d: test MSE %.5f after %d epochs (%.0f s); exact optima as an RNN cell %.1f%% of %d; wrote %s\n",
-		pt.PStar, pt.Width, pt.TestMSE, pt.Epochs, pt.Seconds, 100**pt.Optimum, study.OptimumInstances, *o.onnx)
-	return nil
+	return printReport(stdout, *o.json, pt, func(w io.Writer) { pt.WriteExported(w, *o.onnx) })
 }
 
 // verifyTrained runs "dp2nn verify" on a trained model (study width
