@@ -83,7 +83,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o.scheme.data = fileDataProgram(f)
+	o.scheme.data = f.HasData()
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		g := given(fs)
 		return []rule{
@@ -111,7 +111,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
-	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
+	case form == export.Unrolled && *o.steps == 0 && f.HasData():
 		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
@@ -124,7 +124,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	params := map[string]int64(o.set)
 	var inst *instance.Instance
-	if smooth && *o.instance != "" && !fileDataProgram(f) {
+	if smooth && *o.instance != "" && !f.HasData() {
 		// The instance's params (its capacity) build the network, as
 		// solve's do; a -set that contradicts one is refused. A program
 		// with data reads its instance in compileSmoothGraph, as solve
@@ -132,8 +132,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
 			return &userError{err.Error()}
 		}
+		if err := instance.CheckSet(inst, o.set); err != nil {
+			return userErrorf("compile: %v", err)
+		}
 		var notes []string
-		if params, notes, err = compileParams(f, inst, o.set); err != nil {
+		if params, notes, err = instance.Params(f, inst, o.set); err != nil {
 			return err
 		}
 		if !*o.quiet {
@@ -179,22 +182,6 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return &userError{err.Error()}
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
-}
-
-// compileParams is instance.Params for compile -instance F: the params of
-// F build the network unless -set gives them, and a -set that contradicts
-// F is refused.
-func compileParams(f *dsl.File, inst *instance.Instance, set setFlag) (map[string]int64, []string, error) {
-	for name, v := range set {
-		if x, ok := inst.Scalars[name]; ok && x != float64(v) {
-			return nil, nil, userErrorf("compile: -set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, v, inst.Source, name, x, name)
-		}
-	}
-	params, notes, err := instance.Params(f, inst, set)
-	if err != nil {
-		return nil, nil, err
-	}
-	return params, notes, nil
 }
 
 // compileRecurrence writes the loop form of the smooth scheme
