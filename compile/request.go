@@ -35,6 +35,15 @@ func (r Request) For(n int) (Options, error) {
 	return opt, err
 }
 
+// WithoutItems is For of a request without an instance: a request by
+// error needs its number of items N.
+func (r Request) WithoutItems() (Options, error) {
+	if r.Eps != 0 && r.N < 1 {
+		return Options{}, fmt.Errorf("-eps needs the number of items: give -n N")
+	}
+	return r.For(0)
+}
+
 // PForEps is the table size P = ⌈n²/ε⌉ of the FPTAS-NN whose value is
 // at least (1 − ε)·OPT on instances of n items. P is at most
 // MaxFPTASTable.
@@ -101,4 +110,51 @@ func (o Options) Limits() dsl.Limits {
 		return dsl.Limits{MaxCount: 1 << 53}
 	}
 	return dsl.Limits{}
+}
+
+// SchemeFlags are the command line's lowering flags besides -scheme, as
+// given: -reg and -gamma of the smooth scheme, -P, or -eps and -n, of
+// the fptas scheme.
+type SchemeFlags struct {
+	Reg   string
+	Gamma float64
+	P     int
+	Eps   float64
+	N     int
+}
+
+// Request validates the flags of scheme s into the lowering they ask
+// for, or says what is wrong with them, naming the flag; given are the
+// flags given (the fptas scheme needs -P or -eps, not both). Whether a
+// flag applies to s at all is the command line's to check first.
+func (f SchemeFlags) Request(s Scheme, given map[string]bool) (Request, error) {
+	switch s {
+	case Smooth:
+		reg, err := ParseReg(f.Reg)
+		if err != nil {
+			return Request{}, fmt.Errorf("-reg: %v", err)
+		}
+		if g := f.Gamma; !(g > 0) || math.IsInf(g, 0) {
+			return Request{}, fmt.Errorf("-gamma must be a positive number, got %g", g)
+		}
+		return Request{Options: Options{Scheme: s, Reg: reg, Gamma: f.Gamma}}, nil
+	case FPTAS:
+	default:
+		return Request{Options: Options{Scheme: s}}, nil
+	}
+	switch {
+	case given["P"] && given["eps"]:
+		return Request{}, fmt.Errorf("-scheme fptas: give -P or -eps, not both")
+	case given["P"]:
+		if f.P < 1 {
+			return Request{}, fmt.Errorf("-P must be at least 1: P is the size of the FPTAS-NN's table (its width is 2P²+2P), got %d", f.P)
+		}
+		return Request{Options: Options{Scheme: s, P: f.P}}, nil
+	case given["eps"]:
+		if e := f.Eps; !(e > 0 && e < 1) {
+			return Request{}, fmt.Errorf("-eps must lie strictly between 0 and 1, got %g", e)
+		}
+		return Request{Options: Options{Scheme: s}, Eps: f.Eps, N: f.N}, nil
+	}
+	return Request{}, fmt.Errorf("-scheme fptas needs -P N or -eps E")
 }

@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -110,4 +111,61 @@ func TestRoundingOf(t *testing.T) {
 	require.Error(t, err)
 	_, lerr := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 4})
 	assert.EqualError(t, err, lerr.Error())
+}
+
+func TestSchemeFlagsRequest(t *testing.T) {
+	g := func(names ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, n := range names {
+			m[n] = true
+		}
+		return m
+	}
+	flags := compile.SchemeFlags{Reg: "gini", Gamma: 0.5, P: 20, Eps: 0.1, N: 7}
+	for _, tc := range []struct {
+		name   string
+		scheme compile.Scheme
+		edit   func(*compile.SchemeFlags)
+		given  map[string]bool
+		want   compile.Request
+		err    string
+	}{
+		{name: "exact", scheme: compile.Exact, want: compile.Request{Options: compile.Options{Scheme: compile.Exact}}},
+		{name: "smooth", scheme: compile.Smooth, want: compile.Request{Options: compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}}},
+		{name: "smooth reg", scheme: compile.Smooth, edit: func(f *compile.SchemeFlags) { f.Reg = "renyi" }, err: `-reg: unknown regulariser "renyi" (want shannon, gini or tsallis)`},
+		{name: "smooth gamma 0", scheme: compile.Smooth, edit: func(f *compile.SchemeFlags) { f.Gamma = 0 }, err: "-gamma must be a positive number, got 0"},
+		{name: "smooth gamma NaN", scheme: compile.Smooth, edit: func(f *compile.SchemeFlags) { f.Gamma = math.NaN() }, err: "-gamma must be a positive number, got NaN"},
+		{name: "smooth gamma inf", scheme: compile.Smooth, edit: func(f *compile.SchemeFlags) { f.Gamma = math.Inf(1) }, err: "-gamma must be a positive number, got +Inf"},
+		{name: "fptas P", scheme: compile.FPTAS, given: g("P"), want: compile.Request{Options: compile.Options{Scheme: compile.FPTAS, P: 20}}},
+		{name: "fptas eps", scheme: compile.FPTAS, given: g("eps", "n"), want: compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.1, N: 7}},
+		{name: "fptas both", scheme: compile.FPTAS, given: g("P", "eps"), err: "-scheme fptas: give -P or -eps, not both"},
+		{name: "fptas neither", scheme: compile.FPTAS, err: "-scheme fptas needs -P N or -eps E"},
+		{name: "fptas P 0", scheme: compile.FPTAS, given: g("P"), edit: func(f *compile.SchemeFlags) { f.P = 0 }, err: "-P must be at least 1: P is the size of the FPTAS-NN's table (its width is 2P²+2P), got 0"},
+		{name: "fptas eps 1", scheme: compile.FPTAS, given: g("eps"), edit: func(f *compile.SchemeFlags) { f.Eps = 1 }, err: "-eps must lie strictly between 0 and 1, got 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := flags
+			if tc.edit != nil {
+				tc.edit(&f)
+			}
+			r, err := f.Request(tc.scheme, tc.given)
+			if tc.err != "" {
+				assert.EqualError(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, r)
+		})
+	}
+}
+
+func TestRequestWithoutItems(t *testing.T) {
+	opt, err := compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5, N: 4}.WithoutItems()
+	require.NoError(t, err)
+	assert.Equal(t, 32, opt.P, "⌈4²/0.5⌉")
+	_, err = compile.Request{Options: compile.Options{Scheme: compile.FPTAS}, Eps: 0.5}.WithoutItems()
+	assert.EqualError(t, err, "-eps needs the number of items: give -n N")
+	opt, err = compile.Request{Options: compile.Options{Scheme: compile.FPTAS, P: 7}}.WithoutItems()
+	require.NoError(t, err)
+	assert.Equal(t, 7, opt.P)
 }

@@ -30,6 +30,11 @@ type File struct {
 	Src        []byte // the source text; Text(n) slices it
 }
 
+// HasData says whether the program runs for a fixed number of steps on
+// per-instance data (a steps line or data declarations) rather than one
+// step per input item.
+func (f *File) HasData() bool { return f.StepCount != nil || len(f.Data) > 0 }
+
 // Text returns the source text of n, or "" when n does not belong to f.
 func (f *File) Text(n Node) string {
 	a, b := n.Pos().Offset, n.End().Offset

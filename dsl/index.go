@@ -148,17 +148,12 @@ func (c *checker) indexExpr(e Expr, k int, d Dim, sc *scope) (*IndexExpr, []boxR
 	var parts []*Static
 	boxes := sc.boxes()
 	los, his := make([]float64, len(boxes)), make([]float64, len(boxes))
-	for i := range boxes {
-		los[i], his[i] = float64(a.konst), float64(a.konst)
+	for i, b := range boxes {
+		los[i], his[i] = b.formRange(a.vars, a.konst)
 	}
 	for _, v := range vars {
 		coef := a.vars[v]
 		sv := &Static{Kind: SVar, Type: SInt, Var: v, Node: e, Text: v.Name}
-		for i, b := range boxes {
-			vlo, vhi := b.bounds(v)
-			l, h := float64(coef)*float64(vlo), float64(coef)*float64(vhi)
-			los[i], his[i] = los[i]+math.Min(l, h), his[i]+math.Max(l, h)
-		}
 		if coef != 1 {
 			sv = &Static{Kind: SScale, Type: SInt, Value: coef, Args: []*Static{sv}, Node: e, Text: fmt.Sprintf("%d*%s", coef, v.Name)}
 		}

@@ -16,18 +16,30 @@ import (
 // data indexed from 1 is in range.
 //
 // The cells that reach a branch (its path condition) are a region: a
-// union of boxes, each box one interval per index variable, a
-// disjunctive normal form of interval constraints. not (v == k) is the
-// two boxes v < k and v > k; not (A and B) is not A or not B; and
-// distributes over or. For conditions built with and, or and not from
-// comparisons of one index variable (times a constant, plus constants)
-// with a constant, and memberships "v in SET" of a constant set, the
-// region is exact. A comparison of several variables (i < j, i + j <= n)
-// narrows each box by interval propagation: every cell that satisfies
-// it stays in the box, but cells that do not may stay too. Other
-// conditions (sets that vary) leave the region as it is. The region is
-// thus always a superset of the cells that reach the branch, so the
-// checks are sound; each read must be in range on every box.
+// union of boxes, each box one interval per index variable plus
+// difference bounds v − w <= c between two variables, a disjunctive
+// normal form of such constraints. not (v == k) is the two boxes v < k
+// and v > k; not (A and B) is not A or not B; and distributes over or.
+// For conditions built with and, or and not from comparisons of one
+// index variable (times a constant, plus constants) with a constant,
+// memberships "v in SET" of a constant set, and comparisons of two
+// variables with a constant difference (i < j, i == j + 2), the region is
+// exact for two variables; with three or more, difference bounds are
+// only propagated pairwise, which keeps every cell that satisfies them. A
+// comparison of other sums of variables (i + j <= n) narrows each box by
+// interval propagation: every cell that satisfies it stays in the box,
+// but cells that do not may stay too. Other conditions (sets that vary)
+// leave the region as it is. The region is thus always a superset of the
+// cells that reach the branch, so the checks are sound: each read must
+// be in range on every box, where an index c·v − c·w + ... with a
+// difference bound between v and w is bounded by it, and every other
+// term by its variable's range.
+//
+// A reduction's body is evaluated only for the values of its variable in
+// the cell's domain that pass the filter, so it is checked on the region
+// narrowed by LO <= k <= HI (difference bounds when an end is another
+// variable plus a constant, as in k in 1..i), k in SET for a constant
+// set, and the filter.
 //
 // A region of more than maxBoxes boxes (after merging boxes that touch)
 // is replaced by its hull, one box: still a superset, so still sound, but
@@ -43,11 +55,17 @@ const maxBoxes = 64
 // hullFallbacks counts the regions replaced by their hull, for tests.
 var hullFallbacks atomic.Int64
 
-// box is a conjunction of one interval per index variable: each
-// narrowed variable with its range, by variable ID; a variable not in
-// the box has its declared range. A box is never empty and never changed
-// once built. The nil box is every cell.
-type box []narrowed
+// box is a conjunction of one interval per index variable and of
+// difference bounds v − w <= c between two of them: the narrowed
+// variables with their ranges, by variable ID (a variable not in vars has
+// its declared range), and the bounds not implied by the ranges. A box
+// is never known to be empty and never changed once built; the zero box
+// is every cell. The ranges are kept consistent with the difference
+// bounds (tighten), so they are the box's ranges.
+type box struct {
+	vars  []narrowed
+	diffs []diff
+}
 
 // narrowed is a variable's range in a box, narrower than its declared
 // range.
@@ -56,9 +74,18 @@ type narrowed struct {
 	lo, hi int
 }
 
+// diff is the difference bound v − w <= c.
+type diff struct {
+	v, w *Var
+	c    int
+}
+
+// all reports whether b is every cell.
+func (b box) all() bool { return len(b.vars) == 0 && len(b.diffs) == 0 }
+
 // bounds is v's range in b.
 func (b box) bounds(v *Var) (lo, hi int) {
-	for _, r := range b {
+	for _, r := range b.vars {
 		if r.v == v {
 			return r.lo, r.hi
 		}
@@ -68,9 +95,9 @@ func (b box) bounds(v *Var) (lo, hi int) {
 
 // with returns a copy of b in which v ranges over lo..hi.
 func (b box) with(v *Var, lo, hi int) box {
-	out := make(box, 0, len(b)+1)
+	out := make([]narrowed, 0, len(b.vars)+1)
 	placed := lo == v.Lo && hi == v.Hi // the declared range is not kept
-	for _, r := range b {
+	for _, r := range b.vars {
 		switch {
 		case r.v == v:
 			continue
@@ -83,14 +110,112 @@ func (b box) with(v *Var, lo, hi int) box {
 	if !placed {
 		out = append(out, narrowed{v, lo, hi})
 	}
-	return out
+	return box{vars: out, diffs: b.diffs}
+}
+
+// maxDiff is the largest value of v − w on b: its bound, or what the
+// ranges give.
+func (b box) maxDiff(v, w *Var) int {
+	_, vhi := b.bounds(v)
+	wlo, _ := b.bounds(w)
+	m := vhi - wlo
+	for _, d := range b.diffs {
+		if d.v == v && d.w == w {
+			m = min(m, d.c)
+		}
+	}
+	return m
+}
+
+// withDiff returns b with v − w <= c added and its ranges tightened; ok
+// is false when no cell of b satisfies it (as far as ranges and the
+// bound in the other direction tell).
+func (b box) withDiff(v, w *Var, c int) (box, bool) {
+	if v == w {
+		return b, c >= 0
+	}
+	if c >= b.maxDiff(v, w) {
+		return b, true // implied
+	}
+	if -b.maxDiff(w, v) > c {
+		return box{}, false // v − w >= −max(w − v) > c
+	}
+	diffs := make([]diff, 0, len(b.diffs)+1)
+	for _, d := range b.diffs {
+		if d.v != v || d.w != w {
+			diffs = append(diffs, d)
+		}
+	}
+	diffs = append(diffs, diff{v, w, c})
+	slices.SortFunc(diffs, func(x, y diff) int {
+		if x.v.ID != y.v.ID {
+			return x.v.ID - y.v.ID
+		}
+		return x.w.ID - y.w.ID
+	})
+	return box{vars: b.vars, diffs: diffs}.tighten()
+}
+
+// tighten narrows the ranges of b by its difference bounds (v − w <= c:
+// v <= max w + c, w >= min v − c) until they stop changing (a few
+// rounds); ok is false when a range becomes empty.
+func (b box) tighten() (box, bool) {
+	for range 4 * (len(b.diffs) + 1) {
+		changed := false
+		for _, d := range b.diffs {
+			vlo, vhi := b.bounds(d.v)
+			wlo, whi := b.bounds(d.w)
+			nvhi, nwlo := min(vhi, whi+d.c), max(wlo, vlo-d.c)
+			if nvhi < vlo || nwlo > whi {
+				return box{}, false
+			}
+			if nvhi != vhi {
+				b, changed = b.with(d.v, vlo, nvhi), true
+			}
+			if nwlo != wlo {
+				b, changed = b.with(d.w, nwlo, whi), true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return b, true
+}
+
+// formRange is the range of Σ coef·v + konst on b: pairs c·v − c·w with
+// a difference bound between v and w by that bound, the other terms by
+// their ranges.
+func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
+	lo, hi = float64(konst), float64(konst)
+	used := map[*Var]bool{}
+	for _, d := range b.diffs {
+		c, ok := coef[d.v]
+		if !ok || c == 0 || coef[d.w] != -c || used[d.v] || used[d.w] {
+			continue
+		}
+		used[d.v], used[d.w] = true, true
+		// c·(v − w) with v − w in dlo..dhi.
+		dlo, dhi := float64(-b.maxDiff(d.w, d.v)), float64(b.maxDiff(d.v, d.w))
+		l, h := float64(c)*dlo, float64(c)*dhi
+		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
+	}
+	for v, c := range coef {
+		if used[v] || c == 0 {
+			continue
+		}
+		vlo, vhi := b.bounds(v)
+		l, h := float64(c)*float64(vlo), float64(c)*float64(vhi)
+		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
+	}
+	return lo, hi
 }
 
 // boxVars lists the narrowed variables of the boxes, by ID.
 func boxVars(boxes ...box) []*Var {
 	var out []*Var
 	for _, b := range boxes {
-		for _, r := range b {
+		for _, r := range b.vars {
 			if !slices.Contains(out, r.v) {
 				out = append(out, r.v)
 			}
@@ -100,18 +225,24 @@ func boxVars(boxes ...box) []*Var {
 	return out
 }
 
-// within reports whether every cell of a lies in b. A variable not in b
-// has its declared range there, which holds every range of it.
+// within reports whether every cell of a lies in b (as far as ranges and
+// difference bounds tell: false may be wrong, true is not). A variable
+// not in b has its declared range there, which holds every range of it.
 func (a box) within(b box) bool {
-	for _, r := range b {
+	for _, r := range b.vars {
 		if lo, hi := a.bounds(r.v); lo < r.lo || hi > r.hi {
+			return false
+		}
+	}
+	for _, d := range b.diffs {
+		if a.maxDiff(d.v, d.w) > d.c {
 			return false
 		}
 	}
 	return true
 }
 
-// String describes the box for messages: "i = 1, j in 2..5".
+// String describes the box for messages: "i = 1, j in 2..5, i - j <= -1".
 func (b box) String() string {
 	var parts []string
 	for _, v := range boxVars(b) {
@@ -122,10 +253,15 @@ func (b box) String() string {
 			parts = append(parts, fmt.Sprintf("%s in %d..%d", v.Name, lo, hi))
 		}
 	}
+	for _, d := range b.diffs {
+		parts = append(parts, fmt.Sprintf("%s - %s <= %d", d.v.Name, d.w.Name, d.c))
+	}
 	return strings.Join(parts, ", ")
 }
 
-// hullOf is the least box holding every box of boxes (non-empty).
+// hullOf is a box holding every box of boxes (non-empty): the hull of
+// the ranges, and the difference bounds of the first box that every box
+// keeps, at their largest.
 func hullOf(boxes []box) box {
 	var out box
 	for _, v := range boxVars(boxes...) {
@@ -136,13 +272,22 @@ func hullOf(boxes []box) box {
 		}
 		out = out.with(v, lo, hi)
 	}
+	for _, d := range boxes[0].diffs {
+		c := d.c
+		for _, b := range boxes[1:] {
+			c = max(c, b.maxDiff(d.v, d.w))
+		}
+		if c < out.maxDiff(d.v, d.w) {
+			out.diffs = append(out.diffs, diff{d.v, d.w, c})
+		}
+	}
 	return out
 }
 
 // boxes returns the region of sc: one nil box when nothing narrows it.
 func (sc *scope) boxes() []box {
 	if len(sc.region) == 0 {
-		return []box{nil}
+		return []box{{}}
 	}
 	return sc.region
 }
@@ -169,10 +314,50 @@ func (sc *scope) narrowed(cond *Static, want bool) (*scope, bool) {
 	}
 	in := *sc
 	in.region = out
-	if len(out) == 1 && len(out[0]) == 0 {
+	if len(out) == 1 && out[0].all() {
 		in.region = nil
 	}
 	return &in, true
+}
+
+// inDomain returns the scope of the body of the reduction t, whose
+// variable sc holds: narrowed to lo <= v <= hi for a domain lo..hi, to
+// v in SET for a constant set, and by the filter. When that leaves no
+// cell (the reduction is empty wherever the body would be read), sc
+// itself.
+func (sc *scope) inDomain(t *Term) *scope {
+	v := t.Var
+	region := sc.boxes()
+	switch d := t.Domain; d.Kind {
+	case SRange:
+		lo, okLo := linearOf(d.Args[0])
+		hi, okHi := linearOf(d.Args[1])
+		if okLo && okHi {
+			k := linear{coef: map[*Var]int64{v: 1}}
+			var out []box
+			for _, b := range region {
+				for _, nb := range constrain(b, lo.minus(k)) { // lo − v <= 0
+					out = append(out, constrain(nb, k.minus(hi))...) // v − hi <= 0
+				}
+			}
+			region = simplify(out)
+		}
+	case SConst:
+		in := &Static{Kind: SIn, Type: SBool, Args: []*Static{{Kind: SVar, Type: SInt, Var: v}, d}}
+		region = refine(region, in, true)
+	}
+	if t.Filter != nil && len(region) > 0 {
+		region = refine(region, t.Filter, true)
+	}
+	if len(region) == 0 {
+		return sc
+	}
+	in := *sc
+	in.region = region
+	if len(region) == 1 && region[0].all() {
+		in.region = nil
+	}
+	return &in
 }
 
 // refine returns boxes inside the union of region whose union holds
@@ -394,6 +579,20 @@ func constrain(b box, l linear) []box {
 		}
 		out = out.with(v, lo, hi)
 	}
+	out, ok := out.tighten()
+	if !ok {
+		return nil
+	}
+	// a·v − a·w + k <= 0 is a difference bound: v − w <= ⌊−k/a⌋ (a > 0).
+	if len(vars) == 2 && l.coef[vars[0]] == -l.coef[vars[1]] {
+		v, w, a := vars[0], vars[1], l.coef[vars[0]]
+		if a < 0 {
+			v, w, a = w, v, -a
+		}
+		if out, ok = out.withDiff(v, w, int(floorDiv(-l.konst, a))); !ok {
+			return nil
+		}
+	}
 	return []box{out}
 }
 
@@ -459,7 +658,9 @@ func refineIn(b box, cond *Static, want bool) []box {
 	}
 	out := make([]box, 0, len(runs))
 	for _, r := range runs {
-		out = append(out, b.with(v, r[0], r[1]))
+		if nb, ok := b.with(v, r[0], r[1]).tighten(); ok {
+			out = append(out, nb)
+		}
 	}
 	return out
 }
@@ -521,9 +722,13 @@ func dropInside(boxes []box) []box {
 	return out
 }
 
-// merged returns the union of a and b when it is a box: they agree on
-// every variable but one, whose ranges overlap or touch.
+// merged returns the union of a and b when it is a box: they have the
+// same difference bounds and agree on every range but one, and those
+// ranges overlap or touch.
 func merged(a, b box) (box, bool) {
+	if !slices.Equal(a.diffs, b.diffs) {
+		return box{}, false
+	}
 	var diff *Var
 	differs := func(v *Var) bool { // a second variable differs, or v's ranges are apart
 		alo, ahi := a.bounds(v)
@@ -537,14 +742,14 @@ func merged(a, b box) (box, bool) {
 		diff = v
 		return false
 	}
-	for _, r := range a {
+	for _, r := range a.vars {
 		if differs(r.v) {
-			return nil, false
+			return box{}, false
 		}
 	}
-	for _, r := range b {
+	for _, r := range b.vars {
 		if differs(r.v) {
-			return nil, false
+			return box{}, false
 		}
 	}
 	if diff == nil {

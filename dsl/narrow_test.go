@@ -152,7 +152,16 @@ state g[i in 1..n, j in 1..n] int in 0..1000 = 0
 		// i != j is the boxes of i < j and i > j: on the first, i - j + 1
 		// is at most 0.
 		{"i != j", `if i != j then x[i - j + 1, 1] else 0`,
-			"index i - j + 1 of dimension 1 of data x ranges over -2..2, outside 1..4; data has no boundary lines, so its reads must stay in range (on the cells with i in 1..3, j in 2..4)"},
+			"index i - j + 1 of dimension 1 of data x ranges over -2..0, outside 1..4; data has no boundary lines, so its reads must stay in range (on the cells with i in 1..3, j in 2..4, i - j <= -1)"},
+		// A comparison of two variables is also kept as a difference
+		// bound, which bounds their difference exactly.
+		{"j - i under i < j", `if i < j then x[j - i, 1] else 0`, ""},
+		{"i - j under i >= j + 1", `if i >= j + 1 then x[i - j, j] else 0`, ""},
+		{"j - i + 1 under i <= j", `if i <= j then x[j - i + 1, 1] else 0`, ""},
+		{"i == j", `if i == j then x[i - j + 1, i] else 0`, ""},
+		{"i != j both ways", `if i != j then x[i - j + 4, 1] + x[j - i + 4, 1] else 0`, "index i - j + 4 of dimension 1 of data x ranges over 5..7, outside 1..4"},
+		{"two bounds", `if i < j and j <= i + 2 then x[j - i + 2, 1] else 0`, ""},
+		{"contradiction", `if i < j and j < i then x[0, 0] else 0`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -200,5 +209,58 @@ step g[i, j] = if (i == 1 or j == 1) and %s then x[i + j - 1, 1] else 0
 		}
 		require.Error(t, err, "k = %d", tt.k)
 		assert.Contains(t, err.Error(), "index i + j - 1 of dimension 1 of data x ranges over", "k = %d", tt.k)
+	}
+}
+
+// A reduction's body is read only for the values of its variable in the
+// cell's domain that pass the filter: it is checked on those cells, with
+// the domain's ends as bounds (difference bounds when they are another
+// variable plus a constant).
+func TestCheckNarrowingReductions(t *testing.T) {
+	const decls = `dp t
+param n int = 5
+data price[k in 1..n] int in 0..9
+data x[i in 1..n, j in 1..n] int in 0..9
+state r[i in 0..n] int in 0..45 = 0
+state f[i in 1..n, j in 1..n] int in 0..45 = 0
+steps n
+`
+	tests := []struct {
+		name, steps string
+		err         string
+	}{
+		// Rod cutting: k <= i, so i - k >= 0.
+		{"rod cutting", `step r[i] = if i == 0 then 0 else clamp(max(k in 1..i: price[k] + r[i - k]), 0, 45)
+step f[i, j] = 0`, ""},
+		// k <= i - 1: i - k in 1..5 (and the domain 0..-1 of i = 0 is
+		// empty).
+		{"k below i", `step r[i] = clamp(max(k in 0..i - 1: r[i - k - 1] + x[i - k, 1]), 0, 45)
+step f[i, j] = 0`, ""},
+		{"k up to i", `step r[i] = clamp(max(k in 0..i: r[i - k] + x[i - k, 1]), 0, 45)
+step f[i, j] = 0`, "index i - k of dimension 1 of data x ranges over 0..5, outside 1..5"},
+		// An interval split: i <= k < j.
+		{"interval split", `step r[i] = 0
+step f[i, j] = if i < j then clamp(min(k in i..j - 1: f[i, k] + f[k + 1, j] + x[k - i + 1, j - k]), 0, 45) else 0`, ""},
+		{"filter narrows", `step r[i] = 0
+step f[i, j] = clamp(min(k in 1..n where k < j: x[j - k, k]), 0, 45)`, ""},
+		{"filter narrows by a constant", `step r[i] = clamp(max(k in 0..n where k != 0: price[k]), 0, 45)
+step f[i, j] = 0`, ""},
+		{"constant set", `step r[i] = max(k in {2, 4}: price[k] + price[k - 1])
+step f[i, j] = 0`, ""},
+		{"still refused", `step r[i] = 0
+step f[i, j] = min(k in 1..n: x[j - k + 1, 1])`, "index j - k + 1 of dimension 1 of data x ranges over -3..5, outside 1..5"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := Parse("t.dp", []byte(decls+tt.steps+"\n"))
+			require.NoError(t, err)
+			_, err = Check(f, nil)
+			if tt.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tt.err)
+				return
+			}
+			require.NoError(t, err)
+		})
 	}
 }

@@ -544,7 +544,9 @@ func (c *checker) reduce(x *Reduce, sc *scope) *Term {
 			mayBeEmpty = true
 		}
 	}
-	body := c.term(x.Body, in)
+	// The body is evaluated only for the values of v in the cell's domain
+	// that pass the filter, so it is checked on those cells (narrow.go).
+	body := c.term(x.Body, in.inDomain(t))
 	if body == nil {
 		return nil
 	}
@@ -720,7 +722,7 @@ func (c *checker) dataRead(x Expr, name *Ident, indices []Expr, sc *scope) *Term
 // it, when the region has several boxes: " (on the cells with i = 1, j in
 // 2..5)".
 func onCells(sc *scope, b box) string {
-	if len(sc.region) < 2 || len(b) == 0 {
+	if len(sc.region) < 2 || b.all() {
 		return ""
 	}
 	return " (on the cells with " + b.String() + ")"

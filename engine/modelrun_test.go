@@ -164,10 +164,12 @@ var dataPrograms = []struct {
 	{"examples/apsp.dp", map[string]int64{"n": 5, "cmax": 6}},
 	{"examples/csp.dp", map[string]int64{"n": 4, "s": 1, "t": 4, "lmax": 3, "rmax": 5}},
 	{"examples/heldkarp.dp", map[string]int64{"n": 5, "cmax": 20}},
-	// Base cases as branches of one if (docs/dsl.md).
+	// Admitted by narrowing: base cases as branches of one if, a
+	// reduction read on its domain (docs/dsl.md).
 	{"examples/gridpath.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9}},
 	{"examples/editdist.dp", map[string]int64{"m": 4, "n": 3, "a": 3}},
 	{"examples/palindrome.dp", map[string]int64{"n": 5, "a": 2}},
+	{"examples/rodcut.dp", map[string]int64{"n": 6, "pmax": 9}},
 }
 
 // instancesPerModel is the number of random instances each exported model

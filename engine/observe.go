@@ -14,6 +14,20 @@ const (
 	Float32 DType = "float32"
 )
 
+// ParseDTypes reads -dtype: float64, float32, or both (float64 first);
+// one is true when a single type is all the caller takes (both refused).
+func ParseDTypes(s string, one bool) ([]DType, error) {
+	switch {
+	case s == "float64" || s == "float32":
+		return []DType{DType(s)}, nil
+	case one:
+		return nil, fmt.Errorf("unknown -dtype %q (want float64 or float32)", s)
+	case s == "both":
+		return []DType{Float64, Float32}, nil
+	}
+	return nil, fmt.Errorf("unknown -dtype %q (want float64, float32 or both)", s)
+}
+
 // Roundoff is the unit roundoff of d.
 func (d DType) Roundoff() float64 {
 	if d == Float32 {

@@ -51,3 +51,27 @@ func withoutLine(r *engine.Written) *engine.Written {
 	c := *r // the text line is unexported: compare the rest
 	return &engine.Written{Output: c.Output, Bytes: c.Bytes, Form: c.Form, Layout: c.Layout, DType: c.DType, Steps: c.Steps, Decode: c.Decode, Depth: c.Depth, Widths: c.Widths}
 }
+
+func TestParseDTypes(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		one  bool
+		want []engine.DType
+		err  string
+	}{
+		{"float64", true, []engine.DType{engine.Float64}, ""},
+		{"float32", false, []engine.DType{engine.Float32}, ""},
+		{"both", false, []engine.DType{engine.Float64, engine.Float32}, ""},
+		{"both", true, nil, `unknown -dtype "both" (want float64 or float32)`},
+		{"float16", true, nil, `unknown -dtype "float16" (want float64 or float32)`},
+		{"float16", false, nil, `unknown -dtype "float16" (want float64, float32 or both)`},
+	} {
+		got, err := engine.ParseDTypes(tc.s, tc.one)
+		if tc.err != "" {
+			assert.EqualError(t, err, tc.err, tc.s)
+			continue
+		}
+		require.NoError(t, err, tc.s)
+		assert.Equal(t, tc.want, got, tc.s)
+	}
+}

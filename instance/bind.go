@@ -101,6 +101,18 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 	return params, notes, nil
 }
 
+// CheckSet refuses a value of set (-set NAME=V) that contradicts a scalar
+// of inst: for an instance that fixes the network (compile -instance),
+// where Params would let -set win.
+func CheckSet(inst *Instance, set map[string]int64) error {
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		if x, ok := inst.Scalars[name]; ok && x != float64(set[name]) {
+			return fmt.Errorf("-set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, set[name], inst.Source, name, x, name)
+		}
+	}
+	return nil
+}
+
 // sameData says whether inst gives exactly the data f declares. When it
 // does not, it is likely the instance of another program: BindData's
 // missing and undeclared data say so better than its params would.

@@ -61,3 +61,10 @@ func TestParamsUnread(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckSet(t *testing.T) {
+	inst := readInstance(t, "testdata/good/change.json") // amax 10, K 100
+	assert.NoError(t, instance.CheckSet(inst, map[string]int64{"amax": 10, "other": 3}))
+	assert.EqualError(t, instance.CheckSet(inst, map[string]int64{"amax": 10, "K": 50}),
+		"-set K=50 contradicts the instance testdata/good/change.json, which gives K = 100; drop -set K or use another instance")
+}

@@ -7,10 +7,11 @@ import (
 	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
-// This file holds the problems whose programs write their base cases as
-// branches of one if (gridpath, editdist, palindrome): the checker admits
-// them by narrowing each branch by the conditions before it (docs/dsl.md,
-// Static conditions and sets).
+// This file holds the problems whose programs the checker admits by
+// narrowing each branch by the conditions before it, or a reduction's
+// body by its domain (docs/dsl.md, Static conditions and sets):
+// gridpath, editdist and palindrome write their base cases as branches
+// of one if; rodcut reads r[i - k] for k in 1..i.
 
 // randomGrid draws the costs c of gridpath.dp uniformly over 0..cmax, or
 // over a smaller range for some grids (more ties between paths).
@@ -115,4 +116,35 @@ func flattenInts(rows [][]int) []float64 {
 		}
 	}
 	return out
+}
+
+// randomPrices draws the prices of rodcut.dp uniformly over 0..pmax, or
+// increasing in the length for some rods (cutting matters less).
+func randomPrices(rng *rand.Rand, m *dsl.Model) [][]float64 {
+	n, pmax := mustParam(m, "n"), mustParam(m, "pmax")
+	data := newData(m)
+	price := data[mustDataIndex(m, "price")]
+	increasing := rng.IntN(3) == 0
+	for k := range n {
+		price[k] = float64(rng.IntN(pmax + 1))
+		if increasing && k > 0 {
+			price[k] = max(price[k], price[k-1])
+		}
+	}
+	return data
+}
+
+// rodCutExact is graphs.RodCutting: the best revenue and the table
+// r[i], i in 0..n.
+func rodCutExact(m *dsl.Model, data [][]float64) (DataAnswer, error) {
+	n, err := param(m, "n")
+	if err != nil {
+		return DataAnswer{}, err
+	}
+	price, err := intData(m, data, "price", int(n))
+	if err != nil {
+		return DataAnswer{}, err
+	}
+	revenue, table := graphs.RodCutting(price)
+	return DataAnswer{Value: float64(revenue), Final: flattenInts([][]int{table})}, nil
 }

@@ -170,7 +170,8 @@ func unconstrainedLength(t *testing.T, m *dsl.Model, data [][]float64) float64 {
 
 // Every problem with data of Section 6 of the paper has a bound for both
 // forms, and the formulas grow with the params they name. The problems
-// the paper does not treat (gridpath, editdist, palindrome) have none.
+// the paper does not treat (gridpath, editdist, palindrome, rodcut) have
+// none.
 func TestSizeBoundsTable(t *testing.T) {
 	section6 := []string{"lcs", "bellmanford", "apsp", "csp", "heldkarp"}
 	for _, p := range Table {

@@ -176,6 +176,15 @@ var Table = []Problem{
 		},
 		Random: randomPalindrome, ExactData: palindromeExact,
 	},
+	{
+		Name: "rodcut", Program: "examples/rodcut.dp",
+		Settings: []Setting{
+			{Label: "n=8,pmax=30", Params: map[string]int64{"n": 8, "pmax": 30}},
+			{Label: "n=12,pmax=9", Params: map[string]int64{"n": 12, "pmax": 9}},
+			{Label: "n=1,pmax=5", Params: map[string]int64{"n": 1, "pmax": 5}},
+		},
+		Random: randomPrices, ExactData: rodCutExact,
+	},
 }
 
 // HasData reports whether the problem's program has data (and a steps

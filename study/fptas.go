@@ -881,3 +881,12 @@ func paramsKey(params map[string]int64) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Err is a *verify.MismatchError when an instance violated the
+// guarantee, else nil.
+func (rep *FPTASReport) Err() error {
+	if rep.Violations > 0 {
+		return &verify.MismatchError{Msg: fmt.Sprintf("%d violations of the guarantee (1 - n²/P)·OPT <= p_NN <= OPT", rep.Violations)}
+	}
+	return nil
+}

@@ -23,6 +23,7 @@ import (
 	"github.com/dp2nn/dp2nn/sensitivity"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/dp2nn/dp2nn/truth/knapsack"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 // Sensitivity measures the average sensitivity (Kumabe & Yoshida) of the
@@ -796,4 +797,16 @@ func (rep *SensitivityReport) Plot() ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// Err is a *verify.MismatchError when a draw of Kumabe–Yoshida or KY
+// simple missed its guarantee, else nil.
+func (rep *SensitivityReport) Err() error {
+	if rep.Violations > 0 {
+		return &verify.MismatchError{Msg: fmt.Sprintf("%d draws of Kumabe–Yoshida with E[value | τ] < (1 − ε)·OPT", rep.Violations)}
+	}
+	if rep.SimpleViolations > 0 {
+		return &verify.MismatchError{Msg: fmt.Sprintf("%d (instance, ε) of KY simple below (1 − ε)·OPT or above sensitivity 2 + 2/ε", rep.SimpleViolations)}
+	}
+	return nil
 }

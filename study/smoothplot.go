@@ -13,6 +13,21 @@ import (
 	"github.com/dp2nn/dp2nn/verify"
 )
 
+// PlotSolved draws the block named block (SmoothBlock) of the marginals
+// of r, what "dp2nn solve -plot" draws: r must be the smooth scheme's
+// graph (a program with data or a search answer).
+func PlotSolved(r verify.Solved, block string) ([]byte, error) {
+	sr, ok := r.(*verify.SmoothGraphReport)
+	if !ok {
+		return nil, fmt.Errorf("solve: -plot draws the marginals of the smooth scheme's graph (programs with data or a search answer); this program's smooth network prints its marginals as text")
+	}
+	b, err := SmoothBlock(sr, block)
+	if err != nil {
+		return nil, fmt.Errorf("solve: -plot-block: %v", err)
+	}
+	return PlotSmooth(sr, b)
+}
+
 // SmoothBlock picks the block of marginals a picture of r shows: name
 // when given, else the first two-dimensional data block (the expected
 // arc usage of a shortest path), else the first two-dimensional block of

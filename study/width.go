@@ -67,7 +67,8 @@ type WidthConfig struct {
 	// trained again.
 	Done []WidthPoint
 	// OnPoint sees every newly trained point as soon as it is done (to
-	// append it to a results file); an error stops the study.
+	// append it to a results file), never concurrently; an error stops
+	// the study.
 	OnPoint func(WidthPoint) error
 	// OnPStar is called when the search of one p* is over.
 	OnPStar func(pstar int)

@@ -106,6 +106,54 @@ func Widths(file string, net *compile.Network, g *relu.Graph, form string, steps
 	return r
 }
 
+// MaxWidthsSteps is the most steps WidthsOf unrolls a network over.
+const MaxWidthsSteps = 1000
+
+// WidthsOf is the report of "dp2nn widths": the layers of net's cell
+// (form "cell", beside the paper's widths) or of the network unrolled
+// over steps (form "unrolled", 1..MaxWidthsSteps). For a program with
+// data (a steps line) the unrolled network runs its own steps unless
+// steps is not 0, and the report adds the size and depth of both forms
+// beside the stated bounds (MeasureData).
+func WidthsOf(file string, net *compile.Network, form string, steps int) (*WidthsReport, error) {
+	data := net.Model.Steps > 0 || len(net.Model.Data) > 0
+	g, n := net.Cell, steps
+	if data {
+		n = net.IterationCount()
+	}
+	switch form {
+	case "", "cell":
+		form = "cell"
+	case "unrolled":
+		if !data || steps != 0 {
+			if steps < 1 || steps > MaxWidthsSteps {
+				return nil, fmt.Errorf("widths: -form unrolled needs -steps N with 1 <= N <= %d, got %d", MaxWidthsSteps, steps)
+			}
+			n = steps
+		}
+		var err error
+		if g, err = net.Unrolled(n); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, fmt.Errorf("widths: unknown -form %q (want cell or unrolled)", form)
+	}
+	if !data {
+		r := Widths(file, net, g, form, steps)
+		if form == "cell" {
+			r.Paper = Paper(net)
+		}
+		return r, nil
+	}
+	r := Widths(file, net, g, form, 0)
+	if form == "unrolled" {
+		r.Steps = n
+	}
+	var err error
+	r.Data, err = MeasureData(net, []string{"cell", "unrolled"}, n)
+	return r, err
+}
+
 // Paper sets the widths of net's cell beside the published construction
 // of its program and scheme (the exact and the fptas scheme of a problem
 // a paper gives); nil when none is known.

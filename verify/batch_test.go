@@ -1,6 +1,8 @@
 package verify_test
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -53,7 +55,11 @@ func TestSolveBatch(t *testing.T) {
 		entries, err := instance.Batch(tt.path)
 		require.NoError(t, err)
 		var got []verify.BatchLine
-		verify.SolveBatch(in, entries, 2, func(l verify.BatchLine) { got = append(got, l) })
+		err = verify.SolveBatch(in, entries, 2, func(l verify.BatchLine) { got = append(got, l) })
+		// One bad instance in each: the verdict counts it.
+		assert.EqualError(t, err, fmt.Sprintf("1 of %d instances failed: 1 bad input, 0 failed checks (their lines say why)", len(tt.want)))
+		var mm *verify.MismatchError
+		assert.False(t, errors.As(err, &mm), "bad input is no mismatch")
 		require.Len(t, got, len(tt.want))
 		for i, w := range tt.want {
 			assert.Equal(t, w.Instance, got[i].Instance, "input order")

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -113,4 +114,26 @@ func Optimum(in *instance.Instance, method string) (*OptimumReport, error) {
 		r.Items[k] = i + 1
 	}
 	return r, nil
+}
+
+// OptimumFile is Optimum of the instance file path
+// (instance.ReadInstanceFile).
+func OptimumFile(path, method string) (*OptimumReport, error) {
+	in, err := instance.ReadInstanceFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Optimum(in, method)
+}
+
+// WriteText prints the report as "dp2nn optimum" does: the optimum, its
+// weight, the method and the time, then the items.
+func (r *OptimumReport) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "%s: optimum %d, weight %d of %d, %d of %d items, %s, %.3f ms\n",
+		r.Instance, r.Optimum, r.Weight, r.Capacity, len(r.Items), r.N, r.Method, r.TimeMS)
+	items := make([]string, len(r.Items))
+	for k, i := range r.Items {
+		items[k] = strconv.Itoa(i)
+	}
+	fmt.Fprintf(w, "  items: %s\n", strings.Join(items, " "))
 }

@@ -1,6 +1,8 @@
 package verify_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -71,4 +73,18 @@ func TestOptimumRefused(t *testing.T) {
 	r, err := verify.Optimum(in, "auto")
 	require.NoError(t, err)
 	assert.Equal(t, int64(1000000000003), r.Optimum)
+}
+
+// OptimumFile reads the file; WriteText prints the optimum and the items.
+func TestOptimumFileText(t *testing.T) {
+	r, err := verify.OptimumFile("../testdata/lowdim/f3_l-d_kp_4_20.txt", "weight-dp")
+	require.NoError(t, err)
+	r.TimeMS = 1.25
+	var b strings.Builder
+	r.WriteText(&b)
+	assert.Equal(t, fmt.Sprintf("f3_l-d_kp_4_20: optimum %d, weight %d of 20, %d of 4 items, weight-dp, 1.250 ms\n  items: %s\n",
+		r.Optimum, r.Weight, len(r.Items), strings.Trim(fmt.Sprint(r.Items), "[]")), b.String())
+	assert.Equal(t, int64(35), r.Optimum, "f3's optimum (testdata/lowdim/optima.txt)")
+	_, err = verify.OptimumFile("no-such-file.txt", "auto")
+	assert.ErrorContains(t, err, "no-such-file.txt")
 }

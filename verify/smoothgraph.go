@@ -284,6 +284,19 @@ func sameSmoothValue(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-9*(1+math.Abs(b))
 }
 
+// SmoothRandom checks the smooth scheme of m on count random instances
+// from seed: through smooth.Graph (SmoothGraph) where it applies, else
+// the smooth network against the smoothed DP (Smooth); what names the
+// two sides it compared.
+func SmoothRandom(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, progress func(done int)) (c *SmoothCheck, what string, err error) {
+	if SmoothGraphApplies(m) {
+		c, err = SmoothGraph(m, opt, count, seed, nsteps, progress)
+		return c, "the smoothed graph and the exact DP", err
+	}
+	c, err = Smooth(m, opt, count, seed, nsteps, progress)
+	return c, "the smooth network and the smoothed DP", err
+}
+
 // SmoothGraphApplies says whether the smooth scheme of m runs through
 // smooth.Graph (SolveSmoothGraph, SmoothGraph): a program with data or a
 // steps line, or whose answer is not a value.

@@ -24,10 +24,10 @@ type SolveInput struct {
 	Set     map[string]int64
 	Request compile.Request
 	DType   engine.DType
-	// TooLarge refuses the network of m with opt, run on an instance of
-	// steps steps (0: the program's steps line), before it is built, saying
-	// why; nil builds every network.
-	TooLarge func(m *dsl.Model, opt compile.Options, steps int) error
+	// TooLarge refuses the network of m with opt before it is built,
+	// saying why, job being what the solve costs (SolveInput.Job); nil
+	// builds every network.
+	TooLarge func(m *dsl.Model, opt compile.Options, job compile.Job) error
 	// SmoothGraph runs -scheme smooth through smooth.Graph for every
 	// program (compile's export), otherwise only where SmoothGraphApplies.
 	SmoothGraph bool
@@ -51,16 +51,25 @@ func (r *DataSolveReport) AnswerText() string { return r.Answer }
 // AnswerText is the smoothed value.
 func (r *SmoothReport) AnswerText() string { return fmt.Sprintf("%.10g", r.Value) }
 
-// dataFile is dataProgram before checking: the parsed file has a steps
-// line or data declarations.
-func dataFile(f *dsl.File) bool { return f.StepCount != nil || len(f.Data) > 0 }
+// Job is what solving an instance of steps steps (0: the program's
+// steps line) with opt costs: one run in the dtype (float64 for the
+// smooth scheme), and the exact interpreter re-evaluating an exact
+// answer's selection (an fptas answer is checked against its guarantee
+// alone).
+func (in SolveInput) Job(opt compile.Options, steps int) compile.Job {
+	job := compile.Job{Steps: steps, Batch: 1, DType: string(in.DType), Truth: opt.Scheme != compile.FPTAS}
+	if opt.Scheme == compile.Smooth {
+		job.DType = string(engine.Float64)
+	}
+	return job
+}
 
 // Check refuses, once for every instance, what no instance can make
 // work: the smooth scheme or a target error ε for a program with data,
 // the smooth scheme in float32.
 func (in SolveInput) Check() error {
 	switch {
-	case dataFile(in.File) && in.Request.Eps != 0:
+	case in.File.HasData() && in.Request.Eps != 0:
 		return fmt.Errorf("%s has data and a steps line; -eps chooses P = ⌈n²/ε⌉ for n items, which it has none of: give -P (the values a rounded offset takes)", in.File.DpPos.File)
 	case in.Request.Scheme == compile.Smooth && in.DType != engine.Float64:
 		return fmt.Errorf("-scheme smooth evaluates in float64 (its gradient is taken in float64); for float32 export it with dp2nn compile -dtype float32")
@@ -76,7 +85,7 @@ func SolveFile(in SolveInput, path string) (Solved, error) {
 	if err := in.Check(); err != nil {
 		return nil, err
 	}
-	if dataFile(in.File) {
+	if in.File.HasData() {
 		df, err := instance.ReadDataFile(path, sourceFromSet(in.Set))
 		if err != nil {
 			return nil, err
@@ -96,7 +105,7 @@ func SolveInstance(in SolveInput, inst *instance.Instance) (Solved, error) {
 	if err := in.Check(); err != nil {
 		return nil, err
 	}
-	if dataFile(in.File) {
+	if in.File.HasData() {
 		return in.solveData(&instance.DataFile{Inst: inst, Kind: "instance"})
 	}
 	return in.solveSteps(inst)
@@ -149,7 +158,7 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 		if opt.Scheme == compile.Smooth {
 			est = opt.SmoothInstance(m, steps)
 		}
-		if err := in.TooLarge(m, est, len(steps)); err != nil {
+		if err := in.TooLarge(m, est, in.Job(est, len(steps))); err != nil {
 			return nil, err
 		}
 	}
@@ -208,7 +217,7 @@ func (in SolveInput) solveData(df *instance.DataFile) (Solved, error) {
 		return r, nil
 	}
 	if in.TooLarge != nil {
-		if err := in.TooLarge(m, opt, 0); err != nil {
+		if err := in.TooLarge(m, opt, in.Job(opt, 0)); err != nil {
 			return nil, err
 		}
 	}
@@ -248,8 +257,11 @@ const (
 // each instance with its own params and network, and calls emit with
 // each line in the order of entries, as soon as it and those before it
 // are done; emit is never called concurrently. One instance's error does
-// not stop the others.
-func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(BatchLine)) {
+// not stop the others. It returns the batch's verdict: an error when an
+// instance is bad input, else a *MismatchError when a check failed, else
+// nil, each counting both.
+func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(BatchLine)) error {
+	count := map[string]int{}
 	var (
 		mu    sync.Mutex
 		lines = make([]*BatchLine, len(entries))
@@ -271,6 +283,7 @@ func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(
 				mu.Lock()
 				lines[i] = &line
 				for next < len(lines) && lines[next] != nil {
+					count[lines[next].Status]++
 					emit(*lines[next])
 					lines[next] = nil
 					next++
@@ -280,6 +293,15 @@ func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(
 		})
 	}
 	wg.Wait()
+	bad, failed := count[StatusBadInput], count[StatusMismatch]
+	msg := fmt.Sprintf("%d of %d instances failed: %d bad input, %d failed checks (their lines say why)", bad+failed, len(entries), bad, failed)
+	switch {
+	case bad > 0:
+		return errors.New(msg)
+	case failed > 0:
+		return &MismatchError{Msg: msg}
+	}
+	return nil
 }
 
 // solveEntry solves one entry of a batch.

@@ -51,11 +51,12 @@ type FileSet struct {
 	Set     map[string]int64
 	Request compile.Request // the lowering; P from ε per instance
 	DTypes  []engine.DType
-	// TooLarge says why the network of a model with the given options, run
-	// on an instance of the given number of steps, is not to be built
-	// (the row is skipped), "" when it may be; nil builds every network.
-	// known says the instance's optimum is known (Optima).
-	TooLarge func(m *dsl.Model, opt compile.Options, steps int, known bool) string
+	// TooLarge says why the network of a model with the given options is
+	// not to be built (the row is skipped), "" when it may be, job being
+	// what checking the instance costs (one run of its steps in the first
+	// dtype, the exact DP, the known optimum when Optima has it); nil
+	// builds every network.
+	TooLarge func(m *dsl.Model, opt compile.Options, job compile.Job) string
 }
 
 // Instances checks the program f on every instance file, each with its
@@ -99,7 +100,8 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 		}
 		if in.TooLarge != nil {
 			_, known := in.Optima[name]
-			if why := in.TooLarge(m, opt, len(steps), known); why != "" {
+			job := compile.Job{Steps: len(steps), Batch: 1, DType: string(in.DTypes[0]), Truth: true, KnownOptimum: known}
+			if why := in.TooLarge(m, opt, job); why != "" {
 				rep.Skip(row, why)
 				continue
 			}
@@ -269,4 +271,23 @@ func RandomGenerator(m *dsl.Model) string {
 		return name
 	}
 	return ""
+}
+
+// InstanceDir lists the instance files of dir (instance.Files) and the
+// known answers of its optima.txt (instance.OptimaIn), for -instances
+// DIR. A directory without instance files would be a check of nothing:
+// a *MismatchError.
+func InstanceDir(dir string) ([]string, map[string]int64, error) {
+	files, err := instance.Files(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("verify: -instances: %v", err)
+	}
+	if len(files) == 0 {
+		return nil, nil, mismatchf("verify: nothing was checked: %s has no instance files (*.txt, *.json)", dir)
+	}
+	optima, err := instance.OptimaIn(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, optima, nil
 }

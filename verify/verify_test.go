@@ -74,7 +74,7 @@ func TestInstances(t *testing.T) {
 	rep := &verify.Report{}
 	in := verify.FileSet{Files: files, Optima: optima, Request: compile.Request{Options: compile.Options{Scheme: compile.Exact}},
 		DTypes: []engine.DType{engine.Float64},
-		TooLarge: func(m *dsl.Model, _ compile.Options, _ int, _ bool) string {
+		TooLarge: func(m *dsl.Model, _ compile.Options, _ compile.Job) string {
 			if pmax, _ := m.Param("pmax"); pmax > 500 {
 				return "too large"
 			}

@@ -38,7 +38,7 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if *o.decode {
 		return userErrorf("compile: the smooth network outputs its value itself; -decode does not apply")
 	}
-	form := smoothonnx.Loop
+	form := smoothonnx.Auto
 	if given(fs)["form"] {
 		var err error
 		if form, err = smoothonnx.ParseForm(*o.form); err != nil {
@@ -68,11 +68,15 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if err != nil {
 		return userErrorf("compile: %v", err)
 	}
+	info, err := smoothonnx.Inspect(model) // the form Auto chose
+	if err != nil {
+		return err
+	}
 	if err := writeFileAtomic(*o.out, model); err != nil {
 		return err
 	}
 	rep := &SmoothGraphCompileReport{Output: *o.out, Bytes: len(model), Program: sr.Program, Reg: sr.Reg, Gamma: sr.Gamma, DType: dtype.String(),
-		Params: sr.Params(), Nodes: sr.Nodes, Form: form.String()}
+		Params: sr.Params(), Nodes: sr.Nodes, Form: info.Form.String()}
 	for _, out := range sr.Outputs {
 		rep.Outputs = append(rep.Outputs, out.Name)
 	}

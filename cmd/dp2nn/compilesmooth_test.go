@@ -19,12 +19,12 @@ import (
 )
 
 // compile -scheme smooth of a program with data writes the smooth graph's
-// model, in the loop form by default and in the unrolled one with -form
-// unrolled; in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
+// model, in the form -form asks for (by default unrolled up to 16
+// levels, a Loop beyond, as here); in ONNX Runtime, at θ = 0 (LCS's parameters are its cell
 // biases) and seed 1, its value and marginals are what solve -scheme
 // smooth prints.
 func TestCompileSmoothGraph(t *testing.T) {
-	for _, form := range []string{"", "loop", "unrolled"} {
+	for _, form := range []string{"", "auto", "loop", "unrolled"} {
 		t.Run("form="+form, func(t *testing.T) { testCompileSmoothGraph(t, form) })
 	}
 }
@@ -45,7 +45,7 @@ func testCompileSmoothGraph(t *testing.T, form string) {
 	var c SmoothGraphCompileReport
 	require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 	require.Equal(t, []string{"answer"}, c.Outputs)
-	require.Equal(t, map[string]string{"": "loop"}[form]+form, c.Form)
+	require.Equal(t, map[string]string{"": "loop", "auto": "loop", "loop": "loop", "unrolled": "unrolled"}[form], c.Form) // 8 + 9 levels: auto writes a Loop
 	stdout, stderr, code = runCLI(append([]string{"solve"}, args...)...)
 	require.Equal(t, 0, code, stderr)
 	var s verify.SmoothGraphReport
@@ -198,15 +198,17 @@ func TestVerifySmoothGraphModel(t *testing.T) {
 
 // verify MODEL -runtime go runs the smooth graph model in dp2nn's own
 // interpreter (engine/onnxref), without ONNX Runtime, for every
-// regulariser and dtype: the same checks and tolerances as -runtime ort;
+// regulariser and dtype (float64 in the Loop form, float32 unrolled): the
+// same checks and tolerances as -runtime ort;
 // a model whose γ was changed after export is a mismatch there too.
 func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
 	chdirRepo(t)
 	dir := t.TempDir()
 	for _, reg := range []string{"shannon", "gini", "tsallis"} {
 		for _, dt := range []string{"float64", "float32"} {
+			form := map[string]string{"float64": "loop", "float32": "unrolled"}[dt]
 			out := filepath.Join(dir, reg+"-"+dt+".onnx")
-			_, stderr, code := runCLI("compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", reg, "-gamma", "0.5", "-o", out, "-dtype", dt)
+			_, stderr, code := runCLI("compile", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.4-1.json", "-scheme", "smooth", "-reg", reg, "-gamma", "0.5", "-o", out, "-dtype", dt, "-form", form)
 			require.Equal(t, 0, code, stderr)
 			stdout, stderr, code := runCLI("verify", out, "-runtime", "go", "-random", "3", "-json", "-quiet")
 			require.Equal(t, 0, code, stderr)
@@ -214,7 +216,7 @@ func TestVerifySmoothGraphModelGoRuntime(t *testing.T) {
 			require.NoError(t, json.Unmarshal([]byte(stdout), &c))
 			require.Equal(t, 3, c.Cases, "%s %s", reg, dt)
 			require.Zero(t, c.Mismatches, "%s %s", reg, dt)
-			require.Contains(t, c.Title, "runtime go")
+			require.Contains(t, c.Title, form+" form, runtime go")
 			tol := map[string]float64{"float64": 1e-12, "float32": 1e-5}[dt]
 			require.LessOrEqual(t, float64(c.WorstValue), tol)
 			require.LessOrEqual(t, float64(c.WorstGrad), tol)
@@ -264,4 +266,10 @@ func TestCompileSmoothGraphBadFlags(t *testing.T) {
 		require.Equal(t, 1, strings.Count(strings.TrimSpace(stderr), "\n")+1, "%v: one line: %s", c.args, stderr)
 		require.NoFileExists(t, out)
 	}
+	// -form auto is the smooth graph's: a network refuses it
+	stdout, stderr, code := runCLI("compile", "examples/knapsack.dp", "-set", "pmax=4", "-form", "auto", "-o", out)
+	require.Equal(t, 2, code, stderr)
+	require.Contains(t, stderr, "-form auto chooses the form of -scheme smooth's graph")
+	require.Empty(t, stdout)
+	require.NoFileExists(t, out)
 }

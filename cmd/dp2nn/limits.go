@@ -20,7 +20,7 @@ import (
 // allocates past them.
 type limits struct {
 	neurons *int64
-	memory  *byteSize
+	memory  *cliflag.Size
 	// stderr, when set, shows a count or a build that takes more than a
 	// few seconds (internal/progress.Elapsed); quiet (a command's -quiet)
 	// silences it.
@@ -29,8 +29,7 @@ type limits struct {
 }
 
 func addLimits(fs *flag.FlagSet) *limits {
-	l := &limits{neurons: new(int64), memory: new(byteSize)}
-	*l.memory = byteSize(compile.DefaultMaxMemory)
+	l := &limits{neurons: new(int64), memory: &cliflag.Size{N: compile.DefaultMaxMemory, Text: compile.BytesText}}
 	fs.Int64Var(l.neurons, "max-neurons", compile.DefaultMaxNeurons, "refuse a network with more hidden neurons (counted exactly before building, by compile's cost model)")
 	fs.Var(l.memory, "max-memory", "refuse a job whose build, evaluation, export or ground truth would need more memory (bytes, or with KiB, MiB, GiB)")
 	return l
@@ -42,8 +41,8 @@ func addLimits(fs *flag.FlagSet) *limits {
 // to twice what is live before it runs, then collects sooner instead
 // of letting the process pass the limit.
 func (l *limits) compile() compile.Limits {
-	debug.SetMemoryLimit(int64(*l.memory))
-	return compile.Limits{Neurons: *l.neurons, Memory: int64(*l.memory)}
+	debug.SetMemoryLimit(l.memory.N)
+	return compile.Limits{Neurons: *l.neurons, Memory: l.memory.N}
 }
 
 // check predicts the job's cost and refuses it when it passes a limit.
@@ -73,7 +72,11 @@ func (l *limits) lower(cmd string, m *dsl.Model, opt compile.Options, job compil
 		e := progress.NewElapsed(l.stderr, fmt.Sprintf("%s: building the network (%d hidden neurons)", cmd, c.Neurons), progress.Options{Quiet: l.silent()})
 		defer e.Stop()
 	}
-	return lower(m, opt)
+	net, err := compile.Lower(m, opt)
+	if err != nil {
+		return nil, &userError{err.Error()}
+	}
+	return net, nil
 }
 
 // checkSteps is check as a study's Check of the networks it builds:
@@ -94,20 +97,6 @@ func (l *limits) tooLarge(m *dsl.Model, opt compile.Options, job compile.Job) st
 		}
 	}
 	return ""
-}
-
-// byteSize is a flag value of bytes: "8589934592", "8GiB", "512MiB".
-type byteSize int64
-
-func (b *byteSize) String() string { return compile.BytesText(int64(*b)) }
-
-func (b *byteSize) Set(s string) error {
-	v, err := cliflag.Bytes(s)
-	if err != nil {
-		return err
-	}
-	*b = byteSize(v)
-	return nil
 }
 
 func (l *limits) silent() bool { return l.quiet != nil && *l.quiet }

@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strings"
 
@@ -51,7 +50,7 @@ func init() {
 		{"widths", "FILE.dp [-set NAME=V ...] [-scheme exact|fptas -P N|smooth ...] [-form cell|unrolled -steps N] [-sweep NAME[,NAME]=LO..HI [-plot F.png] [-quiet]] [-json]", "layer widths, depth, size and parameters, beside the paper's formulas (programs with data: cell and unrolled network against the O() bounds of problems.Table); -sweep/-plot over a param", runWidths},
 		{"solve", "FILE.dp -instance F [-json] | -instances DIR|F.jsonl [-quiet] [-set NAME=V ...] [-scheme exact|fptas -P N|-eps E|smooth -reg R -gamma G] [-dtype float64|float32] [-max-neurons N]", "run the compiled network on an instance, decode the answer, backtrack the choices; programs with data take a JSON instance with \"data\" or a TSPLIB, OR-Library rcsp, CLRS graph or sequence file and are checked against the exact interpreter; -instances solves a batch (a directory, or one JSON instance per line) on every core, one JSON line per instance", runSolve},
 		{"verify", "FILE.dp|MODEL.onnx [-set NAME=V ...] [-scheme ...] [-random N -seed S] [-instances DIR] [-dtype D] [-form cell|unrolled] [-runtime go|ort|onnxgo] [-json] [-quiet]", "compare the network (or an exported model in a runtime) with the exact DP on random and real instances (programs with data: random instances of problems.Table, also against its independent solvers); says how many cases it checked, and fails when it checked none; a model trained by dp2nn study width -onnx: how often it answers exactly, beside the compiled network", runVerify},
-		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured|vector] [-form cell|unrolled|loop] [-dtype D] [-decode] [-quiet] [-json]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
+		{"compile", "FILE.dp [-set NAME=V ...] [-scheme ...] -o OUT.onnx [-layout auto|dense|structured|vector] [-form cell|unrolled|loop|auto] [-dtype D] [-decode] [-quiet] [-json]", "export the network as ONNX (programs with data: data inputs given once, the steps line's step count)", runCompile},
 		{"optimum", "-instance FILE|DIR [-method auto|weight-dp|profit-dp|branch-and-bound|core-dp|proximity] [-json] [-quiet]", "the exact optimum of knapsack instances: value, items (numbered from 1), the method used and the time", runOptimum},
 		{"study", "NAME [flags]", studySummary + "; 'dp2nn help study' lists the studies", runStudy},
 		{"help", "[COMMAND | study NAME]", "show this help, a command's flags or a study's", nil},
@@ -179,21 +178,15 @@ func refuse(cmd string, set map[string]bool, rules ...rule) error {
 // fileArg parses a command's flags and returns its one FILE argument.
 func fileArg(fs *flag.FlagSet, args []string) (string, error) {
 	pos, err := parseArgs(fs, args)
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", err
+	case len(pos) == 0:
+		return "", userErrorf("%s: missing FILE.dp", fs.Name())
+	case len(pos) > 1:
+		return "", userErrorf("%s: want one FILE.dp, got %d arguments: %s", fs.Name(), len(pos), strings.Join(pos, " "))
 	}
-	return oneFile(fs.Name(), pos)
-}
-
-// oneFile returns the single positional .dp argument.
-func oneFile(cmd string, pos []string) (string, error) {
-	switch len(pos) {
-	case 0:
-		return "", userErrorf("%s: missing FILE.dp", cmd)
-	case 1:
-		return pos[0], nil
-	}
-	return "", userErrorf("%s: want one FILE.dp, got %d arguments: %s", cmd, len(pos), strings.Join(pos, " "))
+	return pos[0], nil
 }
 
 // parseProgram reads and parses a .dp file.
@@ -205,37 +198,23 @@ func parseProgram(path string) (*dsl.File, error) {
 	return dsl.Parse(path, src)
 }
 
-// loadModel reads, parses and checks a .dp file with the given params.
-func loadModel(path string, set map[string]int64) (*dsl.Model, error) {
-	f, err := parseProgram(path)
-	if err != nil {
-		return nil, err
-	}
-	return dsl.Check(f, set)
-}
-
 // schemeOpts are the lowering flags shared by several commands.
 type schemeOpts struct {
-	name  *string
-	p     *int
-	eps   *float64
-	n     *int
-	reg   *string
-	gamma *float64
+	compile.SchemeFlags
+	name  string
 	given map[string]bool // the flags given (set by request)
 	data  bool            // the program has data: no n for -eps
 }
 
 func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
-	o := &schemeOpts{
-		name:  fs.String("scheme", "exact", "lowering scheme: exact (the DP-NN), fptas (the FPTAS-NN, a table of fixed size P) or smooth (smoothed max, unrolled over the instance)"),
-		reg:   fs.String("reg", "shannon", "smooth: regulariser shannon, gini or tsallis"),
-		gamma: fs.Float64("gamma", 1, "smooth: strength γ > 0"),
-		p:     fs.Int("P", 0, "fptas: table size P >= 1 (width O(P²); value >= (1 - n²/P)·OPT); for a program with data (csp.dp): the values a rounded offset takes, k = ⌈lmax/P⌉, answer k·c' <= OPT + k·(n−1)"),
-		eps:   fs.Float64("eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉"),
-	}
+	o := &schemeOpts{}
+	fs.StringVar(&o.name, "scheme", "exact", "lowering scheme: exact (the DP-NN), fptas (the FPTAS-NN, a table of fixed size P) or smooth (smoothed max, unrolled over the instance)")
+	fs.StringVar(&o.Reg, "reg", "shannon", "smooth: regulariser shannon, gini or tsallis")
+	fs.Float64Var(&o.Gamma, "gamma", 1, "smooth: strength γ > 0")
+	fs.IntVar(&o.P, "P", 0, "fptas: table size P >= 1 (width O(P²); value >= (1 - n²/P)·OPT); for a program with data (csp.dp): the values a rounded offset takes, k = ⌈lmax/P⌉, answer k·c' <= OPT + k·(n−1)")
+	fs.Float64Var(&o.Eps, "eps", 0, "fptas: target error ε in (0,1); chooses P = ⌈n²/ε⌉")
 	if withN {
-		o.n = fs.Int("n", 0, "fptas with -eps: the number of items n the guarantee is for")
+		fs.IntVar(&o.N, "n", 0, "fptas with -eps: the number of items n the guarantee is for")
 	}
 	return o
 }
@@ -243,20 +222,17 @@ func addSchemeFlags(fs *flag.FlagSet, withN bool) *schemeOpts {
 // rules are the scheme flags' applicability under scheme s: each goes
 // with its scheme, -n with -eps.
 func (o *schemeOpts) rules(s compile.Scheme) []rule {
+	eps := "-eps is the target error of -scheme fptas"
+	if s == compile.FPTAS {
+		eps = "a program with data has no number of items n for P = ⌈n²/ε⌉: give -P (the values a rounded offset takes)"
+	}
 	return []rule{
 		{"P", s == compile.FPTAS, "-P is the table size of -scheme fptas"},
-		{"eps", s == compile.FPTAS && !o.data, epsWhy(s)},
+		{"eps", s == compile.FPTAS && !o.data, eps},
 		{"n", s == compile.FPTAS && o.given["eps"], "-n is the number of items -eps is for (-scheme fptas -eps E)"},
 		{"reg", s == compile.Smooth, "-reg is the regulariser of -scheme smooth"},
 		{"gamma", s == compile.Smooth, "-gamma is the strength of -scheme smooth"},
 	}
-}
-
-func epsWhy(s compile.Scheme) string {
-	if s == compile.FPTAS {
-		return "a program with data has no number of items n for P = ⌈n²/ε⌉: give -P (the values a rounded offset takes)"
-	}
-	return "-eps is the target error of -scheme fptas"
 }
 
 // request validates the scheme flags of fs, once, into the lowering they
@@ -264,7 +240,7 @@ func epsWhy(s compile.Scheme) string {
 // the command's other flags under the scheme, refused with the scheme's.
 func (o *schemeOpts) request(fs *flag.FlagSet, extra func(compile.Scheme) []rule) (compile.Request, error) {
 	o.given = given(fs)
-	s, err := compile.ParseScheme(*o.name)
+	s, err := compile.ParseScheme(o.name)
 	if err != nil {
 		return compile.Request{}, userErrorf("-scheme: %v", err)
 	}
@@ -275,40 +251,7 @@ func (o *schemeOpts) request(fs *flag.FlagSet, extra func(compile.Scheme) []rule
 	if err := refuse(fs.Name(), o.given, rules...); err != nil {
 		return compile.Request{}, err
 	}
-	switch s {
-	case compile.Smooth:
-		reg, err := compile.ParseReg(*o.reg)
-		if err != nil {
-			return compile.Request{}, userErrorf("-reg: %v", err)
-		}
-		if g := *o.gamma; !(g > 0) || math.IsInf(g, 0) {
-			return compile.Request{}, userErrorf("-gamma must be a positive number, got %g", g)
-		}
-		return compile.Request{Options: compile.Options{Scheme: s, Reg: reg, Gamma: *o.gamma}}, nil
-	case compile.FPTAS:
-	default:
-		return compile.Request{Options: compile.Options{Scheme: s}}, nil
-	}
-	pSet, epsSet := o.given["P"], o.given["eps"]
-	switch {
-	case pSet && epsSet:
-		return compile.Request{}, userErrorf("-scheme fptas: give -P or -eps, not both")
-	case pSet:
-		if *o.p < 1 {
-			return compile.Request{}, userErrorf("-P must be at least 1: P is the size of the FPTAS-NN's table (its width is 2P²+2P), got %d", *o.p)
-		}
-		return compile.Request{Options: compile.Options{Scheme: s, P: *o.p}}, nil
-	case epsSet:
-		if e := *o.eps; !(e > 0 && e < 1) {
-			return compile.Request{}, userErrorf("-eps must lie strictly between 0 and 1, got %g", e)
-		}
-		r := compile.Request{Options: compile.Options{Scheme: s}, Eps: *o.eps}
-		if o.n != nil {
-			r.N = *o.n
-		}
-		return r, nil
-	}
-	return compile.Request{}, userErrorf("-scheme fptas needs -P N or -eps E")
+	return o.SchemeFlags.Request(s, o.given)
 }
 
 // options is request for a command without an instance.
@@ -317,21 +260,5 @@ func (o *schemeOpts) options(fs *flag.FlagSet, extra func(compile.Scheme) []rule
 	if err != nil {
 		return compile.Options{}, err
 	}
-	return withoutItems(r)
-}
-
-// withoutItems is the options of r without an instance: -eps needs -n.
-func withoutItems(r compile.Request) (compile.Options, error) {
-	if r.Eps != 0 && r.N < 1 {
-		return compile.Options{}, userErrorf("-eps needs the number of items: give -n N")
-	}
-	return r.For(0)
-}
-
-func lower(m *dsl.Model, opt compile.Options) (*compile.Network, error) {
-	net, err := compile.Lower(m, opt)
-	if err != nil {
-		return nil, &userError{err.Error()}
-	}
-	return net, nil
+	return r.WithoutItems()
 }

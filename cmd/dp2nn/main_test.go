@@ -104,6 +104,7 @@ func TestGolden(t *testing.T) {
 		{"solve_smooth_editdist_kitten", []string{"solve", "examples/editdist.dp", "-instance", "testdata/branches/kitten-sitting.json", "-scheme", "smooth", "-reg", "tsallis", "-gamma", "0.5"}},
 		{"verify_palindrome_random", []string{"verify", "examples/palindrome.dp", "-random", "40", "-seed", "2"}},
 		{"verify_gridpath_or_random", []string{"verify", "testdata/programs/gridpath_or.dp", "-random", "40", "-seed", "2"}},
+		{"solve_rodcut_clrs", []string{"solve", "examples/rodcut.dp", "-instance", "testdata/branches/clrs-15.1-rod.json"}},
 	}
 	chdirRepo(t)
 	// A golden holds no progress: on a loaded machine a slow case would

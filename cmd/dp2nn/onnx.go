@@ -41,7 +41,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth, whose graph of a program with data is a Loop over its levels, or unrolled: a few operators per level)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
@@ -67,7 +67,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return userErrorf("compile: -layout: %v", err)
 	}
-	form, err := export.ParseForm(*o.form)
+	formFlag := *o.form
+	if formFlag == "auto" { // the smooth graph's (compileSmoothGraph reads it); refused below elsewhere
+		formFlag = "loop"
+	}
+	form, err := export.ParseForm(formFlag)
 	if err != nil {
 		return userErrorf("compile: -form: %v", err)
 	}
@@ -79,7 +83,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	o.scheme.data = fileDataProgram(f)
+	o.scheme.data = f.HasData()
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		g := given(fs)
 		return []rule{
@@ -107,7 +111,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	case smooth && *o.instance == "" && *o.steps < 1:
 		return userErrorf("compile: -scheme smooth needs -instance F (offset inputs and length) or -steps N (programs whose reads have no input offsets)")
 	case smooth:
-	case form == export.Unrolled && *o.steps == 0 && fileDataProgram(f):
+	case form == export.Unrolled && *o.steps == 0 && f.HasData():
 		// A program with a steps line: the unrolled form runs its steps.
 	case form == export.Unrolled && (*o.steps < 1 || *o.steps > 10000):
 		return userErrorf("compile: -form unrolled needs -steps N with 1 <= N <= 10000, got %d", *o.steps)
@@ -120,7 +124,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	params := map[string]int64(o.set)
 	var inst *instance.Instance
-	if smooth && *o.instance != "" && !fileDataProgram(f) {
+	if smooth && *o.instance != "" && !f.HasData() {
 		// The instance's params (its capacity) build the network, as
 		// solve's do; a -set that contradicts one is refused. A program
 		// with data reads its instance in compileSmoothGraph, as solve
@@ -128,8 +132,11 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
 			return &userError{err.Error()}
 		}
+		if err := instance.CheckSet(inst, o.set); err != nil {
+			return userErrorf("compile: %v", err)
+		}
 		var notes []string
-		if params, notes, err = compileParams(f, inst, o.set); err != nil {
+		if params, notes, err = instance.Params(f, inst, o.set); err != nil {
 			return err
 		}
 		if !*o.quiet {
@@ -144,6 +151,9 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	}
 	if smooth && smoothGraphApplies(m) {
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
+	}
+	if *o.form == "auto" {
+		return userErrorf("compile: -form auto chooses the form of -scheme smooth's graph of a program with data; %s exports a network: -form cell, unrolled or loop", f.DpPos.File)
 	}
 	if smooth {
 		if inst != nil {
@@ -172,22 +182,6 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		return &userError{err.Error()}
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
-}
-
-// compileParams is instance.Params for compile -instance F: the params of
-// F build the network unless -set gives them, and a -set that contradicts
-// F is refused.
-func compileParams(f *dsl.File, inst *instance.Instance, set setFlag) (map[string]int64, []string, error) {
-	for name, v := range set {
-		if x, ok := inst.Scalars[name]; ok && x != float64(v) {
-			return nil, nil, userErrorf("compile: -set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, v, inst.Source, name, x, name)
-		}
-	}
-	params, notes, err := instance.Params(f, inst, set)
-	if err != nil {
-		return nil, nil, err
-	}
-	return params, notes, nil
 }
 
 // compileRecurrence writes the loop form of the smooth scheme

@@ -73,10 +73,8 @@ func runOptimum(args []string, stdout, stderr io.Writer) error {
 	enc := json.NewEncoder(stdout)
 	var failed []string
 	for _, f := range files {
-		r, err := optimumOf(f, *o.method)
-		if bar != nil {
-			bar.Add(1)
-		}
+		r, err := verify.OptimumFile(f, *o.method)
+		bar.Add(1) // nil-safe: one bar or one spinner
 		spin.Stop()
 		spin = nil
 		if err != nil {
@@ -97,31 +95,11 @@ func runOptimum(args []string, stdout, stderr io.Writer) error {
 			}
 			continue
 		}
-		writeOptimum(stdout, r)
+		r.WriteText(stdout)
 	}
-	if bar != nil {
-		bar.Finish()
-	}
+	bar.Finish()
 	if len(failed) > 0 {
 		return &userError{fmt.Sprintf("optimum: %d of %d instances failed:\n%s", len(failed), len(files), strings.Join(failed, "\n"))}
 	}
 	return nil
-}
-
-func optimumOf(file, method string) (*verify.OptimumReport, error) {
-	in, err := instance.ReadInstanceFile(file)
-	if err != nil {
-		return nil, err
-	}
-	return verify.Optimum(in, method)
-}
-
-func writeOptimum(w io.Writer, r *verify.OptimumReport) {
-	fmt.Fprintf(w, "%s: optimum %d, weight %d of %d, %d of %d items, %s, %.3f ms\n",
-		r.Instance, r.Optimum, r.Weight, r.Capacity, len(r.Items), r.N, r.Method, r.TimeMS)
-	items := make([]string, len(r.Items))
-	for k, i := range r.Items {
-		items[k] = fmt.Sprint(i)
-	}
-	fmt.Fprintf(w, "  items: %s\n", strings.Join(items, " "))
 }

@@ -64,7 +64,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	batch := given(fs)["instances"]
-	o.scheme.data = fileDataProgram(f)
+	o.scheme.data = f.HasData()
 	req, err := o.scheme.request(fs, func(s compile.Scheme) []rule {
 		return []rule{
 			{"instance", !batch, "-instance F solves one instance, -instances a batch: give one of them"},
@@ -79,22 +79,17 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	if !batch && *o.instance == "" {
 		return userErrorf("solve: missing -instance FILE (or -instances DIR|FILE.jsonl for a batch)")
 	}
-	dtype := engine.DType(*o.dtype)
-	if dtype != engine.Float64 && dtype != engine.Float32 {
-		return userErrorf("solve: unknown -dtype %q (want float64 or float32)", dtype)
+	dtypes, err := engine.ParseDTypes(*o.dtype, true)
+	if err != nil {
+		return userErrorf("solve: %v", err)
 	}
+	dtype := dtypes[0]
 	// The count runs inside one instance's solve (whose own progress line
 	// covers it) or on a batch's workers (the batch bar): no line of its own.
 	count := *o.limits
 	count.stderr = nil
 	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
-		TooLarge: func(m *dsl.Model, opt compile.Options, steps int) error {
-			// The exact interpreter re-evaluates an exact answer's selection;
-			// the fptas answer is checked against its guarantee alone.
-			job := compile.Job{Steps: steps, Batch: 1, DType: string(dtype), Truth: opt.Scheme != compile.FPTAS}
-			if opt.Scheme == compile.Smooth {
-				job.DType = string(engine.Float64)
-			}
+		TooLarge: func(m *dsl.Model, opt compile.Options, job compile.Job) error {
 			_, err := count.check("solve", m, opt, job)
 			return err
 		}}
@@ -119,7 +114,11 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *o.plot != "" && err == nil {
-		if perr := plotSmooth(r, *o.plot, *o.plotBlock); perr != nil {
+		png, perr := study.PlotSolved(r, *o.plotBlock)
+		if perr == nil {
+			perr = writeFileAtomic(*o.plot, png)
+		}
+		if perr != nil {
 			return perr
 		}
 		defer fmt.Fprintf(stdout, "plot written to %s\n", *o.plot)
@@ -128,23 +127,6 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 		return perr
 	}
 	return err // a failed check, beside the report
-}
-
-// plotSmooth writes the heat map of a block of r's marginals to path.
-func plotSmooth(r verify.Solved, path, block string) error {
-	sr, ok := r.(*verify.SmoothGraphReport)
-	if !ok {
-		return userErrorf("solve: -plot draws the marginals of the smooth scheme's graph (programs with data or a search answer); this program's smooth network prints its marginals as text")
-	}
-	b, err := study.SmoothBlock(sr, block)
-	if err != nil {
-		return userErrorf("solve: -plot-block: %v", err)
-	}
-	png, err := study.PlotSmooth(sr, b)
-	if err != nil {
-		return err
-	}
-	return writeFileAtomic(path, png)
 }
 
 // solveBatch is "dp2nn solve -instances": one JSON line per instance, in
@@ -156,10 +138,8 @@ func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io
 	}
 	bar := progress.New(stderr, "solve", len(entries), progress.Options{Quiet: quiet})
 	enc := json.NewEncoder(stdout)
-	count := map[string]int{}
 	var werr error
-	verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
-		count[l.Status]++
+	err = verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
 		if err := enc.Encode(l); err != nil && werr == nil {
 			werr = err
 		}
@@ -169,13 +149,8 @@ func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io
 	if werr != nil {
 		return werr
 	}
-	bad, failed := count[verify.StatusBadInput], count[verify.StatusMismatch]
-	msg := fmt.Sprintf("solve: %d of %d instances failed: %d bad input, %d failed checks (their lines say why)", bad+failed, len(entries), bad, failed)
-	switch {
-	case bad > 0:
-		return &userError{msg}
-	case failed > 0:
-		return &verify.MismatchError{Msg: msg}
+	if err != nil {
+		return fmt.Errorf("solve: %w", err)
 	}
 	return nil
 }

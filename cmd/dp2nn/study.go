@@ -13,7 +13,6 @@ import (
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
-	"github.com/dp2nn/dp2nn/verify"
 )
 
 // "dp2nn study NAME" runs one of the papers' studies. Each study
@@ -134,15 +133,12 @@ func runStudyFPTAS(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	cfg.Check = o.limits.checkSteps("study fptas")
-	rep, err := runReport("study fptas", studyOutputs{o.out, o.plot, o.json, o.quiet}, &cfg.Progress,
+	rep, err := runReport("study fptas", output{md: *o.out, plot: *o.plot, json: *o.json}, *o.quiet, &cfg.Progress,
 		func() (*study.FPTASReport, error) { return study.FPTAS(cfg) }, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	if rep.Violations > 0 {
-		return &verify.MismatchError{Msg: fmt.Sprintf("%d violations of the guarantee (1 - n²/P)·OPT <= p_NN <= OPT", rep.Violations)}
-	}
-	return nil
+	return rep.Err()
 }
 
 // studyReport is what the report of a study offers the command line.
@@ -152,35 +148,27 @@ type studyReport interface {
 	Plot() ([]byte, error)
 }
 
-// studyOutputs are a study's flags -o, -plot, -json and -quiet.
-type studyOutputs struct {
-	out, plot   *string
-	json, quiet *bool
-}
-
-// runReport runs a study (run) with a progress bar named name, told
-// through *progressTo, after checking that -o and -plot can be written;
-// then it writes them and prints the report (JSON with -json).
-func runReport[R studyReport](name string, so studyOutputs, progressTo *func(done, total int), run func() (R, error), stdout, stderr io.Writer) (R, error) {
+// runReport runs a study (run) with a progress bar named name (none
+// when quiet), told through *progressTo, after checking that out's files
+// can be written; then it writes them and prints the report.
+func runReport[R studyReport](name string, out output, quiet bool, progressTo *func(done, total int), run func() (R, error), stdout, stderr io.Writer) (R, error) {
 	var zero R
 	var bar *progress.Bar // its total is known when the runs start
 	*progressTo = func(done, total int) {
 		if bar == nil {
-			bar = progress.New(stderr, name, total, progress.Options{Quiet: *so.quiet})
+			bar = progress.New(stderr, name, total, progress.Options{Quiet: quiet})
 		}
 		bar.Add(1)
 	}
-	for _, path := range []string{*so.out, *so.plot} {
-		if err := checkStudyOutput(path); err != nil {
-			return zero, err
-		}
+	if err := out.check(); err != nil {
+		return zero, err
 	}
 	rep, err := run()
 	bar.Finish()
 	if err != nil {
 		return zero, err
 	}
-	return rep, output{md: *so.out, plot: *so.plot, json: *so.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
+	return rep, out.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
 }
 
 // output is what a study or a sweep writes: the table as markdown to -o
@@ -189,6 +177,20 @@ func runReport[R studyReport](name string, so studyOutputs, progressTo *func(don
 type output struct {
 	md, plot      string
 	json, sayPlot bool
+}
+
+// check fails early, before a study runs, when one of its files (and
+// more) cannot be written.
+func (o output) check(more ...string) error {
+	for _, path := range append([]string{o.md, o.plot}, more...) {
+		if path == "" {
+			continue
+		}
+		if err := atomicfile.CheckWritable(path); err != nil {
+			return userErrorf("study: %v", err)
+		}
+	}
+	return nil
 }
 
 func (o output) write(stdout io.Writer, v any, md func(io.Writer), png func() ([]byte, error), text func(io.Writer)) error {
@@ -214,18 +216,6 @@ func (o output) write(stdout io.Writer, v any, md func(io.Writer), png func() ([
 	text(stdout)
 	if o.sayPlot && o.plot != "" {
 		fmt.Fprintf(stdout, "plot written to %s\n", o.plot)
-	}
-	return nil
-}
-
-// checkStudyOutput fails early, before the study runs, when path cannot be
-// written.
-func checkStudyOutput(path string) error {
-	if path == "" {
-		return nil
-	}
-	if err := atomicfile.CheckWritable(path); err != nil {
-		return userErrorf("study: %v", err)
 	}
 	return nil
 }

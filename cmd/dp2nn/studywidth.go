@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/engine"
@@ -78,10 +77,9 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	for _, path := range []string{*o.md, *o.plot} {
-		if err := checkStudyOutput(path); err != nil {
-			return err
-		}
+	out := output{md: *o.md, plot: *o.plot, json: *o.json}
+	if err := out.check(); err != nil {
+		return err
 	}
 	var results *study.WidthResults
 	if *o.out != "" {
@@ -91,18 +89,14 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 		defer results.Close()
 	}
 	bar := progress.New(stderr, "study width", len(c.PStars), progress.Options{Quiet: *o.quiet})
-	var mu sync.Mutex
-	c.OnPoint = func(p study.WidthPoint) error {
+	c.OnPoint = func(p study.WidthPoint) error { // never called concurrently
 		if !*o.quiet {
-			mu.Lock()
 			fmt.Fprintf(stderr, "study width: p* = %d, width %d: test MSE %.5f after %d epochs (%.0f s)\n", p.PStar, p.Width, p.TestMSE, p.Epochs, p.Seconds)
-			mu.Unlock()
 		}
-		if results == nil {
-			return nil
-		}
-		if err := results.Append(p); err != nil {
-			return fmt.Errorf("study width: -o: %v", err)
+		if results != nil {
+			if err := results.Append(p); err != nil {
+				return fmt.Errorf("study width: -o: %v", err)
+			}
 		}
 		return nil
 	}
@@ -112,7 +106,7 @@ func runStudyWidth(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return output{md: *o.md, plot: *o.plot, json: *o.json}.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
+	return out.write(stdout, rep, rep.WriteMarkdown, rep.Plot, rep.WriteText)
 }
 
 // runWidthNet trains one net of the study and exports it (-net, -onnx).
@@ -129,7 +123,7 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := checkStudyOutput(*o.onnx); err != nil {
+	if err := (output{}).check(*o.onnx); err != nil {
 		return err
 	}
 	o.PStars, o.WStep, o.WMax = strconv.Itoa(pstar), width, width
@@ -144,12 +138,7 @@ func runWidthNet(o *widthOpts, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("study width: -onnx: %v", err)
 	}
-	if *o.json {
-		return writeJSON(stdout, pt)
-	}
-	fmt.Fprintf(stdout, "p* = %d, width %d: test MSE %.5f after %d epochs (%.0f s); exact optima as an RNN cell %.1f%% of %d; wrote %s\n",
-		pt.PStar, pt.Width, pt.TestMSE, pt.Epochs, pt.Seconds, 100**pt.Optimum, study.OptimumInstances, *o.onnx)
-	return nil
+	return printReport(stdout, *o.json, pt, func(w io.Writer) { pt.WriteExported(w, *o.onnx) })
 }
 
 // verifyTrained runs "dp2nn verify" on a trained model (study width

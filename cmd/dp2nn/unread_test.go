@@ -23,6 +23,9 @@ func TestUnreadInstanceFields(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "change.json"), b, 0o644))
 	lcsParam := `"params" gives nn, which lcs does not declare (its params: m, n, a)`
+	// The knapsack form names its own fields: a misspelt one is unknown.
+	items := filepath.Join(tmp, "items.json")
+	require.NoError(t, os.WriteFile(items, []byte(`{"capacity": 5, "items": [{"profit": 1, "weight": 2, "wieght": 3}]}`), 0o644))
 	out := filepath.Join(tmp, "out.onnx")
 	for _, tc := range []struct {
 		name string
@@ -35,6 +38,8 @@ func TestUnreadInstanceFields(t *testing.T) {
 		{"solve smooth", []string{"solve", "examples/knapsack_value.dp", "-instance", u + "knapsack_value_extra.json", "-scheme", "smooth"}, "step 1: profit is not an input of knapsack_value (its inputs: weight, theta)"},
 		{"verify instances", []string{"verify", "examples/change.dp", "-instances", dir}, "change.json: step 2: coins is not an input of change (its inputs: coin)"},
 		{"compile smooth", []string{"compile", "examples/knapsack_value.dp", "-instance", u + "knapsack_value_extra.json", "-scheme", "smooth", "-o", out}, `"params" gives gamma, which knapsack_value does not declare (its params: C)`},
+		{"optimum", []string{"optimum", "-instance", items}, items + `: unknown field "wieght"`},
+		{"solve knapsack form", []string{"solve", "examples/knapsack.dp", "-instance", items}, items + `: unknown field "wieght"`},
 		{"compile smooth graph", []string{"compile", "examples/lcs.dp", "-instance", u + "lcs_param_typo.json", "-scheme", "smooth", "-o", out}, lcsParam},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

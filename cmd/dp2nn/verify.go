@@ -11,7 +11,6 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/export"
-	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/verify"
 )
@@ -79,7 +78,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	data := fileDataProgram(f)
+	data := f.HasData()
 	o.scheme.data = data
 	var m *dsl.Model
 	if random {
@@ -101,9 +100,9 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dtypes, err := parseDTypes(*o.dtype)
+	dtypes, err := engine.ParseDTypes(*o.dtype, false)
 	if err != nil {
-		return err
+		return userErrorf("verify: %v", err)
 	}
 	files, optima, err := instanceFiles(o)
 	if err != nil {
@@ -113,40 +112,26 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
 	rep := &verify.Report{Program: path, Scheme: req.Scheme.String(), Progress: tick}
-	if data && req.Scheme == compile.Smooth {
-		if m.Steps == 0 {
-			return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
-		}
-		c, err := verify.SmoothGraph(m, req.Options, *o.random, *o.seed, *o.steps, tick)
+	if data && m.Steps == 0 { // m is checked: a program with data is verified on -random N
+		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
+	}
+	if req.Scheme == compile.Smooth { // on random instances: -instances does not apply
+		c, what, err := verify.SmoothRandom(m, req.Options, *o.random, *o.seed, *o.steps, tick)
 		if err != nil {
 			return err
 		}
-		return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
+		return finishSmooth(stdout, c, *o.json, what)
 	}
 	if data {
-		if err := verifyData(path, m, o, req, dtypes, rep); err != nil {
+		if err := verifyData(m, o, req, dtypes, rep); err != nil {
 			return err
 		}
 		return finishVerify(stdout, rep, dtypes, o, 0, "the network and the exact DP")
 	}
 	if random {
-		opt, err := withoutItems(req)
+		opt, err := req.WithoutItems()
 		if err != nil {
 			return err
-		}
-		if opt.Scheme == compile.Smooth && verify.SmoothGraphApplies(m) {
-			c, err := verify.SmoothGraph(m, opt, *o.random, *o.seed, *o.steps, tick)
-			if err != nil {
-				return err
-			}
-			return finishSmooth(stdout, c, *o.json, "the smoothed graph and the exact DP")
-		}
-		if opt.Scheme == compile.Smooth {
-			c, err := verify.Smooth(m, opt, *o.random, *o.seed, *o.steps, tick)
-			if err != nil {
-				return err
-			}
-			return finishSmooth(stdout, c, *o.json, "the smooth network and the smoothed DP")
 		}
 		job := compile.Job{Steps: *o.steps, Batch: 1, DType: string(dtypes[0]), Truth: true}
 		net, err := o.limits.lower("verify", m, opt, job)
@@ -158,10 +143,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(files) > 0 {
-		tooLarge := func(m *dsl.Model, opt compile.Options, steps int, known bool) string {
-			return o.limits.tooLarge(m, opt, compile.Job{Steps: steps, Batch: 1, DType: string(dtypes[0]), Truth: true, KnownOptimum: known})
-		}
-		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: tooLarge}
+		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge}
 		if err := verify.Instances(rep, f, in); err != nil {
 			return err
 		}
@@ -190,42 +172,18 @@ func stepsWhy(m *dsl.Model, random, data bool, fixed string) string {
 	return fmt.Sprintf("the random instances of %s come from its generator (%s), of their own length", m.Name, verify.RandomGenerator(m))
 }
 
-func parseDTypes(s string) ([]engine.DType, error) {
-	switch s {
-	case "both":
-		return []engine.DType{engine.Float64, engine.Float32}, nil
-	case "float64", "float32":
-		return []engine.DType{engine.DType(s)}, nil
-	}
-	return nil, userErrorf("verify: unknown -dtype %q (want float64, float32 or both)", s)
-}
-
 // instanceFiles lists the files of -instances DIR and its optima.txt; a
 // directory without instance files is a check of nothing, which fails.
 func instanceFiles(o *verifyOpts) ([]string, map[string]int64, error) {
 	if !o.given["instances"] {
 		return nil, nil, nil
 	}
-	files, err := instance.Files(*o.instances)
-	if err != nil {
-		return nil, nil, userErrorf("verify: -instances: %v", err)
-	}
-	if len(files) == 0 {
-		return nil, nil, &verify.MismatchError{Msg: fmt.Sprintf("verify: nothing was checked: %s has no instance files (*.txt, *.json)", *o.instances)}
-	}
-	optima, err := instance.OptimaIn(*o.instances)
-	if err != nil {
-		return nil, nil, &userError{err.Error()}
-	}
-	return files, optima, nil
+	return verify.InstanceDir(*o.instances)
 }
 
 // verifyData is "dp2nn verify FILE.dp -random N" for a program with data.
-func verifyData(path string, m *dsl.Model, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
-	if m.Steps == 0 {
-		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
-	}
-	opt, err := withoutItems(req)
+func verifyData(m *dsl.Model, o *verifyOpts, req compile.Request, dtypes []engine.DType, rep *verify.Report) error {
+	opt, err := req.WithoutItems()
 	if err != nil {
 		return err
 	}
@@ -265,7 +223,7 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 		return userErrorf("verify: %s: %v", path, err)
 	}
 	m, smooth := net.Original(), net.Smooth != nil
-	data, random := dataProgram(m), o.given["random"]
+	data, random := m.Steps > 0 || len(m.Data) > 0, o.given["random"]
 	own := "a .onnx model carries its own params and scheme"
 	fixed := ""
 	switch {
@@ -274,17 +232,12 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	case model.Form == export.Unrolled:
 		fixed = fmt.Sprintf("the unrolled model runs its own %d steps", model.Steps)
 	}
-	if err := refuse("verify", o.given,
-		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
-		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
-		rule{"dtype", false, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType)},
-		rule{"form", false, fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)},
-		rule{"max-neurons", false, "a .onnx model is built already"},
-		rule{"max-memory", false, "a .onnx model is built already"},
+	if err := refuse("verify", o.given, append(modelRules(own, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType),
+		fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)),
 		rule{"instances", !data && !smooth, instancesWhy(path, data)},
 		rule{"seed", random, "-seed seeds -random N"},
 		rule{"steps", random && !data && fixed == "" && verify.RandomGenerator(m) == "", stepsWhy(m, random, data, fixed)},
-	); err != nil {
+	)...); err != nil {
 		return err
 	}
 	if _, trained := model.Metadata[verify.TrainedMark]; trained {
@@ -326,6 +279,15 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 	return finishVerify(stdout, rep, labels, o, len(files), "the model and the ground truth")
 }
 
+// modelRules refuse the flags a .onnx model settles itself (own says
+// why for the program's params and scheme; dtype and form why for
+// theirs).
+func modelRules(own, dtype, form string) []rule {
+	built := "a .onnx model is built already"
+	return []rule{{"set", false, own}, {"scheme", false, own}, {"P", false, own}, {"eps", false, own}, {"n", false, own}, {"reg", false, own},
+		{"gamma", false, own}, {"dtype", false, dtype}, {"form", false, form}, {"max-neurons", false, built}, {"max-memory", false, built}}
+}
+
 // finishVerify prints the report and returns its verdict (Report.Err:
 // mismatches between what, or nothing checked); files instance files
 // that were all skipped fail too, though random instances were checked.
@@ -357,17 +319,12 @@ func finishSmooth(stdout io.Writer, c *verify.SmoothCheck, asJSON bool, what str
 // with the params, regulariser, γ and fixed inputs the model records.
 func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
 	own := "a .onnx model carries its own params and scheme"
-	if err := refuse("verify", o.given,
-		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
-		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
-		rule{"dtype", false, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType)},
-		rule{"form", false, fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)},
-		rule{"max-neurons", false, "a .onnx model is built already"},
-		rule{"max-memory", false, "a .onnx model is built already"},
+	if err := refuse("verify", o.given, append(modelRules(own, fmt.Sprintf("a .onnx model has its own dtype (%s)", model.DType),
+		fmt.Sprintf("a .onnx model has its own form (%s)", model.Form)),
 		rule{"instances", false, "a smooth model is checked on random scores (-random N)"},
 		rule{"steps", false, fmt.Sprintf("the smooth model runs its own %d steps", model.Steps)},
 		rule{"seed", o.given["random"], "-seed seeds -random N"},
-	); err != nil {
+	)...); err != nil {
 		return err
 	}
 	if !o.given["random"] {
@@ -401,14 +358,10 @@ func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *ve
 // records, at -random N random θ near the instance's.
 func verifySmoothGraph(path string, b []byte, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
 	own := "the smooth graph model carries its own program, params, instance and scheme"
-	if err := refuse("verify", o.given,
-		rule{"set", false, own}, rule{"scheme", false, own}, rule{"P", false, own}, rule{"eps", false, own},
-		rule{"n", false, own}, rule{"reg", false, own}, rule{"gamma", false, own},
-		rule{"dtype", false, "a .onnx model has its own dtype"}, rule{"form", false, "the smooth graph model has its own form (loop or unrolled)"},
-		rule{"max-neurons", false, "a .onnx model is built already"}, rule{"max-memory", false, "a .onnx model is built already"},
+	if err := refuse("verify", o.given, append(modelRules(own, "a .onnx model has its own dtype", "the smooth graph model has its own form (loop or unrolled)"),
 		rule{"instances", false, "the smooth graph model is bound to its own instance; it is checked at random θ (-random N)"},
 		rule{"steps", false, "the smooth graph model is bound to its own instance"},
-	); err != nil {
+	)...); err != nil {
 		return err
 	}
 	if *o.random < 1 {

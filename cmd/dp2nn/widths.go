@@ -36,7 +36,11 @@ func runCheck(args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return err
 	}
-	m, err := loadModel(path, o.set)
+	f, err := parseProgram(path)
+	if err != nil {
+		return err
+	}
+	m, err := dsl.Check(f, o.set)
 	if err != nil {
 		return err
 	}
@@ -83,7 +87,7 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	sweep, data := given(fs)["sweep"], fileDataProgram(f)
+	sweep, data := given(fs)["sweep"], f.HasData()
 	o.scheme.data = data
 	opt, err := o.scheme.options(fs, func(s compile.Scheme) []rule {
 		return []rule{
@@ -103,75 +107,29 @@ func runWidths(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if data {
-		return widthsData(path, m, opt, o, stdout)
-	}
-	if *o.form == "" {
-		*o.form = "cell"
-	}
-	if opt.Scheme == compile.Smooth {
-		// The smooth network is unrolled: -steps is its length (reads
-		// with input offsets need an instance: dp2nn compile -instance).
-		opt.Steps = *o.steps
-	}
-	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: *o.form, Steps: *o.steps})
-	if err != nil {
-		return err
-	}
-	g := net.Cell
-	switch *o.form {
-	case "cell":
-	case "unrolled":
-		if *o.steps < 1 || *o.steps > 1000 {
-			return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
-		}
-		if g, err = net.Unrolled(*o.steps); err != nil {
-			return err
-		}
-	default:
-		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	r := study.Widths(path, net, g, *o.form, *o.steps)
-	if *o.form == "cell" {
-		r.Paper = study.Paper(net)
-	}
-	return printReport(stdout, *o.json, r, r.WriteText)
-}
-
-// widthsData is "dp2nn widths" for a program with data: the layer report
-// of the cell (or of the unrolled network, -form unrolled), then the size
-// of both beside the stated bounds.
-func widthsData(path string, m *dsl.Model, opt compile.Options, o *widthsOpts, stdout io.Writer) error {
-	if opt.Scheme == compile.Smooth {
+	// A program with data: its cell (or unrolled network) beside both
+	// forms' sizes and the stated bounds (study.WidthsOf).
+	job := compile.Job{Form: "unrolled"}
+	switch {
+	case data && opt.Scheme == compile.Smooth:
 		return userErrorf("widths: %s has data and a steps line; -scheme smooth is for programs with per-step inputs (use exact or fptas)", path)
+	case !data:
+		if *o.form == "" {
+			*o.form = "cell"
+		}
+		if opt.Scheme == compile.Smooth {
+			// The smooth network is unrolled: -steps is its length (reads
+			// with input offsets need an instance: dp2nn compile -instance).
+			opt.Steps = *o.steps
+		}
+		job = compile.Job{Form: *o.form, Steps: *o.steps}
 	}
-	net, err := o.limits.lower("widths", m, opt, compile.Job{Form: "unrolled"})
+	net, err := o.limits.lower("widths", m, opt, job)
 	if err != nil {
 		return err
 	}
-	steps := net.IterationCount()
-	g := net.Cell
-	switch *o.form {
-	case "", "cell":
-		*o.form = "cell"
-	case "unrolled":
-		if *o.steps != 0 {
-			if *o.steps < 1 || *o.steps > 1000 {
-				return userErrorf("widths: -form unrolled needs -steps N with 1 <= N <= 1000, got %d", *o.steps)
-			}
-			steps = *o.steps
-		}
-		if g, err = net.Unrolled(steps); err != nil {
-			return err
-		}
-	default:
-		return userErrorf("widths: unknown -form %q (want cell or unrolled)", *o.form)
-	}
-	r := study.Widths(path, net, g, *o.form, 0)
-	if *o.form == "unrolled" {
-		r.Steps = steps
-	}
-	if r.Data, err = study.MeasureData(net, []string{"cell", "unrolled"}, steps); err != nil {
+	r, err := study.WidthsOf(path, net, *o.form, *o.steps)
+	if err != nil {
 		return err
 	}
 	return printReport(stdout, *o.json, r, r.WriteText)
@@ -188,7 +146,7 @@ func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts
 			o2.P = v
 		}
 		job := compile.Job{}
-		if fileDataProgram(f) {
+		if f.HasData() {
 			job.Form = "unrolled" // a sweep of a program with data measures the unrolled network too
 		}
 		_, err := o.limits.check(fmt.Sprintf("widths -sweep %s=%d", sw.Name, v), m, o2, job)
@@ -197,7 +155,7 @@ func runWidthsSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts
 	bar := progress.New(stderr, "widths -sweep", len(sw.Values), progress.Options{Quiet: *o.quiet})
 	defer bar.Finish()
 	tick := func(int) { bar.Add(1) }
-	if fileDataProgram(f) {
+	if f.HasData() {
 		return runDataSweep(path, f, opt, o, sw, guard, tick, stdout)
 	}
 	rows, err := study.Sweep(f, o.set, opt, sw.Name, sw.Values, guard, tick)

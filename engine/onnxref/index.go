@@ -82,35 +82,70 @@ func topK(x *value, k int64, axis int64, largest bool) ([]*value, error) {
 	vals := like(x, shape)
 	idx := &value{elem: elemInt64, shape: shape, i: make([]int64, len(vals.f)+len(vals.i))}
 	outer, inner := prod(x.shape[:a]), prod(x.shape[a+1:])
-	order := make([]int, dim)
+	type entry struct {
+		v float64 // the element (an integer as a float64 only to sort a float tensor; see below)
+		i int
+	}
+	order := make([]entry, dim)
 	for o := range outer {
 		for in := range inner {
 			base := o*dim*inner + in
 			for j := range order {
-				order[j] = j
+				order[j].i = j
+				if x.isFloat() {
+					order[j].v = x.f[base+j*inner]
+				}
 			}
 			// A stable sort keeps equal elements in index order.
-			slices.SortStableFunc(order, func(p, q int) int {
-				pi, qi := base+p*inner, base+q*inner
-				if largest {
-					pi, qi = qi, pi
-				}
-				switch {
-				case lessAt(x, pi, qi):
-					return -1
-				case lessAt(x, qi, pi):
-					return 1
-				}
-				return 0
-			})
+			if x.isFloat() {
+				slices.SortStableFunc(order, func(p, q entry) int {
+					if largest {
+						p, q = q, p
+					}
+					return floatOrder(p.v, q.v)
+				})
+			} else {
+				slices.SortStableFunc(order, func(p, q entry) int {
+					pi, qi := base+p.i*inner, base+q.i*inner
+					if largest {
+						pi, qi = qi, pi
+					}
+					switch {
+					case lessAt(x, pi, qi):
+						return -1
+					case lessAt(x, qi, pi):
+						return 1
+					}
+					return 0
+				})
+			}
 			for j := range int(k) {
 				at := (o*int(k)+j)*inner + in
-				copyElem(vals, at, x, base+order[j]*inner)
-				idx.i[at] = int64(order[j])
+				copyElem(vals, at, x, base+order[j].i*inner)
+				idx.i[at] = int64(order[j].i)
 			}
 		}
 	}
 	return []*value{vals, idx}, nil
+}
+
+// floatOrder compares p and q with NaN above every number (lessAt's
+// order).
+func floatOrder(p, q float64) int {
+	pn, qn := math.IsNaN(p), math.IsNaN(q)
+	switch {
+	case pn && qn:
+		return 0
+	case pn:
+		return 1
+	case qn:
+		return -1
+	case p < q:
+		return -1
+	case p > q:
+		return 1
+	}
+	return 0
 }
 
 // prod is the product of dims (1 for none).
@@ -154,12 +189,16 @@ func cumSum(x *value, axis int64, exclusive, reverse bool) (*value, error) {
 						out.f[at] = sf
 					}
 				} else {
-					if exclusive {
-						out.i[at], si = si, si+x.i[at]
-					} else {
-						si += x.i[at]
-						out.i[at] = si
+					next := si + x.i[at]
+					if (x.i[at] >= 0) != (next >= si) || x.elem == elemInt32 && (next > math.MaxInt32 || next < math.MinInt32) {
+						return nil, fmt.Errorf("CumSum overflows the integer type")
 					}
+					if exclusive {
+						out.i[at] = si
+					} else {
+						out.i[at] = next
+					}
+					si = next
 				}
 			}
 		}
@@ -262,11 +301,12 @@ func parseReduction(s string) (reduction, error) {
 }
 
 // scatterInto applies update u (element k of upd) to element j of out by
-// red, rounded to out's type.
-func scatterInto(out *value, j int, upd *value, k int, red reduction) {
+// red, rounded to out's type; an integer result beyond the type's range
+// is an error (ONNX does not say what it should be).
+func scatterInto(out *value, j int, upd *value, k int, red reduction) error {
 	if red == reduceNone {
 		copyElem(out, j, upd, k)
-		return
+		return nil
 	}
 	if out.isFloat() {
 		x, y := out.f[j], upd.f[k]
@@ -281,20 +321,28 @@ func scatterInto(out *value, j int, upd *value, k int, red reduction) {
 			x = math.Min(x, y)
 		}
 		out.f[j] = out.round(x)
-		return
+		return nil
 	}
 	x, y := out.i[j], upd.i[k]
+	var r int64
+	ok := true
 	switch red {
 	case reduceAdd:
-		x += y
+		r = x + y
+		ok = (y >= 0) == (r >= x)
 	case reduceMul:
-		x *= y
+		r = x * y
+		ok = x == 0 || (r/x == y && !(x == -1 && y == math.MinInt64))
 	case reduceMax:
-		x = max(x, y)
+		r = max(x, y)
 	case reduceMin:
-		x = min(x, y)
+		r = min(x, y)
 	}
-	out.i[j] = x
+	if !ok || out.elem == elemInt32 && (r > math.MaxInt32 || r < math.MinInt32) {
+		return fmt.Errorf("the reduction of %d and %d overflows the integer type", x, y)
+	}
+	out.i[j] = r
+	return nil
 }
 
 // checkScatter checks that data and updates are of one element type and
@@ -330,7 +378,9 @@ func scatterElements(data, idx, upd *value, axis int64, red reduction, inPlace b
 			}
 			seen[j] = true
 		}
-		scatterInto(out, j, upd, i, red)
+		if e := scatterInto(out, j, upd, i, red); e != nil && dup == nil {
+			dup = e
+		}
 	})
 	if err == nil {
 		err = dup
@@ -401,7 +451,9 @@ func scatterND(data, idx, upd *value, red reduction, inPlace bool) (*value, erro
 				}
 				seen[base+s] = true
 			}
-			scatterInto(out, base+s, upd, t*slice+s, red)
+			if err := scatterInto(out, base+s, upd, t*slice+s, red); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package onnxref
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -109,6 +110,8 @@ func TestTopK(t *testing.T) {
 			want: []*value{f64([]int{5}, 3, 3, 2, 1, 1), i64([]int{5}, 1, 3, 4, 0, 2)}},
 		{name: "ties smallest", op: "TopK", ins: []*value{f64([]int{5}, 1, 3, 1, 3, 2), i64([]int{1}, 3)}, attrs: []*onnxpb.AttributeProto{aI("largest", 0)},
 			want: []*value{f64([]int{3}, 1, 1, 2), i64([]int{3}, 0, 2, 4)}},
+		{name: "NaN above every number", op: "TopK", ins: []*value{f64([]int{3}, 1, math.NaN(), 3), i64([]int{1}, 2)}, attrs: []*onnxpb.AttributeProto{aI("largest", 0)},
+			want: []*value{f64([]int{2}, 1, 3), i64([]int{2}, 0, 2)}},
 		{name: "-inf last", op: "TopK", ins: []*value{f64([]int{3}, math.Inf(-1), -1, 0), i64([]int{1}, 3)},
 			want: []*value{f64([]int{3}, 0, -1, math.Inf(-1)), i64([]int{3}, 2, 1, 0)}},
 		{name: "K = 0", op: "TopK", ins: []*value{x, i64([]int{1}, 0)},
@@ -339,5 +342,87 @@ func TestSplit(t *testing.T) {
 				require.Equal(t, w.i, got[k].i, "part %d", k)
 			}
 		})
+	}
+}
+
+func TestIntegerArithmetic(t *testing.T) {
+	i32 := func(shape []int, v ...int64) *value { return &value{elem: elemInt32, shape: shape, i: v} }
+	one := []int{1}
+	runCases(t, []opCase{
+		{name: "add broadcast", op: "Add", ins: []*value{i64([]int{3}, 1, 2, 3), i64(nil, 10)}, want: []*value{i64([]int{3}, 11, 12, 13)}},
+		{name: "mul", op: "Mul", ins: []*value{i64(one, 7), i64(one, -6)}, want: []*value{i64(one, -42)}},
+		{name: "div truncates toward zero", op: "Div", ins: []*value{i64([]int{2}, 7, -7), i64(nil, 2)}, want: []*value{i64([]int{2}, 3, -3)}},
+		{name: "min int32", op: "Min", ins: []*value{i32(one, 5), i32(one, 9)}, want: []*value{i32(one, 5)}},
+		{name: "less int32", op: "Less", ins: []*value{i32([]int{2}, 1, 9), i32(one, 5)}, want: []*value{{elem: elemBool, shape: []int{2}, b: []bool{true, false}}}},
+		{name: "int32 overflow", op: "Add", ins: []*value{i32(one, math.MaxInt32), i32(one, 1)}, err: "overflows"},
+		{name: "int64 overflow", op: "Mul", ins: []*value{i64(one, math.MaxInt64/2+1), i64(one, 2)}, err: "overflows"},
+		{name: "division by zero", op: "Div", ins: []*value{i64(one, 1), i64(one, 0)}, err: "division by zero"},
+		{name: "mixed types", op: "Add", ins: []*value{i64(one, 1), i32(one, 1)}, err: "element types"},
+	})
+}
+
+func TestSlice(t *testing.T) {
+	x := f64([]int{2, 4}, 1, 2, 3, 4, 5, 6, 7, 8)
+	runCases(t, []opCase{
+		// the page's slice example: data [[1..4],[5..8]], axes [0 1], starts [1 0], ends [2 3], steps [1 1]
+		{name: "slice", op: "Slice", ins: []*value{x, i64([]int{2}, 1, 0), i64([]int{2}, 2, 3), i64([]int{2}, 0, 1)}, want: []*value{f64([]int{1, 3}, 5, 6, 7)}},
+		{name: "slice_neg", op: "Slice", ins: []*value{x, i64([]int{1}, 0), i64([]int{1}, -1), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 3}, 1, 2, 3, 5, 6, 7)}},
+		{name: "slice_end_out_of_bounds", op: "Slice", ins: []*value{x, i64([]int{1}, 1), i64([]int{1}, 1000), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 3}, 2, 3, 4, 6, 7, 8)}},
+		{name: "slice_default_axes", op: "Slice", ins: []*value{x, i64([]int{2}, 0, 2), i64([]int{2}, 1, 4)}, want: []*value{f64([]int{1, 2}, 3, 4)}},
+		{name: "empty", op: "Slice", ins: []*value{x, i64([]int{1}, 3), i64([]int{1}, 1), i64([]int{1}, 1)}, want: []*value{f64([]int{2, 0})}},
+		{name: "int32 rows", op: "Slice", ins: []*value{{elem: elemInt32, shape: []int{3, 1}, i: []int64{7, 8, 9}}, i64([]int{1}, 1), i64([]int{1}, 3)},
+			want: []*value{{elem: elemInt32, shape: []int{2, 1}, i: []int64{8, 9}}}},
+		{name: "step 2", op: "Slice", ins: []*value{x, i64([]int{1}, 0), i64([]int{1}, 4), i64([]int{1}, 1), i64([]int{1}, 2)}, err: "unsupported axis 1 or step 2"},
+	})
+}
+
+// Integer scatters and sums that leave their type's range are refused,
+// not wrapped.
+func TestIntegerOverflowRefused(t *testing.T) {
+	i32 := func(shape []int, v ...int64) *value { return &value{elem: elemInt32, shape: shape, i: v} }
+	one := []int{1}
+	runCases(t, []opCase{
+		{name: "scatter add int32", op: "ScatterElements", attrs: []*onnxpb.AttributeProto{aS("reduction", "add")},
+			ins: []*value{i32(one, math.MaxInt32), i64(one, 0), i32(one, 1)}, err: "overflows"},
+		{name: "scatternd mul int64", op: "ScatterND", attrs: []*onnxpb.AttributeProto{aS("reduction", "mul")},
+			ins: []*value{i64(one, math.MaxInt64/2+1), i64([]int{1, 1}, 0), i64(one, 2)}, err: "overflows"},
+		{name: "scatter add int64 fits", op: "ScatterElements", attrs: []*onnxpb.AttributeProto{aS("reduction", "add")},
+			ins: []*value{i64(one, 5), i64(one, 0), i64(one, -7)}, want: []*value{i64(one, -2)}},
+		{name: "cumsum int32", op: "CumSum", ins: []*value{i32([]int{2}, math.MaxInt32, 1), i64(nil, 0)}, err: "overflows"},
+	})
+}
+
+// TopK on random rows with many ties gives what picking, k times, the
+// largest (smallest) remaining element with the lowest index gives.
+func TestTopKTiesAgainstSelection(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 11))
+	for range 300 {
+		rows, dim := 1+rng.IntN(3), 1+rng.IntN(7)
+		k := rng.IntN(dim + 1)
+		largest := rng.IntN(2) == 1
+		x := f64([]int{rows, dim})
+		for range rows * dim {
+			x.f = append(x.f, float64(rng.IntN(3))) // ties
+		}
+		got, err := topK(x, int64(k), 1, largest)
+		require.NoError(t, err)
+		for r := range rows {
+			used := make([]bool, dim)
+			for j := range k {
+				best := -1
+				for c := range dim {
+					if used[c] {
+						continue
+					}
+					v := x.f[r*dim+c]
+					if best < 0 || (largest && v > x.f[r*dim+best]) || (!largest && v < x.f[r*dim+best]) {
+						best = c
+					}
+				}
+				used[best] = true
+				require.Equal(t, int64(best), got[1].i[r*k+j], "row %d rank %d of %v", r, j, x.f[r*dim:(r+1)*dim])
+				require.Equal(t, x.f[r*dim+best], got[0].f[r*k+j])
+			}
+		}
 	}
 }

@@ -298,6 +298,18 @@ func copyElem(dst *value, i int, src *value, j int) {
 	}
 }
 
+// copyRange copies n elements of src from j to dst from i (same type).
+func copyRange(dst *value, i int, src *value, j, n int) {
+	switch {
+	case src.isFloat():
+		copy(dst.f[i:i+n], src.f[j:j+n])
+	case src.isInt():
+		copy(dst.i[i:i+n], src.i[j:j+n])
+	default:
+		copy(dst.b[i:i+n], src.b[j:j+n])
+	}
+}
+
 func decodeTensor(t *onnxpb.TensorProto) (*value, error) {
 	v := &value{}
 	for _, d := range t.Dims {
@@ -419,6 +431,16 @@ func runGraph(g *onnxpb.GraphProto, e *env) error {
 		}
 		if len(outs) != len(n.Output) {
 			return fmt.Errorf("onnxref: node %q (%s) made %d outputs, want %d", n.GetName(), n.GetOpType(), len(outs), len(n.Output))
+		}
+		// Drop the tensors no later node reads (none that an alias, a graph
+		// output or a nested subgraph may hold), so that a long graph
+		// keeps only its live tensors.
+		if e.info != nil {
+			for _, name := range n.Input {
+				if e.info.last[name] == k && e.info.held[name] == 0 {
+					delete(e.vals, name)
+				}
+			}
 		}
 		for i, name := range n.Output {
 			e.vals[name] = outs[i]
@@ -1058,10 +1080,10 @@ func intArith(op string, a, b *value) (*value, error) {
 }
 
 func compare(op string, a, b *value) (*value, error) {
-	if !(a.isFloat() || a.elem == elemInt64) || a.elem != b.elem {
+	if !(a.isFloat() || a.isInt()) || a.elem != b.elem {
 		return nil, fmt.Errorf("%s of element types %d and %d", op, a.elem, b.elem)
 	}
-	if a.elem == elemInt64 { // exact: compare as float64 only below 2^53
+	if a.isInt() { // exact: compare as float64 only below 2^53
 		a, b = intsAsFloats(a), intsAsFloats(b)
 		for _, v := range append(append([]int64(nil), a.i...), b.i...) {
 			if v >= 1<<53 || v <= -(1<<53) {
@@ -1122,6 +1144,18 @@ func where(c, x, y *value) (*value, error) {
 	}
 	ic, ix, iy := broadcastIndex(c.shape, shape), broadcastIndex(x.shape, shape), broadcastIndex(y.shape, shape)
 	out := like(x, shape)
+	if x.isFloat() { // the common case: one pass over aligned operands
+		n := len(out.f)
+		xv, yv := aligned(x.f, ix, n), aligned(y.f, iy, n)
+		for f := range out.f {
+			if c.b[ic.at(f)] {
+				out.f[f] = xv[f]
+			} else {
+				out.f[f] = yv[f]
+			}
+		}
+		return out, nil
+	}
 	for f := range out.size() {
 		if c.b[ic.at(f)] {
 			copyElem(out, f, x, ix.at(f))
@@ -1186,11 +1220,8 @@ func gather(data, idx *value, axis int) (*value, error) {
 			if x < 0 || x >= int64(dim) {
 				return nil, fmt.Errorf("index %d out of range [0, %d)", x, dim)
 			}
-			base := (o*dim + int(x)) * inner
-			for in := range inner {
-				copyElem(out, f, data, base+in)
-				f++
-			}
+			copyRange(out, f, data, (o*dim+int(x))*inner, inner)
+			f += inner
 		}
 	}
 	return out, nil
@@ -1226,10 +1257,8 @@ func concat(ins []*value, axis int) (*value, error) {
 	for o := range outer {
 		for _, v := range ins {
 			chunk := export.NumElements(v.shape[axis:])
-			for j := range chunk {
-				copyElem(out, f, v, o*chunk+j)
-				f++
-			}
+			copyRange(out, f, v, o*chunk, chunk)
+			f += chunk
 		}
 	}
 	return out, nil
@@ -1369,14 +1398,25 @@ func slice(ins []*value) (*value, error) {
 		shape[d] = max(hi[d]-lo[d], 0)
 	}
 	out := like(x, shape)
-	coord := make([]int, r)
-	for f := range out.size() {
+	if r == 0 {
+		copyElem(out, 0, x, 0)
+		return out, nil
+	}
+	if out.size() == 0 {
+		return out, nil
+	}
+	// Copy runs along the last axis: one per coordinate of the others.
+	run := shape[r-1]
+	outer := shape[:r-1]
+	coord := make([]int, r-1)
+	for f := 0; f < out.size(); f += run {
 		j := 0
-		for d := range r {
+		for d := range r - 1 {
 			j = j*x.shape[d] + lo[d] + coord[d]
 		}
-		copyElem(out, f, x, j)
-		nextCoord(coord, shape)
+		j = j*x.shape[r-1] + lo[r-1]
+		copyRange(out, f, x, j, run)
+		nextCoord(coord, outer)
 	}
 	return out, nil
 }
@@ -1476,10 +1516,12 @@ func loop(n *onnxpb.NodeProto, ins []*value, outer *env) ([]*value, error) {
 		}
 	}
 	outs := carried
-	for _, s := range scans {
+	for k, s := range scans {
 		if len(s) == 0 {
-			// No iteration: an empty stack; the shape of one step is unknown.
-			outs = append(outs, &value{elem: elemFloat, shape: []int{0}, f: []float64{}})
+			// No iteration: an empty stack of the body output's declared
+			// element type, and of its declared step shape when that is
+			// static.
+			outs = append(outs, emptyStack(body.Output[1+len(carried)+k]))
 			continue
 		}
 		out := like(s[0], append([]int{len(s)}, s[0].shape...))
@@ -1564,4 +1606,33 @@ func intsAsFloats(v *value) *value {
 		out.f[k] = float64(x)
 	}
 	return &out
+}
+
+// emptyStack is the scan output of a Loop that ran no iteration, for
+// the body output vi: [0] followed by vi's dimensions when they are all
+// known, of vi's element type (float when it names another).
+func emptyStack(vi *onnxpb.ValueInfoProto) *value {
+	tt := vi.GetType().GetTensorType()
+	shape := []int{0}
+	for _, d := range tt.GetShape().GetDim() {
+		v, ok := d.GetValue().(*onnxpb.TensorShapeProto_Dimension_DimValue)
+		if !ok || v.DimValue < 0 || v.DimValue > maxElements {
+			shape = []int{0}
+			break
+		}
+		shape = append(shape, int(v.DimValue))
+	}
+	out := &value{elem: elemFloat, shape: shape, f: []float64{}}
+	switch onnxpb.TensorProto_DataType(tt.GetElemType()) {
+	case onnxpb.TensorProto_DOUBLE:
+		out.elem = elemDouble
+	case onnxpb.TensorProto_INT64, onnxpb.TensorProto_INT32:
+		out.elem, out.f, out.i = elemInt64, nil, []int64{}
+		if onnxpb.TensorProto_DataType(tt.GetElemType()) == onnxpb.TensorProto_INT32 {
+			out.elem = elemInt32
+		}
+	case onnxpb.TensorProto_BOOL:
+		out.elem, out.f, out.b = elemBool, nil, []bool{}
+	}
+	return out
 }

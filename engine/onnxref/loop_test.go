@@ -248,3 +248,22 @@ func TestScatterInPlaceTopLevel(t *testing.T) {
 		require.Equal(t, []float64{10, 20}, out["u"].Data)
 	}
 }
+
+// A Loop that runs no iteration gives its initial carried values and
+// empty scan outputs of the body's declared element type.
+func TestLoopNoIteration(t *testing.T) {
+	c := loopCase{T: 0, W: 2, S: 3}
+	s, err := OpenModel(c.model(nil))
+	require.NoError(t, err)
+	out, err := s.Run(map[string]export.Tensor{"x": export.NewTensor([]float64{}, 1, 0)})
+	require.NoError(t, err)
+	require.Equal(t, []float64{0, 0, 0}, out["final"].Data)
+	require.Equal(t, []int{0}, out["totals"].Shape)
+	require.Empty(t, out["totals"].Data)
+
+	// an integer scan output: empty, and an integer (not a float) tensor
+	body := c.model(nil).Graph.Node[0].Attribute[0].G
+	require.Equal(t, elemInt32, emptyStack(vinfo("k", onnxpb.TensorProto_INT32, 2)).elem)
+	require.Equal(t, []int{0, 2}, emptyStack(vinfo("k", onnxpb.TensorProto_INT32, 2)).shape)
+	require.Equal(t, elemDouble, emptyStack(body.Output[2]).elem)
+}

@@ -278,12 +278,8 @@ func split(x *value, axis int64, sizes *value, outs int) ([]*value, error) {
 		shape := slices.Clone(x.shape)
 		shape[a] = p
 		v := like(x, shape)
-		f := 0
 		for o := range outer {
-			for j := range p * inner {
-				copyElem(v, f, x, (o*dim+off)*inner+j)
-				f++
-			}
+			copyRange(v, o*p*inner, x, (o*dim+off)*inner, p*inner)
 		}
 		res[k] = v
 		off += p

@@ -119,9 +119,10 @@ func benchORT(b *testing.B, g *smooth.Graph, reg smooth.Reg, form smoothonnx.For
 
 // BenchmarkOpen is the export (Marshal) and ONNX Runtime's session
 // creation of the float64 Shannon model of every benchmark program in the
-// loop form, and of LCS L × L in the unrolled form, whose session
-// creation grows with the levels (2L − 1) times their operators: open-s
-// is the session creation alone, model-MiB the model's size.
+// loop form, and in the unrolled form where BenchmarkForwardMarginals
+// runs it (and LCS 100 × 100): the unrolled form's session creation grows
+// with the levels (2L − 1 for LCS L × L) times their operators. open-s is
+// the session creation alone, model-MiB the model's size.
 func BenchmarkOpen(b *testing.B) {
 	requireORT(b)
 	rng := rand.New(rand.NewPCG(18, 17))
@@ -144,9 +145,43 @@ func BenchmarkOpen(b *testing.B) {
 	for _, e := range benchPrograms {
 		g := e.p.graph(b, rng)
 		b.Run(e.name+"/loop", func(b *testing.B) { open(b, g, smoothonnx.Loop) })
+		if e.unrolled {
+			b.Run(e.name+"/unrolled", func(b *testing.B) { open(b, g, smoothonnx.Unrolled) })
+		}
 	}
-	for _, L := range []int64{100, 200} {
-		g := program{"../../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4}, 0}.graph(b, rng)
-		b.Run(fmt.Sprintf("lcs/%dx%d/unrolled", L, L), func(b *testing.B) { open(b, g, smoothonnx.Unrolled) })
+	g := program{"../../examples/lcs.dp", map[string]int64{"m": 100, "n": 100, "a": 4}, 0}.graph(b, rng)
+	b.Run("lcs/100x100/unrolled", func(b *testing.B) { open(b, g, smoothonnx.Unrolled) })
+}
+
+// BenchmarkBatch is the loop form of LCS 200 × 200 (Shannon, float64, one
+// intra-op thread) at batch N: the operators' fixed cost per level is
+// shared by the N rows, so the CPU time per cell and row falls with N.
+func BenchmarkBatch(b *testing.B) {
+	requireORT(b)
+	rng := rand.New(rand.NewPCG(18, 22))
+	g := benchPrograms[0].p.graph(b, rng)
+	n := float64(cells(g))
+	model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Shannon, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Loop})
+	require.NoError(b, err)
+	for _, rows := range []int{1, 16, 64} {
+		b.Run(fmt.Sprintf("lcs/200x200/N=%d", rows), func(b *testing.B) {
+			s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
+			require.NoError(b, err)
+			defer s.Close()
+			theta, seed := batch(g, rng, rows)
+			bound, err := s.Bind(map[string]export.Tensor{
+				"theta": export.NewTensor(theta, rows, len(g.Theta)),
+				"seed":  export.NewTensor(seed, rows, len(g.Outputs)),
+			})
+			require.NoError(b, err)
+			defer bound.Close()
+			runtime.GC()
+			cpu0 := processCPU()
+			for b.Loop() {
+				require.NoError(b, bound.Run())
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n/float64(rows), "ns/cell/row")
+			b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n/float64(rows), "cpu-ns/cell/row")
+		})
 	}
 }

@@ -229,11 +229,13 @@ func (e *emitter) model(g *smooth.Graph) {
 			uIdx = append(uIdx, idx...)
 		}
 	}
-	u := e.op("Concat", uParts, aInt("axis", 1))
-	ix := e.op("Expand", []string{e.i64([]int{1, len(uIdx)}, uIdx), e.op("Shape", []string{u})})
 	z := &onnxpb.TensorProto{DataType: proto.Int32(int32(tDouble)), Dims: []int64{1}, RawData: make([]byte, 8)}
-	zeros := e.op("ConstantOfShape", []string{e.op("Shape", []string{th})}, aTensor("value", z))
-	grad := e.op("ScatterElements", []string{zeros, ix, u}, aInt("axis", 1), aString("reduction", "add"))
+	grad := e.op("ConstantOfShape", []string{e.op("Shape", []string{th})}, aTensor("value", z))
+	if len(uParts) > 0 { // none when every output is an infinite constant: the marginals are 0
+		u := e.op("Concat", uParts, aInt("axis", 1))
+		ix := e.op("Expand", []string{e.i64([]int{1, len(uIdx)}, uIdx), e.op("Shape", []string{u})})
+		grad = e.op("ScatterElements", []string{grad, ix, u}, aInt("axis", 1), aString("reduction", "add"))
+	}
 	marg := e.op("Slice", []string{grad, e.ints(0), e.ints(int64(np)), e.ints(1)})
 
 	e.finish(value, "value", io)

@@ -16,7 +16,8 @@ import (
 	"github.com/dp2nn/dp2nn/smooth"
 )
 
-// Every example program, regulariser and dtype: dp2nn's own interpreter
+// Every example program, regulariser, dtype and form (the Loop over the
+// levels and the unrolled levels): dp2nn's own interpreter
 // (engine/onnxref, the "go" runtime) gives the value and marginals of
 // smooth.GraphRun (float64 1e-12, float32 1e-5, relative to max(1, |x|),
 // the tolerances of ONNX Runtime in TestMatchesGo), and, where ONNX
@@ -28,12 +29,16 @@ func TestGoRuntimeMatches(t *testing.T) {
 		g := p.graph(t, rng)
 		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
 		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, dtype := range []smoothonnx.DType{smoothonnx.Float64, smoothonnx.Float32} {
+			for _, c := range []struct {
+				dtype smoothonnx.DType
+				form  smoothonnx.Form
+			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}, {smoothonnx.Float32, smoothonnx.Unrolled}} {
+				dtype := c.dtype
 				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v", name, reg, dtype), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
 					const rows = 3
 					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype})
+					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
 					require.NoError(t, err)
 					s, err := onnxref.OpenBytes(model)
 					require.NoError(t, err)
@@ -109,10 +114,14 @@ func BenchmarkGoRuntime(b *testing.B) {
 			seed[i] = 1
 		}
 		in := map[string]export.Tensor{"theta": export.NewTensor(g.Theta, 1, len(g.Theta)), "seed": export.NewTensor(seed, 1, len(seed))}
-		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Tsallis} {
-			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64})
+		for _, rf := range []struct {
+			reg  smooth.Reg
+			form smoothonnx.Form
+		}{{smooth.Shannon, smoothonnx.Loop}, {smooth.Tsallis, smoothonnx.Loop}, {smooth.Shannon, smoothonnx.Unrolled}, {smooth.Tsallis, smoothonnx.Unrolled}} {
+			reg := rf.reg
+			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64, Form: rf.form})
 			require.NoError(b, err)
-			b.Run(fmt.Sprintf("%s/%v/onnxref", e.name, reg), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%v/%v/onnxref", e.name, rf.form, reg), func(b *testing.B) {
 				s, err := onnxref.OpenBytes(model)
 				require.NoError(b, err)
 				runtime.GC()
@@ -124,7 +133,7 @@ func BenchmarkGoRuntime(b *testing.B) {
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/cell")
 				b.ReportMetric((processCPU()-cpu0)/float64(b.N)/n, "cpu-ns/cell")
 			})
-			b.Run(fmt.Sprintf("%s/%v/ort", e.name, reg), func(b *testing.B) {
+			b.Run(fmt.Sprintf("%s/%v/%v/ort", e.name, rf.form, reg), func(b *testing.B) {
 				requireORT(b)
 				s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
 				require.NoError(b, err)

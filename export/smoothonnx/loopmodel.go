@@ -170,12 +170,19 @@ func (q *loopPlan) tables(st smooth.Structure) *loopTables {
 }
 
 // elements is the size of the tables in 8-byte units (int32 and bool
-// entries count as a half and an eighth).
+// entries count as a half and an eighth); the options' mask, which
+// Shannon does not write, is counted (one byte per pattern and option).
 func (t *loopTables) elements() int {
 	q, p := t.pat.q, t.pat
-	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 8*len(p.nCoef) + 4*len(p.delta) + 8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
-	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx) + len(t.farSlot) + len(t.farPos))
-	bytes += 8*16*q.L + 4*q.K // per-level tables, the arange
+	// the coefficients twice: signed (forward) and unsigned (reverse)
+	bytes := 8*len(p.cst) + len(p.mask) + 8*len(p.sign) + 2*8*len(p.nCoef) + 4*len(p.delta) + 2*8*len(p.tCoef) + 4*len(p.far) + 4*len(p.seed)
+	bytes += 4 * (len(t.patID) + len(t.bias) + len(t.thIdx))
+	if q.F > 0 { // the far writes (none without far slots)
+		bytes += 4 * (len(t.farSlot) + len(t.farPos))
+	}
+	// the per-level tables: 16 int64 and one int32 columns forward, 21 and
+	// one reverse (loopModel's scalars); the arange
+	bytes += (8*(16+21)+4*2)*q.L + 4*q.K
 	return (bytes + 7) / 8
 }
 
@@ -209,21 +216,44 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	pt := t.pat
 	U := len(pt.sign)
 	pCst := e.f64([]int{U, M}, pt.cst)
-	pMask := e.bools([]int{U, M}, pt.mask)
 	pSign := e.f64([]int{U}, pt.sign)
-	pFar := e.i32([]int{U}, pt.far)
+	var pMask, pFar string // Shannon reads no mask; no far store, no far slot
+	if e.opt.Reg != smooth.Shannon && M > 1 {
+		pMask = e.bools([]int{U, M}, pt.mask)
+	}
+	if F > 0 {
+		pFar = e.i32([]int{U}, pt.far)
+	}
 	pSeed := e.i32([]int{U, S}, pt.seed)
 	var pNCoef, pDelta, pTCoef, tThIdx string
+	// the terms' axis is left out when an option has at most one term
+	// (no ReduceSum over it)
+	dims := func(n, terms int) []int {
+		if terms == 1 {
+			return []int{n, M}
+		}
+		return []int{n, M, terms}
+	}
+	// signed: the coefficients times the node's sign, for the forward
+	// Loop (the reverse one takes them unsigned)
+	signed := func(c []float64, terms int) []float64 {
+		out := make([]float64, len(c))
+		for i := range c {
+			out[i] = pt.sign[i/(M*terms)] * c[i]
+		}
+		return out
+	}
+	var pNCoefS, pTCoefS string
 	if tn > 0 {
-		pNCoef, pDelta = e.f64([]int{U, M, tn}, pt.nCoef), e.i32([]int{U, M, tn}, pt.delta)
+		pNCoef, pDelta = e.f64(dims(U, tn), pt.nCoef), e.i32(dims(U, tn), pt.delta)
+		pNCoefS = e.f64(dims(U, tn), signed(pt.nCoef, tn))
 	}
 	if tp > 0 {
-		pTCoef, tThIdx = e.f64([]int{U, M, tp}, pt.tCoef), e.i32([]int{rows, M, tp}, t.thIdx)
+		pTCoef, tThIdx = e.f64(dims(U, tp), pt.tCoef), e.i32(dims(rows, tp), t.thIdx)
+		pTCoefS = e.f64(dims(U, tp), signed(pt.tCoef, tp))
 	}
 	tPat := e.i32([]int{rows}, t.patID)
 	tBias := e.i32([]int{rows}, t.bias)
-	tFarSlot := e.i32([]int{len(t.farSlot)}, t.farSlot)
-	tFarPos := e.i32([]int{len(t.farPos)}, t.farPos)
 	ar := make([]int32, K)
 	for i := range ar {
 		ar[i] = int32(i)
@@ -231,13 +261,17 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	arange := e.i32([]int{K}, ar)
 	wszOf := func(l int) int64 { return int64(q.off[l] - q.winStart(l)) }
 
-	// reads returns the columns [K, M, tn] of Concat(window, far store)
+	// reads returns the columns [K, M(, tn)] of Concat(window, far store)
 	// that the level's node terms read: the pattern's delta plus the
 	// node's own column (wsz + its position), the zero slot (wsz + F + 1)
 	// where there is no term.
 	reads := func(pid, kk, w32 string) string {
 		own := e.op("Add", []string{e.cols1(arange, kk), w32}) // [K]
-		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, e.ints(1, 2)})})
+		axes := e.ints(1, 2)
+		if tn == 1 {
+			axes = e.ints(1)
+		}
+		at := e.op("Add", []string{e.op("Gather", []string{pDelta, pid}, aInt("axis", 0)), e.op("Unsqueeze", []string{own, axes})})
 		return e.op("Min", []string{at, e.op("Add", []string{w32, e.i32(nil, []int32{int32(F + 1)})})})
 	}
 
@@ -246,57 +280,67 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	// [N, K, M], padded to K.
 	body, it, in := e.bodyGraph("window", "far")
 	win, far := in[0], in[1]
+	padK := func(l int) int64 { return int64(K - len(q.levels[l])) }
 	sc := e.scalars(q, false, it, tInt64,
-		func(l int) int64 { return int64(q.off[l]) },
-		func(l int) int64 { return int64(q.off[l+1]) },
-		func(l int) int64 { return int64(len(q.levels[l])) },
-		func(l int) int64 { // the level leaving the window
+		one(func(l int) int64 { return int64(q.off[l]) }),
+		one(func(l int) int64 { return int64(q.off[l+1]) }),
+		one(func(l int) int64 { return int64(len(q.levels[l])) }),
+		one(func(l int) int64 { // the level leaving the window
 			if l >= q.W {
 				return int64(len(q.levels[l-q.W]))
 			}
 			return 0
-		},
-		func(l int) int64 { return int64(K - len(q.levels[l])) },
-		func(l int) int64 { return int64(t.farOff[l]) },
-		func(l int) int64 { return int64(t.farOff[l+1]) })
-	s0, s1, kk, drop, pk, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6]
-	w32 := e.scalars(q, false, it, tInt32, wszOf)[0]
+		}),
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} },       // Pad of [N, K]
+		func(l int) []int64 { return []int64{0, 0, 0, 0, padK(l), 0} }, // Pad of [N, K, M]
+		one(func(l int) int64 { return int64(t.farOff[l]) }),
+		one(func(l int) int64 { return int64(t.farOff[l+1]) }))
+	s0, s1, kk, drop, pad2, pad3, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
+	w32 := e.scalars(q, false, it, tInt32, one(wszOf))[0]
 	pid := e.rowsOf(tPat, s0, s1)
 	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
-	x := gat(pCst) // [K, M]
+	x := gat(pCst) // [K, M], signed
 	sgn := gat(pSign)
-	var terms []string
+	// termSum is Σ_t coef·g over the terms' axis, absent when at most one
+	termSum := func(g, coef string, terms int) string {
+		m := e.op("Mul", []string{g, coef})
+		if terms == 1 {
+			return m
+		}
+		return e.sum(m, 3, false)
+	}
 	if tp > 0 {
 		g := e.op("Gather", []string{th, e.rowsOf(tThIdx, s0, s1)}, aInt("axis", 1))
-		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pTCoef)}), 3, false))
+		x = e.op("Add", []string{termSum(g, gat(pTCoefS), tp), x})
 	}
 	if tn > 0 {
 		src := e.op("Concat", []string{win, far}, aInt("axis", 1))
 		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
-		terms = append(terms, e.sum(e.op("Mul", []string{g, gat(pNCoef)}), 3, false))
+		x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x}) // [N, K, M]
 	}
-	sum := terms[0]
-	if len(terms) == 2 {
-		sum = e.op("Add", terms)
-	}
-	x = e.op("Add", []string{e.op("Mul", []string{sum, e.op("Unsqueeze", []string{sgn, e.ints(1)})}), x}) // [N, K, M]
 	var v, prob string
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
-		v, prob = e.smax(x, gat(pMask), M)
+		mask := "" // Shannon reads no mask: an absent option's −∞ is exp's 0
+		if pMask != "" {
+			mask = gat(pMask)
+		}
+		v, prob = e.smax(x, mask, M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
 	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
 	far2 := e.op("Identity", []string{far}) // no far slots: only the zero slot is read
 	if F > 0 {
+		tFarSlot := e.i32([]int{len(t.farSlot)}, t.farSlot)
+		tFarPos := e.i32([]int{len(t.farPos)}, t.farPos)
 		fv := e.op("Gather", []string{v, e.rowsOf(tFarPos, f0, f1)}, aInt("axis", 1))
 		fs := e.op("Expand", []string{e.op("Unsqueeze", []string{e.rowsOf(tFarSlot, f0, f1), e.ints(0)}), e.op("Shape", []string{fv})})
 		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
 	}
-	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, e.op("Concat", []string{e.ints(0, 0, 0), pk}, aInt("axis", 0))}), tDouble, 2}}
+	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, pad2}), tDouble, 2}}
 	if M > 1 {
-		outs = append(outs, bodyOut{e.op("Pad", []string{prob, e.op("Concat", []string{e.ints(0, 0, 0, 0), pk, e.ints(0)}, aInt("axis", 0))}), tDouble, 3})
+		outs = append(outs, bodyOut{e.op("Pad", []string{prob, pad3}), tDouble, 3})
 	}
 	e.endBody(body, outs)
 	fwd := e.loop(body, L, []string{zerosOf(0), zerosOf(F + 2)}, len(outs))
@@ -332,22 +376,26 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	body, it, in = e.bodyGraph("adjoint window", "adjoint far")
 	awin, afar := in[0], in[1]
 	sc = e.scalars(q, true, it, tInt64,
-		func(l int) int64 { return int64(q.off[l]) },
-		func(l int) int64 { return int64(q.off[l+1]) },
-		func(l int) int64 { return int64(l) },
-		func(l int) int64 { return int64(len(q.levels[l])) },
-		wszOf,
-		func(l int) int64 { // the level entering the window
+		one(func(l int) int64 { return int64(q.off[l]) }),
+		one(func(l int) int64 { return int64(q.off[l+1]) }),
+		func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's probabilities: Slice starts
+		func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }, // and ends
+		one(func(l int) int64 { return int64(len(q.levels[l])) }),
+		one(wszOf),
+		one(func(l int) int64 { // the level entering the window
 			if l-1-q.W >= 0 {
 				return int64(len(q.levels[l-1-q.W]))
 			}
 			return 0
-		},
-		func(l int) int64 { return int64(K - len(q.levels[l])) },
-		func(l int) int64 { return int64((K - len(q.levels[l])) * M * tp) })
+		}),
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} }, // Pad of [N, K]
+		func(l int) []int64 { return []int64{0, padK(l)} },       // Pad of [K]
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l) * int64(M*tp)} },
+		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} })
 	s0, s1 = sc[0], sc[1]
-	lv, k1, wsz, bz, bp, bt := sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
-	bw32 := e.scalars(q, true, it, tInt32, wszOf)[0]
+	ps0, ps1, k1, wsz, bz := sc[2], sc[3], sc[4], sc[5], sc[6]
+	bpad2, bpad1, btpad2, btpad1 := sc[7], sc[8], sc[9], sc[10]
+	bw32 := e.scalars(q, true, it, tInt32, one(wszOf))[0]
 	pid = e.rowsOf(tPat, s0, s1)
 	adj := e.cols(awin, wsz, e.ints(bigEnd))
 	if F > 0 {
@@ -356,13 +404,21 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	adj = e.op("Add", []string{adj, e.sum(e.op("Gather", []string{sd, gat(pSeed)}, aInt("axis", 1)), 2, false)}) // [N, K]
 	flow := e.op("Unsqueeze", []string{adj, e.ints(2)})                                                          // [N, K, 1]
 	if M > 1 {
-		p := e.op("Squeeze", []string{e.op("Gather", []string{pS, lv}, aInt("axis", 0)), e.ints(0)}) // [N, K', M]
-		flow = e.op("Mul", []string{flow, e.cols(p, e.ints(0), k1)})
+		p := e.op("Squeeze", []string{e.op("Slice", []string{pS, ps0, ps1, e.ints(0, 2)}), e.ints(0)}) // [N, K, M]
+		flow = e.op("Mul", []string{flow, p})
+	}
+	// perTerm gives the flows [N, K, M] a terms' axis when there are more
+	// terms than one
+	perTerm := func(f string, terms int) string {
+		if terms == 1 {
+			return f
+		}
+		return e.op("Unsqueeze", []string{f, e.ints(3)})
 	}
 	rest := e.cols(awin, e.ints(0), wsz)
 	comb := e.op("Concat", []string{rest, afar}, aInt("axis", 1))
 	if tn > 0 {
-		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pNCoef)}) // [N, K, M, tn]
+		u := e.op("Mul", []string{perTerm(flow, tn), gat(pNCoef)}) // [N, K, M(, tn)]
 		u = e.op("Reshape", []string{u, e.ints(0, -1)})
 		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
 		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
@@ -371,13 +427,13 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	afar2 := e.cols(comb, wsz, e.ints(bigEnd))
 	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), bz), rest2}, aInt("axis", 1))
 	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2},
-		{e.op("Pad", []string{adj, e.op("Concat", []string{e.ints(0, 0, 0), bp}, aInt("axis", 0))}), tDouble, 2},
-		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), e.op("Concat", []string{e.ints(0), bp}, aInt("axis", 0)), npSlot}), tInt32, 1}}
+		{e.op("Pad", []string{adj, bpad2}), tDouble, 2},
+		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), bpad1, npSlot}), tInt32, 1}}
 	if tp > 0 {
-		u := e.op("Mul", []string{e.op("Unsqueeze", []string{flow, e.ints(3)}), gat(pTCoef)}) // [N, K, M, tp]
+		u := e.op("Mul", []string{perTerm(flow, tp), gat(pTCoef)}) // [N, K, M(, tp)]
 		outs = append(outs,
-			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), e.op("Concat", []string{e.ints(0, 0, 0), bt}, aInt("axis", 0))}), tDouble, 2},
-			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), e.op("Concat", []string{e.ints(0), bt}, aInt("axis", 0)), npSlot}), tInt32, 1})
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{u, e.ints(0, -1)}), btpad2}), tDouble, 2},
+			bodyOut{e.op("Pad", []string{e.op("Reshape", []string{e.rowsOf(tThIdx, s0, s1), e.ints(-1)}), btpad1, npSlot}), tInt32, 1})
 	}
 	e.endBody(body, outs)
 	// the last level's window (its own rows and the levels before it)
@@ -410,20 +466,31 @@ func (e *emitter) cols1(x, n string) string {
 }
 
 // scalars returns, inside a Loop body, the row of iteration it of a
-// table [L, len(fs)] of elem (int64 or int32) whose column c holds fs[c]
-// of the iteration's level (level(i) = i, or L−1−i when rev): one Gather
-// and one Split, each output a tensor [1].
-func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) int64) []string {
-	c := len(fs)
-	v := make([]int64, q.L*c)
+// table of elem (int64 or int32) whose columns hold fs[c] of the
+// iteration's level (level(i) = i, or L−1−i when rev), a vector of a
+// fixed length per c (one element for a scalar, a Pad's pads, a Slice's
+// starts): one Gather and one Split, output c a tensor [len(fs[c](l))].
+func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorProto_DataType, fs ...func(l int) []int64) []string {
+	var v []int64
+	var widths []int64
 	for i := range q.L {
 		l := i
 		if rev {
 			l = q.L - 1 - i
 		}
 		for j, f := range fs {
-			v[i*c+j] = f(l)
+			x := f(l)
+			if i == 0 {
+				widths = append(widths, int64(len(x)))
+			} else if int64(len(x)) != widths[j] {
+				panic("smoothonnx: a per-level column changes width")
+			}
+			v = append(v, x...)
 		}
+	}
+	c := 0
+	for _, w := range widths {
+		c += int(w)
 	}
 	var tab string
 	if elem == tInt32 {
@@ -436,12 +503,13 @@ func (e *emitter) scalars(q *loopPlan, rev bool, it string, elem onnxpb.TensorPr
 		tab = e.i64([]int{q.L, c}, v)
 	}
 	row := e.op("Gather", []string{tab, it}, aInt("axis", 0)) // [c]
-	if c == 1 {
-		return []string{e.op("Reshape", []string{row, e.ints(1)})}
+	if len(fs) == 1 {
+		return []string{row}
 	}
-	ones := make([]int64, c)
-	for i := range ones {
-		ones[i] = 1
-	}
-	return e.opN("Split", c, []string{row, e.ints(ones...)}, aInt("axis", 0))
+	return e.opN("Split", len(fs), []string{row, e.ints(widths...)}, aInt("axis", 0))
+}
+
+// one is a scalar column of scalars.
+func one(f func(l int) int64) func(l int) []int64 {
+	return func(l int) []int64 { return []int64{f(l)} }
 }

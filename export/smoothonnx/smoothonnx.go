@@ -34,18 +34,51 @@ func (d DType) String() string {
 type Form int
 
 const (
-	// Loop (the default, the zero Form) is one forward ONNX Loop over the
-	// levels and one reverse Loop for the marginals, the same operators
-	// for every level reading per-level tables: the model's operator
-	// count does not grow with the levels.
-	Loop Form = iota
+	// Auto (the zero Form) is Unrolled for a graph of at most
+	// AutoUnrolledLevels levels and Loop otherwise (FormFor).
+	Auto Form = iota
+	// Loop is one forward ONNX Loop over the levels and one reverse Loop
+	// for the marginals, the same operators for every level reading
+	// per-level tables: the model's operator count does not grow with the
+	// levels.
+	Loop
 	// Unrolled writes a few operators per level: ONNX Runtime's session
 	// creation grows with the levels (98 s for LCS 400×400).
 	Unrolled
 )
 
+// AutoUnrolledLevels is the most levels for which Auto writes the
+// unrolled form. Measured (docs/performance.md): with 6 and 12 levels
+// (APSP n = 30, Held-Karp n = 12) the unrolled model opens in 0.03–0.05 s
+// and runs in 0.2–0.9× the loop form's CPU time; with 77 and 99 (the
+// constrained shortest path n = 20, Bellman-Ford n = 100) it takes 0.4
+// and 1.3 s to open against 0.03 s, for a run between 0.7 and 1.4× the
+// loop form's.
+const AutoUnrolledLevels = 16
+
+// FormFor is the form Marshal writes g in when asked for f: f itself,
+// except that Auto chooses by g's levels, and a graph without levels (its
+// outputs are constants) is written unrolled.
+func FormFor(g *smooth.Graph, f Form) Form {
+	return formFor(len(plan(g.Structure()).levels), f)
+}
+
+func formFor(levels int, f Form) Form {
+	switch {
+	case levels == 0:
+		return Unrolled
+	case f == Auto && levels <= AutoUnrolledLevels:
+		return Unrolled
+	case f == Auto:
+		return Loop
+	}
+	return f
+}
+
 func (f Form) String() string {
 	switch f {
+	case Auto:
+		return "auto"
 	case Loop:
 		return "loop"
 	case Unrolled:
@@ -54,15 +87,17 @@ func (f Form) String() string {
 	return "Form(" + strconv.Itoa(int(f)) + ")"
 }
 
-// ParseForm reads "loop" or "unrolled".
+// ParseForm reads "auto", "loop" or "unrolled".
 func ParseForm(s string) (Form, error) {
 	switch s {
+	case "auto":
+		return Auto, nil
 	case "loop":
 		return Loop, nil
 	case "unrolled":
 		return Unrolled, nil
 	}
-	return 0, fmt.Errorf("unknown form %q: want loop or unrolled", s)
+	return 0, fmt.Errorf("unknown form %q: want auto, loop or unrolled", s)
 }
 
 // Options choose the regulariser, the strength, the dtype and the form.
@@ -74,6 +109,12 @@ type Options struct {
 	// MaxElements bounds the constants of the model (indices and
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
+	// MaxRowBytes bounds what the loop form's Loops stack per batch row
+	// at run time (every level's values, probabilities, adjoints and
+	// θ-term flows, padded to the widest level: RowBytes); 0 means
+	// DefaultMaxRowBytes. Past it Loop is refused and Auto writes the
+	// unrolled form.
+	MaxRowBytes int
 	// Metadata are further metadata_props entries (keys starting with
 	// "dp2nn.source.": what rebuilds the graph, verify.SmoothGraphMeta).
 	Metadata map[string]string
@@ -81,6 +122,9 @@ type Options struct {
 
 // DefaultMaxElements is 2^27 constants, 1 GiB.
 const DefaultMaxElements = 1 << 27
+
+// DefaultMaxRowBytes is 4 GiB per batch row.
+const DefaultMaxRowBytes = 1 << 32
 
 // Opset is the ONNX opset the models use (ScatterElements with a
 // reduction needs 16).
@@ -100,21 +144,39 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	if opt.MaxElements <= 0 {
 		opt.MaxElements = DefaultMaxElements
 	}
-	if opt.Form != Loop && opt.Form != Unrolled {
-		return nil, fmt.Errorf("smoothonnx: form %v: want loop or unrolled", opt.Form)
+	if opt.MaxRowBytes <= 0 {
+		opt.MaxRowBytes = DefaultMaxRowBytes
+	}
+	if opt.Form != Auto && opt.Form != Loop && opt.Form != Unrolled {
+		return nil, fmt.Errorf("smoothonnx: form %v: want auto, loop or unrolled", opt.Form)
 	}
 	st := g.Structure()
 	p := plan(st)
-	if len(p.levels) == 0 {
-		opt.Form = Unrolled // no level to loop over: the outputs are constants
-	}
+	auto := opt.Form == Auto
+	opt.Form = formFor(len(p.levels), opt.Form)
 	var q *loopPlan
 	var t *loopTables
 	n := p.elements()
 	if opt.Form == Loop {
+		// the padded stacks are predicted before any table is built
+		q = newLoopPlan(st, p)
+		if b := q.rowBytes(); b > opt.MaxRowBytes {
+			if !auto {
+				return nil, fmt.Errorf("smoothonnx: %s in the loop form would stack %d bytes (%.3g GiB) per batch row at run time (%d levels padded to the widest, %d nodes), more than the limit %d; -form unrolled holds each level at its own size",
+					g.Program, b, float64(b)/(1<<30), q.L, q.K, opt.MaxRowBytes)
+			}
+			opt.Form, q = Unrolled, nil
+		}
+	}
+	if q != nil {
+		// every node holds a pattern number, a bias index and its θ terms'
+		// indices (int32) whatever the patterns: past the limit already,
+		// nothing is built
+		if low := q.off[q.L] * (2 + q.M*q.tp) / 2; low > opt.MaxElements {
+			return nil, fmt.Errorf("smoothonnx: %s in the loop form would need at least %d constants (%.3g GiB), more than the limit %d", g.Program, low, float64(low)*8/(1<<30), opt.MaxElements)
+		}
 		// the tables are O(nodes) integers, the size of the graph itself:
 		// building them measures the model exactly before it is written
-		q = newLoopPlan(st, p)
 		t = q.tables(st)
 		n = t.elements()
 	}

@@ -125,6 +125,29 @@ func Bytes(s string) (int64, error) {
 	return int64(v * float64(mult)), nil
 }
 
+// Size is a flag.Value of a size in bytes, parsed by Bytes; Text, when
+// set, writes it for help and messages (else the number of bytes).
+type Size struct {
+	N    int64
+	Text func(int64) string
+}
+
+func (z *Size) String() string {
+	if z.Text == nil {
+		return strconv.FormatInt(z.N, 10)
+	}
+	return z.Text(z.N)
+}
+
+// Set parses a size; a bad one leaves z as it was.
+func (z *Size) Set(s string) error {
+	n, err := Bytes(s)
+	if err == nil {
+		z.N = n
+	}
+	return err
+}
+
 // IntList parses a comma-separated list of distinct integers in lo..hi.
 // Errors name flagName ("-n") and the value.
 func IntList(flagName, s string, lo, hi int) ([]int, error) {

@@ -2,7 +2,9 @@ package cliflag_test
 
 import (
 	"flag"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -245,4 +247,21 @@ func TestParseSweep(t *testing.T) {
 	assert.Len(t, sw.Values, 41)
 	assert.Equal(t, []int{1, 26}, sw.Values[:2])
 	assert.Equal(t, 1001, sw.Values[40])
+}
+
+func TestSize(t *testing.T) {
+	z := &cliflag.Size{N: 8 << 30, Text: func(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }}
+	fs := flag.NewFlagSet("cmd", flag.ContinueOnError)
+	fs.Var(z, "max-memory", "a size")
+	var help strings.Builder
+	fs.SetOutput(&help)
+	fs.PrintDefaults()
+	assert.Contains(t, help.String(), "(default 8192 MiB)")
+	_, err := cliflag.Parse(fs, []string{"-max-memory", "512MiB"})
+	require.NoError(t, err)
+	assert.Equal(t, int64(512<<20), z.N)
+	_, err = cliflag.Parse(fs, []string{"-max-memory", "0.5"})
+	assert.EqualError(t, err, `cmd: invalid value "0.5" for flag -max-memory: want a positive size such as 8GiB or 512MiB, got "0.5"`)
+	assert.Equal(t, int64(512<<20), z.N, "a bad size leaves the value")
+	assert.Equal(t, "7", (&cliflag.Size{N: 7}).String())
 }

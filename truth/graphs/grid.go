@@ -181,3 +181,45 @@ func PalindromeBruteForce(s []int) (int, error) {
 	}
 	return best, nil
 }
+
+// RodCutting returns the best revenue from cutting a rod of length
+// len(price) into pieces, a piece of length k selling at price[k−1], and
+// the table of the dynamic program (CLRS Section 15.1, bottom-up):
+// table[i] is the best revenue of a rod of length i.
+func RodCutting(price []int) (int, []int) {
+	table := make([]int, len(price)+1)
+	for i := 1; i <= len(price); i++ {
+		for k := 1; k <= i; k++ {
+			table[i] = max(table[i], price[k-1]+table[i-k])
+		}
+	}
+	return table[len(price)], table
+}
+
+// MaxBruteForceRod is the longest rod RodCuttingBruteForce accepts: it
+// tries all 2^(n−1) ways to cut it.
+const MaxBruteForceRod = 20
+
+// RodCuttingBruteForce tries every set of cut positions (bit b of the
+// mask cuts after length b + 1).
+func RodCuttingBruteForce(price []int) (int, error) {
+	n := len(price)
+	if n > MaxBruteForceRod {
+		return 0, fmt.Errorf("graphs: RodCuttingBruteForce: length %d, at most %d", n, MaxBruteForceRod)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	best := 0
+	for mask := 0; mask < 1<<(n-1); mask++ {
+		revenue, start := 0, 0
+		for b := 0; b < n; b++ {
+			if b == n-1 || mask>>b&1 == 1 {
+				revenue += price[b-start]
+				start = b + 1
+			}
+		}
+		best = max(best, revenue)
+	}
+	return best, nil
+}

@@ -78,3 +78,20 @@ func TestPalindromeAgreesWithBruteForce(t *testing.T) {
 	_, err := PalindromeBruteForce(make([]int, MaxBruteForcePalindrome+1))
 	assert.Error(t, err)
 }
+
+func TestRodCuttingAgreesWithBruteForce(t *testing.T) {
+	// CLRS 3rd ed., Section 15.1: r1..r10 for the prices 1 5 8 9 10 17 17 20 24 30.
+	got, table := RodCutting([]int{1, 5, 8, 9, 10, 17, 17, 20, 24, 30})
+	assert.Equal(t, 30, got)
+	assert.Equal(t, []int{0, 1, 5, 8, 10, 13, 17, 18, 22, 25, 30}, table)
+	rng := NewRand(4)
+	for k := range 500 {
+		price := RandomSequence(rng, rng.IntN(10), Alphabet{Lo: 0, Hi: 30})
+		want, err := RodCuttingBruteForce(price)
+		require.NoError(t, err)
+		got, _ := RodCutting(price)
+		require.Equal(t, want, got, "instance %d: %v", k, price)
+	}
+	_, err := RodCuttingBruteForce(make([]int, MaxBruteForceRod+1))
+	assert.Error(t, err)
+}
