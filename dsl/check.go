@@ -80,6 +80,9 @@ type checker struct {
 	// steps line or after an error).
 	analysis *stepAnalysis
 	final    []ival
+	// emptyWhy holds, for each reduction that may be empty, a cell where
+	// it is ("i = 2"), or "" when the checker did not decide (empty.go).
+	emptyWhy map[*Term]string
 }
 
 func (c *checker) error(pos Pos, format string, args ...any) {
@@ -104,7 +107,7 @@ func check(f *File, params map[string]int64, lim Limits) (*Model, ErrorList) {
 		return nil, ErrorList{{Msg: "no program to check"}}
 	}
 	c := &checker{f: f, syms: make(map[string]*symbol), indexVars: make(map[string]bool),
-		reduceVars: make(map[string]bool), m: &Model{File: f}, maxCount: lim.count(),
+		reduceVars: make(map[string]bool), m: &Model{File: f}, maxCount: lim.count(), emptyWhy: make(map[*Term]string),
 		analysis: &stepAnalysis{boundary: map[*Term]*ival{}, mayEmpty: map[*Term]bool{}, joined: map[*Term]ival{}}}
 	if f.Name != nil {
 		c.m.Name = f.Name.Name
@@ -511,7 +514,7 @@ func (c *checker) checkState(st *State) bool {
 		return false
 	}
 	if !termIval(init).within(st.declared()) {
-		c.error(d.Init.Pos(), "the initial value of %s ranges over %s, outside its declared range %s", st.Name, fmtIval(termIval(init)), fmtIval(st.declared()))
+		c.error(d.Init.Pos(), "the initial value of %s ranges over %s, outside its declared range %s%s", st.Name, fmtIval(termIval(init)), fmtIval(st.declared()), c.emptyNote(init, termIval(init)))
 		return false
 	}
 	st.InitTerm = init
@@ -684,16 +687,16 @@ func (c *checker) checkSteps() {
 					fmtNum(b.lo), fmtNum(b.hi), st.Name, fmtNum(st.Lo), fmtNum(st.Hi))
 			}
 		case body.MayInf && !math.IsInf(st.Hi, 1) && (body.Lo == posInf || body.Lo >= st.Lo && body.Hi <= st.Hi):
-			c.error(d.Body.Pos(), "the step of %s may be inf (it ranges over %s), but %s is not declared or inf; write %s..%s or inf, or clamp it",
-				st.Name, fmtIval(termIval(body)), st.Name, fmtNum(st.Lo), fmtNum(st.Hi))
+			c.error(d.Body.Pos(), "the step of %s may be inf (it ranges over %s), but %s is not declared or inf; write %s..%s or inf, or clamp it%s",
+				st.Name, fmtIval(termIval(body)), st.Name, fmtNum(st.Lo), fmtNum(st.Hi), c.emptyNote(body, termIval(body)))
 		default:
 			lo, hi := body.Lo, body.Hi
 			if body.MayInf {
 				hi = posInf
 			}
 			if lo < st.Lo || hi > st.Hi {
-				c.error(d.Body.Pos(), "step value range [%s, %s] of %s is not inside its declared range [%s, %s]; clamp it with clamp(...) or widen the declaration",
-					fmtNum(lo), fmtNum(hi), st.Name, fmtNum(st.Lo), fmtNum(st.Hi))
+				c.error(d.Body.Pos(), "step value range [%s, %s] of %s is not inside its declared range [%s, %s]; clamp it with clamp(...) or widen the declaration%s",
+					fmtNum(lo), fmtNum(hi), st.Name, fmtNum(st.Lo), fmtNum(st.Hi), c.emptyNote(body, termIval(body)))
 			}
 		}
 	}
@@ -729,8 +732,8 @@ func (c *checker) iterateSteps() {
 		for i, st := range c.m.States {
 			b := a.eval(st.Body, states)
 			if !b.within(st.declared()) {
-				c.error(st.Step.Body.Pos(), "step %d of %s is in %s, outside its declared range %s; clamp it with clamp(...) or widen the declaration",
-					step, st.Name, fmtIval(b), fmtIval(st.declared()))
+				c.error(st.Step.Body.Pos(), "step %d of %s is in %s, outside its declared range %s; clamp it with clamp(...) or widen the declaration%s",
+					step, st.Name, fmtIval(b), fmtIval(st.declared()), c.emptyNote(st.Body, b))
 				bad = true
 			}
 			next[i] = st.asStored(b)

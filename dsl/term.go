@@ -191,7 +191,7 @@ func (c *checker) neg(x Expr, a *Term) *Term {
 		return c.folded(x, -a.Value)
 	}
 	if a.MayInf {
-		c.error(x.Pos(), "cannot negate a value that may be inf: %s", a.Text)
+		c.error(x.Pos(), "cannot negate a value that may be inf: %s%s", a.Text, c.emptyNote(a, termIval(a)))
 		return nil
 	}
 	return c.inner(x, TNeg, a.Type, a)
@@ -277,9 +277,9 @@ func (c *checker) scale(x Expr, k float64, a *Term, factor Expr) *Term {
 	}
 	if a.MayInf && k <= 0 {
 		if k < 0 {
-			c.error(x.Pos(), "cannot negate a value that may be inf: %s is multiplied by %s", a.Text, fmtNum(k))
+			c.error(x.Pos(), "cannot negate a value that may be inf: %s is multiplied by %s%s", a.Text, fmtNum(k), c.emptyNote(a, termIval(a)))
 		} else {
-			c.error(x.Pos(), "cannot multiply a value that may be inf by 0: %s", a.Text)
+			c.error(x.Pos(), "cannot multiply a value that may be inf by 0: %s%s", a.Text, c.emptyNote(a, termIval(a)))
 		}
 		return nil
 	}
@@ -551,6 +551,17 @@ func (c *checker) reduce(x *Reduce, sc *scope) *Term {
 		return nil
 	}
 	t.Type, t.Args = body.Type, []*Term{body}
+	if mayBeEmpty {
+		empty, where, decided := decideEmpty(t, sc)
+		switch {
+		case !decided:
+			c.emptyWhy[t] = ""
+		case empty:
+			c.emptyWhy[t] = where
+		default:
+			mayBeEmpty = false
+		}
+	}
 	c.analysis.mayEmpty[t] = mayBeEmpty
 	c.setInterval(t)
 	return t
