@@ -61,7 +61,7 @@ func (a *repAnalysis) require(m float64) {
 
 func (a *repAnalysis) fail(t *dsl.Term, format string, args ...any) {
 	if a.err == nil {
-		a.err = fmt.Errorf("%s: %s: %s", t.Pos(), t.Text, fmt.Sprintf(format, args...))
+		a.err = fmt.Errorf("%s: %s: %s", t.Pos(), dsl.Shorten(t.Text), fmt.Sprintf(format, args...))
 	}
 }
 

@@ -1,6 +1,7 @@
 package compile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sync"
@@ -61,6 +62,9 @@ type Precision struct {
 	// Why says why the network is not exact (empty when it is), and, when
 	// Bound is +Inf, why there is no bound.
 	Why string
+	// Where is the position (file:line:col) of the term Why is about, ""
+	// when it is about no one term.
+	Where string
 }
 
 // dtypeName names the float type of unit roundoff u.
@@ -138,7 +142,7 @@ func (n *Network) precision(u float64, steps int) Precision {
 	if worst >= 0 {
 		// An integer value that may not be exact: comparisons and the
 		// selection gadget's indicators rest on integers being exact.
-		p.Why = n.magnitudeWhy(worst, reach, u)
+		p.Why, p.Where = n.magnitudeWhy(worst, reach, u)
 		return p
 	}
 	if p.Why == "" {
@@ -390,19 +394,20 @@ func roundoffBits(u float64) int { return -math.Ilogb(u) }
 
 // magnitudeWhy explains why integer neuron j of the cell may not be
 // exact: its sums may reach reach, or an integer it reads is not exact.
-func (n *Network) magnitudeWhy(j int, reach, u float64) string {
+// where is the term's position, "" when the neuron belongs to no term.
+func (n *Network) magnitudeWhy(j int, reach, u float64) (why, where string) {
 	return magnitudeWhyOf(n.Cell, j, reach, u)
 }
 
-func magnitudeWhyOf(g *relu.Graph, j int, reach, u float64) string {
+func magnitudeWhyOf(g *relu.Graph, j int, reach, u float64) (why, where string) {
 	what := fmt.Sprintf("neuron %d", j)
 	if gr := g.GroupOf(j); gr != nil {
-		what = fmt.Sprintf("%s (%s)", gr.Term, gr.Pos)
+		what, where = fmt.Sprintf("%s (%s)", dsl.Shorten(gr.Term), gr.Pos), gr.Pos
 	}
 	if reach < 1/u {
-		return fmt.Sprintf("an integer feeding %s is not computed exactly", what)
+		return fmt.Sprintf("an integer feeding %s is not computed exactly", what), where
 	}
-	return fmt.Sprintf("the network's sums for %s may reach %.4g, at or above 2^%d = %.4g, where %s stops representing every integer", what, reach, roundoffBits(u), 1/u, dtypeName(u))
+	return fmt.Sprintf("the network's sums for %s may reach %.4g, at or above 2^%d = %.4g, where %s stops representing every integer", what, reach, roundoffBits(u), 1/u, dtypeName(u)), where
 }
 
 // realWhy names what makes the network real-valued.
@@ -466,7 +471,8 @@ func (n *Network) stepBounds(u float64, steps int) ([]float64, error) {
 		}
 		units, worst, reach := cellBounds(g, u, in)
 		if worst >= 0 {
-			return nil, fmt.Errorf("after %d steps %s", t, n.magnitudeWhy(worst, reach, u))
+			why, _ := n.magnitudeWhy(worst, reach, u)
+			return nil, fmt.Errorf("after %d steps %s", t, why)
 		}
 		next, nextEx := make([]float64, len(e)), make([]float64, len(e))
 		for i, s := range m.States {
@@ -524,7 +530,7 @@ func (n *Network) lipschitz(t *dsl.Term, e, ex []float64) (float64, error) {
 			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		if ex[s.Index] > 0 && !(ex[s.Index] < hi-lo) {
-			return 0, fmt.Errorf("%s: a computed %s may exceed its range by %g, so the selection gadget of %s may select more than one value", t.Pos(), s.Name, ex[s.Index], t.Text)
+			return 0, fmt.Errorf("%s: a computed %s may exceed its range by %g, so the selection gadget of %s may select more than one value", t.Pos(), s.Name, ex[s.Index], dsl.Shorten(t.Text))
 		}
 		return e[s.Index] + 2*ex[s.Index], nil
 	case dsl.TCmp:
@@ -534,7 +540,7 @@ func (n *Network) lipschitz(t *dsl.Term, e, ex []float64) (float64, error) {
 				return 0, err
 			}
 			if d != 0 {
-				return 0, fmt.Errorf("%s: the comparison %s is made on rounded values, so it may flip", t.Pos(), t.Text)
+				return 0, fmt.Errorf("%s: the comparison %s is made on rounded values, so it may flip", t.Pos(), dsl.Shorten(t.Text))
 			}
 		}
 		return 0, nil
@@ -659,7 +665,8 @@ func (n *Network) roundedStepError(u, total float64) (float64, error) {
 	}
 	units, worst, reach := cellBounds(n.Cell, u, in)
 	if worst >= 0 {
-		return 0, fmt.Errorf("%s", n.magnitudeWhy(worst, reach, u))
+		why, _ := n.magnitudeWhy(worst, reach, u)
+		return 0, errors.New(why)
 	}
 	g := n.Cell
 	blk, _ := g.Output(n.Rounding.State)
@@ -703,7 +710,11 @@ func (n *Network) CheckIntegers(u float64, steps int) error {
 	if p.DType == "float64" {
 		remedy = "set smaller params"
 	}
-	return fmt.Errorf("%s: %s cannot run %s exactly: %s; %s", n.Model.File.Pos(), p.DType, n.Model.Name, p.Why, remedy)
+	where := p.Where
+	if where == "" {
+		where = n.Model.File.Pos().String()
+	}
+	return fmt.Errorf("%s: %s cannot run %s exactly: %s; %s", where, p.DType, n.Model.Name, p.Why, remedy)
 }
 
 // CheckUnrolled is CheckIntegers for the cell composed steps times by
@@ -757,8 +768,12 @@ func (n *Network) CheckUnrolled(u float64, steps int) error {
 				pre = pre.plus(val[g.Src[r]].scale(g.W[r]))
 			}
 			if (g.Act[j] != relu.Identity || t == steps) && !(pre.reach(u, g.Act[j] == relu.ReLU) < limit) {
+				why, where := magnitudeWhyOf(g, j, pre.reach(u, g.Act[j] == relu.ReLU), u)
+				if where == "" {
+					where = n.Model.File.Pos().String()
+				}
 				return fmt.Errorf("%s: %s cannot run %s unrolled over %d steps exactly: %s; use the loop form or -dtype float64",
-					n.Model.File.Pos(), dtypeName(u), n.Model.Name, steps, magnitudeWhyOf(g, j, pre.reach(u, g.Act[j] == relu.ReLU), u))
+					where, dtypeName(u), n.Model.Name, steps, why)
 			}
 			if g.Act[j] == relu.Identity {
 				val[g.NumInputs+j] = pre

@@ -54,7 +54,7 @@ func LowerRecurrence(m *dsl.Model, opt Options) (*relu.Recurrence, error) {
 	}
 	body := s.Body
 	if body.Kind != dsl.TMax || len(body.Args) != 2 {
-		return nil, fmt.Errorf("%s: the loop form lowers a step of the form max(A, B) (one smoothed max of two operands); %s is not (use -form unrolled)", body.Pos(), body.Text)
+		return nil, fmt.Errorf("%s: the loop form lowers a step of the form max(A, B) (one smoothed max of two operands); %s is not (use -form unrolled)", body.Pos(), dsl.Shorten(body.Text))
 	}
 	fixed, err := fixedInputs(m, opt)
 	if err != nil {
@@ -89,7 +89,7 @@ func LowerRecurrence(m *dsl.Model, opt Options) (*relu.Recurrence, error) {
 	boundary := func(i int) (float64, error) {
 		v, ok := s.BoundaryAt(i)
 		if !ok {
-			return 0, fmt.Errorf("%s: %s reads %s[%d], outside %d..%d, and no boundary rule covers it", body.Pos(), body.Text, s.Name, i, lo, lo+L-1)
+			return 0, fmt.Errorf("%s: %s reads %s[%d], outside %d..%d, and no boundary rule covers it", body.Pos(), dsl.Shorten(body.Text), s.Name, i, lo, lo+L-1)
 		}
 		return v, nil
 	}
@@ -193,7 +193,7 @@ func decompose(t *dsl.Term) (*affineTerm, error) {
 			}
 			if x.read != nil {
 				if sum.read != nil {
-					return nil, fmt.Errorf("%s: the loop form lowers an operand with one read of the state; %s has more", t.Pos(), t.Text)
+					return nil, fmt.Errorf("%s: the loop form lowers an operand with one read of the state; %s has more", t.Pos(), dsl.Shorten(t.Text))
 				}
 				sum.read = x.read
 			}
@@ -213,7 +213,7 @@ func decompose(t *dsl.Term) (*affineTerm, error) {
 			f = t.Value
 		}
 		if x.read != nil && f != 1 {
-			return nil, fmt.Errorf("%s: the loop form lowers reads of the state with coefficient 1; %s scales one", t.Pos(), t.Text)
+			return nil, fmt.Errorf("%s: the loop form lowers reads of the state with coefficient 1; %s scales one", t.Pos(), dsl.Shorten(t.Text))
 		}
 		for i := range x.coef {
 			x.coef[i] *= f
@@ -221,7 +221,7 @@ func decompose(t *dsl.Term) (*affineTerm, error) {
 		x.konst *= f
 		return x, nil
 	}
-	return nil, fmt.Errorf("%s: the loop form lowers an operand of the form read + affine function of the inputs; %s is a %s (use -form unrolled)", t.Pos(), t.Text, t.Kind)
+	return nil, fmt.Errorf("%s: the loop form lowers an operand of the form read + affine function of the inputs; %s is a %s (use -form unrolled)", t.Pos(), dsl.Shorten(t.Text), t.Kind)
 }
 
 // lowerOption lowers one operand of the step's max.
@@ -231,7 +231,7 @@ func lowerOption(arg *dsl.Term, s *dsl.State, fixed map[int][]float64, runtime [
 		return nil, err
 	}
 	if x.read == nil || x.read.State != s {
-		return nil, fmt.Errorf("%s: the loop form lowers operands that read the state; %s does not", arg.Pos(), arg.Text)
+		return nil, fmt.Errorf("%s: the loop form lowers operands that read the state; %s does not", arg.Pos(), dsl.Shorten(arg.Text))
 	}
 	ix := x.read.Index[0]
 	if !ix.Simple || !ix.HasVar || ix.Dim != 0 {

@@ -28,6 +28,10 @@ type File struct {
 	Answer     *AnswerDecl    // nil when the program has no answer line
 	EndPos     Pos
 	Src        []byte // the source text; Text(n) slices it
+	// src is Src as a string, set by the parser, so that Text returns
+	// substrings without copying (a long sum has as many nested nodes as
+	// terms; copying each node's text would take quadratic time).
+	src string
 }
 
 // HasData says whether the program runs for a fixed number of steps on
@@ -40,6 +44,9 @@ func (f *File) Text(n Node) string {
 	a, b := n.Pos().Offset, n.End().Offset
 	if a < 0 || b > len(f.Src) || a > b {
 		return ""
+	}
+	if len(f.src) == len(f.Src) {
+		return f.src[a:b]
 	}
 	return string(f.Src[a:b])
 }
@@ -275,6 +282,9 @@ type Binary struct {
 	OpPos Pos
 	Op    byte
 	Y     Expr
+	// start is X's position, set by the parser so that Pos does not walk
+	// down a long chain a + b + c + ... (Line 0: not set).
+	start Pos
 }
 
 // Paren is (X).
@@ -296,6 +306,9 @@ func (x *Call) End() Pos  { return x.Rparen.Add(1) }
 func (x *Unary) Pos() Pos { return x.OpPos }
 func (x *Unary) End() Pos { return x.X.End() }
 func (x *Binary) Pos() Pos {
+	if x.start.Line > 0 {
+		return x.start
+	}
 	return x.X.Pos()
 }
 func (x *Binary) End() Pos { return x.Y.End() }

@@ -46,7 +46,7 @@ state y[p in 1..n] int in -100..100 or inf = 0
 		// empty may be +inf, max over one may be -inf.
 		{"y", "min(k in 1..n: f[k])", TReduce, Int, 0, 10, false},
 		{"y", "max(k in 1..p: f[k] + w[k])", TReduce, Int, 1, 13, false},
-		{"y", "min(k in 1..n where k != p: f[k])", TReduce, Int, 0, 10, false}, // never empty for n = 4
+		{"y", "min(k in 1..n where k != p: f[k])", TReduce, Int, 0, 10, false},          // never empty for n = 4
 		{"y", "min(k in 1..n where k != p and k > 3: f[k])", TReduce, Int, 0, 10, true}, // empty at p = 4
 		{"y", "min(k in p + 1..n: f[k])", TReduce, Int, 0, 10, true},
 		{"x", "max(k in p + 1..n: f[k])", TReduce, Int, -inf, 10, false},

@@ -203,7 +203,7 @@ func (c *checker) emptyNote(t *Term, a ival) string {
 	if found.Reduce == TMin {
 		what, nothing = "min", "inf"
 	}
-	note := fmt.Sprintf("; %s at %s may be empty (a %s of nothing is %s)", shorten(found.Text), found.Pos(), what, nothing)
+	note := fmt.Sprintf("; %s at %s may be empty (a %s of nothing is %s)", Shorten(found.Text), found.Pos(), what, nothing)
 	switch where, ok := c.emptyWhy[found]; {
 	case ok && where != "":
 		note += ", e.g. for " + where
@@ -216,8 +216,10 @@ func (c *checker) emptyNote(t *Term, a ival) string {
 // maxShown caps the length of an expression quoted in a message.
 const maxShown = 80
 
-// shorten returns text cut to about maxShown characters with "…".
-func shorten(text string) string {
+// Shorten returns an expression's text for a message: its runs of
+// spaces and newlines as one space, cut to 80 bytes (at a character
+// boundary) with "…" when longer.
+func Shorten(text string) string {
 	text = strings.Join(strings.Fields(text), " ")
 	if len(text) <= maxShown {
 		return text

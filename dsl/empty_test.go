@@ -93,9 +93,9 @@ answer f[1]
 // characters.
 func TestShorten(t *testing.T) {
 	long := "f[i]" + strings.Repeat(" + f[i]", 1000)
-	s := shorten(long)
+	s := Shorten(long)
 	assert.True(t, strings.HasSuffix(s, "…"))
 	assert.Equal(t, long[:maxShown], strings.TrimSuffix(s, "…"))
-	assert.Equal(t, "a + b", shorten("a +\n   b"))
-	assert.Equal(t, fmt.Sprint(strings.Repeat("x", maxShown)), shorten(strings.Repeat("x", maxShown)))
+	assert.Equal(t, "a + b", Shorten("a +\n   b"))
+	assert.Equal(t, fmt.Sprint(strings.Repeat("x", maxShown)), Shorten(strings.Repeat("x", maxShown)))
 }

@@ -96,7 +96,7 @@ func (p *parser) skipToDecl() {
 func parseFile(filename string, src []byte) (*File, ErrorList) {
 	var errs ErrorList
 	toks, numbers := scanAll(filename, src, &errs)
-	f := &File{Src: src}
+	f := &File{Src: src, src: string(src)}
 	p := &parser{toks: toks, numbers: numbers, errs: &errs, file: f, errLines: make(map[int]bool)}
 	for _, e := range errs {
 		p.errLines[e.Pos.Line] = true
@@ -641,7 +641,7 @@ func (p *parser) sum() Expr {
 		if y == nil {
 			return nil
 		}
-		x = &Binary{X: x, OpPos: t.pos, Op: t.lit[0], Y: y}
+		x = &Binary{X: x, OpPos: t.pos, Op: t.lit[0], Y: y, start: x.Pos()}
 	}
 	return x
 }
@@ -656,7 +656,7 @@ func (p *parser) term() Expr {
 		if y == nil {
 			return nil
 		}
-		x = &Binary{X: x, OpPos: t.pos, Op: t.lit[0], Y: y}
+		x = &Binary{X: x, OpPos: t.pos, Op: t.lit[0], Y: y, start: x.Pos()}
 	}
 	return x
 }

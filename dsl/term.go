@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // This file turns expressions into Terms: name resolution, constant
@@ -197,37 +198,79 @@ func (c *checker) neg(x Expr, a *Term) *Term {
 	return c.inner(x, TNeg, a.Type, a)
 }
 
+// sum checks a chain a ± b ± c ... of + and - (left-nested Binary nodes)
+// in one pass, in time linear in its length: one TAdd whose arguments are
+// the terms, sums among them flattened, b of a - b negated (the negation
+// keeps the node a - b). A leading run of constants is folded, as a
+// constant a + b is.
+func (c *checker) sum(x *Binary, sc *scope) *Term {
+	var chain []*Binary // innermost first
+	for e := x; ; {
+		chain = append(chain, e)
+		l, ok := e.X.(*Binary)
+		if !ok || l.Op != '+' && l.Op != '-' {
+			break
+		}
+		e = l
+	}
+	slices.Reverse(chain)
+	cur := c.term(chain[0].X, sc) // the sum so far, when args is nil
+	ok := cur != nil
+	var args []*Term
+	flat := func(t *Term) []*Term {
+		if t.Kind == TAdd {
+			return t.Args
+		}
+		return []*Term{t}
+	}
+	for _, n := range chain {
+		b := c.term(n.Y, sc) // checked even after an error, to report all
+		if !ok || b == nil {
+			ok = false
+			continue
+		}
+		if n.Op == '-' {
+			if b = c.neg(n, b); b == nil {
+				ok = false
+				continue
+			}
+		}
+		if args == nil && cur.Kind == TConst && b.Kind == TConst {
+			if cur = c.folded(n, cur.Value+b.Value); cur == nil {
+				ok = false
+			}
+			continue
+		}
+		if args == nil {
+			args = append([]*Term(nil), flat(cur)...)
+		}
+		args = append(args, flat(b)...)
+	}
+	switch {
+	case !ok:
+		return nil
+	case args == nil:
+		return cur
+	}
+	t := &Term{Kind: TAdd, Node: x, Text: c.f.Text(x), Type: Int, Args: args}
+	for _, arg := range t.Args {
+		if arg.Type != Int {
+			t.Type = Real
+		}
+	}
+	c.setInterval(t)
+	return t
+}
+
 func (c *checker) binary(x *Binary, sc *scope) *Term {
+	if x.Op == '+' || x.Op == '-' {
+		return c.sum(x, sc)
+	}
 	a, b := c.term(x.X, sc), c.term(x.Y, sc)
 	if a == nil || b == nil {
 		return nil
 	}
 	switch x.Op {
-	case '+', '-':
-		if x.Op == '-' {
-			// a - b is a + (-b); the negation keeps the node a - b.
-			if b = c.neg(x, b); b == nil {
-				return nil
-			}
-		}
-		if a.Kind == TConst && b.Kind == TConst {
-			return c.folded(x, a.Value+b.Value)
-		}
-		t := &Term{Kind: TAdd, Node: x, Text: c.f.Text(x), Type: Int}
-		for _, arg := range []*Term{a, b} {
-			if arg.Kind == TAdd {
-				t.Args = append(t.Args, arg.Args...)
-			} else {
-				t.Args = append(t.Args, arg)
-			}
-		}
-		for _, arg := range t.Args {
-			if arg.Type != Int {
-				t.Type = Real
-			}
-		}
-		c.setInterval(t)
-		return t
 	case '*':
 		switch {
 		case a.Kind == TConst && b.Kind == TConst:
