@@ -58,6 +58,10 @@ type scope struct {
 	// region holds the cells the enclosing ifs' conditions leave, a union
 	// of boxes (narrow.go); nil means every cell.
 	region []box
+	// guards are the exact conditions on the cells that reach the scope:
+	// the enclosing ifs' conditions and the enclosing reductions' domains
+	// and filters (empty.go).
+	guards []pathGuard
 }
 
 // with returns a copy of sc with v in scope.

@@ -12,14 +12,78 @@ import (
 // bounds of the domain's ends and a filter's mere presence say "maybe";
 // decideEmpty then decides it exactly when that is cheap: the domain and
 // the filter are static (they depend on constants, params and index
-// variables only), so enumerating the values of the variables they use,
-// on each box of the scope's region (a superset of the cells that reach
-// the reduction, narrow.go), and evaluating the domain and the filter for
-// each value of the reduction variable shows whether some assignment
-// leaves nothing. The answer "never empty" is given only when every
-// enumerated assignment keeps an element; the region being a superset,
-// that holds for every cell. Beyond maxEmptyCells assignments (or
-// maxEmptyEvals evaluations) the checker keeps its conservative answer.
+// variables only), and so are the conditions under which the reduction is
+// evaluated (its scope's guards: the enclosing ifs' conditions, the
+// enclosing reductions' domains and filters). It enumerates the values of
+// the variables these use, on each box of the scope's region (a superset
+// of the cells that reach the reduction, narrow.go; set variables over
+// all their subsets), keeps the assignments every guard accepts, and
+// evaluates the domain and the filter for each value of the reduction
+// variable. "Never empty" is answered only when every such assignment
+// keeps an element; otherwise the first assignment found empty is a cell
+// (and enclosing reduction values) where it is. Beyond maxEmptyCells
+// assignments (or maxEmptyEvals evaluations) the checker keeps its
+// conservative answer.
+
+// pathGuard is an exact condition, over vars, on the cells that reach a
+// scope.
+type pathGuard struct {
+	vars  []*Var
+	holds func(env Env) bool
+}
+
+// condGuard guards the branch of an if taken when cond is want.
+func condGuard(cond *Static, want bool) pathGuard {
+	return pathGuard{vars: staticVars(cond), holds: func(env Env) bool { return (cond.Eval(env) != 0) == want }}
+}
+
+// reduceGuard guards the body of the reduction t: its variable
+// is in the domain and passes the filter.
+func reduceGuard(t *Term) pathGuard {
+	v := t.Var
+	return pathGuard{vars: append(staticVars(t.Domain, t.Filter), v), holds: func(env Env) bool {
+		x := env[v.ID]
+		if d := t.Domain; d.Kind == SRange {
+			if x < d.Args[0].Eval(env) || x > d.Args[1].Eval(env) {
+				return false
+			}
+		} else if x < 0 || x > maxElem || d.Eval(env)>>uint(x)&1 == 0 {
+			return false
+		}
+		return t.Filter == nil || t.Filter.Eval(env) != 0
+	}}
+}
+
+// reaches reports whether every guard holds under env.
+func reaches(guards []pathGuard, env Env) bool {
+	for _, g := range guards {
+		if !g.holds(env) {
+			return false
+		}
+	}
+	return true
+}
+
+// staticVars lists the variables the statics use (nil statics allowed).
+func staticVars(ss ...*Static) []*Var {
+	var vars []*Var
+	var walk func(s *Static)
+	walk = func(s *Static) {
+		if s == nil {
+			return
+		}
+		if s.Kind == SVar && !slices.Contains(vars, s.Var) {
+			vars = append(vars, s.Var)
+		}
+		for _, a := range s.Args {
+			walk(a)
+		}
+	}
+	for _, s := range ss {
+		walk(s)
+	}
+	return vars
+}
 
 // maxEmptyCells caps the assignments decideEmpty enumerates.
 const maxEmptyCells = 1 << 16
@@ -32,23 +96,17 @@ const maxEmptyEvals = 1 << 22
 // cell, that cell. decided is false when enumerating is too costly.
 func decideEmpty(t *Term, sc *scope) (empty bool, where string, decided bool) {
 	var vars []*Var
-	collect := func(s *Static) {
-		var walk func(s *Static)
-		walk = func(s *Static) {
-			if s == nil {
-				return
-			}
-			if s.Kind == SVar && s.Var != t.Var && !slices.Contains(vars, s.Var) {
-				vars = append(vars, s.Var)
-			}
-			for _, a := range s.Args {
-				walk(a)
+	add := func(vs []*Var) {
+		for _, v := range vs {
+			if v != t.Var && !slices.Contains(vars, v) {
+				vars = append(vars, v)
 			}
 		}
-		walk(s)
 	}
-	collect(t.Domain)
-	collect(t.Filter)
+	add(staticVars(t.Domain, t.Filter))
+	for _, g := range sc.guards {
+		add(g.vars)
+	}
 	slices.SortFunc(vars, func(a, b *Var) int { return a.ID - b.ID })
 	n := t.Var.ID + 1
 	for _, v := range vars {
@@ -130,7 +188,7 @@ func decideEmpty(t *Term, sc *scope) (empty bool, where string, decided bool) {
 			for k, v := range vars {
 				env[v.ID] = value(v, x[k])
 			}
-			if !nonEmpty() {
+			if reaches(sc.guards, env) && !nonEmpty() {
 				return true, assignment(vars, env), true
 			}
 			k := len(vars) - 1

@@ -37,6 +37,7 @@ state h[p in 1..n] real in -inf..2 or inf = 0
 		// Never empty on the cells that reach it (the enclosing if).
 		{"if p > 1 then max(k in 1..p - 1: f[k]) else 0", 0, false},
 		{"max(j in 2..n: max(k in 1..j where k != j: f[k]))", 0, false},
+		{"max(j in 1..n where j > 1: max(k in 1..j where k != j: f[k]))", 0, false},
 		// Empty for some cell.
 		{"max(k in 1..p - 1: f[k])", negInf, false},
 		{"min(k in 1..p - 1: f[k])", 0, true},
@@ -72,6 +73,16 @@ state f[i in 1..3, j in 1..3] int in 0..10 = 0
 step f[i, j] = min(k in i..j: f[k, k])
 answer f[1, 1]
 `, "3:16: the step of f may be inf (it ranges over 0..10 or inf), but f is not declared or inf; write 0..10 or inf, or clamp it; min(k in i..j: f[k, k]) at 3:16 may be empty (a min of nothing is inf), e.g. for i = 2, j = 1"},
+		{"subsets, empty where v is S's only element", `dp hk
+state g[S in subsets(1..3), v in 1..3] int in 0..9 = 0
+step g[S, v] = if v notin S then 0 else min(u in S - {v}: g[S - {v}, u])
+answer g[{1..3}, 1]
+`, "3:16: the step of g may be inf (it ranges over 0..9 or inf), but g is not declared or inf; write 0..9 or inf, or clamp it; min(u in S - {v}: g[S - {v}, u]) at 3:41 may be empty (a min of nothing is inf), e.g. for S = {1}, v = 1"},
+		{"the outer reduction's filter", `dp a
+state f[i in 1..3] real in 0..10 = 0
+step f[i] = max(j in 1..3 where j != 2: max(k in 1..3 where k != j and k != 2 and k != i: f[k]))
+answer f[1]
+`, "3:13: step value range [-inf, 10] of f is not inside its declared range [0, 10]; clamp it with clamp(...) or widen the declaration; max(k in 1..3 where k != j and k != 2 and k != i: f[k]) at 3:41 may be empty (a max of nothing is -inf), e.g. for i = 3, j = 1"},
 		{"too many cells", `dp a
 state f[i in 1..70000] real in 0..10 = 0
 step f[i] = max(k in 1..3 where k != i: f[k])

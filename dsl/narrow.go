@@ -317,6 +317,7 @@ func (sc *scope) narrowed(cond *Static, want bool) (*scope, bool) {
 	if len(out) == 1 && out[0].all() {
 		in.region = nil
 	}
+	in.guards = append(slices.Clip(sc.guards), condGuard(cond, want))
 	return &in, true
 }
 
@@ -349,10 +350,11 @@ func (sc *scope) inDomain(t *Term) *scope {
 	if t.Filter != nil && len(region) > 0 {
 		region = refine(region, t.Filter, true)
 	}
-	if len(region) == 0 {
-		return sc
-	}
 	in := *sc
+	in.guards = append(slices.Clip(sc.guards), reduceGuard(t))
+	if len(region) == 0 {
+		return &in
+	}
 	in.region = region
 	if len(region) == 1 && region[0].all() {
 		in.region = nil
