@@ -330,6 +330,7 @@ func (b *builder) answer(final []cellRef) error {
 			g.optStart = append(g.optStart, int32(len(g.optConst)))
 			g.optConst = append(g.optConst, r.value)
 			g.termStart = append(g.termStart, int32(len(g.termSrc)))
+			g.maxOpts = max(g.maxOpts, 1) // a graph of constant outputs only has this one option
 			r.node = k
 		}
 		g.outNode = append(g.outNode, r.node)
