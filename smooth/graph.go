@@ -114,6 +114,7 @@ type Graph struct {
 	bias      []int32 // per node: vals index of its bias
 	outNode   []int32 // per output: its node
 	maxOpts   int
+	mag       magnitude // the bound on every value (graphmag.go)
 	checks    []check
 	scaledOK  bool // Shannon may run in scaled form (graphscaled.go)
 	// compact is the compact layout (graphcompact.go) when every node
@@ -200,6 +201,7 @@ func NewGraph(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*Graph, e
 	if err := b.checkClamps(); err != nil {
 		return nil, err
 	}
+	b.g.magnitudes()
 	b.g.scaledOK = b.g.scaledEligible()
 	b.g.compactLayout()
 	return b.g, nil

@@ -72,3 +72,44 @@ func TestGraphInfiniteOrConstantOutputs(t *testing.T) {
 		}
 	}
 }
+
+// Forward refuses a γ whose bound C + T·max|θ| + γ·B on the values passes
+// 2^1000 (graphmag.go): at γ = 1e308 DTW gave −Inf and zero marginals.
+// Just under MaxGamma the value is finite, at most the exact minimum and
+// within γ·Bound of it, and the marginals (expected uses of the costs
+// and cells) are finite and in [0, 1]; just over it Forward refuses.
+func TestGraphRefusesOverflowingGamma(t *testing.T) {
+	m := loadModel(t, "../testdata/programs/dtw.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9})
+	c := []float64{1, 5, 2, 7, 3, 0, 9, 1, 4, 4, 1, 2}
+	g, err := NewGraph(m, [][]float64{c}, nil, GraphLimits{})
+	require.NoError(t, err)
+	hard, err := g.Hard(nil)
+	require.NoError(t, err)
+	require.Equal(t, 4.0, hard[0]) // (1,1) (2,2) (3,3) (3,4): 1 + 0 + 1 + 2
+	for _, reg := range []Reg{Shannon, Gini, Tsallis} {
+		top := g.MaxGamma(reg, nil)
+		require.Greater(t, top, 1e299, "%v", reg)
+		require.Less(t, top, 1e301, "%v", reg)
+		_, err := g.Forward(reg, top*(1+1e-9), nil)
+		require.ErrorContains(t, err, "too large for this graph", "%v", reg)
+		_, err = g.Forward(reg, 1e308, nil)
+		require.ErrorContains(t, err, "could overflow float64", "%v", reg)
+		gamma := top * (1 - 1e-9)
+		r, err := g.Forward(reg, gamma, nil)
+		require.NoError(t, err, "%v", reg)
+		v := r.Value()
+		require.False(t, math.IsInf(v, 0) || math.IsNaN(v), "%v: %v", reg, v)
+		require.LessOrEqual(t, v, hard[0], "%v: a soft min is at most the min", reg)
+		require.LessOrEqual(t, hard[0]-v, gamma*g.Bound(reg)[0]*(1+1e-12), "%v", reg)
+		y, err := r.Marginals(nil)
+		require.NoError(t, err)
+		for i, x := range y {
+			require.True(t, x >= 0 && x <= 1+1e-12, "%v: marginal %d = %v", reg, i, x)
+		}
+		h, err := r.VJP(nil, y)
+		require.NoError(t, err)
+		for i, x := range h {
+			require.False(t, math.IsInf(x, 0) || math.IsNaN(x), "%v: VJP %d = %v", reg, i, x)
+		}
+	}
+}
