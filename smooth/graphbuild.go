@@ -78,11 +78,14 @@ func (b *builder) build() error {
 	}
 	b.reserve(protos, 1)
 	g.Mode = Once
-	for gc, l := range level {
+	for _, l := range level {
 		g.Layers = max(g.Layers, l+1)
-		if l+1 > m.Steps {
+	}
+	need := b.stepsNeeded(protos, order)
+	for gc, n := range need {
+		if n > m.Steps {
 			return fmt.Errorf("smooth: %s needs %d steps to be final (its chain of reads), but %s runs %d; the smoothed scheme evaluates every cell once after the cells it reads, which is the program's value only when its steps suffice",
-				b.cellText(gc), l+1, m.Name, m.Steps)
+				b.cellText(gc), n, m.Name, m.Steps)
 		}
 	}
 	final := make([]cellRef, b.ncells)
@@ -90,6 +93,36 @@ func (b *builder) build() error {
 		final[gc] = b.emit(protos[gc], gc, func(x int) cellRef { return final[x] })
 	}
 	return b.answer(final)
+}
+
+// stepsNeeded is, per cell, the steps after which its value is final
+// (order: every cell after the cells it reads). A cell whose step is, on
+// this instance, a constant equal to its initial value is final from the
+// start (0: the wis base case F[0] = 0); any other cell is final one step
+// after the last of the cells it reads (1 for a cell that reads none).
+func (b *builder) stepsNeeded(protos []proto, order []int) []int {
+	need := make([]int, len(protos))
+	for _, gc := range order {
+		p := protos[gc]
+		if len(p.nodes) == 1 && len(p.nodes[0].opts) == 1 && len(p.nodes[0].opts[0].terms) == 0 {
+			si, c := b.stateOf(gc)
+			if p.nodes[0].opts[0].c == b.m.States[si].InitAt(cellIdx(b.m.States[si].Dims, c)) {
+				continue
+			}
+		}
+		n := 1
+		for _, nd := range p.nodes {
+			for _, o := range nd.opts {
+				for _, t := range o.terms {
+					if t.kind == refCell {
+						n = max(n, need[t.ref]+1)
+					}
+				}
+			}
+		}
+		need[gc] = n
+	}
+	return need
 }
 
 // reserve sizes the tables for layers copies of protos.

@@ -3,9 +3,13 @@ package smooth
 import (
 	"math"
 	"math/rand/v2"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/dsl"
 )
 
 // Graphs whose outputs are infinite or constant (data "inf" folded into
@@ -111,5 +115,74 @@ func TestGraphRefusesOverflowingGamma(t *testing.T) {
 		for i, x := range h {
 			require.False(t, math.IsInf(x, 0) || math.IsNaN(x), "%v: VJP %d = %v", reg, i, x)
 		}
+	}
+}
+
+// A cell whose step is a constant equal to its initial value is final
+// from the start, so it adds no step to the chains that read it: weighted
+// interval scheduling (steps n, chain F[n] … F[1] F[0] with F[0] = 0) and
+// the matrix chain (steps n − 1, diagonal m[i, i] = 0) build once and
+// their hard evaluation equals a DP written here; one step fewer is
+// still refused.
+func TestGraphConstantInitialCellsAreFinal(t *testing.T) {
+	parse := func(path, from, to string) *dsl.Model {
+		src, err := os.ReadFile(path)
+		require.NoError(t, err)
+		text := strings.Replace(string(src), from, to, 1)
+		require.NotEqual(t, string(src), text)
+		f, err := dsl.Parse(path, []byte(text))
+		require.NoError(t, err)
+		m, err := dsl.Check(f, nil)
+		require.NoError(t, err)
+		return m
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 20 {
+		// wis: F[i] = max(F[i−1], F[pr[i]] + w[i]), pr[i] < i.
+		const n = 5
+		pr, w := make([]float64, n), make([]float64, n)
+		for i := range pr {
+			pr[i], w[i] = float64(rng.IntN(i+1)), float64(rng.IntN(41))/4
+		}
+		f := make([]float64, n+1)
+		for i := 1; i <= n; i++ {
+			f[i] = max(f[i-1], f[int(pr[i-1])]+w[i-1])
+		}
+		m := loadModel(t, "../testdata/programs/wis.dp", nil)
+		g, err := NewGraph(m, [][]float64{pr, w}, nil, GraphLimits{})
+		require.NoError(t, err)
+		require.Equal(t, Once, g.Mode)
+		hard, err := g.Hard(nil)
+		require.NoError(t, err)
+		require.InDelta(t, f[n], hard[0], 1e-12)
+		short := parse("../testdata/programs/wis.dp", "steps n", "steps n - 1")
+		_, err = NewGraph(short, [][]float64{pr, w}, nil, GraphLimits{})
+		require.ErrorContains(t, err, "F[5] needs 5 steps to be final (its chain of reads), but wis runs 4")
+
+		// Matrix chain: m[i, j] = min over k of m[i, k] + m[k+1, j] + w[i, k, j].
+		wt := make([]float64, 4*4*4)
+		for i := range wt {
+			wt[i] = float64(rng.IntN(1001))
+		}
+		var mc [5][5]float64
+		for l := 1; l < 4; l++ {
+			for i := 1; i+l <= 4; i++ {
+				j := i + l
+				mc[i][j] = math.Inf(1)
+				for k := i; k < j; k++ {
+					mc[i][j] = min(mc[i][j], mc[i][k]+mc[k+1][j]+wt[(i-1)*16+(k-1)*4+j-1])
+				}
+			}
+		}
+		m = loadModel(t, "../testdata/programs/mchain.dp", nil)
+		g, err = NewGraph(m, [][]float64{wt}, nil, GraphLimits{})
+		require.NoError(t, err)
+		require.Equal(t, Once, g.Mode)
+		hard, err = g.Hard(nil)
+		require.NoError(t, err)
+		require.Equal(t, mc[1][4], hard[0])
+		short = parse("../testdata/programs/mchain.dp", "steps n - 1", "steps n - 2")
+		_, err = NewGraph(short, [][]float64{wt}, nil, GraphLimits{})
+		require.ErrorContains(t, err, "needs 3 steps to be final")
 	}
 }
