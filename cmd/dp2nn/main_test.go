@@ -193,6 +193,7 @@ func TestBadInput(t *testing.T) {
 		{"smooth gamma overflows a graph", []string{"solve", "testdata/programs/dtw.dp", "-instance", "testdata/smooth/dtw3x4.json", "-scheme", "smooth", "-gamma", "1e308"}, "too large for this graph"},
 		{"smooth gamma overflows a graph verify", []string{"verify", "testdata/programs/dtw.dp", "-scheme", "smooth", "-reg", "gini", "-gamma", "1e308", "-random", "2"}, "could overflow float64"},
 		{"smooth gamma overflows a graph compile", []string{"compile", "testdata/programs/dtw.dp", "-instance", "testdata/smooth/dtw3x4.json", "-scheme", "smooth", "-gamma", "1e308", "-o", filepath.Join(tmp, "dtw.onnx")}, "too large for this graph"},
+		{"smooth gamma overflows the network", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-gamma", "1e308"}, "its values overflow float64"},
 		{"smooth unknown reg", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-reg", "renyi"}, `unknown regulariser "renyi"`},
 		{"smooth top-k with k > n", []string{"solve", "examples/topk.dp", "-set", "k=7", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth"}, "no feasible choice"},
 		{"smooth plot of a smooth network", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-plot", filepath.Join(tmp, "topk.png")}, "prints its marginals as text"},
