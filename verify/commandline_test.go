@@ -61,7 +61,7 @@ func TestSmoothRandom(t *testing.T) {
 		require.NoError(t, err)
 		m, err := dsl.Check(f, tc.params)
 		require.NoError(t, err)
-		c, what, err := verify.SmoothRandom(m, opt, 3, 1, 4, nil)
+		c, what, err := verify.SmoothRandom(m, opt, 3, 1, 4, verify.SmoothLimit{}, nil)
 		require.NoError(t, err, tc.program)
 		assert.Equal(t, tc.what, what, tc.program)
 		assert.Equal(t, 3, c.Cases, tc.program)

@@ -25,7 +25,7 @@ func TestSolveSmoothGraphPastTruthLimit(t *testing.T) {
 		x[i], y[i] = float64(1+rng.IntN(4)), float64(1+rng.IntN(4))
 	}
 	require.Greater(t, smoothTruthWork(m, nil), SmoothTruthLimit)
-	r, err := SolveSmoothGraph(m, "random", [][]float64{x, y}, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5})
+	r, err := SolveSmoothGraph(m, "random", [][]float64{x, y}, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{})
 	require.NoError(t, err)
 	require.Contains(t, r.ExactSkipped, "more than 1e+07")
 	require.Nil(t, r.Outputs[0].Exact)
