@@ -65,7 +65,9 @@ func (b *builder) build() error {
 				m.Name, m.Steps, float64(terms)*float64(m.Steps), b.lim.MaxTerms)
 		}
 		g.Mode, g.Layers = Layered, m.Steps
-		b.reserve(protos, m.Steps)
+		if err := b.reserve(protos, m.Steps); err != nil {
+			return err
+		}
 		prev := b.initial()
 		for range m.Steps {
 			cur := make([]cellRef, b.ncells)
@@ -76,7 +78,9 @@ func (b *builder) build() error {
 		}
 		return b.answer(prev)
 	}
-	b.reserve(protos, 1)
+	if err := b.reserve(protos, 1); err != nil {
+		return err
+	}
 	g.Mode = Once
 	for _, l := range level {
 		g.Layers = max(g.Layers, l+1)
@@ -125,8 +129,9 @@ func (b *builder) stepsNeeded(protos []proto, order []int) []int {
 	return need
 }
 
-// reserve sizes the tables for layers copies of protos.
-func (b *builder) reserve(protos []proto, layers int) {
+// reserve sizes the tables for layers copies of protos, after checking
+// their bytes and one evaluation's (graphbytes.go) against the limit.
+func (b *builder) reserve(protos []proto, layers int) error {
 	nodes, opts, terms := 0, 0, 0
 	for _, p := range protos {
 		nodes += len(p.nodes)
@@ -139,6 +144,10 @@ func (b *builder) reserve(protos []proto, layers int) {
 	}
 	g := b.g
 	nodes, opts, terms = nodes*layers+8, opts*layers+8, terms*layers+8
+	n := lowerBytesPerTerm*b.terms + graphBaseBytes + layoutBytes(float64(nodes), float64(opts), float64(terms), float64(len(g.Theta)))
+	if err := b.checkBytes(n, float64(terms)); err != nil {
+		return err
+	}
 	g.sign = make([]float64, 0, nodes)
 	g.bias = make([]int32, 0, nodes)
 	g.optStart = make([]int32, 0, nodes+1)
@@ -146,6 +155,7 @@ func (b *builder) reserve(protos []proto, layers int) {
 	g.termStart = make([]int32, 0, opts+1)
 	g.termSrc = make([]int32, 0, terms)
 	g.termCoef = make([]float64, 0, terms)
+	return nil
 }
 
 // cellRef is what a read of a cell resolves to: a node, or a constant

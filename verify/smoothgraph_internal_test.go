@@ -27,7 +27,7 @@ func TestSolveSmoothGraphPastTruthLimit(t *testing.T) {
 		x[i], y[i] = float64(1+rng.IntN(4)), float64(1+rng.IntN(4))
 	}
 	require.Greater(t, smoothTruthWork(m, nil), SmoothTruthLimit)
-	r, err := SolveSmoothGraph(m, "random", [][]float64{x, y}, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5})
+	r, err := SolveSmoothGraph(m, "random", [][]float64{x, y}, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{})
 	require.NoError(t, err)
 	require.Contains(t, r.ExactSkipped, "more than 1e+07")
 	require.Nil(t, r.Outputs[0].Exact)
@@ -78,7 +78,7 @@ func TestSmoothGraphBaseCaseFinalFromStart(t *testing.T) {
 			require.NotNil(t, r.Outputs[0].Exact)
 			require.Equal(t, tc.exact, float64(*r.Outputs[0].Exact), tc.program)
 			require.InDelta(t, tc.exact, float64(r.Outputs[0].Value), float64(r.Outputs[0].Bound)+1e-9, "%s %v", tc.program, reg)
-			c, err := SmoothGraph(m, opt, 10, 3, 0, nil)
+			c, err := SmoothGraph(m, opt, 10, 3, 0, SmoothLimit{}, nil)
 			require.NoError(t, err, "%s %v", tc.program, reg)
 			require.Equal(t, 10, c.Cases)
 			require.NoError(t, c.Err("smooth"), "%s %v", tc.program, reg)
