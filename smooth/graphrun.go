@@ -204,9 +204,7 @@ func tsallis3(a, b, c, gamma, inv float64, p []float64) float64 {
 // (z1 = 0 ≥ z2 ≥ z3; the map is monotone, so the sorted gaps are the
 // gaps of the sorted options), and the support of k ≥ 2 largest taken
 // while τ_k < z_k, chosen by masks instead of branches, which mispredict
-// on the data. The support is decided by comparisons of the gaps alone
-// (τ_2 < z2 ⟺ z2 > −1; τ_3 < z3 ⟺ z2 − 1 < 2·z3), then τ = (Σ z − 1)/k
-// of that k, by a multiplication with 1/k. The threshold
+// on the data: every candidate τ is computed and one kept. The threshold
 // and the probabilities are two loops, so that more nodes' chains of
 // dependent operations overlap in the processor.
 func gini3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
@@ -218,10 +216,9 @@ func gini3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
 		mq, t := max(hi, c), min(hi, c)
 		md, mn := max(lo, t), min(lo, t)
 		z2, z3 := (md-mq)*inv, (mn-mq)*inv
-		k2 := below(-1, z2)
-		k3 := k2 & below(z2-1, 2*z3)
-		s := selectMask(k3, z2+z3, selectMask(k2, z2, 0))
-		m[q], tau[q] = mq, (s-1)*selectMask(k3, 1.0/3, selectMask(k2, 0.5, 1))
+		t2 := (z2 - 1) / 2
+		t3 := (z2 + z3 - 1) / 3
+		m[q], tau[q] = mq, selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
 	}
 	for q := range v {
 		a, b, c, mq, t := x0[q]-m[q], x1[q]-m[q], x2[q]-m[q], m[q], tau[q]
@@ -234,16 +231,8 @@ func gini3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
 }
 
 // tsallis3s is entmax-1.5 over three options, as gini3s: the exact
-// sort-based algorithm's threshold (entThreshold of the k largest; k = 1
-// gives −1 since z1 = 0) for the support k decided without a square
-// root: with z1 = 0 ≥ z2 ≥ z3 (gaps over 2γ), τ_2 < z2 ⟺ −z2/2 <
-// √((1 − z2²/2)/2) ⟺ z2 > −1, and, given that, τ_3 < z3 ⟺ (μ − z3)² <
-// d for τ_3 = μ − √d (μ − z3 ≥ 0, so both sides may be squared; d < 0
-// fails either way, as max(d, 0) = 0 gives τ_3 = μ ≥ z3). Then one
-// threshold, one square root and no division (1/k by masks) per node,
-// instead of two of each. At a boundary of the support the two
-// thresholds meet, so a comparison rounded the other way than the
-// general routine's changes the value by rounding only.
+// sort-based algorithm's thresholds (entThreshold of the k largest; k = 1
+// gives −1 since z1 = 0), chosen by masks.
 func tsallis3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
 	n := len(v)
 	x0, x1, x2, m, tau, p = x0[:n], x1[:n], x2[:n], m[:n], tau[:n], p[:3*n]
@@ -254,19 +243,9 @@ func tsallis3s(x0, x1, x2, v, m, tau, p []float64, gamma, inv float64) {
 		mq, t := max(hi, c), min(hi, c)
 		md, mn := max(lo, t), min(lo, t)
 		z2, z3 := (md-mq)*scale, (mn-mq)*scale
-		q2, q23 := z2*z2, z2*z2+z3*z3
-		mu3 := (z2 + z3) * (1.0 / 3)
-		d3 := (1 - (q23 - 3*mu3*mu3)) * (1.0 / 3)
-		e := mu3 - z3
-		k2 := below(-1, z2)
-		k3 := k2 & below(e*e, d3)
-		s1 := selectMask(k3, z2+z3, selectMask(k2, z2, 0))
-		s2 := selectMask(k3, q23, selectMask(k2, q2, 0))
-		rk := selectMask(k3, 1.0/3, selectMask(k2, 0.5, 1))
-		kf := selectMask(k3, 3, selectMask(k2, 2, 1))
-		mean := s1 * rk
-		d := (1 - (s2 - kf*mean*mean)) * rk
-		m[q], tau[q] = mq, mean-math.Sqrt(max(d, 0))
+		t2 := entThreshold(z2, z2*z2, 2)
+		t3 := entThreshold(z2+z3, z2*z2+z3*z3, 3)
+		m[q], tau[q] = mq, selectMask(below(t2, z2), selectMask(below(t3, z3), t3, t2), -1)
 	}
 	for q := range v {
 		a, b, c, mq, t := x0[q]-m[q], x1[q]-m[q], x2[q]-m[q], m[q], tau[q]
