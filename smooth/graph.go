@@ -114,6 +114,7 @@ type Graph struct {
 	bias      []int32 // per node: vals index of its bias
 	outNode   []int32 // per output: its node
 	maxOpts   int
+	mag       magnitude // the bound on every value (graphmag.go)
 	checks    []check
 	scaledOK  bool // Shannon may run in scaled form (graphscaled.go)
 	// compact is the compact layout (graphcompact.go) when every node
@@ -172,6 +173,11 @@ type GraphLimits struct {
 	// bytes each with their options, nodes and compact layout: 44.9 on
 	// LCS 1000 × 1000); 0 means DefaultMaxTerms.
 	MaxTerms int
+	// MaxBytes bounds the predicted bytes of the graph and of one
+	// evaluation of it (Forward and Marginals: GraphBytes); 0 means no
+	// bound beyond MaxTerms. NewGraph refuses past it before it
+	// allocates anything that grows with the instance.
+	MaxBytes int64
 }
 
 // DefaultMaxTerms is NewGraph's bound on the predicted terms: 2^26,
@@ -190,19 +196,26 @@ const DefaultMaxTerms = 1 << 26
 // refused), a steps line shorter than the cells' dependency chain, a
 // predicted size beyond lim.
 func NewGraph(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*Graph, error) {
+	g, _, err := newGraph(m, data, steps, lim)
+	return g, err
+}
+
+// newGraph is NewGraph, also returning the builder (its predictions).
+func newGraph(m *dsl.Model, data, steps [][]float64, lim GraphLimits) (*Graph, *builder, error) {
 	b, err := newBuilder(m, data, steps, lim)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.build(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := b.checkClamps(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	b.g.magnitudes()
 	b.g.scaledOK = b.g.scaledEligible()
 	b.g.compactLayout()
-	return b.g, nil
+	return b.g, b, nil
 }
 
 // Term references of a cell's proto nodes.
@@ -247,6 +260,8 @@ type builder struct {
 	cell   int // the global cell being lowered, −1 for the answer
 	nodes  []pnode
 	clamps []clampPending // of the cell being lowered
+	terms  float64        // predicted terms (predict)
+	bytes  float64        // the last prediction of bytes (checkBytes)
 }
 
 // clampPending is a clamp the smoothed scheme drops: its argument arg
@@ -319,11 +334,12 @@ func (b *builder) predict() error {
 	for _, s := range b.m.States {
 		total += float64(s.Cells()) * termBound(s.Body) * float64(layers)
 	}
+	b.terms = total
 	if total > float64(b.lim.MaxTerms) {
 		return fmt.Errorf("smooth: %s would need about %.3g terms (%d layers of cells), more than the limit %d; use smaller params",
 			b.m.Name, total, layers, b.lim.MaxTerms)
 	}
-	return nil
+	return b.checkBytes(lowerBytes(total, b.m.Steps == 0), total)
 }
 
 func termBound(t *dsl.Term) float64 {

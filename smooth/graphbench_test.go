@@ -177,3 +177,29 @@ func BenchmarkGraphLayout(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSparse3Kernels is the run kernels of sparsemax and entmax-1.5
+// over three options alone (gini3s, tsallis3s) on a run of 4096 nodes
+// whose options are LCS-like: integers 0..3 apart, γ = 1; ns/node.
+func BenchmarkSparse3Kernels(b *testing.B) {
+	const n = 4096
+	rng := rand.New(rand.NewPCG(5, 5))
+	x0, x1, x2 := make([]float64, n), make([]float64, n), make([]float64, n)
+	for q := range n {
+		base := float64(rng.IntN(100))
+		x0[q], x1[q], x2[q] = base+float64(rng.IntN(4)), base+float64(rng.IntN(4)), base+float64(rng.IntN(4))
+	}
+	v, m, tau, p := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, 3*n)
+	for _, reg := range []Reg{Gini, Tsallis} {
+		b.Run(reg.String(), func(b *testing.B) {
+			for b.Loop() {
+				if reg == Gini {
+					gini3s(x0, x1, x2, v, m, tau, p, 1, 1)
+				} else {
+					tsallis3s(x0, x1, x2, v, m, tau, p, 1, 1)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/node")
+		})
+	}
+}

@@ -65,7 +65,9 @@ func (b *builder) build() error {
 				m.Name, m.Steps, float64(terms)*float64(m.Steps), b.lim.MaxTerms)
 		}
 		g.Mode, g.Layers = Layered, m.Steps
-		b.reserve(protos, m.Steps)
+		if err := b.reserve(protos, m.Steps); err != nil {
+			return err
+		}
 		prev := b.initial()
 		for range m.Steps {
 			cur := make([]cellRef, b.ncells)
@@ -76,13 +78,18 @@ func (b *builder) build() error {
 		}
 		return b.answer(prev)
 	}
-	b.reserve(protos, 1)
+	if err := b.reserve(protos, 1); err != nil {
+		return err
+	}
 	g.Mode = Once
-	for gc, l := range level {
+	for _, l := range level {
 		g.Layers = max(g.Layers, l+1)
-		if l+1 > m.Steps {
+	}
+	need := b.stepsNeeded(protos, order)
+	for gc, n := range need {
+		if n > m.Steps {
 			return fmt.Errorf("smooth: %s needs %d steps to be final (its chain of reads), but %s runs %d; the smoothed scheme evaluates every cell once after the cells it reads, which is the program's value only when its steps suffice",
-				b.cellText(gc), l+1, m.Name, m.Steps)
+				b.cellText(gc), n, m.Name, m.Steps)
 		}
 	}
 	final := make([]cellRef, b.ncells)
@@ -92,8 +99,39 @@ func (b *builder) build() error {
 	return b.answer(final)
 }
 
-// reserve sizes the tables for layers copies of protos.
-func (b *builder) reserve(protos []proto, layers int) {
+// stepsNeeded is, per cell, the steps after which its value is final
+// (order: every cell after the cells it reads). A cell whose step is, on
+// this instance, a constant equal to its initial value is final from the
+// start (0: the wis base case F[0] = 0); any other cell is final one step
+// after the last of the cells it reads (1 for a cell that reads none).
+func (b *builder) stepsNeeded(protos []proto, order []int) []int {
+	need := make([]int, len(protos))
+	for _, gc := range order {
+		p := protos[gc]
+		if len(p.nodes) == 1 && len(p.nodes[0].opts) == 1 && len(p.nodes[0].opts[0].terms) == 0 {
+			si, c := b.stateOf(gc)
+			if p.nodes[0].opts[0].c == b.m.States[si].InitAt(cellIdx(b.m.States[si].Dims, c)) {
+				continue
+			}
+		}
+		n := 1
+		for _, nd := range p.nodes {
+			for _, o := range nd.opts {
+				for _, t := range o.terms {
+					if t.kind == refCell {
+						n = max(n, need[t.ref]+1)
+					}
+				}
+			}
+		}
+		need[gc] = n
+	}
+	return need
+}
+
+// reserve sizes the tables for layers copies of protos, after checking
+// their bytes and one evaluation's (graphbytes.go) against the limit.
+func (b *builder) reserve(protos []proto, layers int) error {
 	nodes, opts, terms := 0, 0, 0
 	for _, p := range protos {
 		nodes += len(p.nodes)
@@ -106,6 +144,10 @@ func (b *builder) reserve(protos []proto, layers int) {
 	}
 	g := b.g
 	nodes, opts, terms = nodes*layers+8, opts*layers+8, terms*layers+8
+	n := lowerBytesPerTerm*b.terms + graphBaseBytes + layoutBytes(float64(nodes), float64(opts), float64(terms), float64(len(g.Theta)))
+	if err := b.checkBytes(n, float64(terms)); err != nil {
+		return err
+	}
 	g.sign = make([]float64, 0, nodes)
 	g.bias = make([]int32, 0, nodes)
 	g.optStart = make([]int32, 0, nodes+1)
@@ -113,6 +155,7 @@ func (b *builder) reserve(protos []proto, layers int) {
 	g.termStart = make([]int32, 0, opts+1)
 	g.termSrc = make([]int32, 0, terms)
 	g.termCoef = make([]float64, 0, terms)
+	return nil
 }
 
 // cellRef is what a read of a cell resolves to: a node, or a constant
@@ -330,6 +373,7 @@ func (b *builder) answer(final []cellRef) error {
 			g.optStart = append(g.optStart, int32(len(g.optConst)))
 			g.optConst = append(g.optConst, r.value)
 			g.termStart = append(g.termStart, int32(len(g.termSrc)))
+			g.maxOpts = max(g.maxOpts, 1) // a graph of constant outputs only has this one option
 			r.node = k
 		}
 		g.outNode = append(g.outNode, r.node)

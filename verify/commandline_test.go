@@ -61,10 +61,29 @@ func TestSmoothRandom(t *testing.T) {
 		require.NoError(t, err)
 		m, err := dsl.Check(f, tc.params)
 		require.NoError(t, err)
-		c, what, err := verify.SmoothRandom(m, opt, 3, 1, 4, nil)
+		c, what, err := verify.SmoothRandom(m, opt, 3, 1, 4, verify.SmoothLimit{}, nil)
 		require.NoError(t, err, tc.program)
 		assert.Equal(t, tc.what, what, tc.program)
 		assert.Equal(t, 3, c.Cases, tc.program)
 		assert.NoError(t, c.Err(what), tc.program)
+	}
+}
+
+// Programs whose data may be inf (mini.dp: a constant answer when both
+// are inf; gridobs.dp: obstacles) pass the smooth check with every
+// regulariser: they panicked in the VJP of a graph of constant outputs.
+func TestSmoothRandomInfiniteData(t *testing.T) {
+	for _, program := range []string{"testdata/programs/mini.dp", "testdata/programs/gridobs.dp"} {
+		f, err := repo.ReadProgram(program)
+		require.NoError(t, err)
+		m, err := dsl.Check(f, nil)
+		require.NoError(t, err)
+		for _, reg := range []relu.Activation{relu.Shannon, relu.Gini, relu.Tsallis} {
+			opt := compile.Options{Scheme: compile.Smooth, Reg: reg, Gamma: 1}
+			c, what, err := verify.SmoothRandom(m, opt, 20, 2, 0, verify.SmoothLimit{}, nil)
+			require.NoError(t, err, "%s %v", program, reg)
+			assert.Equal(t, 20, c.Cases, program)
+			assert.NoError(t, c.Err(what), "%s %v", program, reg)
+		}
 	}
 }

@@ -60,10 +60,22 @@ func SolveSmooth(m *dsl.Model, opt compile.Options, path string, steps [][]float
 	for _, blk := range net.Cell.Inputs {
 		r.Marginals[blk.Name] = grad[blk.Start : blk.Start+blk.Len]
 	}
+	hard := math.NaN()
 	if tr, err := truth.RunDP(m, steps); err == nil {
 		if a, err := tr.Answer(); err == nil {
-			r.Hard = fmt.Sprintf("%.10g", a.Float64())
+			hard = a.Float64()
+			r.Hard = fmt.Sprintf("%.10g", hard)
 		}
+	}
+	// The network's values are not bounded ahead (its neurons' affine
+	// coefficients are the program's): a value or marginal that overflowed
+	// float64 is refused rather than printed (γ = 1e308 gave +Inf).
+	bad := math.IsNaN(out[0]) || math.IsInf(out[0], 0) && !math.IsInf(hard, 0)
+	for _, g := range grad {
+		bad = bad || math.IsNaN(g) || math.IsInf(g, 0)
+	}
+	if bad {
+		return nil, fmt.Errorf("%s: the smooth network of %s at γ = %g gives value %g (hard DP %s): its values overflow float64; use a smaller -gamma", path, m.Name, opt.Gamma, out[0], orDash(r.Hard))
 	}
 	return r, nil
 }

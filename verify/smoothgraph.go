@@ -58,7 +58,11 @@ type SmoothGraphReport struct {
 // ONNX exports the report's graph at its regulariser and γ
 // (export/smoothonnx) in form (loop or unrolled): inputs theta and seed,
 // outputs value and marginals, float32 or float64 inputs and outputs.
-func (r *SmoothGraphReport) ONNX(float32 bool, form smoothonnx.Form) ([]byte, error) {
+//
+// maxMemory > 0 bounds the model's constants to maxMemory/16 (each is 8
+// bytes, and 8 again in the serialized model; smoothonnx.Options
+// MaxElements).
+func (r *SmoothGraphReport) ONNX(float32 bool, form smoothonnx.Form, maxMemory int64) ([]byte, error) {
 	reg, err := smooth.ParseReg(r.Reg)
 	if err != nil {
 		return nil, err
@@ -71,7 +75,15 @@ func (r *SmoothGraphReport) ONNX(float32 bool, form smoothonnx.Form) ([]byte, er
 	if err != nil {
 		return nil, err
 	}
-	return smoothonnx.Marshal(r.graph, smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt, Form: form, Metadata: meta})
+	opt := smoothonnx.Options{Reg: reg, Gamma: r.Gamma, DType: dt, Form: form, Metadata: meta}
+	if maxMemory > 0 && maxMemory/16 < smoothonnx.DefaultMaxElements {
+		opt.MaxElements = int(max(maxMemory/16, 1))
+	}
+	b, err := smoothonnx.Marshal(r.graph, opt)
+	if err != nil && opt.MaxElements > 0 {
+		return nil, fmt.Errorf("%v (the limit is -max-memory %s (%d bytes) over 16 bytes a constant: its value and its serialized copy)", err, compile.BytesText(maxMemory), maxMemory)
+	}
+	return b, err
 }
 
 // Params is the number of parameters θ of the report's graph (the
@@ -152,8 +164,8 @@ func (r *SmoothGraphReport) WriteText(w io.Writer) {
 // bound, and the marginals of their sum. The graph's own hard evaluation
 // must equal the interpreter, else the result is a mismatch; a
 // negative cycle ("require fixpoint") is refused like the exact scheme
-// does.
-func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt compile.Options) (*SmoothGraphReport, error) {
+// does. lim bounds the graph's memory (-max-memory).
+func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt compile.Options, lim SmoothLimit) (*SmoothGraphReport, error) {
 	reg, gamma, err := smoothReg(opt)
 	if err != nil {
 		return nil, err
@@ -168,12 +180,13 @@ func SolveSmoothGraph(m *dsl.Model, path string, data, steps [][]float64, opt co
 	var g *smooth.Graph
 	var exact []float64
 	if check {
-		g, exact, err = smoothGraph(m, data, steps)
+		g, exact, err = smoothGraph(m, data, steps, lim)
 	} else {
 		if data == nil {
 			data = [][]float64{}
 		}
-		g, err = smooth.NewGraph(m, data, steps, smooth.GraphLimits{})
+		g, err = smooth.NewGraph(m, data, steps, lim.graph())
+		err = lim.refusal(err)
 	}
 	if err != nil {
 		return nil, err
@@ -236,9 +249,16 @@ func smoothReg(opt compile.Options) (smooth.Reg, float64, error) {
 
 // smoothGraph builds the graph of one instance and checks its hard
 // evaluation against the exact interpreter, whose outputs it returns.
-func smoothGraph(m *dsl.Model, data, steps [][]float64) (*smooth.Graph, []float64, error) {
+func smoothGraph(m *dsl.Model, data, steps [][]float64, lim SmoothLimit) (*smooth.Graph, []float64, error) {
 	if data == nil {
 		data = [][]float64{}
+	}
+	// The graph first: a graph past the limit is refused before the
+	// interpreter runs; its other errors come after the interpreter's
+	// (a fixpoint the program lacks).
+	g, gerr := smooth.NewGraph(m, data, steps, lim.graph())
+	if tl := (*smooth.TooLargeError)(nil); errors.As(gerr, &tl) {
+		return nil, nil, lim.refusal(gerr)
 	}
 	tr, err := truth.RunDPData(m, steps, data)
 	var fix *truth.FixpointError
@@ -248,9 +268,8 @@ func smoothGraph(m *dsl.Model, data, steps [][]float64) (*smooth.Graph, []float6
 	if err != nil {
 		return nil, nil, err
 	}
-	g, err := smooth.NewGraph(m, data, steps, smooth.GraphLimits{})
-	if err != nil {
-		return nil, nil, err
+	if gerr != nil {
+		return nil, nil, gerr
 	}
 	var exact []float64
 	if a := m.Answer; a.Kind == dsl.AnswerValue {
@@ -288,9 +307,9 @@ func sameSmoothValue(a, b float64) bool {
 // from seed: through smooth.Graph (SmoothGraph) where it applies, else
 // the smooth network against the smoothed DP (Smooth); what names the
 // two sides it compared.
-func SmoothRandom(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, progress func(done int)) (c *SmoothCheck, what string, err error) {
+func SmoothRandom(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, lim SmoothLimit, progress func(done int)) (c *SmoothCheck, what string, err error) {
 	if SmoothGraphApplies(m) {
-		c, err = SmoothGraph(m, opt, count, seed, nsteps, progress)
+		c, err = SmoothGraph(m, opt, count, seed, nsteps, lim, progress)
 		return c, "the smoothed graph and the exact DP", err
 	}
 	c, err = Smooth(m, opt, count, seed, nsteps, progress)
@@ -328,7 +347,7 @@ func SmoothGraphExports(m *dsl.Model) bool {
 // where Gini's or Tsallis's support changes (no derivative there: integer
 // data make ties): it is skipped and counted in the title. Instances the
 // exact scheme refuses (a negative cycle) are skipped and counted too.
-func SmoothGraph(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, progress func(done int)) (*SmoothCheck, error) {
+func SmoothGraph(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps int, lim SmoothLimit, progress func(done int)) (*SmoothCheck, error) {
 	reg, gamma, err := smoothReg(opt)
 	if err != nil {
 		return nil, err
@@ -349,7 +368,7 @@ func SmoothGraph(m *dsl.Model, opt compile.Options, count int, seed uint64, nste
 	refused, kinks, fds := 0, 0, 0
 	for i := 0; i < count; i++ {
 		data, steps := gen()
-		g, exact, err := smoothGraph(m, data, steps)
+		g, exact, err := smoothGraph(m, data, steps, lim)
 		var mis *MismatchError
 		switch {
 		case errors.As(err, &mis):
@@ -514,4 +533,38 @@ func smoothDifferences(g *smooth.Graph, run *smooth.GraphRun, reg smooth.Reg, ga
 		worst = max(worst, math.Abs((yp[i]-ym[i])/(2*h)-vjp[i])/(1e-6*scale+1e-14*ymax/h))
 	}
 	return kinks, checked, worst, nil
+}
+
+// SmoothLimit is -max-memory for the smooth scheme's graphs: MaxMemory
+// bytes (0: no bound) shared by Workers graphs built and run at once
+// (a batch's workers; 0 or 1: one). smooth.NewGraph predicts a graph's
+// bytes and those of one evaluation and refuses past the share before
+// it allocates them (smooth.GraphLimits.MaxBytes).
+type SmoothLimit struct {
+	MaxMemory int64
+	Workers   int
+}
+
+func (l SmoothLimit) workers() int64 { return int64(max(l.Workers, 1)) }
+
+// graph is the limits of one graph: its share of MaxMemory.
+func (l SmoothLimit) graph() smooth.GraphLimits {
+	if l.MaxMemory <= 0 {
+		return smooth.GraphLimits{}
+	}
+	return smooth.GraphLimits{MaxBytes: max(l.MaxMemory/l.workers(), 1)}
+}
+
+// refusal restates smooth's refusal as the -max-memory refusal of every
+// scheme (compile.TooLargeError); other errors pass unchanged.
+func (l SmoothLimit) refusal(err error) error {
+	var tl *smooth.TooLargeError
+	if !errors.As(err, &tl) {
+		return err
+	}
+	fig := fmt.Sprintf("memory of the smooth graph of %s and one evaluation of it (%.3g terms)", tl.Program, tl.Terms)
+	if w := l.workers(); w > 1 {
+		fig = fmt.Sprintf("memory of %d smooth graphs of %s evaluated at once, one per worker (%.3g terms each)", w, tl.Program, tl.Terms)
+	}
+	return &compile.TooLargeError{Figure: fig, Value: min(tl.Bytes, math.MaxInt64/l.workers()) * l.workers(), Limit: l.MaxMemory, Flag: "-max-memory"}
 }

@@ -104,17 +104,17 @@ func IsSmoothGraphModel(b []byte) bool { return smoothonnx.IsGraph(b) }
 // SmoothGraphSource reads the smooth-graph model b (path names it) and
 // rebuilds its graph from its metadata, exactly as solve built it; an
 // error (bad input) when the model lacks the metadata or it does not
-// check.
-func SmoothGraphSource(path string, b []byte) (*smoothonnx.Info, *smooth.Graph, error) {
+// check. lim bounds the rebuilt graph's memory (-max-memory).
+func SmoothGraphSource(path string, b []byte, lim SmoothLimit) (*smoothonnx.Info, *smooth.Graph, error) {
 	info, err := smoothonnx.Inspect(b)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %v", path, err)
 	}
-	g, err := graphFromMeta(path, info.Metadata)
+	g, err := graphFromMeta(path, info.Metadata, lim)
 	return info, g, err
 }
 
-func graphFromMeta(path string, md map[string]string) (*smooth.Graph, error) {
+func graphFromMeta(path string, md map[string]string, lim SmoothLimit) (*smooth.Graph, error) {
 	prog, ok := md[metaSrcProgram]
 	if !ok {
 		return nil, fmt.Errorf("%s has no %s metadata (written before dp2nn recorded the program and instance of a smooth graph): compile it again to verify it", path, metaSrcProgram)
@@ -146,9 +146,9 @@ func graphFromMeta(path string, md map[string]string) (*smooth.Graph, error) {
 	if data == nil {
 		data = [][]float64{}
 	}
-	g, err := smooth.NewGraph(m, data, steps, smooth.GraphLimits{})
+	g, err := smooth.NewGraph(m, data, steps, lim.graph())
 	if err != nil {
-		return nil, fmt.Errorf("%s: the recorded instance: %v", path, err)
+		return nil, fmt.Errorf("%s: the recorded instance: %w", path, lim.refusal(err))
 	}
 	return g, nil
 }

@@ -31,6 +31,16 @@ type SolveInput struct {
 	// SmoothGraph runs -scheme smooth through smooth.Graph for every
 	// program (compile's export), otherwise only where SmoothGraphApplies.
 	SmoothGraph bool
+	// MaxMemory bounds the bytes of the smooth scheme's graph and its
+	// evaluation (-max-memory, SmoothLimit; SolveBatch shares it among
+	// its workers); 0: no bound.
+	MaxMemory int64
+	workers   int // SolveBatch's workers sharing MaxMemory
+}
+
+// smoothLimit is in's SmoothLimit.
+func (in SolveInput) smoothLimit() SmoothLimit {
+	return SmoothLimit{MaxMemory: in.MaxMemory, Workers: in.workers}
 }
 
 // Solved is the report of one instance: a *SolveReport (programs with
@@ -139,7 +149,7 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 		return nil, err
 	}
 	if opt.Scheme == compile.Smooth && (SmoothGraphApplies(m) || in.SmoothGraph) {
-		r, err := SolveSmoothGraph(m, inst.Source, nil, steps, opt)
+		r, err := SolveSmoothGraph(m, inst.Source, nil, steps, opt, in.smoothLimit())
 		if err != nil {
 			return nil, err
 		}
@@ -210,7 +220,7 @@ func (in SolveInput) solveData(df *instance.DataFile) (Solved, error) {
 	}
 	if opt.Scheme == compile.Smooth {
 		// smooth.NewGraph predicts its size and refuses before building.
-		r, err := SolveSmoothGraph(m, df.Inst.Source, data, nil, opt)
+		r, err := SolveSmoothGraph(m, df.Inst.Source, data, nil, opt, in.smoothLimit())
 		if err != nil {
 			return nil, err
 		}
@@ -269,7 +279,8 @@ func SolveBatch(in SolveInput, entries []instance.Entry, workers int, emit func(
 		taken int // the next entry to solve
 		wg    sync.WaitGroup
 	)
-	for range max(1, min(workers, len(entries))) {
+	in.workers = max(1, min(workers, len(entries)))
+	for range in.workers {
 		wg.Go(func() {
 			for {
 				mu.Lock()

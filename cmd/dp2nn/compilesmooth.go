@@ -56,7 +56,7 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	}
 	e := progress.NewElapsed(stderr, "compile: building the smooth graph and writing "+*o.out, progress.Options{Quiet: *o.quiet})
 	defer e.Stop()
-	r, err := verify.SolveFile(verify.SolveInput{File: f, Set: o.set, Request: req, DType: engine.Float64, SmoothGraph: true}, *o.instance)
+	r, err := verify.SolveFile(verify.SolveInput{File: f, Set: o.set, Request: req, DType: engine.Float64, SmoothGraph: true, MaxMemory: o.limits.compile().Memory}, *o.instance)
 	if err != nil {
 		return userErrorf("compile: %v", err)
 	}
@@ -64,7 +64,7 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 	if !ok {
 		return fmt.Errorf("compile: the smooth scheme of %s gave a %T", f.DpPos.File, r)
 	}
-	model, err := sr.ONNX(dtype == export.Float32, form)
+	model, err := sr.ONNX(dtype == export.Float32, form, o.limits.compile().Memory)
 	if err != nil {
 		return userErrorf("compile: %v", err)
 	}

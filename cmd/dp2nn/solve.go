@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -88,7 +89,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	// covers it) or on a batch's workers (the batch bar): no line of its own.
 	count := *o.limits
 	count.stderr = nil
-	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype,
+	in := verify.SolveInput{File: f, Set: o.set, Request: req, DType: dtype, MaxMemory: o.limits.compile().Memory,
 		TooLarge: func(m *dsl.Model, opt compile.Options, job compile.Job) error {
 			_, err := count.check("solve", m, opt, job)
 			return err
@@ -110,6 +111,9 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 	e := progress.NewElapsed(stderr, "solve: building and running the network", progress.Options{Quiet: *o.quiet})
 	r, err := verify.SolveFile(in, *o.instance)
 	e.Stop()
+	if tl := (*compile.TooLargeError)(nil); errors.As(err, &tl) {
+		return userErrorf("solve: %s on %s: %v", f.DpPos.File, *o.instance, err)
+	}
 	if r == nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
@@ -62,8 +63,11 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	o.given = given(fs)
 	random := o.given["random"]
-	if random && (*o.random < 1 || *o.random > 10_000_000) {
+	if random && *o.random < 1 {
 		return userErrorf("verify: -random must be between 1 and 10000000, got %d (a check of no instance checks nothing)", *o.random)
+	}
+	if random && *o.random > 10_000_000 {
+		return userErrorf("verify: -random must be between 1 and 10000000, got %d (run larger checks as several seeds)", *o.random)
 	}
 	if *o.steps < 1 || *o.steps > 100_000 {
 		return userErrorf("verify: -steps must be between 1 and 100000, got %d", *o.steps)
@@ -116,7 +120,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		return userErrorf("verify: %s has data but no steps line; dp2nn runs programs with data for the number of steps their steps line gives", path)
 	}
 	if req.Scheme == compile.Smooth { // on random instances: -instances does not apply
-		c, what, err := verify.SmoothRandom(m, req.Options, *o.random, *o.seed, *o.steps, tick)
+		c, what, err := verify.SmoothRandom(m, req.Options, *o.random, *o.seed, *o.steps, verify.SmoothLimit{MaxMemory: o.limits.compile().Memory}, tick)
 		if err != nil {
 			return err
 		}
@@ -358,7 +362,9 @@ func verifyRecurrence(path string, model *export.Model, rt engine.Runtime, o *ve
 // records, at -random N random θ near the instance's.
 func verifySmoothGraph(path string, b []byte, rt engine.Runtime, o *verifyOpts, stdout, stderr io.Writer) error {
 	own := "the smooth graph model carries its own program, params, instance and scheme"
-	if err := refuse("verify", o.given, append(modelRules(own, "a .onnx model has its own dtype", "the smooth graph model has its own form (loop or unrolled)"),
+	// -max-memory bounds the graph rebuilt from the model's metadata.
+	rules := slices.DeleteFunc(modelRules(own, "a .onnx model has its own dtype", "the smooth graph model has its own form (loop or unrolled)"), func(r rule) bool { return r.Flag == "max-memory" })
+	if err := refuse("verify", o.given, append(rules,
 		rule{"instances", false, "the smooth graph model is bound to its own instance; it is checked at random θ (-random N)"},
 		rule{"steps", false, "the smooth graph model is bound to its own instance"},
 	)...); err != nil {
@@ -367,7 +373,7 @@ func verifySmoothGraph(path string, b []byte, rt engine.Runtime, o *verifyOpts, 
 	if *o.random < 1 {
 		return userErrorf("verify: %s is the smooth graph of one instance, checked at random θ near it: give -random N (N ≥ 1)", path)
 	}
-	info, g, err := verify.SmoothGraphSource(path, b)
+	info, g, err := verify.SmoothGraphSource(path, b, verify.SmoothLimit{MaxMemory: o.limits.compile().Memory})
 	if err != nil {
 		return userErrorf("verify: %v", err)
 	}

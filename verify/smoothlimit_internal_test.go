@@ -1,0 +1,46 @@
+package verify
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/smooth"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// SmoothLimit shares -max-memory among a batch's workers and restates
+// smooth's refusal as the -max-memory refusal of every scheme, the
+// figure counting every worker's graph.
+func TestSmoothLimit(t *testing.T) {
+	tl := &smooth.TooLargeError{Program: "lcs", Terms: 3e6, Bytes: 600 << 20, Limit: 500 << 20}
+	for _, tc := range []struct {
+		name      string
+		lim       SmoothLimit
+		maxBytes  int64
+		want      string
+		wantValue int64
+	}{
+		{"none", SmoothLimit{}, 0, "", 0},
+		{"one", SmoothLimit{MaxMemory: 1 << 30}, 1 << 30,
+			"memory of the smooth graph of lcs and one evaluation of it (3e+06 terms) would be 600.0 MiB, above -max-memory 1.0 GiB (1073741824 bytes)", 600 << 20},
+		{"two workers", SmoothLimit{MaxMemory: 1 << 30, Workers: 2}, 1 << 29,
+			"memory of 2 smooth graphs of lcs evaluated at once, one per worker (3e+06 terms each) would be 1.2 GiB, above -max-memory 1.0 GiB (1073741824 bytes)", 1200 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.maxBytes, tc.lim.graph().MaxBytes)
+			if tc.want == "" {
+				return
+			}
+			err := tc.lim.refusal(tl)
+			var ctl *compile.TooLargeError
+			require.True(t, errors.As(err, &ctl), "%v", err)
+			assert.Contains(t, err.Error(), tc.want)
+			assert.Equal(t, tc.wantValue, ctl.Value)
+			assert.Equal(t, "-max-memory", ctl.Flag)
+		})
+	}
+	other := errors.New("other")
+	assert.Equal(t, other, SmoothLimit{MaxMemory: 1}.refusal(other))
+}
