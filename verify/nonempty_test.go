@@ -46,7 +46,7 @@ answer f[2]
 			assert.Zero(t, rep.Mismatches, "%v", rep.Failures)
 
 			opt := compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 1}
-			c, what, err := verify.SmoothRandom(m, opt, 5, 1, 3, nil)
+			c, what, err := verify.SmoothRandom(m, opt, 5, 1, 3, verify.SmoothLimit{}, nil)
 			require.NoError(t, err)
 			assert.Equal(t, 5, c.Cases)
 			assert.NoError(t, c.Err(what))
