@@ -281,3 +281,41 @@ func TestHeldKarpBr17(t *testing.T) {
 	require.True(t, ans.Found)
 	require.Equal(t, 39.0, ans.Value)
 }
+
+// The offset-rounding rule's guarantee is about a search over the rounded
+// index: a program whose answer reads the rounded state at a fixed index
+// (coin change's f[A], in rounded units after rounding) or searches
+// another state is refused, by name, not answered without a guarantee.
+func TestOffsetRoundingNeedsSearchAnswer(t *testing.T) {
+	const head = `dp coins
+param A int = 11
+param K int = 3
+param cmax int = 6
+data coin[k in 1..K] int in 1..cmax
+state f[a in 0..A] int in 0..A or inf = if a == 0 then 0 else inf
+f[a < 0] = inf
+steps A
+step f[a] = if a == 0 then 0 else min(f[a], min(k in 1..K: f[a - coin[k]] + 1))
+`
+	for _, tt := range []struct {
+		answer string
+		refuse bool
+	}{
+		{"answer f[A]", true},
+		{"answer f", true},
+		{"answer min a where f[a] <= 3", false},
+	} {
+		t.Run(tt.answer, func(t *testing.T) {
+			f, err := dsl.Parse("coins.dp", []byte(head+tt.answer+"\n"))
+			require.NoError(t, err)
+			m, err := dsl.Check(f, nil)
+			require.NoError(t, err)
+			_, err = compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 2})
+			if tt.refuse {
+				require.ErrorContains(t, err, "coins.dp:10:1: the fptas offset-rounding rule rounds the offsets of coin into f's index a, so its guarantee holds for a search over that index only")
+			} else {
+				require.NoError(t, err)
+			}
+		})
+	}
+}

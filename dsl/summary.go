@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 )
 
@@ -51,9 +52,19 @@ func dimsText(dims []Dim) string {
 	return strings.Join(parts, ", ")
 }
 
-// rangeText prints a value range, "lo..hi" or "lo..hi or inf".
+// rangeText prints a value range, "lo..hi" or "lo..hi or inf", with
+// infinite ends as the language writes them (-inf, inf).
 func rangeText(lo, hi float64, mayInf bool) string {
-	s := fmt.Sprintf("%g..%g", lo, hi)
+	end := func(v float64) string {
+		switch {
+		case math.IsInf(v, 1):
+			return "inf"
+		case math.IsInf(v, -1):
+			return "-inf"
+		}
+		return fmt.Sprintf("%g", v)
+	}
+	s := end(lo) + ".." + end(hi)
 	if mayInf {
 		s += " or inf"
 	}

@@ -275,15 +275,29 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 }
 
 // sameValue compares a value of the network (decoded) with one of the
-// ground truth: +inf equals +inf and −inf equals −inf (unreachable is a
-// value of the programs), and NaN equals nothing, itself included: no
-// program's semantics has a NaN value, so a NaN on either side is a
-// mismatch. ("No answer" is not NaN: a search that finds nothing is
-// Found = false, compared as such.)
-func sameValue(net, truth float64) bool { return net == truth }
+// ground truth, to within bound (compile's Answer.Bound: the states'
+// tolerance carried through the answer expression, plus the roundings of
+// decoding it; 0 when the run is exact, as on integer data below 2^24).
+// The truth is a rational rounded to float64, which adds at most
+// u·|truth| (u = 2^−53) when bound > 0; with bound 0 the comparison is
+// exact. +inf equals +inf and −inf equals −inf (unreachable is a value of
+// the programs), and NaN equals nothing, itself included: no program's
+// semantics has a NaN value, so a NaN on either side is a mismatch. ("No
+// answer" is not NaN: a search that finds nothing is Found = false,
+// compared as such.)
+func sameValue(net, truth, bound float64) bool {
+	if net == truth {
+		return true
+	}
+	if math.IsInf(net, 0) || math.IsInf(truth, 0) || math.IsNaN(bound) {
+		return false
+	}
+	return bound > 0 && math.Abs(net-truth) <= bound+compile.Float64Roundoff*math.Abs(truth)
+}
 
 // sameAnswer compares a decoded network answer with the interpreter's:
-// a state answer entry by entry (sameValue).
+// a state answer entry by entry, a value answer as one value (sameValue,
+// within the answer's bound), a search answer exactly.
 func sameAnswer(a compile.Answer, e truth.Answer) bool {
 	if a.Kind != e.Kind {
 		return false
@@ -294,13 +308,13 @@ func sameAnswer(a compile.Answer, e truth.Answer) bool {
 			return false
 		}
 		for i, c := range a.Cells {
-			if !sameValue(c, e.Cells[i].Float64()) {
+			if !sameValue(c, e.Cells[i].Float64(), a.Bound) {
 				return false
 			}
 		}
 		return true
 	case dsl.AnswerValue:
-		return sameValue(a.Value, e.Value.Float64())
+		return sameValue(a.Value, e.Value.Float64(), a.Bound)
 	}
 	return a.Found == e.Found && (!a.Found || a.Index == e.Index)
 }

@@ -2,6 +2,7 @@ package verify
 
 import (
 	"math"
+	"math/big"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -110,6 +111,11 @@ func TestSameAnswer(t *testing.T) {
 		{"a missing entry", state(0), cells(truth.IntValue(0), truth.IntValue(2)), false},
 		{"value inf", compile.Answer{Kind: dsl.AnswerValue, Value: inf}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.Inf(1)}, true},
 		{"value NaN", compile.Answer{Kind: dsl.AnswerValue, Value: nan}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.Inf(1)}, false},
+		{"value within its bound (real data, rounding)", compile.Answer{Kind: dsl.AnswerValue, Value: 0.6000000000000001, Bound: 1e-15}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.RatValue(big.NewRat(6, 10))}, true},
+		{"value outside its bound", compile.Answer{Kind: dsl.AnswerValue, Value: 0.6001, Bound: 1e-6}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.RatValue(big.NewRat(6, 10))}, false},
+		{"bound 0 is exact: one ulp off is a mismatch", compile.Answer{Kind: dsl.AnswerValue, Value: 0.6000000000000001}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.RatValue(big.NewRat(6, 10))}, false},
+		{"a cell within its bound", compile.Answer{Kind: dsl.AnswerState, Found: true, Cells: []float64{2.0000001}, Bound: 1e-6}, cells(truth.IntValue(2)), true},
+		{"a bound does not make +inf finite", compile.Answer{Kind: dsl.AnswerValue, Value: inf, Bound: 1e300}, truth.Answer{Kind: dsl.AnswerValue, Value: truth.IntValue(7)}, false},
 		{"no index found on both sides", compile.Answer{Kind: dsl.AnswerMaxIndex}, truth.Answer{Kind: dsl.AnswerMaxIndex}, true},
 		{"found on one side only", compile.Answer{Kind: dsl.AnswerMaxIndex, Found: true, Index: 3}, truth.Answer{Kind: dsl.AnswerMaxIndex}, false},
 	} {

@@ -234,7 +234,7 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 			return fmt.Sprintf("the solver's table has %d cells, the state %d", len(solved.Final), len(final))
 		}
 		for c, v := range final {
-			if !sameValue(v, solved.Final[c]) {
+			if !sameValue(v, solved.Final[c], 0) { // the random instances of the solvers' problems are integers: exact
 				return fmt.Sprintf("interpreter's final %s = %s, the solver's table %s", cellText(net.Model.States[0], c), valueText(v), valueText(solved.Final[c]))
 			}
 		}
@@ -250,12 +250,12 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 			return fmt.Sprintf("answer: network %s, the solver's %v", answerText(ans), solved.Cells)
 		}
 		for c, v := range ans.Cells {
-			if !sameValue(v, solved.Cells[c]) {
+			if !sameValue(v, solved.Cells[c], 0) {
 				return fmt.Sprintf("answer: network %s, the solver's %v", answerText(ans), solved.Cells)
 			}
 		}
 	case dsl.AnswerValue:
-		if !sameValue(ans.Value, solved.Value) {
+		if !sameValue(ans.Value, solved.Value, 0) {
 			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), valueText(solved.Value))
 		}
 	default:

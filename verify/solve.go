@@ -213,13 +213,22 @@ func checkSelection(totals map[string]float64, inst *instance.Instance, ans comp
 	return strings.Join(parts, ", "), nil
 }
 
+// paramsText is ", " and the bound params, or nothing for a program
+// without params.
+func paramsText(ps []string) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	return ", " + strings.Join(ps, " ")
+}
+
 // WriteText prints the report.
 func (r *SolveReport) WriteText(w io.Writer) {
 	var ps []string
 	for _, k := range sortedKeys(r.Params) {
 		ps = append(ps, fmt.Sprintf("%s=%d", k, r.Params[k]))
 	}
-	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, r.scheme, strings.Join(ps, " "))
+	fmt.Fprintf(w, "program %s, scheme %s%s\n", r.Program, r.scheme, paramsText(ps))
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
@@ -444,7 +453,7 @@ func (r *DataSolveReport) WriteText(w io.Writer) {
 	if r.K > 0 {
 		scheme += fmt.Sprintf(" with rounding factor k=%d", r.K)
 	}
-	fmt.Fprintf(w, "program %s, scheme %s, %s\n", r.Program, scheme, strings.Join(ps, " "))
+	fmt.Fprintf(w, "program %s, scheme %s%s\n", r.Program, scheme, paramsText(ps))
 	fmt.Fprintf(w, "instance: %s (%s)\n", r.Instance, r.Kind)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
