@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/export/smoothonnx"
+	"github.com/dp2nn/dp2nn/internal/testprog"
+	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -43,4 +46,21 @@ func TestSmoothLimit(t *testing.T) {
 	}
 	other := errors.New("other")
 	assert.Equal(t, other, SmoothLimit{MaxMemory: 1}.refusal(other))
+}
+
+// The ONNX export of a smooth graph takes -max-memory/16 constants: a
+// limit below the model's refuses it naming -max-memory; the default
+// exports it.
+func TestSmoothGraphONNXMaxMemory(t *testing.T) {
+	m := testprog.Load(t, "examples/lcs.dp", map[string]int64{"m": 8, "n": 8, "a": 4})
+	data := [][]float64{{1, 2, 3, 4, 1, 2, 3, 4}, {4, 3, 2, 1, 4, 3, 2, 1}}
+	r, err := SolveSmoothGraph(m, "lcs8", data, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{MaxMemory: 1 << 30})
+	require.NoError(t, err)
+	_, err = r.ONNX(false, smoothonnx.Loop, 1024)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "more than the limit 64")
+	assert.Contains(t, err.Error(), "-max-memory 1.0 KiB (1024 bytes)")
+	b, err := r.ONNX(false, smoothonnx.Loop, 1<<30)
+	require.NoError(t, err)
+	assert.True(t, IsSmoothGraphModel(b))
 }
