@@ -63,11 +63,8 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 	}
 	o.given = given(fs)
 	random := o.given["random"]
-	if random && *o.random < 1 {
-		return userErrorf("verify: -random must be between 1 and 10000000, got %d (a check of no instance checks nothing)", *o.random)
-	}
-	if random && *o.random > 10_000_000 {
-		return userErrorf("verify: -random must be between 1 and 10000000, got %d (run larger checks as several seeds)", *o.random)
+	if why := map[bool]string{true: "a check of no instance checks nothing", false: "run larger checks as several seeds"}[*o.random < 1]; random && (*o.random < 1 || *o.random > 10_000_000) {
+		return userErrorf("verify: -random must be between 1 and 10000000, got %d (%s)", *o.random, why)
 	}
 	if *o.steps < 1 || *o.steps > 100_000 {
 		return userErrorf("verify: -steps must be between 1 and 100000, got %d", *o.steps)
