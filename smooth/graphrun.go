@@ -60,18 +60,23 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 	if !validGamma(gamma) {
 		addArg(&errs, "gamma", "γ = %v: want a finite number ≥ %g", gamma, MinGamma)
 	}
+	maxTheta := 0.0 // max |θ_i|, found in the pass that checks θ (one pass: LCS 1000 × 1000 has 10^6)
 	if len(theta) != g.np {
 		addArg(&errs, "theta", "%d values, want %d", len(theta), g.np)
 	} else {
 		for i, v := range theta {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			a := math.Abs(v)
+			if !(a <= math.MaxFloat64) { // NaN or ±Inf
 				addArg(&errs, fmt.Sprintf("theta[%d]", i), "%v is not a finite number", v)
 				break
+			}
+			if a > maxTheta {
+				maxTheta = a
 			}
 		}
 	}
 	if len(errs) == 0 {
-		if v := g.magnitudeOf(reg, gamma, theta); !(v <= maxMagnitude) {
+		if v := g.mag.c + g.mag.t*maxTheta + gamma*g.mag.b[reg]; !(v <= maxMagnitude) { // magnitudeOf
 			addArg(&errs, "gamma", "γ = %g is too large for this graph: its values are bounded by C + T·max|θ| + γ·B = %.3g (option constants C = %.3g, uses of θ on a path T = %.3g, max|θ| = %.3g, depth × range per max B = %.3g for %v), more than 2^1000, so they could overflow float64; the largest γ accepted here is %.3g",
 				gamma, v, g.mag.c, g.mag.t, maxAbs(theta), g.mag.b[reg], reg, g.MaxGamma(reg, theta))
 		}
