@@ -3,6 +3,7 @@ package truth
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/smooth"
@@ -27,7 +28,7 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 			state[si][c] = s.Init
 		}
 	}
-	e := &smoothEnv{reg: reg, gamma: gamma}
+	e := &smoothEnv{reg: reg, gamma: gamma, env: make(dsl.Env, m.NumVars)}
 	for t, in := range steps {
 		if len(in) != len(m.Inputs) {
 			return 0, fmt.Errorf("step %d: %d inputs, want %d", t+1, len(in), len(m.Inputs))
@@ -37,6 +38,9 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 			next[si] = make([]float64, s.Cells())
 			for c := range next[si] {
 				e.prev, e.inputs, e.vars = state, in, cellIndex(s, c)
+				if len(s.StepVars) == len(s.Dims) && !slices.Contains(s.StepVars, nil) {
+					e.env = dsl.BindDims(e.env, s.Dims, s.StepVars, e.vars)
+				}
 				v, err := e.eval(s.Body)
 				if err != nil {
 					return 0, fmt.Errorf("step %d: %v", t+1, err)
@@ -56,6 +60,7 @@ type smoothEnv struct {
 	prev   [][]float64
 	inputs []float64
 	vars   []int
+	env    dsl.Env // the cell's index variables by Var.ID, for indices that are not Simple
 }
 
 func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
@@ -72,12 +77,9 @@ func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
 	case dsl.TRead:
 		idx := make([]int, len(t.Index))
 		for d, ix := range t.Index {
-			i := ix.Const
-			if ix.HasVar {
-				i += e.vars[ix.Dim]
-			}
-			for _, term := range ix.Terms {
-				i += term.Coef * int(e.inputs[term.Input.Index])
+			i, err := e.index(ix, t.State.Dims[d])
+			if err != nil {
+				return 0, fmt.Errorf("%s: %v", termPos(t), err)
 			}
 			idx[d] = i
 		}
@@ -112,6 +114,14 @@ func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
 		return t.Value * args[0], nil
 	case dsl.TClamp:
 		return math.Min(math.Max(args[0], args[1]), args[2]), nil
+	case dsl.TCmp: // an Iverson bracket: hard, 1 or 0, as in the exact DP
+		if math.IsInf(args[0], 0) || math.IsInf(args[1], 0) {
+			return 0, fmt.Errorf("comparison of %v and %v in %s: an Iverson bracket compares finite values", args[0], args[1], termPos(t))
+		}
+		if t.Op.Holds(args[0], args[1]) {
+			return 1, nil
+		}
+		return 0, nil
 	case dsl.TMin, dsl.TMax:
 		for len(args) > 1 {
 			var next []float64
@@ -128,7 +138,35 @@ func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
 		}
 		return args[0], nil
 	}
-	return 0, fmt.Errorf("verify: term %q of kind %v", t.Text, t.Kind)
+	return 0, fmt.Errorf("%s: the smoothed DP interpreter (truth.RunSmoothDP) does not evaluate %v terms (%s) of a program with per-step inputs; solve -scheme smooth -instance F checks one instance", termPos(t), t.Kind, t.Text)
+}
+
+// index evaluates one index of a state read: Var + Σ Coef·input + Const
+// when Simple, else its static part (n + 1 − p, 2·p, a set) at the cell's
+// index variables plus its run-time offsets (inputs; data has no values
+// in this interpreter of per-step programs).
+func (e *smoothEnv) index(ix *dsl.IndexExpr, dim dsl.Dim) (int, error) {
+	if ix.Simple {
+		i := ix.Const
+		if ix.HasVar {
+			i += e.vars[ix.Dim]
+		}
+		for _, term := range ix.Terms {
+			i += term.Coef * int(e.inputs[term.Input.Index])
+		}
+		return i, nil
+	}
+	if ix.Static == nil {
+		return 0, fmt.Errorf("index %s has no static part", ix.Text)
+	}
+	i := ix.StaticValue(dim, e.env)
+	for _, o := range ix.Offsets {
+		if o.Term.Kind != dsl.TInput || e.inputs == nil {
+			return 0, fmt.Errorf("index %s: offset %s is not a per-step input", ix.Text, o.Term.Text)
+		}
+		i += o.Coef * int(e.inputs[o.Term.Input.Index])
+	}
+	return i, nil
 }
 
 // max2 is max_Ω(a, b), or min_Ω(a, b) = −max_Ω(−a, −b).

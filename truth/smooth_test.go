@@ -46,3 +46,42 @@ func TestRunSmoothDPMatchesReference(t *testing.T) {
 	_, err = truth.RunSmoothDP(testprog.Load(t, "examples/knapsack.dp", nil), [][]float64{{1, 0.5}}, smooth.Gini, 1)
 	assert.ErrorContains(t, err, "answer EXPR")
 }
+
+// Reads whose index is not Var + offset (a reversed n + 1 − p, a read
+// offset by an input past a boundary), Iverson brackets and clamps: as
+// γ → 0 the smoothed interpreter gives the exact DP's answer (Gini and
+// Tsallis are exact once every gap between options exceeds γ's range; the
+// inputs are integers and halves, so gaps are at least 1/2 apart from
+// ties, which every regulariser keeps).
+func TestRunSmoothDPGeneralIndices(t *testing.T) {
+	const src = `dp tricky
+param n int = 6
+input x int in -3..3
+input y real in -1..1
+state f[p in 1..n] int in -100..100 = 0
+state g[p in 1..n] real in -1000..1000 = 0
+f[p <= 0] = 7
+f[p <= -2] = -5
+f[p > n] = 3
+step f[p] = clamp(f[n + 1 - p] + f[p + x] - [x >= p - 3] + 2 * [x == 0], -100, 100)
+step g[p] = clamp(max(g[p] - y, 2 * f[p] + y / 2, min(g[p], f[1] * 3)), -1000, 1000)
+answer g[2]
+`
+	m := testprog.Source(t, src, nil)
+	rng := instance.NewRand(5)
+	for i := 0; i < 50; i++ {
+		steps := make([][]float64, 1+rng.IntN(8))
+		for j := range steps {
+			steps[j] = []float64{float64(rng.IntN(7) - 3), float64(rng.IntN(5)-2) / 2}
+		}
+		tr, err := truth.RunDP(m, steps)
+		require.NoError(t, err)
+		want, err := tr.Answer()
+		require.NoError(t, err)
+		for _, reg := range []smooth.Reg{smooth.Gini, smooth.Tsallis} {
+			got, err := truth.RunSmoothDP(m, steps, reg, 1e-9)
+			require.NoError(t, err)
+			require.InDelta(t, want.Value.Float64(), got, 1e-6, "%v, steps %v", reg, steps)
+		}
+	}
+}

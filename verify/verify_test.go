@@ -488,3 +488,31 @@ func TestStateAnswerOfInputProgram(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, c.Mismatch, "network answer")
 }
+
+// A program with a reversed read (f[n + 1 − p]), a read offset by an
+// input past its boundaries and Iverson brackets of an integer input:
+// the smooth network equals the smoothed DP interpreter (which once read
+// f[n + 1 + p] here), and differences taken where an integer input sits
+// on a bracket's threshold are skipped as kinks, not failed.
+func TestSmoothGeneralIndicesAndBrackets(t *testing.T) {
+	m, err := repo.Source("tricky.dp", `dp tricky
+param n int = 6
+input x int in -3..3
+input y real in -1..1
+state f[p in 1..n] int in -100..100 = 0
+state g[p in 1..n] real in -1000..1000 = 0
+f[p <= 0] = 7
+f[p > n] = 3
+step f[p] = clamp(f[n + 1 - p] + f[p + x] - [x >= p - 3] + 2 * [x == 0], -100, 100)
+step g[p] = clamp(max(g[p] - y + [x >= p], 2 * f[p] + y / 2, min(g[p], f[1] * 3)), -1000, 1000)
+answer g[2]
+`, nil)
+	require.NoError(t, err)
+	for _, reg := range []relu.Activation{relu.Shannon, relu.Gini, relu.Tsallis} {
+		c, err := verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: reg, Gamma: 0.5}, 10, 2, 6, nil)
+		require.NoError(t, err)
+		assert.Zero(t, c.Mismatches, "%v: %v", reg, c.Failures)
+		assert.Equal(t, 10, c.Cases)
+		assert.LessOrEqual(t, float64(c.WorstValue), 1e-9, "%v", reg)
+	}
+}
