@@ -157,14 +157,19 @@ func (e *emitter) sum(x string, axis int64, keep bool) string {
 	return e.op("ReduceSum", []string{x, e.ints(axis)}, aInt("keepdims", k))
 }
 
-// model emits the whole graph.
-func (e *emitter) model(g *smooth.Graph) {
-	st, p := e.st, e.p
-	np, nout := st.NumParams, len(st.OutNode)
-	io := tDouble
+// io is the element type of the model's inputs and outputs.
+func (e *emitter) io() onnxpb.TensorProto_DataType {
 	if e.opt.DType == Float32 {
-		io = tFloat
+		return tFloat
 	}
+	return tDouble
+}
+
+// inputs declares the model's inputs and outputs in its dtype and returns
+// theta and seed in float64, each padded with a zero column: th [N,
+// np+1] (the zero slot at np) and sd [N, O+1].
+func (e *emitter) inputs(np, nout int) (th, sd string) {
+	io := e.io()
 	e.g.Input = []*onnxpb.ValueInfoProto{valueInfo("theta", io, np), valueInfo("seed", io, nout)}
 	e.g.Output = []*onnxpb.ValueInfoProto{valueInfo("value", io, nout), valueInfo("marginals", io, np)}
 	theta, seed := "theta", "seed"
@@ -173,8 +178,14 @@ func (e *emitter) model(g *smooth.Graph) {
 		seed = e.op("Cast", []string{seed}, aInt("to", int64(tDouble)))
 	}
 	pad := e.ints(0, 0, 0, 1)
-	th := e.op("Pad", []string{theta, pad})                                                  // [N, np+1], the zero slot at np
-	sd := e.op("Pad", []string{seed, pad})                                                   // [N, O+1]
+	return e.op("Pad", []string{theta, pad}), e.op("Pad", []string{seed, pad})
+}
+
+// model emits the whole graph.
+func (e *emitter) model(g *smooth.Graph) {
+	st, p := e.st, e.p
+	np, nout := st.NumParams, len(st.OutNode)
+	th, sd := e.inputs(np, nout)
 	zero := e.op("Slice", []string{th, e.ints(int64(np)), e.ints(int64(np + 1)), e.ints(1)}) // [N, 1] of 0
 
 	L := len(p.levels)
@@ -238,8 +249,8 @@ func (e *emitter) model(g *smooth.Graph) {
 	}
 	marg := e.op("Slice", []string{grad, e.ints(0), e.ints(int64(np)), e.ints(1)})
 
-	e.finish(value, "value", io)
-	e.finish(marg, "marginals", io)
+	e.finish(value, "value", e.io())
+	e.finish(marg, "marginals", e.io())
 }
 
 // finish writes x as the graph output name.

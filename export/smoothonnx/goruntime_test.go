@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -24,61 +23,24 @@ import (
 // Runtime is present, ONNX Runtime's own outputs on the same model to the
 // same tolerance.
 func TestGoRuntimeMatches(t *testing.T) {
-	rng := rand.New(rand.NewPCG(18, 24))
-	for _, p := range programs {
-		g := p.graph(t, rng)
-		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
-		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, c := range []struct {
-				dtype smoothonnx.DType
-				form  smoothonnx.Form
-			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}, {smoothonnx.Float32, smoothonnx.Unrolled}} {
-				dtype := c.dtype
-				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
-					const rows = 3
-					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
-					require.NoError(t, err)
-					s, err := onnxref.OpenBytes(model)
-					require.NoError(t, err)
-					theta, seed := batch(g, rng, rows)
-					if dtype == smoothonnx.Float32 { // Go sees what the model sees
-						for i := range theta {
-							theta[i] = float64(float32(theta[i]))
-						}
-						for i := range seed {
-							seed[i] = float64(float32(seed[i]))
-						}
-					}
-					np, no := len(g.Theta), len(g.Outputs)
-					in := map[string]export.Tensor{"theta": export.NewTensor(theta, rows, np), "seed": export.NewTensor(seed, rows, no)}
-					out, err := s.Run(in)
-					require.NoError(t, err)
-					require.Equal(t, []int{rows, no}, out["value"].Shape)
-					require.Equal(t, []int{rows, np}, out["marginals"].Shape)
-					for r := range rows {
-						run, err := g.Forward(reg, gamma, theta[r*np:(r+1)*np])
-						require.NoError(t, err)
-						y, err := run.Marginals(seed[r*no : (r+1)*no])
-						require.NoError(t, err)
-						compareRuntime(t, "go value", out["value"].Data[r*no:(r+1)*no], run.Values(), tol)
-						compareRuntime(t, "go marginals", out["marginals"].Data[r*np:(r+1)*np], y, tol)
-					}
-					t.Run("ort", func(t *testing.T) {
-						requireORT(t)
-						o, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-						require.NoError(t, err)
-						defer o.Close()
-						want, err := o.Run(in)
-						require.NoError(t, err)
-						compareRuntime(t, "go vs ort value", out["value"].Data, want["value"].Data, tol)
-						compareRuntime(t, "go vs ort marginals", out["marginals"].Data, want["marginals"].Data, tol)
-					})
-				})
-			}
-		}
-	}
+	eachModel(t, rand.New(rand.NewPCG(18, 24)), func(t *testing.T, c *modelCase) {
+		s, err := onnxref.OpenBytes(c.model)
+		require.NoError(t, err)
+		out, err := s.Run(c.in)
+		require.NoError(t, err)
+		c.againstGo(t, "go", out)
+		t.Run("ort", func(t *testing.T) {
+			requireORT(t)
+			o, err := onnxrt.NewSession(c.model, onnxrt.Options{Threads: 1})
+			require.NoError(t, err)
+			defer o.Close()
+			want, err := o.Run(c.in)
+			require.NoError(t, err)
+			tol := smoothonnx.Tolerance(c.dtype)
+			compareRuntime(t, "go vs ort value", out["value"].Data, want["value"].Data, tol)
+			compareRuntime(t, "go vs ort marginals", out["marginals"].Data, want["marginals"].Data, tol)
+		})
+	})
 }
 
 // compareRuntime checks got against want as compare does, naming the

@@ -193,20 +193,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	L, K, M, tp, tn, F := q.L, q.K, q.M, q.tp, q.tn, q.F
 	S := max(q.S, 1)
 	rows := q.off[L]
-	io := tDouble
-	if e.opt.DType == Float32 {
-		io = tFloat
-	}
-	e.g.Input = []*onnxpb.ValueInfoProto{valueInfo("theta", io, np), valueInfo("seed", io, nout)}
-	e.g.Output = []*onnxpb.ValueInfoProto{valueInfo("value", io, nout), valueInfo("marginals", io, np)}
-	theta, seed := "theta", "seed"
-	if io == tFloat {
-		theta = e.op("Cast", []string{theta}, aInt("to", int64(tDouble)))
-		seed = e.op("Cast", []string{seed}, aInt("to", int64(tDouble)))
-	}
-	pad := e.ints(0, 0, 0, 1)
-	th := e.op("Pad", []string{theta, pad}) // [N, np+1], the zero slot at np
-	sd := e.op("Pad", []string{seed, pad})  // [N, O+1]
+	th, sd := e.inputs(np, nout)
 	nShape := e.op("Slice", []string{e.op("Shape", []string{th}), e.ints(0), e.ints(1)})
 	zerosOf := func(cols int) string {
 		z := &onnxpb.TensorProto{DataType: proto.Int32(int32(tDouble)), Dims: []int64{1}, RawData: make([]byte, 8)}
@@ -352,7 +339,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 
 	// value: the outputs' nodes, from the stacked values [N, L·K] and a
 	// zero column (an infinite constant output adds its constant to it)
-	allV := e.op("Pad", []string{e.op("Reshape", []string{e.op("Transpose", []string{vS}, aInts("perm", 1, 0, 2)), e.ints(0, -1)}), pad})
+	allV := e.op("Pad", []string{e.op("Reshape", []string{e.op("Transpose", []string{vS}, aInts("perm", 1, 0, 2)), e.ints(0, -1)}), e.ints(0, 0, 0, 1)})
 	outIdx := make([]int64, nout)
 	outConst := make([]float64, nout)
 	for i, k := range st.OutNode {
@@ -456,8 +443,8 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	grad := e.op("ScatterElements", []string{zerosOf(np + 1), ix, u}, aInt("axis", 1), aString("reduction", "add"))
 	marg := e.op("Slice", []string{grad, e.ints(0), e.ints(int64(np)), e.ints(1)})
 
-	e.finish(value, "value", io)
-	e.finish(marg, "marginals", io)
+	e.finish(value, "value", e.io())
+	e.finish(marg, "marginals", e.io())
 }
 
 // cols1 slices a 1-D x to [0, n).

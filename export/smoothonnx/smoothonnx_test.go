@@ -122,57 +122,89 @@ func compare(t *testing.T, what string, got, want []float64, tol float64) float6
 	return worst
 }
 
+// modelCase is one model of eachModel: the graph, its export and a batch
+// of θ and seeds (rounded to float32 for a float32 model: Go sees what
+// the model sees).
+type modelCase struct {
+	g           *smooth.Graph
+	reg         smooth.Reg
+	dtype       smoothonnx.DType
+	model       []byte
+	theta, seed []float64
+	in          map[string]export.Tensor
+}
+
+const (
+	modelRows  = 3
+	modelGamma = 0.5
+)
+
+// eachModel runs f in a subtest for every example program, regulariser,
+// dtype and form, on a model at γ = modelGamma and modelRows rows.
+func eachModel(t *testing.T, rng *rand.Rand, f func(t *testing.T, c *modelCase)) {
+	for _, p := range programs {
+		g := p.graph(t, rng)
+		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
+		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+			for _, dtype := range []smoothonnx.DType{smoothonnx.Float64, smoothonnx.Float32} {
+				for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
+					t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, form), func(t *testing.T) {
+						model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: modelGamma, DType: dtype, Form: form})
+						require.NoError(t, err)
+						c := &modelCase{g: g, reg: reg, dtype: dtype, model: model}
+						c.theta, c.seed = batch(g, rng, modelRows)
+						if dtype == smoothonnx.Float32 {
+							for i := range c.theta {
+								c.theta[i] = float64(float32(c.theta[i]))
+							}
+							for i := range c.seed {
+								c.seed[i] = float64(float32(c.seed[i]))
+							}
+						}
+						c.in = map[string]export.Tensor{
+							"theta": export.NewTensor(c.theta, modelRows, len(g.Theta)),
+							"seed":  export.NewTensor(c.seed, modelRows, len(g.Outputs)),
+						}
+						f(t, c)
+					})
+				}
+			}
+		}
+	}
+}
+
+// againstGo checks a runtime's outputs out of c.model against
+// smooth.GraphRun's value and marginals, row by row, to the dtype's
+// tolerance.
+func (c *modelCase) againstGo(t *testing.T, runtime string, out map[string]export.Tensor) {
+	t.Helper()
+	np, no := len(c.g.Theta), len(c.g.Outputs)
+	require.Equal(t, []int{modelRows, no}, out["value"].Shape)
+	require.Equal(t, []int{modelRows, np}, out["marginals"].Shape)
+	tol := smoothonnx.Tolerance(c.dtype)
+	for r := range modelRows {
+		run, err := c.g.Forward(c.reg, modelGamma, c.theta[r*np:(r+1)*np])
+		require.NoError(t, err)
+		y, err := run.Marginals(c.seed[r*no : (r+1)*no])
+		require.NoError(t, err)
+		compareRuntime(t, runtime+" value", out["value"].Data[r*no:(r+1)*no], run.Values(), tol)
+		compareRuntime(t, runtime+" marginals", out["marginals"].Data[r*np:(r+1)*np], y, tol)
+	}
+}
+
 // Every example program, regulariser, dtype and form: ONNX Runtime's
 // value and marginals equal smooth.GraphRun's (float64 1e-12, float32
 // 1e-5, relative to max(1, |x|)), on a batch of θ and seeds.
 func TestMatchesGo(t *testing.T) {
 	requireORT(t)
-	rng := rand.New(rand.NewPCG(18, 14))
-	for _, p := range programs {
-		g := p.graph(t, rng)
-		name := strings.TrimSuffix(p.path[strings.LastIndex(p.path, "/")+1:], ".dp")
-		for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
-			for _, c := range []struct {
-				dtype smoothonnx.DType
-				form  smoothonnx.Form
-			}{{smoothonnx.Float64, smoothonnx.Loop}, {smoothonnx.Float32, smoothonnx.Loop}, {smoothonnx.Float64, smoothonnx.Unrolled}, {smoothonnx.Float32, smoothonnx.Unrolled}} {
-				dtype := c.dtype
-				tol := smoothonnx.Tolerance(dtype)
-				t.Run(fmt.Sprintf("%s/%v/%v/%v", name, reg, dtype, c.form), func(t *testing.T) {
-					const rows = 3
-					gamma := 0.5
-					model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: gamma, DType: dtype, Form: c.form})
-					require.NoError(t, err)
-					s, err := onnxrt.NewSession(model, onnxrt.Options{Threads: 1})
-					require.NoError(t, err)
-					defer s.Close()
-					theta, seed := batch(g, rng, rows)
-					if dtype == smoothonnx.Float32 { // Go sees what the model sees
-						for i := range theta {
-							theta[i] = float64(float32(theta[i]))
-						}
-						for i := range seed {
-							seed[i] = float64(float32(seed[i]))
-						}
-					}
-					np, no := len(g.Theta), len(g.Outputs)
-					out, err := s.Run(map[string]export.Tensor{
-						"theta": export.NewTensor(theta, rows, np),
-						"seed":  export.NewTensor(seed, rows, no),
-					})
-					require.NoError(t, err)
-					for r := range rows {
-						run, err := g.Forward(reg, gamma, theta[r*np:(r+1)*np])
-						require.NoError(t, err)
-						y, err := run.Marginals(seed[r*no : (r+1)*no])
-						require.NoError(t, err)
-						compare(t, "value", out["value"].Data[r*no:(r+1)*no], run.Values(), tol)
-						compare(t, "marginals", out["marginals"].Data[r*np:(r+1)*np], y, tol)
-					}
-				})
-			}
-		}
-	}
+	eachModel(t, rand.New(rand.NewPCG(18, 14)), func(t *testing.T, c *modelCase) {
+		s, err := onnxrt.NewSession(c.model, onnxrt.Options{Threads: 1})
+		require.NoError(t, err)
+		defer s.Close()
+		out, err := s.Run(c.in)
+		require.NoError(t, err)
+		c.againstGo(t, "ONNX Runtime", out)
+	})
 }
 
 // The loop form reads a level from its window when it is at most W
