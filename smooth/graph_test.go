@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"testing"
 
-	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // The checks of Graph against an independent truth: every derivation of
@@ -16,17 +16,6 @@ import (
 // sharing nothing with graph.go), from which the Shannon value is
 // γ·log Σ exp(score/γ) and the marginals are the probability-weighted
 // uses; and, for every regulariser, central finite differences.
-
-func loadModel(t testing.TB, path string, params map[string]int64) *dsl.Model {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	require.NoError(t, err)
-	f, err := dsl.Parse(path, src)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
-	require.NoError(t, err)
-	return m
-}
 
 // deriv is one derivation: its score and its use of every parameter
 // (∂score/∂θ, dense).
@@ -115,7 +104,7 @@ func pidx(t testing.TB, g *Graph, kind ParamKind, name string, flat int) int {
 
 func lcsBrute(t testing.TB, rng *rand.Rand) brute {
 	mm, nn := 2+rng.IntN(4), 2+rng.IntN(4)
-	m := loadModel(t, "../examples/lcs.dp", map[string]int64{"m": int64(mm), "n": int64(nn), "a": 3})
+	m := testprog.File(t, "../examples/lcs.dp", map[string]int64{"m": int64(mm), "n": int64(nn), "a": 3})
 	x, y := randInts(rng, mm, 3), randInts(rng, nn, 3)
 	g, err := NewGraph(m, [][]float64{x, y}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -146,7 +135,7 @@ func lcsBrute(t testing.TB, rng *rand.Rand) brute {
 
 func editBrute(t testing.TB, rng *rand.Rand) brute {
 	mm, nn := 1+rng.IntN(4), 1+rng.IntN(4)
-	m := loadModel(t, "../testdata/programs/editdistance.dp", map[string]int64{"m": int64(mm), "n": int64(nn), "a": 2})
+	m := testprog.File(t, "../testdata/programs/editdistance.dp", map[string]int64{"m": int64(mm), "n": int64(nn), "a": 2})
 	x, y := randInts(rng, mm, 2), randInts(rng, nn, 2)
 	g, err := NewGraph(m, [][]float64{x, y}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -202,7 +191,7 @@ func randArcs(rng *rand.Rand, n, lo, hi int, missing float64, noLoops bool) []fl
 
 func bellmanBrute(t testing.TB, rng *rand.Rand) brute {
 	n := 3 + rng.IntN(3)
-	m := loadModel(t, "../examples/bellmanford.dp", map[string]int64{"n": int64(n), "cmax": 5})
+	m := testprog.File(t, "../examples/bellmanford.dp", map[string]int64{"n": int64(n), "cmax": 5})
 	c := randArcs(rng, n, 0, 5, 0.3, true)
 	g, err := NewGraph(m, [][]float64{c}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -238,7 +227,7 @@ func bellmanBrute(t testing.TB, rng *rand.Rand) brute {
 
 func apspBrute(t testing.TB, rng *rand.Rand) brute {
 	n := 3 + rng.IntN(2)
-	m := loadModel(t, "../examples/apsp.dp", map[string]int64{"n": int64(n), "cmax": 5})
+	m := testprog.File(t, "../examples/apsp.dp", map[string]int64{"n": int64(n), "cmax": 5})
 	c := randArcs(rng, n, 0, 5, 0.3, false)
 	g, err := NewGraph(m, [][]float64{c}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -278,7 +267,7 @@ func apspBrute(t testing.TB, rng *rand.Rand) brute {
 
 func cspBrute(t testing.TB, rng *rand.Rand) brute {
 	n, lmax := 4, 2
-	m := loadModel(t, "../examples/csp.dp", map[string]int64{"n": int64(n), "t": int64(n), "lmax": int64(lmax), "rmax": 5})
+	m := testprog.File(t, "../examples/csp.dp", map[string]int64{"n": int64(n), "t": int64(n), "lmax": int64(lmax), "rmax": 5})
 	length := make([]float64, n*n)
 	for i := range length {
 		length[i] = float64(1 + rng.IntN(lmax))
@@ -324,7 +313,7 @@ func cspBrute(t testing.TB, rng *rand.Rand) brute {
 
 func heldKarpBrute(t testing.TB, rng *rand.Rand) brute {
 	n := 4 + rng.IntN(2)
-	m := loadModel(t, "../examples/heldkarp.dp", map[string]int64{"n": int64(n), "cmax": 9})
+	m := testprog.File(t, "../examples/heldkarp.dp", map[string]int64{"n": int64(n), "cmax": 9})
 	c := randArcs(rng, n, 0, 9, 0.1, false)
 	g, err := NewGraph(m, [][]float64{c}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -361,7 +350,7 @@ func heldKarpBrute(t testing.TB, rng *rand.Rand) brute {
 // knapsackValueBrute is knapsack_value.dp: v[c] = max(v[c], v[c−w]+θ).
 func knapsackValueBrute(t testing.TB, rng *rand.Rand) brute {
 	items, C := 2+rng.IntN(4), 3+rng.IntN(4)
-	m := loadModel(t, "../examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
+	m := testprog.File(t, "../examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(C)), math.Round(rng.NormFloat64()*100) / 100}
@@ -389,7 +378,7 @@ func knapsackValueBrute(t testing.TB, rng *rand.Rand) brute {
 // the outputs are the state f).
 func knapsackBrute(t testing.TB, rng *rand.Rand) brute {
 	items, P := 2+rng.IntN(3), 3+rng.IntN(3)
-	m := loadModel(t, "../examples/knapsack.dp", map[string]int64{"pmax": int64(P)})
+	m := testprog.File(t, "../examples/knapsack.dp", map[string]int64{"pmax": int64(P)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(P)), math.Round(rng.Float64()*100) / 100}

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // benchGraphs are the graphs of the benchmarks: LCS and edit distance of
@@ -23,7 +25,7 @@ func benchGraphs(b *testing.B) []struct {
 	}
 	var out []entry
 	add := func(name, path string, params map[string]int64, data, steps [][]float64) {
-		m := loadModel(b, path, params)
+		m := testprog.File(b, path, params)
 		g, err := NewGraph(m, data, steps, GraphLimits{})
 		if err != nil {
 			b.Fatal(err)
@@ -110,7 +112,7 @@ func warm(b *testing.B, g *Graph, r *GraphRun, reg Reg, y []float64) {
 func BenchmarkGraphBatch(b *testing.B) {
 	rng := rand.New(rand.NewPCG(13, 13))
 	const L, batch = 200, 64
-	m := loadModel(b, "../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4})
+	m := testprog.File(b, "../examples/lcs.dp", map[string]int64{"m": L, "n": L, "a": 4})
 	gs := make([]*Graph, batch)
 	for i := range gs {
 		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
@@ -141,7 +143,7 @@ func BenchmarkGraphLayout(b *testing.B) {
 	rng := rand.New(rand.NewPCG(12, 12))
 	const L = 1000
 	for _, prog := range []struct{ name, path string }{{"lcs", "../examples/lcs.dp"}, {"editdistance", "../testdata/programs/editdistance.dp"}} {
-		m := loadModel(b, prog.path, map[string]int64{"m": L, "n": L, "a": 4})
+		m := testprog.File(b, prog.path, map[string]int64{"m": L, "n": L, "a": 4})
 		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
 		if err != nil {
 			b.Fatal(err)

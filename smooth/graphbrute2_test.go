@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // The per-step programs with offsets read by their inputs, enumerated
@@ -16,7 +18,7 @@ import (
 // changeBrute is change.dp (min, coin an offset: θ is the biases alone).
 func changeBrute(t testing.TB, rng *rand.Rand) brute {
 	amax, K, items := 3+rng.IntN(4), 20, 2+rng.IntN(3)
-	m := loadModel(t, "../examples/change.dp", map[string]int64{"amax": int64(amax), "K": int64(K)})
+	m := testprog.File(t, "../examples/change.dp", map[string]int64{"amax": int64(amax), "K": int64(K)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(amax))}
@@ -45,7 +47,7 @@ func changeBrute(t testing.TB, rng *rand.Rand) brute {
 // subsetsumBrute is subsetsum.dp (max, a search answer: the outputs are r).
 func subsetsumBrute(t testing.TB, rng *rand.Rand) brute {
 	C, items := 3+rng.IntN(3), 2+rng.IntN(3)
-	m := loadModel(t, "../examples/subsetsum.dp", map[string]int64{"capacity": int64(C)})
+	m := testprog.File(t, "../examples/subsetsum.dp", map[string]int64{"capacity": int64(C)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(C))}
@@ -76,7 +78,7 @@ func subsetsumBrute(t testing.TB, rng *rand.Rand) brute {
 // offset, weight a parameter; a search answer: the outputs are f).
 func knapsackIntBrute(t testing.TB, rng *rand.Rand) brute {
 	P, capacity, items := 3+rng.IntN(3), 10, 2+rng.IntN(3)
-	m := loadModel(t, "../examples/knapsack_int.dp", map[string]int64{"pmax": int64(P), "capacity": int64(capacity)})
+	m := testprog.File(t, "../examples/knapsack_int.dp", map[string]int64{"pmax": int64(P), "capacity": int64(capacity)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(P)), float64(rng.IntN(capacity + 1))}
@@ -108,7 +110,7 @@ func knapsackIntBrute(t testing.TB, rng *rand.Rand) brute {
 // derivations are the subsets of exactly k items).
 func topkBrute(t testing.TB, rng *rand.Rand) brute {
 	items, k := 3+rng.IntN(4), 1+rng.IntN(3)
-	m := loadModel(t, "../examples/topk.dp", map[string]int64{"k": int64(k)})
+	m := testprog.File(t, "../examples/topk.dp", map[string]int64{"k": int64(k)})
 	steps := make([][]float64, items)
 	for i := range steps {
 		steps[i] = []float64{math.Round(rng.NormFloat64()*100) / 100}

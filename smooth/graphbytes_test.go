@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // bytesCase is one instance of an example program with data or per-step
@@ -53,7 +55,7 @@ func TestGraphBytesBoundAllocation(t *testing.T) {
 	const factor = 5
 	for _, c := range bytesCases() {
 		t.Run(c.name, func(t *testing.T) {
-			m := loadModel(t, c.path, c.params)
+			m := testprog.File(t, c.path, c.params)
 			for _, reg := range regs {
 				var m0, m1 runtime.MemStats
 				runtime.GC()

@@ -7,13 +7,15 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // instances for the programs the enumeration does not cover.
 
 func topkGraph(t testing.TB, rng *rand.Rand) *Graph {
 	n, k := 3+rng.IntN(4), 1+rng.IntN(3)
-	m := loadModel(t, "../examples/topk.dp", map[string]int64{"k": int64(k)})
+	m := testprog.File(t, "../examples/topk.dp", map[string]int64{"k": int64(k)})
 	steps := make([][]float64, n)
 	for i := range steps {
 		steps[i] = []float64{rng.NormFloat64()}
@@ -24,7 +26,7 @@ func topkGraph(t testing.TB, rng *rand.Rand) *Graph {
 }
 
 func changeGraph(t testing.TB, rng *rand.Rand) *Graph {
-	m := loadModel(t, "../examples/change.dp", map[string]int64{"amax": 8, "K": 20})
+	m := testprog.File(t, "../examples/change.dp", map[string]int64{"amax": 8, "K": 20})
 	steps := make([][]float64, 3+rng.IntN(3))
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(8))}
@@ -35,7 +37,7 @@ func changeGraph(t testing.TB, rng *rand.Rand) *Graph {
 }
 
 func subsetsumGraph(t testing.TB, rng *rand.Rand) *Graph {
-	m := loadModel(t, "../examples/subsetsum.dp", map[string]int64{"capacity": 8})
+	m := testprog.File(t, "../examples/subsetsum.dp", map[string]int64{"capacity": 8})
 	steps := make([][]float64, 3+rng.IntN(3))
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(8))}
@@ -46,7 +48,7 @@ func subsetsumGraph(t testing.TB, rng *rand.Rand) *Graph {
 }
 
 func knapsackIntGraph(t testing.TB, rng *rand.Rand) *Graph {
-	m := loadModel(t, "../examples/knapsack_int.dp", map[string]int64{"pmax": 6, "capacity": 10})
+	m := testprog.File(t, "../examples/knapsack_int.dp", map[string]int64{"pmax": 6, "capacity": 10})
 	steps := make([][]float64, 3+rng.IntN(3))
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(6)), float64(rng.IntN(11))}
@@ -57,7 +59,7 @@ func knapsackIntGraph(t testing.TB, rng *rand.Rand) *Graph {
 }
 
 func twostateGraph(t testing.TB, rng *rand.Rand) *Graph {
-	m := loadModel(t, "../testdata/programs/twostate.dp", map[string]int64{"pmax": 5, "capacity": 10})
+	m := testprog.File(t, "../testdata/programs/twostate.dp", map[string]int64{"pmax": 5, "capacity": 10})
 	steps := make([][]float64, 3+rng.IntN(3))
 	for i := range steps {
 		steps[i] = []float64{float64(1 + rng.IntN(5)), float64(rng.IntN(11))}
@@ -295,7 +297,7 @@ func TestGraphBinaryEqualsKnapsackKernels(t *testing.T) {
 		if C == 0 {
 			C = 1
 		}
-		m := loadModel(t, "../examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
+		m := testprog.File(t, "../examples/knapsack_value.dp", map[string]int64{"C": int64(C)})
 		for i := range weights {
 			weights[i] = min(weights[i], C)
 			steps[i][0] = float64(weights[i])

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // The same at the benchmarks' size for LCS and edit distance (two random
@@ -14,7 +16,7 @@ func TestGraphCompactMatchesGeneralLarge(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 22))
 	const L = 200
 	for _, path := range []string{"../examples/lcs.dp", "../testdata/programs/editdistance.dp"} {
-		m := loadModel(t, path, map[string]int64{"m": L, "n": L, "a": 4})
+		m := testprog.File(t, path, map[string]int64{"m": L, "n": L, "a": 4})
 		g, err := NewGraph(m, [][]float64{randInts(rng, L, 4), randInts(rng, L, 4)}, nil, GraphLimits{})
 		require.NoError(t, err)
 		require.NotNil(t, g.compact)
@@ -117,7 +119,7 @@ func TestGraphCompactMatchesGeneral(t *testing.T) {
 func TestGraphLevelOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 23))
 	for _, path := range []string{"../examples/lcs.dp", "../testdata/programs/editdistance.dp"} {
-		m := loadModel(t, path, map[string]int64{"m": 5, "n": 7, "a": 3})
+		m := testprog.File(t, path, map[string]int64{"m": 5, "n": 7, "a": 3})
 		g, err := NewGraph(m, [][]float64{randInts(rng, 5, 3), randInts(rng, 7, 3)}, nil, GraphLimits{})
 		require.NoError(t, err)
 		require.NotNil(t, g.cperm, path)

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/dsl"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 )
 
 // Graphs whose outputs are infinite or constant (data "inf" folded into
@@ -19,8 +20,8 @@ import (
 // maxOpts = 0 entries and panicked.
 func TestGraphInfiniteOrConstantOutputs(t *testing.T) {
 	inf := math.Inf(1)
-	mini := loadModel(t, "../testdata/programs/mini.dp", nil)
-	grid := loadModel(t, "../testdata/programs/gridobs.dp", nil)
+	mini := testprog.File(t, "../testdata/programs/mini.dp", nil)
+	grid := testprog.File(t, "../testdata/programs/gridobs.dp", nil)
 	cases := []struct {
 		name string
 		g    func() (*Graph, error)
@@ -83,7 +84,7 @@ func TestGraphInfiniteOrConstantOutputs(t *testing.T) {
 // within γ·Bound of it, and the marginals (expected uses of the costs
 // and cells) are finite and in [0, 1]; just over it Forward refuses.
 func TestGraphRefusesOverflowingGamma(t *testing.T) {
-	m := loadModel(t, "../testdata/programs/dtw.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9})
+	m := testprog.File(t, "../testdata/programs/dtw.dp", map[string]int64{"m": 3, "n": 4, "cmax": 9})
 	c := []float64{1, 5, 2, 7, 3, 0, 9, 1, 4, 4, 1, 2}
 	g, err := NewGraph(m, [][]float64{c}, nil, GraphLimits{})
 	require.NoError(t, err)
@@ -148,7 +149,7 @@ func TestGraphConstantInitialCellsAreFinal(t *testing.T) {
 		for i := 1; i <= n; i++ {
 			f[i] = max(f[i-1], f[int(pr[i-1])]+w[i-1])
 		}
-		m := loadModel(t, "../testdata/programs/wis.dp", nil)
+		m := testprog.File(t, "../testdata/programs/wis.dp", nil)
 		g, err := NewGraph(m, [][]float64{pr, w}, nil, GraphLimits{})
 		require.NoError(t, err)
 		require.Equal(t, Once, g.Mode)
@@ -174,7 +175,7 @@ func TestGraphConstantInitialCellsAreFinal(t *testing.T) {
 				}
 			}
 		}
-		m = loadModel(t, "../testdata/programs/mchain.dp", nil)
+		m = testprog.File(t, "../testdata/programs/mchain.dp", nil)
 		g, err = NewGraph(m, [][]float64{wt}, nil, GraphLimits{})
 		require.NoError(t, err)
 		require.Equal(t, Once, g.Mode)

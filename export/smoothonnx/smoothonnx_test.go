@@ -10,11 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
 	"github.com/dp2nn/dp2nn/export/smoothonnx"
+	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/smooth"
 )
@@ -24,17 +24,6 @@ func requireORT(t testing.TB) {
 	if err := onnxrt.Init(); err != nil {
 		exporttest.RequireRuntime(t, err.Error())
 	}
-}
-
-func loadModel(t testing.TB, path string, params map[string]int64) *dsl.Model {
-	t.Helper()
-	src, err := os.ReadFile(path)
-	require.NoError(t, err)
-	f, err := dsl.Parse(path, src)
-	require.NoError(t, err)
-	m, err := dsl.Check(f, params)
-	require.NoError(t, err)
-	return m
 }
 
 // program is one example program at a small size.
@@ -66,7 +55,7 @@ var programs = []program{
 // graph binds the program to a random instance (a random graph with a
 // negative cycle, which the exact scheme refuses too, is drawn again).
 func (p program) graph(t testing.TB, rng *rand.Rand) *smooth.Graph {
-	m := loadModel(t, p.path, p.params)
+	m := testprog.File(t, p.path, p.params)
 	for range 50 {
 		var data, steps [][]float64
 		switch {

@@ -1,11 +1,12 @@
 // Package testprog reads and checks DSL programs for tests, failing the
 // test on any error: Load takes a program of the repository by its path,
-// Source takes its text.
+// File by a path relative to the test's package, Source takes its text.
 //
 //	m := testprog.Load(t, "examples/knapsack.dp", map[string]int64{"pmax": 20})
 package testprog
 
 import (
+	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,6 +20,19 @@ import (
 func Load(t testing.TB, path string, params map[string]int64) *dsl.Model {
 	t.Helper()
 	m, err := repo.Program(path, params)
+	require.NoError(t, err)
+	return m
+}
+
+// File reads, parses and checks the program at path (relative to the
+// test's working directory, its package) with params.
+func File(t testing.TB, path string, params map[string]int64) *dsl.Model {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	require.NoError(t, err)
+	f, err := dsl.Parse(path, src)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, params)
 	require.NoError(t, err)
 	return m
 }
