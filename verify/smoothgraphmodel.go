@@ -175,6 +175,9 @@ func SmoothGraphModel(runner *engine.Runner, path string, info *smoothonnx.Info,
 		return v
 	}
 	np, no := len(g.Theta), len(g.Outputs)
+	if info.Params != np || info.Outputs != no {
+		return nil, fmt.Errorf("%s: the model's inputs are theta [N, %d] and seed [N, %d], but the program and instance it records give %d parameters and %d outputs: its metadata does not describe it", path, info.Params, info.Outputs, np, no)
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed5700))
 	c := &SmoothCheck{OpenSeconds: runner.OpenTime.Seconds()}
 	for i := range count {

@@ -3,11 +3,15 @@ package verify
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/engine"
+	"github.com/dp2nn/dp2nn/export/onnxpb"
 	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
@@ -92,4 +96,35 @@ func TestSmoothGraphMetadataRebuildsGraph(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, wy, gy, c.path)
 	}
+}
+
+// A model whose recorded params were changed after export (m = 4 → 3 for
+// LCS: 12 cell biases become 9) rebuilds a graph of another size: verify says the metadata does
+// not describe the model, before running it, instead of passing a
+// runtime's shape error through.
+func TestSmoothGraphModelMetadataSize(t *testing.T) {
+	m := testprog.Load(t, "examples/lcs.dp", map[string]int64{"m": 4, "n": 3, "a": 2})
+	data := [][]float64{{1, 2, 1, 2}, {2, 2, 1}}
+	r, err := SolveSmoothGraph(m, "x", data, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{})
+	require.NoError(t, err)
+	model, err := r.ONNX(false, smoothonnx.Loop, 0)
+	require.NoError(t, err)
+	var mp onnxpb.ModelProto
+	require.NoError(t, proto.Unmarshal(model, &mp))
+	for _, e := range mp.MetadataProps {
+		if e.GetKey() == metaSrcParams {
+			e.Value = proto.String(strings.Replace(e.GetValue(), `"m":4`, `"m":3`, 1))
+		}
+		if e.GetKey() == metaSrcData {
+			e.Value = proto.String(strings.Replace(e.GetValue(), `"1 2 1 2"`, `"1 2 1"`, 1))
+		}
+	}
+	tampered, err := proto.Marshal(&mp)
+	require.NoError(t, err)
+	info, g, err := SmoothGraphSource("lcs.onnx", tampered, SmoothLimit{})
+	require.NoError(t, err)
+	runner, err := engine.OpenRaw("lcs.onnx", tampered, engine.Go)
+	require.NoError(t, err)
+	_, err = SmoothGraphModel(runner, "lcs.onnx", info, g, 2, 1, nil)
+	require.ErrorContains(t, err, "lcs.onnx: the model's inputs are theta [N, 12] and seed [N, 1], but the program and instance it records give 9 parameters and 1 outputs: its metadata does not describe it")
 }

@@ -19,6 +19,9 @@ type Info struct {
 	Gamma   float64
 	DType   DType
 	Form    Form // Unrolled for a model without dp2nn.form (written before the loop form)
+	// Params and Outputs are the widths of the inputs theta [N, Params]
+	// and seed [N, Outputs] (0 when not fixed in the model).
+	Params, Outputs int
 	// Metadata is every metadata_props entry.
 	Metadata map[string]string
 }
@@ -64,9 +67,17 @@ func Inspect(model []byte) (*Info, error) {
 		}
 	}
 	for _, v := range mp.GetGraph().GetInput() {
+		var width int
+		if d := v.GetType().GetTensorType().GetShape().GetDim(); len(d) == 2 {
+			width = int(d[1].GetDimValue())
+		}
+		if v.GetName() == "seed" {
+			in.Outputs = width
+		}
 		if v.GetName() != "theta" {
 			continue
 		}
+		in.Params = width
 		switch onnxpb.TensorProto_DataType(v.GetType().GetTensorType().GetElemType()) {
 		case onnxpb.TensorProto_FLOAT:
 			in.DType = Float32
