@@ -81,9 +81,10 @@ func (g *Graph) magnitudes() {
 	g.mag = m
 }
 
-// magnitudeOf is the bound C + T·max|θ| + γ·B on every value of a run.
-func (g *Graph) magnitudeOf(reg Reg, gamma float64, theta []float64) float64 {
-	return g.mag.c + g.mag.t*maxAbs(theta) + gamma*g.mag.b[reg]
+// magnitudeOf is the bound C + T·max|θ| + γ·B on every value of a run,
+// given maxTheta = max|θ_i|.
+func (g *Graph) magnitudeOf(reg Reg, gamma, maxTheta float64) float64 {
+	return g.mag.c + g.mag.t*maxTheta + gamma*g.mag.b[reg]
 }
 
 // maxAbs is max |x_i| (0 for none).
@@ -102,7 +103,7 @@ func (g *Graph) MaxGamma(reg Reg, theta []float64) float64 {
 	if theta == nil {
 		theta = g.Theta
 	}
-	rest := maxMagnitude - g.magnitudeOf(reg, 0, theta)
+	rest := maxMagnitude - g.magnitudeOf(reg, 0, maxAbs(theta))
 	if !(rest > 0) {
 		return 0
 	}

@@ -76,9 +76,9 @@ func (g *Graph) ForwardInto(r *GraphRun, reg Reg, gamma float64, theta []float64
 		}
 	}
 	if len(errs) == 0 {
-		if v := g.mag.c + g.mag.t*maxTheta + gamma*g.mag.b[reg]; !(v <= maxMagnitude) { // magnitudeOf
+		if v := g.magnitudeOf(reg, gamma, maxTheta); !(v <= maxMagnitude) {
 			addArg(&errs, "gamma", "γ = %g is too large for this graph: its values are bounded by C + T·max|θ| + γ·B = %.3g (option constants C = %.3g, uses of θ on a path T = %.3g, max|θ| = %.3g, depth × range per max B = %.3g for %v), more than 2^1000, so they could overflow float64; the largest γ accepted here is %.3g",
-				gamma, v, g.mag.c, g.mag.t, maxAbs(theta), g.mag.b[reg], reg, g.MaxGamma(reg, theta))
+				gamma, v, g.mag.c, g.mag.t, maxTheta, g.mag.b[reg], reg, g.MaxGamma(reg, theta))
 		}
 	}
 	if len(errs) > 0 {
