@@ -28,7 +28,8 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 			state[si][c] = s.Init
 		}
 	}
-	e := &smoothEnv{reg: reg, gamma: gamma, env: make(dsl.Env, m.NumVars)}
+	e := &smoothEnv{reg: reg, gamma: gamma}
+	env := make(dsl.Env, m.NumVars)
 	for t, in := range steps {
 		if len(in) != len(m.Inputs) {
 			return 0, fmt.Errorf("step %d: %d inputs, want %d", t+1, len(in), len(m.Inputs))
@@ -38,8 +39,9 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 			next[si] = make([]float64, s.Cells())
 			for c := range next[si] {
 				e.prev, e.inputs, e.vars = state, in, cellIndex(s, c)
+				e.env = nil // unbound: indices in the older form
 				if len(s.StepVars) == len(s.Dims) && !slices.Contains(s.StepVars, nil) {
-					e.env = dsl.BindDims(e.env, s.Dims, s.StepVars, e.vars)
+					e.env = dsl.BindDims(env, s.Dims, s.StepVars, e.vars)
 				}
 				v, err := e.eval(s.Body)
 				if err != nil {
@@ -50,7 +52,8 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 		}
 		state = next
 	}
-	e.prev, e.inputs, e.vars = state, nil, nil
+	// The answer's indices are constant: its static parts need no variables.
+	e.prev, e.inputs, e.vars, e.env = state, nil, nil, make(dsl.Env, m.NumVars)
 	return e.eval(m.Answer.Value)
 }
 
@@ -60,7 +63,7 @@ type smoothEnv struct {
 	prev   [][]float64
 	inputs []float64
 	vars   []int
-	env    dsl.Env // the cell's index variables by Var.ID, for indices that are not Simple
+	env    dsl.Env // the cell's index variables by Var.ID (nil: not bound)
 }
 
 func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
@@ -141,12 +144,13 @@ func (e *smoothEnv) eval(t *dsl.Term) (float64, error) {
 	return 0, fmt.Errorf("%s: the smoothed DP interpreter (truth.RunSmoothDP) does not evaluate %v terms (%s) of a program with per-step inputs; solve -scheme smooth -instance F checks one instance", termPos(t), t.Kind, t.Text)
 }
 
-// index evaluates one index of a state read: Var + Σ Coef·input + Const
-// when Simple, else its static part (n + 1 − p, 2·p, a set) at the cell's
-// index variables plus its run-time offsets (inputs; data has no values
-// in this interpreter of per-step programs).
+// index evaluates one index of a state read as the exact interpreter
+// does (truth.evalEnv.indexValue): its static part (n + 1 − p, 2·p, a set)
+// at the cell's index variables plus its run-time offsets, each ±1; an
+// index without a static part, or a cell whose variables are not bound,
+// in the older form Var + Σ Coef·input + Const.
 func (e *smoothEnv) index(ix *dsl.IndexExpr, dim dsl.Dim) (int, error) {
-	if ix.Simple {
+	if ix.Static == nil || e.env == nil {
 		i := ix.Const
 		if ix.HasVar {
 			i += e.vars[ix.Dim]
@@ -156,15 +160,13 @@ func (e *smoothEnv) index(ix *dsl.IndexExpr, dim dsl.Dim) (int, error) {
 		}
 		return i, nil
 	}
-	if ix.Static == nil {
-		return 0, fmt.Errorf("index %s has no static part", ix.Text)
-	}
 	i := ix.StaticValue(dim, e.env)
 	for _, o := range ix.Offsets {
-		if o.Term.Kind != dsl.TInput || e.inputs == nil {
-			return 0, fmt.Errorf("index %s: offset %s is not a per-step input", ix.Text, o.Term.Text)
+		v, err := e.eval(o.Term)
+		if err != nil {
+			return 0, err
 		}
-		i += o.Coef * int(e.inputs[o.Term.Input.Index])
+		i += o.Coef * int(v)
 	}
 	return i, nil
 }
