@@ -38,8 +38,9 @@ type OffsetRounding struct {
 	// Original is the program before rounding (Network.Model is the
 	// re-checked one).
 	Original       *dsl.Model
-	dataLo, dataHi float64 // the declared range of Data, which the network is fed
-	dim            int     // the dimension of State the offsets round
+	dataLo, dataHi float64    // the declared range of Data, which the network is fed
+	state          *dsl.State // State itself
+	dim            int        // the dimension of State the offsets round
 }
 
 // newOffsetRounding checks that the rule applies to m and returns it with
@@ -69,7 +70,7 @@ func newOffsetRounding(m *dsl.Model, N int) (*OffsetRounding, *dsl.Model, error)
 						err = fmt.Errorf("%s: the fptas offset-rounding rule rounds one data array; %s and %s both offset reads", t.Pos(), r.Data, o.Term.Data.Name)
 					case r == nil:
 						r = &OffsetRounding{Data: o.Term.Data.Name, State: t.State.Name, Original: m,
-							dataLo: o.Term.Data.Lo, dataHi: o.Term.Data.Hi, dim: dim}
+							dataLo: o.Term.Data.Lo, dataHi: o.Term.Data.Hi, state: t.State, dim: dim}
 					}
 				}
 			}
@@ -85,17 +86,12 @@ func newOffsetRounding(m *dsl.Model, N int) (*OffsetRounding, *dsl.Model, error)
 	// the rounded dimension: an answer that reads the state at a fixed
 	// index (f[A]) would read rounded units as if they were the original
 	// ones, with no guarantee at all.
-	if a := m.Answer; a == nil || (a.Kind != dsl.AnswerMinIndex && a.Kind != dsl.AnswerMaxIndex) || a.State.Name != r.State || a.Dim != r.dim {
+	if a := m.Answer; a == nil || (a.Kind != dsl.AnswerMinIndex && a.Kind != dsl.AnswerMaxIndex) || a.State != r.state || a.Dim != r.dim {
 		pos := m.File.Pos()
 		if a != nil {
 			pos = a.Decl.Pos()
 		}
-		v := ""
-		for _, st := range m.States {
-			if st.Name == r.State {
-				v = st.Dims[r.dim].Var
-			}
-		}
+		v := r.state.Dims[r.dim].Var
 		return nil, nil, fmt.Errorf("%s: the fptas offset-rounding rule rounds the offsets of %s into %s's index %s, so its guarantee holds for a search over that index only (answer min %s where %s[...] ...); this answer has none: use -scheme exact", pos, r.Data, r.State, v, v, r.State)
 	}
 	var d *dsl.Data
