@@ -127,9 +127,8 @@ func (b box) maxDiff(v, w *Var) int {
 	return m
 }
 
-// withDiff returns b with v − w <= c added and its ranges tightened; ok
-// is false when no cell of b satisfies it (as far as ranges and the
-// bound in the other direction tell).
+// withDiff returns b with v − w <= c added, closed (close); ok is false
+// when no cell of b satisfies it.
 func (b box) withDiff(v, w *Var, c int) (box, bool) {
 	if v == w {
 		return b, c >= 0
@@ -147,68 +146,146 @@ func (b box) withDiff(v, w *Var, c int) (box, bool) {
 		}
 	}
 	diffs = append(diffs, diff{v, w, c})
-	slices.SortFunc(diffs, func(x, y diff) int {
-		if x.v.ID != y.v.ID {
-			return x.v.ID - y.v.ID
-		}
-		return x.w.ID - y.w.ID
-	})
-	return box{vars: b.vars, diffs: diffs}.tighten()
+	return box{vars: b.vars, diffs: diffs}.close()
 }
 
-// tighten narrows the ranges of b by its difference bounds (v − w <= c:
-// v <= max w + c, w >= min v − c) until they stop changing (a few
-// rounds); ok is false when a range becomes empty.
-func (b box) tighten() (box, bool) {
-	for range 4 * (len(b.diffs) + 1) {
-		changed := false
-		for _, d := range b.diffs {
-			vlo, vhi := b.bounds(d.v)
-			wlo, whi := b.bounds(d.w)
-			nvhi, nwlo := min(vhi, whi+d.c), max(wlo, vlo-d.c)
-			if nvhi < vlo || nwlo > whi {
-				return box{}, false
-			}
-			if nvhi != vhi {
-				b, changed = b.with(d.v, vlo, nvhi), true
-			}
-			if nwlo != wlo {
-				b, changed = b.with(d.w, nwlo, whi), true
+// noBound is a difference bound that is no bound, in close's matrix; the
+// sum of two stays far from overflow.
+const noBound = math.MaxInt64 / 4
+
+// close returns b closed: the ranges and difference bounds its ranges and
+// difference bounds imply, all of them. The box is a difference-bound
+// matrix over its variables and a zero node z (v <= hi is v − z <= hi, v
+// >= lo is z − v <= −lo), and the closure is the all-pairs shortest paths
+// of its constraint graph (Floyd–Warshall): the least bound on x − y is
+// the shortest path from x to y. A negative cycle (x − x < 0) means no
+// cell satisfies the box, and ok is false. For integer variables this is
+// exact, as for real ones (a difference-bound system has integral
+// vertices): a closed box holds a cell, each range end is reached by a
+// cell and each bound v − w <= c by one with v − w = c. So maxDiff, within
+// and the ranges of a closed box are exact, with any number of
+// variables, where pairwise propagation could miss i − l <= −2 from
+// i < j and j < l.
+func (b box) close() (box, bool) {
+	vars := boxVars(b)
+	for _, d := range b.diffs {
+		for _, v := range []*Var{d.v, d.w} {
+			if !slices.Contains(vars, v) {
+				vars = append(vars, v)
 			}
 		}
-		if !changed {
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	n := len(vars) + 1 // node 0 is z, node k+1 is vars[k]
+	node := func(v *Var) int { return slices.Index(vars, v) + 1 }
+	d := make([]int64, n*n)
+	for i := range d {
+		d[i] = noBound
+	}
+	for i := range n {
+		d[i*n+i] = 0
+	}
+	for k, v := range vars {
+		lo, hi := b.bounds(v)
+		d[(k+1)*n] = int64(hi) // v − z <= hi
+		d[k+1] = -int64(lo)    // z − v <= −lo
+	}
+	for _, c := range b.diffs {
+		at := node(c.v)*n + node(c.w)
+		d[at] = min(d[at], int64(c.c))
+	}
+	for m := range n {
+		for i := range n {
+			dim := d[i*n+m]
+			if dim == noBound {
+				continue
+			}
+			for j := range n {
+				if dmj := d[m*n+j]; dmj != noBound && dim+dmj < d[i*n+j] {
+					d[i*n+j] = dim + dmj
+				}
+			}
+		}
+	}
+	for i := range n {
+		if d[i*n+i] < 0 {
+			return box{}, false
+		}
+	}
+	var out box
+	for k, v := range vars {
+		out = out.with(v, int(-d[k+1]), int(d[(k+1)*n]))
+	}
+	for x, v := range vars {
+		for y, w := range vars {
+			// Kept only when tighter than the ranges imply.
+			if c := d[(x+1)*n+y+1]; x != y && c < d[(x+1)*n]+d[y+1] {
+				out.diffs = append(out.diffs, diff{v, w, int(c)})
+			}
+		}
+	}
+	return out, true
+}
+
+// formRange is the range of Σ coef·v + konst on b (closed): the largest
+// value of the form and minus the largest of its negation, formMax.
+func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
+	neg := make(map[*Var]int64, len(coef))
+	for v, c := range coef {
+		neg[v] = -c
+	}
+	return float64(konst) - b.formMax(neg), float64(konst) + b.formMax(coef)
+}
+
+// formMax bounds Σ coef·v from above on b (closed). It splits the form
+// into m·(v − w) terms, bounded by maxDiff, and a rest bounded by the
+// ranges: greedily, first the pair (positive v, negative w) whose bound
+// gains most over the ranges, as long as one gains. Any split gives an
+// upper bound, so it is sound; for a form c·v + k or c·(v − w) + k it is
+// exact (the closure makes each bound reached).
+func (b box) formMax(coef map[*Var]int64) float64 {
+	vars := make([]*Var, 0, len(coef))
+	rest := make(map[*Var]int64, len(coef))
+	for v, c := range coef {
+		if c != 0 {
+			vars = append(vars, v)
+			rest[v] = c
+		}
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	total := 0.0
+	for len(b.diffs) > 0 {
+		var bv, bw *Var
+		best := 0
+		for _, v := range vars {
+			for _, w := range vars {
+				if rest[v] <= 0 || rest[w] >= 0 {
+					continue
+				}
+				_, vhi := b.bounds(v)
+				wlo, _ := b.bounds(w)
+				if gain := vhi - wlo - b.maxDiff(v, w); gain > best {
+					bv, bw, best = v, w, gain
+				}
+			}
+		}
+		if bv == nil {
 			break
 		}
+		m := min(rest[bv], -rest[bw])
+		total += float64(m) * float64(b.maxDiff(bv, bw))
+		rest[bv] -= m
+		rest[bw] += m
 	}
-	return b, true
-}
-
-// formRange is the range of Σ coef·v + konst on b: pairs c·v − c·w with
-// a difference bound between v and w by that bound, the other terms by
-// their ranges.
-func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
-	lo, hi = float64(konst), float64(konst)
-	used := map[*Var]bool{}
-	for _, d := range b.diffs {
-		c, ok := coef[d.v]
-		if !ok || c == 0 || coef[d.w] != -c || used[d.v] || used[d.w] {
-			continue
+	for _, v := range vars {
+		lo, hi := b.bounds(v)
+		if c := rest[v]; c > 0 {
+			total += float64(c) * float64(hi)
+		} else if c < 0 {
+			total += float64(c) * float64(lo)
 		}
-		used[d.v], used[d.w] = true, true
-		// c·(v − w) with v − w in dlo..dhi.
-		dlo, dhi := float64(-b.maxDiff(d.w, d.v)), float64(b.maxDiff(d.v, d.w))
-		l, h := float64(c)*dlo, float64(c)*dhi
-		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
 	}
-	for v, c := range coef {
-		if used[v] || c == 0 {
-			continue
-		}
-		vlo, vhi := b.bounds(v)
-		l, h := float64(c)*float64(vlo), float64(c)*float64(vhi)
-		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
-	}
-	return lo, hi
+	return total
 }
 
 // boxVars lists the narrowed variables of the boxes, by ID.
@@ -259,12 +336,15 @@ func (b box) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// hullOf is a box holding every box of boxes (non-empty): the hull of
-// the ranges, and the difference bounds of the first box that every box
-// keeps, at their largest.
+// hullOf is the least box holding every box of boxes (non-empty,
+// closed): the hull of the ranges, and for each two variables the largest
+// bound on their difference over the boxes, where that is tighter than
+// the hull's ranges imply. (The pointwise largest of closed bounds is
+// closed.)
 func hullOf(boxes []box) box {
 	var out box
-	for _, v := range boxVars(boxes...) {
+	vars := boxVars(boxes...)
+	for _, v := range vars {
 		lo, hi := boxes[0].bounds(v)
 		for _, b := range boxes[1:] {
 			l, h := b.bounds(v)
@@ -272,13 +352,29 @@ func hullOf(boxes []box) box {
 		}
 		out = out.with(v, lo, hi)
 	}
-	for _, d := range boxes[0].diffs {
-		c := d.c
-		for _, b := range boxes[1:] {
-			c = max(c, b.maxDiff(d.v, d.w))
+	for _, b := range boxes {
+		for _, d := range b.diffs {
+			if !slices.Contains(vars, d.v) {
+				vars = append(vars, d.v)
+			}
+			if !slices.Contains(vars, d.w) {
+				vars = append(vars, d.w)
+			}
 		}
-		if c < out.maxDiff(d.v, d.w) {
-			out.diffs = append(out.diffs, diff{d.v, d.w, c})
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	for _, v := range vars {
+		for _, w := range vars {
+			if v == w {
+				continue
+			}
+			c := boxes[0].maxDiff(v, w)
+			for _, b := range boxes[1:] {
+				c = max(c, b.maxDiff(v, w))
+			}
+			if c < out.maxDiff(v, w) {
+				out.diffs = append(out.diffs, diff{v, w, c})
+			}
 		}
 	}
 	return out
@@ -533,16 +629,30 @@ func refineCmp(b box, cond *Static, want bool) []box {
 }
 
 // constrain narrows b to the cells where l <= 0: none when no cell of b
-// satisfies it, else one box holding every cell that does. With one
-// variable the box is exact; with several, each variable's range is
-// narrowed by the least value the others can give (interval
-// propagation).
+// satisfies it, else one box holding every cell that does. A form of one
+// variable (c·v + k) or a difference (a·v − a·w + k) is a difference
+// bound, added to the box and closed: exact, with any number of
+// variables. With other forms, each variable's range is narrowed by the
+// least value the others can give (interval propagation), and the box
+// closed.
 func constrain(b box, l linear) []box {
 	vars := make([]*Var, 0, len(l.coef))
 	for v := range l.coef {
 		vars = append(vars, v)
 	}
 	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	// a·v − a·w + k <= 0 is a difference bound: v − w <= ⌊−k/a⌋ (a > 0).
+	if len(vars) == 2 && l.coef[vars[0]] == -l.coef[vars[1]] {
+		v, w, a := vars[0], vars[1], l.coef[vars[0]]
+		if a < 0 {
+			v, w, a = w, v, -a
+		}
+		out, ok := b.withDiff(v, w, int(floorDiv(-l.konst, a)))
+		if !ok {
+			return nil
+		}
+		return []box{out}
+	}
 	if len(vars) > 64 {
 		return []box{b} // too many terms to add up exactly: no narrowing
 	}
@@ -581,19 +691,9 @@ func constrain(b box, l linear) []box {
 		}
 		out = out.with(v, lo, hi)
 	}
-	out, ok := out.tighten()
+	out, ok := out.close()
 	if !ok {
 		return nil
-	}
-	// a·v − a·w + k <= 0 is a difference bound: v − w <= ⌊−k/a⌋ (a > 0).
-	if len(vars) == 2 && l.coef[vars[0]] == -l.coef[vars[1]] {
-		v, w, a := vars[0], vars[1], l.coef[vars[0]]
-		if a < 0 {
-			v, w, a = w, v, -a
-		}
-		if out, ok = out.withDiff(v, w, int(floorDiv(-l.konst, a))); !ok {
-			return nil
-		}
 	}
 	return []box{out}
 }
@@ -660,7 +760,7 @@ func refineIn(b box, cond *Static, want bool) []box {
 	}
 	out := make([]box, 0, len(runs))
 	for _, r := range runs {
-		if nb, ok := b.with(v, r[0], r[1]).tighten(); ok {
+		if nb, ok := b.with(v, r[0], r[1]).close(); ok {
 			out = append(out, nb)
 		}
 	}
