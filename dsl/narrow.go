@@ -20,20 +20,23 @@ import (
 // difference bounds v − w <= c between two variables, a disjunctive
 // normal form of such constraints. not (v == k) is the two boxes v < k
 // and v > k; not (A and B) is not A or not B; and distributes over or.
-// For conditions built with and, or and not from comparisons of one
-// index variable (times a constant, plus constants) with a constant,
-// memberships "v in SET" of a constant set, and comparisons of two
-// variables with a constant difference (i < j, i == j + 2), the region is
-// exact for two variables; with three or more, difference bounds are
-// only propagated pairwise, which keeps every cell that satisfies them. A
-// comparison of other sums of variables (i + j <= n) narrows each box by
-// interval propagation: every cell that satisfies it stays in the box,
-// but cells that do not may stay too. Other conditions (sets that vary)
-// leave the region as it is. The region is thus always a superset of the
-// cells that reach the branch, so the checks are sound: each read must
-// be in range on every box, where an index c·v − c·w + ... with a
-// difference bound between v and w is bounded by it, and every other
-// term by its variable's range.
+// Each box is kept closed as a difference-bound matrix (close: all-pairs
+// shortest paths over its bounds), so it states every range and
+// difference bound its constraints imply, over any number of variables:
+// i < j and j < l give l − i >= 2. For conditions built with and, or and
+// not from comparisons of one index variable (times a constant, plus
+// constants) with a constant, memberships "v in SET" of a constant set,
+// and comparisons of two variables with a constant difference (i < j,
+// i == j + 2), the region is thus exactly the cells that take the
+// branch. A comparison of other sums of variables (i + j <= n) narrows
+// each box by interval propagation: every cell that satisfies it stays
+// in the box, but cells that do not may stay too. Other conditions (sets
+// that vary) leave the region as it is. The region is thus always a
+// superset of the cells that reach the branch, so the checks are sound:
+// each read must be in range on every box, where an index is split into
+// differences c·(v − w), bounded by the box's bounds, and single terms,
+// bounded by their variable's range (formMax: exact for c·v + k and
+// c·(v − w) + k).
 //
 // A reduction's body is evaluated only for the values of its variable in
 // the cell's domain that pass the filter, so it is checked on the region
@@ -58,10 +61,11 @@ var hullFallbacks atomic.Int64
 // box is a conjunction of one interval per index variable and of
 // difference bounds v − w <= c between two of them: the narrowed
 // variables with their ranges, by variable ID (a variable not in vars has
-// its declared range), and the bounds not implied by the ranges. A box
-// is never known to be empty and never changed once built; the zero box
-// is every cell. The ranges are kept consistent with the difference
-// bounds (tighten), so they are the box's ranges.
+// its declared range), and the bounds not implied by the ranges, by the
+// IDs of v, then w. A box is never known to be empty and never changed
+// once built; the zero box is every cell. Every box with difference
+// bounds is closed (close): its ranges and bounds are the tightest its
+// constraints imply, each reached by a cell.
 type box struct {
 	vars  []narrowed
 	diffs []diff

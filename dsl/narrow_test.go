@@ -264,3 +264,86 @@ step f[i, j] = min(k in 1..n: x[j - k + 1, 1])`, "index j - k + 1 of dimension 1
 		})
 	}
 }
+
+// Difference bounds over three or more variables are closed (all-pairs
+// shortest paths over the bounds and the ranges): i < j and j < l give
+// l − i >= 2, so a read that needs it is accepted, where bounds combined
+// pairwise left l − i in −4..4 and refused it. Every program of the first
+// half was refused before; the second half reads one cell out of range
+// and must still be refused, by a message at the index of the read.
+func TestCheckNarrowingClosure(t *testing.T) {
+	const decls = `dp t
+param n int = 6
+data x[d in 1..n] int in 0..9
+state h[i in 1..n, j in 1..n, l in 1..n] int in 0..20 = 0
+state t[i in 1..n, j in 1..n] int in 0..20 or inf = 0
+`
+	tests := []struct {
+		name, steps string
+		at, err     string // the index the error points at and its message; "" when the program checks
+	}{
+		{"chain", `step h[i, j, l] = if i < j and j < l then x[l - i - 1] else 0
+step t[i, j] = 0`, "", ""},
+		{"chain with gaps", `step h[i, j, l] = if i + 2 <= j and j < l then x[l - i - 2] else 0
+step t[i, j] = 0`, "", ""},
+		{"equalities", `step h[i, j, l] = if i == j and j == l then x[l - i + 1] + x[i - l + 1] else 0
+step t[i, j] = 0`, "", ""},
+		{"chain into a state", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 1] else 0
+step t[i, j] = 0`, "", ""},
+		{"a cycle is no cell", `step h[i, j, l] = if i < j and j < l and l < i then x[0] else 0
+step t[i, j] = 0`, "", ""},
+		{"domain", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: x[j - i - 1])`, "", ""},
+		{"filter", `step h[i, j, l] = 0
+step t[i, j] = min(k in 1..n where i < k and k < j: x[j - i - 1])`, "", ""},
+		{"nested domains", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: min(m in k + 1..j - 1: x[m - i - 1] + x[j - k - 1]))`, "", ""},
+		{"domain in a branch", `step h[i, j, l] = if i < l then clamp(min(k in i..l - 1 where k > i: x[l - i - 1]), 0, 20) else 0
+step t[i, j] = 0`, "", ""},
+
+		{"chain, one short", `step h[i, j, l] = if i < j and j < l then x[l - i - 2] else 0
+step t[i, j] = 0`, "l - i - 2", "index l - i - 2 of dimension 1 of data x ranges over 0..3, outside 1..6"},
+		{"chain with <=", `step h[i, j, l] = if i < j and j <= l then x[l - i - 1] else 0
+step t[i, j] = 0`, "l - i - 1", "index l - i - 1 of dimension 1 of data x ranges over 0..4, outside 1..6"},
+		{"chain into a state, one short", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 2] else 0
+step t[i, j] = 0`, "l - i - 2", "read h[i, j, l - i - 2] can reach index 0 in dimension 3, outside the index range 1..6 of h, and no boundary line covers it"},
+		{"filter with <=", `step h[i, j, l] = 0
+step t[i, j] = min(k in 1..n where i < k and k <= j: x[j - i - 1])`, "j - i - 1", "index j - i - 1 of dimension 1 of data x ranges over 0..4, outside 1..6"},
+		{"nested domains, one short", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: min(m in k..j - 1: x[m - i - 1] + x[j - k - 1]))`, "j - k - 1", "index j - k - 1 of dimension 1 of data x ranges over 0..3, outside 1..6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := decls + tt.steps + "\n"
+			f, err := Parse("t.dp", []byte(src))
+			require.NoError(t, err)
+			_, err = Check(f, nil)
+			if tt.err == "" {
+				require.NoError(t, err)
+				if strings.Contains(tt.name, "cycle") {
+					// With n = 200, rounds of pairwise propagation
+					// narrowed the ranges by one each, and stopped
+					// before they were empty.
+					_, err = Check(f, map[string]int64{"n": 200})
+					require.NoError(t, err)
+				}
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), positionOf(t, src, tt.at)+": "+tt.err)
+		})
+	}
+}
+
+// positionOf is "t.dp:LINE:COL" of the first text in src after its
+// declarations (a step line).
+func positionOf(t *testing.T, src, text string) string {
+	lines := strings.Split(src, "\n")
+	for n, line := range lines {
+		if col := strings.Index(line, text); col >= 0 && strings.HasPrefix(line, "step") {
+			return fmt.Sprintf("t.dp:%d:%d", n+1, col+1)
+		}
+	}
+	t.Fatalf("%q is not in a step of\n%s", text, src)
+	return ""
+}
