@@ -171,6 +171,9 @@ const noBound = math.MaxInt64 / 4
 // variables, where pairwise propagation could miss i − l <= −2 from
 // i < j and j < l.
 func (b box) close() (box, bool) {
+	if len(b.diffs) == 0 {
+		return b, true // ranges alone, each non-empty, are closed
+	}
 	vars := boxVars(b)
 	for _, d := range b.diffs {
 		for _, v := range []*Var{d.v, d.w} {
