@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -34,9 +35,9 @@ import (
 // that vary) leave the region as it is. The region is thus always a
 // superset of the cells that reach the branch, so the checks are sound:
 // each read must be in range on every box, where an index is split into
-// differences c·(v − w), bounded by the box's bounds, and single terms,
-// bounded by their variable's range (formMax: exact for c·v + k and
-// c·(v − w) + k).
+// differences v − w, bounded by the box's bounds, and single terms,
+// bounded by their variable's range (formMax: exact, with small
+// coefficients, for any index).
 //
 // A reduction's body is evaluated only for the values of its variable in
 // the cell's domain that pass the filter, so it is checked on the region
@@ -245,11 +246,14 @@ func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
 }
 
 // formMax bounds Σ coef·v from above on b (closed). It splits the form
-// into m·(v − w) terms, bounded by maxDiff, and a rest bounded by the
-// ranges: greedily, first the pair (positive v, negative w) whose bound
-// gains most over the ranges, as long as one gains. Any split gives an
-// upper bound, so it is sound; for a form c·v + k or c·(v − w) + k it is
-// exact (the closure makes each bound reached).
+// into unit differences v − w (a positive v, a negative w), each bounded
+// by maxDiff, and single terms, bounded by the ranges: any split gives an
+// upper bound, so it is sound. The largest value is the least over the
+// splits (linear programming duality; a closed box's bounds meet at
+// integer cells), and with at most maxUnits units of coefficient on each
+// side, formMax finds it (exactMax): the bound is exact. Beyond that it
+// splits greedily, first the pair whose bound gains most over the
+// ranges.
 func (b box) formMax(coef map[*Var]int64) float64 {
 	vars := make([]*Var, 0, len(coef))
 	rest := make(map[*Var]int64, len(coef))
@@ -260,6 +264,9 @@ func (b box) formMax(coef map[*Var]int64) float64 {
 		}
 	}
 	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	if m, ok := b.exactMax(vars, coef); ok {
+		return m
+	}
 	total := 0.0
 	for len(b.diffs) > 0 {
 		var bv, bw *Var
@@ -293,6 +300,73 @@ func (b box) formMax(coef map[*Var]int64) float64 {
 		}
 	}
 	return total
+}
+
+// maxUnits bounds the units of coefficient on each side of a form that
+// exactMax splits exactly: 2^maxUnits subsets.
+const maxUnits = 8
+
+// exactMax is the largest value of Σ coef·v on b (closed; vars the
+// variables with coef != 0), when the positive and the negative
+// coefficients each add up to at most maxUnits. Each unit of a positive
+// coefficient is matched with one of a negative coefficient or with zero
+// (the other side padded with zeros), a pair (v, w) bounded by maxDiff,
+// (v, 0) by v's largest value, (0, w) by minus w's least; the least total
+// over the matchings (a dynamic program over the subsets of one side) is
+// the largest value, as for any transportation problem whose costs obey
+// the triangle inequality, which closing gives. ok is false beyond
+// maxUnits.
+func (b box) exactMax(vars []*Var, coef map[*Var]int64) (float64, bool) {
+	var pos, neg []*Var // nil: zero
+	for _, v := range vars {
+		c := coef[v]
+		if c > maxUnits || c < -maxUnits {
+			return 0, false
+		}
+		for range max(c, -c) {
+			if c > 0 {
+				pos = append(pos, v)
+			} else {
+				neg = append(neg, v)
+			}
+		}
+	}
+	if len(pos) > maxUnits || len(neg) > maxUnits {
+		return 0, false
+	}
+	for len(pos) < len(neg) {
+		pos = append(pos, nil)
+	}
+	for len(neg) < len(pos) {
+		neg = append(neg, nil)
+	}
+	cost := func(v, w *Var) int64 {
+		switch {
+		case v == nil && w == nil:
+			return 0
+		case w == nil:
+			_, hi := b.bounds(v)
+			return int64(hi)
+		case v == nil:
+			lo, _ := b.bounds(w)
+			return -int64(lo)
+		}
+		return int64(b.maxDiff(v, w))
+	}
+	// least[mask] is the least cost of matching pos[:popcount(mask)] with
+	// the units of neg in mask.
+	u := len(pos)
+	least := make([]int64, 1<<u)
+	for mask := 1; mask < 1<<u; mask++ {
+		least[mask] = math.MaxInt64
+		i := bits.OnesCount(uint(mask)) - 1
+		for j := range u {
+			if mask>>j&1 == 1 && least[mask^1<<j] != math.MaxInt64 {
+				least[mask] = min(least[mask], least[mask^1<<j]+cost(pos[i], neg[j]))
+			}
+		}
+	}
+	return float64(least[1<<u-1]), true
 }
 
 // boxVars lists the narrowed variables of the boxes, by ID.

@@ -275,6 +275,7 @@ func TestCheckNarrowingClosure(t *testing.T) {
 	const decls = `dp t
 param n int = 6
 data x[d in 1..n] int in 0..9
+data z[d in 2..n - 1] int in 0..9
 state h[i in 1..n, j in 1..n, l in 1..n] int in 0..20 = 0
 state t[i in 1..n, j in 1..n] int in 0..20 or inf = 0
 `
@@ -290,6 +291,10 @@ step t[i, j] = 0`, "", ""},
 step t[i, j] = 0`, "", ""},
 		{"chain into a state", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 1] else 0
 step t[i, j] = 0`, "", ""},
+		// l - j + i is at least (l - j) + i = 1 + 1, at most (i - j) + l
+		// = -1 + 6: each end is a split into a difference and a term.
+		{"mixed signs", `step h[i, j, l] = if i < j and j < l then z[l - j + i] else 0
+step t[i, j] = 0`, "", ""},
 		{"a cycle is no cell", `step h[i, j, l] = if i < j and j < l and l < i then x[0] else 0
 step t[i, j] = 0`, "", ""},
 		{"domain", `step h[i, j, l] = 0
@@ -303,6 +308,10 @@ step t[i, j] = 0`, "", ""},
 
 		{"chain, one short", `step h[i, j, l] = if i < j and j < l then x[l - i - 2] else 0
 step t[i, j] = 0`, "l - i - 2", "index l - i - 2 of dimension 1 of data x ranges over 0..3, outside 1..6"},
+		{"mixed signs, one over", `step h[i, j, l] = if i < j and j < l then z[l - j + i + 1] else 0
+step t[i, j] = 0`, "l - j + i + 1", "index l - j + i + 1 of dimension 1 of data z ranges over 3..6, outside 2..5"},
+		{"mixed signs, one under", `step h[i, j, l] = if i < j and j < l then z[l - j + i - 1] else 0
+step t[i, j] = 0`, "l - j + i - 1", "index l - j + i - 1 of dimension 1 of data z ranges over 1..4, outside 2..5"},
 		{"chain with <=", `step h[i, j, l] = if i < j and j <= l then x[l - i - 1] else 0
 step t[i, j] = 0`, "l - i - 1", "index l - i - 1 of dimension 1 of data x ranges over 0..4, outside 1..6"},
 		{"chain into a state, one short", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 2] else 0
