@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -355,4 +357,127 @@ func positionOf(t *testing.T, src, text string) string {
 	}
 	t.Fatalf("%q is not in a step of\n%s", text, src)
 	return ""
+}
+
+// A closed box is exact: on random conjunctions of bounds v <= c, v >= c
+// and a·v − a·w <= c over two to four variables in small ranges, the
+// box holds a cell exactly when some cell satisfies them all, and its
+// ranges, difference bounds (maxDiff) and the range of random indices
+// (formRange, coefficients −2..2) are those of the satisfying cells,
+// enumerated. The hull of two boxes has the largest of their bounds.
+func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for trial := range 30000 {
+		nv := 2 + rng.IntN(3)
+		vars := make([]*Var, nv)
+		for k := range vars {
+			lo := rng.IntN(4)
+			vars[k] = &Var{Name: string(rune('a' + k)), ID: k, Lo: lo, Hi: lo + rng.IntN(5)}
+		}
+		// draw returns a box of random bounds and its cells, or ok false
+		// when constrain found none.
+		draw := func() (box, [][]int, bool) {
+			var forms []linear
+			b, ok := box{}, true
+			for range 1 + rng.IntN(6) {
+				l := linear{coef: map[*Var]int64{}, konst: int64(rng.IntN(9) - 4)}
+				v := vars[rng.IntN(nv)]
+				if w := vars[rng.IntN(nv)]; w != v && rng.IntN(3) > 0 {
+					a := int64(1 + rng.IntN(2))
+					l.coef[v], l.coef[w] = a, -a
+				} else {
+					l.coef[v] = int64(2*rng.IntN(2) - 1)
+				}
+				forms = append(forms, l)
+				if ok {
+					out := constrain(b, l)
+					if ok = len(out) == 1; ok {
+						b = out[0]
+					}
+				}
+			}
+			var cells [][]int
+			cell := make([]int, nv)
+			var walk func(k int)
+			walk = func(k int) {
+				if k == nv {
+					for _, l := range forms {
+						s := l.konst
+						for v, c := range l.coef {
+							s += c * int64(cell[v.ID])
+						}
+						if s > 0 {
+							return
+						}
+					}
+					cells = append(cells, slices.Clone(cell))
+					return
+				}
+				for x := vars[k].Lo; x <= vars[k].Hi; x++ {
+					cell[k] = x
+					walk(k + 1)
+				}
+			}
+			walk(0)
+			require.Equal(t, len(cells) > 0, ok, "trial %d: %v", trial, forms)
+			return b, cells, ok
+		}
+		// span is the least and largest of f over cells.
+		span := func(cells [][]int, f func([]int) int) (lo, hi int) {
+			lo, hi = f(cells[0]), f(cells[0])
+			for _, c := range cells[1:] {
+				lo, hi = min(lo, f(c)), max(hi, f(c))
+			}
+			return lo, hi
+		}
+		b, cells, ok := draw()
+		if !ok {
+			continue
+		}
+		for _, v := range vars {
+			lo, hi := span(cells, func(c []int) int { return c[v.ID] })
+			blo, bhi := b.bounds(v)
+			require.Equal(t, [2]int{lo, hi}, [2]int{blo, bhi}, "trial %d: the range of %s on %v", trial, v.Name, b)
+			for _, w := range vars {
+				if w != v {
+					_, hi := span(cells, func(c []int) int { return c[v.ID] - c[w.ID] })
+					require.Equal(t, hi, b.maxDiff(v, w), "trial %d: the largest %s − %s on %v", trial, v.Name, w.Name, b)
+				}
+			}
+		}
+		for range 5 {
+			coef := map[*Var]int64{}
+			for _, v := range vars {
+				coef[v] = int64(rng.IntN(5) - 2)
+			}
+			lo, hi := span(cells, func(c []int) int {
+				s := 0
+				for v, k := range coef {
+					s += int(k) * c[v.ID]
+				}
+				return s
+			})
+			flo, fhi := b.formRange(coef, 0)
+			var form []string
+			for _, v := range vars {
+				form = append(form, fmt.Sprintf("%+d·%s", coef[v], v.Name))
+			}
+			require.Equal(t, [2]float64{float64(lo), float64(hi)}, [2]float64{flo, fhi}, "trial %d: the range of %s on %v", trial, strings.Join(form, " "), b)
+		}
+		b2, cells2, ok := draw()
+		if !ok {
+			continue
+		}
+		h := hullOf([]box{b, b2})
+		require.True(t, b.within(h) && b2.within(h), "trial %d: %v and %v, hull %v", trial, b, b2, h)
+		all := append(cells, cells2...)
+		for _, v := range vars {
+			for _, w := range vars {
+				if w != v {
+					_, hi := span(all, func(c []int) int { return c[v.ID] - c[w.ID] })
+					require.Equal(t, hi, h.maxDiff(v, w), "trial %d: the largest %s − %s on the hull of %v and %v", trial, v.Name, w.Name, b, b2)
+				}
+			}
+		}
+	}
 }
