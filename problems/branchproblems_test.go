@@ -44,6 +44,20 @@ func TestClosurePrograms(t *testing.T) {
 		{"../testdata/programs/triangulation.dp", map[string]int64{"n": 9, "lmax": 5}, randomSides, triangulationExact},
 		{"../testdata/programs/triangulation.dp", map[string]int64{"n": 2, "lmax": 3}, randomSides, triangulationExact},
 	})
+	// The pentagon of graphs' test, by hand: each side is in one triangle
+	// and each diagonal in two, and the best two diagonals have spans 2
+	// and 3: 4·1 + 7 + 2·(3 + 5) = 27.
+	src, err := os.ReadFile("../testdata/programs/triangulation.dp")
+	require.NoError(t, err)
+	f, err := dsl.Parse("triangulation.dp", src)
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"n": 4, "lmax": 7})
+	require.NoError(t, err)
+	tr, err := truth.RunDPData(m, nil, [][]float64{{1, 3, 5, 7}})
+	require.NoError(t, err)
+	a, err := tr.Answer()
+	require.NoError(t, err)
+	require.Equal(t, 27.0, answerFloat(a))
 }
 
 // checkPrograms runs each case on 200 seeded random instances.
