@@ -234,9 +234,9 @@ func (k kernel) generate(half, three Mem) {
 //	p[8:12] = c2 a3 b3 c3 = c'0 a'1 b'2 c'3
 func storeInterleaved(p Mem, q [3]VecVirtual) {
 	ap, bp, cp := YMM(), YMM(), YMM()
-	VPERMPD(U8(0<<0|3<<2|2<<4|1<<6), q[0], ap)
-	VPERMPD(U8(1<<0|0<<2|3<<4|2<<6), q[1], bp)
-	VPERMPD(U8(2<<0|1<<2|0<<4|3<<6), q[2], cp)
+	VPERMPD(U8(perms[0]), q[0], ap)
+	VPERMPD(U8(perms[1]), q[1], bp)
+	VPERMPD(U8(perms[2]), q[2], cp)
 	perm := [3]VecVirtual{ap, bp, cp}
 	for j := range 3 {
 		o := YMM()
@@ -245,3 +245,6 @@ func storeInterleaved(p Mem, q [3]VecVirtual) {
 		VMOVUPD(o, p.Offset(32*j))
 	}
 }
+
+// perms are the lane orders of storeInterleaved (each its own inverse).
+var perms = [3]uint8{0<<0 | 3<<2 | 2<<4 | 1<<6, 1<<0 | 0<<2 | 3<<4 | 2<<6, 2<<0 | 1<<2 | 0<<4 | 3<<6}
