@@ -9,3 +9,8 @@ func gini3AVX2(x0 []float64, x1 []float64, x2 []float64, v []float64, p []float6
 
 // tsallis3AVX2 is tsallis3sGo over len(v) nodes (a multiple of 4), with scale = 0.5/γ and coef = 4/3·γ.
 func tsallis3AVX2(x0 []float64, x1 []float64, x2 []float64, v []float64, p []float64, scale float64, coef float64)
+
+// shannonScaledAVX2 is forwardScaledCompact's common loop over len(outm) nodes (a multiple of 4)
+// whose options read sm[s_i+q], se[s_i+q] (q = 0, 1, …) and whose bias is sm[b+q·db], se[b+q·db] (db8 = 8·db),
+// the tuple of node q's constants tm[2·tt[q]], te[2·tt[q]]; false when a node's exponent leaves ±scaledExpLimit.
+func shannonScaledAVX2(sm []float64, se []int64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, tm *[3]float64, te *[3]int64, outm []float64, oute []int64, p []float64) bool

@@ -90,17 +90,17 @@ gini3AVX2_loop:
 	VMULPD    Y5, Y1, Y5
 	VADDPD    Y5, Y6, Y6
 	VMOVUPD   Y6, (BX)
-	VPERMPD   $0x6c, Y8, Y5
-	VPERMPD   $0xb1, Y11, Y6
-	VPERMPD   $0xc6, Y12, Y7
-	VBLENDPD  $0x02, Y6, Y5, Y8
-	VBLENDPD  $0x04, Y7, Y8, Y8
-	VMOVUPD   Y8, (SI)
-	VBLENDPD  $0x02, Y7, Y6, Y8
-	VBLENDPD  $0x04, Y5, Y8, Y8
-	VMOVUPD   Y8, 32(SI)
-	VBLENDPD  $0x02, Y5, Y7, Y5
-	VBLENDPD  $0x04, Y6, Y5, Y5
+	VPERMPD   $0x6c, Y8, Y8
+	VPERMPD   $0xb1, Y11, Y11
+	VPERMPD   $0xc6, Y12, Y12
+	VBLENDPD  $0x02, Y11, Y8, Y5
+	VBLENDPD  $0x04, Y12, Y5, Y5
+	VMOVUPD   Y5, (SI)
+	VBLENDPD  $0x02, Y12, Y11, Y5
+	VBLENDPD  $0x04, Y8, Y5, Y5
+	VMOVUPD   Y5, 32(SI)
+	VBLENDPD  $0x02, Y8, Y12, Y5
+	VBLENDPD  $0x04, Y11, Y5, Y5
 	VMOVUPD   Y5, 64(SI)
 	ADDQ      $0x20, AX
 	ADDQ      $0x20, CX
@@ -209,17 +209,17 @@ tsallis3AVX2_loop:
 	VMULPD    Y7, Y1, Y7
 	VADDPD    Y7, Y6, Y6
 	VMOVUPD   Y6, (BX)
-	VPERMPD   $0x6c, Y9, Y6
-	VPERMPD   $0xb1, Y12, Y7
+	VPERMPD   $0x6c, Y9, Y9
+	VPERMPD   $0xb1, Y12, Y12
 	VPERMPD   $0xc6, Y5, Y5
-	VBLENDPD  $0x02, Y7, Y6, Y8
-	VBLENDPD  $0x04, Y5, Y8, Y8
-	VMOVUPD   Y8, (SI)
-	VBLENDPD  $0x02, Y5, Y7, Y8
-	VBLENDPD  $0x04, Y6, Y8, Y8
-	VMOVUPD   Y8, 32(SI)
-	VBLENDPD  $0x02, Y6, Y5, Y5
-	VBLENDPD  $0x04, Y7, Y5, Y5
+	VBLENDPD  $0x02, Y12, Y9, Y6
+	VBLENDPD  $0x04, Y5, Y6, Y6
+	VMOVUPD   Y6, (SI)
+	VBLENDPD  $0x02, Y5, Y12, Y6
+	VBLENDPD  $0x04, Y9, Y6, Y6
+	VMOVUPD   Y6, 32(SI)
+	VBLENDPD  $0x02, Y9, Y5, Y5
+	VBLENDPD  $0x04, Y12, Y5, Y5
 	VMOVUPD   Y5, 64(SI)
 	ADDQ      $0x20, AX
 	ADDQ      $0x20, CX
@@ -232,3 +232,205 @@ tsallis3AVX2_loop:
 tsallis3AVX2_done:
 	VZEROUPPER
 	RET
+
+// func shannonScaledAVX2(sm []float64, se []int64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, tm *[3]float64, te *[3]int64, outm []float64, oute []int64, p []float64) bool
+// Requires: AVX, AVX2
+TEXT ·shannonScaledAVX2(SB), NOSPLIT, $0-201
+	VMOVDQU c1023<>+0(SB), Y0
+	VMOVUPD one<>+0(SB), Y1
+	VMOVDQU neglimit<>+0(SB), Y2
+	VPXOR   Y3, Y3, Y3
+	MOVQ    sm_base+0(FP), AX
+	MOVQ    se_base+24(FP), CX
+	SUBQ    AX, CX
+	MOVQ    s0+48(FP), DX
+	SHLQ    $0x03, DX
+	ADDQ    AX, DX
+	MOVQ    s1+56(FP), BX
+	SHLQ    $0x03, BX
+	ADDQ    AX, BX
+	MOVQ    s2+64(FP), SI
+	SHLQ    $0x03, SI
+	ADDQ    AX, SI
+	MOVQ    b+72(FP), DI
+	SHLQ    $0x03, DI
+	ADDQ    AX, DI
+	MOVQ    tt_base+88(FP), AX
+	MOVQ    tm+112(FP), R8
+	MOVQ    te+120(FP), R9
+	MOVQ    outm_base+128(FP), R10
+	MOVQ    oute_base+152(FP), R11
+	SUBQ    R10, R11
+	MOVQ    p_base+176(FP), R12
+	MOVQ    outm_len+136(FP), R13
+	SHRQ    $0x02, R13
+
+shannonScaled_loop:
+	TESTQ       R13, R13
+	JZ          shannonScaled_done
+	MOVWQZX     (AX), R14
+	LEAQ        (R14)(R14*2), R14
+	SHLQ        $0x04, R14
+	VMOVSD      (R8)(R14*1), X4
+	VMOVSD      8(R8)(R14*1), X5
+	VMOVSD      16(R8)(R14*1), X6
+	VMOVSD      (R9)(R14*1), X7
+	VMOVSD      8(R9)(R14*1), X8
+	VMOVSD      16(R9)(R14*1), X9
+	MOVWQZX     2(AX), R14
+	LEAQ        (R14)(R14*2), R14
+	SHLQ        $0x04, R14
+	VMOVHPD     (R8)(R14*1), X4, X4
+	VMOVHPD     8(R8)(R14*1), X5, X5
+	VMOVHPD     16(R8)(R14*1), X6, X6
+	VMOVHPD     (R9)(R14*1), X7, X7
+	VMOVHPD     8(R9)(R14*1), X8, X8
+	VMOVHPD     16(R9)(R14*1), X9, X9
+	MOVWQZX     4(AX), R14
+	LEAQ        (R14)(R14*2), R14
+	SHLQ        $0x04, R14
+	VMOVSD      (R8)(R14*1), X10
+	VMOVSD      8(R8)(R14*1), X11
+	VMOVSD      16(R8)(R14*1), X12
+	VMOVSD      (R9)(R14*1), X13
+	VMOVSD      8(R9)(R14*1), X14
+	VMOVSD      16(R9)(R14*1), X15
+	MOVWQZX     6(AX), R14
+	LEAQ        (R14)(R14*2), R14
+	SHLQ        $0x04, R14
+	VMOVHPD     (R8)(R14*1), X10, X10
+	VMOVHPD     8(R8)(R14*1), X11, X11
+	VMOVHPD     16(R8)(R14*1), X12, X12
+	VMOVHPD     (R9)(R14*1), X13, X13
+	VMOVHPD     8(R9)(R14*1), X14, X14
+	VMOVHPD     16(R9)(R14*1), X15, X15
+	VINSERTF128 $0x01, X10, Y4, Y4
+	VINSERTF128 $0x01, X13, Y7, Y7
+	VINSERTF128 $0x01, X11, Y5, Y5
+	VINSERTF128 $0x01, X14, Y8, Y8
+	VINSERTF128 $0x01, X12, Y6, Y6
+	VINSERTF128 $0x01, X15, Y9, Y9
+	VMULPD      (DX), Y4, Y4
+	VPADDQ      (DX)(CX*1), Y7, Y7
+	VMULPD      (BX), Y5, Y5
+	VPADDQ      (BX)(CX*1), Y8, Y8
+	VMULPD      (SI), Y6, Y6
+	VPADDQ      (SI)(CX*1), Y9, Y9
+	VPCMPGTQ    Y8, Y7, Y11
+	VBLENDVPD   Y11, Y7, Y8, Y10
+	VPCMPGTQ    Y9, Y10, Y11
+	VBLENDVPD   Y11, Y10, Y9, Y10
+	VPSUBQ      Y7, Y10, Y7
+	VPCMPGTQ    Y0, Y7, Y11
+	VBLENDVPD   Y11, Y0, Y7, Y7
+	VPSUBQ      Y7, Y0, Y7
+	VPSLLQ      $0x34, Y7, Y7
+	VMULPD      Y7, Y4, Y4
+	VPSUBQ      Y8, Y10, Y8
+	VPCMPGTQ    Y0, Y8, Y11
+	VBLENDVPD   Y11, Y0, Y8, Y8
+	VPSUBQ      Y8, Y0, Y8
+	VPSLLQ      $0x34, Y8, Y8
+	VMULPD      Y8, Y5, Y5
+	VPSUBQ      Y9, Y10, Y9
+	VPCMPGTQ    Y0, Y9, Y11
+	VBLENDVPD   Y11, Y0, Y9, Y9
+	VPSUBQ      Y9, Y0, Y9
+	VPSLLQ      $0x34, Y9, Y9
+	VMULPD      Y9, Y6, Y6
+	VADDPD      Y5, Y4, Y11
+	VADDPD      Y6, Y11, Y11
+	VDIVPD      Y11, Y1, Y14
+	VMULPD      Y14, Y4, Y4
+	VMULPD      Y14, Y5, Y5
+	VMULPD      Y14, Y6, Y6
+	VPERMPD     $0x6c, Y4, Y4
+	VPERMPD     $0xb1, Y5, Y5
+	VPERMPD     $0xc6, Y6, Y6
+	VBLENDPD    $0x02, Y5, Y4, Y14
+	VBLENDPD    $0x04, Y6, Y14, Y14
+	VMOVUPD     Y14, (R12)
+	VBLENDPD    $0x02, Y6, Y5, Y14
+	VBLENDPD    $0x04, Y4, Y14, Y14
+	VMOVUPD     Y14, 32(R12)
+	VBLENDPD    $0x02, Y4, Y6, Y14
+	VBLENDPD    $0x04, Y5, Y14, Y14
+	VMOVUPD     Y14, 64(R12)
+	VMOVSD      (DI), X12
+	VMOVSD      (DI)(CX*1), X13
+	ADDQ        db8+80(FP), DI
+	VMOVHPD     (DI), X12, X12
+	VMOVHPD     (DI)(CX*1), X13, X13
+	ADDQ        db8+80(FP), DI
+	VMOVSD      (DI), X4
+	VMOVSD      (DI)(CX*1), X5
+	ADDQ        db8+80(FP), DI
+	VMOVHPD     (DI), X4, X4
+	VMOVHPD     (DI)(CX*1), X5, X5
+	ADDQ        db8+80(FP), DI
+	VINSERTF128 $0x01, X4, Y12, Y12
+	VINSERTF128 $0x01, X5, Y13, Y13
+	VMULPD      Y12, Y11, Y12
+	VPADDQ      Y13, Y10, Y13
+	VPSRLQ      $0x34, Y12, Y10
+	VPADDQ      Y10, Y13, Y13
+	VPSUBQ      Y0, Y13, Y13
+	VPAND       mantissa<>+0(SB), Y12, Y12
+	VPOR        onebits<>+0(SB), Y12, Y12
+	VPCMPGTQ    limit<>+0(SB), Y13, Y10
+	VPOR        Y10, Y3, Y3
+	VPCMPGTQ    Y13, Y2, Y10
+	VPOR        Y10, Y3, Y3
+	VMOVUPD     Y12, (R10)
+	VMOVDQU     Y13, (R10)(R11*1)
+	ADDQ        $0x20, DX
+	ADDQ        $0x20, BX
+	ADDQ        $0x20, SI
+	ADDQ        $0x08, AX
+	ADDQ        $0x20, R10
+	ADDQ        $0x60, R12
+	DECQ        R13
+	JMP         shannonScaled_loop
+
+shannonScaled_done:
+	VPTEST Y3, Y3
+	SETEQ  AL
+	VZEROUPPER
+	MOVB   AL, ret+200(FP)
+	RET
+
+DATA c1023<>+0(SB)/8, $0x00000000000003ff
+DATA c1023<>+8(SB)/8, $0x00000000000003ff
+DATA c1023<>+16(SB)/8, $0x00000000000003ff
+DATA c1023<>+24(SB)/8, $0x00000000000003ff
+GLOBL c1023<>(SB), RODATA|NOPTR, $32
+
+DATA one<>+0(SB)/8, $0x3ff0000000000000
+DATA one<>+8(SB)/8, $0x3ff0000000000000
+DATA one<>+16(SB)/8, $0x3ff0000000000000
+DATA one<>+24(SB)/8, $0x3ff0000000000000
+GLOBL one<>(SB), RODATA|NOPTR, $32
+
+DATA neglimit<>+0(SB)/8, $0xff80000000000000
+DATA neglimit<>+8(SB)/8, $0xff80000000000000
+DATA neglimit<>+16(SB)/8, $0xff80000000000000
+DATA neglimit<>+24(SB)/8, $0xff80000000000000
+GLOBL neglimit<>(SB), RODATA|NOPTR, $32
+
+DATA limit<>+0(SB)/8, $0x0080000000000000
+DATA limit<>+8(SB)/8, $0x0080000000000000
+DATA limit<>+16(SB)/8, $0x0080000000000000
+DATA limit<>+24(SB)/8, $0x0080000000000000
+GLOBL limit<>(SB), RODATA|NOPTR, $32
+
+DATA mantissa<>+0(SB)/8, $0x000fffffffffffff
+DATA mantissa<>+8(SB)/8, $0x000fffffffffffff
+DATA mantissa<>+16(SB)/8, $0x000fffffffffffff
+DATA mantissa<>+24(SB)/8, $0x000fffffffffffff
+GLOBL mantissa<>(SB), RODATA|NOPTR, $32
+
+DATA onebits<>+0(SB)/8, $0x3ff0000000000000
+DATA onebits<>+8(SB)/8, $0x3ff0000000000000
+DATA onebits<>+16(SB)/8, $0x3ff0000000000000
+DATA onebits<>+24(SB)/8, $0x3ff0000000000000
+GLOBL onebits<>(SB), RODATA|NOPTR, $32

@@ -276,7 +276,15 @@ func (r *GraphRun) forwardScaledCompact() bool {
 		if n == 3 && mul[0] && mul[1] && mul[2] && up { // the loop below for the common case, the same operations
 			s0, s1, s2 := src[0], src[1], src[2]
 			pr := prob[o : o+3*cnt]
-			for q := range outm {
+			q0 := 0
+			if haveAVX2 && d0 == 1 && d1 == 1 && d2 == 1 { // four nodes at a time, the same operations
+				q0 = cnt &^ 3
+				if q0 > 0 && !shannonScaledAVX2(sm, se, s0, s1, s2, b, 8*db, tt[:q0], &tm[s], &te[s], outm[:q0], oute[:q0], pr[:3*q0]) {
+					return false
+				}
+				s0, s1, s2, b = s0+q0, s1+q0, s2+q0, b+q0*db
+			}
+			for q := q0; q < cnt; q++ {
 				t := int(tt[q])
 				cmq, ceq := &tm[2*t+s], &te[2*t+s]
 				m0, e0 := cmq[0]*sm[s0], ceq[0]+se[s0]

@@ -113,6 +113,7 @@ func main() {
 	} {
 		k.generate(half, three)
 	}
+	shannonScaled()
 	Generate()
 }
 
@@ -225,7 +226,7 @@ func (k kernel) generate(half, three Mem) {
 }
 
 // storeInterleaved writes the probabilities of four nodes, q[i] the i-th
-// option's, as p[3j+i] (j = 0..3): the three vectors permuted so that
+// option's, as p[3j+i] (j = 0..3): the three vectors permuted in place so that
 // each output vector is a blend of the three.
 //
 //	a' = a0 a3 a2 a1, b' = b1 b0 b3 b2, c' = c2 c1 c0 c3
@@ -233,11 +234,10 @@ func (k kernel) generate(half, three Mem) {
 //	p[4:8] = b1 c1 a2 b2 = b'0 c'1 a'2 b'3
 //	p[8:12] = c2 a3 b3 c3 = c'0 a'1 b'2 c'3
 func storeInterleaved(p Mem, q [3]VecVirtual) {
-	ap, bp, cp := YMM(), YMM(), YMM()
-	VPERMPD(U8(perms[0]), q[0], ap)
-	VPERMPD(U8(perms[1]), q[1], bp)
-	VPERMPD(U8(perms[2]), q[2], cp)
-	perm := [3]VecVirtual{ap, bp, cp}
+	perm := q // in place: the probabilities are not needed after
+	for i := range 3 {
+		VPERMPD(U8(perms[i]), q[i], perm[i])
+	}
 	for j := range 3 {
 		o := YMM()
 		VBLENDPD(U8(0b0010), perm[(j+1)%3], perm[j], o)
@@ -248,3 +248,167 @@ func storeInterleaved(p Mem, q [3]VecVirtual) {
 
 // perms are the lane orders of storeInterleaved (each its own inverse).
 var perms = [3]uint8{0<<0 | 3<<2 | 2<<4 | 1<<6, 1<<0 | 0<<2 | 3<<4 | 2<<6, 2<<0 | 1<<2 | 0<<4 | 3<<6}
+
+// vecU64 is a read-only 32-byte constant of four copies of x.
+func vecU64(name string, x uint64) Mem {
+	m := GLOBL(name, RODATA|NOPTR)
+	for i := range 4 {
+		DATA(8*i, U64(x))
+	}
+	return m
+}
+
+// shannonScaled generates shannonScaledAVX2, the common case of
+// forwardScaledCompact's loop (three options, each multiplying by its
+// source's scaled value, the node the sum times its bias) for a run whose
+// options read consecutive slots, four nodes at a time.
+func shannonScaled() {
+	TEXT("shannonScaledAVX2", NOSPLIT, "func(sm []float64, se []int64, s0, s1, s2, b, db8 int, tt []uint16, tm *[3]float64, te *[3]int64, outm []float64, oute []int64, p []float64) bool")
+	Doc("shannonScaledAVX2 is forwardScaledCompact's common loop over len(outm) nodes (a multiple of 4)",
+		"whose options read sm[s_i+q], se[s_i+q] (q = 0, 1, …) and whose bias is sm[b+q·db], se[b+q·db] (db8 = 8·db),",
+		"the tuple of node q's constants tm[2·tt[q]], te[2·tt[q]]; false when a node's exponent leaves ±scaledExpLimit.")
+	c1023, one, negLimit := YMM(), YMM(), YMM()
+	VMOVDQU(vecU64("c1023", 1023), c1023)
+	VMOVUPD(vecU64("one", math.Float64bits(1)), one)
+	lim := int64(1) << 55 // scaledExpLimit
+	VMOVDQU(vecU64("neglimit", uint64(-lim)), negLimit)
+	limit := vecU64("limit", uint64(lim))
+	mant := vecU64("mantissa", 1<<52-1)
+	oneBits := vecU64("onebits", 1023<<52)
+	bad := YMM()
+	VPXOR(bad, bad, bad)
+
+	sm := Load(Param("sm").Base(), GP64())
+	d := Load(Param("se").Base(), GP64()) // se − sm: an se slot is its sm slot's address plus d
+	SUBQ(sm, d)
+	var src [3]Register
+	for i, name := range []string{"s0", "s1", "s2"} {
+		src[i] = Load(Param(name), GP64())
+		SHLQ(U8(3), src[i])
+		ADDQ(sm, src[i])
+	}
+	pb := Load(Param("b"), GP64())
+	SHLQ(U8(3), pb)
+	ADDQ(sm, pb)
+	db8, _ := Param("db8").Resolve()
+	tt := Load(Param("tt").Base(), GP64())
+	tm := Load(Param("tm"), GP64())
+	te := Load(Param("te"), GP64())
+	po := Load(Param("outm").Base(), GP64())
+	do := Load(Param("oute").Base(), GP64()) // oute − outm
+	SUBQ(po, do)
+	pp := Mem{Base: Load(Param("p").Base(), GP64())}
+	n := Load(Param("outm").Len(), GP64())
+	SHRQ(U8(2), n)
+	t := GP64()
+
+	Label("shannonScaled_loop")
+	TESTQ(n, n)
+	JZ(LabelRef("shannonScaled_done"))
+	// the constants of the four nodes' tuples, lane j from node j
+	var cm, ce [3]VecVirtual
+	var lo, hi [6]VecVirtual // lanes 0-1 and 2-3 of each constant
+	for j := range 4 {
+		MOVWQZX(Mem{Base: tt, Disp: 2 * j}, t)
+		LEAQ(Mem{Base: t, Index: t, Scale: 2}, t) // 48·t: the row 2t of 24 bytes
+		SHLQ(U8(4), t)
+		for i := range 6 {
+			base := tm
+			if i >= 3 {
+				base = te
+			}
+			m := Mem{Base: base, Index: t, Scale: 1, Disp: 8 * (i % 3)}
+			half := &lo[i]
+			if j >= 2 {
+				half = &hi[i]
+			}
+			if j%2 == 0 {
+				*half = YMM()
+				VMOVSD(m, (*half).AsX())
+			} else {
+				VMOVHPD(m, (*half).AsX(), (*half).AsX())
+			}
+		}
+	}
+	for i := range 3 {
+		cm[i], ce[i] = lo[i], lo[i+3]
+		VINSERTF128(U8(1), hi[i].AsX(), cm[i], cm[i])
+		VINSERTF128(U8(1), hi[i+3].AsX(), ce[i], ce[i])
+	}
+	// the options: cm·sm[s], ce + se[s]
+	for i := range 3 {
+		VMULPD(Mem{Base: src[i]}, cm[i], cm[i])
+		VPADDQ(Mem{Base: src[i], Index: d, Scale: 1}, ce[i], ce[i])
+	}
+	emax, mk := YMM(), YMM()
+	VPCMPGTQ(ce[1], ce[0], mk)
+	VBLENDVPD(mk, ce[0], ce[1], emax)
+	VPCMPGTQ(ce[2], emax, mk)
+	VBLENDVPD(mk, emax, ce[2], emax)
+	// m_i·2^−min(emax−e_i, 1023), their sum and the probabilities
+	for i := range 3 {
+		x := ce[i]
+		VPSUBQ(ce[i], emax, x)
+		VPCMPGTQ(c1023, x, mk)
+		VBLENDVPD(mk, c1023, x, x)
+		VPSUBQ(x, c1023, x)
+		VPSLLQ(U8(52), x, x)
+		VMULPD(x, cm[i], cm[i])
+	}
+	sum, rs := YMM(), YMM()
+	VADDPD(cm[1], cm[0], sum)
+	VADDPD(cm[2], sum, sum)
+	VDIVPD(sum, one, rs)
+	for i := range 3 {
+		VMULPD(rs, cm[i], cm[i])
+	}
+	storeInterleaved(pp, cm)
+	// the biases, lane j from node j: sm[b], se[b], b advancing by db
+	var bm, be [2]VecVirtual
+	for j := range 4 {
+		h := j / 2
+		if j%2 == 0 {
+			bm[h], be[h] = YMM(), YMM()
+			VMOVSD(Mem{Base: pb}, bm[h].AsX())
+			VMOVSD(Mem{Base: pb, Index: d, Scale: 1}, be[h].AsX())
+		} else {
+			VMOVHPD(Mem{Base: pb}, bm[h].AsX(), bm[h].AsX())
+			VMOVHPD(Mem{Base: pb, Index: d, Scale: 1}, be[h].AsX(), be[h].AsX())
+		}
+		ADDQ(db8.Addr, pb)
+	}
+	m, e := bm[0], be[0]
+	VINSERTF128(U8(1), bm[1].AsX(), m, m)
+	VINSERTF128(U8(1), be[1].AsX(), e, e)
+	VMULPD(m, sum, m)
+	VPADDQ(e, emax, e)
+	// normalize: the mantissa in [1, 2), its exponent moved to e
+	x := YMM()
+	VPSRLQ(U8(52), m, x)
+	VPADDQ(x, e, e)
+	VPSUBQ(c1023, e, e)
+	VPAND(mant, m, m)
+	VPOR(oneBits, m, m)
+	VPCMPGTQ(limit, e, x)
+	VPOR(x, bad, bad)
+	VPCMPGTQ(e, negLimit, x)
+	VPOR(x, bad, bad)
+	VMOVUPD(m, Mem{Base: po})
+	VMOVDQU(e, Mem{Base: po, Index: do, Scale: 1})
+
+	for i := range 3 {
+		ADDQ(U8(32), src[i])
+	}
+	ADDQ(U8(8), tt)
+	ADDQ(U8(32), po)
+	ADDQ(U8(96), pp.Base)
+	DECQ(n)
+	JMP(LabelRef("shannonScaled_loop"))
+	Label("shannonScaled_done")
+	ok := GP8()
+	VPTEST(bad, bad)
+	SETEQ(ok)
+	VZEROUPPER()
+	Store(ok, ReturnIndex(0))
+	RET()
+}
