@@ -102,3 +102,13 @@ func entThreshold(s1, s2, k float64) float64 {
 	d := (1 - (s2 - k*mean*mean)) / k
 	return mean - math.Sqrt(max(d, 0))
 }
+
+// sparse3RunAVX2 is gini3RunAVX2 or tsallis3RunAVX2 (by reg) with the
+// scale and coefficient of gini3s and tsallis3s.
+func sparse3RunAVX2(reg Reg, vals []float64, s0, s1, s2, b, db8 int, tt []uint16, ctv *[3]float64, out, p []float64, sg, gamma, inv float64) {
+	if reg == Gini {
+		gini3RunAVX2(vals, s0, s1, s2, b, db8, tt, ctv, out, p, sg, inv, 0.5*gamma)
+		return
+	}
+	tsallis3RunAVX2(vals, s0, s1, s2, b, db8, tt, ctv, out, p, sg, 0.5*inv, 4.0/3.0*gamma)
+}

@@ -7,8 +7,16 @@ package smooth
 // gini3AVX2 is gini3sGo over len(v) nodes (a multiple of 4), with scale = 1/γ and coef = 0.5·γ.
 func gini3AVX2(x0 []float64, x1 []float64, x2 []float64, v []float64, p []float64, scale float64, coef float64)
 
+// gini3RunAVX2 is gini3AVX2 fused with forwardCompact's gather and bias: over len(out) nodes (a multiple of 4)
+// whose options are sg·(ctv[tt[q]][i] + vals[s_i+q]) and whose values are sg·v + vals[b+q·db] (db8 = 8·db).
+func gini3RunAVX2(vals []float64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, ctv *[3]float64, out []float64, p []float64, sg float64, scale float64, coef float64)
+
 // tsallis3AVX2 is tsallis3sGo over len(v) nodes (a multiple of 4), with scale = 0.5/γ and coef = 4/3·γ.
 func tsallis3AVX2(x0 []float64, x1 []float64, x2 []float64, v []float64, p []float64, scale float64, coef float64)
+
+// tsallis3RunAVX2 is tsallis3AVX2 fused with forwardCompact's gather and bias: over len(out) nodes (a multiple of 4)
+// whose options are sg·(ctv[tt[q]][i] + vals[s_i+q]) and whose values are sg·v + vals[b+q·db] (db8 = 8·db).
+func tsallis3RunAVX2(vals []float64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, ctv *[3]float64, out []float64, p []float64, sg float64, scale float64, coef float64)
 
 // shannonScaledAVX2 is forwardScaledCompact's common loop over len(outm) nodes (a multiple of 4)
 // whose options read sm[s_i+q], se[s_i+q] (q = 0, 1, …) and whose bias is sm[b+q·db], se[b+q·db] (db8 = 8·db),

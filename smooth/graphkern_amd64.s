@@ -4,11 +4,29 @@
 
 #include "textflag.h"
 
+DATA zero<>+0(SB)/8, $0x0000000000000000
+DATA zero<>+8(SB)/8, $0x0000000000000000
+DATA zero<>+16(SB)/8, $0x0000000000000000
+DATA zero<>+24(SB)/8, $0x0000000000000000
+GLOBL zero<>(SB), RODATA|NOPTR, $32
+
 DATA half<>+0(SB)/8, $0x3fe0000000000000
 DATA half<>+8(SB)/8, $0x3fe0000000000000
 DATA half<>+16(SB)/8, $0x3fe0000000000000
 DATA half<>+24(SB)/8, $0x3fe0000000000000
 GLOBL half<>(SB), RODATA|NOPTR, $32
+
+DATA one<>+0(SB)/8, $0x3ff0000000000000
+DATA one<>+8(SB)/8, $0x3ff0000000000000
+DATA one<>+16(SB)/8, $0x3ff0000000000000
+DATA one<>+24(SB)/8, $0x3ff0000000000000
+GLOBL one<>(SB), RODATA|NOPTR, $32
+
+DATA negone<>+0(SB)/8, $0xbff0000000000000
+DATA negone<>+8(SB)/8, $0xbff0000000000000
+DATA negone<>+16(SB)/8, $0xbff0000000000000
+DATA negone<>+24(SB)/8, $0xbff0000000000000
+GLOBL negone<>(SB), RODATA|NOPTR, $32
 
 DATA three<>+0(SB)/8, $0x4008000000000000
 DATA three<>+8(SB)/8, $0x4008000000000000
@@ -27,90 +45,244 @@ TEXT ·gini3AVX2(SB), NOSPLIT, $0-136
 	MOVQ         v_len+80(FP), DI
 	MOVSD        scale+120(FP), X0
 	VBROADCASTSD X0, Y0
-	MOVSD        coef+128(FP), X1
-	VBROADCASTSD X1, Y1
-	VXORPD       Y2, Y2, Y2
-	VMOVUPD      half<>+0(SB), Y3
-	VADDPD       Y3, Y3, Y3
-	VSUBPD       Y3, Y2, Y4
+	VMOVUPD      one<>+0(SB), Y1
+	VMOVUPD      negone<>+0(SB), Y2
 	SHRQ         $0x02, DI
 
 gini3AVX2_loop:
-	TESTQ     DI, DI
-	JZ        gini3AVX2_done
-	VMOVUPD   (AX), Y5
-	VMOVUPD   (CX), Y6
-	VMOVUPD   (DX), Y7
-	VMINPD    Y6, Y5, Y8
-	VMAXPD    Y6, Y5, Y5
-	VMAXPD    Y7, Y5, Y6
-	VMINPD    Y7, Y5, Y5
-	VMAXPD    Y5, Y8, Y7
-	VMINPD    Y5, Y8, Y5
-	VSUBPD    Y6, Y7, Y7
-	VMULPD    Y0, Y7, Y7
-	VSUBPD    Y6, Y5, Y5
-	VMULPD    Y0, Y5, Y5
-	VSUBPD    Y3, Y7, Y8
-	VMULPD    half<>+0(SB), Y8, Y8
-	VADDPD    Y5, Y7, Y9
-	VSUBPD    Y3, Y9, Y9
-	VDIVPD    three<>+0(SB), Y9, Y9
-	VSUBPD    Y5, Y9, Y5
-	VBLENDVPD Y5, Y9, Y8, Y9
-	VSUBPD    Y7, Y8, Y5
-	VBLENDVPD Y5, Y9, Y4, Y5
-	VMOVUPD   (AX), Y7
-	VSUBPD    Y6, Y7, Y7
-	VMULPD    Y0, Y7, Y8
-	VSUBPD    Y5, Y8, Y8
-	VMAXPD    Y2, Y8, Y8
-	VMULPD    Y8, Y8, Y9
-	VMULPD    Y7, Y8, Y7
-	VMOVUPD   (CX), Y10
-	VSUBPD    Y6, Y10, Y10
-	VMULPD    Y0, Y10, Y11
-	VSUBPD    Y5, Y11, Y11
-	VMAXPD    Y2, Y11, Y11
-	VMULPD    Y11, Y11, Y12
-	VMULPD    Y10, Y11, Y10
-	VADDPD    Y10, Y7, Y7
-	VADDPD    Y12, Y9, Y9
-	VMOVUPD   (DX), Y10
-	VSUBPD    Y6, Y10, Y10
-	VMULPD    Y0, Y10, Y12
-	VSUBPD    Y5, Y12, Y12
-	VMAXPD    Y2, Y12, Y12
-	VMULPD    Y12, Y12, Y5
-	VMULPD    Y10, Y12, Y10
-	VADDPD    Y10, Y7, Y7
-	VADDPD    Y5, Y9, Y9
-	VADDPD    Y7, Y6, Y6
-	VSUBPD    Y9, Y3, Y5
-	VMULPD    Y5, Y1, Y5
-	VADDPD    Y5, Y6, Y6
-	VMOVUPD   Y6, (BX)
-	VPERMPD   $0x6c, Y8, Y8
-	VPERMPD   $0xb1, Y11, Y11
-	VPERMPD   $0xc6, Y12, Y12
-	VBLENDPD  $0x02, Y11, Y8, Y5
-	VBLENDPD  $0x04, Y12, Y5, Y5
-	VMOVUPD   Y5, (SI)
-	VBLENDPD  $0x02, Y12, Y11, Y5
-	VBLENDPD  $0x04, Y8, Y5, Y5
-	VMOVUPD   Y5, 32(SI)
-	VBLENDPD  $0x02, Y8, Y12, Y5
-	VBLENDPD  $0x04, Y11, Y5, Y5
-	VMOVUPD   Y5, 64(SI)
-	ADDQ      $0x20, AX
-	ADDQ      $0x20, CX
-	ADDQ      $0x20, DX
-	ADDQ      $0x20, BX
-	ADDQ      $0x60, SI
-	DECQ      DI
-	JMP       gini3AVX2_loop
+	TESTQ        DI, DI
+	JZ           gini3AVX2_done
+	VMOVUPD      (AX), Y3
+	VMOVUPD      (CX), Y4
+	VMOVUPD      (DX), Y5
+	VMINPD       Y4, Y3, Y6
+	VMAXPD       Y4, Y3, Y3
+	VMAXPD       Y5, Y3, Y4
+	VMINPD       Y5, Y3, Y3
+	VMAXPD       Y3, Y6, Y5
+	VMINPD       Y3, Y6, Y3
+	VSUBPD       Y4, Y5, Y5
+	VMULPD       Y0, Y5, Y5
+	VSUBPD       Y4, Y3, Y3
+	VMULPD       Y0, Y3, Y3
+	VSUBPD       Y1, Y5, Y6
+	VMULPD       half<>+0(SB), Y6, Y6
+	VADDPD       Y3, Y5, Y7
+	VSUBPD       Y1, Y7, Y7
+	VDIVPD       three<>+0(SB), Y7, Y7
+	VSUBPD       Y3, Y7, Y3
+	VBLENDVPD    Y3, Y7, Y6, Y7
+	VSUBPD       Y5, Y6, Y3
+	VBLENDVPD    Y3, Y7, Y2, Y3
+	VMOVUPD      (AX), Y5
+	VSUBPD       Y4, Y5, Y5
+	VMULPD       Y0, Y5, Y6
+	VSUBPD       Y3, Y6, Y6
+	VMAXPD       zero<>+0(SB), Y6, Y6
+	VMULPD       Y6, Y6, Y7
+	VMULPD       Y5, Y6, Y5
+	VMOVUPD      (CX), Y8
+	VSUBPD       Y4, Y8, Y8
+	VMULPD       Y0, Y8, Y9
+	VSUBPD       Y3, Y9, Y9
+	VMAXPD       zero<>+0(SB), Y9, Y9
+	VMULPD       Y9, Y9, Y10
+	VMULPD       Y8, Y9, Y8
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y10, Y7, Y7
+	VMOVUPD      (DX), Y8
+	VSUBPD       Y4, Y8, Y8
+	VMULPD       Y0, Y8, Y10
+	VSUBPD       Y3, Y10, Y10
+	VMAXPD       zero<>+0(SB), Y10, Y10
+	VMULPD       Y10, Y10, Y3
+	VMULPD       Y8, Y10, Y8
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y3, Y7, Y7
+	VADDPD       Y5, Y4, Y4
+	VSUBPD       Y7, Y1, Y3
+	VBROADCASTSD coef+128(FP), Y5
+	VMULPD       Y3, Y5, Y3
+	VADDPD       Y3, Y4, Y4
+	VMOVUPD      Y4, (BX)
+	VPERMPD      $0x6c, Y6, Y6
+	VPERMPD      $0xb1, Y9, Y9
+	VPERMPD      $0xc6, Y10, Y10
+	VBLENDPD     $0x02, Y9, Y6, Y3
+	VBLENDPD     $0x04, Y10, Y3, Y3
+	VMOVUPD      Y3, (SI)
+	VBLENDPD     $0x02, Y10, Y9, Y3
+	VBLENDPD     $0x04, Y6, Y3, Y3
+	VMOVUPD      Y3, 32(SI)
+	VBLENDPD     $0x02, Y6, Y10, Y3
+	VBLENDPD     $0x04, Y9, Y3, Y3
+	VMOVUPD      Y3, 64(SI)
+	ADDQ         $0x20, AX
+	ADDQ         $0x20, CX
+	ADDQ         $0x20, DX
+	ADDQ         $0x20, BX
+	ADDQ         $0x60, SI
+	DECQ         DI
+	JMP          gini3AVX2_loop
 
 gini3AVX2_done:
+	VZEROUPPER
+	RET
+
+// func gini3RunAVX2(vals []float64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, ctv *[3]float64, out []float64, p []float64, sg float64, scale float64, coef float64)
+// Requires: AVX, AVX2, SSE2
+TEXT ·gini3RunAVX2(SB), NOSPLIT, $96-168
+	MOVQ         vals_base+0(FP), AX
+	MOVQ         s0+24(FP), CX
+	SHLQ         $0x03, CX
+	ADDQ         AX, CX
+	MOVQ         s1+32(FP), DX
+	SHLQ         $0x03, DX
+	ADDQ         AX, DX
+	MOVQ         s2+40(FP), BX
+	SHLQ         $0x03, BX
+	ADDQ         AX, BX
+	MOVQ         b+48(FP), SI
+	SHLQ         $0x03, SI
+	ADDQ         AX, SI
+	MOVQ         tt_base+64(FP), AX
+	MOVQ         ctv+88(FP), DI
+	MOVQ         out_base+96(FP), R9
+	MOVQ         p_base+120(FP), R10
+	MOVQ         out_len+104(FP), R11
+	MOVSD        scale+152(FP), X0
+	VBROADCASTSD X0, Y0
+	VMOVUPD      one<>+0(SB), Y1
+	VMOVUPD      negone<>+0(SB), Y2
+	SHRQ         $0x02, R11
+
+gini3RunAVX2_loop:
+	TESTQ        R11, R11
+	JZ           gini3RunAVX2_done
+	MOVWQZX      (AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVSD       (DI)(R8*1), X3
+	VMOVSD       8(DI)(R8*1), X4
+	VMOVSD       16(DI)(R8*1), X5
+	MOVWQZX      2(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVHPD      (DI)(R8*1), X3, X3
+	VMOVHPD      8(DI)(R8*1), X4, X4
+	VMOVHPD      16(DI)(R8*1), X5, X5
+	MOVWQZX      4(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVSD       (DI)(R8*1), X6
+	VMOVSD       8(DI)(R8*1), X7
+	VMOVSD       16(DI)(R8*1), X8
+	MOVWQZX      6(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVHPD      (DI)(R8*1), X6, X6
+	VMOVHPD      8(DI)(R8*1), X7, X7
+	VMOVHPD      16(DI)(R8*1), X8, X8
+	VINSERTF128  $0x01, X6, Y3, Y3
+	VINSERTF128  $0x01, X7, Y4, Y4
+	VINSERTF128  $0x01, X8, Y5, Y5
+	VBROADCASTSD sg+144(FP), Y6
+	VADDPD       (CX), Y3, Y3
+	VMULPD       Y3, Y6, Y3
+	VMOVUPD      Y3, (SP)
+	VADDPD       (DX), Y4, Y4
+	VMULPD       Y4, Y6, Y4
+	VMOVUPD      Y4, 32(SP)
+	VADDPD       (BX), Y5, Y5
+	VMULPD       Y5, Y6, Y5
+	VMOVUPD      Y5, 64(SP)
+	VMOVUPD      (SP), Y6
+	VMOVUPD      32(SP), Y8
+	VMOVUPD      64(SP), Y9
+	VMINPD       Y8, Y6, Y10
+	VMAXPD       Y8, Y6, Y6
+	VMAXPD       Y9, Y6, Y8
+	VMINPD       Y9, Y6, Y6
+	VMAXPD       Y6, Y10, Y9
+	VMINPD       Y6, Y10, Y6
+	VSUBPD       Y8, Y9, Y9
+	VMULPD       Y0, Y9, Y9
+	VSUBPD       Y8, Y6, Y6
+	VMULPD       Y0, Y6, Y6
+	VSUBPD       Y1, Y9, Y10
+	VMULPD       half<>+0(SB), Y10, Y10
+	VADDPD       Y6, Y9, Y11
+	VSUBPD       Y1, Y11, Y11
+	VDIVPD       three<>+0(SB), Y11, Y11
+	VSUBPD       Y6, Y11, Y6
+	VBLENDVPD    Y6, Y11, Y10, Y11
+	VSUBPD       Y9, Y10, Y6
+	VBLENDVPD    Y6, Y11, Y2, Y6
+	VMOVUPD      (SP), Y9
+	VSUBPD       Y8, Y9, Y9
+	VMULPD       Y0, Y9, Y10
+	VSUBPD       Y6, Y10, Y10
+	VMAXPD       zero<>+0(SB), Y10, Y10
+	VMULPD       Y10, Y10, Y11
+	VMULPD       Y9, Y10, Y9
+	VMOVUPD      32(SP), Y12
+	VSUBPD       Y8, Y12, Y12
+	VMULPD       Y0, Y12, Y13
+	VSUBPD       Y6, Y13, Y13
+	VMAXPD       zero<>+0(SB), Y13, Y13
+	VMULPD       Y13, Y13, Y14
+	VMULPD       Y12, Y13, Y12
+	VADDPD       Y12, Y9, Y9
+	VADDPD       Y14, Y11, Y11
+	VMOVUPD      64(SP), Y12
+	VSUBPD       Y8, Y12, Y12
+	VMULPD       Y0, Y12, Y14
+	VSUBPD       Y6, Y14, Y14
+	VMAXPD       zero<>+0(SB), Y14, Y14
+	VMULPD       Y14, Y14, Y6
+	VMULPD       Y12, Y14, Y12
+	VADDPD       Y12, Y9, Y9
+	VADDPD       Y6, Y11, Y11
+	VADDPD       Y9, Y8, Y8
+	VSUBPD       Y11, Y1, Y6
+	VBROADCASTSD coef+160(FP), Y9
+	VMULPD       Y6, Y9, Y6
+	VADDPD       Y6, Y8, Y8
+	VMOVSD       (SI), X7
+	ADDQ         db8+56(FP), SI
+	VMOVHPD      (SI), X7, X7
+	ADDQ         db8+56(FP), SI
+	VMOVSD       (SI), X3
+	ADDQ         db8+56(FP), SI
+	VMOVHPD      (SI), X3, X3
+	ADDQ         db8+56(FP), SI
+	VINSERTF128  $0x01, X3, Y7, Y7
+	VBROADCASTSD sg+144(FP), Y6
+	VMULPD       Y8, Y6, Y8
+	VADDPD       Y7, Y8, Y8
+	VMOVUPD      Y8, (R9)
+	VPERMPD      $0x6c, Y10, Y10
+	VPERMPD      $0xb1, Y13, Y13
+	VPERMPD      $0xc6, Y14, Y14
+	VBLENDPD     $0x02, Y13, Y10, Y6
+	VBLENDPD     $0x04, Y14, Y6, Y6
+	VMOVUPD      Y6, (R10)
+	VBLENDPD     $0x02, Y14, Y13, Y6
+	VBLENDPD     $0x04, Y10, Y6, Y6
+	VMOVUPD      Y6, 32(R10)
+	VBLENDPD     $0x02, Y10, Y14, Y6
+	VBLENDPD     $0x04, Y13, Y6, Y6
+	VMOVUPD      Y6, 64(R10)
+	ADDQ         $0x20, CX
+	ADDQ         $0x20, DX
+	ADDQ         $0x20, BX
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, R9
+	ADDQ         $0x60, R10
+	DECQ         R11
+	JMP          gini3RunAVX2_loop
+
+gini3RunAVX2_done:
 	VZEROUPPER
 	RET
 
@@ -125,111 +297,286 @@ TEXT ·tsallis3AVX2(SB), NOSPLIT, $0-136
 	MOVQ         v_len+80(FP), DI
 	MOVSD        scale+120(FP), X0
 	VBROADCASTSD X0, Y0
-	MOVSD        coef+128(FP), X1
-	VBROADCASTSD X1, Y1
-	VXORPD       Y2, Y2, Y2
-	VMOVUPD      half<>+0(SB), Y3
-	VADDPD       Y3, Y3, Y3
-	VSUBPD       Y3, Y2, Y4
+	VMOVUPD      one<>+0(SB), Y1
+	VMOVUPD      negone<>+0(SB), Y2
 	SHRQ         $0x02, DI
 
 tsallis3AVX2_loop:
-	TESTQ     DI, DI
-	JZ        tsallis3AVX2_done
-	VMOVUPD   (AX), Y5
-	VMOVUPD   (CX), Y6
-	VMOVUPD   (DX), Y7
-	VMINPD    Y6, Y5, Y8
-	VMAXPD    Y6, Y5, Y5
-	VMAXPD    Y7, Y5, Y6
-	VMINPD    Y7, Y5, Y5
-	VMAXPD    Y5, Y8, Y7
-	VMINPD    Y5, Y8, Y5
-	VSUBPD    Y6, Y7, Y7
-	VMULPD    Y0, Y7, Y7
-	VSUBPD    Y6, Y5, Y5
-	VMULPD    Y0, Y5, Y5
-	VMULPD    Y7, Y7, Y8
-	VMULPD    half<>+0(SB), Y7, Y9
-	VADDPD    Y9, Y9, Y10
-	VMULPD    Y9, Y10, Y10
-	VSUBPD    Y10, Y8, Y10
-	VSUBPD    Y10, Y3, Y10
-	VMULPD    half<>+0(SB), Y10, Y10
-	VMAXPD    Y2, Y10, Y10
-	VSQRTPD   Y10, Y10
-	VSUBPD    Y10, Y9, Y9
-	VADDPD    Y5, Y7, Y10
-	VMULPD    Y5, Y5, Y11
-	VADDPD    Y11, Y8, Y11
-	VDIVPD    three<>+0(SB), Y10, Y8
-	VMULPD    three<>+0(SB), Y8, Y10
-	VMULPD    Y8, Y10, Y10
-	VSUBPD    Y10, Y11, Y10
-	VSUBPD    Y10, Y3, Y10
-	VDIVPD    three<>+0(SB), Y10, Y10
-	VMAXPD    Y2, Y10, Y10
-	VSQRTPD   Y10, Y10
-	VSUBPD    Y10, Y8, Y8
-	VSUBPD    Y5, Y8, Y5
-	VBLENDVPD Y5, Y8, Y9, Y8
-	VSUBPD    Y7, Y9, Y5
-	VBLENDVPD Y5, Y8, Y4, Y5
-	VMOVUPD   (AX), Y7
-	VSUBPD    Y6, Y7, Y7
-	VMULPD    Y0, Y7, Y8
-	VSUBPD    Y5, Y8, Y8
-	VMAXPD    Y2, Y8, Y8
-	VMULPD    Y8, Y8, Y9
-	VMULPD    Y8, Y9, Y8
-	VMULPD    Y7, Y9, Y7
-	VMOVUPD   (CX), Y10
-	VSUBPD    Y6, Y10, Y10
-	VMULPD    Y0, Y10, Y11
-	VSUBPD    Y5, Y11, Y11
-	VMAXPD    Y2, Y11, Y11
-	VMULPD    Y11, Y11, Y12
-	VMULPD    Y11, Y12, Y11
-	VMULPD    Y10, Y12, Y10
-	VADDPD    Y10, Y7, Y7
-	VADDPD    Y11, Y8, Y8
-	VMOVUPD   (DX), Y10
-	VSUBPD    Y6, Y10, Y10
-	VMULPD    Y0, Y10, Y11
-	VSUBPD    Y5, Y11, Y11
-	VMAXPD    Y2, Y11, Y11
-	VMULPD    Y11, Y11, Y5
-	VMULPD    Y11, Y5, Y11
-	VMULPD    Y10, Y5, Y10
-	VADDPD    Y10, Y7, Y7
-	VADDPD    Y11, Y8, Y8
-	VADDPD    Y7, Y6, Y6
-	VSUBPD    Y8, Y3, Y7
-	VMAXPD    Y2, Y7, Y7
-	VMULPD    Y7, Y1, Y7
-	VADDPD    Y7, Y6, Y6
-	VMOVUPD   Y6, (BX)
-	VPERMPD   $0x6c, Y9, Y9
-	VPERMPD   $0xb1, Y12, Y12
-	VPERMPD   $0xc6, Y5, Y5
-	VBLENDPD  $0x02, Y12, Y9, Y6
-	VBLENDPD  $0x04, Y5, Y6, Y6
-	VMOVUPD   Y6, (SI)
-	VBLENDPD  $0x02, Y5, Y12, Y6
-	VBLENDPD  $0x04, Y9, Y6, Y6
-	VMOVUPD   Y6, 32(SI)
-	VBLENDPD  $0x02, Y9, Y5, Y5
-	VBLENDPD  $0x04, Y12, Y5, Y5
-	VMOVUPD   Y5, 64(SI)
-	ADDQ      $0x20, AX
-	ADDQ      $0x20, CX
-	ADDQ      $0x20, DX
-	ADDQ      $0x20, BX
-	ADDQ      $0x60, SI
-	DECQ      DI
-	JMP       tsallis3AVX2_loop
+	TESTQ        DI, DI
+	JZ           tsallis3AVX2_done
+	VMOVUPD      (AX), Y3
+	VMOVUPD      (CX), Y4
+	VMOVUPD      (DX), Y5
+	VMINPD       Y4, Y3, Y6
+	VMAXPD       Y4, Y3, Y3
+	VMAXPD       Y5, Y3, Y4
+	VMINPD       Y5, Y3, Y3
+	VMAXPD       Y3, Y6, Y5
+	VMINPD       Y3, Y6, Y3
+	VSUBPD       Y4, Y5, Y5
+	VMULPD       Y0, Y5, Y5
+	VSUBPD       Y4, Y3, Y3
+	VMULPD       Y0, Y3, Y3
+	VMULPD       Y5, Y5, Y6
+	VMULPD       half<>+0(SB), Y5, Y7
+	VADDPD       Y7, Y7, Y8
+	VMULPD       Y7, Y8, Y8
+	VSUBPD       Y8, Y6, Y8
+	VSUBPD       Y8, Y1, Y8
+	VMULPD       half<>+0(SB), Y8, Y8
+	VMAXPD       zero<>+0(SB), Y8, Y8
+	VSQRTPD      Y8, Y8
+	VSUBPD       Y8, Y7, Y7
+	VADDPD       Y3, Y5, Y8
+	VMULPD       Y3, Y3, Y9
+	VADDPD       Y9, Y6, Y9
+	VDIVPD       three<>+0(SB), Y8, Y6
+	VMULPD       three<>+0(SB), Y6, Y8
+	VMULPD       Y6, Y8, Y8
+	VSUBPD       Y8, Y9, Y8
+	VSUBPD       Y8, Y1, Y8
+	VDIVPD       three<>+0(SB), Y8, Y8
+	VMAXPD       zero<>+0(SB), Y8, Y8
+	VSQRTPD      Y8, Y8
+	VSUBPD       Y8, Y6, Y6
+	VSUBPD       Y3, Y6, Y3
+	VBLENDVPD    Y3, Y6, Y7, Y6
+	VSUBPD       Y5, Y7, Y3
+	VBLENDVPD    Y3, Y6, Y2, Y3
+	VMOVUPD      (AX), Y5
+	VSUBPD       Y4, Y5, Y5
+	VMULPD       Y0, Y5, Y6
+	VSUBPD       Y3, Y6, Y6
+	VMAXPD       zero<>+0(SB), Y6, Y6
+	VMULPD       Y6, Y6, Y7
+	VMULPD       Y6, Y7, Y6
+	VMULPD       Y5, Y7, Y5
+	VMOVUPD      (CX), Y8
+	VSUBPD       Y4, Y8, Y8
+	VMULPD       Y0, Y8, Y9
+	VSUBPD       Y3, Y9, Y9
+	VMAXPD       zero<>+0(SB), Y9, Y9
+	VMULPD       Y9, Y9, Y10
+	VMULPD       Y9, Y10, Y9
+	VMULPD       Y8, Y10, Y8
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y9, Y6, Y6
+	VMOVUPD      (DX), Y8
+	VSUBPD       Y4, Y8, Y8
+	VMULPD       Y0, Y8, Y9
+	VSUBPD       Y3, Y9, Y9
+	VMAXPD       zero<>+0(SB), Y9, Y9
+	VMULPD       Y9, Y9, Y3
+	VMULPD       Y9, Y3, Y9
+	VMULPD       Y8, Y3, Y8
+	VADDPD       Y8, Y5, Y5
+	VADDPD       Y9, Y6, Y6
+	VADDPD       Y5, Y4, Y4
+	VSUBPD       Y6, Y1, Y5
+	VMAXPD       zero<>+0(SB), Y5, Y5
+	VBROADCASTSD coef+128(FP), Y6
+	VMULPD       Y5, Y6, Y5
+	VADDPD       Y5, Y4, Y4
+	VMOVUPD      Y4, (BX)
+	VPERMPD      $0x6c, Y7, Y7
+	VPERMPD      $0xb1, Y10, Y10
+	VPERMPD      $0xc6, Y3, Y3
+	VBLENDPD     $0x02, Y10, Y7, Y4
+	VBLENDPD     $0x04, Y3, Y4, Y4
+	VMOVUPD      Y4, (SI)
+	VBLENDPD     $0x02, Y3, Y10, Y4
+	VBLENDPD     $0x04, Y7, Y4, Y4
+	VMOVUPD      Y4, 32(SI)
+	VBLENDPD     $0x02, Y7, Y3, Y3
+	VBLENDPD     $0x04, Y10, Y3, Y3
+	VMOVUPD      Y3, 64(SI)
+	ADDQ         $0x20, AX
+	ADDQ         $0x20, CX
+	ADDQ         $0x20, DX
+	ADDQ         $0x20, BX
+	ADDQ         $0x60, SI
+	DECQ         DI
+	JMP          tsallis3AVX2_loop
 
 tsallis3AVX2_done:
+	VZEROUPPER
+	RET
+
+// func tsallis3RunAVX2(vals []float64, s0 int, s1 int, s2 int, b int, db8 int, tt []uint16, ctv *[3]float64, out []float64, p []float64, sg float64, scale float64, coef float64)
+// Requires: AVX, AVX2, SSE2
+TEXT ·tsallis3RunAVX2(SB), NOSPLIT, $96-168
+	MOVQ         vals_base+0(FP), AX
+	MOVQ         s0+24(FP), CX
+	SHLQ         $0x03, CX
+	ADDQ         AX, CX
+	MOVQ         s1+32(FP), DX
+	SHLQ         $0x03, DX
+	ADDQ         AX, DX
+	MOVQ         s2+40(FP), BX
+	SHLQ         $0x03, BX
+	ADDQ         AX, BX
+	MOVQ         b+48(FP), SI
+	SHLQ         $0x03, SI
+	ADDQ         AX, SI
+	MOVQ         tt_base+64(FP), AX
+	MOVQ         ctv+88(FP), DI
+	MOVQ         out_base+96(FP), R9
+	MOVQ         p_base+120(FP), R10
+	MOVQ         out_len+104(FP), R11
+	MOVSD        scale+152(FP), X0
+	VBROADCASTSD X0, Y0
+	VMOVUPD      one<>+0(SB), Y1
+	VMOVUPD      negone<>+0(SB), Y2
+	SHRQ         $0x02, R11
+
+tsallis3RunAVX2_loop:
+	TESTQ        R11, R11
+	JZ           tsallis3RunAVX2_done
+	MOVWQZX      (AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVSD       (DI)(R8*1), X3
+	VMOVSD       8(DI)(R8*1), X4
+	VMOVSD       16(DI)(R8*1), X5
+	MOVWQZX      2(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVHPD      (DI)(R8*1), X3, X3
+	VMOVHPD      8(DI)(R8*1), X4, X4
+	VMOVHPD      16(DI)(R8*1), X5, X5
+	MOVWQZX      4(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVSD       (DI)(R8*1), X6
+	VMOVSD       8(DI)(R8*1), X7
+	VMOVSD       16(DI)(R8*1), X8
+	MOVWQZX      6(AX), R8
+	LEAQ         (R8)(R8*2), R8
+	SHLQ         $0x03, R8
+	VMOVHPD      (DI)(R8*1), X6, X6
+	VMOVHPD      8(DI)(R8*1), X7, X7
+	VMOVHPD      16(DI)(R8*1), X8, X8
+	VINSERTF128  $0x01, X6, Y3, Y3
+	VINSERTF128  $0x01, X7, Y4, Y4
+	VINSERTF128  $0x01, X8, Y5, Y5
+	VBROADCASTSD sg+144(FP), Y6
+	VADDPD       (CX), Y3, Y3
+	VMULPD       Y3, Y6, Y3
+	VMOVUPD      Y3, (SP)
+	VADDPD       (DX), Y4, Y4
+	VMULPD       Y4, Y6, Y4
+	VMOVUPD      Y4, 32(SP)
+	VADDPD       (BX), Y5, Y5
+	VMULPD       Y5, Y6, Y5
+	VMOVUPD      Y5, 64(SP)
+	VMOVUPD      (SP), Y6
+	VMOVUPD      32(SP), Y8
+	VMOVUPD      64(SP), Y9
+	VMINPD       Y8, Y6, Y10
+	VMAXPD       Y8, Y6, Y6
+	VMAXPD       Y9, Y6, Y8
+	VMINPD       Y9, Y6, Y6
+	VMAXPD       Y6, Y10, Y9
+	VMINPD       Y6, Y10, Y6
+	VSUBPD       Y8, Y9, Y9
+	VMULPD       Y0, Y9, Y9
+	VSUBPD       Y8, Y6, Y6
+	VMULPD       Y0, Y6, Y6
+	VMULPD       Y9, Y9, Y10
+	VMULPD       half<>+0(SB), Y9, Y11
+	VADDPD       Y11, Y11, Y12
+	VMULPD       Y11, Y12, Y12
+	VSUBPD       Y12, Y10, Y12
+	VSUBPD       Y12, Y1, Y12
+	VMULPD       half<>+0(SB), Y12, Y12
+	VMAXPD       zero<>+0(SB), Y12, Y12
+	VSQRTPD      Y12, Y12
+	VSUBPD       Y12, Y11, Y11
+	VADDPD       Y6, Y9, Y12
+	VMULPD       Y6, Y6, Y13
+	VADDPD       Y13, Y10, Y13
+	VDIVPD       three<>+0(SB), Y12, Y10
+	VMULPD       three<>+0(SB), Y10, Y12
+	VMULPD       Y10, Y12, Y12
+	VSUBPD       Y12, Y13, Y12
+	VSUBPD       Y12, Y1, Y12
+	VDIVPD       three<>+0(SB), Y12, Y12
+	VMAXPD       zero<>+0(SB), Y12, Y12
+	VSQRTPD      Y12, Y12
+	VSUBPD       Y12, Y10, Y10
+	VSUBPD       Y6, Y10, Y6
+	VBLENDVPD    Y6, Y10, Y11, Y10
+	VSUBPD       Y9, Y11, Y6
+	VBLENDVPD    Y6, Y10, Y2, Y6
+	VMOVUPD      (SP), Y9
+	VSUBPD       Y8, Y9, Y9
+	VMULPD       Y0, Y9, Y10
+	VSUBPD       Y6, Y10, Y10
+	VMAXPD       zero<>+0(SB), Y10, Y10
+	VMULPD       Y10, Y10, Y11
+	VMULPD       Y10, Y11, Y10
+	VMULPD       Y9, Y11, Y9
+	VMOVUPD      32(SP), Y12
+	VSUBPD       Y8, Y12, Y12
+	VMULPD       Y0, Y12, Y13
+	VSUBPD       Y6, Y13, Y13
+	VMAXPD       zero<>+0(SB), Y13, Y13
+	VMULPD       Y13, Y13, Y14
+	VMULPD       Y13, Y14, Y13
+	VMULPD       Y12, Y14, Y12
+	VADDPD       Y12, Y9, Y9
+	VADDPD       Y13, Y10, Y10
+	VMOVUPD      64(SP), Y12
+	VSUBPD       Y8, Y12, Y12
+	VMULPD       Y0, Y12, Y13
+	VSUBPD       Y6, Y13, Y13
+	VMAXPD       zero<>+0(SB), Y13, Y13
+	VMULPD       Y13, Y13, Y6
+	VMULPD       Y13, Y6, Y13
+	VMULPD       Y12, Y6, Y12
+	VADDPD       Y12, Y9, Y9
+	VADDPD       Y13, Y10, Y10
+	VADDPD       Y9, Y8, Y8
+	VSUBPD       Y10, Y1, Y9
+	VMAXPD       zero<>+0(SB), Y9, Y9
+	VBROADCASTSD coef+160(FP), Y10
+	VMULPD       Y9, Y10, Y9
+	VADDPD       Y9, Y8, Y8
+	VMOVSD       (SI), X7
+	ADDQ         db8+56(FP), SI
+	VMOVHPD      (SI), X7, X7
+	ADDQ         db8+56(FP), SI
+	VMOVSD       (SI), X3
+	ADDQ         db8+56(FP), SI
+	VMOVHPD      (SI), X3, X3
+	ADDQ         db8+56(FP), SI
+	VINSERTF128  $0x01, X3, Y7, Y7
+	VBROADCASTSD sg+144(FP), Y9
+	VMULPD       Y8, Y9, Y8
+	VADDPD       Y7, Y8, Y8
+	VMOVUPD      Y8, (R9)
+	VPERMPD      $0x6c, Y11, Y11
+	VPERMPD      $0xb1, Y14, Y14
+	VPERMPD      $0xc6, Y6, Y6
+	VBLENDPD     $0x02, Y14, Y11, Y8
+	VBLENDPD     $0x04, Y6, Y8, Y8
+	VMOVUPD      Y8, (R10)
+	VBLENDPD     $0x02, Y6, Y14, Y8
+	VBLENDPD     $0x04, Y11, Y8, Y8
+	VMOVUPD      Y8, 32(R10)
+	VBLENDPD     $0x02, Y11, Y6, Y6
+	VBLENDPD     $0x04, Y14, Y6, Y6
+	VMOVUPD      Y6, 64(R10)
+	ADDQ         $0x20, CX
+	ADDQ         $0x20, DX
+	ADDQ         $0x20, BX
+	ADDQ         $0x08, AX
+	ADDQ         $0x20, R9
+	ADDQ         $0x60, R10
+	DECQ         R11
+	JMP          tsallis3RunAVX2_loop
+
+tsallis3RunAVX2_done:
 	VZEROUPPER
 	RET
 
@@ -305,10 +652,10 @@ shannonScaled_loop:
 	VMOVHPD     8(R9)(R14*1), X14, X14
 	VMOVHPD     16(R9)(R14*1), X15, X15
 	VINSERTF128 $0x01, X10, Y4, Y4
-	VINSERTF128 $0x01, X13, Y7, Y7
 	VINSERTF128 $0x01, X11, Y5, Y5
-	VINSERTF128 $0x01, X14, Y8, Y8
 	VINSERTF128 $0x01, X12, Y6, Y6
+	VINSERTF128 $0x01, X13, Y7, Y7
+	VINSERTF128 $0x01, X14, Y8, Y8
 	VINSERTF128 $0x01, X15, Y9, Y9
 	VMULPD      (DX), Y4, Y4
 	VPADDQ      (DX)(CX*1), Y7, Y7
@@ -404,12 +751,6 @@ DATA c1023<>+8(SB)/8, $0x00000000000003ff
 DATA c1023<>+16(SB)/8, $0x00000000000003ff
 DATA c1023<>+24(SB)/8, $0x00000000000003ff
 GLOBL c1023<>(SB), RODATA|NOPTR, $32
-
-DATA one<>+0(SB)/8, $0x3ff0000000000000
-DATA one<>+8(SB)/8, $0x3ff0000000000000
-DATA one<>+16(SB)/8, $0x3ff0000000000000
-DATA one<>+24(SB)/8, $0x3ff0000000000000
-GLOBL one<>(SB), RODATA|NOPTR, $32
 
 DATA neglimit<>+0(SB)/8, $0xff80000000000000
 DATA neglimit<>+8(SB)/8, $0xff80000000000000

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -108,4 +111,21 @@ func TestKernelPairsAreDistinct(t *testing.T) {
 		require.Equal(t, wv, v, "%v", k.reg)
 		require.Equal(t, wp, p, "%v", k.reg)
 	}
+}
+
+// TestKernelsUseAVX2Registers: the generated kernels name no register
+// that needs AVX-512 (X16–X31, Y16–Y31, Z, K), which the assembler accepts
+// without complaint and avo allocates when a kernel needs more than the
+// sixteen of AVX2: such a kernel would fault on a processor with AVX2
+// alone, which is all haveAVX2 checks.
+func TestKernelsUseAVX2Registers(t *testing.T) {
+	src, err := os.ReadFile("graphkern_amd64.s")
+	require.NoError(t, err)
+	avx512 := regexp.MustCompile(`\b([XY](1[6-9]|2[0-9]|3[01])|Z[0-9]+|K[0-7])\b`)
+	for i, line := range strings.Split(string(src), "\n") {
+		if m := avx512.FindString(line); m != "" {
+			t.Errorf("graphkern_amd64.s:%d: %s needs AVX-512: %s", i+1, m, strings.TrimSpace(line))
+		}
+	}
+	require.Contains(t, string(src), "VBLENDVPD", "not the kernels' source")
 }

@@ -152,7 +152,16 @@ func (r *GraphRun) forwardCompact() {
 					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
 				}
 			default: // Gini, Tsallis: the options gathered, the kernel over the run, the bias added
-				x0, x1, x2, m, tau := r.runBufs(cnt)
+				q0 := 0
+				if haveAVX2 && d0 == 1 && d1 == 1 && d2 == 1 { // the three fused, four nodes at a time
+					q0 = cnt &^ 3
+					if q0 > 0 {
+						sparse3RunAVX2(reg, vals, s0, s1, s2, b, 8*db, tt[:q0], &ctv[0], out[:q0], pr[:3*q0], sg, gamma, inv)
+					}
+					s0, s1, s2, b = s0+q0, s1+q0, s2+q0, b+q0*db
+				}
+				out, tt, pr := out[q0:], tt[q0:], pr[3*q0:]
+				x0, x1, x2, m, tau := r.runBufs(len(out))
 				for q := range out {
 					c := &ctv[tt[q]]
 					x0[q], x1[q], x2[q] = sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])

@@ -10,7 +10,9 @@
 package main
 
 import (
+	"fmt"
 	"math"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -32,16 +34,21 @@ type kernel struct {
 	reg func(k *consts, sum VecVirtual) VecVirtual
 }
 
-// consts are the kernel's constants, broadcast in registers.
+// consts are the kernel's constants: in registers those that must be
+// (a first source or a blend's other operand) or are used often, the rest
+// as 32-byte memory operands, so that a kernel needs no more than the 16
+// registers of AVX2.
 type consts struct {
-	scale, coef, zero, one, negOne VecVirtual
-	half, three                    Mem
+	scale, one, negOne VecVirtual
+	zero, half, three  Mem
 }
+
+// cs are the kernels' constant vectors.
+var cs struct{ zero, half, one, negOne, three Mem }
 
 func main() {
 	ConstraintExpr("amd64,!purego")
-	half := vec("half", 0.5)
-	three := vec("three", 3)
+	cs.zero, cs.half, cs.one, cs.negOne, cs.three = vec("zero", 0), vec("half", 0.5), vec("one", 1), vec("negone", -1), vec("three", 3)
 	for _, k := range []kernel{
 		{
 			name: "gini3AVX2",
@@ -111,7 +118,8 @@ func main() {
 			},
 		},
 	} {
-		k.generate(half, three)
+		k.generate(false)
+		k.generate(true)
 	}
 	shannonScaled()
 	Generate()
@@ -136,33 +144,71 @@ func choose(k *consts, z2, z3, t2, t3, tau VecVirtual) {
 	VBLENDVPD(m2, t3, k.negOne, tau)
 }
 
-func (k kernel) generate(half, three Mem) {
-	TEXT(k.name, NOSPLIT, "func(x0, x1, x2, v, p []float64, scale, coef float64)")
-	Doc(k.doc)
-	x := [3]Mem{}
-	for i, name := range []string{"x0", "x1", "x2"} {
-		x[i] = Mem{Base: Load(Param(name).Base(), GP64())}
+// generate writes the kernel over gathered options (x0, x1, x2) and, as
+// <name>Run, the same fused with forwardCompact's gather and bias: the
+// options sg·(c + vals[s_i+q]) of a run whose options read consecutive
+// slots, c from node q's tuple ctv[tt[q]], and the node's value sg·v +
+// vals[b+q·db].
+func (k kernel) generate(fused bool) {
+	name := k.name
+	var x [3]Mem
+	var v Mem
+	var src [3]Register
+	var pb, tt, ctv, t Register
+	var db8 Mem
+	if fused {
+		name = strings.TrimSuffix(name, "AVX2") + "RunAVX2"
+		TEXT(name, NOSPLIT, "func(vals []float64, s0, s1, s2, b, db8 int, tt []uint16, ctv *[3]float64, out, p []float64, sg, scale, coef float64)")
+		Doc(fmt.Sprintf("%s is %s fused with forwardCompact's gather and bias: over len(out) nodes (a multiple of 4)", name, k.name),
+			"whose options are sg·(ctv[tt[q]][i] + vals[s_i+q]) and whose values are sg·v + vals[b+q·db] (db8 = 8·db).")
+		base := Load(Param("vals").Base(), GP64())
+		for i, name := range []string{"s0", "s1", "s2"} {
+			src[i] = Load(Param(name), GP64())
+			SHLQ(U8(3), src[i])
+			ADDQ(base, src[i])
+		}
+		pb = Load(Param("b"), GP64())
+		SHLQ(U8(3), pb)
+		ADDQ(base, pb)
+		db8 = paramAddr("db8")
+		tt = Load(Param("tt").Base(), GP64())
+		ctv = Load(Param("ctv"), GP64())
+		t = GP64()
+		v = Mem{Base: Load(Param("out").Base(), GP64())}
+		xs := AllocLocal(96) // the gathered options
+		for i := range x {
+			x[i] = xs.Offset(32 * i)
+		}
+	} else {
+		TEXT(name, NOSPLIT, "func(x0, x1, x2, v, p []float64, scale, coef float64)")
+		Doc(k.doc)
+		for i, name := range []string{"x0", "x1", "x2"} {
+			x[i] = Mem{Base: Load(Param(name).Base(), GP64())}
+		}
+		v = Mem{Base: Load(Param("v").Base(), GP64())}
 	}
-	v := Mem{Base: Load(Param("v").Base(), GP64())}
 	p := Mem{Base: Load(Param("p").Base(), GP64())}
-	n := Load(Param("v").Len(), GP64())
-	c := &consts{scale: YMM(), coef: YMM(), zero: YMM(), one: YMM(), negOne: YMM(), half: half, three: three}
-	for _, b := range []struct {
-		name string
-		dst  VecVirtual
-	}{{"scale", c.scale}, {"coef", c.coef}} {
-		r := Load(Param(b.name), XMM())
-		VBROADCASTSD(r, b.dst)
-	}
-	VXORPD(c.zero, c.zero, c.zero)
-	VMOVUPD(half, c.one) // 0.5 + 0.5
-	VADDPD(c.one, c.one, c.one)
-	VSUBPD(c.one, c.zero, c.negOne)
+	n := Load(Param(map[bool]string{false: "v", true: "out"}[fused]).Len(), GP64())
+	c := &consts{scale: YMM(), one: YMM(), negOne: YMM(), zero: cs.zero, half: cs.half, three: cs.three}
+	VBROADCASTSD(Load(Param("scale"), XMM()), c.scale)
+	VMOVUPD(cs.one, c.one)
+	VMOVUPD(cs.negOne, c.negOne)
 	SHRQ(U8(2), n)
 
-	Label(k.name + "_loop")
+	Label(name + "_loop")
 	TESTQ(n, n)
-	JZ(LabelRef(k.name + "_done"))
+	JZ(LabelRef(name + "_done"))
+	if fused {
+		// the options, lane j from node j: sg·(c_i + vals[s_i])
+		c := gatherRows(tt, t, 3, ctv)[0]
+		sg := YMM()
+		VBROADCASTSD(paramAddr("sg"), sg)
+		for i := range 3 {
+			VADDPD(Mem{Base: src[i]}, c[i], c[i])
+			VMULPD(c[i], sg, c[i])
+			VMOVUPD(c[i], x[i])
+		}
+	}
 	// the options sorted by three compare-exchanges: mq ≥ md ≥ mn
 	a, b, cc := YMM(), YMM(), YMM()
 	VMOVUPD(x[0], a)
@@ -171,12 +217,12 @@ func (k kernel) generate(half, three Mem) {
 	lo, hi := YMM(), YMM()
 	VMINPD(b, a, lo)
 	VMAXPD(b, a, hi)
-	mq, t := YMM(), YMM()
+	mq, t2 := YMM(), YMM()
 	VMAXPD(cc, hi, mq)
-	VMINPD(cc, hi, t)
+	VMINPD(cc, hi, t2)
 	md, mn := YMM(), YMM()
-	VMAXPD(t, lo, md)
-	VMINPD(t, lo, mn)
+	VMAXPD(t2, lo, md)
+	VMINPD(t2, lo, mn)
 	z2, z3 := YMM(), YMM()
 	VSUBPD(mq, md, z2)
 	VMULPD(c.scale, z2, z2)
@@ -208,19 +254,36 @@ func (k kernel) generate(half, three Mem) {
 	}
 	VADDPD(dot, mq, mq)
 	r := k.reg(c, sum)
-	VMULPD(r, c.coef, r)
+	coef := YMM()
+	VBROADCASTSD(paramAddr("coef"), coef)
+	VMULPD(r, coef, r)
 	VADDPD(r, mq, mq)
+	if fused {
+		// the value sg·v + vals[b], b advancing by db
+		bias := gatherStrided(pb, db8, nil)[0]
+		sg := YMM()
+		VBROADCASTSD(paramAddr("sg"), sg)
+		VMULPD(mq, sg, mq)
+		VADDPD(bias, mq, mq)
+	}
 	VMOVUPD(mq, v)
 	storeInterleaved(p, q)
 
-	for i := range 3 {
-		ADDQ(U8(32), x[i].Base)
+	if fused {
+		for i := range 3 {
+			ADDQ(U8(32), src[i])
+		}
+		ADDQ(U8(8), tt)
+	} else {
+		for i := range 3 {
+			ADDQ(U8(32), x[i].Base)
+		}
 	}
 	ADDQ(U8(32), v.Base)
 	ADDQ(U8(96), p.Base)
 	DECQ(n)
-	JMP(LabelRef(k.name + "_loop"))
-	Label(k.name + "_done")
+	JMP(LabelRef(name + "_loop"))
+	Label(name + "_done")
 	VZEROUPPER()
 	RET()
 }
@@ -269,7 +332,7 @@ func shannonScaled() {
 		"the tuple of node q's constants tm[2·tt[q]], te[2·tt[q]]; false when a node's exponent leaves ±scaledExpLimit.")
 	c1023, one, negLimit := YMM(), YMM(), YMM()
 	VMOVDQU(vecU64("c1023", 1023), c1023)
-	VMOVUPD(vecU64("one", math.Float64bits(1)), one)
+	VMOVUPD(cs.one, one)
 	lim := int64(1) << 55 // scaledExpLimit
 	VMOVDQU(vecU64("neglimit", uint64(-lim)), negLimit)
 	limit := vecU64("limit", uint64(lim))
@@ -290,7 +353,7 @@ func shannonScaled() {
 	pb := Load(Param("b"), GP64())
 	SHLQ(U8(3), pb)
 	ADDQ(sm, pb)
-	db8, _ := Param("db8").Resolve()
+	db8 := paramAddr("db8")
 	tt := Load(Param("tt").Base(), GP64())
 	tm := Load(Param("tm"), GP64())
 	te := Load(Param("te"), GP64())
@@ -306,35 +369,8 @@ func shannonScaled() {
 	TESTQ(n, n)
 	JZ(LabelRef("shannonScaled_done"))
 	// the constants of the four nodes' tuples, lane j from node j
-	var cm, ce [3]VecVirtual
-	var lo, hi [6]VecVirtual // lanes 0-1 and 2-3 of each constant
-	for j := range 4 {
-		MOVWQZX(Mem{Base: tt, Disp: 2 * j}, t)
-		LEAQ(Mem{Base: t, Index: t, Scale: 2}, t) // 48·t: the row 2t of 24 bytes
-		SHLQ(U8(4), t)
-		for i := range 6 {
-			base := tm
-			if i >= 3 {
-				base = te
-			}
-			m := Mem{Base: base, Index: t, Scale: 1, Disp: 8 * (i % 3)}
-			half := &lo[i]
-			if j >= 2 {
-				half = &hi[i]
-			}
-			if j%2 == 0 {
-				*half = YMM()
-				VMOVSD(m, (*half).AsX())
-			} else {
-				VMOVHPD(m, (*half).AsX(), (*half).AsX())
-			}
-		}
-	}
-	for i := range 3 {
-		cm[i], ce[i] = lo[i], lo[i+3]
-		VINSERTF128(U8(1), hi[i].AsX(), cm[i], cm[i])
-		VINSERTF128(U8(1), hi[i+3].AsX(), ce[i], ce[i])
-	}
+	rows := gatherRows(tt, t, 4, tm, te) // the row of the node's sign: 2t
+	cm, ce := rows[0], rows[1]
 	// the options: cm·sm[s], ce + se[s]
 	for i := range 3 {
 		VMULPD(Mem{Base: src[i]}, cm[i], cm[i])
@@ -364,22 +400,8 @@ func shannonScaled() {
 	}
 	storeInterleaved(pp, cm)
 	// the biases, lane j from node j: sm[b], se[b], b advancing by db
-	var bm, be [2]VecVirtual
-	for j := range 4 {
-		h := j / 2
-		if j%2 == 0 {
-			bm[h], be[h] = YMM(), YMM()
-			VMOVSD(Mem{Base: pb}, bm[h].AsX())
-			VMOVSD(Mem{Base: pb, Index: d, Scale: 1}, be[h].AsX())
-		} else {
-			VMOVHPD(Mem{Base: pb}, bm[h].AsX(), bm[h].AsX())
-			VMOVHPD(Mem{Base: pb, Index: d, Scale: 1}, be[h].AsX(), be[h].AsX())
-		}
-		ADDQ(db8.Addr, pb)
-	}
-	m, e := bm[0], be[0]
-	VINSERTF128(U8(1), bm[1].AsX(), m, m)
-	VINSERTF128(U8(1), be[1].AsX(), e, e)
+	bias := gatherStrided(pb, db8, nil, d)
+	m, e := bias[0], bias[1]
 	VMULPD(m, sum, m)
 	VPADDQ(e, emax, e)
 	// normalize: the mantissa in [1, 2), its exponent moved to e
@@ -411,4 +433,79 @@ func shannonScaled() {
 	VZEROUPPER()
 	Store(ok, ReturnIndex(0))
 	RET()
+}
+
+// gatherRows loads the rows of four nodes' tuples of constants, lane j
+// from node j: for each base, the three float64 (or int64) at base +
+// (3·tt[j] << shift) bytes (shift 3: rows of 24 bytes; 4: every other row).
+// t is a scratch register.
+func gatherRows(tt, t Register, shift uint8, bases ...Register) [][3]VecVirtual {
+	lo := make([][3]VecVirtual, len(bases)) // lanes 0-1, then 2-3
+	hi := make([][3]VecVirtual, len(bases))
+	for j := range 4 {
+		MOVWQZX(Mem{Base: tt, Disp: 2 * j}, t)
+		LEAQ(Mem{Base: t, Index: t, Scale: 2}, t)
+		SHLQ(U8(shift), t)
+		for k, base := range bases {
+			for i := range 3 {
+				m := Mem{Base: base, Index: t, Scale: 1, Disp: 8 * i}
+				half := &lo[k][i]
+				if j >= 2 {
+					half = &hi[k][i]
+				}
+				if j%2 == 0 {
+					*half = YMM()
+					VMOVSD(m, (*half).AsX())
+				} else {
+					VMOVHPD(m, (*half).AsX(), (*half).AsX())
+				}
+			}
+		}
+	}
+	for k := range bases {
+		for i := range 3 {
+			VINSERTF128(U8(1), hi[k][i].AsX(), lo[k][i], lo[k][i])
+		}
+	}
+	return lo
+}
+
+// gatherStrided loads four values a stride apart, lane j from node j: at
+// p (advanced by the stride, a memory operand, after each node), and at p
+// plus each index register (nil: p itself).
+func gatherStrided(p Register, stride Mem, index ...Register) []VecVirtual {
+	lo := make([]VecVirtual, len(index))
+	hi := make([]VecVirtual, len(index))
+	for j := range 4 {
+		for k, ix := range index {
+			m := Mem{Base: p}
+			if ix != nil {
+				m.Index, m.Scale = ix, 1
+			}
+			half := &lo[k]
+			if j >= 2 {
+				half = &hi[k]
+			}
+			if j%2 == 0 {
+				*half = YMM()
+				VMOVSD(m, (*half).AsX())
+			} else {
+				VMOVHPD(m, (*half).AsX(), (*half).AsX())
+			}
+		}
+		ADDQ(stride, p)
+	}
+	for k := range index {
+		VINSERTF128(U8(1), hi[k].AsX(), lo[k], lo[k])
+	}
+	return lo
+}
+
+// paramAddr is the memory operand of a scalar argument.
+func paramAddr(name string) Mem {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
 }
