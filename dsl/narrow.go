@@ -264,8 +264,11 @@ func (b box) formMax(coef map[*Var]int64) float64 {
 		}
 	}
 	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
-	if m, ok := b.exactMax(vars, coef); ok {
-		return m
+	// With ranges alone every split gives the same bound, the ranges'.
+	if len(b.diffs) > 0 {
+		if m, ok := b.exactMax(vars, coef); ok {
+			return m
+		}
 	}
 	total := 0.0
 	for len(b.diffs) > 0 {
