@@ -396,51 +396,21 @@ func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
 					}
 				}
 			}
-			var cells [][]int
-			cell := make([]int, nv)
-			var walk func(k int)
-			walk = func(k int) {
-				if k == nv {
-					for _, l := range forms {
-						s := l.konst
-						for v, c := range l.coef {
-							s += c * int64(cell[v.ID])
-						}
-						if s > 0 {
-							return
-						}
-					}
-					cells = append(cells, slices.Clone(cell))
-					return
-				}
-				for x := vars[k].Lo; x <= vars[k].Hi; x++ {
-					cell[k] = x
-					walk(k + 1)
-				}
-			}
-			walk(0)
+			cells := cellsOf(vars, forms)
 			require.Equal(t, len(cells) > 0, ok, "trial %d: %v", trial, forms)
 			return b, cells, ok
-		}
-		// span is the least and largest of f over cells.
-		span := func(cells [][]int, f func([]int) int) (lo, hi int) {
-			lo, hi = f(cells[0]), f(cells[0])
-			for _, c := range cells[1:] {
-				lo, hi = min(lo, f(c)), max(hi, f(c))
-			}
-			return lo, hi
 		}
 		b, cells, ok := draw()
 		if !ok {
 			continue
 		}
 		for _, v := range vars {
-			lo, hi := span(cells, func(c []int) int { return c[v.ID] })
+			lo, hi := cellSpan(cells, func(c []int) int { return c[v.ID] })
 			blo, bhi := b.bounds(v)
 			require.Equal(t, [2]int{lo, hi}, [2]int{blo, bhi}, "trial %d: the range of %s on %v", trial, v.Name, b)
 			for _, w := range vars {
 				if w != v {
-					_, hi := span(cells, func(c []int) int { return c[v.ID] - c[w.ID] })
+					_, hi := cellSpan(cells, func(c []int) int { return c[v.ID] - c[w.ID] })
 					require.Equal(t, hi, b.maxDiff(v, w), "trial %d: the largest %s − %s on %v", trial, v.Name, w.Name, b)
 				}
 			}
@@ -450,7 +420,7 @@ func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
 			for _, v := range vars {
 				coef[v] = int64(rng.IntN(5) - 2)
 			}
-			lo, hi := span(cells, func(c []int) int {
+			lo, hi := cellSpan(cells, func(c []int) int {
 				s := 0
 				for v, k := range coef {
 					s += int(k) * c[v.ID]
@@ -458,11 +428,7 @@ func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
 				return s
 			})
 			flo, fhi := b.formRange(coef, 0)
-			var form []string
-			for _, v := range vars {
-				form = append(form, fmt.Sprintf("%+d·%s", coef[v], v.Name))
-			}
-			require.Equal(t, [2]float64{float64(lo), float64(hi)}, [2]float64{flo, fhi}, "trial %d: the range of %s on %v", trial, strings.Join(form, " "), b)
+			require.Equal(t, [2]float64{float64(lo), float64(hi)}, [2]float64{flo, fhi}, "trial %d: the range of %s on %v", trial, formText(vars, coef), b)
 		}
 		b2, cells2, ok := draw()
 		if !ok {
@@ -474,10 +440,137 @@ func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
 		for _, v := range vars {
 			for _, w := range vars {
 				if w != v {
-					_, hi := span(all, func(c []int) int { return c[v.ID] - c[w.ID] })
+					_, hi := cellSpan(all, func(c []int) int { return c[v.ID] - c[w.ID] })
 					require.Equal(t, hi, h.maxDiff(v, w), "trial %d: the largest %s − %s on the hull of %v and %v", trial, v.Name, w.Name, b, b2)
 				}
 			}
 		}
 	}
+}
+
+// cellsOf enumerates the cells (values of vars, by ID, in their
+// declared ranges) where every form is at most 0.
+func cellsOf(vars []*Var, forms []linear) [][]int {
+	var cells [][]int
+	cell := make([]int, len(vars))
+	var walk func(k int)
+	walk = func(k int) {
+		if k == len(vars) {
+			for _, l := range forms {
+				s := l.konst
+				for v, c := range l.coef {
+					s += c * int64(cell[v.ID])
+				}
+				if s > 0 {
+					return
+				}
+			}
+			cells = append(cells, slices.Clone(cell))
+			return
+		}
+		for x := vars[k].Lo; x <= vars[k].Hi; x++ {
+			cell[k] = x
+			walk(k + 1)
+		}
+	}
+	walk(0)
+	return cells
+}
+
+// cellSpan is the least and largest of f over cells (not empty).
+func cellSpan(cells [][]int, f func([]int) int) (lo, hi int) {
+	lo, hi = f(cells[0]), f(cells[0])
+	for _, c := range cells[1:] {
+		lo, hi = min(lo, f(c)), max(hi, f(c))
+	}
+	return lo, hi
+}
+
+// With other forms too (sums, coefficients −3..3 over every variable,
+// narrowed by interval propagation) a box keeps every cell that satisfies
+// its constraints, and is empty only when none does; the range of an
+// index with coefficients beyond maxUnits (−12..12, split greedily)
+// holds every value the index takes on those cells.
+func TestBoxSoundOnOtherForms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 9))
+	for trial := range 20000 {
+		nv := 2 + rng.IntN(3)
+		vars := make([]*Var, nv)
+		for k := range vars {
+			lo := rng.IntN(4) - 2
+			vars[k] = &Var{Name: string(rune('a' + k)), ID: k, Lo: lo, Hi: lo + rng.IntN(5)}
+		}
+		var forms []linear
+		b, ok := box{}, true
+		for range 1 + rng.IntN(5) {
+			l := linear{coef: map[*Var]int64{}, konst: int64(rng.IntN(13) - 6)}
+			if rng.IntN(2) == 0 {
+				v, w := vars[rng.IntN(nv)], vars[rng.IntN(nv)]
+				if v == w {
+					continue
+				}
+				l.coef[v], l.coef[w] = 1, -1
+			} else {
+				for _, v := range vars {
+					if c := int64(rng.IntN(7) - 3); c != 0 {
+						l.coef[v] = c
+					}
+				}
+			}
+			forms = append(forms, l)
+			if ok {
+				out := constrain(b, l)
+				if ok = len(out) == 1; ok {
+					b = out[0]
+				}
+			}
+		}
+		cells := cellsOf(vars, forms)
+		if !ok {
+			var text []string
+			for _, l := range forms {
+				text = append(text, formText(vars, l.coef)+fmt.Sprintf(" %+d <= 0", l.konst))
+			}
+			require.Empty(t, cells, "trial %d: %s is empty, but cells satisfy it", trial, strings.Join(text, " and "))
+			continue
+		}
+		for _, c := range cells {
+			for _, v := range vars {
+				lo, hi := b.bounds(v)
+				require.True(t, c[v.ID] >= lo && c[v.ID] <= hi, "trial %d: cell %v is outside %v", trial, c, b)
+			}
+			for _, d := range b.diffs {
+				require.LessOrEqual(t, c[d.v.ID]-c[d.w.ID], d.c, "trial %d: cell %v is outside %v", trial, c, b)
+			}
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		for range 3 {
+			coef := map[*Var]int64{}
+			for _, v := range vars {
+				coef[v] = int64(rng.IntN(25) - 12)
+			}
+			lo, hi := cellSpan(cells, func(c []int) int {
+				s := 0
+				for v, k := range coef {
+					s += int(k) * c[v.ID]
+				}
+				return s
+			})
+			flo, fhi := b.formRange(coef, 0)
+			require.True(t, flo <= float64(lo) && fhi >= float64(hi), "trial %d: %s on %v is %d..%d, beyond %g..%g", trial, formText(vars, coef), b, lo, hi, flo, fhi)
+		}
+	}
+}
+
+// formText writes Σ coef·v over vars: "+1·a -2·b".
+func formText(vars []*Var, coef map[*Var]int64) string {
+	var terms []string
+	for _, v := range vars {
+		if c := coef[v]; c != 0 {
+			terms = append(terms, fmt.Sprintf("%+d·%s", c, v.Name))
+		}
+	}
+	return strings.Join(terms, " ")
 }
