@@ -273,3 +273,46 @@ func TestCompileSmoothGraphBadFlags(t *testing.T) {
 	require.Empty(t, stdout)
 	require.NoFileExists(t, out)
 }
+
+// compile -scheme smooth of a program with per-step inputs records the
+// form it wrote: -form unrolled writes the network unrolled over the
+// instance's steps and says so (dp2nn.form = unrolled, dp2nn.steps the
+// instance's; it once recorded cell), the default writes the Loop; and
+// verify MODEL.onnx reads each, naming the form.
+func TestCompileSmoothStepForms(t *testing.T) {
+	chdirRepo(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		program, instance string
+		steps             int
+	}{
+		{"examples/topk.dp", "testdata/smooth/top2of5.json", 5},
+		{"examples/knapsack_value.dp", "testdata/smooth/knapsack5.json", 5},
+	} {
+		for _, form := range []string{"unrolled", "loop"} {
+			name := strings.TrimSuffix(filepath.Base(c.program), ".dp") + "_" + form
+			out := filepath.Join(dir, name+".onnx")
+			stdout, stderr, code := runCLI("compile", c.program, "-scheme", "smooth", "-reg", "gini", "-gamma", "0.5", "-instance", c.instance,
+				"-form", form, "-dtype", "float64", "-o", out, "-json", "-quiet")
+			require.Equal(t, 0, code, "%s: %s", name, stderr)
+			var w struct {
+				Form  string `json:"form"`
+				Steps int    `json:"steps"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &w), name)
+			require.Equal(t, form, w.Form, name)
+			require.Equal(t, c.steps, w.Steps, name)
+			model, err := export.Read(out)
+			require.NoError(t, err, name)
+			require.Equal(t, form, model.Form.String(), name)
+			require.Equal(t, form, model.Metadata["dp2nn.form"], name)
+			if form == "unrolled" {
+				require.Equal(t, c.steps, model.Steps, name)
+			}
+			stdout, stderr, code = runCLI("verify", out, "-runtime", "go", "-random", "3", "-quiet")
+			require.Equal(t, 0, code, "%s: %s%s", name, stdout, stderr)
+			require.Contains(t, stdout, " "+form+" form, float64, runtime go)", name)
+			require.Contains(t, stdout, "3 cases checked, 0 mismatches", name)
+		}
+	}
+}

@@ -168,7 +168,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		if form == export.Loop {
 			return compileRecurrence(m, opt, path, src, dtype, o, stdout, stderr)
 		}
-		layout, form, *o.steps = export.Dense, export.Cell, 0
+		layout, *o.steps = export.Dense, 0 // the network is unrolled over the instance already
 	}
 	net, err := o.limits.lower("compile", m, opt, compile.Job{Form: form.String(), Steps: *o.steps, Export: layout.String(), DType: dtype.String()})
 	if err != nil {
