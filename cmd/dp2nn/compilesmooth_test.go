@@ -316,3 +316,35 @@ func TestCompileSmoothStepForms(t *testing.T) {
 		}
 	}
 }
+
+// compile -scheme smooth of a program with per-step inputs refuses a γ
+// at which its network could overflow for inputs within their declared
+// ranges (top-k at γ = 1e308: the inputs arrive at run time, so the
+// model ran to +Inf), naming the largest γ accepted; exit 2, no file.
+// The largest γ accepted compiles.
+func TestCompileSmoothStepsGammaOverflow(t *testing.T) {
+	chdirRepo(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-instance", "testdata/smooth/top2of5.json", "-dtype", "float64"}, "float64 (2^1000) limit at this γ; the largest γ accepted is 2.14302e+300"},
+		{[]string{"-instance", "testdata/smooth/top2of5.json", "-form", "unrolled"}, "float32 (2^104) limit at this γ; the largest γ accepted is 4.05648e+30"},
+		{[]string{"-steps", "7", "-dtype", "float64"}, "bound of its recurrence over 7 steps"},
+	} {
+		out := filepath.Join(dir, "topk.onnx")
+		stdout, stderr, code := runCLI(append([]string{"compile", "examples/topk.dp", "-scheme", "smooth", "-gamma", "1e308", "-o", out}, c.args...)...)
+		require.Equal(t, 2, code, "%v: %s", c.args, stderr)
+		require.Empty(t, stdout)
+		require.Contains(t, stderr, "dp2nn: compile: -gamma 1e+308 is too large: the smooth network of topk could overflow for run-time inputs within their declared ranges (theta in -1000..1000)", c.args)
+		require.Contains(t, stderr, c.want, c.args)
+		require.NoFileExists(t, out)
+	}
+	ok := filepath.Join(dir, "ok.onnx")
+	_, stderr, code := runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-gamma", "2.143e+300", "-dtype", "float64", "-instance", "testdata/smooth/top2of5.json", "-o", ok, "-quiet")
+	require.Equal(t, 0, code, stderr)
+	stdout, stderr, code := runCLI("verify", ok, "-runtime", "go", "-random", "3", "-quiet") // the reference checks it too
+	require.Equal(t, 0, code, "%s%s", stdout, stderr)
+	require.Contains(t, stdout, "3 cases checked, 0 mismatches")
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/progress"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -149,21 +150,24 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if smooth && smoothGraphApplies(m) {
+	if smooth && verify.SmoothGraphExports(m) {
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if *o.form == "auto" {
 		return userErrorf("compile: -form auto chooses the form of -scheme smooth's graph of a program with data; %s exports a network: -form cell, unrolled or loop", f.DpPos.File)
 	}
 	if smooth {
+		var steps [][]float64
 		if inst != nil {
-			steps, err := instance.Bind(m, inst)
-			if err != nil {
+			if steps, err = instance.Bind(m, inst); err != nil {
 				return &userError{err.Error()}
 			}
 			opt = opt.SmoothInstance(m, steps)
 		} else {
 			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
+		}
+		if err := verify.SmoothStepsGamma(m, opt, steps, dtype == export.Float32, verify.SmoothLimit{MaxMemory: o.limits.compile().Memory}); err != nil {
+			return userErrorf("compile: %v", err) // the inputs arrive at run time: γ is checked against their declared ranges
 		}
 		if form == export.Loop {
 			return compileRecurrence(m, opt, path, src, dtype, o, stdout, stderr)
