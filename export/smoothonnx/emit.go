@@ -370,7 +370,11 @@ func (e *emitter) forward(l int, th string, vals []string, zero string) (string,
 
 // smax is max_Ω over the last axis of x [N, K, M] (absent options −∞,
 // mask false): the values [N, K] and the probabilities [N, K, M].
-func (e *emitter) smax(x, mask string, M int) (string, string) {
+func (e *emitter) smax(x, mask string, M int) (string, string) { return e.smaxOf(x, mask, M, true) }
+
+// smaxOf is smax; without value only the probabilities are emitted (the
+// loop form's reverse Loop recomputes them), and the value is "".
+func (e *emitter) smaxOf(x, mask string, M int, value bool) (string, string) {
 	gamma := e.opt.Gamma
 	inv := 1 / gamma
 	mx := e.op("ReduceMax", []string{x}, aInts("axes", 2), aInt("keepdims", 1))
@@ -381,6 +385,9 @@ func (e *emitter) smax(x, mask string, M int) (string, string) {
 		ex := e.op("Exp", []string{e.op("Mul", []string{d, e.scalar(inv)})})
 		s := e.sum(ex, 2, true)
 		prob = e.op("Div", []string{ex, s})
+		if !value {
+			return "", prob
+		}
 		v = e.op("Add", []string{mx, e.op("Mul", []string{e.op("Log", []string{s}), e.scalar(gamma)})})
 	default:
 		scale := inv
@@ -412,6 +419,12 @@ func (e *emitter) smax(x, mask string, M int) (string, string) {
 		at := e.op("Cast", []string{e.op("Sub", []string{ks, e.scalar(1)})}, aInt("to", int64(tInt64)))
 		tau := e.op("GatherElements", []string{tk, at}, aInt("axis", 2))
 		s := e.op("Relu", []string{e.op("Sub", []string{z, tau})}) // absent: 0
+		if !value {
+			if e.opt.Reg == smooth.Gini {
+				return "", s
+			}
+			return "", e.op("Mul", []string{s, s})
+		}
 		dm := e.op("Where", []string{mask, d, e.scalar(0)})
 		if e.opt.Reg == smooth.Gini {
 			prob = s

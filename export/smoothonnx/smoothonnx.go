@@ -110,8 +110,8 @@ type Options struct {
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
 	// MaxRowBytes bounds what the loop form's Loops stack per batch row
-	// at run time (every level's values, probabilities, adjoints and
-	// θ-term flows, padded to the widest level: RowBytes); 0 means
+	// at run time (every level's values, adjoints and θ-term flows and
+	// their indices, padded to the widest level); 0 means
 	// DefaultMaxRowBytes. Past it Loop is refused and Auto writes the
 	// unrolled form.
 	MaxRowBytes int
