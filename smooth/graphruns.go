@@ -152,7 +152,16 @@ func (r *GraphRun) forwardCompact() {
 					s0, s1, s2, b = s0+d0, s1+d1, s2+d2, b+db
 				}
 			default: // Gini, Tsallis: the options gathered, the kernel over the run, the bias added
-				x0, x1, x2, m, tau := r.runBufs(cnt)
+				q0 := 0
+				if haveAVX2 && d0 == 1 && d1 == 1 && d2 == 1 { // the three fused, four nodes at a time
+					q0 = cnt &^ 3
+					if q0 > 0 {
+						sparse3RunAVX2(reg, vals, s0, s1, s2, b, 8*db, tt[:q0], &ctv[0], out[:q0], pr[:3*q0], sg, gamma, inv)
+					}
+					s0, s1, s2, b = s0+q0, s1+q0, s2+q0, b+q0*db
+				}
+				out, tt, pr := out[q0:], tt[q0:], pr[3*q0:]
+				x0, x1, x2, m, tau := r.runBufs(len(out))
 				for q := range out {
 					c := &ctv[tt[q]]
 					x0[q], x1[q], x2[q] = sg*(c[0]+vals[s0]), sg*(c[1]+vals[s1]), sg*(c[2]+vals[s2])
@@ -276,7 +285,15 @@ func (r *GraphRun) forwardScaledCompact() bool {
 		if n == 3 && mul[0] && mul[1] && mul[2] && up { // the loop below for the common case, the same operations
 			s0, s1, s2 := src[0], src[1], src[2]
 			pr := prob[o : o+3*cnt]
-			for q := range outm {
+			q0 := 0
+			if haveAVX2 && d0 == 1 && d1 == 1 && d2 == 1 { // four nodes at a time, the same operations
+				q0 = cnt &^ 3
+				if q0 > 0 && !shannonScaledAVX2(sm, se, s0, s1, s2, b, 8*db, tt[:q0], &tm[s], &te[s], outm[:q0], oute[:q0], pr[:3*q0]) {
+					return false
+				}
+				s0, s1, s2, b = s0+q0, s1+q0, s2+q0, b+q0*db
+			}
+			for q := q0; q < cnt; q++ {
 				t := int(tt[q])
 				cmq, ceq := &tm[2*t+s], &te[2*t+s]
 				m0, e0 := cmq[0]*sm[s0], ceq[0]+se[s0]
