@@ -54,7 +54,13 @@ type loopPlan struct {
 	tp   int     // the most θ terms of an option (at least 1 when no node terms)
 	tn   int     // the most node terms of an option
 	S    int     // the most outputs one node is
+	reg  smooth.Reg
 }
+
+// stacksTau says whether the forward Loop stacks each node's threshold
+// τ of the sort-based max_Ω (Gini and Tsallis, several options), from
+// which the reverse Loop forms the probabilities again without sorting.
+func (q *loopPlan) stacksTau() bool { return q.M > 1 && q.reg != smooth.Shannon }
 
 // forceWindow, when positive, replaces the chosen W (a test sets it to
 // move reads between the window and the far store).
@@ -66,16 +72,20 @@ var forceWindow int
 // to the widest level. (The option probabilities are not stacked: the
 // reverse Loop computes them again.)
 func (q *loopPlan) rowBytes() int {
-	return q.L * q.K * (8 + 8 + 4 + q.M*q.tp*(8+4))
+	per := 8 + 8 + 4 + q.M*q.tp*(8+4)
+	if q.stacksTau() {
+		per += 8
+	}
+	return q.L * q.K * per
 }
 
 // winStart is the first row of the window at level l.
 func (q *loopPlan) winStart(l int) int { return q.off[max(0, l-q.W)] }
 
-func newLoopPlan(st smooth.Structure, p *levelPlan) *loopPlan {
+func newLoopPlan(st smooth.Structure, p *levelPlan, reg smooth.Reg) *loopPlan {
 	np1 := int32(st.NumParams + 1)
 	L := len(p.levels)
-	q := &loopPlan{levelPlan: p, L: L, off: make([]int, L+1)}
+	q := &loopPlan{levelPlan: p, L: L, off: make([]int, L+1), reg: reg}
 	for l, nodes := range p.levels {
 		q.off[l+1] = q.off[l] + len(nodes)
 		q.K = max(q.K, len(nodes))

@@ -187,6 +187,9 @@ func (t *loopTables) elements() int {
 	if q.M > 1 {
 		cols++
 	}
+	if q.stacksTau() {
+		cols += 4
+	}
 	bytes += (8*cols+4*2)*q.L + 4*q.K
 	return (bytes + 7) / 8
 }
@@ -310,7 +313,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
 		x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x}) // [N, K, M]
 	}
-	var v string
+	var v, thr string
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
@@ -318,7 +321,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		if pMask != "" {
 			mask = gat(pMask)
 		}
-		v, _ = e.smax(x, mask, M)
+		v, _, thr = e.smax(x, mask, M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
 	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
@@ -331,6 +334,9 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
 	}
 	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, pad2}), tDouble, 2}}
+	if q.stacksTau() { // Gini's and Tsallis's thresholds, so that the reverse Loop need not sort
+		outs = append(outs, bodyOut{e.op("Pad", []string{e.op("Squeeze", []string{thr, e.ints(2)}), pad2}), tDouble, 2})
+	}
 	e.endBody(body, outs)
 	fwd := e.loop(body, L, []string{zerosOf(0), zerosOf(F + 2)}, len(outs))
 	vS := fwd[2] // [L, N, K]
@@ -441,12 +447,14 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 			g := e.op("Gather", []string{src, reads(pid, k1, bw32)}, aInt("axis", 1))
 			x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x})
 		}
-		mask := ""
-		if pMask != "" {
-			mask = gat(pMask)
+		tau := ""
+		if q.stacksTau() {
+			ts := e.scalars(q, true, it, tInt64,
+				func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's thresholds: Slice starts
+				func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }) // and ends
+			tau = e.op("Unsqueeze", []string{e.op("Squeeze", []string{e.op("Slice", []string{fwd[3], ts[0], ts[1], e.ints(0, 2)}), e.ints(0)}), e.ints(2)})
 		}
-		_, p := e.smaxOf(x, mask, M, false)
-		flow = e.op("Mul", []string{flow, p})
+		flow = e.op("Mul", []string{flow, e.probsAt(x, tau)})
 	}
 	// perTerm gives the flows [N, K, M] a terms' axis when there are more
 	// terms than one

@@ -159,7 +159,7 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	n := p.elements()
 	if opt.Form == Loop {
 		// the padded stacks are predicted before any table is built
-		q = newLoopPlan(st, p)
+		q = newLoopPlan(st, p, opt.Reg)
 		if b := q.rowBytes(); b > opt.MaxRowBytes {
 			if !auto {
 				return nil, fmt.Errorf("smoothonnx: %s in the loop form would stack %d bytes (%.3g GiB) per batch row at run time (%d levels padded to the widest, %d nodes), more than the limit %d; -form unrolled holds each level at its own size",
