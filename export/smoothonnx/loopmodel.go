@@ -392,7 +392,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	}
 	body, it, in = e.bodyGraph(carried...)
 	awin, afar := in[0], in[1]
-	sc = e.scalars(q, true, it, tInt64,
+	rsc := []func(l int) []int64{
 		one(func(l int) int64 { return int64(q.off[l]) }),
 		one(func(l int) int64 { return int64(q.off[l+1]) }),
 		func(l int) []int64 { // the level entering the value window: Slice starts of the stacked values
@@ -415,7 +415,20 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} }, // Pad of [N, K]
 		func(l int) []int64 { return []int64{0, padK(l)} },       // Pad of [K]
 		func(l int) []int64 { return []int64{0, 0, 0, padK(l) * int64(M*tp)} },
-		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} })
+		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} },
+		one(func(l int) int64 { // the value window after level l without level l
+			return int64(q.off[l] - q.winStart(l+1))
+		}),
+		func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's thresholds: Slice starts
+		func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }, // and ends
+	}
+	switch { // the value window's and the thresholds' columns only where they are read
+	case M == 1:
+		rsc = rsc[:11]
+	case !q.stacksTau():
+		rsc = rsc[:12]
+	}
+	sc = e.scalars(q, true, it, tInt64, rsc...)
 	s0, s1 = sc[0], sc[1]
 	ps0, ps1, k1, wsz, bz := sc[2], sc[3], sc[4], sc[5], sc[6]
 	bpad2, bpad1, btpad2, btpad1 := sc[7], sc[8], sc[9], sc[10]
@@ -423,11 +436,13 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	pid = e.rowsOf(tPat, s0, s1)
 	var vwin2 string // the value window of the level (and the carried one of the next)
 	if M > 1 {
-		keep := e.scalars(q, true, it, tInt64, one(func(l int) int64 { // the window after level l without level l
-			return int64(q.off[l] - q.winStart(l+1))
-		}))[0]
+		keep := sc[11]
 		enter := e.op("Squeeze", []string{e.op("Slice", []string{vS, ps0, ps1, e.ints(0, 2)}), e.ints(0)}) // [N, entering]
 		vwin2 = e.op("Concat", []string{enter, e.cols(in[2], e.ints(0), keep)}, aInt("axis", 1))
+	}
+	var rd string // the columns the level's node terms read
+	if tn > 0 {
+		rd = reads(pid, k1, bw32)
 	}
 	adj := e.cols(awin, wsz, e.ints(bigEnd))
 	if F > 0 {
@@ -444,15 +459,12 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		}
 		if tn > 0 {
 			src := e.op("Concat", []string{vwin2, fwd[1]}, aInt("axis", 1)) // the far store is final: every slot written before it is read
-			g := e.op("Gather", []string{src, reads(pid, k1, bw32)}, aInt("axis", 1))
+			g := e.op("Gather", []string{src, rd}, aInt("axis", 1))
 			x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x})
 		}
 		tau := ""
 		if q.stacksTau() {
-			ts := e.scalars(q, true, it, tInt64,
-				func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's thresholds: Slice starts
-				func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }) // and ends
-			tau = e.op("Unsqueeze", []string{e.op("Squeeze", []string{e.op("Slice", []string{fwd[3], ts[0], ts[1], e.ints(0, 2)}), e.ints(0)}), e.ints(2)})
+			tau = e.op("Transpose", []string{e.op("Slice", []string{fwd[3], sc[12], sc[13], e.ints(0, 2)})}, aInts("perm", 1, 2, 0)) // [N, K, 1]
 		}
 		flow = e.op("Mul", []string{flow, e.probsAt(x, tau)})
 	}
@@ -469,7 +481,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	if tn > 0 {
 		u := e.op("Mul", []string{perTerm(flow, tn), gat(pNCoef)}) // [N, K, M(, tn)]
 		u = e.op("Reshape", []string{u, e.ints(0, -1)})
-		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
+		ix := e.op("Expand", []string{e.op("Reshape", []string{rd, e.ints(1, -1)}), e.op("Shape", []string{u})})
 		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
 	}
 	rest2 := e.cols(comb, e.ints(0), wsz)
