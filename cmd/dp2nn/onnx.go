@@ -42,7 +42,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies; -scheme smooth: the network over the instance's steps, recorded as unrolled) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
