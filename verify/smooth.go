@@ -338,7 +338,7 @@ func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *com
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.DType, rt, count)
+	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s form, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.Form, model.DType, rt, count)
 	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
 	c.Marginals, c.MarginalsTol = "marginals vs the Go network's gradient: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
 	return c, nil

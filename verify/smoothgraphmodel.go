@@ -139,7 +139,7 @@ func graphFromMeta(path string, md map[string]string, lim SmoothLimit) (*smooth.
 	if err != nil {
 		return nil, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}
-	m, err := dsl.Check(f, params)
+	m, err := engine.CheckRecorded(f, params, metaSrcParams)
 	if err != nil {
 		return nil, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}
