@@ -697,7 +697,11 @@ type roundKey struct {
 // not checked here (their error is bounded by Precision, and a decision
 // on them by DecodeSearch and Decode). The fptas scheme's index
 // arithmetic grows with the running total of the instance: for steps < 0
-// it is not checked (check each instance's run instead).
+// it is not checked (check each instance's run instead). Every Runner
+// run calls it for its own number of steps, so that solve and verify
+// refuse such a type as compile does. (n.Steps > 0 is the smooth
+// scheme's unrolled network, which has no exact integers to check; a
+// program's steps line is Model.Steps.)
 func (n *Network) CheckIntegers(u float64, steps int) error {
 	if n.Rounding != nil && steps < 0 {
 		return nil
