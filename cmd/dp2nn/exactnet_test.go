@@ -1,0 +1,44 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dp2nn/dp2nn/internal/progress"
+)
+
+// Numerics of the exact networks (adv3 D1, D3, D5, D6, D9): what no type
+// or lowering can compute exactly is refused with exit 2 and a reason,
+// nothing written.
+func TestExactNetRefusals(t *testing.T) {
+	t.Setenv(progress.DelayEnv, "1h")
+	dir := filepath.Join("testdata", "exactnet")
+	tmp := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"solve float32 past 2^24", []string{"solve", filepath.Join(dir, "big24.dp"), "-instance", filepath.Join(dir, "big24.json"), "-dtype", "float32"},
+			"float32 cannot run big24 exactly: the network's sums for max(a, b) (testdata/exactnet/big24.dp:7:13) may reach 3.355e+07"},
+		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
+			"float32 cannot run big24 exactly"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			chdirRepo(t)
+			stdout, stderr, code := runCLI(c.args...)
+			assert.Equal(t, 2, code, "stdout %q stderr %q", stdout, stderr)
+			assert.Contains(t, stderr, c.want)
+			assert.NotContains(t, stderr, "goroutine", "no stack trace")
+			assert.Empty(t, strings.TrimSpace(stdout), "no partial output")
+		})
+	}
+	left, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, left, "no output file written")
+}
