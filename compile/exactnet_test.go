@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,6 +58,94 @@ answer f[1]
 				} else {
 					require.Error(t, e.err)
 					assert.Contains(t, e.err.Error(), e.want)
+				}
+			}
+		})
+	}
+}
+
+// An exact (or fptas) network computes with finite numbers: an infinity
+// that has no finite stand-in (−inf anywhere, +inf outside an "or inf"
+// state) is refused when lowering, at the term or line that brings it
+// in, instead of a network whose max(a, b) = a + relu(b − a) gives NaN
+// when a is −inf (examples/topk.dp answered NaN with exit 0).
+func TestLowerRefusesInfinities(t *testing.T) {
+	for _, c := range []struct {
+		name, src string
+		want      string // "" when it lowers
+	}{
+		{"-inf initial value", `dp p
+input theta real in -10..10
+state v[c in 1..2] real in -inf..inf = -inf
+v[c == 0] = 0
+v[c < 0] = -inf
+step v[c] = max(v[c], v[c - 1] + theta)
+answer v[2]
+`, "t.dp:3:1: the initial value of v[1] is -inf, which an exact network cannot hold"},
+		{"-inf per-cell initial value", `dp p
+data w[i in 1..2] int in 0..5
+state L[v in 1..3] real in -inf..inf = if v == 1 then 0 else -inf
+steps 2
+step L[v] = max(L[v], L[v - 1] + w[1])
+L[v <= 0] = 0
+answer L[3]
+`, "t.dp:3:40: the initial value of L[2] is -inf"},
+		{"-inf boundary read", `dp p
+input theta real in -10..10
+state v[c in 1..2] real in -inf..inf = 0
+v[c <= 0] = -inf
+step v[c] = max(v[c], v[c - 1] + theta)
+answer v[2]
+`, "t.dp:5:23: v[c - 1] (the boundary value at [0]) is -inf"},
+		{"-inf constant", `dp p
+input theta real in -10..10
+state v[c in 1..2] real in -inf..inf = 0
+step v[c] = max(v[c] + theta, -inf)
+answer v[2]
+`, "t.dp:4:31: -inf is -inf"},
+		{"empty max", `dp p
+input theta real in -10..10
+state v[c in 1..3] real in -inf..inf = 0
+step v[c] = max(v[c], max(k in 1..c - 1: v[k] + theta))
+answer v[3]
+`, "t.dp:4:23: max(k in 1..c - 1: v[k] + theta) (empty here) is -inf"},
+		{"+inf outside or inf", `dp p
+input x int in 0..10
+state f[c in 1..2] int in 0..inf = inf
+step f[c] = min(f[c], x)
+answer f[2]
+`, "is +inf, which an exact network holds only in a state or data declared \"or inf\""},
+		{"+inf of an or inf state", `dp p
+input x int in 0..10
+state f[c in 1..2] int in 0..10 or inf = inf
+step f[c] = min(f[c], x)
+answer f[2]
+`, ""},
+		{"finite", `dp p
+input theta real in -10..10
+state v[c in 1..2] real in -100..100 = -100
+v[c <= 0] = 0
+step v[c] = clamp(max(v[c], v[c - 1] + theta), -100, 100)
+answer v[2]
+`, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := testprog.Source(t, c.src, nil)
+			for _, scheme := range []compile.Scheme{compile.Exact} {
+				net, err := compile.Lower(m, compile.Options{Scheme: scheme})
+				if c.want != "" {
+					require.Error(t, err)
+					assert.Contains(t, err.Error(), c.want)
+					return
+				}
+				require.NoError(t, err)
+				// What lowers computes the interpreter's values: no NaN.
+				r, err := compile.NewRunner[float64](net)
+				require.NoError(t, err)
+				states, err := r.Run([][]float64{{3}, {-2}, {5}})
+				require.NoError(t, err)
+				for _, v := range states[len(states)-1][0] {
+					assert.False(t, math.IsNaN(v))
 				}
 			}
 		})

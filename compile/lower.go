@@ -182,8 +182,13 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 				}
 				cellIndex(s, i, idx)
 				init[i] = reps.represent(s.InitAt(idx))
+				if math.IsInf(init[i], 0) {
+					return nil, infiniteInit(s, idx, init[i])
+				}
 			}
 			net.Init[s.Name] = init
+		} else if s.InitTerm == nil && math.IsInf(reps.represent(s.Init), 0) {
+			return nil, infiniteInit(s, nil, s.Init)
 		}
 		lo, hi := reps.stateRange(s)
 		l.setInputRange(first, product(shape), lo, hi)
@@ -231,6 +236,9 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 			}
 			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
+			if err == nil {
+				err = l.err
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -344,6 +352,8 @@ type lowering struct {
 	scale     []value   // FPTAS: D_old, D_new, made once
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
+	// err is the first error of a rule that returns no error itself.
+	err       error
 	env       dsl.Env
 	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
 	reps      *infReps    // how +inf is represented
@@ -463,6 +473,9 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 		if l.reps != nil && l.reps.m != 0 && math.IsInf(t.Value, 1) {
 			return constant(l.reps.m), nil
 		}
+		if l.smooth == nil && math.IsInf(t.Value, 0) {
+			return value{}, infiniteValue(t.Pos().String(), t.Text, t.Value)
+		}
 		return constant(t.Value), nil
 	case dsl.TInput:
 		if l.inputVals != nil {
@@ -558,10 +571,14 @@ func (l *lowering) reduce(t *dsl.Term, isMin bool, args []value) value {
 		args = kept
 	}
 	if len(args) == 0 {
+		v := math.Inf(-1)
 		if isMin {
-			return constant(l.reps.inf())
+			v = l.reps.inf()
 		}
-		return constant(math.Inf(-1))
+		if l.smooth == nil && math.IsInf(v, 0) && l.err == nil {
+			l.err = infiniteValue(t.Pos().String(), t.Text+" (empty here)", v)
+		}
+		return constant(v)
 	}
 	level := 0
 	for len(args) > 1 {
@@ -720,7 +737,11 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 		return l.val(relu.Var(l.stateUnits[s.Index] + relu.Unit(c))), nil
 	}
 	if v, ok := s.BoundaryAtIndex(at); ok {
-		return constant(l.reps.represent(v)), nil
+		v = l.reps.represent(v)
+		if l.smooth == nil && math.IsInf(v, 0) {
+			return value{}, infiniteValue(t.Pos().String(), fmt.Sprintf("%s (the boundary value at %v)", t.Text, at), v)
+		}
+		return constant(v), nil
 	}
 	return value{}, fmt.Errorf("%s: read %s at index %v lies outside %s and no boundary rule covers it", t.Pos(), t.Text, at, s.Name)
 }

@@ -26,6 +26,12 @@ func TestExactNetRefusals(t *testing.T) {
 	}{
 		{"solve float32 past 2^24", []string{"solve", filepath.Join(dir, "big24.dp"), "-instance", filepath.Join(dir, "big24.json"), "-dtype", "float32"},
 			"float32 cannot run big24 exactly: the network's sums for max(a, b) (testdata/exactnet/big24.dp:7:13) may reach 3.355e+07"},
+		{"solve exact topk (-inf)", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json"},
+			"examples/topk.dp:11:1: the initial value of v[1] is -inf, which an exact network cannot hold"},
+		{"verify exact topk (-inf)", []string{"verify", "examples/topk.dp", "-set", "k=1", "-random", "5"},
+			"examples/topk.dp:11:1: the initial value of v[1] is -inf"},
+		{"compile exact topk (-inf)", []string{"compile", "examples/topk.dp", "-o", filepath.Join(tmp, "topk.onnx")},
+			"examples/topk.dp:11:1: the initial value of v[1] is -inf"},
 		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
 			"float32 cannot run big24 exactly"},
 	} {
