@@ -32,6 +32,10 @@ func TestExactNetRefusals(t *testing.T) {
 			"examples/topk.dp:11:1: the initial value of v[1] is -inf"},
 		{"compile exact topk (-inf)", []string{"compile", "examples/topk.dp", "-o", filepath.Join(tmp, "topk.onnx")},
 			"examples/topk.dp:11:1: the initial value of v[1] is -inf"},
+		{"compile factors folding to +inf", []string{"compile", filepath.Join(dir, "factors.dp"), "-o", filepath.Join(tmp, "f.onnx")},
+			"testdata/exactnet/factors.dp:6:13: the constant factors of f[i] * 1e308 * 1e308 multiply to more than"},
+		{"verify factors folding to +inf", []string{"verify", filepath.Join(dir, "factors.dp"), "-random", "2"},
+			"testdata/exactnet/factors.dp:6:13: the constant factors"},
 		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
 			"float32 cannot run big24 exactly"},
 	} {
