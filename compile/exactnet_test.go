@@ -1,6 +1,7 @@
 package compile_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
@@ -148,6 +149,53 @@ answer v[2]
 					assert.False(t, math.IsNaN(v))
 				}
 			}
+		})
+	}
+}
+
+// A network whose values may pass the largest finite number of the type,
+// judged from finite declared ranges, is refused for that type
+// (compile, solve and verify go through CheckIntegers): data of ±1e200
+// cannot even be fed to float32, and max(x, y) = x + relu(y − x) of
+// ±1e308 forms y − x = 2e308 in float64. Unbounded ranges are not
+// decided a priori.
+func TestCheckOverflow(t *testing.T) {
+	const huge = `dp huge
+data x real in -%[1]s..%[1]s
+data y real in -%[1]s..%[1]s
+state f[i in 1..1] real in -%[1]s..%[1]s = 0
+steps 1
+step f[i] = max(x, y)
+answer f[1]
+`
+	const unbounded = `dp free
+input theta real in -1000..1000
+state v[c in 1..2] real in -inf..inf = 0
+step v[c] = max(v[c], v[c] + theta)
+answer v[2]
+`
+	for _, c := range []struct {
+		name, src string
+		u         float64
+		want      string
+	}{
+		{"1e200 in float32", fmt.Sprintf(huge, "1e200"), f32, "t.dp:4:1: float32 cannot run huge: f ranges over -1e+200..1e+200, past the largest float32 3.403e+38"},
+		{"1e200 in float64", fmt.Sprintf(huge, "1e200"), f64, ""},
+		{"1e308 in float64", fmt.Sprintf(huge, "1e308"), f64, "t.dp:6:13: float64 cannot run huge: the network's sums for max(x, y) (t.dp:6:13) may pass the largest float64"},
+		{"2e38 in float32", fmt.Sprintf(huge, "2e38"), f32, "t.dp:6:13: float32 cannot run huge: the network's sums for max(x, y) (t.dp:6:13) may reach 4e+38, past the largest float32 3.403e+38"},
+		{"unbounded state", unbounded, f32, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := testprog.Source(t, c.src, nil)
+			net, err := compile.Lower(m, compile.Options{})
+			require.NoError(t, err)
+			err = net.CheckIntegers(c.u, -1)
+			if c.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), c.want)
 		})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dp2nn/dp2nn/compile"
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/repo"
@@ -34,7 +35,6 @@ answer v[1]
 	}{
 		{"right", 0, "", "the answer equals the exact interpreter's 2"},
 		{"wrong value", 5, "the network answers 5, the exact interpreter 2", ""},
-		{"NaN", math.NaN(), "the network answers NaN, the exact interpreter 2", ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m, err := repo.Source("t.dp", src, nil)
@@ -54,4 +54,37 @@ answer v[1]
 			assert.Contains(t, err.Error(), c.mismatch)
 		})
 	}
+	// A NaN answer (which the refusals of compile keep out of a network)
+	// equals nothing, whatever its bound.
+	m, err := repo.Source("t.dp", src, nil)
+	require.NoError(t, err)
+	steps := [][]float64{{1.5}, {2}, {-3}}
+	for _, a := range []compile.Answer{
+		{Kind: dsl.AnswerValue, Found: true, Value: math.NaN()},
+		{Kind: dsl.AnswerValue, Found: true, Value: math.NaN(), Bound: math.Inf(1)},
+		{Kind: dsl.AnswerValue, Found: true, Value: 2.5, Bound: 0.1},
+	} {
+		_, err := exactSame(m, steps, a)
+		var mm *MismatchError
+		assert.True(t, errors.As(err, &mm), "%v: %v", a, err)
+	}
+	got, err := exactSame(m, steps, compile.Answer{Kind: dsl.AnswerValue, Found: true, Value: 2.05, Bound: 0.1})
+	require.NoError(t, err)
+	assert.Equal(t, "the answer is within 0.1 of the exact interpreter's 2", got)
+}
+
+// The random data generator draws reals in their declared range even
+// when the range is wider than the largest float64 (±1e308): lo + (hi −
+// lo)·r overflowed to +inf, and the generator refused its own value.
+func TestUniformRealWideRange(t *testing.T) {
+	for _, c := range []struct{ lo, hi float64 }{
+		{-1e308, 1e308}, {-math.MaxFloat64, math.MaxFloat64}, {0, 1}, {-5, -5}, {-1e200, 1e200},
+	} {
+		for _, r := range []float64{0, 0.25, 0.5, 0.999999} {
+			v := uniformReal(r, c.lo, c.hi)
+			assert.False(t, math.IsInf(v, 0) || math.IsNaN(v), "%g..%g at %g: %g", c.lo, c.hi, r, v)
+			assert.True(t, v >= c.lo && v <= c.hi, "%g..%g at %g: %g", c.lo, c.hi, r, v)
+		}
+	}
+	assert.Equal(t, 0.0, uniformReal(0.5, -1e308, 1e308))
 }

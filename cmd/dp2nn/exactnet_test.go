@@ -36,6 +36,12 @@ func TestExactNetRefusals(t *testing.T) {
 			"testdata/exactnet/factors.dp:6:13: the constant factors of f[i] * 1e308 * 1e308 multiply to more than"},
 		{"verify factors folding to +inf", []string{"verify", filepath.Join(dir, "factors.dp"), "-random", "2"},
 			"testdata/exactnet/factors.dp:6:13: the constant factors"},
+		{"compile float32 data of 1e200", []string{"compile", filepath.Join(dir, "huge200.dp"), "-o", filepath.Join(tmp, "h.onnx")},
+			"testdata/exactnet/huge200.dp:6:1: float32 cannot run huge200: f ranges over -1e+200..1e+200, past the largest float32 3.403e+38"},
+		{"compile max of 1e308", []string{"compile", filepath.Join(dir, "huge308.dp"), "-dtype", "float64", "-o", filepath.Join(tmp, "h.onnx")},
+			"testdata/exactnet/huge308.dp:8:13: float64 cannot run huge308: the network's sums for max(x, y) (testdata/exactnet/huge308.dp:8:13) may pass the largest float64"},
+		{"verify max of 1e308", []string{"verify", filepath.Join(dir, "huge308.dp"), "-random", "5"},
+			"float64 cannot run huge308: the network's sums for max(x, y)"},
 		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
 			"float32 cannot run big24 exactly"},
 	} {
