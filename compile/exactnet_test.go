@@ -199,3 +199,49 @@ answer v[2]
 		})
 	}
 }
+
+// A value answer with a reduction (or an if, or a computed index) in a
+// program with per-step inputs is decoded by the general answer
+// evaluator (solve and verify had refused it: "index k is not of the
+// form VAR + inputs + constant"); a search answer whose comparison needs
+// that evaluator is refused when compiling, not on every instance.
+func TestDecodeGeneralAnswer(t *testing.T) {
+	const prog = `dp p
+param n int = 3
+input x int in 0..5
+state f[i in 1..n] int in 0..100 = 0
+step f[i] = clamp(f[i] + x + i, 0, 100)
+%s
+`
+	for _, c := range []struct {
+		name, answer string
+		want         float64
+		err          string
+	}{
+		{"reduction", "answer max(k in 1..n: f[k])", 9, ""},
+		{"reduction minus a cell", "answer max(k in 1..n: f[k]) - f[1]", 4, ""},
+		{"if", "answer if n == 3 then f[2] else f[1]", 7, ""},
+		{"plain", "answer f[3] + f[1]", 14, ""},
+		{"search with a reduction", "answer max p where f[p] + max(k in 1..n: f[k]) <= 30",
+			0, "t.dp:6:20: the search answer of a program with per-step inputs compares f[p] + max(k in 1..n: f[k]), which has a reduction"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := testprog.Source(t, fmt.Sprintf(prog, c.answer), nil)
+			net, err := compile.Lower(m, compile.Options{})
+			if c.err != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.err)
+				return
+			}
+			require.NoError(t, err)
+			r, err := compile.NewRunner[float64](net)
+			require.NoError(t, err)
+			states, err := r.Run([][]float64{{1}, {2}}) // f[i] = 3 + 2i
+			require.NoError(t, err)
+			ans, err := net.Decode(states[len(states)-1], 0)
+			require.NoError(t, err)
+			assert.True(t, ans.Found)
+			assert.Equal(t, c.want, ans.Value)
+		})
+	}
+}

@@ -140,6 +140,11 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64), prec: &precCache{}}
+	if opt.Scheme != Smooth {
+		if err := checkAnswer(m); err != nil {
+			return nil, err
+		}
+	}
 	switch opt.Scheme {
 	case Exact:
 	case FPTAS:

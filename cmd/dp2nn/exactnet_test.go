@@ -42,6 +42,10 @@ func TestExactNetRefusals(t *testing.T) {
 			"testdata/exactnet/huge308.dp:8:13: float64 cannot run huge308: the network's sums for max(x, y) (testdata/exactnet/huge308.dp:8:13) may pass the largest float64"},
 		{"verify max of 1e308", []string{"verify", filepath.Join(dir, "huge308.dp"), "-random", "5"},
 			"float64 cannot run huge308: the network's sums for max(x, y)"},
+		{"solve search answer with a reduction", []string{"solve", filepath.Join(dir, "searchred.dp"), "-instance", filepath.Join(dir, "ansred.json")},
+			"testdata/exactnet/searchred.dp:8:20: the search answer of a program with per-step inputs compares f[p] + max(k in 1..n: f[k]), which has a reduction"},
+		{"verify search answer with a reduction", []string{"verify", filepath.Join(dir, "searchred.dp"), "-random", "2"},
+			"testdata/exactnet/searchred.dp:8:20: the search answer"},
 		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
 			"float32 cannot run big24 exactly"},
 	} {
@@ -57,4 +61,18 @@ func TestExactNetRefusals(t *testing.T) {
 	left, err := os.ReadDir(tmp)
 	require.NoError(t, err)
 	assert.Empty(t, left, "no output file written")
+}
+
+// A value answer with a reduction in a program with per-step inputs is
+// solved and verified (adv3 D9: both refused it on every instance).
+func TestExactNetReductionAnswer(t *testing.T) {
+	chdirRepo(t)
+	dir := filepath.Join("testdata", "exactnet")
+	stdout, stderr, code := runCLI("solve", filepath.Join(dir, "ansred.dp"), "-instance", filepath.Join(dir, "ansred.json"))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "answer max(k in 1..n: f[k]) = 9 ")
+	assert.Contains(t, stdout, "check: the answer equals the exact interpreter's 9")
+	stdout, stderr, code = runCLI("verify", filepath.Join(dir, "ansred.dp"), "-random", "10")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "10 cases checked, 0 mismatches")
 }
