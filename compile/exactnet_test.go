@@ -116,6 +116,14 @@ state f[c in 1..2] int in 0..inf = inf
 step f[c] = min(f[c], x)
 answer f[2]
 `, "is +inf, which an exact network holds only in a state or data declared \"or inf\""},
+		{"selection over a range past float64", `dp p
+input w int in 1..2
+input x real in -1..1
+state v[c in 0..2] real in -1e308..1e308 = 0
+v[c < 0] = -1e308
+step v[c] = clamp(max(v[c], v[c - w] + x), -1e308, 1e308)
+answer v[2]
+`, "t.dp:6:29: read v[c - w] has a run-time offset, so the selection gadget weighs its indicators by the width of v's range, but -1e+308..1e+308 is wider than the largest float64"},
 		{"+inf of an or inf state", `dp p
 input x int in 0..10
 state f[c in 1..2] int in 0..10 or inf = inf

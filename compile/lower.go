@@ -785,6 +785,9 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
+	if math.IsInf(m, 0) {
+		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget weighs its indicators by the width of %s's range, but %g..%g is wider than the largest float64; narrow the declared range", t.Pos(), t.Text, s.Name, lo, hi)
+	}
 	// At most one term per value of D, but a cell near the boundary reads
 	// few of them: a capped hint, so that an offset with ten million
 	// values costs nothing up front.

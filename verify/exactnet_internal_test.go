@@ -88,3 +88,56 @@ func TestUniformRealWideRange(t *testing.T) {
 	}
 	assert.Equal(t, 0.0, uniformReal(0.5, -1e308, 1e308))
 }
+
+// Every comparison of verify can fail: an int state must equal the exact
+// DP (no tolerance applies to integers), and a run whose error bound is
+// +Inf (here an fptas run whose table leaves its range, so that it
+// cannot certify its own bound) is a mismatch, not a pass that no value
+// could fail.
+func TestCompareCannotPassUnchecked(t *testing.T) {
+	steps := [][]float64{{3, 0.5}, {5, 0.25}, {2, 0.5}}
+	run := func(t *testing.T, net *compile.Network) engine.Observed {
+		o, err := engine.Observe(net, engine.Float64, steps)
+		require.NoError(t, err)
+		return o
+	}
+	t.Run("fptas run out of range", func(t *testing.T) {
+		m, err := repo.Program("examples/knapsack.dp", map[string]int64{"pmax": 10})
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{Scheme: compile.FPTAS, P: 20})
+		require.NoError(t, err)
+		o := run(t, net)
+		c, err := Compare(net, "x", steps, []engine.Observed{o}, nil)
+		require.NoError(t, err)
+		require.Empty(t, c.Mismatch, "the honest run passes")
+		o.States[2][0][3] = 7 // far outside 0..2
+		c, err = Compare(net, "x", steps, []engine.Observed{o}, nil)
+		require.NoError(t, err)
+		assert.Contains(t, c.Mismatch, "no error bound is known for this run")
+	})
+	t.Run("int state off by a little", func(t *testing.T) {
+		const src = `dp mixed
+input n int in 0..5
+input x real in 0..1
+state c[i in 1..1] int in 0..100 = 0
+state s[i in 1..1] real in 0..100 = 0
+step c[i] = clamp(c[i] + n, 0, 100)
+step s[i] = clamp(s[i] + x, 0, 100)
+answer c[1]
+`
+		m, err := repo.Source("t.dp", src, nil)
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{})
+		require.NoError(t, err)
+		o := run(t, net)
+		tol := net.RunTolerance(o.States, engine.Float64.Roundoff())
+		require.Positive(t, tol, "the real state gives the run a tolerance")
+		c, err := Compare(net, "x", steps, []engine.Observed{o}, nil)
+		require.NoError(t, err)
+		require.Empty(t, c.Mismatch)
+		o.States[1][0][0] += tol / 2 // within the tolerance, but not an integer
+		c, err = Compare(net, "x", steps, []engine.Observed{o}, nil)
+		require.NoError(t, err)
+		assert.Contains(t, c.Mismatch, "but an int state is computed exactly")
+	})
+}

@@ -46,6 +46,8 @@ func TestExactNetRefusals(t *testing.T) {
 			"testdata/exactnet/searchred.dp:8:20: the search answer of a program with per-step inputs compares f[p] + max(k in 1..n: f[k]), which has a reduction"},
 		{"verify search answer with a reduction", []string{"verify", filepath.Join(dir, "searchred.dp"), "-random", "2"},
 			"testdata/exactnet/searchred.dp:8:20: the search answer"},
+		{"compile selection over a range past float64", []string{"compile", filepath.Join(dir, "selbig.dp"), "-o", filepath.Join(tmp, "s.onnx")},
+			"testdata/exactnet/selbig.dp:10:29: read v[c - w] has a run-time offset, so the selection gadget weighs its indicators by the width of v's range, but -1e+308..1e+308 is wider than the largest float64"},
 		{"verify float32 past 2^24", []string{"verify", filepath.Join(dir, "big24.dp"), "-dtype", "float32", "-random", "2"},
 			"float32 cannot run big24 exactly"},
 	} {
