@@ -34,8 +34,11 @@ import (
 // would turn the lowering rules into NaN (max(a, b) = a + relu(b − a) is
 // −inf + inf when a is −inf; min(a, b) = a − relu(a − b) is inf − inf
 // when a is +inf), or poison every output of a dense layer (0·inf).
-// That covers −inf anywhere (an initial or boundary value, the constant,
-// a max over an empty domain) and +inf outside an "or inf" state.
+// An infinity that folds away when compiling (a constant −inf in a max
+// with a finite operand: the lowering's value intervals decide it, and a
+// sum with ±inf is the constant ±inf) never reaches the network; one that
+// does — an initial value, a cell's next value, a neuron — is refused
+// (lower.go: infiniteInit, the output check, lowering.neuron).
 
 // infiniteValue is the error for the value v (±Inf) of what, at pos,
 // which the exact and fptas networks cannot hold.

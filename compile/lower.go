@@ -244,6 +244,12 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 			if err == nil {
 				err = l.err
 			}
+			if err == nil && !finiteAffine(v.a) {
+				// An infinity folds away inside min, max and clamp
+				// (max(-inf, x) is x when compiling); one that is the
+				// cell's next value would enter the network.
+				err = infiniteValue(s.Body.Pos().String(), fmt.Sprintf("the step of %s at %s%v", s.Name, s.Name, idx), v.a.Const)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -357,8 +363,10 @@ type lowering struct {
 	scale     []value   // FPTAS: D_old, D_new, made once
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
-	// err is the first error of a rule that returns no error itself.
+	// err is the first error of a rule that returns no error itself;
+	// groupTerm is the term of each group, to name it.
 	err       error
+	groupTerm map[int]*dsl.Term
 	env       dsl.Env
 	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
 	reps      *infReps    // how +inf is represented
@@ -453,7 +461,24 @@ func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
 	}
 	g := l.b.Group(relu.GroupInfo{Name: name, Rule: rule, Term: t.Text, Pos: t.Pos().String()})
 	l.groups[k] = g
+	if l.groupTerm == nil {
+		l.groupTerm = map[int]*dsl.Term{}
+	}
+	l.groupTerm[g] = t
 	return g
+}
+
+// finiteAffine reports whether a's constant and coefficients are finite.
+func finiteAffine(a relu.Affine) bool {
+	if math.IsInf(a.Const, 0) || math.IsNaN(a.Const) {
+		return false
+	}
+	for _, t := range a.Terms {
+		if math.IsInf(t.Coef, 0) || math.IsNaN(t.Coef) {
+			return false
+		}
+	}
+	return true
 }
 
 // relu adds the neuron relu(a) and returns it as a value.
@@ -465,6 +490,13 @@ func (l *lowering) relu(group int, a relu.Affine) value {
 
 // neuron adds relu(a) and returns its unit; the interval of a bounds it.
 func (l *lowering) neuron(group int, a relu.Affine) relu.Unit {
+	if !finiteAffine(a) && l.err == nil {
+		if t := l.groupTerm[group]; t != nil {
+			l.err = infiniteValue(t.Pos().String(), "a neuron of "+t.Text, a.Const)
+		} else {
+			l.err = fmt.Errorf("compile: a neuron would have a weight or bias that is not finite")
+		}
+	}
 	u := l.b.ReLU(group, a)
 	lo, hi := l.interval(a)
 	l.setRange(u, math.Max(0, lo), math.Max(0, hi))
@@ -477,9 +509,6 @@ func (l *lowering) term(t *dsl.Term, idx []int) (value, error) {
 	case dsl.TConst:
 		if l.reps != nil && l.reps.m != 0 && math.IsInf(t.Value, 1) {
 			return constant(l.reps.m), nil
-		}
-		if l.smooth == nil && math.IsInf(t.Value, 0) {
-			return value{}, infiniteValue(t.Pos().String(), t.Text, t.Value)
 		}
 		return constant(t.Value), nil
 	case dsl.TInput:
@@ -576,14 +605,10 @@ func (l *lowering) reduce(t *dsl.Term, isMin bool, args []value) value {
 		args = kept
 	}
 	if len(args) == 0 {
-		v := math.Inf(-1)
 		if isMin {
-			v = l.reps.inf()
+			return constant(l.reps.inf())
 		}
-		if l.smooth == nil && math.IsInf(v, 0) && l.err == nil {
-			l.err = infiniteValue(t.Pos().String(), t.Text+" (empty here)", v)
-		}
-		return constant(v)
+		return constant(math.Inf(-1))
 	}
 	level := 0
 	for len(args) > 1 {
@@ -742,11 +767,7 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 		return l.val(relu.Var(l.stateUnits[s.Index] + relu.Unit(c))), nil
 	}
 	if v, ok := s.BoundaryAtIndex(at); ok {
-		v = l.reps.represent(v)
-		if l.smooth == nil && math.IsInf(v, 0) {
-			return value{}, infiniteValue(t.Pos().String(), fmt.Sprintf("%s (the boundary value at %v)", t.Text, at), v)
-		}
-		return constant(v), nil
+		return constant(l.reps.represent(v)), nil
 	}
 	return value{}, fmt.Errorf("%s: read %s at index %v lies outside %s and no boundary rule covers it", t.Pos(), t.Text, at, s.Name)
 }
