@@ -182,3 +182,93 @@ func TestSmoothMarginalsMatchReference(t *testing.T) {
 		}
 	}
 }
+
+// exactSumScores returns the total score of every subset of the items
+// (weight, score) whose weights sum to exactly c: brute force over the
+// subsets, no dynamic program.
+func exactSumScores(steps [][]float64, c int) []float64 {
+	var out []float64
+	for mask := 0; mask < 1<<len(steps); mask++ {
+		w, s := 0, 0.0
+		for i, st := range steps {
+			if mask&(1<<i) != 0 {
+				w += int(st[0])
+				s += st[1]
+			}
+		}
+		if w == c {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The network starts from a per-cell initial value ("= if c == 0 then 0
+// else -inf", testdata/programs/exactsum.dp), not from 0 in every cell
+// (which answered the ≤ C knapsack, "value 5 (hard DP: 3)"): with Shannon
+// its value is γ·log Σ exp(score/γ) over the subsets of weight exactly C
+// (brute force; 1e-9 relative, as TestSmoothValueMatchesReference), and
+// with no such subset the program is refused (the answer is −∞ for every
+// score). The integer row of problems.Table with a per-cell initial value
+// (testdata/programs/exactcost.dp) gives the brute-force least cost as
+// γ → 0, with every regulariser.
+func TestSmoothPerCellInit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	infeasible := 0
+	for i := 0; i < 100; i++ {
+		C := rng.IntN(7)
+		steps := make([][]float64, 1+rng.IntN(6))
+		weights := make([]float64, len(steps))
+		for j := range steps {
+			weights[j] = float64(rng.IntN(C + 1))
+			steps[j] = []float64{weights[j], math.Round(rng.NormFloat64()*300) / 100}
+		}
+		gamma := 0.1 + rng.Float64()
+		f, err := repo.ReadProgram("testdata/programs/exactsum.dp")
+		require.NoError(t, err)
+		m, err := dsl.Check(f, map[string]int64{"C": int64(C)})
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: gamma, Steps: len(steps), Fixed: map[string][]float64{"weight": weights}})
+		scores := exactSumScores(steps, C)
+		if len(scores) == 0 {
+			infeasible++
+			assert.ErrorContains(t, err, "no feasible choice", "C = %d, steps %v", C, steps)
+			continue
+		}
+		require.NoError(t, err)
+		got, err := net.SmoothValue(steps)
+		require.NoError(t, err)
+		hard := scores[0]
+		for _, s := range scores {
+			hard = math.Max(hard, s)
+		}
+		lse := 0.0
+		for _, s := range scores {
+			lse += math.Exp((s - hard) / gamma)
+		}
+		want := hard + gamma*math.Log(lse)
+		require.InDelta(t, want, got, 1e-9*(1+math.Abs(want)), "γ = %g, C = %d, steps %v", gamma, C, steps)
+	}
+	assert.Greater(t, infeasible, 5, "the instances include infeasible ones")
+	assert.Less(t, infeasible, 75, "and feasible ones")
+
+	for i := 0; i < 30; i++ {
+		steps := make([][]float64, 1+rng.IntN(6))
+		weights := make([]float64, len(steps))
+		for j := range steps {
+			weights[j] = float64(1 + rng.IntN(9))
+			steps[j] = []float64{weights[j], float64(rng.IntN(10))}
+		}
+		want := 100.0 // K: no subset weighs exactly 9
+		for _, s := range exactSumScores(steps, 9) {
+			want = math.Min(want, s)
+		}
+		for _, r := range regs {
+			net := lowerSmooth(t, "testdata/programs/exactcost.dp", map[string]int64{"capacity": 9},
+				compile.Options{Reg: r.act, Gamma: 1e-9, Steps: len(steps), Fixed: map[string][]float64{"weight": weights}})
+			got, err := net.SmoothValue(steps)
+			require.NoError(t, err)
+			require.InDelta(t, want, got, 1e-6, "%v, steps %v", r.act, steps)
+		}
+	}
+}

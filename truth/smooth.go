@@ -21,11 +21,17 @@ func RunSmoothDP(m *dsl.Model, steps [][]float64, reg smooth.Reg, gamma float64)
 	if m.Answer == nil || m.Answer.Kind != dsl.AnswerValue {
 		return 0, fmt.Errorf("verify: the smooth DP needs an answer of the form \"answer EXPR\"")
 	}
+	// The initial cells as the exact interpreter computes them (its own
+	// evaluator of the state line's initial value, per cell), in float64.
 	state := make([][]float64, len(m.States))
 	for si, s := range m.States {
-		state[si] = make([]float64, s.Cells())
-		for c := range state[si] {
-			state[si][c] = s.Init
+		cells, err := initialCells(m, s, rangeOf(s.Lo, s.Hi))
+		if err != nil {
+			return 0, err
+		}
+		state[si] = make([]float64, len(cells))
+		for c, v := range cells {
+			state[si][c] = v.Float64()
 		}
 	}
 	e := &smoothEnv{reg: reg, gamma: gamma}

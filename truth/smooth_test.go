@@ -2,6 +2,7 @@ package truth_test
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -82,6 +83,88 @@ answer g[2]
 			got, err := truth.RunSmoothDP(m, steps, reg, 1e-9)
 			require.NoError(t, err)
 			require.InDelta(t, want.Value.Float64(), got, 1e-6, "%v, steps %v", reg, steps)
+		}
+	}
+}
+
+// exactSumScores returns the total score of every subset of the items
+// (weight, score) whose weights sum to exactly c: brute force over the
+// subsets, no dynamic program.
+func exactSumScores(steps [][]float64, c int) []float64 {
+	var out []float64
+	for mask := 0; mask < 1<<len(steps); mask++ {
+		w, s := 0, 0.0
+		for i, st := range steps {
+			if mask&(1<<i) != 0 {
+				w += int(st[0])
+				s += st[1]
+			}
+		}
+		if w == c {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// A state whose initial value is per cell ("= if c == 0 then 0 else
+// -inf", testdata/programs/exactsum.dp) starts from those values, not
+// from 0 everywhere (which answered the ≤ C knapsack): the Shannon
+// smoothed DP is γ·log Σ exp(score/γ) over the subsets of weight exactly
+// C (log-sum-exp is associative, so pairwise smoothing gives it exactly;
+// 1e-12 relative), −∞ when there is none; every regulariser gives the
+// brute-force best score as γ → 0. The integer program with a per-cell
+// initial value of problems.Table (testdata/programs/exactcost.dp) gives
+// the brute-force least cost as γ → 0.
+func TestRunSmoothDPPerCellInit(t *testing.T) {
+	rng := instance.NewRand(31)
+	infeasible := 0
+	for i := 0; i < 200; i++ {
+		C := rng.IntN(7)
+		m := testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": int64(C)})
+		steps := make([][]float64, 1+rng.IntN(6))
+		for j := range steps {
+			steps[j] = []float64{float64(rng.IntN(C + 1)), math.Round(rng.NormFloat64()*300) / 100}
+		}
+		scores := exactSumScores(steps, C)
+		gamma := 0.1 + rng.Float64()
+		got, err := truth.RunSmoothDP(m, steps, smooth.Shannon, gamma)
+		require.NoError(t, err)
+		if len(scores) == 0 {
+			infeasible++
+			assert.True(t, math.IsInf(got, -1), "no subset of weight %d: want -Inf, got %v (steps %v)", C, got, steps)
+			continue
+		}
+		hard := slices.Max(scores)
+		lse := 0.0
+		for _, s := range scores {
+			lse += math.Exp((s - hard) / gamma)
+		}
+		want := hard + gamma*math.Log(lse)
+		require.InDelta(t, want, got, 1e-12*(1+math.Abs(want)), "Shannon γ = %g, C = %d, steps %v", gamma, C, steps)
+		for _, reg := range []smooth.Reg{smooth.Gini, smooth.Tsallis} {
+			got, err := truth.RunSmoothDP(m, steps, reg, 1e-9)
+			require.NoError(t, err)
+			require.InDelta(t, hard, got, 1e-6, "%v, C = %d, steps %v", reg, C, steps)
+		}
+	}
+	assert.Greater(t, infeasible, 10, "the instances include infeasible ones")
+	assert.Less(t, infeasible, 150, "and feasible ones")
+
+	m := testprog.Load(t, "testdata/programs/exactcost.dp", map[string]int64{"capacity": 9})
+	for i := 0; i < 100; i++ {
+		steps := make([][]float64, 1+rng.IntN(6))
+		for j := range steps {
+			steps[j] = []float64{float64(1 + rng.IntN(9)), float64(rng.IntN(10))}
+		}
+		want := 100.0 // K: no subset weighs exactly 9
+		for _, s := range exactSumScores(steps, 9) {
+			want = min(want, s)
+		}
+		for _, reg := range []smooth.Reg{smooth.Gini, smooth.Tsallis} {
+			got, err := truth.RunSmoothDP(m, steps, reg, 1e-9)
+			require.NoError(t, err)
+			require.InDelta(t, want, got, 1e-6, "%v, steps %v", reg, steps)
 		}
 	}
 }
