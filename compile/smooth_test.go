@@ -12,8 +12,10 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/smooth"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 var regs = []struct {
@@ -271,4 +273,47 @@ func TestSmoothPerCellInit(t *testing.T) {
 			require.InDelta(t, want, got, 1e-6, "%v, steps %v", r.act, steps)
 		}
 	}
+}
+
+// Every program of the shared problem table with per-step inputs and a
+// value answer (change, exactcost with its per-cell initial value, ...),
+// in the smooth scheme with each regulariser: the network's value equals
+// the smoothed-DP interpreter (truth.RunSmoothDP, 1e-9 relative) at γ = 1,
+// and as γ → 0 (1e-9) the problem's brute-force answer (1e-6: Gini and
+// Tsallis are exact once the gaps between options exceed γ's range;
+// Shannon is within γ·log(options)).
+func TestSmoothProblemsTable(t *testing.T) {
+	ran := 0
+	for _, p := range problems.StepCases() {
+		m, err := p.Model()
+		require.NoError(t, err)
+		if m.Answer == nil || m.Answer.Kind != dsl.AnswerValue {
+			continue // the smooth scheme outputs the answer's value
+		}
+		ran++
+		t.Run(p.Name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(4, 4))
+			for i := 0; i < 20; i++ {
+				steps := p.Random(rng, m)
+				want, err := p.Exact(steps, m)
+				require.NoError(t, err)
+				for _, r := range regs {
+					for _, gamma := range []float64{1, 1e-9} {
+						opt := compile.Options{Scheme: compile.Smooth, Reg: r.act, Gamma: gamma}.SmoothInstance(m, steps)
+						net, err := compile.Lower(m, opt)
+						require.NoError(t, err)
+						got, err := net.SmoothValue(steps)
+						require.NoError(t, err)
+						ref, err := truth.RunSmoothDP(m, steps, r.ref, gamma)
+						require.NoError(t, err)
+						require.InDelta(t, ref, got, 1e-9*(1+math.Abs(ref)), "%v γ = %g, steps %v", r.act, gamma, steps)
+						if gamma < 1 {
+							require.InDelta(t, want, got, 1e-6, "%v γ = %g, steps %v", r.act, gamma, steps)
+						}
+					}
+				}
+			}
+		})
+	}
+	assert.GreaterOrEqual(t, ran, 2, "the table has programs with a value answer")
 }
