@@ -317,3 +317,37 @@ func TestSmoothProblemsTable(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, ran, 2, "the table has programs with a value answer")
 }
+
+// The loop form's refusals name what is not one state of one index
+// dimension: the number of states, or the state and its dimensions (a
+// two-dimensional state was reported as "1 states").
+func TestRecurrenceRefusals(t *testing.T) {
+	const head = "dp t\nparam C int = 4\ninput w int in 1..C\ninput x real in -1..1\n"
+	for _, tc := range []struct{ name, src, want string }{
+		{"two states", head + `state v[c in 0..C] real in -inf..inf = 0
+state u[c in 0..C] real in -inf..inf = 0
+v[c < 0] = -inf
+u[c < 0] = -inf
+step v[c] = max(v[c], v[c - w] + x)
+step u[c] = max(u[c], v[c] + x)
+answer v[C]
+`, "t.dp:1:1: the loop form of the smooth scheme vectorises one state of one index dimension; this program has 2 states (use -form unrolled)"},
+		{"two dimensions", head + `state v[c in 0..C, k in 0..2] real in -inf..inf = 0
+v[c < 0] = -inf
+v[k < 0] = -inf
+step v[c, k] = max(v[c, k], v[c - w, k - 1] + x)
+answer v[C, 2]
+`, "t.dp:5:1: the loop form of the smooth scheme vectorises one state of one index dimension; state v has 2 index dimensions (use -form unrolled)"},
+		{"subsets", head + `state v[S in subsets(1..3)] real in -10..10 = 0
+step v[S] = max(v[S], x)
+answer v[{1, 2}]
+`, "the dimension of state v is a subsets dimension (use -form unrolled)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := repo.Source("t.dp", tc.src, nil)
+			require.NoError(t, err)
+			_, err = compile.LowerRecurrence(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"w": {1, 2}}})
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
+}
