@@ -2,14 +2,17 @@ package truth_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/testprog"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/smooth"
 	"github.com/dp2nn/dp2nn/truth"
 )
@@ -167,4 +170,64 @@ func TestRunSmoothDPPerCellInit(t *testing.T) {
 			require.InDelta(t, want, got, 1e-6, "%v, steps %v", reg, steps)
 		}
 	}
+}
+
+// |RunSmoothDP − the exact DP's answer| ≤ γ·B for the bound B of
+// RunSmoothDPBound, on every value-answer program of problems.Table and
+// the exact-sum program with its −∞ cells, every regulariser and γ from
+// 0.01 to 10 (1e-9 relative for rounding). B is finite for them (no
+// bracket reads a smoothed value) and at most the steps times RangeN(2)
+// per smoothed max along a path, here ≤ steps·RangeN(2) since every
+// option reads one cell with coefficient 1. A bracket on a smoothed value
+// has no bound (+Inf).
+func TestRunSmoothDPBound(t *testing.T) {
+	type prog struct {
+		name  string
+		m     *dsl.Model
+		steps func(*rand.Rand) [][]float64
+	}
+	var progs []prog
+	for _, p := range problems.StepCases() {
+		m, err := p.Model()
+		require.NoError(t, err)
+		if m.Answer.Kind == dsl.AnswerValue {
+			progs = append(progs, prog{p.Name, m, func(rng *rand.Rand) [][]float64 { return p.Random(rng, m) }})
+		}
+	}
+	es := testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 5})
+	progs = append(progs, prog{"exactsum", es, func(rng *rand.Rand) [][]float64 {
+		steps := make([][]float64, 1+rng.IntN(6))
+		for j := range steps {
+			steps[j] = []float64{float64(1 + rng.IntN(5)), rng.NormFloat64()}
+		}
+		return steps
+	}})
+	require.GreaterOrEqual(t, len(progs), 3)
+	rng := instance.NewRand(17)
+	for _, p := range progs {
+		for i := 0; i < 40; i++ {
+			steps := p.steps(rng)
+			tr, err := truth.RunDP(p.m, steps)
+			require.NoError(t, err)
+			a, err := tr.Answer()
+			require.NoError(t, err)
+			hard := a.Float64()
+			for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+				for _, gamma := range []float64{0.01, 0.5, 10} {
+					v, b, err := truth.RunSmoothDPBound(p.m, steps, reg, gamma)
+					require.NoError(t, err)
+					if math.IsInf(hard, 0) {
+						require.Equal(t, hard, v, "%s: an infinite answer stays infinite", p.name)
+						continue
+					}
+					require.LessOrEqual(t, b, float64(len(steps))*reg.RangeN(2)+1e-12, "%s %v", p.name, reg)
+					require.LessOrEqual(t, math.Abs(v-hard), gamma*b+1e-9*(1+math.Abs(hard)), "%s %v γ=%g steps %v", p.name, reg, gamma, steps)
+				}
+			}
+		}
+	}
+	m := testprog.Source(t, "dp t\ninput x int in -1..1\nstate f[i in 1..1] int in -10..10 = 0\nstep f[i] = clamp(max(f[i], x) + [f[i] >= 1], -10, 10)\nanswer f[1]\n", nil)
+	_, b, err := truth.RunSmoothDPBound(m, [][]float64{{1}, {1}}, smooth.Shannon, 1)
+	require.NoError(t, err)
+	assert.True(t, math.IsInf(b, 1), "a bracket on a smoothed value: no bound, got %v", b)
 }

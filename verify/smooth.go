@@ -23,15 +23,20 @@ import (
 
 // SmoothReport is the JSON output of "dp2nn solve -scheme smooth".
 type SmoothReport struct {
-	Program   string               `json:"program"`
-	Instance  string               `json:"instance"`
-	Reg       string               `json:"reg"`
-	Gamma     float64              `json:"gamma"`
-	Steps     int                  `json:"steps"`
-	Size      int                  `json:"size"`
-	Depth     int                  `json:"depth"`
-	Value     float64              `json:"value"`
-	Hard      string               `json:"hard_value"`
+	Program  string  `json:"program"`
+	Instance string  `json:"instance"`
+	Reg      string  `json:"reg"`
+	Gamma    float64 `json:"gamma"`
+	Steps    int     `json:"steps"`
+	Size     int     `json:"size"`
+	Depth    int     `json:"depth"`
+	Value    float64 `json:"value"`
+	Hard     string  `json:"hard_value"`
+	// Bound is γ·B, the bound on |value − hard value| that the smoothed
+	// DP interpreter carries through the recursion
+	// (truth.RunSmoothDPBound); absent where none is known (a bracket on a
+	// smoothed value, or a program the interpreter does not evaluate).
+	Bound     *Number              `json:"bound,omitempty"`
 	Marginals map[string][]float64 `json:"marginals"`
 }
 
@@ -77,13 +82,31 @@ func SolveSmooth(m *dsl.Model, opt compile.Options, path string, steps [][]float
 	if bad {
 		return nil, fmt.Errorf("%s: the smooth network of %s at γ = %g gives value %g (hard DP %s): its values overflow float64; use a smaller -gamma", path, m.Name, opt.Gamma, out[0], orDash(r.Hard))
 	}
+	// The smoothed DP interpreter, which shares no code with the network:
+	// the bound, and a value that differs from the network's is refused
+	// rather than printed (1e-9 relative, as verify -scheme smooth).
+	if ref, err := smooth.ParseReg(opt.Reg.String()); err == nil {
+		if want, b, err := truth.RunSmoothDPBound(m, steps, ref, opt.Gamma); err == nil {
+			if d := math.Abs(out[0] - want); !(d <= 1e-9*(1+math.Abs(want))) && !(out[0] == want) {
+				return nil, fmt.Errorf("%s: the smooth network of %s gives value %.17g, the smoothed DP interpreter %.17g: the network is wrong (please report it)", path, m.Name, out[0], want)
+			}
+			if !math.IsInf(b, 0) && !math.IsNaN(b) {
+				bound := Number(opt.Gamma * b)
+				r.Bound = &bound
+			}
+		}
+	}
 	return r, nil
 }
 
 // WriteText prints the report.
 func (r *SmoothReport) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "program %s, scheme smooth (%s, γ = %g), unrolled over %d steps: %d smooth neurons, depth %d\n", r.Program, r.Reg, r.Gamma, r.Steps, r.Size, r.Depth)
-	fmt.Fprintf(w, "value %.10g (hard DP: %s)\n", r.Value, orDash(r.Hard))
+	if r.Bound != nil {
+		fmt.Fprintf(w, "value %.10g (hard DP: %s, |difference| ≤ %.4g)\n", r.Value, orDash(r.Hard), float64(*r.Bound))
+	} else {
+		fmt.Fprintf(w, "value %.10g (hard DP: %s; no bound known)\n", r.Value, orDash(r.Hard))
+	}
 	for _, name := range sortedKeys(r.Marginals) {
 		fmt.Fprintf(w, "marginals ∂value/∂%s:", name)
 		for _, y := range r.Marginals[name] {

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -262,6 +263,24 @@ func TestSolve(t *testing.T) {
 		sum += g
 	}
 	assert.InDelta(t, 2, sum, 1e-9, "the relaxed top-2 selection sums to 2")
+	// The bound on |value − hard| is printed (top-2 of 3: two smoothed
+	// maxes along a path at most, γ·2·log 2) and holds.
+	require.NotNil(t, sr.Bound)
+	assert.LessOrEqual(t, math.Abs(sr.Value-5), float64(*sr.Bound))
+	assert.LessOrEqual(t, float64(*sr.Bound), 0.01*3*math.Ln2)
+	var text strings.Builder
+	sr.WriteText(&text)
+	assert.Contains(t, text.String(), "(hard DP: 5, |difference| ≤ ")
+
+	// A per-cell initial value (= if c == 0 then 0 else -inf) is the
+	// exact-sum knapsack's: weight 4 exactly is 3 (+5 − 2), not the ≤ 4
+	// answer 5 (the adversarial tester's es3.json).
+	m = testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 4})
+	sr, err = verify.SolveSmooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 0.1}, "es3.json", [][]float64{{3, 5}, {1, -2}, {4, 1}})
+	require.NoError(t, err)
+	assert.Equal(t, "3", sr.Hard)
+	require.NotNil(t, sr.Bound)
+	assert.InDelta(t, 3, sr.Value, 1e-9, "3 + 0.1·log(1 + e^−20)")
 }
 
 // Solve returns the known optimum on every lowdim instance whose profit
