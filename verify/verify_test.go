@@ -369,6 +369,17 @@ func TestSmooth(t *testing.T) {
 	assert.Contains(t, b.String(), "(tolerance 1e-9)\n")
 	assert.Contains(t, b.String(), "(tolerance 1e-5 + 1e-4·|central difference|)\n")
 	assert.Contains(t, b.String(), "\n20 cases checked, 0 mismatches\n")
+	assert.Contains(t, c.Title, "|value − hard DP| ≤ γ·B (the bound solve prints) checked on 20")
+
+	// The exact-sum knapsack (a per-cell initial value) over 2 steps has
+	// instances with no subset of weight C: the interpreter's answer is
+	// −∞ and the network is refused, which agree; the others are checked.
+	m = testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 6})
+	c, err = verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 1}, 50, 3, 2, nil)
+	require.NoError(t, err)
+	assert.Zero(t, c.Mismatches, "%v", c.Failures)
+	assert.Equal(t, 50, c.Cases)
+	assert.Regexp(t, `checked on [1-9]\d*; [1-9]\d* with no feasible choice`, c.Title)
 }
 
 // The fptas scheme on an instance whose profits sum past 2^26 (Pisinger's
