@@ -335,11 +335,11 @@ func cloneSteps(s [][]float64) [][]float64 {
 // scores are count random ones from seed; progress, when not nil, is told
 // after each how many are done.
 func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
-	return smoothModel(runner.Run, runner.Model.DType, path, rt, net, count, seed, progress)
+	return smoothModel(runner.Run, runner.Model, path, rt, net, count, seed, progress)
 }
 
-func smoothModel(run func(map[string]export.Tensor) (map[string]export.Tensor, error), dtype export.DType, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
-	m, sm := net.Model, net.Smooth
+func smoothModel(run func(map[string]export.Tensor) (map[string]export.Tensor, error), model *export.Model, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
+	m, sm, dtype := net.Model, net.Smooth, model.DType
 	ref, err := smooth.ParseReg(sm.Reg.String())
 	if err != nil {
 		return nil, err
@@ -445,7 +445,7 @@ func smoothModel(run func(map[string]export.Tensor) (map[string]export.Tensor, e
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, dtype, rt, count)
+	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s form, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.Form, model.DType, rt, count)
 	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst error relative to max(1, |value|)", fmt.Sprintf("%g (%s)", tol, dtype)
 	if differences {
 		c.Title += fmt.Sprintf("; %d differences skipped at a kink", kinks)

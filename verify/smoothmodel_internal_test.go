@@ -57,11 +57,12 @@ func TestSmoothModelMarginalsAgainstInterpreter(t *testing.T) {
 			return map[string]export.Tensor{"value": export.NewTensor([]float64{v}, 1, 1), "marginals": export.NewTensor(grad, 1, len(grad))}, nil
 		}
 	}
-	c, err := smoothModel(runner(good), export.Float64, "good.onnx", engine.Go, good, 20, 1, nil)
+	model := &export.Model{DType: export.Float64, Form: export.Unrolled}
+	c, err := smoothModel(runner(good), model, "good.onnx", engine.Go, good, 20, 1, nil)
 	require.NoError(t, err)
 	assert.Zero(t, c.Mismatches, "%v", c.Failures)
 	assert.Contains(t, c.Marginals, "central differences of the interpreter")
-	c, err = smoothModel(runner(bad), export.Float64, "bad.onnx", engine.Go, bad, 20, 1, nil)
+	c, err = smoothModel(runner(bad), model, "bad.onnx", engine.Go, bad, 20, 1, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 20, c.Mismatches, "every case: the marginals are those of γ = 0.35")
 	assert.Greater(t, float64(c.WorstGrad), 1e-3)
