@@ -221,7 +221,8 @@ func (e *smoothEnv) index(ix *dsl.IndexExpr, dim dsl.Dim) (int, error) {
 
 // max2 is max_Ω(a, b), or min_Ω(a, b) = −max_Ω(−a, −b), and its bound
 // from those of a and b: the other's exactly when one is the neutral
-// infinity (Max2 returns the other operand), else the larger plus
+// infinity (Max2 returns the other operand), 0 when one is the absorbing
+// infinity (the result is that infinity), else the larger plus
 // RangeN(2).
 func (e *smoothEnv) max2(isMin bool, a, b, ba, bb float64) (float64, float64) {
 	neutral := math.Inf(-1)
@@ -230,6 +231,10 @@ func (e *smoothEnv) max2(isMin bool, a, b, ba, bb float64) (float64, float64) {
 	}
 	bound := max(ba, bb) + e.step
 	switch {
+	case a == -neutral || b == -neutral:
+		// The absorbing infinity (max(+∞, b) = +∞, min(−∞, b) = −∞),
+		// exactly, as in the hard DP; Max2 takes no +∞.
+		return -neutral, 0
 	case a == neutral:
 		bound = bb
 	case b == neutral:

@@ -231,3 +231,29 @@ func TestRunSmoothDPBound(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, math.IsInf(b, 1), "a bracket on a smoothed value: no bound, got %v", b)
 }
+
+// An absorbing infinity — min(−∞, b) = −∞, max(+∞, b) = +∞ — is exact in
+// the smoothed DP, as in the hard DP and the compiled network (it was
+// "smoothed min ... is undefined": Max2 takes no +∞): a read of a −∞
+// boundary under a min gives −∞, which the outer max then drops.
+func TestRunSmoothDPAbsorbingInfinity(t *testing.T) {
+	m := testprog.Source(t, "dp t\nparam C int = 5\ninput w int in 1..C\ninput x real in -3..3\nstate v[c in 0..C] real in -inf..inf = 0\nv[c < 0] = -inf\nstep v[c] = max(v[c], min(v[c - w] + x, 3)) + 0.5 * x\nanswer v[C]\n", nil)
+	rng := instance.NewRand(8)
+	for i := 0; i < 50; i++ {
+		steps := instance.Uniform(rng, m, 1+rng.IntN(5))
+		tr, err := truth.RunDP(m, steps)
+		require.NoError(t, err)
+		a, err := tr.Answer()
+		require.NoError(t, err)
+		for _, reg := range []smooth.Reg{smooth.Gini, smooth.Tsallis} {
+			v, b, err := truth.RunSmoothDPBound(m, steps, reg, 1e-9)
+			require.NoError(t, err, "steps %v", steps)
+			require.InDelta(t, a.Float64(), v, 1e-6, "%v steps %v", reg, steps)
+			require.False(t, math.IsInf(b, 0))
+		}
+	}
+	v, err := truth.RunSmoothDP(m, [][]float64{{5, 1}}, smooth.Shannon, 1)
+	require.NoError(t, err)
+	inner := 1 - math.Log(1+math.Exp(-2)) // min_Ω(v[0] + 1, 3), v[0] = 0
+	assert.InDelta(t, math.Log(1+math.Exp(inner))+0.5, v, 1e-12, "v[5] = max_Ω(0, min_Ω(v[0] + 1, 3)) + 0.5")
+}
