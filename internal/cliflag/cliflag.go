@@ -69,7 +69,8 @@ func Refuse(cmd string, given map[string]bool, rules ...Rule) error {
 }
 
 // Params is a flag.Value of repeated NAME=INTEGER flags (-set), each of
-// which may hold a comma-separated list; a later value of a name wins.
+// which may hold a comma-separated list; a name given twice is an error
+// naming both values (which one was meant cannot be told).
 type Params map[string]int64
 
 // String lists the params sorted by name: "a=1,b=2".
@@ -97,6 +98,9 @@ func (s Params) Set(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
 			return fmt.Errorf("%s: %q is not an integer", name, val)
+		}
+		if old, dup := s[name]; dup {
+			return fmt.Errorf("%s is set twice (%s=%d and %s=%d): give it once", name, name, old, name, n)
 		}
 		s[name] = n
 	}

@@ -71,7 +71,10 @@ func TestParams(t *testing.T) {
 		err  string
 	}{
 		{in: []string{"n=3"}, want: cliflag.Params{"n": 3}, str: "n=3"},
-		{in: []string{"b=2, a = -1", "b=5"}, want: cliflag.Params{"a": -1, "b": 5}, str: "a=-1,b=5"},
+		{in: []string{"b=2, a = -1", "c=5"}, want: cliflag.Params{"a": -1, "b": 2, "c": 5}, str: "a=-1,b=2,c=5"},
+		// adv3 M6: a repeated name was taken silently, the last value winning.
+		{in: []string{"n=6", "n=5"}, err: "n is set twice (n=6 and n=5): give it once"},
+		{in: []string{"n=6,n=6"}, err: "n is set twice (n=6 and n=6): give it once"},
 		{in: []string{"n"}, err: `want NAME=INTEGER, got "n"`},
 		{in: []string{"=3"}, err: `want NAME=INTEGER, got "=3"`},
 		{in: []string{"n=3,"}, err: `want NAME=INTEGER, got ""`},
