@@ -187,6 +187,9 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	if r == nil {
 		return nil, checkErr
 	}
+	if err := r.nanAnswer(); err != nil {
+		return r, err
+	}
 	return r, checkErr
 }
 
