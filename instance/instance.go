@@ -103,11 +103,13 @@ func ReadInstanceFile(path string) (*Instance, error) {
 
 // ReadInstance is ReadInstanceFile on data read from the file called name.
 func ReadInstance(name string, data []byte) (*Instance, error) {
-	if strings.HasSuffix(strings.ToLower(name), ".json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	if isJSON(name, data) {
 		return readJSON(name, data)
 	}
 	return readText(name, data)
 }
+
+func hasJSONSuffix(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".json") }
 
 func baseName(path string) string {
 	b := filepath.Base(path)

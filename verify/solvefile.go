@@ -102,7 +102,7 @@ func SolveFile(in SolveInput, path string) (Solved, error) {
 		}
 		return in.solveData(df)
 	}
-	inst, err := instance.ReadInstanceFile(path)
+	inst, err := instance.ReadInstanceFileWithin(path, in.MaxMemory)
 	if err != nil {
 		return nil, err
 	}

@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -32,4 +36,40 @@ func TestJSONNonFinite(t *testing.T) {
 	assert.True(t, json.Valid(buf.Bytes()), buf.String())
 	assert.Contains(t, buf.String(), `"value":"inf"`)
 	assert.Equal(t, 1, bytes.Count(buf.Bytes(), []byte("\n")), "one line")
+}
+
+// adv3 D11: -max-memory did not cover reading the instance (a 2M-item
+// file took 2 GB before it was refused). The read is predicted from the
+// file's bytes and refused first, by solve, a batch, verify -instances
+// and compile -instance.
+func TestInstanceReadMemory(t *testing.T) {
+	dir := t.TempDir()
+	var text strings.Builder
+	text.WriteString("20000\n")
+	for i := range 20000 {
+		fmt.Fprintf(&text, "%d %d\n", 1+i%7, 1+i%5)
+	}
+	text.WriteString("100\n")
+	big := filepath.Join(dir, "big.txt")
+	require.NoError(t, os.WriteFile(big, []byte(text.String()), 0o644))
+	line := `{"capacity": 100, "items": [` + strings.Repeat(`{"profit": 1, "weight": 1}, `, 20000) + `{"profit": 1, "weight": 1}]}` + "\n"
+	jsonl := filepath.Join(dir, "big.jsonl")
+	require.NoError(t, os.WriteFile(jsonl, []byte(line), 0o644))
+	out := filepath.Join(dir, "out.onnx")
+	chdirRepo(t)
+	for _, args := range [][]string{
+		{"solve", "examples/knapsack_int.dp", "-instance", big, "-max-memory", "10MiB"},
+		{"solve", "examples/knapsack_int.dp", "-instances", jsonl, "-max-memory", "10MiB", "-quiet"},
+		{"verify", "examples/knapsack_int.dp", "-instances", dir, "-max-memory", "10MiB", "-quiet"},
+		{"compile", "examples/knapsack_int.dp", "-scheme", "smooth", "-instance", big, "-max-memory", "10MiB", "-o", out},
+	} {
+		t.Run(args[0]+" "+args[2]+" "+args[3], func(t *testing.T) {
+			stdout, stderr, code := runCLI(args...)
+			assert.Equal(t, 2, code, "stdout %q stderr %q", stdout, stderr)
+			assert.Contains(t, stderr, "reading the instance would take about")
+			assert.Contains(t, stderr, "above -max-memory 10.0 MiB")
+			assert.Empty(t, stdout)
+		})
+	}
+	assert.NoFileExists(t, out)
 }

@@ -136,7 +136,7 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 // solveBatch is "dp2nn solve -instances": one JSON line per instance, in
 // input order, solved on GOMAXPROCS goroutines.
 func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io.Writer) error {
-	entries, err := instance.Batch(path)
+	entries, err := instance.BatchWithin(path, in.MaxMemory)
 	if err != nil {
 		return userErrorf("solve: -instances: %v", err)
 	}
