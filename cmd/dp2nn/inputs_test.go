@@ -73,3 +73,16 @@ func TestInstanceReadMemory(t *testing.T) {
 	}
 	assert.NoFileExists(t, out)
 }
+
+// adv3 M1: "dp2nn help -h" and "dp2nn help help" were unknown commands
+// (exit 2); they print the usage, as "dp2nn help" does.
+func TestHelpOfHelp(t *testing.T) {
+	want, _, code := runCLI("help")
+	require.Equal(t, 0, code)
+	for _, args := range [][]string{{"help", "-h"}, {"help", "--help"}, {"help", "help"}, {"-h"}} {
+		stdout, stderr, code := runCLI(args...)
+		assert.Equal(t, 0, code, "%v", args)
+		assert.Empty(t, stderr, "%v", args)
+		assert.Equal(t, want, stdout, "%v", args)
+	}
+}

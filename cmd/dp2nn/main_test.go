@@ -257,6 +257,8 @@ func TestBadInput(t *testing.T) {
 			"examples/knapsack_int.dp: -set capacity=300 contradicts the instance testdata/lowdim/f1_l-d_kp_10_269.txt, which gives capacity = 269; drop -set capacity or use another instance\n"},
 		{"-set contradicts an instance of verify", []string{"verify", "examples/knapsack_int.dp", "-instances", "testdata/lowdim", "-set", "capacity=300"}, "-set capacity=300 contradicts the instance testdata/lowdim/"},
 		{"-set twice", []string{"widths", "examples/knapsack.dp", "-set", "pmax=6", "-set", "pmax=5"}, "pmax is set twice (pmax=6 and pmax=5): give it once"},
+		{"-max-neurons 0", []string{"widths", "examples/knapsack.dp", "-max-neurons", "0"}, `invalid value "0" for flag -max-neurons: want at least 1, got 0`},
+		{"-max-neurons -1", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-max-neurons", "-1"}, `invalid value "-1" for flag -max-neurons: want at least 1, got -1`},
 		{"JSON key twice", []string{"solve", "examples/change.dp", "-instance", filepath.Join("instance", "testdata", "bad", "dup_step_key.json")}, `dup_step_key.json:3:26: key "price" appears twice in the same object (first at 3:14); give it once`},
 		{"study program not fptas", []string{"study", "fptas", "-program", "examples/subsetsum.dp", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1"}, "lower end of its range"},
 	}

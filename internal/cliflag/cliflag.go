@@ -152,6 +152,26 @@ func (z *Size) Set(s string) error {
 	return err
 }
 
+// Positive is a flag.Value of a count of at least 1 (a limit such as
+// -max-neurons: 0 or a negative number would not read as "no limit" to
+// everyone, and -max-memory, a Size, takes none either).
+type Positive struct{ N int64 }
+
+func (p *Positive) String() string { return strconv.FormatInt(p.N, 10) }
+
+// Set parses a count of at least 1; a bad one leaves p as it was.
+func (p *Positive) Set(s string) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not an integer", s)
+	}
+	if n < 1 {
+		return fmt.Errorf("want at least 1, got %d (there is no setting for no limit: give a large one)", n)
+	}
+	p.N = n
+	return nil
+}
+
 // IntList parses a comma-separated list of distinct integers in lo..hi.
 // Errors name flagName ("-n") and the value.
 func IntList(flagName, s string, lo, hi int) ([]int, error) {

@@ -268,3 +268,19 @@ func TestSize(t *testing.T) {
 	assert.Equal(t, int64(512<<20), z.N, "a bad size leaves the value")
 	assert.Equal(t, "7", (&cliflag.Size{N: 7}).String())
 }
+
+// adv3 M5: -max-neurons 0 and -1 were taken, and turned the limit off.
+func TestPositive(t *testing.T) {
+	p := cliflag.Positive{N: 7}
+	require.NoError(t, p.Set("12"))
+	assert.Equal(t, int64(12), p.N)
+	assert.Equal(t, "12", p.String())
+	for in, want := range map[string]string{
+		"0":   "want at least 1, got 0 (there is no setting for no limit: give a large one)",
+		"-1":  "want at least 1, got -1 (there is no setting for no limit: give a large one)",
+		"1e6": `"1e6" is not an integer`,
+	} {
+		assert.EqualError(t, p.Set(in), want)
+		assert.Equal(t, int64(12), p.N, "a bad value leaves it as it was")
+	}
+}
