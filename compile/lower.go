@@ -388,6 +388,12 @@ func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
 	if int(u)-l.b.NumInputs() != len(l.ranges) {
 		panic("compile: neuron intervals out of order")
 	}
+	if len(l.ranges) == cap(l.ranges) {
+		// Doubling: append grows a large slice by a quarter, which copied
+		// the intervals of a two-million-neuron count about ten times
+		// over (a third of the cost model's refusal of a large knapsack).
+		l.ranges = slices.Grow(l.ranges, max(1024, len(l.ranges)))
+	}
 	l.ranges = append(l.ranges, [2]float64{lo, hi})
 }
 
