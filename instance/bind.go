@@ -110,7 +110,10 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 		return nil, nil, err
 	}
 	if len(defaulted) > 0 {
-		m, err := dsl.Check(f, params)
+		// Only the defaults' values are wanted here: the caller checks the
+		// program with them under its scheme's limits (the fptas scheme
+		// takes ranges past dsl.DefaultMaxCount), so none is applied.
+		m, err := dsl.CheckWith(f, params, dsl.Limits{MaxCount: MaxParam})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -117,6 +117,17 @@ func TestParams(t *testing.T) {
 			},
 		},
 		{
+			// A capacity past dsl.DefaultMaxCount, which the fptas scheme
+			// takes: evaluating pmax's default must not refuse it.
+			name: "defaults beside a range only the fptas scheme takes", program: "examples/knapsack_int.dp",
+			instance: genericInstance(map[string]float64{"capacity": 1e10}, map[string]float64{"profit": 30, "weight": 1e9}),
+			want:     map[string]int64{"pmax": 30, "capacity": 1e10},
+			notes: []string{
+				"capacity = 10000000000 from the instance hand.json",
+				"pmax not set: using 30, the sum of input profit over the instance hand.json, as its default 10 is below it (pmax only bounds index ranges: an upper bound on every reachable index)",
+			},
+		},
+		{
 			name: "the rule gives at least 1", program: boundProgram, instance: zeros,
 			want: map[string]int64{"n": 1, "m": 2},
 			notes: []string{
