@@ -86,3 +86,25 @@ func TestHelpOfHelp(t *testing.T) {
 		assert.Equal(t, want, stdout, "%v", args)
 	}
 }
+
+// adv3 M7: a program with a steps line and neither inputs nor data could
+// be given no instance; one of its params alone is solved.
+func TestSolveParamsOnlyInstance(t *testing.T) {
+	chdirRepo(t)
+	dir := filepath.Join("cmd", "dp2nn", "testdata", "data")
+	stdout, stderr, code := runCLI("solve", filepath.Join(dir, "fib.dp"), "-instance", filepath.Join(dir, "fib20.json"))
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "note: n = 20 from the instance")
+	assert.Contains(t, stdout, "answer f[n] = 6765 ")
+	assert.Contains(t, stdout, "the network equals the exact interpreter")
+}
+
+// adv3 D5: verify knapsack.dp -set pmax=1 -random N panicked in the
+// Appendix D generator (it needs pmax >= 2); it draws uniformly there.
+func TestVerifyRandomPmax1(t *testing.T) {
+	chdirRepo(t)
+	stdout, stderr, code := runCLI("verify", "examples/knapsack.dp", "-set", "pmax=1", "-random", "20", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, stdout, "random uniform")
+	assert.Contains(t, stdout, "20 cases checked, 0 mismatches")
+}
