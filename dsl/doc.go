@@ -29,7 +29,8 @@
 // ±integer inputs or data, integer constants) and that every read outside
 // a state's index range is covered by a boundary line — in each branch of
 // an if, on the cells that take the branch (a union of boxes, one
-// interval per index variable: narrow.go) — and computes by
+// interval per index variable and closed difference bounds between them:
+// narrow.go) — and computes by
 // interval arithmetic the range [Lo, Hi] of every term (and whether it
 // may be +inf), which must fit the declared value range of the state it
 // updates — step by step for a program with a steps line. The result is

@@ -143,3 +143,42 @@ func ExampleModel_WriteSummary() {
 	//   state f[p in 1..3] real in 0..2, 3 cells, step value range 0..2
 	//   answer max p where f[p] <= 1 (decoded outside the network)
 }
+
+// An interval split with no guard: the body of the max is read only for
+// i < k < j, and the checker closes i − k <= −1 and k − j <= −1 into
+// j − i >= 2, so x[j - i - 1] reads 1..4 and is in range. Where the
+// domain is empty (j <= i + 1) the max is -inf, which clamp makes 0.
+func ExampleCheck_closure() {
+	src := `dp split
+param n int = 6
+data x[d in 1..n] int in 0..9
+state t[i in 1..n, j in 1..n] int in 0..9 = 0
+step t[i, j] = clamp(max(k in i + 1..j - 1: x[j - i - 1]), 0, 9)
+`
+	f, err := dsl.Parse("split.dp", []byte(src))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, err := dsl.Check(f, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var read func(t *dsl.Term) *dsl.Term // the first data read in t
+	read = func(t *dsl.Term) *dsl.Term {
+		if t.Kind == dsl.TData {
+			return t
+		}
+		for _, a := range t.Args {
+			if r := read(a); r != nil {
+				return r
+			}
+		}
+		return nil
+	}
+	x := read(m.States[0].Body)
+	fmt.Printf("%s reads indices %d..%d\n", x.Text, x.Index[0].Lo, x.Index[0].Hi)
+	// Output:
+	// x[j - i - 1] reads indices 1..4
+}

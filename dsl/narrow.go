@@ -3,6 +3,7 @@ package dsl
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -20,20 +21,23 @@ import (
 // difference bounds v − w <= c between two variables, a disjunctive
 // normal form of such constraints. not (v == k) is the two boxes v < k
 // and v > k; not (A and B) is not A or not B; and distributes over or.
-// For conditions built with and, or and not from comparisons of one
-// index variable (times a constant, plus constants) with a constant,
-// memberships "v in SET" of a constant set, and comparisons of two
-// variables with a constant difference (i < j, i == j + 2), the region is
-// exact for two variables; with three or more, difference bounds are
-// only propagated pairwise, which keeps every cell that satisfies them. A
-// comparison of other sums of variables (i + j <= n) narrows each box by
-// interval propagation: every cell that satisfies it stays in the box,
-// but cells that do not may stay too. Other conditions (sets that vary)
-// leave the region as it is. The region is thus always a superset of the
-// cells that reach the branch, so the checks are sound: each read must
-// be in range on every box, where an index c·v − c·w + ... with a
-// difference bound between v and w is bounded by it, and every other
-// term by its variable's range.
+// Each box is kept closed as a difference-bound matrix (close: all-pairs
+// shortest paths over its bounds), so it states every range and
+// difference bound its constraints imply, over any number of variables:
+// i < j and j < l give l − i >= 2. For conditions built with and, or and
+// not from comparisons of one index variable (times a constant, plus
+// constants) with a constant, memberships "v in SET" of a constant set,
+// and comparisons of two variables with a constant difference (i < j,
+// i == j + 2), the region is thus exactly the cells that take the
+// branch. A comparison of other sums of variables (i + j <= n) narrows
+// each box by interval propagation: every cell that satisfies it stays
+// in the box, but cells that do not may stay too. Other conditions (sets
+// that vary) leave the region as it is. The region is thus always a
+// superset of the cells that reach the branch, so the checks are sound:
+// each read must be in range on every box, where an index is split into
+// differences v − w, bounded by the box's bounds, and single terms,
+// bounded by their variable's range (formMax: exact, with small
+// coefficients, for any index).
 //
 // A reduction's body is evaluated only for the values of its variable in
 // the cell's domain that pass the filter, so it is checked on the region
@@ -58,10 +62,11 @@ var hullFallbacks atomic.Int64
 // box is a conjunction of one interval per index variable and of
 // difference bounds v − w <= c between two of them: the narrowed
 // variables with their ranges, by variable ID (a variable not in vars has
-// its declared range), and the bounds not implied by the ranges. A box
-// is never known to be empty and never changed once built; the zero box
-// is every cell. The ranges are kept consistent with the difference
-// bounds (tighten), so they are the box's ranges.
+// its declared range), and the bounds not implied by the ranges, by the
+// IDs of v, then w. A box is never known to be empty and never changed
+// once built; the zero box is every cell. Every box with difference
+// bounds is closed (close): its ranges and bounds are the tightest its
+// constraints imply, each reached by a cell.
 type box struct {
 	vars  []narrowed
 	diffs []diff
@@ -127,9 +132,8 @@ func (b box) maxDiff(v, w *Var) int {
 	return m
 }
 
-// withDiff returns b with v − w <= c added and its ranges tightened; ok
-// is false when no cell of b satisfies it (as far as ranges and the
-// bound in the other direction tell).
+// withDiff returns b with v − w <= c added, closed (close); ok is false
+// when no cell of b satisfies it.
 func (b box) withDiff(v, w *Var, c int) (box, bool) {
 	if v == w {
 		return b, c >= 0
@@ -147,68 +151,225 @@ func (b box) withDiff(v, w *Var, c int) (box, bool) {
 		}
 	}
 	diffs = append(diffs, diff{v, w, c})
-	slices.SortFunc(diffs, func(x, y diff) int {
-		if x.v.ID != y.v.ID {
-			return x.v.ID - y.v.ID
-		}
-		return x.w.ID - y.w.ID
-	})
-	return box{vars: b.vars, diffs: diffs}.tighten()
+	return box{vars: b.vars, diffs: diffs}.close()
 }
 
-// tighten narrows the ranges of b by its difference bounds (v − w <= c:
-// v <= max w + c, w >= min v − c) until they stop changing (a few
-// rounds); ok is false when a range becomes empty.
-func (b box) tighten() (box, bool) {
-	for range 4 * (len(b.diffs) + 1) {
-		changed := false
-		for _, d := range b.diffs {
-			vlo, vhi := b.bounds(d.v)
-			wlo, whi := b.bounds(d.w)
-			nvhi, nwlo := min(vhi, whi+d.c), max(wlo, vlo-d.c)
-			if nvhi < vlo || nwlo > whi {
-				return box{}, false
-			}
-			if nvhi != vhi {
-				b, changed = b.with(d.v, vlo, nvhi), true
-			}
-			if nwlo != wlo {
-				b, changed = b.with(d.w, nwlo, whi), true
+// noBound is a difference bound that is no bound, in close's matrix; the
+// sum of two stays far from overflow.
+const noBound = math.MaxInt64 / 4
+
+// close returns b closed: the ranges and difference bounds its ranges and
+// difference bounds imply, all of them. The box is a difference-bound
+// matrix over its variables and a zero node z (v <= hi is v − z <= hi, v
+// >= lo is z − v <= −lo), and the closure is the all-pairs shortest paths
+// of its constraint graph (Floyd–Warshall): the least bound on x − y is
+// the shortest path from x to y. A negative cycle (x − x < 0) means no
+// cell satisfies the box, and ok is false. For integer variables this is
+// exact, as for real ones (a difference-bound system has integral
+// vertices): a closed box holds a cell, each range end is reached by a
+// cell and each bound v − w <= c by one with v − w = c. So maxDiff, within
+// and the ranges of a closed box are exact, with any number of
+// variables, where pairwise propagation could miss i − l <= −2 from
+// i < j and j < l.
+func (b box) close() (box, bool) {
+	if len(b.diffs) == 0 {
+		return b, true // ranges alone, each non-empty, are closed
+	}
+	vars := boxVars(b)
+	for _, d := range b.diffs {
+		for _, v := range []*Var{d.v, d.w} {
+			if !slices.Contains(vars, v) {
+				vars = append(vars, v)
 			}
 		}
-		if !changed {
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	n := len(vars) + 1 // node 0 is z, node k+1 is vars[k]
+	node := func(v *Var) int { return slices.Index(vars, v) + 1 }
+	d := make([]int64, n*n)
+	for i := range d {
+		d[i] = noBound
+	}
+	for i := range n {
+		d[i*n+i] = 0
+	}
+	for k, v := range vars {
+		lo, hi := b.bounds(v)
+		d[(k+1)*n] = int64(hi) // v − z <= hi
+		d[k+1] = -int64(lo)    // z − v <= −lo
+	}
+	for _, c := range b.diffs {
+		at := node(c.v)*n + node(c.w)
+		d[at] = min(d[at], int64(c.c))
+	}
+	for m := range n {
+		for i := range n {
+			dim := d[i*n+m]
+			if dim == noBound {
+				continue
+			}
+			for j := range n {
+				if dmj := d[m*n+j]; dmj != noBound && dim+dmj < d[i*n+j] {
+					d[i*n+j] = dim + dmj
+				}
+			}
+		}
+	}
+	for i := range n {
+		if d[i*n+i] < 0 {
+			return box{}, false
+		}
+	}
+	var out box
+	for k, v := range vars {
+		out = out.with(v, int(-d[k+1]), int(d[(k+1)*n]))
+	}
+	for x, v := range vars {
+		for y, w := range vars {
+			// Kept only when tighter than the ranges imply.
+			if c := d[(x+1)*n+y+1]; x != y && c < d[(x+1)*n]+d[y+1] {
+				out.diffs = append(out.diffs, diff{v, w, int(c)})
+			}
+		}
+	}
+	return out, true
+}
+
+// formRange is the range of Σ coef·v + konst on b (closed): the largest
+// value of the form and minus the largest of its negation, formMax.
+func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
+	neg := make(map[*Var]int64, len(coef))
+	for v, c := range coef {
+		neg[v] = -c
+	}
+	return float64(konst) - b.formMax(neg), float64(konst) + b.formMax(coef)
+}
+
+// formMax bounds Σ coef·v from above on b (closed). It splits the form
+// into unit differences v − w (a positive v, a negative w), each bounded
+// by maxDiff, and single terms, bounded by the ranges: any split gives an
+// upper bound, so it is sound. The largest value is the least over the
+// splits (linear programming duality; a closed box's bounds meet at
+// integer cells), and with at most maxUnits units of coefficient on each
+// side, formMax finds it (exactMax): the bound is exact. Beyond that it
+// splits greedily, first the pair whose bound gains most over the
+// ranges.
+func (b box) formMax(coef map[*Var]int64) float64 {
+	vars := make([]*Var, 0, len(coef))
+	rest := make(map[*Var]int64, len(coef))
+	for v, c := range coef {
+		if c != 0 {
+			vars = append(vars, v)
+			rest[v] = c
+		}
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	// With ranges alone every split gives the same bound, the ranges'.
+	if len(b.diffs) > 0 {
+		if m, ok := b.exactMax(vars, coef); ok {
+			return m
+		}
+	}
+	total := 0.0
+	for len(b.diffs) > 0 {
+		var bv, bw *Var
+		best := 0
+		for _, v := range vars {
+			for _, w := range vars {
+				if rest[v] <= 0 || rest[w] >= 0 {
+					continue
+				}
+				_, vhi := b.bounds(v)
+				wlo, _ := b.bounds(w)
+				if gain := vhi - wlo - b.maxDiff(v, w); gain > best {
+					bv, bw, best = v, w, gain
+				}
+			}
+		}
+		if bv == nil {
 			break
 		}
+		m := min(rest[bv], -rest[bw])
+		total += float64(m) * float64(b.maxDiff(bv, bw))
+		rest[bv] -= m
+		rest[bw] += m
 	}
-	return b, true
+	for _, v := range vars {
+		lo, hi := b.bounds(v)
+		if c := rest[v]; c > 0 {
+			total += float64(c) * float64(hi)
+		} else if c < 0 {
+			total += float64(c) * float64(lo)
+		}
+	}
+	return total
 }
 
-// formRange is the range of Σ coef·v + konst on b: pairs c·v − c·w with
-// a difference bound between v and w by that bound, the other terms by
-// their ranges.
-func (b box) formRange(coef map[*Var]int64, konst int64) (lo, hi float64) {
-	lo, hi = float64(konst), float64(konst)
-	used := map[*Var]bool{}
-	for _, d := range b.diffs {
-		c, ok := coef[d.v]
-		if !ok || c == 0 || coef[d.w] != -c || used[d.v] || used[d.w] {
-			continue
+// maxUnits bounds the units of coefficient on each side of a form that
+// exactMax splits exactly: 2^maxUnits subsets.
+const maxUnits = 8
+
+// exactMax is the largest value of Σ coef·v on b (closed; vars the
+// variables with coef != 0), when the positive and the negative
+// coefficients each add up to at most maxUnits. Each unit of a positive
+// coefficient is matched with one of a negative coefficient or with zero
+// (the other side padded with zeros), a pair (v, w) bounded by maxDiff,
+// (v, 0) by v's largest value, (0, w) by minus w's least; the least total
+// over the matchings (a dynamic program over the subsets of one side) is
+// the largest value, as for any transportation problem whose costs obey
+// the triangle inequality, which closing gives. ok is false beyond
+// maxUnits.
+func (b box) exactMax(vars []*Var, coef map[*Var]int64) (float64, bool) {
+	var pos, neg []*Var // nil: zero
+	for _, v := range vars {
+		c := coef[v]
+		if c > maxUnits || c < -maxUnits {
+			return 0, false
 		}
-		used[d.v], used[d.w] = true, true
-		// c·(v − w) with v − w in dlo..dhi.
-		dlo, dhi := float64(-b.maxDiff(d.w, d.v)), float64(b.maxDiff(d.v, d.w))
-		l, h := float64(c)*dlo, float64(c)*dhi
-		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
-	}
-	for v, c := range coef {
-		if used[v] || c == 0 {
-			continue
+		for range max(c, -c) {
+			if c > 0 {
+				pos = append(pos, v)
+			} else {
+				neg = append(neg, v)
+			}
 		}
-		vlo, vhi := b.bounds(v)
-		l, h := float64(c)*float64(vlo), float64(c)*float64(vhi)
-		lo, hi = lo+math.Min(l, h), hi+math.Max(l, h)
 	}
-	return lo, hi
+	if len(pos) > maxUnits || len(neg) > maxUnits {
+		return 0, false
+	}
+	for len(pos) < len(neg) {
+		pos = append(pos, nil)
+	}
+	for len(neg) < len(pos) {
+		neg = append(neg, nil)
+	}
+	cost := func(v, w *Var) int64 {
+		switch {
+		case v == nil && w == nil:
+			return 0
+		case w == nil:
+			_, hi := b.bounds(v)
+			return int64(hi)
+		case v == nil:
+			lo, _ := b.bounds(w)
+			return -int64(lo)
+		}
+		return int64(b.maxDiff(v, w))
+	}
+	// least[mask] is the least cost of matching pos[:popcount(mask)] with
+	// the units of neg in mask.
+	u := len(pos)
+	least := make([]int64, 1<<u)
+	for mask := 1; mask < 1<<u; mask++ {
+		least[mask] = math.MaxInt64
+		i := bits.OnesCount(uint(mask)) - 1
+		for j := range u {
+			if mask>>j&1 == 1 && least[mask^1<<j] != math.MaxInt64 {
+				least[mask] = min(least[mask], least[mask^1<<j]+cost(pos[i], neg[j]))
+			}
+		}
+	}
+	return float64(least[1<<u-1]), true
 }
 
 // boxVars lists the narrowed variables of the boxes, by ID.
@@ -259,12 +420,15 @@ func (b box) String() string {
 	return strings.Join(parts, ", ")
 }
 
-// hullOf is a box holding every box of boxes (non-empty): the hull of
-// the ranges, and the difference bounds of the first box that every box
-// keeps, at their largest.
+// hullOf is the least box holding every box of boxes (non-empty,
+// closed): the hull of the ranges, and for each two variables the largest
+// bound on their difference over the boxes, where that is tighter than
+// the hull's ranges imply. (The pointwise largest of closed bounds is
+// closed.)
 func hullOf(boxes []box) box {
 	var out box
-	for _, v := range boxVars(boxes...) {
+	vars := boxVars(boxes...)
+	for _, v := range vars {
 		lo, hi := boxes[0].bounds(v)
 		for _, b := range boxes[1:] {
 			l, h := b.bounds(v)
@@ -272,13 +436,29 @@ func hullOf(boxes []box) box {
 		}
 		out = out.with(v, lo, hi)
 	}
-	for _, d := range boxes[0].diffs {
-		c := d.c
-		for _, b := range boxes[1:] {
-			c = max(c, b.maxDiff(d.v, d.w))
+	for _, b := range boxes {
+		for _, d := range b.diffs {
+			if !slices.Contains(vars, d.v) {
+				vars = append(vars, d.v)
+			}
+			if !slices.Contains(vars, d.w) {
+				vars = append(vars, d.w)
+			}
 		}
-		if c < out.maxDiff(d.v, d.w) {
-			out.diffs = append(out.diffs, diff{d.v, d.w, c})
+	}
+	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	for _, v := range vars {
+		for _, w := range vars {
+			if v == w {
+				continue
+			}
+			c := boxes[0].maxDiff(v, w)
+			for _, b := range boxes[1:] {
+				c = max(c, b.maxDiff(v, w))
+			}
+			if c < out.maxDiff(v, w) {
+				out.diffs = append(out.diffs, diff{v, w, c})
+			}
 		}
 	}
 	return out
@@ -533,16 +713,30 @@ func refineCmp(b box, cond *Static, want bool) []box {
 }
 
 // constrain narrows b to the cells where l <= 0: none when no cell of b
-// satisfies it, else one box holding every cell that does. With one
-// variable the box is exact; with several, each variable's range is
-// narrowed by the least value the others can give (interval
-// propagation).
+// satisfies it, else one box holding every cell that does. A form of one
+// variable (c·v + k) or a difference (a·v − a·w + k) is a difference
+// bound, added to the box and closed: exact, with any number of
+// variables. With other forms, each variable's range is narrowed by the
+// least value the others can give (interval propagation), and the box
+// closed.
 func constrain(b box, l linear) []box {
 	vars := make([]*Var, 0, len(l.coef))
 	for v := range l.coef {
 		vars = append(vars, v)
 	}
 	slices.SortFunc(vars, func(x, y *Var) int { return x.ID - y.ID })
+	// a·v − a·w + k <= 0 is a difference bound: v − w <= ⌊−k/a⌋ (a > 0).
+	if len(vars) == 2 && l.coef[vars[0]] == -l.coef[vars[1]] {
+		v, w, a := vars[0], vars[1], l.coef[vars[0]]
+		if a < 0 {
+			v, w, a = w, v, -a
+		}
+		out, ok := b.withDiff(v, w, int(floorDiv(-l.konst, a)))
+		if !ok {
+			return nil
+		}
+		return []box{out}
+	}
 	if len(vars) > 64 {
 		return []box{b} // too many terms to add up exactly: no narrowing
 	}
@@ -581,19 +775,9 @@ func constrain(b box, l linear) []box {
 		}
 		out = out.with(v, lo, hi)
 	}
-	out, ok := out.tighten()
+	out, ok := out.close()
 	if !ok {
 		return nil
-	}
-	// a·v − a·w + k <= 0 is a difference bound: v − w <= ⌊−k/a⌋ (a > 0).
-	if len(vars) == 2 && l.coef[vars[0]] == -l.coef[vars[1]] {
-		v, w, a := vars[0], vars[1], l.coef[vars[0]]
-		if a < 0 {
-			v, w, a = w, v, -a
-		}
-		if out, ok = out.withDiff(v, w, int(floorDiv(-l.konst, a))); !ok {
-			return nil
-		}
 	}
 	return []box{out}
 }
@@ -660,7 +844,7 @@ func refineIn(b box, cond *Static, want bool) []box {
 	}
 	out := make([]box, 0, len(runs))
 	for _, r := range runs {
-		if nb, ok := b.with(v, r[0], r[1]).tighten(); ok {
+		if nb, ok := b.with(v, r[0], r[1]).close(); ok {
 			out = append(out, nb)
 		}
 	}

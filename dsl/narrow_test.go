@@ -2,6 +2,8 @@ package dsl
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -263,4 +265,312 @@ step f[i, j] = min(k in 1..n: x[j - k + 1, 1])`, "index j - k + 1 of dimension 1
 			require.NoError(t, err)
 		})
 	}
+}
+
+// Difference bounds over three or more variables are closed (all-pairs
+// shortest paths over the bounds and the ranges): i < j and j < l give
+// l − i >= 2, so a read that needs it is accepted, where bounds combined
+// pairwise left l − i in −4..4 and refused it. Every program of the first
+// half was refused before; the second half reads one cell out of range
+// and must still be refused, by a message at the index of the read.
+func TestCheckNarrowingClosure(t *testing.T) {
+	const decls = `dp t
+param n int = 6
+data x[d in 1..n] int in 0..9
+data z[d in 2..n - 1] int in 0..9
+state h[i in 1..n, j in 1..n, l in 1..n] int in 0..20 = 0
+state t[i in 1..n, j in 1..n] int in 0..20 or inf = 0
+`
+	tests := []struct {
+		name, steps string
+		at, err     string // the index the error points at and its message; "" when the program checks
+	}{
+		{"chain", `step h[i, j, l] = if i < j and j < l then x[l - i - 1] else 0
+step t[i, j] = 0`, "", ""},
+		{"chain with gaps", `step h[i, j, l] = if i + 2 <= j and j < l then x[l - i - 2] else 0
+step t[i, j] = 0`, "", ""},
+		{"equalities", `step h[i, j, l] = if i == j and j == l then x[l - i + 1] + x[i - l + 1] else 0
+step t[i, j] = 0`, "", ""},
+		{"chain into a state", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 1] else 0
+step t[i, j] = 0`, "", ""},
+		// l - j + i is at least (l - j) + i = 1 + 1, at most (i - j) + l
+		// = -1 + 6: each end is a split into a difference and a term.
+		{"mixed signs", `step h[i, j, l] = if i < j and j < l then z[l - j + i] else 0
+step t[i, j] = 0`, "", ""},
+		{"a cycle is no cell", `step h[i, j, l] = if i < j and j < l and l < i then x[0] else 0
+step t[i, j] = 0`, "", ""},
+		{"domain", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: x[j - i - 1])`, "", ""},
+		{"filter", `step h[i, j, l] = 0
+step t[i, j] = min(k in 1..n where i < k and k < j: x[j - i - 1])`, "", ""},
+		{"nested domains", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: min(m in k + 1..j - 1: x[m - i - 1] + x[j - k - 1]))`, "", ""},
+		{"domain in a branch", `step h[i, j, l] = if i < l then clamp(min(k in i..l - 1 where k > i: x[l - i - 1]), 0, 20) else 0
+step t[i, j] = 0`, "", ""},
+
+		{"chain, one short", `step h[i, j, l] = if i < j and j < l then x[l - i - 2] else 0
+step t[i, j] = 0`, "l - i - 2", "index l - i - 2 of dimension 1 of data x ranges over 0..3, outside 1..6"},
+		{"mixed signs, one over", `step h[i, j, l] = if i < j and j < l then z[l - j + i + 1] else 0
+step t[i, j] = 0`, "l - j + i + 1", "index l - j + i + 1 of dimension 1 of data z ranges over 3..6, outside 2..5"},
+		{"mixed signs, one under", `step h[i, j, l] = if i < j and j < l then z[l - j + i - 1] else 0
+step t[i, j] = 0`, "l - j + i - 1", "index l - j + i - 1 of dimension 1 of data z ranges over 1..4, outside 2..5"},
+		{"chain with <=", `step h[i, j, l] = if i < j and j <= l then x[l - i - 1] else 0
+step t[i, j] = 0`, "l - i - 1", "index l - i - 1 of dimension 1 of data x ranges over 0..4, outside 1..6"},
+		{"chain into a state, one short", `step h[i, j, l] = if i < j and j < l then h[i, j, l - i - 2] else 0
+step t[i, j] = 0`, "l - i - 2", "read h[i, j, l - i - 2] can reach index 0 in dimension 3, outside the index range 1..6 of h, and no boundary line covers it"},
+		{"filter with <=", `step h[i, j, l] = 0
+step t[i, j] = min(k in 1..n where i < k and k <= j: x[j - i - 1])`, "j - i - 1", "index j - i - 1 of dimension 1 of data x ranges over 0..4, outside 1..6"},
+		{"nested domains, one short", `step h[i, j, l] = 0
+step t[i, j] = min(k in i + 1..j - 1: min(m in k..j - 1: x[m - i - 1] + x[j - k - 1]))`, "j - k - 1", "index j - k - 1 of dimension 1 of data x ranges over 0..3, outside 1..6"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := decls + tt.steps + "\n"
+			f, err := Parse("t.dp", []byte(src))
+			require.NoError(t, err)
+			_, err = Check(f, nil)
+			if tt.err == "" {
+				require.NoError(t, err)
+				if strings.Contains(tt.name, "cycle") {
+					// With n = 200, rounds of pairwise propagation
+					// narrowed the ranges by one each, and stopped
+					// before they were empty.
+					_, err = Check(f, map[string]int64{"n": 200})
+					require.NoError(t, err)
+				}
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), positionOf(t, src, tt.at)+": "+tt.err)
+		})
+	}
+}
+
+// positionOf is "t.dp:LINE:COL" of the first text in src after its
+// declarations (a step line).
+func positionOf(t *testing.T, src, text string) string {
+	lines := strings.Split(src, "\n")
+	for n, line := range lines {
+		if col := strings.Index(line, text); col >= 0 && strings.HasPrefix(line, "step") {
+			return fmt.Sprintf("t.dp:%d:%d", n+1, col+1)
+		}
+	}
+	t.Fatalf("%q is not in a step of\n%s", text, src)
+	return ""
+}
+
+// A closed box is exact: on random conjunctions of bounds v <= c, v >= c
+// and a·v − a·w <= c over two to four variables in small ranges, the
+// box holds a cell exactly when some cell satisfies them all, and its
+// ranges, difference bounds (maxDiff) and the range of random indices
+// (formRange, coefficients −2..2) are those of the satisfying cells,
+// enumerated. The hull of two boxes has the largest of their bounds.
+func TestBoxCloseAgreesWithBruteForce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	for trial := range 30000 {
+		nv := 2 + rng.IntN(3)
+		vars := make([]*Var, nv)
+		for k := range vars {
+			lo := rng.IntN(4)
+			vars[k] = &Var{Name: string(rune('a' + k)), ID: k, Lo: lo, Hi: lo + rng.IntN(5)}
+		}
+		// draw returns a box of random bounds and its cells, or ok false
+		// when constrain found none.
+		draw := func() (box, [][]int, bool) {
+			var forms []linear
+			b, ok := box{}, true
+			for range 1 + rng.IntN(6) {
+				l := linear{coef: map[*Var]int64{}, konst: int64(rng.IntN(9) - 4)}
+				v := vars[rng.IntN(nv)]
+				if w := vars[rng.IntN(nv)]; w != v && rng.IntN(3) > 0 {
+					a := int64(1 + rng.IntN(2))
+					l.coef[v], l.coef[w] = a, -a
+				} else {
+					l.coef[v] = int64(2*rng.IntN(2) - 1)
+				}
+				forms = append(forms, l)
+				if ok {
+					out := constrain(b, l)
+					if ok = len(out) == 1; ok {
+						b = out[0]
+					}
+				}
+			}
+			cells := cellsOf(vars, forms)
+			require.Equal(t, len(cells) > 0, ok, "trial %d: %v", trial, forms)
+			return b, cells, ok
+		}
+		b, cells, ok := draw()
+		if !ok {
+			continue
+		}
+		for _, v := range vars {
+			lo, hi := cellSpan(cells, func(c []int) int { return c[v.ID] })
+			blo, bhi := b.bounds(v)
+			require.Equal(t, [2]int{lo, hi}, [2]int{blo, bhi}, "trial %d: the range of %s on %v", trial, v.Name, b)
+			for _, w := range vars {
+				if w != v {
+					_, hi := cellSpan(cells, func(c []int) int { return c[v.ID] - c[w.ID] })
+					require.Equal(t, hi, b.maxDiff(v, w), "trial %d: the largest %s − %s on %v", trial, v.Name, w.Name, b)
+				}
+			}
+		}
+		for range 5 {
+			coef := map[*Var]int64{}
+			for _, v := range vars {
+				coef[v] = int64(rng.IntN(5) - 2)
+			}
+			lo, hi := cellSpan(cells, func(c []int) int {
+				s := 0
+				for v, k := range coef {
+					s += int(k) * c[v.ID]
+				}
+				return s
+			})
+			flo, fhi := b.formRange(coef, 0)
+			require.Equal(t, [2]float64{float64(lo), float64(hi)}, [2]float64{flo, fhi}, "trial %d: the range of %s on %v", trial, formText(vars, coef), b)
+		}
+		b2, cells2, ok := draw()
+		if !ok {
+			continue
+		}
+		h := hullOf([]box{b, b2})
+		require.True(t, b.within(h) && b2.within(h), "trial %d: %v and %v, hull %v", trial, b, b2, h)
+		all := append(cells, cells2...)
+		for _, v := range vars {
+			for _, w := range vars {
+				if w != v {
+					_, hi := cellSpan(all, func(c []int) int { return c[v.ID] - c[w.ID] })
+					require.Equal(t, hi, h.maxDiff(v, w), "trial %d: the largest %s − %s on the hull of %v and %v", trial, v.Name, w.Name, b, b2)
+				}
+			}
+		}
+	}
+}
+
+// cellsOf enumerates the cells (values of vars, by ID, in their
+// declared ranges) where every form is at most 0.
+func cellsOf(vars []*Var, forms []linear) [][]int {
+	var cells [][]int
+	cell := make([]int, len(vars))
+	var walk func(k int)
+	walk = func(k int) {
+		if k == len(vars) {
+			for _, l := range forms {
+				s := l.konst
+				for v, c := range l.coef {
+					s += c * int64(cell[v.ID])
+				}
+				if s > 0 {
+					return
+				}
+			}
+			cells = append(cells, slices.Clone(cell))
+			return
+		}
+		for x := vars[k].Lo; x <= vars[k].Hi; x++ {
+			cell[k] = x
+			walk(k + 1)
+		}
+	}
+	walk(0)
+	return cells
+}
+
+// cellSpan is the least and largest of f over cells (not empty).
+func cellSpan(cells [][]int, f func([]int) int) (lo, hi int) {
+	lo, hi = f(cells[0]), f(cells[0])
+	for _, c := range cells[1:] {
+		lo, hi = min(lo, f(c)), max(hi, f(c))
+	}
+	return lo, hi
+}
+
+// With other forms too (sums, coefficients −3..3 over every variable,
+// narrowed by interval propagation) a box keeps every cell that satisfies
+// its constraints, and is empty only when none does; the range of an
+// index with coefficients beyond maxUnits (−12..12, split greedily)
+// holds every value the index takes on those cells.
+func TestBoxSoundOnOtherForms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 9))
+	for trial := range 20000 {
+		nv := 2 + rng.IntN(3)
+		vars := make([]*Var, nv)
+		for k := range vars {
+			lo := rng.IntN(4) - 2
+			vars[k] = &Var{Name: string(rune('a' + k)), ID: k, Lo: lo, Hi: lo + rng.IntN(5)}
+		}
+		var forms []linear
+		b, ok := box{}, true
+		for range 1 + rng.IntN(5) {
+			l := linear{coef: map[*Var]int64{}, konst: int64(rng.IntN(13) - 6)}
+			if rng.IntN(2) == 0 {
+				v, w := vars[rng.IntN(nv)], vars[rng.IntN(nv)]
+				if v == w {
+					continue
+				}
+				l.coef[v], l.coef[w] = 1, -1
+			} else {
+				for _, v := range vars {
+					if c := int64(rng.IntN(7) - 3); c != 0 {
+						l.coef[v] = c
+					}
+				}
+			}
+			forms = append(forms, l)
+			if ok {
+				out := constrain(b, l)
+				if ok = len(out) == 1; ok {
+					b = out[0]
+				}
+			}
+		}
+		cells := cellsOf(vars, forms)
+		if !ok {
+			var text []string
+			for _, l := range forms {
+				text = append(text, formText(vars, l.coef)+fmt.Sprintf(" %+d <= 0", l.konst))
+			}
+			require.Empty(t, cells, "trial %d: %s is empty, but cells satisfy it", trial, strings.Join(text, " and "))
+			continue
+		}
+		for _, c := range cells {
+			for _, v := range vars {
+				lo, hi := b.bounds(v)
+				require.True(t, c[v.ID] >= lo && c[v.ID] <= hi, "trial %d: cell %v is outside %v", trial, c, b)
+			}
+			for _, d := range b.diffs {
+				require.LessOrEqual(t, c[d.v.ID]-c[d.w.ID], d.c, "trial %d: cell %v is outside %v", trial, c, b)
+			}
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		for range 3 {
+			coef := map[*Var]int64{}
+			for _, v := range vars {
+				coef[v] = int64(rng.IntN(25) - 12)
+			}
+			lo, hi := cellSpan(cells, func(c []int) int {
+				s := 0
+				for v, k := range coef {
+					s += int(k) * c[v.ID]
+				}
+				return s
+			})
+			flo, fhi := b.formRange(coef, 0)
+			require.True(t, flo <= float64(lo) && fhi >= float64(hi), "trial %d: %s on %v is %d..%d, beyond %g..%g", trial, formText(vars, coef), b, lo, hi, flo, fhi)
+		}
+	}
+}
+
+// formText writes Σ coef·v over vars: "+1·a -2·b".
+func formText(vars []*Var, coef map[*Var]int64) string {
+	var terms []string
+	for _, v := range vars {
+		if c := coef[v]; c != 0 {
+			terms = append(terms, fmt.Sprintf("%+d·%s", c, v.Name))
+		}
+	}
+	return strings.Join(terms, " ")
 }

@@ -148,3 +148,36 @@ func rodCutExact(m *dsl.Model, data [][]float64) (DataAnswer, error) {
 	revenue, table := graphs.RodCutting(price)
 	return DataAnswer{Value: float64(revenue), Final: flattenInts([][]int{table})}, nil
 }
+
+// randomSides draws the span lengths side of
+// testdata/programs/triangulation.dp uniformly over 0..lmax, or
+// increasing in the span for some polygons (as the chords of a circle's
+// arc up to half of it).
+func randomSides(rng *rand.Rand, m *dsl.Model) [][]float64 {
+	n, lmax := mustParam(m, "n"), mustParam(m, "lmax")
+	data := newData(m)
+	side := data[mustDataIndex(m, "side")]
+	increasing := rng.IntN(3) == 0
+	for d := range n {
+		side[d] = float64(rng.IntN(lmax + 1))
+		if increasing && d > 0 {
+			side[d] = max(side[d], side[d-1])
+		}
+	}
+	return data
+}
+
+// triangulationExact is graphs.MaxPerimeterTriangulation: the best total
+// perimeter and the table t[i, j], i, j in 0..n.
+func triangulationExact(m *dsl.Model, data [][]float64) (DataAnswer, error) {
+	n, err := param(m, "n")
+	if err != nil {
+		return DataAnswer{}, err
+	}
+	side, err := intData(m, data, "side", int(n))
+	if err != nil {
+		return DataAnswer{}, err
+	}
+	best, table := graphs.MaxPerimeterTriangulation(side)
+	return DataAnswer{Value: float64(best), Final: flattenInts(table)}, nil
+}

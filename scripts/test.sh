@@ -37,4 +37,5 @@ if [ "$require" = 1 ]; then
 fi
 
 go vet ./...
+go vet -tags purego ./smooth # the scalar kernels alone, as on a processor without AVX2
 go test -count=1 -timeout 240s ./... "$@"
