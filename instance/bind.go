@@ -43,7 +43,8 @@ const MaxParam = 1 << 53
 //
 // notes says, for every param not given in set, where its value came
 // from. inst may be nil (no scalars, no automatic rule). Defaults are
-// evaluated by dsl.Check, so f must check with the chosen values.
+// evaluated by dsl.CheckWith (without its range limit: the caller checks
+// f with the chosen values under its scheme's).
 func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[string]int64, notes []string, err error) {
 	if inst == nil {
 		inst = &Instance{}
