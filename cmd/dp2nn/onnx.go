@@ -130,7 +130,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		// solve's do; a -set that contradicts one is refused. A program
 		// with data reads its instance in compileSmoothGraph, as solve
 		// does.
-		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
+		if inst, err = instance.ReadInstanceFileWithin(*o.instance, o.limits.compile().Memory); err != nil {
 			return &userError{err.Error()}
 		}
 		if err := instance.CheckSet(inst, o.set); err != nil {
