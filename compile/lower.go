@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -140,6 +141,11 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64), prec: &precCache{}}
+	if opt.Scheme != Smooth {
+		if err := checkAnswer(m); err != nil {
+			return nil, err
+		}
+	}
 	switch opt.Scheme {
 	case Exact:
 	case FPTAS:
@@ -182,8 +188,13 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 				}
 				cellIndex(s, i, idx)
 				init[i] = reps.represent(s.InitAt(idx))
+				if math.IsInf(init[i], 0) {
+					return nil, infiniteInit(s, idx, init[i])
+				}
 			}
 			net.Init[s.Name] = init
+		} else if s.InitTerm == nil && math.IsInf(reps.represent(s.Init), 0) {
+			return nil, infiniteInit(s, nil, s.Init)
 		}
 		lo, hi := reps.stateRange(s)
 		l.setInputRange(first, product(shape), lo, hi)
@@ -231,6 +242,15 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 			}
 			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
+			if err == nil {
+				err = l.err
+			}
+			if err == nil && !finiteAffine(v.a) {
+				// An infinity folds away inside min, max and clamp
+				// (max(-inf, x) is x when compiling); one that is the
+				// cell's next value would enter the network.
+				err = infiniteValue(s.Body.Pos().String(), fmt.Sprintf("the step of %s at %s%v", s.Name, s.Name, idx), v.a.Const)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -344,6 +364,10 @@ type lowering struct {
 	scale     []value   // FPTAS: D_old, D_new, made once
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
+	// err is the first error of a rule that returns no error itself;
+	// groupTerm is the term of each group, to name it.
+	err       error
+	groupTerm map[int]*dsl.Term
 	env       dsl.Env
 	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
 	reps      *infReps    // how +inf is represented
@@ -386,6 +410,12 @@ func (l *lowering) setInputRange(first relu.Unit, n int, lo, hi float64) {
 func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
 	if int(u)-l.b.NumInputs() != len(l.ranges) {
 		panic("compile: neuron intervals out of order")
+	}
+	if len(l.ranges) == cap(l.ranges) {
+		// Doubling: append grows a large slice by a quarter, which copied
+		// the intervals of a two-million-neuron count about ten times
+		// over (a third of the cost model's refusal of a large knapsack).
+		l.ranges = slices.Grow(l.ranges, max(1024, len(l.ranges)))
 	}
 	l.ranges = append(l.ranges, [2]float64{lo, hi})
 }
@@ -438,7 +468,24 @@ func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
 	}
 	g := l.b.Group(relu.GroupInfo{Name: name, Rule: rule, Term: t.Text, Pos: t.Pos().String()})
 	l.groups[k] = g
+	if l.groupTerm == nil {
+		l.groupTerm = map[int]*dsl.Term{}
+	}
+	l.groupTerm[g] = t
 	return g
+}
+
+// finiteAffine reports whether a's constant and coefficients are finite.
+func finiteAffine(a relu.Affine) bool {
+	if math.IsInf(a.Const, 0) || math.IsNaN(a.Const) {
+		return false
+	}
+	for _, t := range a.Terms {
+		if math.IsInf(t.Coef, 0) || math.IsNaN(t.Coef) {
+			return false
+		}
+	}
+	return true
 }
 
 // relu adds the neuron relu(a) and returns it as a value.
@@ -450,6 +497,13 @@ func (l *lowering) relu(group int, a relu.Affine) value {
 
 // neuron adds relu(a) and returns its unit; the interval of a bounds it.
 func (l *lowering) neuron(group int, a relu.Affine) relu.Unit {
+	if !finiteAffine(a) && l.err == nil {
+		if t := l.groupTerm[group]; t != nil {
+			l.err = infiniteValue(t.Pos().String(), "a neuron of "+t.Text, a.Const)
+		} else {
+			l.err = fmt.Errorf("compile: a neuron would have a weight or bias that is not finite")
+		}
+	}
 	u := l.b.ReLU(group, a)
 	lo, hi := l.interval(a)
 	l.setRange(u, math.Max(0, lo), math.Max(0, hi))
@@ -759,34 +813,132 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
+	if math.IsInf(m, 0) {
+		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget weighs its indicators by the width of %s's range, but %g..%g is wider than the largest float64; narrow the declared range", t.Pos(), t.Text, s.Name, lo, hi)
+	}
 	// At most one term per value of D, but a cell near the boundary reads
 	// few of them: a capped hint, so that an offset with ten million
 	// values costs nothing up front.
 	out := relu.Affine{Const: lo, Terms: make([]relu.Term, 0, min(int(dhi-dlo)+1, 1024))}
 	outLo, outHi := math.Inf(1), math.Inf(-1)
-	for k := int(dlo); k <= int(dhi); k++ {
-		plus := l.indicatorUnit(ind, key, d, k, +1)
-		minus := l.indicatorUnit(ind, key, d, k, -1)
-		src := append([]int(nil), at...)
-		src[dim] += k
-		x, err := l.staticRead(t, src)
-		if err != nil {
-			return value{}, err
-		}
+	term := func(k int, x value) {
 		outLo, outHi = math.Min(outLo, x.lo), math.Max(outHi, x.hi)
 		if x.a.IsConst() && x.a.Const == lo {
-			continue // relu(lo − lo − …) is identically 0
+			return // relu(lo − lo − …) is identically 0
 		}
 		if m == 0 {
-			continue
+			return
 		}
+		plus := l.indicatorUnit(ind, key, d, k, +1)
+		minus := l.indicatorUnit(ind, key, d, k, -1)
 		pre := relu.Affine{Const: x.a.Const - lo, Terms: append(append(make([]relu.Term, 0, len(x.a.Terms)+2), x.a.Terms...),
 			relu.Term{Unit: plus, Coef: -m}, relu.Term{Unit: minus, Coef: -m})}
 		// Each selection neuron is new, so the terms of the sum are
 		// distinct units: append instead of merging.
 		out.Terms = append(out.Terms, relu.Term{Unit: l.neuron(sel, pre), Coef: 1})
 	}
+	if row := l.indicator[key]; selectRuns && row != nil && row.lo == int(dlo) && len(row.units) == 2*(int(dhi-dlo)+1) {
+		// Every indicator of D is made (by the first cell that read it):
+		// visit the values of D by runs (selectRuns), in the same order.
+		err := selectRunsOf(s, at, dim, int(dlo), int(dhi), func(k0, k1 int, boundary bool) error {
+			if !boundary {
+				for k := k0; k <= k1; k++ {
+					src := append([]int(nil), at...)
+					src[dim] += k
+					x, err := l.staticRead(t, src)
+					if err != nil {
+						return err
+					}
+					term(k, x)
+				}
+				return nil
+			}
+			src := append([]int(nil), at...)
+			src[dim] += k0
+			x, err := l.staticRead(t, src) // the run's one value
+			if err != nil {
+				return err
+			}
+			for k := k0; k <= k1; k++ {
+				term(k, x)
+				if x.a.IsConst() && x.a.Const == lo || m == 0 {
+					break // the rest of the run adds nothing either
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return value{}, err
+		}
+		return value{out, outLo, outHi}, nil
+	}
+	for k := int(dlo); k <= int(dhi); k++ {
+		l.indicatorUnit(ind, key, d, k, +1)
+		l.indicatorUnit(ind, key, d, k, -1)
+		src := append([]int(nil), at...)
+		src[dim] += k
+		x, err := l.staticRead(t, src)
+		if err != nil {
+			return value{}, err
+		}
+		term(k, x)
+	}
 	return value{out, outLo, outHi}, nil
+}
+
+// selectRuns turns on the fast path of selectRead; tests turn it off to
+// check that both build the same network.
+var selectRuns = true
+
+// selectRunsOf splits the offsets k in lo..hi of a read of s at index at
+// + k in dimension dim into runs k0..k1, in increasing order: single
+// offsets where the read is a cell of s (boundary false), and maximal
+// runs where it is outside s and the same boundary rule gives its value,
+// or none does (boundary true). A boundary rule compares one index with
+// a constant, so its outcome changes only at the constant or next to it:
+// a read outside the state takes O(boundary rules) runs, however many
+// offsets, where selectRead's plain loop took one step per offset (for
+// knapsack with pmax = 500,000 the cost model walked 10⁹ offsets before
+// it reached the neuron limit).
+func selectRunsOf(s *dsl.State, at []int, dim, lo, hi int, visit func(k0, k1 int, boundary bool) error) error {
+	inside := true // the other dimensions' indices are in range
+	for d, dm := range s.Dims {
+		if d != dim && (at[d] < dm.Lo || at[d] > dm.Hi) {
+			inside = false
+		}
+	}
+	// Breakpoints in k: where the read enters or leaves the state's range
+	// in dim, and where a boundary rule on dim may change its outcome.
+	cuts := []int{lo, hi + 1}
+	addCut := func(x int) { // x is an index of dim
+		if k := x - at[dim]; k > lo && k <= hi {
+			cuts = append(cuts, k)
+		}
+	}
+	addCut(s.Dims[dim].Lo)
+	addCut(s.Dims[dim].Hi + 1)
+	for _, b := range s.Boundaries {
+		if b.Dim == dim {
+			addCut(b.Bound)
+			addCut(b.Bound + 1)
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	for i := 0; i+1 < len(cuts); i++ {
+		k0, k1 := cuts[i], cuts[i+1]-1
+		x := at[dim] + k0
+		if inside && x >= s.Dims[dim].Lo && x <= s.Dims[dim].Hi {
+			if err := visit(k0, k1, false); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := visit(k0, k1, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indicatorRow holds the indicator neurons of one offset D:

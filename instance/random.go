@@ -2,10 +2,15 @@ package instance
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/dp2nn/dp2nn/dsl"
 )
+
+// AppendixDMinPmax is the smallest pmax AppendixD draws for: its profits
+// sum to pmax over at least two items.
+const AppendixDMinPmax = 2
 
 // NewRand returns a generator seeded with seed (PCG), so every random
 // instance can be drawn again from its seed.
@@ -27,7 +32,8 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x
 // only have a size above 1.
 //
 // Each step has profit, size and weight = size (capacity 1); the scalars
-// are capacity = 1 and n. AppendixD panics when pmax < 2.
+// are capacity = 1 and n. AppendixD panics when pmax < AppendixDMinPmax
+// (callers check first: problems.RandomFor draws uniformly then).
 func AppendixD(rng *rand.Rand, pmax int) *Instance {
 	profits, sizes := AppendixDItems(rng, pmax, nil, nil)
 	n := len(profits)
@@ -49,8 +55,8 @@ func AppendixD(rng *rand.Rand, pmax int) *Instance {
 // contents replaced), without building an Instance: for streams of many
 // instances. It panics when pmax < 2.
 func AppendixDItems(rng *rand.Rand, pmax int, profits []int, sizes []float64) ([]int, []float64) {
-	if pmax < 2 {
-		panic(fmt.Sprintf("verify: AppendixD needs pmax >= 2, got %d", pmax))
+	if pmax < AppendixDMinPmax {
+		panic(fmt.Sprintf("instance: AppendixD needs pmax >= %d, got %d", AppendixDMinPmax, pmax))
 	}
 	profits = profits[:0]
 	for len(profits) < 2 {
@@ -97,7 +103,12 @@ func Uniform(rng *rand.Rand, m *dsl.Model, n int) [][]float64 {
 				steps[k][i] = in.Lo + float64(rng.Int64N(int64(in.Hi-in.Lo)+1))
 			} else {
 				// min: Lo + (Hi-Lo)·u may round up past Hi.
-				steps[k][i] = min(in.Lo+(in.Hi-in.Lo)*rng.Float64(), in.Hi)
+				r := rng.Float64()
+				if math.IsInf(in.Hi-in.Lo, 0) { // a range past the largest float64: no overflow
+					steps[k][i] = min(max(in.Lo*(1-r)+in.Hi*r, in.Lo), in.Hi)
+				} else {
+					steps[k][i] = min(in.Lo+(in.Hi-in.Lo)*r, in.Hi)
+				}
 			}
 		}
 	}

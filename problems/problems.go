@@ -18,6 +18,13 @@ func uniformSteps(lo, hi int) func(*rand.Rand, *dsl.Model) [][]float64 {
 	}
 }
 
+// appendixDDraws says whether AppendixD can draw for m: profits summing to
+// pmax over at least two items need pmax >= 2.
+func appendixDDraws(m *dsl.Model) bool {
+	pmax, ok := m.Param("pmax")
+	return ok && pmax >= instance.AppendixDMinPmax
+}
+
 // appendixDSteps draws an AppendixD instance with pmax from m.
 func appendixDSteps(rng *rand.Rand, m *dsl.Model) [][]float64 {
 	pmax, ok := m.Param("pmax")

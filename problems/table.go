@@ -30,6 +30,9 @@ type Problem struct {
 	Random func(rng *rand.Rand, m *dsl.Model) [][]float64
 	// RandomName names Random in reports ("Appendix D", "uniform", ...).
 	RandomName string
+	// Draws says whether Random can draw for m (nil: for every checked
+	// m); where it cannot, RandomFor draws uniformly instead.
+	Draws func(m *dsl.Model) bool
 	// Exact answers a program with per-step inputs without any dynamic
 	// program (brute force over subsets); nil for a program with data.
 	Exact func(steps [][]float64, m *dsl.Model) (float64, error)
@@ -74,7 +77,7 @@ var Table = []Problem{
 			// the true optimum, not capped by pmax.
 			{Label: "appendixD/pmax=20", Params: map[string]int64{"pmax": 20}, Random: appendixDSteps},
 		},
-		Random: appendixDSteps, RandomName: "Appendix D",
+		Random: appendixDSteps, RandomName: "Appendix D", Draws: appendixDDraws,
 		Exact: knapsackExact, Paper: knapsackPaper,
 	},
 	{

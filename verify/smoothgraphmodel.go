@@ -155,7 +155,7 @@ func sourceFromMeta(path string, md map[string]string) (graphSource, error) {
 	if err != nil {
 		return none, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}
-	m, err := dsl.Check(f, params)
+	m, err := engine.CheckRecorded(f, params, metaSrcParams)
 	if err != nil {
 		return none, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}

@@ -129,6 +129,38 @@ func TestSmoothGraphModelMetadataSize(t *testing.T) {
 	require.ErrorContains(t, err, "lcs.onnx: the model's inputs are theta [N, 12] and seed [N, 1], but the program and instance it records give 9 parameters and 1 outputs: its metadata does not describe it")
 }
 
+// A model whose recorded program was changed after export (LCS's param m
+// renamed p) is refused naming the recorded params and what the
+// recorded program declares, not a -set flag the user never gave; so is
+// one whose program declares a param without a default that the record
+// lacks.
+func TestSmoothGraphModelRecordedParams(t *testing.T) {
+	m := testprog.Load(t, "examples/lcs.dp", map[string]int64{"m": 3, "n": 3, "a": 2})
+	data := [][]float64{{1, 2, 1}, {2, 2, 1}}
+	r, err := SolveSmoothGraph(m, "x", data, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{})
+	require.NoError(t, err)
+	model, err := r.ONNX(false, smoothonnx.Loop, 0)
+	require.NoError(t, err)
+	for _, c := range []struct{ old, new, want string }{
+		{"param m int = 6", "param p int = 6", "lcs.onnx: the recorded program: the recorded params (metadata dp2nn.source.params: a = 2, m = 3, n = 3) set m = 3, which the recorded program does not declare (its params: p, n, a)"},
+		{"param m int = 6", "param m int = 6\nparam q int", "lcs.onnx: the recorded program: the recorded params (metadata dp2nn.source.params: a = 2, m = 3, n = 3) give no value to q, which the recorded program declares without a default"},
+	} {
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(model, &mp))
+		for _, e := range mp.MetadataProps {
+			if e.GetKey() == metaSrcProgram {
+				require.Contains(t, e.GetValue(), c.old)
+				e.Value = proto.String(strings.Replace(e.GetValue(), c.old, c.new, 1))
+			}
+		}
+		tampered, err := proto.Marshal(&mp)
+		require.NoError(t, err)
+		_, _, err = SmoothGraphSource("lcs.onnx", tampered, SmoothLimit{})
+		require.ErrorContains(t, err, c.want)
+		require.NotContains(t, err.Error(), "-set")
+	}
+}
+
 // A smooth-graph model of a per-step program is compared, at the
 // instance's θ, with the smoothed DP interpreter on the recorded program
 // and instance, not only with the smooth.Graph it was exported from: a

@@ -144,7 +144,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(files) > 0 {
-		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge}
+		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge, MaxMemory: o.limits.compile().Memory}
 		if err := verify.Instances(rep, f, in); err != nil {
 			return err
 		}
