@@ -661,7 +661,7 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 	if l.round != nil && t.State == l.round.state {
 		return l.roundedRead(t, idx[0])
 	}
-	static, dyn, dynDim, err := l.readIndex(t, idx)
+	static, dyn, dynDim, err := l.readIndex(t, idx, make([]int, len(t.Index)))
 	if err != nil {
 		return value{}, err
 	}
@@ -671,11 +671,11 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 	return l.selectRead(t, static, dyn, dynDim)
 }
 
-// readIndex is the index of read t at the cell idx: static, its values
-// (without the run-time offset), and dyn, the index with a run-time offset
-// (in dimension dynDim), nil when there is none.
-func (l *lowering) readIndex(t *dsl.Term, idx []int) (static []int, dyn *dsl.IndexExpr, dynDim int, err error) {
-	static = make([]int, len(t.Index))
+// readIndex is the index of read t at the cell idx: static (written into
+// the given slice of len(t.Index)), its values without the run-time
+// offset, and dyn, the index with a run-time offset (in dimension dynDim),
+// nil when there is none.
+func (l *lowering) readIndex(t *dsl.Term, idx []int, static []int) (_ []int, dyn *dsl.IndexExpr, dynDim int, err error) {
 	dynDim = -1
 	for d, ix := range t.Index {
 		if ix.Static != nil && !(l.round != nil && t.State == l.round.state) && (len(ix.Offsets) > 0 || !ix.Simple || len(l.env) > 0) {
