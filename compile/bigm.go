@@ -29,6 +29,40 @@ import (
 // reads it back. Negating an inf, scaling it by less than 1 or comparing
 // it are errors: no finite M would be sound.
 
+// Every other infinity is refused when lowering (infiniteValue): the
+// network computes with finite numbers, and an IEEE infinity inside it
+// would turn the lowering rules into NaN (max(a, b) = a + relu(b − a) is
+// −inf + inf when a is −inf; min(a, b) = a − relu(a − b) is inf − inf
+// when a is +inf), or poison every output of a dense layer (0·inf).
+// An infinity that folds away when compiling (a constant −inf in a max
+// with a finite operand: the lowering's value intervals decide it, and a
+// sum with ±inf is the constant ±inf) never reaches the network; one that
+// does — an initial value, a cell's next value, a neuron — is refused
+// (lower.go: infiniteInit, the output check, lowering.neuron).
+
+// infiniteValue is the error for the value v (±Inf) of what, at pos,
+// which the exact and fptas networks cannot hold.
+func infiniteValue(pos, what string, v float64) error {
+	if v < 0 {
+		return fmt.Errorf("%s: %s is -inf, which an exact network cannot hold: it computes with finite numbers (max(a, b) = a + relu(b - a) is NaN when a is -inf), and only the +inf of an \"or inf\" state or data has a finite stand-in (big M); use -scheme smooth, or a finite value below every value the DP reaches (docs/dsl.md, Limits)", pos, dsl.Shorten(what))
+	}
+	return fmt.Errorf("%s: %s is +inf, which an exact network holds only in a state or data declared \"or inf\" (as its big M); declare it \"or inf\" (docs/dsl.md, Limits)", pos, dsl.Shorten(what))
+}
+
+// infiniteInit is infiniteValue for the initial value of s at idx (nil:
+// every cell).
+func infiniteInit(s *dsl.State, idx []int, v float64) error {
+	pos := s.Decl.Pos().String()
+	if s.InitTerm != nil {
+		pos = s.InitTerm.Pos().String()
+	}
+	what := "the initial value of " + s.Name
+	if idx != nil {
+		what = fmt.Sprintf("the initial value of %s%v", s.Name, idx)
+	}
+	return infiniteValue(pos, what, v)
+}
+
 // infReps is how +inf is represented in one network.
 type infReps struct {
 	m float64 // BigM; 0 when the program has no inf values

@@ -205,6 +205,14 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 		return n.decodeRounded(final, tol)
 	}
 	if a.Kind == dsl.AnswerValue {
+		if general(a.Value) {
+			// A reduction or a computed index: the answer
+			// evaluator of programs with data reads it exactly (+inf
+			// read back), and a value answer is always found.
+			ans, err := n.DecodeData(final, nil, tol)
+			ans.Found = err == nil
+			return ans, err
+		}
 		v, err := evalTerm(a.Value, final, nil, nil)
 		if err != nil {
 			return Answer{}, err
@@ -313,6 +321,41 @@ func Decide(op dsl.CmpOp, l, r, bound float64, integer bool) (holds, certain boo
 		return in == (op == dsl.EQ), margin(l, lo) && margin(l, hi)
 	}
 	return op.Holds(l, r), margin(l, r)
+}
+
+// general reports whether t needs more than evalTerm (the decoder of
+// programs with per-step inputs) evaluates: a reduction, data, or
+// a read at an index that is not VAR + inputs + constant.
+func general(t *dsl.Term) bool {
+	found := false
+	walkTerms(t, func(x *dsl.Term) {
+		switch x.Kind {
+		case dsl.TReduce, dsl.TData:
+			found = true
+		case dsl.TRead:
+			for _, ix := range x.Index {
+				found = found || !ix.Simple
+			}
+		}
+	})
+	return found
+}
+
+// checkAnswer refuses, when compiling a program with per-step inputs, a
+// search answer whose comparison needs more than that decoder evaluates
+// (general): it would fail on every instance. A value answer of that
+// kind is decoded by the answer evaluator of programs with data.
+func checkAnswer(m *dsl.Model) error {
+	a := m.Answer
+	if a == nil || len(m.Data) > 0 || m.Steps > 0 || a.Kind == dsl.AnswerState || a.Kind == dsl.AnswerValue {
+		return nil
+	}
+	for _, t := range []*dsl.Term{a.LHS, a.RHS} {
+		if general(t) {
+			return fmt.Errorf("%s: the search answer of a program with per-step inputs compares %s, which has a reduction or a computed index; its decoder reads f[VAR + inputs + constant] and arithmetic only (docs/dsl.md, Limits)", t.Pos(), dsl.Shorten(t.Text))
+		}
+	}
+	return nil
 }
 
 func walkTerms(t *dsl.Term, visit func(*dsl.Term)) {

@@ -141,6 +141,11 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 		groups:    make(map[groupKey]int),
 	}
 	net := &Network{Model: m, Scheme: opt.Scheme, Init: make(map[string][]float64), prec: &precCache{}}
+	if opt.Scheme != Smooth {
+		if err := checkAnswer(m); err != nil {
+			return nil, err
+		}
+	}
 	switch opt.Scheme {
 	case Exact:
 	case FPTAS:
@@ -183,8 +188,13 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 				}
 				cellIndex(s, i, idx)
 				init[i] = reps.represent(s.InitAt(idx))
+				if math.IsInf(init[i], 0) {
+					return nil, infiniteInit(s, idx, init[i])
+				}
 			}
 			net.Init[s.Name] = init
+		} else if s.InitTerm == nil && math.IsInf(reps.represent(s.Init), 0) {
+			return nil, infiniteInit(s, nil, s.Init)
 		}
 		lo, hi := reps.stateRange(s)
 		l.setInputRange(first, product(shape), lo, hi)
@@ -238,6 +248,15 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 			}
 			l.bindCell(s, idx)
 			v, err := l.term(s.Body, idx)
+			if err == nil {
+				err = l.err
+			}
+			if err == nil && !finiteAffine(v.a) {
+				// An infinity folds away inside min, max and clamp
+				// (max(-inf, x) is x when compiling); one that is the
+				// cell's next value would enter the network.
+				err = infiniteValue(s.Body.Pos().String(), fmt.Sprintf("the step of %s at %s%v", s.Name, s.Name, idx), v.a.Const)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -351,6 +370,10 @@ type lowering struct {
 	scale     []value   // FPTAS: D_old, D_new, made once
 	// env holds the index variables of the cell being lowered (and of the
 	// reductions around the term being lowered).
+	// err is the first error of a rule that returns no error itself;
+	// groupTerm is the term of each group, to name it.
+	err       error
+	groupTerm map[int]*dsl.Term
 	env       dsl.Env
 	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
 	reps      *infReps    // how +inf is represented
@@ -451,7 +474,24 @@ func (l *lowering) group(t *dsl.Term, role, name, rule string) int {
 	}
 	g := l.b.Group(relu.GroupInfo{Name: name, Rule: rule, Term: t.Text, Pos: t.Pos().String()})
 	l.groups[k] = g
+	if l.groupTerm == nil {
+		l.groupTerm = map[int]*dsl.Term{}
+	}
+	l.groupTerm[g] = t
 	return g
+}
+
+// finiteAffine reports whether a's constant and coefficients are finite.
+func finiteAffine(a relu.Affine) bool {
+	if math.IsInf(a.Const, 0) || math.IsNaN(a.Const) {
+		return false
+	}
+	for _, t := range a.Terms {
+		if math.IsInf(t.Coef, 0) || math.IsNaN(t.Coef) {
+			return false
+		}
+	}
+	return true
 }
 
 // relu adds the neuron relu(a) and returns it as a value.
@@ -463,6 +503,13 @@ func (l *lowering) relu(group int, a relu.Affine) value {
 
 // neuron adds relu(a) and returns its unit; the interval of a bounds it.
 func (l *lowering) neuron(group int, a relu.Affine) relu.Unit {
+	if !finiteAffine(a) && l.err == nil {
+		if t := l.groupTerm[group]; t != nil {
+			l.err = infiniteValue(t.Pos().String(), "a neuron of "+t.Text, a.Const)
+		} else {
+			l.err = fmt.Errorf("compile: a neuron would have a weight or bias that is not finite")
+		}
+	}
 	u := l.b.ReLU(group, a)
 	lo, hi := l.interval(a)
 	l.setRange(u, math.Max(0, lo), math.Max(0, hi))
@@ -778,6 +825,9 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	ind := l.group(t, "indicator", "indicator "+offsetText(dyn), "offset-select")
 	sel := l.group(t, "select", "select "+t.Text, "offset-select")
 	m := hi - lo
+	if math.IsInf(m, 0) {
+		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget weighs its indicators by the width of %s's range, but %g..%g is wider than the largest float64; narrow the declared range", t.Pos(), t.Text, s.Name, lo, hi)
+	}
 	// At most one term per value of D, but a cell near the boundary reads
 	// few of them: a capped hint, so that an offset with ten million
 	// values costs nothing up front.

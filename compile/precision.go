@@ -65,6 +65,12 @@ type Precision struct {
 	// Where is the position (file:line:col) of the term Why is about, ""
 	// when it is about no one term.
 	Where string
+	// Overflow says which value of the network may pass the largest
+	// finite number of the type (declared ranges of ±1e200 in float32,
+	// a max(x, y) of ±1e308 in float64, whose y − x is 2e308), ""
+	// when none can; OverflowWhere is its position. Values whose bound
+	// is infinite (a state in -inf..inf) are not decided here.
+	Overflow, OverflowWhere string
 }
 
 // dtypeName names the float type of unit roundoff u.
@@ -130,6 +136,7 @@ func (n *Network) precision(u float64, steps int) Precision {
 	}
 	units, worst, reach := cellBounds(n.Cell, u, in)
 	p.Integers = worst < 0
+	p.Overflow, p.OverflowWhere = n.overflow(u, units)
 	if why := n.inexactInit(u); why == "" && worst < 0 && n.outputsExact(units) {
 		p.Exact, p.Bound = true, 0
 		for i := range p.States {
@@ -273,6 +280,85 @@ func cellBounds(g *relu.Graph, u float64, in []unitBound) (units []unitBound, wo
 		units[g.NumInputs+j] = ub
 	}
 	return units, worst, worstReach
+}
+
+// overflow finds the first value of the cell (an input, a weight, a
+// bias, a partial sum of a neuron) that may pass the largest finite
+// number of the type of unit roundoff u, judged from bounds that are
+// themselves finite (a unit fed by an unbounded input is not decided).
+// It returns why and where ("" when none can).
+func (n *Network) overflow(u float64, units []unitBound) (why, where string) {
+	g := n.Cell
+	limit := math.MaxFloat64
+	if u >= Float32Roundoff {
+		limit = math.MaxFloat32
+	}
+	big := func(v float64) bool { return math.IsInf(v, 0) || math.IsNaN(v) || math.Abs(v) > limit }
+	unbounded := make([]bool, len(units))
+	for _, blk := range g.Inputs {
+		for k := range blk.Len {
+			i := blk.Start + k
+			x := units[i]
+			unbounded[i] = math.IsInf(x.lo, 0) || math.IsInf(x.hi, 0)
+			if !unbounded[i] && (big(x.lo) || big(x.hi)) {
+				return fmt.Sprintf("%s ranges over %.4g..%.4g, past the largest %s %.4g", blk.Name, x.lo, x.hi, dtypeName(u), limit), n.declPos(blk.Name)
+			}
+		}
+	}
+	for _, name := range n.State {
+		for _, v := range n.Init[name] {
+			if big(v) {
+				return fmt.Sprintf("state %s starts at %g, past the largest %s %.4g", name, v, dtypeName(u), limit), ""
+			}
+		}
+	}
+	for j := range g.NumNeurons() {
+		b := g.Bias[j]
+		pos, neg := math.Max(0, b), math.Min(0, b)
+		unb, weight := false, big(b)
+		for r := g.RowStart[j]; r < g.RowStart[j+1]; r++ {
+			w, x := g.W[r], units[g.Src[r]]
+			weight = weight || big(w)
+			if unbounded[g.Src[r]] {
+				unb = true
+				continue
+			}
+			tlo, thi := w*x.lo, w*x.hi
+			pos += math.Max(0, math.Max(tlo, thi))
+			neg += math.Min(0, math.Min(tlo, thi))
+		}
+		unbounded[g.NumInputs+j] = unb
+		reach := math.Max(pos, -neg)
+		if weight || !unb && big(reach) {
+			what := fmt.Sprintf("neuron %d", j)
+			if gr := g.GroupOf(j); gr != nil {
+				what, where = fmt.Sprintf("%s (%s)", dsl.Shorten(gr.Term), gr.Pos), gr.Pos
+			}
+			if weight {
+				return fmt.Sprintf("a weight or bias of %s is past the largest %s %.4g", what, dtypeName(u), limit), where
+			}
+			if math.IsInf(reach, 0) {
+				return fmt.Sprintf("the network's sums for %s may pass the largest %s %.4g", what, dtypeName(u), limit), where
+			}
+			return fmt.Sprintf("the network's sums for %s may reach %.4g, past the largest %s %.4g", what, reach, dtypeName(u), limit), where
+		}
+	}
+	return "", ""
+}
+
+// declPos is the position of the declaration of the state, input or
+// data array name ("" when none is called so).
+func (n *Network) declPos(name string) string {
+	m := n.Model
+	switch {
+	case stateByName(m, name) != nil:
+		return stateByName(m, name).Decl.Pos().String()
+	case inputByName(m, name) != nil:
+		return inputByName(m, name).Decl.Pos().String()
+	case dataByName(m, name) != nil:
+		return dataByName(m, name).Decl.Pos().String()
+	}
+	return ""
 }
 
 // inputBounds describes the cell's inputs for one evaluation: each
@@ -697,13 +783,31 @@ type roundKey struct {
 // not checked here (their error is bounded by Precision, and a decision
 // on them by DecodeSearch and Decode). The fptas scheme's index
 // arithmetic grows with the running total of the instance: for steps < 0
-// it is not checked (check each instance's run instead).
+// it is not checked (check each instance's run instead). Every Runner
+// run calls it for its own number of steps, so that solve and verify
+// refuse such a type as compile does. (n.Steps > 0 is the smooth
+// scheme's unrolled network, which has no exact integers to check; a
+// program's steps line is Model.Steps.)
 func (n *Network) CheckIntegers(u float64, steps int) error {
 	if n.Rounding != nil && steps < 0 {
 		return nil
 	}
 	p := n.Precision(u, steps)
-	if p.Integers || n.Steps > 0 || n.Smooth != nil {
+	if n.Steps > 0 || n.Smooth != nil {
+		return nil
+	}
+	if p.Overflow != "" {
+		where := p.OverflowWhere
+		if where == "" {
+			where = n.Model.File.Pos().String()
+		}
+		remedy := "use -dtype float64 or narrower ranges"
+		if p.DType == "float64" {
+			remedy = "narrow the declared ranges"
+		}
+		return fmt.Errorf("%s: %s cannot run %s: %s; %s", where, p.DType, n.Model.Name, p.Overflow, remedy)
+	}
+	if p.Integers {
 		return nil
 	}
 	remedy := "use -dtype float64"

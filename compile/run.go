@@ -2,6 +2,7 @@ package compile
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/dp2nn/dp2nn/relu"
 )
@@ -16,6 +17,22 @@ type Runner[T relu.Float] struct {
 	stateSizes []int // per state
 	numStep    int   // step input values after them
 	data       []T   // the data blocks' values (after the step inputs), as fed
+}
+
+// checkType refuses to run the network for n steps in T when T cannot
+// hold its integers exactly (CheckIntegers): an index, indicator or
+// integer state would then be wrong, not rounded. compile and export
+// refuse such a type before writing a model; every run refuses it too,
+// for the number of steps it is asked to take.
+func (r *Runner[T]) checkType(n int) error {
+	if r.net.Rounding != nil {
+		return nil // the fptas run certifies its own integers (RunTolerance)
+	}
+	u := Float64Roundoff
+	if unsafe.Sizeof(T(0)) == 4 {
+		u = Float32Roundoff
+	}
+	return r.net.CheckIntegers(u, n)
 }
 
 // NewRunner prepares net for evaluation in T.
@@ -87,6 +104,9 @@ func (r *Runner[T]) RunSteps(data [][]float64, n int) ([][][]float64, error) {
 // state s after step t, states[0] the initial state. Values are T values
 // converted exactly to float64.
 func (r *Runner[T]) Run(steps [][]float64) ([][][]float64, error) {
+	if err := r.checkType(len(steps)); err != nil {
+		return nil, err
+	}
 	nin := r.ev.NumInputs()
 	row := make([]T, nin)
 	copy(row[r.numState+r.numStep:], r.data)
@@ -124,6 +144,9 @@ func (r *Runner[T]) RunBatch(instances [][][]float64) ([][][]float64, error) {
 		return nil, nil
 	}
 	n := len(instances[0])
+	if err := r.checkType(n); err != nil {
+		return nil, err
+	}
 	nin := r.ev.NumInputs()
 	rows := make([]T, batch*nin)
 	out := make([]T, batch*r.numState)
@@ -183,6 +206,9 @@ func (r *Runner[T]) split(v []T) [][]float64 {
 func (r *Runner[T]) RunStepsBatch(datas [][][]float64, n int) ([][][][]float64, error) {
 	if r.numStep != 0 {
 		return nil, fmt.Errorf("program %s has step inputs; use RunBatch", r.net.Model.Name)
+	}
+	if err := r.checkType(n); err != nil {
+		return nil, err
 	}
 	batch := len(datas)
 	nin := r.ev.NumInputs()

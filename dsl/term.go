@@ -258,6 +258,9 @@ func (c *checker) sum(x *Binary, sc *scope) *Term {
 			t.Type = Real
 		}
 	}
+	if !c.finiteFactors(t) {
+		return nil
+	}
 	c.setInterval(t)
 	return t
 }
@@ -330,8 +333,52 @@ func (c *checker) scale(x Expr, k float64, a *Term, factor Expr) *Term {
 	if !isInteger(k) {
 		t.Type = Real
 	}
+	if !c.finiteFactors(t) {
+		return nil
+	}
 	c.setInterval(t)
 	return t
+}
+
+// finiteFactors reports whether the factors of t's varying values fold
+// to finite weights: f[i] * 1e308 * 1e308 folds to a weight of +inf,
+// which no network can hold (the constant itself is reported when it is
+// infinite, as "cannot multiply a varying value by inf"). It reports the
+// error at t.
+func (c *checker) finiteFactors(t *Term) bool {
+	if w := weightBound(t); math.IsInf(w, 0) || math.IsNaN(w) {
+		c.error(t.Pos(), "the constant factors of %s multiply to more than %g, the largest float64: no network weight can hold them", t.Text, math.MaxFloat64)
+		return false
+	}
+	return true
+}
+
+// weightBound bounds the largest weight a varying value of t gets when
+// its constant factors are folded: the product of nested factors, the sum
+// over the terms of a sum (terms on the same value merge); constants
+// carry none.
+func weightBound(t *Term) float64 {
+	switch t.Kind {
+	case TConst:
+		return 0
+	case TScale:
+		w := weightBound(t.Args[0])
+		if w == 0 {
+			return 0
+		}
+		return math.Abs(t.Value) * w
+	case TAdd:
+		w := 0.0
+		for _, a := range t.Args {
+			w += weightBound(a)
+		}
+		return w
+	}
+	w := 1.0 // a leaf, or min/max/clamp/if/reduction/comparison: the largest of its arguments
+	for _, a := range t.Args {
+		w = math.Max(w, weightBound(a))
+	}
+	return w
 }
 
 // mulBound multiplies an interval end by a finite factor; 0·inf is 0

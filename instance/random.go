@@ -2,6 +2,7 @@ package instance
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/dp2nn/dp2nn/dsl"
@@ -102,7 +103,12 @@ func Uniform(rng *rand.Rand, m *dsl.Model, n int) [][]float64 {
 				steps[k][i] = in.Lo + float64(rng.Int64N(int64(in.Hi-in.Lo)+1))
 			} else {
 				// min: Lo + (Hi-Lo)·u may round up past Hi.
-				steps[k][i] = min(in.Lo+(in.Hi-in.Lo)*rng.Float64(), in.Hi)
+				r := rng.Float64()
+				if math.IsInf(in.Hi-in.Lo, 0) { // a range past the largest float64: no overflow
+					steps[k][i] = min(max(in.Lo*(1-r)+in.Hi*r, in.Lo), in.Hi)
+				} else {
+					steps[k][i] = min(in.Lo+(in.Hi-in.Lo)*r, in.Hi)
+				}
 			}
 		}
 	}

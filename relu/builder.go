@@ -283,7 +283,10 @@ func (b *Builder) Build() (*Graph, error) {
 		g.Outputs = append(g.Outputs, blk)
 	}
 	if err := g.Validate(); err != nil {
-		panic(err) // the builder broke its own invariant
+		// A weight or bias that is not finite (a rule fed a range past
+		// the largest float64), or a broken invariant: an error, never a
+		// graph that would compute NaN, nor a panic.
+		return nil, err
 	}
 	return g, nil
 }

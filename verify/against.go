@@ -93,6 +93,19 @@ func Compare(net *compile.Network, name string, steps [][]float64, obs []engine.
 			return nil, fmt.Errorf("verify: %s: observation %s has no final state", name, o.Label)
 		}
 		r := Run{Label: o.Label, DType: o.DType, Tolerance: tolerance(net, o, len(steps))}
+		if math.IsInf(r.Tolerance, 1) {
+			// A bound of +Inf would let every value pass. A run whose
+			// every state is observed certifies its own bound (the fptas
+			// scheme), so one that cannot is a failure; a run that shows
+			// its final state only (an unrolled model) has no bound to
+			// certify: its states are reported unchecked, never passed.
+			why := net.Precision(o.DType.Roundoff(), len(steps)).Why
+			if observedAll(o) {
+				c.fail("%s: no error bound is known for this run, so its values cannot be checked: %s", o.Label, why)
+			} else {
+				c.undecidable("%s: its states are not checked: the model shows the final state only, and without the states of every step no error bound is known (%s)", o.Label, why)
+			}
+		}
 		for step, st := range o.States {
 			if st == nil {
 				continue
@@ -260,11 +273,17 @@ func (t *groundTruth) compare(net *compile.Network, step int, st [][]float64, r 
 		}
 	}
 	if t.rounded == nil {
-		for s := range net.Model.States {
+		var err error
+		for s, ds := range net.Model.States {
 			e, cell := t.exact.Compare(step, s, st[s])
 			note(e, describeCell(net, step, s, cell))
+			if ds.Type == dsl.Int && e != 0 && err == nil {
+				// Integers are exact in any type the run was allowed in
+				// (compile.Network.CheckIntegers): no tolerance applies.
+				err = fmt.Errorf("%s differs from the exact DP by %g, but an int state is computed exactly", describeCell(net, step, s, cell), e)
+			}
 		}
-		return nil
+		return err
 	}
 	for cell, v := range st[0] {
 		x := new(big.Rat).SetFloat64(v)
@@ -279,6 +298,16 @@ func (t *groundTruth) compare(net *compile.Network, step int, st [][]float64, r 
 		return fmt.Errorf("step %d: running total %g, want %g", step, got, want)
 	}
 	return nil
+}
+
+// observedAll reports whether every state of the run was observed.
+func observedAll(o engine.Observed) bool {
+	for _, st := range o.States {
+		if st == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // tolerance is the error bound of an observation: from the whole run

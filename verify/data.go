@@ -214,14 +214,27 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 			continue // not observed (the unrolled form shows the final state only)
 		}
 		exact := net.Exact(states[t])
-		for s := range m.States {
+		for s, ds := range m.States {
 			e, c := trace.Compare(t, s, exact[s])
 			if e > out.maxErr || math.IsNaN(e) {
 				out.maxErr = e
 				out.worst = fmt.Sprintf("step %d, %s", t, cellText(m.States[s], c))
 				out.worstNet = valueText(exact[s][c])
 			}
+			if ds.Type == dsl.Int && e != 0 && out.mismatch == "" {
+				// Integers are exact in any type the run was allowed in
+				// (compile.Network.CheckIntegers): no tolerance applies.
+				out.mismatch = fmt.Sprintf("step %d, %s: network %s, interpreter differs by %.3g, but an int state is computed exactly", t, cellText(ds, c), valueText(exact[s][c]), e)
+			}
 		}
+	}
+	if out.mismatch != "" {
+		return out
+	}
+	if math.IsInf(tol, 1) {
+		// A tolerance of +Inf would let every value pass.
+		out.mismatch = "no error bound is known for this run (compile.Network.Precision), so its values cannot be checked"
+		return out
 	}
 	if !(out.maxErr <= tol) { // NaN is a mismatch too
 		out.mismatch = fmt.Sprintf("%s: network %s, interpreter differs by %.3g (tolerance %.3g)", out.worst, out.worstNet, out.maxErr, tol)

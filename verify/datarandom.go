@@ -45,11 +45,22 @@ func uniformData(rng *rand.Rand, m *dsl.Model) [][]float64 {
 			case d.Type == dsl.Int:
 				data[k][i] = d.Lo + float64(rng.IntN(int(d.Hi-d.Lo)+1))
 			default:
-				data[k][i] = d.Lo + (d.Hi-d.Lo)*rng.Float64()
+				data[k][i] = uniformReal(rng.Float64(), d.Lo, d.Hi)
 			}
 		}
 	}
 	return data
+}
+
+// uniformReal maps r in [0, 1) to [lo, hi] without overflow: lo + (hi −
+// lo)·r would be +inf when hi − lo exceeds the largest float64 (a range
+// of ±1e308), and the generator would then refuse its own value.
+func uniformReal(r, lo, hi float64) float64 {
+	v := lo + (hi-lo)*r
+	if math.IsInf(hi-lo, 0) {
+		v = lo*(1-r) + hi*r
+	}
+	return math.Min(math.Max(v, lo), hi)
 }
 
 // Random instances run through the network in batches of

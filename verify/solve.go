@@ -104,6 +104,13 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 		r.Check, checkErr = sameStateAnswer(m, steps, ans)
 		return r, checkErr
 	}
+	if net.Rounding == nil {
+		// The exact scheme's answer must be the exact interpreter's: a
+		// network that computes NaN or a wrong value never passes.
+		if r.Check, checkErr = exactSame(m, steps, ans); checkErr != nil {
+			return r, checkErr
+		}
+	}
 	if ans.Found && ans.Kind != dsl.AnswerValue {
 		taken, err := net.Backtrack(states, steps, ans)
 		if err != nil {
@@ -111,7 +118,10 @@ func Solve(net *compile.Network, inst *instance.Instance, steps [][]float64, dt 
 			return r, nil
 		}
 		r.Taken, r.Totals = takenTotals(taken, inst)
-		r.Check, checkErr = checkSelection(r.Totals, inst, ans)
+		var sel string
+		sel, checkErr = checkSelection(r.Totals, inst, ans)
+		r.Check = strings.TrimPrefix(r.Check+"; "+sel, "; ")
+		r.Check = strings.TrimSuffix(r.Check, "; ")
 		if checkErr == nil && net.Rounding == nil {
 			var why string
 			if why, checkErr = reachesAnswer(m, steps, taken, ans); why != "" {
@@ -145,6 +155,33 @@ func reachesAnswer(m *dsl.Model, steps [][]float64, taken []bool, ans compile.An
 		return "", mismatchf("the backtracked selection %v reaches %s, not the answer %s, by the exact interpreter: the network or decoder is wrong", idx, got, ans)
 	}
 	return fmt.Sprintf("the taken steps alone reach %s (exact interpreter)", got), nil
+}
+
+// exactSame checks a value or search answer against the exact
+// interpreter (package truth, which shares no code with the network):
+// the same index, or a value within the answer's error bound (NaN equal
+// to nothing).
+func exactSame(m *dsl.Model, steps [][]float64, ans compile.Answer) (string, error) {
+	want, err := exactAnswer(m, steps)
+	if err != nil {
+		return "", err
+	}
+	e := want.Float64()
+	wantText := want.String()
+	if want.Found && e != math.Trunc(e) {
+		wantText = fmt.Sprintf("%g", e) // not as a fraction
+	}
+	switch {
+	case ans.Found != want.Found:
+		return "", mismatchf("the network answers %s, the exact interpreter %s: the network or decoder is wrong", ans, wantText)
+	case !ans.Found:
+		return "no answer, as in the exact interpreter", nil
+	case ans.Value == e:
+		return fmt.Sprintf("the answer equals the exact interpreter's %s", wantText), nil
+	case math.Abs(ans.Value-e) <= ans.Bound:
+		return fmt.Sprintf("the answer is within %.3g of the exact interpreter's %s", ans.Bound, wantText), nil
+	}
+	return "", mismatchf("the network answers %s, the exact interpreter %s: the network or decoder is wrong", ans, wantText)
 }
 
 // sameStateAnswer checks a state answer against the exact interpreter
@@ -250,7 +287,7 @@ func (r *SolveReport) WriteText(w io.Writer) {
 			fmt.Fprintf(w, "check against the instance: %s\n", r.Check)
 		}
 	}
-	if r.Cells != nil && r.Check != "" {
+	if (r.Cells != nil || r.Taken == nil && r.Totals == nil) && r.Check != "" {
 		fmt.Fprintf(w, "check: %s\n", r.Check)
 	}
 	if r.Items != "" {
