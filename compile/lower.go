@@ -232,6 +232,12 @@ func lower(m *dsl.Model, opt Options, b *relu.Builder) (*Network, error) {
 		shape := l.cells(s)
 		if l.round != nil && l.round.state == s {
 			l.b.Expect(l.round.readCost(s.Body))
+		} else if l.b.Counts() {
+			n, e := l.selectBound(s, shape)
+			if onSelectBound != nil {
+				onSelectBound(n)
+			}
+			l.b.Expect(n, e)
 		}
 		idx := make([]int, len(s.Dims))
 		for c := range product(shape) {
@@ -702,9 +708,22 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 	if l.round != nil && t.State == l.round.state {
 		return l.roundedRead(t, idx[0])
 	}
-	static := make([]int, len(t.Index))
-	var dyn *dsl.IndexExpr
-	dynDim := -1
+	static, dyn, dynDim, err := l.readIndex(t, idx, make([]int, len(t.Index)))
+	if err != nil {
+		return value{}, err
+	}
+	if dyn == nil {
+		return l.staticRead(t, static)
+	}
+	return l.selectRead(t, static, dyn, dynDim)
+}
+
+// readIndex is the index of read t at the cell idx: static (written into
+// the given slice of len(t.Index)), its values without the run-time
+// offset, and dyn, the index with a run-time offset (in dimension dynDim),
+// nil when there is none.
+func (l *lowering) readIndex(t *dsl.Term, idx []int, static []int) (_ []int, dyn *dsl.IndexExpr, dynDim int, err error) {
+	dynDim = -1
 	for d, ix := range t.Index {
 		if ix.Static != nil && !(l.round != nil && t.State == l.round.state) && (len(ix.Offsets) > 0 || !ix.Simple || len(l.env) > 0) {
 			static[d] = ix.StaticValue(t.State.Dims[d], l.env)
@@ -717,14 +736,14 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 							iv = l.inputVals[o.Term.Input.Index]
 						}
 						if o.Term.Kind != dsl.TInput || !iv.a.IsConst() {
-							return value{}, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
+							return nil, nil, -1, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
 						}
 						static[d] += o.Coef * int(iv.a.Const)
 					}
 					continue
 				}
 				if dyn != nil {
-					return value{}, fmt.Errorf("%s: read %s has run-time offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
+					return nil, nil, -1, fmt.Errorf("%s: read %s has run-time offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
 				}
 				dyn, dynDim = ix, d
 			}
@@ -749,20 +768,17 @@ func (l *lowering) read(t *dsl.Term, idx []int) (value, error) {
 				static[d] = v
 				continue
 			}
-			return value{}, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
+			return nil, nil, -1, fmt.Errorf("%s: read %s is offset by a run-time input; the smooth scheme needs it fixed at compile time (give the instance)", t.Pos(), t.Text)
 		}
 		static[d] = v
 		if len(ix.Terms) > 0 {
 			if dyn != nil {
-				return value{}, fmt.Errorf("%s: read %s has input offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
+				return nil, nil, -1, fmt.Errorf("%s: read %s has input offsets in more than one index; the selection gadget handles one (docs/dsl.md, Limits)", t.Pos(), t.Text)
 			}
 			dyn, dynDim = ix, d
 		}
 	}
-	if dyn == nil {
-		return l.staticRead(t, static)
-	}
-	return l.selectRead(t, static, dyn, dynDim)
+	return static, dyn, dynDim, nil
 }
 
 func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
@@ -792,11 +808,7 @@ func (l *lowering) staticRead(t *dsl.Term, at []int) (value, error) {
 // Depth: indicators one layer above the inputs, selection one above that.
 func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int) (value, error) {
 	s := t.State
-	lo, hi := l.reps.stateRange(s)
-	for _, b := range s.Boundaries {
-		v := l.reps.represent(b.Value)
-		lo, hi = math.Min(lo, v), math.Max(hi, v)
-	}
+	lo, hi := l.selectSpan(s)
 	if math.IsInf(lo, 0) || math.IsInf(hi, 0) {
 		return value{}, fmt.Errorf("%s: read %s has a run-time offset, so the selection gadget needs a finite value range for %s, but it is %g..%g", t.Pos(), t.Text, s.Name, lo, hi)
 	}
@@ -884,6 +896,17 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 		term(k, x)
 	}
 	return value{out, outLo, outHi}, nil
+}
+
+// selectSpan is the value range [lo, hi] the selection gadget assumes of
+// state s: its values and its boundary values, as represented.
+func (l *lowering) selectSpan(s *dsl.State) (lo, hi float64) {
+	lo, hi = l.reps.stateRange(s)
+	for _, b := range s.Boundaries {
+		v := l.reps.represent(b.Value)
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	return lo, hi
 }
 
 // selectRuns turns on the fast path of selectRead; tests turn it off to

@@ -1,7 +1,10 @@
 package compile
 
 import (
+	"fmt"
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -80,4 +83,93 @@ func TestSelectRunsSameNetwork(t *testing.T) {
 			lowerBothWays(t, m)
 		})
 	}
+}
+
+// selectBound is a lower bound: a neuron limit equal to a network's own
+// count never refuses it, one below always does (a bound above the count
+// would refuse a network that fits).
+func TestSelectBoundNeverRefusesWhatFits(t *testing.T) {
+	check := func(t *testing.T, m *dsl.Model) {
+		var bound int64
+		onSelectBound = func(n int64) { bound += n }
+		c, err := Estimate(m, Options{Scheme: Exact}, Job{}, Limits{Neurons: -1, Memory: -1})
+		onSelectBound = nil
+		if err != nil {
+			t.Skip(err) // not a program the exact scheme lowers
+		}
+		net, err := Lower(m, Options{Scheme: Exact})
+		require.NoError(t, err)
+		selects := 0
+		for _, g := range net.Cell.Groups {
+			if g.Rule == "offset-select" && strings.HasPrefix(g.Name, "select ") {
+				selects += g.Len
+			}
+		}
+		assert.LessOrEqual(t, bound, int64(selects), "the bound passes the selection neurons")
+		if m.Name == "knapsack" || m.Name == "knapsack_int" {
+			// Every read outside the state is the constant lo: the bound
+			// is exact.
+			assert.Equal(t, int64(selects), bound)
+		}
+		_, err = Estimate(m, Options{Scheme: Exact}, Job{}, Limits{Neurons: max(c.Neurons, 1), Memory: -1})
+		require.NoError(t, err, "a limit of the network's own %d neurons", c.Neurons)
+		if c.Neurons > 1 {
+			_, err = Estimate(m, Options{Scheme: Exact}, Job{}, Limits{Neurons: c.Neurons - 1, Memory: -1})
+			var tl *TooLargeError
+			require.ErrorAs(t, err, &tl)
+		}
+	}
+	for _, p := range problems.Table {
+		f, err := repo.ReadProgram(p.Program)
+		require.NoError(t, err)
+		for _, s := range p.Settings {
+			t.Run(p.Name+"/"+s.Label, func(t *testing.T) {
+				m, err := dsl.Check(f, s.Params)
+				require.NoError(t, err)
+				check(t, m)
+			})
+		}
+	}
+	for _, tc := range selectRunTests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := dsl.Parse("t.dp", []byte(tc.src))
+			require.NoError(t, err)
+			m, err := dsl.Check(f, tc.params)
+			require.NoError(t, err)
+			check(t, m)
+		})
+	}
+	for _, pmax := range []int64{1, 2, 7, 60} {
+		for _, prog := range []string{"examples/knapsack.dp", "examples/knapsack_int.dp", "examples/change.dp", "examples/subsetsum.dp"} {
+			param := map[string]string{"examples/change.dp": "amax", "examples/subsetsum.dp": "capacity"}[prog]
+			if param == "" {
+				param = "pmax"
+			}
+			t.Run(fmt.Sprintf("%s/%s=%d", prog, param, pmax), func(t *testing.T) {
+				f, err := repo.ReadProgram(prog)
+				require.NoError(t, err)
+				m, err := dsl.Check(f, map[string]int64{param: pmax})
+				require.NoError(t, err)
+				check(t, m)
+			})
+		}
+	}
+}
+
+// The bound refuses a step far past the limit before its cells are
+// lowered: knapsack_int with pmax = 5,000 asks for 12.5 million selection
+// neurons, refused without counting two million of them.
+func TestSelectBoundRefusesAtOnce(t *testing.T) {
+	f, err := repo.ReadProgram("examples/knapsack_int.dp")
+	require.NoError(t, err)
+	m, err := dsl.Check(f, map[string]int64{"pmax": 5000})
+	require.NoError(t, err)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err = Estimate(m, Options{}, Job{}, Limits{})
+	runtime.ReadMemStats(&after)
+	var tl *TooLargeError
+	require.ErrorAs(t, err, &tl)
+	assert.Equal(t, "-max-neurons", tl.Flag)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(8<<20), "no walk to the limit (it allocated over 100 MB)")
 }
