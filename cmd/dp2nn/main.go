@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			helpStudy(s, stdout)
 			return exitOK
 		}
-		if len(args) > 1 && !isHelpFlag(args[1]) { // "help -h": this usage
+		if len(args) > 1 && !isHelpFlag(args[1]) && args[1] != "help" { // "help -h", "help help": this usage
 			return helpCommand(args[1], stdout, stderr)
 		}
 		usage(stdout)
@@ -131,10 +131,6 @@ func usage(w io.Writer) {
 func isHelpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" }
 
 func helpCommand(name string, stdout, stderr io.Writer) int {
-	if name == "help" { // "dp2nn help help"
-		usage(stdout)
-		return exitOK
-	}
 	if name == "study" {
 		helpStudies(stdout)
 		return exitOK
