@@ -166,6 +166,9 @@ func (e *TooLargeError) Error() string {
 	v, limit := thousands(e.Value), strconv.FormatInt(e.Limit, 10)
 	if e.Flag == "-max-memory" {
 		v, limit = BytesText(e.Value), fmt.Sprintf("%s (%d bytes)", BytesText(e.Limit), e.Limit)
+		if !e.AtLeast && v == BytesText(e.Limit) { // above, but rounded to the same text
+			v = fmt.Sprintf("%s (%d bytes)", v, e.Value)
+		}
 	}
 	if e.AtLeast {
 		v = "more than " + v
@@ -238,7 +241,7 @@ func Estimate(m *dsl.Model, opt Options, job Job, limits Limits) (*Cost, error) 
 	// the build alone would pass the memory limit.
 	cell, net, err := countCell(m, opt, lim.counter())
 	if err != nil {
-		return nil, refusal(err, lim)
+		return nil, refusal(err, lim, 0)
 	}
 	c.Steps = job.Steps
 	if c.Steps == 0 {
@@ -306,8 +309,12 @@ func (l Limits) counter() relu.Limit {
 }
 
 // refusal turns a counting walk stopped at its limit into the
-// *TooLargeError naming the limit that stopped it.
-func refusal(err error, lim Limits) error {
+// *TooLargeError naming the limit that stopped it; base is what the walk's
+// budget left out (the cell kept while the unrolled network is counted).
+// The count stopped where the next neuron would pass the budget, so the
+// figure is more than the limit, whatever the count reached (adv3 M2:
+// "more than 199.1 MiB, above -max-memory 200.0 MiB").
+func refusal(err error, lim Limits, base int64) error {
 	var le *relu.LimitError
 	if !errors.As(err, &le) {
 		return err
@@ -315,8 +322,8 @@ func refusal(err error, lim Limits) error {
 	if !le.Budget {
 		return &TooLargeError{Figure: "hidden neurons", Value: le.Limit.Neurons, AtLeast: true, Limit: lim.Neurons, Flag: "-max-neurons"}
 	}
-	cost := addSat(mulSat(le.Neurons, buildBytesPerNeuron), mulSat(le.Entries, buildBytesPerEntry))
-	return &TooLargeError{Figure: "memory to build the network", Value: cost, AtLeast: true, Limit: lim.Memory, Flag: "-max-memory"}
+	cost := addSat(base, addSat(mulSat(le.Neurons, buildBytesPerNeuron), mulSat(le.Entries, buildBytesPerEntry)))
+	return &TooLargeError{Figure: "memory to build the network", Value: max(cost, lim.Memory), AtLeast: true, Limit: lim.Memory, Flag: "-max-memory"}
 }
 
 // countCell lowers m by the rules of Lower with a counting builder.
@@ -357,7 +364,7 @@ func (c *Cost) unrolled(m *dsl.Model, opt Options, lim Limits) error {
 	}
 	s, err := relu.UnrolledShape(net.Cell, c.Steps, net.State, net.Init, uopt, limit)
 	if err != nil {
-		return refusal(err, lim)
+		return refusal(err, lim, c.BuildBytes)
 	}
 	c.Shape = s
 	c.BuildBytes += graphBytes(&c.Export) + buildBytes(&s)
@@ -371,7 +378,7 @@ func (c *Cost) unrolled(m *dsl.Model, opt Options, lim Limits) error {
 		}
 		e, err := relu.UnrolledShape(net.Cell, c.Steps, net.State, net.Init, relu.UnrollOptions{Shared: net.Data, Settled: last}, limit)
 		if err != nil {
-			return refusal(err, lim)
+			return refusal(err, lim, c.BuildBytes)
 		}
 		c.Export, c.exportCopies, c.exportSettled = e, 1, true
 	}

@@ -546,6 +546,10 @@ func TestEstimateRefusesEarly(t *testing.T) {
 			compile.Job{Steps: 1000, Truth: true}, compile.Limits{}, "memory of the check (the exact ground truth, and the network's states at every step it is compared with)", "-max-memory", false, 64 << 20},
 		{"a small memory limit stops the walk", "examples/knapsack.dp", map[string]int64{"pmax": 3000}, compile.Options{}, compile.Job{},
 			compile.Limits{Neurons: -1, Memory: 16 << 20}, "memory to build the network", "-max-memory", true, 64 << 20},
+		// adv3 M2: "more than 199.1 MiB, above -max-memory 200.0 MiB": the
+		// count of the unrolled network left out the cell kept beside it.
+		{"unrolled, stopped by memory", "examples/knapsack.dp", map[string]int64{"pmax": 50}, compile.Options{}, compile.Job{Form: "unrolled", Steps: 300},
+			compile.Limits{Memory: 200 << 20}, "memory to build the network", "-max-memory", true, 256 << 20},
 		{"evaluation of a large batch", "examples/knapsack.dp", map[string]int64{"pmax": 500}, compile.Options{}, compile.Job{Batch: 1 << 20},
 			compile.Limits{Memory: 1 << 30}, "memory to evaluate a batch of 1048576", "-max-memory", false, 64 << 20},
 		{"dense export", "examples/knapsack.dp", map[string]int64{"pmax": 500}, compile.Options{}, compile.Job{Export: "dense"},
@@ -617,6 +621,8 @@ func TestTooLargeErrorText(t *testing.T) {
 			"hidden neurons would be more than 2,000,000, above -max-neurons 2000000"},
 		{compile.TooLargeError{Figure: "memory of the exact ground truth", Value: 9 << 30, Limit: 8 << 30, Flag: "-max-memory"},
 			"memory of the exact ground truth would be 9.0 GiB, above -max-memory 8.0 GiB (8589934592 bytes)"},
+		{compile.TooLargeError{Figure: "memory to build the network", Value: 200<<20 + 5, Limit: 200 << 20, Flag: "-max-memory"},
+			"memory to build the network would be 200.0 MiB (209715205 bytes), above -max-memory 200.0 MiB (209715200 bytes)"},
 	} {
 		assert.Contains(t, tc.err.Error(), tc.want)
 	}

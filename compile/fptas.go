@@ -86,6 +86,9 @@ func newRounding(m *dsl.Model, P int) (*Rounding, error) {
 	if math.IsInf(s.Lo, 0) || math.IsInf(s.Hi, 0) {
 		return nil, fmt.Errorf("%s: the fptas rounding rule needs a finite value range for %s", at, s.Name)
 	}
+	if s.InitTerm != nil {
+		return nil, fmt.Errorf("%s: the fptas rounding rule starts its rounded table from one initial value; %s has a value per cell (= %s)", at, s.Name, dsl.Shorten(s.InitTerm.Text))
+	}
 	r := &Rounding{P: P, State: s.Name, Total: s.Name + ".total", state: s}
 	var err error
 	walkSigned(s.Body, 1, func(t *dsl.Term, sign int) {

@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -410,6 +411,12 @@ func (l *lowering) setRange(u relu.Unit, lo, hi float64) {
 	if int(u)-l.b.NumInputs() != len(l.ranges) {
 		panic("compile: neuron intervals out of order")
 	}
+	if len(l.ranges) == cap(l.ranges) {
+		// Doubling: append grows a large slice by a quarter, which copied
+		// the intervals of a two-million-neuron count about ten times
+		// over (a third of the cost model's refusal of a large knapsack).
+		l.ranges = slices.Grow(l.ranges, max(1024, len(l.ranges)))
+	}
 	l.ranges = append(l.ranges, [2]float64{lo, hi})
 }
 
@@ -814,29 +821,124 @@ func (l *lowering) selectRead(t *dsl.Term, at []int, dyn *dsl.IndexExpr, dim int
 	// values costs nothing up front.
 	out := relu.Affine{Const: lo, Terms: make([]relu.Term, 0, min(int(dhi-dlo)+1, 1024))}
 	outLo, outHi := math.Inf(1), math.Inf(-1)
-	for k := int(dlo); k <= int(dhi); k++ {
-		plus := l.indicatorUnit(ind, key, d, k, +1)
-		minus := l.indicatorUnit(ind, key, d, k, -1)
-		src := append([]int(nil), at...)
-		src[dim] += k
-		x, err := l.staticRead(t, src)
-		if err != nil {
-			return value{}, err
-		}
+	term := func(k int, x value) {
 		outLo, outHi = math.Min(outLo, x.lo), math.Max(outHi, x.hi)
 		if x.a.IsConst() && x.a.Const == lo {
-			continue // relu(lo − lo − …) is identically 0
+			return // relu(lo − lo − …) is identically 0
 		}
 		if m == 0 {
-			continue
+			return
 		}
+		plus := l.indicatorUnit(ind, key, d, k, +1)
+		minus := l.indicatorUnit(ind, key, d, k, -1)
 		pre := relu.Affine{Const: x.a.Const - lo, Terms: append(append(make([]relu.Term, 0, len(x.a.Terms)+2), x.a.Terms...),
 			relu.Term{Unit: plus, Coef: -m}, relu.Term{Unit: minus, Coef: -m})}
 		// Each selection neuron is new, so the terms of the sum are
 		// distinct units: append instead of merging.
 		out.Terms = append(out.Terms, relu.Term{Unit: l.neuron(sel, pre), Coef: 1})
 	}
+	if row := l.indicator[key]; selectRuns && row != nil && row.lo == int(dlo) && len(row.units) == 2*(int(dhi-dlo)+1) {
+		// Every indicator of D is made (by the first cell that read it):
+		// visit the values of D by runs (selectRuns), in the same order.
+		err := selectRunsOf(s, at, dim, int(dlo), int(dhi), func(k0, k1 int, boundary bool) error {
+			if !boundary {
+				for k := k0; k <= k1; k++ {
+					src := append([]int(nil), at...)
+					src[dim] += k
+					x, err := l.staticRead(t, src)
+					if err != nil {
+						return err
+					}
+					term(k, x)
+				}
+				return nil
+			}
+			src := append([]int(nil), at...)
+			src[dim] += k0
+			x, err := l.staticRead(t, src) // the run's one value
+			if err != nil {
+				return err
+			}
+			for k := k0; k <= k1; k++ {
+				term(k, x)
+				if x.a.IsConst() && x.a.Const == lo || m == 0 {
+					break // the rest of the run adds nothing either
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return value{}, err
+		}
+		return value{out, outLo, outHi}, nil
+	}
+	for k := int(dlo); k <= int(dhi); k++ {
+		l.indicatorUnit(ind, key, d, k, +1)
+		l.indicatorUnit(ind, key, d, k, -1)
+		src := append([]int(nil), at...)
+		src[dim] += k
+		x, err := l.staticRead(t, src)
+		if err != nil {
+			return value{}, err
+		}
+		term(k, x)
+	}
 	return value{out, outLo, outHi}, nil
+}
+
+// selectRuns turns on the fast path of selectRead; tests turn it off to
+// check that both build the same network.
+var selectRuns = true
+
+// selectRunsOf splits the offsets k in lo..hi of a read of s at index at
+// + k in dimension dim into runs k0..k1, in increasing order: single
+// offsets where the read is a cell of s (boundary false), and maximal
+// runs where it is outside s and the same boundary rule gives its value,
+// or none does (boundary true). A boundary rule compares one index with
+// a constant, so its outcome changes only at the constant or next to it:
+// a read outside the state takes O(boundary rules) runs, however many
+// offsets, where selectRead's plain loop took one step per offset (for
+// knapsack with pmax = 500,000 the cost model walked 10⁹ offsets before
+// it reached the neuron limit).
+func selectRunsOf(s *dsl.State, at []int, dim, lo, hi int, visit func(k0, k1 int, boundary bool) error) error {
+	inside := true // the other dimensions' indices are in range
+	for d, dm := range s.Dims {
+		if d != dim && (at[d] < dm.Lo || at[d] > dm.Hi) {
+			inside = false
+		}
+	}
+	// Breakpoints in k: where the read enters or leaves the state's range
+	// in dim, and where a boundary rule on dim may change its outcome.
+	cuts := []int{lo, hi + 1}
+	addCut := func(x int) { // x is an index of dim
+		if k := x - at[dim]; k > lo && k <= hi {
+			cuts = append(cuts, k)
+		}
+	}
+	addCut(s.Dims[dim].Lo)
+	addCut(s.Dims[dim].Hi + 1)
+	for _, b := range s.Boundaries {
+		if b.Dim == dim {
+			addCut(b.Bound)
+			addCut(b.Bound + 1)
+		}
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	for i := 0; i+1 < len(cuts); i++ {
+		k0, k1 := cuts[i], cuts[i+1]-1
+		x := at[dim] + k0
+		if inside && x >= s.Dims[dim].Lo && x <= s.Dims[dim].Hi {
+			if err := visit(k0, k1, false); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := visit(k0, k1, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // indicatorRow holds the indicator neurons of one offset D:

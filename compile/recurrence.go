@@ -42,8 +42,14 @@ func LowerRecurrence(m *dsl.Model, opt Options) (*relu.Recurrence, error) {
 		return nil, fmt.Errorf("smooth: the loop form runs the steps of an instance: give 1..%d steps (-steps N, or -instance F), got %d", MaxRecurrenceSteps, opt.Steps)
 	case len(m.Data) > 0 || m.Steps > 0:
 		return nil, fmt.Errorf("%s: the smooth scheme lowers programs with one step per item; this program has data or a steps line (use -scheme exact)", where)
-	case len(m.States) != 1 || len(m.States[0].Dims) != 1 || m.States[0].Dims[0].Set:
+	case len(m.States) != 1:
 		return nil, fmt.Errorf("%s: the loop form of the smooth scheme vectorises one state of one index dimension; this program has %d states (use -form unrolled)", where, len(m.States))
+	case len(m.States[0].Dims) != 1:
+		s := m.States[0]
+		return nil, fmt.Errorf("%s: the loop form of the smooth scheme vectorises one state of one index dimension; state %s has %d index dimensions (use -form unrolled)", s.Decl.Pos(), s.Name, len(s.Dims))
+	case m.States[0].Dims[0].Set:
+		s := m.States[0]
+		return nil, fmt.Errorf("%s: the loop form of the smooth scheme vectorises one state of one index dimension; the dimension of state %s is a subsets dimension (use -form unrolled)", s.Decl.Pos(), s.Name)
 	case m.Answer == nil || m.Answer.Kind != dsl.AnswerValue:
 		return nil, fmt.Errorf("%s: the smooth scheme outputs the answer's value; the program needs an answer of the form \"answer EXPR\"", where)
 	}

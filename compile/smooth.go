@@ -101,8 +101,10 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 	l.cur = make([][]value, len(m.States))
 	for si, s := range m.States {
 		l.cur[si] = make([]value, s.Cells())
+		idx := make([]int, len(s.Dims))
 		for c := range l.cur[si] {
-			l.cur[si][c] = constant(s.Init)
+			cellIndex(s, c, idx)
+			l.cur[si][c] = constant(s.InitAt(idx)) // per cell: "= if c == 0 then 0 else -inf"
 		}
 	}
 	for t := 0; t < opt.Steps; t++ {

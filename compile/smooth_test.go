@@ -12,8 +12,10 @@ import (
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/repo"
+	"github.com/dp2nn/dp2nn/problems"
 	"github.com/dp2nn/dp2nn/relu"
 	"github.com/dp2nn/dp2nn/smooth"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 var regs = []struct {
@@ -180,5 +182,172 @@ func TestSmoothMarginalsMatchReference(t *testing.T) {
 			}
 			assert.InDelta(t, float64(k), sum, 1e-9, "top-%d marginals sum to k", k)
 		}
+	}
+}
+
+// exactSumScores returns the total score of every subset of the items
+// (weight, score) whose weights sum to exactly c: brute force over the
+// subsets, no dynamic program.
+func exactSumScores(steps [][]float64, c int) []float64 {
+	var out []float64
+	for mask := 0; mask < 1<<len(steps); mask++ {
+		w, s := 0, 0.0
+		for i, st := range steps {
+			if mask&(1<<i) != 0 {
+				w += int(st[0])
+				s += st[1]
+			}
+		}
+		if w == c {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// The network starts from a per-cell initial value ("= if c == 0 then 0
+// else -inf", testdata/programs/exactsum.dp), not from 0 in every cell
+// (which answered the ≤ C knapsack, "value 5 (hard DP: 3)"): with Shannon
+// its value is γ·log Σ exp(score/γ) over the subsets of weight exactly C
+// (brute force; 1e-9 relative, as TestSmoothValueMatchesReference), and
+// with no such subset the program is refused (the answer is −∞ for every
+// score). The integer row of problems.Table with a per-cell initial value
+// (testdata/programs/exactcost.dp) gives the brute-force least cost as
+// γ → 0, with every regulariser.
+func TestSmoothPerCellInit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	infeasible := 0
+	for i := 0; i < 100; i++ {
+		C := rng.IntN(7)
+		steps := make([][]float64, 1+rng.IntN(6))
+		weights := make([]float64, len(steps))
+		for j := range steps {
+			weights[j] = float64(rng.IntN(C + 1))
+			steps[j] = []float64{weights[j], math.Round(rng.NormFloat64()*300) / 100}
+		}
+		gamma := 0.1 + rng.Float64()
+		f, err := repo.ReadProgram("testdata/programs/exactsum.dp")
+		require.NoError(t, err)
+		m, err := dsl.Check(f, map[string]int64{"C": int64(C)})
+		require.NoError(t, err)
+		net, err := compile.Lower(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: gamma, Steps: len(steps), Fixed: map[string][]float64{"weight": weights}})
+		scores := exactSumScores(steps, C)
+		if len(scores) == 0 {
+			infeasible++
+			assert.ErrorContains(t, err, "no feasible choice", "C = %d, steps %v", C, steps)
+			continue
+		}
+		require.NoError(t, err)
+		got, err := net.SmoothValue(steps)
+		require.NoError(t, err)
+		hard := scores[0]
+		for _, s := range scores {
+			hard = math.Max(hard, s)
+		}
+		lse := 0.0
+		for _, s := range scores {
+			lse += math.Exp((s - hard) / gamma)
+		}
+		want := hard + gamma*math.Log(lse)
+		require.InDelta(t, want, got, 1e-9*(1+math.Abs(want)), "γ = %g, C = %d, steps %v", gamma, C, steps)
+	}
+	assert.Greater(t, infeasible, 5, "the instances include infeasible ones")
+	assert.Less(t, infeasible, 75, "and feasible ones")
+
+	for i := 0; i < 30; i++ {
+		steps := make([][]float64, 1+rng.IntN(6))
+		weights := make([]float64, len(steps))
+		for j := range steps {
+			weights[j] = float64(1 + rng.IntN(9))
+			steps[j] = []float64{weights[j], float64(rng.IntN(10))}
+		}
+		want := 100.0 // K: no subset weighs exactly 9
+		for _, s := range exactSumScores(steps, 9) {
+			want = math.Min(want, s)
+		}
+		for _, r := range regs {
+			net := lowerSmooth(t, "testdata/programs/exactcost.dp", map[string]int64{"capacity": 9},
+				compile.Options{Reg: r.act, Gamma: 1e-9, Steps: len(steps), Fixed: map[string][]float64{"weight": weights}})
+			got, err := net.SmoothValue(steps)
+			require.NoError(t, err)
+			require.InDelta(t, want, got, 1e-6, "%v, steps %v", r.act, steps)
+		}
+	}
+}
+
+// Every program of the shared problem table with per-step inputs and a
+// value answer (change, exactcost with its per-cell initial value, ...),
+// in the smooth scheme with each regulariser: the network's value equals
+// the smoothed-DP interpreter (truth.RunSmoothDP, 1e-9 relative) at γ = 1,
+// and as γ → 0 (1e-9) the problem's brute-force answer (1e-6: Gini and
+// Tsallis are exact once the gaps between options exceed γ's range;
+// Shannon is within γ·log(options)).
+func TestSmoothProblemsTable(t *testing.T) {
+	ran := 0
+	for _, p := range problems.StepCases() {
+		m, err := p.Model()
+		require.NoError(t, err)
+		if m.Answer == nil || m.Answer.Kind != dsl.AnswerValue {
+			continue // the smooth scheme outputs the answer's value
+		}
+		ran++
+		t.Run(p.Name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(4, 4))
+			for i := 0; i < 20; i++ {
+				steps := p.Random(rng, m)
+				want, err := p.Exact(steps, m)
+				require.NoError(t, err)
+				for _, r := range regs {
+					for _, gamma := range []float64{1, 1e-9} {
+						opt := compile.Options{Scheme: compile.Smooth, Reg: r.act, Gamma: gamma}.SmoothInstance(m, steps)
+						net, err := compile.Lower(m, opt)
+						require.NoError(t, err)
+						got, err := net.SmoothValue(steps)
+						require.NoError(t, err)
+						ref, err := truth.RunSmoothDP(m, steps, r.ref, gamma)
+						require.NoError(t, err)
+						require.InDelta(t, ref, got, 1e-9*(1+math.Abs(ref)), "%v γ = %g, steps %v", r.act, gamma, steps)
+						if gamma < 1 {
+							require.InDelta(t, want, got, 1e-6, "%v γ = %g, steps %v", r.act, gamma, steps)
+						}
+					}
+				}
+			}
+		})
+	}
+	assert.GreaterOrEqual(t, ran, 2, "the table has programs with a value answer")
+}
+
+// The loop form's refusals name what is not one state of one index
+// dimension: the number of states, or the state and its dimensions (a
+// two-dimensional state was reported as "1 states").
+func TestRecurrenceRefusals(t *testing.T) {
+	const head = "dp t\nparam C int = 4\ninput w int in 1..C\ninput x real in -1..1\n"
+	for _, tc := range []struct{ name, src, want string }{
+		{"two states", head + `state v[c in 0..C] real in -inf..inf = 0
+state u[c in 0..C] real in -inf..inf = 0
+v[c < 0] = -inf
+u[c < 0] = -inf
+step v[c] = max(v[c], v[c - w] + x)
+step u[c] = max(u[c], v[c] + x)
+answer v[C]
+`, "t.dp:1:1: the loop form of the smooth scheme vectorises one state of one index dimension; this program has 2 states (use -form unrolled)"},
+		{"two dimensions", head + `state v[c in 0..C, k in 0..2] real in -inf..inf = 0
+v[c < 0] = -inf
+v[k < 0] = -inf
+step v[c, k] = max(v[c, k], v[c - w, k - 1] + x)
+answer v[C, 2]
+`, "t.dp:5:1: the loop form of the smooth scheme vectorises one state of one index dimension; state v has 2 index dimensions (use -form unrolled)"},
+		{"subsets", head + `state v[S in subsets(1..3)] real in -10..10 = 0
+step v[S] = max(v[S], x)
+answer v[{1, 2}]
+`, "the dimension of state v is a subsets dimension (use -form unrolled)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := repo.Source("t.dp", tc.src, nil)
+			require.NoError(t, err)
+			_, err = compile.LowerRecurrence(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 1, Steps: 2, Fixed: map[string][]float64{"w": {1, 2}}})
+			assert.ErrorContains(t, err, tc.want)
+		})
 	}
 }

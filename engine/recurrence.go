@@ -59,5 +59,5 @@ func checkSource(src *export.Source) (*dsl.Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	return dsl.Check(f, src.Params)
+	return CheckRecorded(f, src.Params, export.SourceParamsKey)
 }

@@ -49,7 +49,7 @@ func Recompile(model *export.Model) (*compile.Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := dsl.Check(f, src.Params)
+	m, err := CheckRecorded(f, src.Params, export.SourceParamsKey)
 	if err != nil {
 		return nil, err
 	}

@@ -92,6 +92,22 @@ func TestRecompileErrors(t *testing.T) {
 	prog := string(src)
 	assert.ErrorContains(t, read(&export.Source{Program: prog, File: "p.dp", Scheme: "fuzzy"}), `unknown scheme "fuzzy"`)
 	assert.ErrorContains(t, read(&export.Source{Program: prog, File: "p.dp", Scheme: "smooth", Reg: "renyi", Gamma: 1, Steps: 2}), "bad source.reg metadata")
+	// Recorded params the recorded program does not take are the
+	// record's, named as such, not a -set the user never gave.
+	for _, recompile := range []func(*export.Model) error{
+		func(m *export.Model) error { _, err := engine.Recompile(m); return err },
+		func(m *export.Model) error { _, err := engine.RecompileRecurrence(m); return err },
+	} {
+		b, err := export.Marshal(net.Cell, export.Options{State: net.State, Init: net.Init,
+			Source: &export.Source{Program: prog, File: "p.dp", Params: map[string]int64{"m": 4, "k": 2}, Scheme: "smooth", Reg: "gini", Gamma: 1, Steps: 2}})
+		require.NoError(t, err)
+		model, err := export.Parse(b)
+		require.NoError(t, err)
+		model.Layout = export.Vector // RecompileRecurrence reads the vector layout's models
+		err = recompile(model)
+		require.ErrorContains(t, err, "the recorded params (metadata source.params: k = 2, m = 4) set m = 4, which the recorded program does not declare (its params: k)")
+		assert.NotContains(t, err.Error(), "-set")
+	}
 }
 
 // DecodeTail describes the search of the answer line: exact (integer,

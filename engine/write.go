@@ -46,7 +46,8 @@ type Written struct {
 // the data blocks of a program with data given once per instance, the
 // big M standing for +inf and its step count in the unrolled and loop
 // forms (the unrolled one computing each cell until it settles); the
-// gradient output of a smooth network; the decode tail when asked. It
+// gradient output of a smooth network (whose Unrolled form is its cell,
+// unrolled over the instance already); the decode tail when asked. It
 // refuses a network whose integers the dtype cannot hold exactly. Its
 // errors are the user's (prefixed "compile: " where they do not name
 // the file).
@@ -64,6 +65,12 @@ func WriteNetwork(net *compile.Network, m *dsl.Model, opt compile.Options, f Net
 		f.Steps = eo.Steps
 	}
 	eo.Doc, eo.Source = net.Cell.Doc, SourceOf(net, opt, f.Program, f.Source)
+	if net.Smooth != nil && f.Form == export.Unrolled {
+		// The smooth network of one instance is unrolled over its steps
+		// already (compile.Options.SmoothInstance): laid out as it is,
+		// recorded as what it is.
+		eo.Form, eo.Steps, eo.UnrolledSteps, f.Steps = export.Cell, 0, net.Steps, net.Steps
+	}
 	if net.Smooth != nil {
 		eo.Gradient = &export.Gradient{Name: "marginals", Output: "value", Index: 0}
 		if f.Decode {

@@ -67,7 +67,13 @@ type Options struct {
 	// count of the Loop form of a cell without per-step inputs (ignored
 	// otherwise).
 	Steps int
-	State []string // state blocks: cell inputs that are also outputs; nil = every such block
+	// UnrolledSteps, with the Cell form, says the cell is itself a
+	// network unrolled over this many steps (the smooth scheme's network
+	// of one instance, compile.Options.SmoothInstance): it is laid out as
+	// it is, and the model records form unrolled with these steps, which
+	// is what it is. 0 for any other cell.
+	UnrolledSteps int
+	State         []string // state blocks: cell inputs that are also outputs; nil = every such block
 	// Data names input blocks given once per instance (a program's data
 	// arrays): in the Unrolled and Loop forms each is one graph input
 	// [N, Len] that every step reads, not a per-step input. In the Cell

@@ -42,6 +42,10 @@ const (
 	smoothName = "smooth"
 )
 
+// SourceParamsKey is the metadata key of Source.Params, for messages
+// that name it.
+const SourceParamsKey = srcParams
+
 // metadata returns the entries that record s.
 func (s *Source) metadata() map[string]string {
 	params := s.Params

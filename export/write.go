@@ -177,6 +177,9 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 		doc = g.Doc
 	}
 	mb.main.Name = proto.String("dp2nn " + opt.Form.String())
+	if opt.UnrolledSteps > 0 {
+		mb.main.Name = proto.String("dp2nn " + Unrolled.String())
+	}
 	if doc != "" {
 		mb.main.DocString = proto.String(doc)
 	}
@@ -190,8 +193,12 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	if doc != "" {
 		m.DocString = proto.String(doc)
 	}
+	form := opt.Form
+	if opt.UnrolledSteps > 0 {
+		form = Unrolled // a cell unrolled already: no state, every step's inputs
+	}
 	meta := map[string]string{
-		metaForm:   opt.Form.String(),
+		metaForm:   form.String(),
 		metaLayout: layout.String(),
 		metaDType:  opt.DType.String(),
 		metaBlocks: blocksJSON(g),
@@ -201,6 +208,9 @@ func build(g *relu.Graph, opt Options) (*onnxpb.ModelProto, error) {
 	}
 	if opt.Form == Unrolled || opt.Form == Loop && len(spec.stepIn) == 0 {
 		meta[metaSteps] = strconv.Itoa(opt.Steps)
+	}
+	if opt.UnrolledSteps > 0 {
+		meta[metaSteps] = strconv.Itoa(opt.UnrolledSteps)
 	}
 	if opt.Form == Unrolled && opt.Settled != nil {
 		meta[metaUnroll] = "settled"
@@ -310,6 +320,9 @@ func checkOptions(g *relu.Graph, opt Options) (*formSpec, error) {
 	}
 	if opt.Settled != nil && opt.Form != Unrolled {
 		bad("Settled goes with the unrolled form, not the %s form", opt.Form)
+	}
+	if opt.UnrolledSteps < 0 || opt.UnrolledSteps > 0 && opt.Form != Cell {
+		bad("UnrolledSteps %d: a cell unrolled already is written in the cell form, not the %s form", opt.UnrolledSteps, opt.Form)
 	}
 	seen := map[string]string{}
 	for _, b := range g.Inputs {

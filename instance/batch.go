@@ -35,7 +35,13 @@ var batchExts = []string{".txt", ".json", ".atsp", ".tsp"}
 // that is not an instance is an Entry with Err, positioned FILE:LINE or
 // FILE:LINE:COL, so that the others still run. The error is for path
 // itself: missing, unreadable, neither, or without any instance.
-func Batch(path string) ([]Entry, error) {
+func Batch(path string) ([]Entry, error) { return BatchWithin(path, 0) }
+
+// BatchWithin is Batch refusing a JSON-lines file whose instances would
+// take more than maxMemory bytes to read (CheckReadCost; <= 0: no
+// limit). The files of a directory are read one by one later
+// (ReadInstanceFileWithin).
+func BatchWithin(path string, maxMemory int64) ([]Entry, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -44,7 +50,7 @@ func Batch(path string) ([]Entry, error) {
 		if ext := strings.ToLower(filepath.Ext(path)); ext != ".jsonl" && ext != ".ndjson" {
 			return nil, fmt.Errorf("%s: want a directory of instance files or a JSON-lines file (*.jsonl, one JSON instance per line)", path)
 		}
-		return readLines(path)
+		return readLines(path, maxMemory)
 	}
 	files, err := listFiles(path, batchExts)
 	if err != nil {
@@ -85,9 +91,12 @@ func listFiles(dir string, exts []string) ([]string, error) {
 }
 
 // readLines reads a JSON-lines file: one Entry per non-blank line.
-func readLines(path string) ([]Entry, error) {
+func readLines(path string, maxMemory int64) ([]Entry, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		return nil, err
+	}
+	if err := CheckReadCost(path, data, maxMemory); err != nil {
 		return nil, err
 	}
 	var out []Entry

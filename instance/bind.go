@@ -20,15 +20,20 @@ const MaxParam = 1 << 53
 //
 //  1. set, the caller's -set values;
 //  2. the instance scalar of the same name, which must be an integer
-//     (e.g. capacity from a knapsack instance);
-//  3. the automatic rule: a param that is exactly the upper end of an int
-//     input's range ("input profit int in 1..pmax") gets the sum of that
-//     input over the instance (at least 1). Offsets read by such an input
+//     (e.g. capacity from a knapsack instance); a -set value that
+//     contradicts it is an error naming both (the instance fixes it);
+//  3. for a param that only bounds index ranges (every use of it in f is
+//     the upper end of an int input's range or of a state's index range)
+//     and ends the range of an int input ("input profit int in 1..pmax"):
+//     the sum of that input over the instance (at least 1), or the
+//     declared default when that is larger. Offsets read by such an input
 //     add up along the steps, so the sum is the largest index any sequence
 //     of them can reach: for knapsack, pmax = Σ profits bounds every
 //     reachable profit and the optimum. When several inputs end at the
 //     param, the largest sum is used;
-//  4. the declared default;
+//  4. the declared default: the author's value, which the instance does
+//     not override for a param the program reads elsewhere (an amount in
+//     the answer, a capacity in a comparison, a marker value);
 //  5. otherwise an error.
 //
 // An instance whose file names its params and step values
@@ -37,8 +42,9 @@ const MaxParam = 1 << 53
 // name is an error naming it, the file, and what f reads.
 //
 // notes says, for every param not given in set, where its value came
-// from. inst may be nil (no scalars, no automatic rule). Defaults are evaluated by dsl.Check, so f must check with the
-// chosen values.
+// from. inst may be nil (no scalars, no automatic rule). Defaults are
+// evaluated by dsl.CheckWith (without its range limit: the caller checks
+// f with the chosen values under its scheme's).
 func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[string]int64, notes []string, err error) {
 	if inst == nil {
 		inst = &Instance{}
@@ -58,9 +64,14 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 	}
 	params = make(map[string]int64)
 	var defaulted []string
+	derived := map[string]derivedBound{}
 	for _, d := range f.Params {
 		name := d.Name.Name
 		if v, ok := set[name]; ok {
+			if x, inInst := inst.Scalars[name]; inInst && x != float64(v) {
+				errs.Add(dsl.Pos{File: programName(f)}, fmt.Sprintf("-set %s=%d contradicts the instance %s, which gives %s = %v; drop -set %s or use another instance", name, v, inst.Source, name, x, name))
+				continue
+			}
 			params[name] = v
 			continue
 		}
@@ -73,13 +84,25 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 			notes = append(notes, fmt.Sprintf("%s = %d from the instance %s", name, int64(v), inst.Source))
 			continue
 		}
-		if v, input, ok := sumOverInstance(f, inst, name); ok {
-			params[name] = v
-			notes = append(notes, fmt.Sprintf("%s not set: using %d, the sum of input %s over the instance %s (an upper bound on every reachable index)", name, v, input, inst.Source))
-			continue
+		use, boundOnly := otherUse(f, name)
+		if boundOnly {
+			if v, input, ok := sumOverInstance(f, inst, name); ok {
+				if d.Default == nil {
+					params[name] = v
+					notes = append(notes, fmt.Sprintf("%s not set: using %d, the sum of input %s over the instance %s (%s only bounds index ranges: an upper bound on every reachable index)", name, v, input, inst.Source, name))
+					continue
+				}
+				// The default, or the sum when the default is too small:
+				// decided once the default is evaluated.
+				derived[name] = derivedBound{v, input}
+			}
 		}
 		if d.Default == nil {
-			errs.Add(d.Pos(), fmt.Sprintf("param %s has no value: set it with -set %s=N or give the instance a scalar %s", name, name, name))
+			why := ""
+			if use != "" {
+				why = fmt.Sprintf(" (it is read at %s, not only as the upper end of index ranges, so it is not derived from the instance)", use)
+			}
+			errs.Add(d.Pos(), fmt.Sprintf("param %s has no value: set it with -set %s=N or give the instance a scalar %s%s", name, name, name, why))
 			continue
 		}
 		defaulted = append(defaulted, name)
@@ -88,17 +111,100 @@ func Params(f *dsl.File, inst *Instance, set map[string]int64) (params map[strin
 		return nil, nil, err
 	}
 	if len(defaulted) > 0 {
-		m, err := dsl.Check(f, params)
+		// Only the defaults' values are wanted here: the caller checks the
+		// program with them under its scheme's limits (the fptas scheme
+		// takes ranges past dsl.DefaultMaxCount), so none is applied.
+		m, err := dsl.CheckWith(f, params, dsl.Limits{MaxCount: MaxParam})
 		if err != nil {
 			return nil, nil, err
 		}
+		// A raised param is used by no default (that is a use beyond
+		// index ranges), so the defaults above stand.
 		for _, name := range defaulted {
 			v, _ := m.Param(name)
 			params[name] = v
-			notes = append(notes, fmt.Sprintf("%s not set: using its default %d", name, v))
+			b, ok := derived[name]
+			switch {
+			case !ok:
+				notes = append(notes, fmt.Sprintf("%s not set: using its default %d", name, v))
+			case b.sum <= v:
+				notes = append(notes, fmt.Sprintf("%s not set: using its default %d (at least %d, the sum of input %s over the instance %s, so every reachable index fits)", name, v, b.sum, b.input, inst.Source))
+			default:
+				params[name] = b.sum
+				notes = append(notes, fmt.Sprintf("%s not set: using %d, the sum of input %s over the instance %s, as its default %d is below it (%s only bounds index ranges: an upper bound on every reachable index)", name, b.sum, b.input, inst.Source, v, name))
+			}
 		}
 	}
 	return params, notes, nil
+}
+
+// derivedBound is the automatic rule's value for a param: the sum of
+// input over the instance.
+type derivedBound struct {
+	sum   int64
+	input string
+}
+
+// otherUse says whether every use of the param name in f is the upper end
+// of an input's range or of a state's index range (boundOnly), and
+// otherwise where the first other use is.
+func otherUse(f *dsl.File, name string) (where string, boundOnly bool) {
+	var first *dsl.Name
+	visit := func(e dsl.Expr, rangeEnd bool) {
+		if rangeEnd {
+			if n, ok := e.(*dsl.Name); ok && n.Ident.Name == name {
+				return
+			}
+		}
+		dsl.Inspect(e, func(x dsl.Expr) bool {
+			if n, ok := x.(*dsl.Name); ok && n.Ident.Name == name && first == nil {
+				first = n
+			}
+			return first == nil
+		})
+	}
+	rng := func(r dsl.Range, hiIsEnd bool) {
+		visit(r.Lo, false)
+		visit(r.Hi, hiIsEnd)
+	}
+	for _, d := range f.Params {
+		visit(d.Default, false)
+	}
+	for _, d := range f.Inputs {
+		rng(d.Range, true)
+	}
+	for _, d := range f.States {
+		for _, dim := range d.Dims {
+			rng(dim.Range, true)
+		}
+		rng(d.Range, false)
+		visit(d.Init, false)
+	}
+	for _, d := range f.Data {
+		for _, dim := range d.Dims {
+			rng(dim.Range, false)
+		}
+		rng(d.Range, false)
+	}
+	for _, b := range f.Boundaries {
+		visit(b.Bound, false)
+		visit(b.Value, false)
+	}
+	for _, s := range f.Steps {
+		visit(s.Body, false)
+	}
+	if f.StepCount != nil {
+		visit(f.StepCount.Count, false)
+	}
+	if a := f.Answer; a != nil {
+		visit(a.Value, false)
+		visit(a.LHS, false)
+		visit(a.RHS, false)
+	}
+	if first == nil {
+		return "", true
+	}
+	return first.Pos().String(), false
 }
 
 // CheckSet refuses a value of set (-set NAME=V) that contradicts a scalar

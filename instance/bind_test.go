@@ -39,6 +39,17 @@ step f[i] = f[i]
 answer f[1]
 `
 
+// boundProgram's n only ends index ranges: the automatic rule applies.
+const boundProgram = `dp bound
+param n int
+param m int = 2
+input d int in 0..n
+state f[i in 1..n] int in 0..m = 0
+f[i <= 0] = 0
+step f[i] = f[i - d]
+answer f[1]
+`
+
 func TestParams(t *testing.T) {
 	f1 := readInstance(t, "../testdata/lowdim/f1_l-d_kp_10_269.txt") // Σ profit = 412, capacity 269
 	coins := genericInstance(nil, map[string]float64{"coin": 3}, map[string]float64{"coin": 5})
@@ -54,7 +65,7 @@ func TestParams(t *testing.T) {
 		{
 			name: "pmax from the profit sum", program: "examples/knapsack.dp", instance: f1,
 			want:  map[string]int64{"pmax": 412},
-			notes: []string{"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt (an upper bound on every reachable index)"},
+			notes: []string{"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt, as its default 10 is below it (pmax only bounds index ranges: an upper bound on every reachable index)"},
 		},
 		{
 			name: "-set wins", program: "examples/knapsack.dp", instance: f1,
@@ -64,8 +75,8 @@ func TestParams(t *testing.T) {
 			name: "capacity from the instance, pmax automatic", program: "examples/knapsack_int.dp", instance: f1,
 			want: map[string]int64{"pmax": 412, "capacity": 269},
 			notes: []string{
-				"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt (an upper bound on every reachable index)",
 				"capacity = 269 from the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt",
+				"pmax not set: using 412, the sum of input profit over the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt, as its default 10 is below it (pmax only bounds index ranges: an upper bound on every reachable index)",
 			},
 		},
 		{
@@ -78,18 +89,49 @@ func TestParams(t *testing.T) {
 			},
 		},
 		{
-			name: "rule for amax, default for K", program: "examples/change.dp", instance: coins,
-			want: map[string]int64{"amax": 8, "K": 100},
+			// amax is the amount the answer asks for (answer c[amax]): the
+			// instance does not change the question.
+			name: "a param the answer reads keeps its default", program: "examples/change.dp", instance: coins,
+			want: map[string]int64{"amax": 20, "K": 100},
 			notes: []string{
-				"amax not set: using 8, the sum of input coin over the instance hand.json (an upper bound on every reachable index)",
+				"amax not set: using its default 20",
 				"K not set: using its default 100",
 			},
 		},
 		{
-			name: "the rule gives at least 1; defaults may use other params", program: noDefaultProgram, instance: zeros,
+			// adv3 D4: the rule gave amax = 22 (5+10+7), and the answer for 22.
+			name: "change: the declared amount, not the coin sum", program: "examples/change.dp",
+			instance: genericInstance(nil, map[string]float64{"coin": 5}, map[string]float64{"coin": 10}, map[string]float64{"coin": 7}),
+			want:     map[string]int64{"amax": 20, "K": 100},
+			notes:    []string{"amax not set: using its default 20", "K not set: using its default 100"},
+		},
+		{
+			// adv3 D4: the rule gave capacity = 110 (60+50), the sum of the
+			// weights, so that every item fitted.
+			name: "knapsack_int: the declared capacity, the default pmax when it is large enough", program: "examples/knapsack_int.dp",
+			instance: genericInstance(nil, map[string]float64{"profit": 5, "weight": 60}, map[string]float64{"profit": 4, "weight": 50}),
+			want:     map[string]int64{"pmax": 10, "capacity": 100},
+			notes: []string{
+				"pmax not set: using its default 10 (at least 9, the sum of input profit over the instance hand.json, so every reachable index fits)",
+				"capacity not set: using its default 100",
+			},
+		},
+		{
+			// A capacity past dsl.DefaultMaxCount, which the fptas scheme
+			// takes: evaluating pmax's default must not refuse it.
+			name: "defaults beside a range only the fptas scheme takes", program: "examples/knapsack_int.dp",
+			instance: genericInstance(map[string]float64{"capacity": 1e10}, map[string]float64{"profit": 30, "weight": 1e9}),
+			want:     map[string]int64{"pmax": 30, "capacity": 1e10},
+			notes: []string{
+				"capacity = 10000000000 from the instance hand.json",
+				"pmax not set: using 30, the sum of input profit over the instance hand.json, as its default 10 is below it (pmax only bounds index ranges: an upper bound on every reachable index)",
+			},
+		},
+		{
+			name: "the rule gives at least 1", program: boundProgram, instance: zeros,
 			want: map[string]int64{"n": 1, "m": 2},
 			notes: []string{
-				"n not set: using 1, the sum of input d over the instance hand.json (an upper bound on every reachable index)",
+				"n not set: using 1, the sum of input d over the instance hand.json (n only bounds index ranges: an upper bound on every reachable index)",
 				"m not set: using its default 2",
 			},
 		},
@@ -140,6 +182,18 @@ func TestParamsErrors(t *testing.T) {
 			name: "non-integer instance scalar", program: "examples/knapsack_int.dp",
 			instance: genericInstance(map[string]float64{"capacity": 2.5}, map[string]float64{"profit": 1, "weight": 1}),
 			want:     "examples/knapsack_int.dp:7:1: param capacity: the instance hand.json gives capacity = 2.5, which is not an integer",
+		},
+		{
+			// adv3 D8: -set capacity=300 on an instance of capacity 269 was
+			// solved, and its selection reported as a network failure.
+			name: "-set contradicts the instance", program: "examples/knapsack_int.dp", instance: f1,
+			set:  map[string]int64{"capacity": 300},
+			want: "examples/knapsack_int.dp: -set capacity=300 contradicts the instance ../testdata/lowdim/f1_l-d_kp_10_269.txt, which gives capacity = 269; drop -set capacity or use another instance",
+		},
+		{
+			name: "no default, read beyond ranges: not derived", program: noDefaultProgram,
+			instance: genericInstance(nil, map[string]float64{"d": 1}),
+			want:     "t.dp:2:1: param n has no value: set it with -set n=N or give the instance a scalar n (it is read at t.dp:3:17, not only as the upper end of index ranges, so it is not derived from the instance)",
 		},
 		{
 			name: "no value and no default", program: noDefaultProgram,

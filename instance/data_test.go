@@ -126,8 +126,10 @@ func TestBindDataErrors(t *testing.T) {
 			want: []string{`g.json: "data" belongs to the generic form (with "params" and "steps"), not to the knapsack form (with "items")`}},
 		{name: "empty data", json: `{"params": {"n": 3}, "data": {}}`,
 			want: []string{`g.json: "data" is empty`}},
-		{name: "nothing", json: `{"params": {"n": 3}}`,
-			want: []string{`g.json: no "items" (knapsack form) and no "steps" (generic form) and no "data"`}},
+		{name: "params only", json: `{"params": {"n": 3}}`,
+			want: []string{"g.json: missing data c (c[u in 1..3, v in 1..2], t.dp:3:1)", "g.json: missing data w (w[i in 0..2], t.dp:4:1)", "g.json: missing data R (R is a scalar, t.dp:5:1)"}},
+		{name: "nothing", json: `{"name": "x"}`,
+			want: []string{`g.json: no "items" (knapsack form) and no "params", "steps" or "data" (generic form)`}},
 		{name: "data not an object", json: `{"data": [1, 2]}`,
 			want: []string{`g.json:1:11: data: got an array, want an object`}},
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dp2nn/dp2nn/diag"
 	"github.com/dp2nn/dp2nn/truth/graphs"
 )
 
@@ -70,6 +71,9 @@ func ReadDataFile(path string, source int) (*DataFile, error) {
 		raw, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("cannot read instance: %v", err)
+		}
+		if line, col, msg, ok := duplicateKey(raw); !ok { // a graph or sequence file too
+			return nil, diag.ErrorList{{Pos: diag.Pos{File: path, Line: line, Col: col}, Msg: msg}}
 		}
 		var keys map[string]json.RawMessage
 		if json.Unmarshal(raw, &keys) == nil {

@@ -2,6 +2,7 @@ package instance_test
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -90,6 +91,11 @@ func TestReadDataFileErrors(t *testing.T) {
 	assert.ErrorContains(t, err, "cannot read instance")
 	_, err = instance.ReadDataFile(filepath.Join(root, "no-such.atsp"), -1)
 	assert.ErrorContains(t, err, "no-such.atsp")
+	// adv3 M6: a key twice in a graph file (read by truth/graphs).
+	dup := filepath.Join(t.TempDir(), "dup.json")
+	require.NoError(t, os.WriteFile(dup, []byte(`{"n": 2, "edges": [[1, 2, 3]], "n": 3}`), 0o644))
+	_, err = instance.ReadDataFile(dup, -1)
+	assert.EqualError(t, err, dup+`:1:32: key "n" appears twice in the same object (first at 1:2); give it once`)
 }
 
 // A published state answer is compared entry by entry: +inf equals +inf

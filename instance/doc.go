@@ -14,7 +14,9 @@
 // seeded random instances; WriteInstance writes any instance as JSON.
 // Files lists a directory's instance files; Batch lists the instances of
 // a batch, a directory or a JSON-lines file (one instance per line,
-// errors named FILE:LINE).
+// errors named FILE:LINE). ReadCost bounds the heap of reading a file
+// from its bytes, so that ReadInstanceFileWithin and BatchWithin refuse
+// one past -max-memory before parsing it.
 //
 //	f, _ := repo.ReadProgram("examples/knapsack.dp")
 //	inst, _ := instance.ReadInstanceFile("testdata/lowdim/f1_l-d_kp_10_269.txt")

@@ -45,8 +45,8 @@ func ExampleParams() {
 	}
 	fmt.Println("optimum:", answer)
 	// Output:
-	// pmax not set: using 41, the sum of input profit over the instance ../testdata/lowdim/f4_l-d_kp_4_11.txt (an upper bound on every reachable index)
 	// capacity = 11 from the instance ../testdata/lowdim/f4_l-d_kp_4_11.txt
+	// pmax not set: using 41, the sum of input profit over the instance ../testdata/lowdim/f4_l-d_kp_4_11.txt, as its default 10 is below it (pmax only bounds index ranges: an upper bound on every reachable index)
 	// optimum: 23
 }
 

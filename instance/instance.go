@@ -83,13 +83,15 @@ func (in *Instance) stepPos(i int) diag.Pos {
 //
 // gives each step's named values directly; params become scalars. It may
 // also carry, or instead of "steps" only carry, the per-instance data of a
-// program with data declarations:
+// program with data declarations, or only "params" (a program with a
+// steps line and neither inputs nor data: {"params": {"n": 30}}):
 //
 //	{"name": "...", "params": {"n": 3}, "data": {"c": [[0, 3, "inf"], [2, 0, 1], ["inf", 4, 0]], "R": 30}}
 //
 // A data value is a number or the string "inf", a scalar or nested lists
 // (one level per dimension of the declaration, first index first); see
-// BindData. Unknown fields are errors. Errors come back as a go/diag.ErrorList
+// BindData. Unknown fields are errors, and so is a key given twice in one
+// object (encoding/json would keep the last). Errors come back as a go/diag.ErrorList
 // with file:line positions (file:line:col for JSON syntax errors).
 func ReadInstanceFile(path string) (*Instance, error) {
 	data, err := os.ReadFile(path)
@@ -101,11 +103,13 @@ func ReadInstanceFile(path string) (*Instance, error) {
 
 // ReadInstance is ReadInstanceFile on data read from the file called name.
 func ReadInstance(name string, data []byte) (*Instance, error) {
-	if strings.HasSuffix(strings.ToLower(name), ".json") || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	if isJSON(name, data) {
 		return readJSON(name, data)
 	}
 	return readText(name, data)
 }
+
+func hasJSONSuffix(name string) bool { return strings.HasSuffix(strings.ToLower(name), ".json") }
 
 func baseName(path string) string {
 	b := filepath.Base(path)
@@ -387,6 +391,10 @@ func readJSON(name string, data []byte) (*Instance, error) {
 		errs.add(line, col, "extra data after the instance object")
 		return nil, errs.err()
 	}
+	if line, col, msg, ok := duplicateKey(data); !ok {
+		errs.add(line, col, "%s", msg)
+		return nil, errs.err()
+	}
 	instName := ji.Name
 	if instName == "" {
 		instName = baseName(name)
@@ -402,13 +410,13 @@ func readJSON(name string, data []byte) (*Instance, error) {
 			errs.add(0, 0, "\"data\" belongs to the generic form (with \"params\" and \"steps\"), not to the knapsack form (with \"items\")")
 		}
 		return jsonKnapsack(name, instName, &ji, errs)
-	case ji.Steps != nil || ji.Data != nil:
+	case ji.Steps != nil || ji.Data != nil || ji.Params != nil:
 		if ji.Capacity != nil {
 			errs.add(0, 0, "\"capacity\" belongs to the knapsack form (with \"items\"); in the generic form put it in \"params\"")
 		}
 		return jsonGeneric(name, instName, &ji, errs)
 	default:
-		errs.add(0, 0, "no \"items\" (knapsack form) and no \"steps\" (generic form) and no \"data\"")
+		errs.add(0, 0, "no \"items\" (knapsack form) and no \"params\", \"steps\" or \"data\" (generic form)")
 	}
 	return nil, errs.err()
 }
@@ -468,7 +476,7 @@ func jsonGeneric(file, name string, ji *jsonInstance, errs *errorList) (*Instanc
 			in.Data[key] = arr
 		}
 	}
-	if ji.Steps == nil && len(ji.Data) == 0 {
+	if ji.Steps == nil && ji.Data != nil && len(ji.Data) == 0 {
 		errs.add(0, 0, "\"data\" is empty")
 	}
 	var steps []map[string]jsonNumber

@@ -34,38 +34,42 @@ func TestReadInstanceBad(t *testing.T) {
 	// Each file under testdata/bad and a substring of one of its errors,
 	// position included.
 	tests := map[string]string{
-		"empty.txt":                       "bad/empty.txt: empty instance",
-		"only_comment.txt":                "bad/only_comment.txt: empty instance",
-		"missing_weight.txt":              "bad/missing_weight.txt:3: item 2: missing weight",
-		"extra_number.txt":                "bad/extra_number.txt:2:6: item 1: extra number 9",
-		"n_extra.txt":                     "bad/n_extra.txt:1:3: extra number 20 after n",
-		"n_mismatch.txt":                  "bad/n_mismatch.txt:1:1: n mismatch: n = 3 but the file has 2 item lines",
-		"n_mismatch_more.txt":             "bad/n_mismatch_more.txt:1:1: n mismatch: n = 1 but the file has 2 item lines",
-		"n_not_integer.txt":               "bad/n_not_integer.txt:1:1: n must be a positive integer, got 2.5",
-		"nan.txt":                         "bad/nan.txt:2:4: item 1: weight NaN is not a finite number",
-		"inf.txt":                         "bad/inf.txt:2:1: item 1: profit Inf is not a finite number",
-		"profit_fraction.txt":             "bad/profit_fraction.txt:3:1: item 2: profit 2.5 is not an integer",
-		"profit_zero.txt":                 "bad/profit_zero.txt:2:1: item 1: profit 0 is below 1",
-		"profit_negative.txt":             "bad/profit_negative.txt:2:1: item 1: profit -5 is below 1",
-		"weight_zero.txt":                 "bad/weight_zero.txt:3:3: item 2: weight 0: size must be positive",
-		"weight_negative.txt":             "bad/weight_negative.txt:2:4: item 1: weight -3: size must be positive",
-		"weight_above_capacity.txt":       "bad/weight_above_capacity.txt:3:3: item 2: weight 30 is above the capacity 20 (testdata/bad/weight_above_capacity.txt:4)",
-		"capacity_zero.txt":               "bad/capacity_zero.txt:3:1: capacity 0 must be positive",
-		"capacity_negative.txt":           "bad/capacity_negative.txt:3:1: capacity -1e3 must be positive",
-		"capacity_extra.txt":              "bad/capacity_extra.txt:3:4: extra number kg after the capacity",
-		"not_a_number.txt":                `bad/not_a_number.txt:2:1: item 1: profit "abc" is not a number`,
-		"missing_capacity.txt":            "bad/missing_capacity.txt:1: missing capacity",
-		"syntax.json":                     "bad/syntax.json:3:28: JSON syntax error: invalid character",
-		"truncated.json":                  "bad/truncated.json:3:1: JSON syntax error: unexpected end of input",
-		"trailing.json":                   "bad/trailing.json:1:24: extra data after the instance object",
-		"unknown_field.json":              `bad/unknown_field.json: unknown field "weights"`,
-		"wrong_type.json":                 "bad/wrong_type.json: items.profit: got true, want a number",
-		"items_not_array.json":            "bad/items_not_array.json:1:33: items: got a string, want an array",
-		"item_not_object.json":            "bad/item_not_object.json:1:29: items: got a number, want an object",
-		"top_array.json":                  "bad/top_array.json:1:2: the instance: got an array, want an object",
-		"name_number.json":                "bad/name_number.json:1:11: name: got a number, want a string",
-		"both_forms.json":                 `bad/both_forms.json: both "items" (knapsack form) and "steps" (generic form)`,
-		"neither_form.json":               `bad/neither_form.json: no "items" (knapsack form) and no "steps" (generic form)`,
+		"empty.txt":                 "bad/empty.txt: empty instance",
+		"only_comment.txt":          "bad/only_comment.txt: empty instance",
+		"missing_weight.txt":        "bad/missing_weight.txt:3: item 2: missing weight",
+		"extra_number.txt":          "bad/extra_number.txt:2:6: item 1: extra number 9",
+		"n_extra.txt":               "bad/n_extra.txt:1:3: extra number 20 after n",
+		"n_mismatch.txt":            "bad/n_mismatch.txt:1:1: n mismatch: n = 3 but the file has 2 item lines",
+		"n_mismatch_more.txt":       "bad/n_mismatch_more.txt:1:1: n mismatch: n = 1 but the file has 2 item lines",
+		"n_not_integer.txt":         "bad/n_not_integer.txt:1:1: n must be a positive integer, got 2.5",
+		"nan.txt":                   "bad/nan.txt:2:4: item 1: weight NaN is not a finite number",
+		"inf.txt":                   "bad/inf.txt:2:1: item 1: profit Inf is not a finite number",
+		"profit_fraction.txt":       "bad/profit_fraction.txt:3:1: item 2: profit 2.5 is not an integer",
+		"profit_zero.txt":           "bad/profit_zero.txt:2:1: item 1: profit 0 is below 1",
+		"profit_negative.txt":       "bad/profit_negative.txt:2:1: item 1: profit -5 is below 1",
+		"weight_zero.txt":           "bad/weight_zero.txt:3:3: item 2: weight 0: size must be positive",
+		"weight_negative.txt":       "bad/weight_negative.txt:2:4: item 1: weight -3: size must be positive",
+		"weight_above_capacity.txt": "bad/weight_above_capacity.txt:3:3: item 2: weight 30 is above the capacity 20 (testdata/bad/weight_above_capacity.txt:4)",
+		"capacity_zero.txt":         "bad/capacity_zero.txt:3:1: capacity 0 must be positive",
+		"capacity_negative.txt":     "bad/capacity_negative.txt:3:1: capacity -1e3 must be positive",
+		"capacity_extra.txt":        "bad/capacity_extra.txt:3:4: extra number kg after the capacity",
+		"not_a_number.txt":          `bad/not_a_number.txt:2:1: item 1: profit "abc" is not a number`,
+		"missing_capacity.txt":      "bad/missing_capacity.txt:1: missing capacity",
+		"syntax.json":               "bad/syntax.json:3:28: JSON syntax error: invalid character",
+		"truncated.json":            "bad/truncated.json:3:1: JSON syntax error: unexpected end of input",
+		"trailing.json":             "bad/trailing.json:1:24: extra data after the instance object",
+		"unknown_field.json":        `bad/unknown_field.json: unknown field "weights"`,
+		"wrong_type.json":           "bad/wrong_type.json: items.profit: got true, want a number",
+		"items_not_array.json":      "bad/items_not_array.json:1:33: items: got a string, want an array",
+		"item_not_object.json":      "bad/item_not_object.json:1:29: items: got a number, want an object",
+		"top_array.json":            "bad/top_array.json:1:2: the instance: got an array, want an object",
+		"name_number.json":          "bad/name_number.json:1:11: name: got a number, want a string",
+		"both_forms.json":           `bad/both_forms.json: both "items" (knapsack form) and "steps" (generic form)`,
+		"neither_form.json":         `bad/neither_form.json: no "items" (knapsack form) and no "params", "steps" or "data" (generic form)`,
+		// adv3 M6: encoding/json keeps the last of two equal keys.
+		"dup_data_key.json":               `bad/dup_data_key.json:1:20: key "a" appears twice in the same object (first at 1:10); give it once`,
+		"dup_step_key.json":               `bad/dup_step_key.json:3:26: key "price" appears twice in the same object (first at 3:14); give it once`,
+		"dup_top_key.json":                `bad/dup_top_key.json:1:25: key "steps" appears twice in the same object (first at 1:2); give it once`,
 		"item_missing_weight.json":        `bad/item_missing_weight.json: item 2: missing "weight"`,
 		"json_profit_fraction.json":       "bad/json_profit_fraction.json: item 1: profit 1.5 is not an integer",
 		"json_weight_above_capacity.json": "bad/json_weight_above_capacity.json: item 1: weight 21 is above the capacity 20",
@@ -144,6 +148,17 @@ func TestReadInstanceGenericJSON(t *testing.T) {
 	assert.Equal(t, "testdata/good/change.json: step 2", in.Where(1))
 }
 
+// adv3 M7: a program with a steps line, no inputs and no data (fib) takes
+// an instance of its params alone.
+func TestReadInstanceParamsOnly(t *testing.T) {
+	in, err := instance.ReadInstanceFile("testdata/good/params_only.json")
+	require.NoError(t, err)
+	assert.Equal(t, "fib30", in.Name)
+	assert.Equal(t, map[string]float64{"n": 30}, in.Scalars)
+	assert.Empty(t, in.Steps)
+	assert.Nil(t, in.Data)
+}
+
 func TestReadInstanceByContent(t *testing.T) {
 	// A name without .json is still read as JSON when it starts with '{'.
 	in, err := instance.ReadInstance("instance", []byte(`  {"steps": [{"x": 0.5}]}`))
@@ -220,7 +235,7 @@ func FuzzReadInstance(f *testing.F) {
 			}
 		}
 		if len(in.Steps) == 0 {
-			require.NotEmpty(t, in.Data, "an instance without steps has data")
+			require.True(t, len(in.Data) > 0 || in.Named, "an instance without steps has data, or is params alone")
 			return
 		}
 		require.Len(t, in.Exact, len(in.Steps))

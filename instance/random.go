@@ -8,6 +8,10 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 )
 
+// AppendixDMinPmax is the smallest pmax AppendixD draws for: its profits
+// sum to pmax over at least two items.
+const AppendixDMinPmax = 2
+
 // NewRand returns a generator seeded with seed (PCG), so every random
 // instance can be drawn again from its seed.
 func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
@@ -28,7 +32,8 @@ func NewRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x
 // only have a size above 1.
 //
 // Each step has profit, size and weight = size (capacity 1); the scalars
-// are capacity = 1 and n. AppendixD panics when pmax < 2.
+// are capacity = 1 and n. AppendixD panics when pmax < AppendixDMinPmax
+// (callers check first: problems.RandomFor draws uniformly then).
 func AppendixD(rng *rand.Rand, pmax int) *Instance {
 	profits, sizes := AppendixDItems(rng, pmax, nil, nil)
 	n := len(profits)
@@ -50,8 +55,8 @@ func AppendixD(rng *rand.Rand, pmax int) *Instance {
 // contents replaced), without building an Instance: for streams of many
 // instances. It panics when pmax < 2.
 func AppendixDItems(rng *rand.Rand, pmax int, profits []int, sizes []float64) ([]int, []float64) {
-	if pmax < 2 {
-		panic(fmt.Sprintf("verify: AppendixD needs pmax >= 2, got %d", pmax))
+	if pmax < AppendixDMinPmax {
+		panic(fmt.Sprintf("instance: AppendixD needs pmax >= %d, got %d", AppendixDMinPmax, pmax))
 	}
 	profits = profits[:0]
 	for len(profits) < 2 {

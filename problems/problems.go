@@ -18,6 +18,13 @@ func uniformSteps(lo, hi int) func(*rand.Rand, *dsl.Model) [][]float64 {
 	}
 }
 
+// appendixDDraws says whether AppendixD can draw for m: profits summing to
+// pmax over at least two items need pmax >= 2.
+func appendixDDraws(m *dsl.Model) bool {
+	pmax, ok := m.Param("pmax")
+	return ok && pmax >= instance.AppendixDMinPmax
+}
+
 // appendixDSteps draws an AppendixD instance with pmax from m.
 func appendixDSteps(rng *rand.Rand, m *dsl.Model) [][]float64 {
 	pmax, ok := m.Param("pmax")
@@ -189,6 +196,45 @@ func changeExact(steps [][]float64, m *dsl.Model) (float64, error) {
 		}
 		if sum == amax {
 			best = min(best, count)
+		}
+	}
+	return float64(best), nil
+}
+
+// exactCostExact is the least total cost of a subset of the items whose
+// weights sum to exactly capacity, or K when none does (or when the least
+// is above K): brute force over the subsets.
+func exactCostExact(steps [][]float64, m *dsl.Model) (float64, error) {
+	weights, err := intColumn(steps, m, "weight")
+	if err != nil {
+		return 0, err
+	}
+	costs, err := intColumn(steps, m, "cost")
+	if err != nil {
+		return 0, err
+	}
+	capacity, err := param(m, "capacity")
+	if err != nil {
+		return 0, err
+	}
+	k, err := param(m, "K")
+	if err != nil {
+		return 0, err
+	}
+	if len(weights) > 25 {
+		return 0, fmt.Errorf("verify: brute force over %d items, at most 25", len(weights))
+	}
+	best := k
+	for mask := range 1 << len(weights) {
+		var w, c int64
+		for i := range weights {
+			if mask&(1<<i) != 0 {
+				w += weights[i]
+				c += costs[i]
+			}
+		}
+		if w == capacity {
+			best = min(best, c)
 		}
 	}
 	return float64(best), nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/examples"
+	"github.com/dp2nn/dp2nn/internal/repo"
 )
 
 // Problem is one dynamic program dp2nn knows: its program in examples/,
@@ -29,6 +30,9 @@ type Problem struct {
 	Random func(rng *rand.Rand, m *dsl.Model) [][]float64
 	// RandomName names Random in reports ("Appendix D", "uniform", ...).
 	RandomName string
+	// Draws says whether Random can draw for m (nil: for every checked
+	// m); where it cannot, RandomFor draws uniformly instead.
+	Draws func(m *dsl.Model) bool
 	// Exact answers a program with per-step inputs without any dynamic
 	// program (brute force over subsets); nil for a program with data.
 	Exact func(steps [][]float64, m *dsl.Model) (float64, error)
@@ -73,7 +77,7 @@ var Table = []Problem{
 			// the true optimum, not capped by pmax.
 			{Label: "appendixD/pmax=20", Params: map[string]int64{"pmax": 20}, Random: appendixDSteps},
 		},
-		Random: appendixDSteps, RandomName: "Appendix D",
+		Random: appendixDSteps, RandomName: "Appendix D", Draws: appendixDDraws,
 		Exact: knapsackExact, Paper: knapsackPaper,
 	},
 	{
@@ -97,6 +101,16 @@ var Table = []Problem{
 			{Label: "amax=20", Params: map[string]int64{"amax": 20, "K": 100}, Random: uniformSteps(1, 10)},
 		},
 		Exact: changeExact,
+	},
+	{
+		// A per-cell initial value (0 at s = 0, K elsewhere) with per-step
+		// inputs, a program of the tests (read from the repository): the
+		// smooth scheme once ignored such initial values.
+		Name: "exactcost", Program: "testdata/programs/exactcost.dp",
+		Settings: []Setting{
+			{Label: "capacity=12", Params: map[string]int64{"capacity": 12, "K": 100}, Random: uniformSteps(1, 10)},
+		},
+		Exact: exactCostExact,
 	},
 	{
 		Name: "lcs", Program: "examples/lcs.dp",
@@ -266,9 +280,14 @@ func checkProgram(path string, params map[string]int64) (*dsl.Model, error) {
 // readProgram parses a program of the table from the copy of examples/
 // embedded in the binary, so that it is found wherever dp2nn runs.
 func readProgram(path string) (*dsl.File, error) {
+	if strings.HasPrefix(path, "testdata/programs/") {
+		// A row for the tests: its program is read from the repository
+		// (not embedded), so outside it the row is no problem of the table.
+		return repo.ReadProgram(path)
+	}
 	name, ok := strings.CutPrefix(path, "examples/")
 	if !ok {
-		return nil, fmt.Errorf("problems: %s is not a program of examples/", path)
+		return nil, fmt.Errorf("problems: %s is not a program of examples/ or testdata/programs/", path)
 	}
 	src, err := examples.FS.ReadFile(name)
 	if err != nil {

@@ -112,3 +112,12 @@ func (g *Graph) MaxGamma(reg Reg, theta []float64) float64 {
 	}
 	return rest / g.mag.b[reg]
 }
+
+// Magnitude gives the bound base + γ·perGamma = C + T·maxTheta + γ·B on
+// every value of a run whose parameters are at most maxTheta in
+// magnitude (Forward refuses a run whose bound passes 2^1000): what a
+// caller whose θ arrive later, within declared ranges, checks γ
+// against.
+func (g *Graph) Magnitude(reg Reg, maxTheta float64) (base, perGamma float64) {
+	return g.magnitudeOf(reg, 0, maxTheta), g.mag.b[reg]
+}

@@ -11,7 +11,8 @@
 // steps line and checks "require fixpoint" (a *FixpointError, e.g. a
 // negative cycle). RunRoundedDP is the rounded DP of the fptas scheme and
 // RunSmoothDP the smoothed DP of the smooth scheme (with package smooth's
-// two-element operators).
+// two-element operators); RunSmoothDPBound also carries the bound γ·B on
+// its distance from the exact DP that solve -scheme smooth prints.
 //
 // The interpreter shares no code with the lowering: it imports dsl (and
 // smooth's operators) only, never compile, relu or export, and follows

@@ -275,7 +275,7 @@ func checkStateValue(s *dsl.State, r valueRange, v Value) error {
 		return nil // "or inf": +inf is a value of the state
 	case v.Cmp(lo) < 0 || v.Cmp(hi) > 0:
 		return fmt.Errorf("value %v is outside the declared range %v..%v of %s (%s)", v, lo, hi, s.Name, DeclPos(s.Decl))
-	case s.Type == dsl.Int && !v.IsInt():
+	case s.Type == dsl.Int && !v.IsInt() && !v.IsInf(): // ±inf: a value of an int state its range allows
 		return fmt.Errorf("value %v of int state %s is not an integer (%s)", v, s.Name, DeclPos(s.Decl))
 	}
 	return nil

@@ -68,6 +68,9 @@ func RunRoundedDP(m *dsl.Model, steps [][]float64, P int) (*RoundedTrace, error)
 	if r.hi, ok = FloatValue(s.Hi); !ok {
 		return nil, fmt.Errorf("verify: bad range of %s", s.Name)
 	}
+	if s.InitTerm != nil {
+		return nil, fmt.Errorf("verify: the rounded DP starts from one initial value of %s; it has a value per cell", s.Name)
+	}
 	init, ok := FloatValue(s.Init)
 	if !ok {
 		return nil, fmt.Errorf("verify: bad initial value of %s", s.Name)

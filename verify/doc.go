@@ -18,9 +18,12 @@
 //     random instances of their row of problems.Table, every cell of every
 //     step against the exact interpreter, the "require fixpoint" step, the
 //     answer also against the row's independent solver;
-//   - Smooth and SmoothModel: networks of the smooth scheme, their value
-//     against the smoothed DP and their gradient against central
-//     differences (or the Go network's gradient), as a SmoothCheck.
+//   - Smooth and SmoothModel: networks of the smooth scheme (compiled, or
+//     exported unrolled and run in a runtime), their value against the
+//     smoothed DP and their gradient against its central differences (the
+//     Go network's gradient only for a model too large to difference), and
+//     Smooth the value against the hard DP within the bound solve prints,
+//     as a SmoothCheck.
 //
 // A Report counts the cases it checked and the tolerance each dtype was
 // held to (derived from the dtype's roundoff, the steps and the values,

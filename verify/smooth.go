@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/dp2nn/dp2nn/compile"
 	"github.com/dp2nn/dp2nn/dsl"
@@ -23,15 +24,20 @@ import (
 
 // SmoothReport is the JSON output of "dp2nn solve -scheme smooth".
 type SmoothReport struct {
-	Program   string               `json:"program"`
-	Instance  string               `json:"instance"`
-	Reg       string               `json:"reg"`
-	Gamma     float64              `json:"gamma"`
-	Steps     int                  `json:"steps"`
-	Size      int                  `json:"size"`
-	Depth     int                  `json:"depth"`
-	Value     float64              `json:"value"`
-	Hard      string               `json:"hard_value"`
+	Program  string  `json:"program"`
+	Instance string  `json:"instance"`
+	Reg      string  `json:"reg"`
+	Gamma    float64 `json:"gamma"`
+	Steps    int     `json:"steps"`
+	Size     int     `json:"size"`
+	Depth    int     `json:"depth"`
+	Value    float64 `json:"value"`
+	Hard     string  `json:"hard_value"`
+	// Bound is γ·B, the bound on |value − hard value| that the smoothed
+	// DP interpreter carries through the recursion
+	// (truth.RunSmoothDPBound); absent where none is known (a bracket on a
+	// smoothed value, or a program the interpreter does not evaluate).
+	Bound     *Number              `json:"bound,omitempty"`
 	Marginals map[string][]float64 `json:"marginals"`
 }
 
@@ -77,13 +83,31 @@ func SolveSmooth(m *dsl.Model, opt compile.Options, path string, steps [][]float
 	if bad {
 		return nil, fmt.Errorf("%s: the smooth network of %s at γ = %g gives value %g (hard DP %s): its values overflow float64; use a smaller -gamma", path, m.Name, opt.Gamma, out[0], orDash(r.Hard))
 	}
+	// The smoothed DP interpreter, which shares no code with the network:
+	// the bound, and a value that differs from the network's is refused
+	// rather than printed (1e-9 relative, as verify -scheme smooth).
+	if ref, err := smooth.ParseReg(opt.Reg.String()); err == nil {
+		if want, b, err := truth.RunSmoothDPBound(m, steps, ref, opt.Gamma); err == nil {
+			if d := math.Abs(out[0] - want); !(d <= 1e-9*(1+math.Abs(want))) && !(out[0] == want) {
+				return nil, fmt.Errorf("%s: the smooth network of %s gives value %.17g, the smoothed DP interpreter %.17g: the network is wrong (please report it)", path, m.Name, out[0], want)
+			}
+			if !math.IsInf(b, 0) && !math.IsNaN(b) {
+				bound := Number(opt.Gamma * b)
+				r.Bound = &bound
+			}
+		}
+	}
 	return r, nil
 }
 
 // WriteText prints the report.
 func (r *SmoothReport) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "program %s, scheme smooth (%s, γ = %g), unrolled over %d steps: %d smooth neurons, depth %d\n", r.Program, r.Reg, r.Gamma, r.Steps, r.Size, r.Depth)
-	fmt.Fprintf(w, "value %.10g (hard DP: %s)\n", r.Value, orDash(r.Hard))
+	if r.Bound != nil {
+		fmt.Fprintf(w, "value %.10g (hard DP: %s, |difference| ≤ %.4g)\n", r.Value, orDash(r.Hard), float64(*r.Bound))
+	} else {
+		fmt.Fprintf(w, "value %.10g (hard DP: %s; no bound known)\n", r.Value, orDash(r.Hard))
+	}
 	for _, name := range sortedKeys(r.Marginals) {
 		fmt.Fprintf(w, "marginals ∂value/∂%s:", name)
 		for _, y := range r.Marginals[name] {
@@ -175,7 +199,7 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 	gen, genName := problems.RandomFor(m, nsteps)
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	c := &SmoothCheck{}
-	kinks := 0
+	kinks, bounded, infinite := 0, 0, 0
 	for i := 0; i < count; i++ {
 		steps := gen(rng)
 		for _, st := range steps {
@@ -185,8 +209,24 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 				}
 			}
 		}
+		want, bound, err := truth.RunSmoothDPBound(m, steps, ref, opt.Gamma)
+		if err != nil {
+			return nil, err
+		}
 		o := opt.SmoothInstance(m, steps)
 		net, err := compile.Lower(m, o)
+		if err != nil && math.IsInf(want, 0) && strings.Contains(err.Error(), "no feasible choice") {
+			// No feasible choice (the exact-sum knapsack with no subset
+			// of the weight): the interpreter's answer is infinite and
+			// the network, whose answer would be that constant, is
+			// refused. They agree.
+			infinite++
+			c.Cases++
+			if progress != nil {
+				progress(c.Cases)
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -198,13 +238,24 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 		if err != nil {
 			return nil, err
 		}
-		want, err := truth.RunSmoothDP(m, steps, ref, opt.Gamma)
-		if err != nil {
-			return nil, err
-		}
 		ev := math.Abs(out[0]-want) / (1 + math.Abs(want))
 		c.WorstValue = worse(c.WorstValue, ev)
 		bad := !(ev <= 1e-9)
+		// The bound solve prints: |value − hard DP| ≤ γ·B.
+		if tr, err := truth.RunDP(m, steps); err == nil && !math.IsInf(bound, 0) {
+			if a, err := tr.Answer(); err == nil {
+				bounded++
+				hard := a.Float64()
+				if !(math.Abs(out[0]-hard) <= opt.Gamma*bound+1e-9*(1+math.Abs(hard))) && out[0] != hard {
+					c.fail("random #%d: value %g is %g from the hard DP's %g, above the bound γ·B = %g; steps %v", i+1, out[0], math.Abs(out[0]-hard), hard, opt.Gamma*bound, steps)
+					c.Cases++
+					if progress != nil {
+						progress(c.Cases)
+					}
+					continue
+				}
+			}
+		}
 		for _, blk := range net.Cell.Inputs {
 			idx := inputIndex(m, blk.Name)
 			for t := 0; t < blk.Len; t++ {
@@ -238,7 +289,10 @@ func Smooth(m *dsl.Model, opt compile.Options, count int, seed uint64, nsteps in
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (scheme smooth, %s, γ = %g): %d random instances (%s, real inputs normal with deviation 2γ, seed %d); %d differences skipped at a kink", m.Name, opt.Reg, opt.Gamma, count, genName, seed, kinks)
+	c.Title = fmt.Sprintf("verify %s (scheme smooth, %s, γ = %g): %d random instances (%s, real inputs normal with deviation 2γ, seed %d); %d differences skipped at a kink; |value − hard DP| ≤ γ·B (the bound solve prints) checked on %d", m.Name, opt.Reg, opt.Gamma, count, genName, seed, kinks, bounded)
+	if infinite > 0 {
+		c.Title += fmt.Sprintf("; %d with no feasible choice (the interpreter's answer infinite, the network refused)", infinite)
+	}
 	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", "1e-9"
 	c.Marginals, c.MarginalsTol = "marginals vs central differences of the interpreter: worst absolute error", "1e-5 + 1e-4·|central difference|"
 	return c, nil
@@ -262,30 +316,46 @@ func cloneSteps(s [][]float64) [][]float64 {
 }
 
 // SmoothModel runs an exported smooth network (outputs "value" and
-// "marginals") in a runtime on random scores and compares the value with
-// the smoothed-DP interpreter and the marginals with the gradient of the
-// Go network (relu.VJP, itself equal to smooth's Algorithm 2 by
-// the compile tests): to 1e-12 relative in float64 and 1e-5 in float32
-// (float32's unit roundoff 6e-8 over a few dozen operations per output).
+// "marginals") in a runtime on random scores and compares both with the
+// smoothed-DP interpreter (truth.RunSmoothDP), which shares no code with
+// the compiler that built the model: the value to 1e-12 relative in
+// float64 and 1e-5 in float32 (float32's unit roundoff 6e-8 over a few
+// dozen operations per output), relative to max(1, |value|); the
+// marginals against central differences of the interpreter (step 1e-5),
+// relative to max(1, largest marginal), to 1e-5 + 1e-4·|difference| (their
+// truncation error) and at least the dtype's tolerance. A difference whose
+// one-sided halves disagree by more than 1e-3·max(1, |marginal|) is at a
+// kink of the interpreter and is skipped (counted in the title). When the
+// differences would cost more than maxFiniteDifferenceWork (steps² ×
+// cells), the marginals are compared with the gradient of the Go network
+// (relu.VJP) instead, and the report says so.
 //
 // runner is the model prepared in a runtime that runs the gradient output
 // (engine.Go or engine.ORT); path and rt name them in the title. The
 // scores are count random ones from seed; progress, when not nil, is told
 // after each how many are done.
 func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
-	model := runner.Model
-	run := runner.Run
-	m, sm := net.Model, net.Smooth
+	return smoothModel(runner.Run, runner.Model, path, rt, net, count, seed, progress)
+}
+
+func smoothModel(run func(map[string]export.Tensor) (map[string]export.Tensor, error), model *export.Model, path string, rt engine.Runtime, net *compile.Network, count int, seed uint64, progress func(done int)) (*SmoothCheck, error) {
+	m, sm, dtype := net.Model, net.Smooth, model.DType
 	ref, err := smooth.ParseReg(sm.Reg.String())
 	if err != nil {
 		return nil, err
 	}
 	tol := 1e-12
-	if model.DType == export.Float32 {
+	if dtype == export.Float32 {
 		tol = 1e-5
 	}
+	cells := 0
+	for _, s := range m.States {
+		cells += s.Cells()
+	}
+	differences := net.Steps*net.Steps*cells <= maxFiniteDifferenceWork
 	rng := rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15))
 	c := &SmoothCheck{}
+	kinks := 0
 	for i := 0; i < count; i++ {
 		steps := make([][]float64, net.Steps)
 		for t := range steps {
@@ -294,7 +364,9 @@ func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *com
 				if vals, ok := sm.Fixed[in.Name]; ok {
 					steps[t][in.Index] = vals[t]
 				} else {
-					steps[t][in.Index] = smoothScore(rng, in, sm.Gamma)
+					// A float32 model sees its scores rounded to float32;
+					// so does the reference.
+					steps[t][in.Index] = roundTo(dtype, smoothScore(rng, in, sm.Gamma))
 				}
 			}
 		}
@@ -314,22 +386,57 @@ func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *com
 		if err != nil {
 			return nil, err
 		}
-		grad, _, err := relu.VJP(net.Cell, row, []float64{1})
-		if err != nil {
-			return nil, err
-		}
 		val, marg := out["value"], out["marginals"]
-		if len(val.Data) != 1 || len(marg.Data) != len(grad) {
-			return nil, fmt.Errorf("verify: %s lacks the outputs value [1] and marginals [%d]", path, len(grad))
+		if len(val.Data) != 1 || len(marg.Data) != len(row) {
+			return nil, fmt.Errorf("verify: %s lacks the outputs value [1] and marginals [%d]", path, len(row))
+		}
+		// The reference marginals, NaN where a difference is skipped.
+		grad := make([]float64, len(row))
+		gtol := func(float64) float64 { return tol }
+		if differences {
+			for _, blk := range net.Cell.Inputs {
+				idx := inputIndex(m, blk.Name)
+				for t := 0; t < blk.Len; t++ {
+					const h = 1e-5
+					up, dn := cloneSteps(steps), cloneSteps(steps)
+					up[t][idx] += h
+					dn[t][idx] -= h
+					vu, err1 := truth.RunSmoothDP(m, up, ref, sm.Gamma)
+					vd, err2 := truth.RunSmoothDP(m, dn, ref, sm.Gamma)
+					if err1 != nil || err2 != nil {
+						return nil, fmt.Errorf("random #%d: central difference at step %d: %v %v", i+1, t+1, err1, err2)
+					}
+					fd := (vu - vd) / (2 * h)
+					if math.Abs((vu-want)/h-(want-vd)/h) > 1e-3*max(1, math.Abs(fd)) {
+						kinks++ // the interpreter is not differentiable here
+						fd = math.NaN()
+					}
+					grad[blk.Start+t] = fd
+				}
+			}
+			gtol = func(fd float64) float64 { return math.Max(tol, 1e-5+1e-4*math.Abs(fd)) }
+		} else if grad, _, err = relu.VJP(net.Cell, row, []float64{1}); err != nil {
+			return nil, err
 		}
 		ev := math.Abs(val.Data[0]-want) / math.Max(1, math.Abs(want))
 		c.WorstValue = worse(c.WorstValue, ev)
 		bad := !(ev <= tol)
-		for j, g := range grad {
-			eg := math.Abs(marg.Data[j]-g) / math.Max(1, math.Abs(g))
-			c.WorstGrad = worse(c.WorstGrad, eg)
-			bad = bad || !(eg <= tol)
+		scale := 1.0
+		for _, g := range grad {
+			if !math.IsNaN(g) {
+				scale = math.Max(scale, math.Abs(g))
+			}
 		}
+		var worst Number
+		for j, g := range grad {
+			if math.IsNaN(g) {
+				continue
+			}
+			eg := math.Abs(marg.Data[j]-g) / scale
+			worst = worse(worst, eg)
+			bad = bad || !(eg <= gtol(g))
+		}
+		c.WorstGrad = worse(c.WorstGrad, float64(worst))
 		if bad {
 			c.fail("random #%d: value %g (want %g), marginals %v (want %v)", i+1, val.Data[0], want, marg.Data, grad)
 		}
@@ -338,9 +445,16 @@ func SmoothModel(runner *engine.Runner, path string, rt engine.Runtime, net *com
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.DType, rt, count)
-	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
-	c.Marginals, c.MarginalsTol = "marginals vs the Go network's gradient: worst relative error", fmt.Sprintf("%g (%s)", tol, model.DType)
+	c.Title = fmt.Sprintf("verify %s (%s, smooth %s, γ = %g, %d steps, %s form, %s, runtime %s): %d random score vectors", path, m.Name, sm.Reg, sm.Gamma, net.Steps, model.Form, model.DType, rt, count)
+	c.Value, c.ValueTol = "value vs the smoothed DP interpreter: worst error relative to max(1, |value|)", fmt.Sprintf("%g (%s)", tol, dtype)
+	if differences {
+		c.Title += fmt.Sprintf("; %d differences skipped at a kink", kinks)
+		c.Marginals = "marginals vs central differences of the interpreter: worst error relative to max(1, largest marginal)"
+		c.MarginalsTol = fmt.Sprintf("max(%g, 1e-5 + 1e-4·|central difference|)", tol)
+	} else {
+		c.Marginals = fmt.Sprintf("marginals vs the Go network's gradient (%d steps² × %d cells are too many for central differences of the interpreter): worst error relative to max(1, largest marginal)", net.Steps, cells)
+		c.MarginalsTol = c.ValueTol
+	}
 	return c, nil
 }
 

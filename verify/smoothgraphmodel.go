@@ -13,6 +13,7 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/smooth"
+	"github.com/dp2nn/dp2nn/truth"
 )
 
 // This file is "dp2nn verify MODEL.onnx" of the smooth graph of one
@@ -115,9 +116,24 @@ func SmoothGraphSource(path string, b []byte, lim SmoothLimit) (*smoothonnx.Info
 }
 
 func graphFromMeta(path string, md map[string]string, lim SmoothLimit) (*smooth.Graph, error) {
+	src, err := sourceFromMeta(path, md)
+	if err != nil {
+		return nil, err
+	}
+	g, err := smooth.NewGraph(src.m, src.data, src.steps, lim.graph())
+	if err != nil {
+		return nil, fmt.Errorf("%s: the recorded instance: %w", path, lim.refusal(err))
+	}
+	return g, nil
+}
+
+// sourceFromMeta reads the program and the instance that a smooth-graph
+// model records.
+func sourceFromMeta(path string, md map[string]string) (graphSource, error) {
+	var none graphSource
 	prog, ok := md[metaSrcProgram]
 	if !ok {
-		return nil, fmt.Errorf("%s has no %s metadata (written before dp2nn recorded the program and instance of a smooth graph): compile it again to verify it", path, metaSrcProgram)
+		return none, fmt.Errorf("%s has no %s metadata (written before dp2nn recorded the program and instance of a smooth graph): compile it again to verify it", path, metaSrcProgram)
 	}
 	file := md[metaSrcFile]
 	if file == "" {
@@ -125,32 +141,28 @@ func graphFromMeta(path string, md map[string]string, lim SmoothLimit) (*smooth.
 	}
 	var params map[string]int64
 	if err := json.Unmarshal([]byte(md[metaSrcParams]), &params); err != nil {
-		return nil, fmt.Errorf("%s: bad metadata %s: %v", path, metaSrcParams, err)
+		return none, fmt.Errorf("%s: bad metadata %s: %v", path, metaSrcParams, err)
 	}
 	data, err := parseFloatRows(metaSrcData, md[metaSrcData])
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return none, fmt.Errorf("%s: %v", path, err)
 	}
 	steps, err := parseFloatRows(metaSrcSteps, md[metaSrcSteps])
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return none, fmt.Errorf("%s: %v", path, err)
 	}
 	f, err := dsl.Parse(file, []byte(prog))
 	if err != nil {
-		return nil, fmt.Errorf("%s: the recorded program: %v", path, err)
+		return none, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}
-	m, err := dsl.Check(f, params)
+	m, err := engine.CheckRecorded(f, params, metaSrcParams)
 	if err != nil {
-		return nil, fmt.Errorf("%s: the recorded program: %v", path, err)
+		return none, fmt.Errorf("%s: the recorded program: %v", path, err)
 	}
 	if data == nil {
 		data = [][]float64{}
 	}
-	g, err := smooth.NewGraph(m, data, steps, lim.graph())
-	if err != nil {
-		return nil, fmt.Errorf("%s: the recorded instance: %w", path, lim.refusal(err))
-	}
-	return g, nil
+	return graphSource{m: m, data: data, steps: steps}, nil
 }
 
 // SmoothGraphModel checks a smooth-graph model run by runner against g
@@ -220,8 +232,90 @@ func SmoothGraphModel(runner *engine.Runner, path string, info *smoothonnx.Info,
 			progress(c.Cases)
 		}
 	}
-	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, %s form, runtime %s): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs", path, g.Program, reg, info.Gamma, info.DType, info.Form, runner.Runtime(), count, np, no)
+	// Where the smoothed DP interpreter evaluates the recorded program
+	// (per-step inputs, a value answer) and smooths it as the graph does,
+	// the model's value at the instance's own θ is compared with it too: a
+	// reference that shares no code with smooth.Graph or the export.
+	interp := ""
+	if src, err := sourceFromMeta(path, info.Metadata); err == nil && interpreterSmoothsAsGraph(src.m, reg) {
+		want, err := truth.RunSmoothDP(src.m, src.steps, reg, info.Gamma)
+		if err == nil {
+			theta := make([]float64, np)
+			for j, v := range g.Theta {
+				theta[j] = round(v)
+			}
+			out, err := runner.Run(map[string]export.Tensor{"theta": export.NewTensor(theta, 1, np), "seed": export.NewTensor([]float64{1}, 1, no)})
+			if err != nil {
+				return nil, fmt.Errorf("%s: at the instance's θ: %v", path, err)
+			}
+			itol := max(tol, 1e-9) // the interpreter smooths pairwise, the graph n options at once
+			ev, _, err := smoothonnx.RelErr(out["value"].Data, []float64{want})
+			if err != nil {
+				return nil, fmt.Errorf("%s: output value: %v", path, err)
+			}
+			if !(ev <= itol) {
+				c.fail("at the instance's θ: value %v, the smoothed DP interpreter %v (relative error %.3g, tolerance %g)", out["value"].Data[0], want, ev, itol)
+			}
+			c.Cases++
+			interp = fmt.Sprintf("; at the instance's θ the value also vs the smoothed DP interpreter (truth.RunSmoothDP): relative error %.3g (tolerance %g)", ev, itol)
+		}
+	}
+	c.Title = fmt.Sprintf("verify %s (smooth graph of %s, %s, γ = %g, %s, %s form, runtime %s): %d random θ within ±0.05γ of the instance's, %d parameters, %d outputs%s", path, g.Program, reg, info.Gamma, info.DType, info.Form, runner.Runtime(), count, np, no, interp)
 	c.Value, c.ValueTol = "value vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	c.Marginals, c.MarginalsTol = "marginals vs smooth.Graph: worst relative error", fmt.Sprintf("%g (%s)", tol, info.DType)
 	return c, nil
+}
+
+// interpreterSmoothsAsGraph says whether truth.RunSmoothDP computes the
+// function smooth.Graph does for m: a program the interpreter runs
+// (per-step inputs, no data, no steps line, a value answer) whose
+// smoothed maxima agree — every one with Shannon (log-sum-exp is
+// associative, so n options at once equal pairs), otherwise only when
+// every min and max has two operands and none holds another min or max
+// (which the graph would merge into one node of more options).
+func interpreterSmoothsAsGraph(m *dsl.Model, reg smooth.Reg) bool {
+	if len(m.Data) > 0 || m.Steps > 0 || m.Answer == nil || m.Answer.Kind != dsl.AnswerValue {
+		return false
+	}
+	if reg == smooth.Shannon {
+		return true
+	}
+	var hasMinMax func(t *dsl.Term) bool
+	hasMinMax = func(t *dsl.Term) bool {
+		if t.Kind == dsl.TMin || t.Kind == dsl.TMax {
+			return true
+		}
+		for _, a := range t.Args {
+			if hasMinMax(a) {
+				return true
+			}
+		}
+		return false
+	}
+	var pairwise func(t *dsl.Term) bool
+	pairwise = func(t *dsl.Term) bool {
+		if t.Kind == dsl.TMin || t.Kind == dsl.TMax {
+			if len(t.Args) != 2 {
+				return false
+			}
+			for _, a := range t.Args {
+				if hasMinMax(a) {
+					return false
+				}
+			}
+			return true
+		}
+		for _, a := range t.Args {
+			if !pairwise(a) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, s := range m.States {
+		if !pairwise(s.Body) {
+			return false
+		}
+	}
+	return pairwise(m.Answer.Value)
 }

@@ -128,3 +128,82 @@ func TestSmoothGraphModelMetadataSize(t *testing.T) {
 	_, err = SmoothGraphModel(runner, "lcs.onnx", info, g, 2, 1, nil)
 	require.ErrorContains(t, err, "lcs.onnx: the model's inputs are theta [N, 12] and seed [N, 1], but the program and instance it records give 9 parameters and 1 outputs: its metadata does not describe it")
 }
+
+// A model whose recorded program was changed after export (LCS's param m
+// renamed p) is refused naming the recorded params and what the
+// recorded program declares, not a -set flag the user never gave; so is
+// one whose program declares a param without a default that the record
+// lacks.
+func TestSmoothGraphModelRecordedParams(t *testing.T) {
+	m := testprog.Load(t, "examples/lcs.dp", map[string]int64{"m": 3, "n": 3, "a": 2})
+	data := [][]float64{{1, 2, 1}, {2, 2, 1}}
+	r, err := SolveSmoothGraph(m, "x", data, nil, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 0.5}, SmoothLimit{})
+	require.NoError(t, err)
+	model, err := r.ONNX(false, smoothonnx.Loop, 0)
+	require.NoError(t, err)
+	for _, c := range []struct{ old, new, want string }{
+		{"param m int = 6", "param p int = 6", "lcs.onnx: the recorded program: the recorded params (metadata dp2nn.source.params: a = 2, m = 3, n = 3) set m = 3, which the recorded program does not declare (its params: p, n, a)"},
+		{"param m int = 6", "param m int = 6\nparam q int", "lcs.onnx: the recorded program: the recorded params (metadata dp2nn.source.params: a = 2, m = 3, n = 3) give no value to q, which the recorded program declares without a default"},
+	} {
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(model, &mp))
+		for _, e := range mp.MetadataProps {
+			if e.GetKey() == metaSrcProgram {
+				require.Contains(t, e.GetValue(), c.old)
+				e.Value = proto.String(strings.Replace(e.GetValue(), c.old, c.new, 1))
+			}
+		}
+		tampered, err := proto.Marshal(&mp)
+		require.NoError(t, err)
+		_, _, err = SmoothGraphSource("lcs.onnx", tampered, SmoothLimit{})
+		require.ErrorContains(t, err, c.want)
+		require.NotContains(t, err.Error(), "-set")
+	}
+}
+
+// A smooth-graph model of a per-step program is compared, at the
+// instance's θ, with the smoothed DP interpreter on the recorded program
+// and instance, not only with the smooth.Graph it was exported from: a
+// graph that is not the recorded instance's (here exported for weights
+// 3, 1, 4 while the record says 1, 1, 4 — what a fault in building the
+// graph, shared by the export and its check, would look like) is found;
+// the right one passes. The interpreter's comparison applies with Gini
+// here (every max of two operands), and with Shannon to any program.
+func TestSmoothGraphModelAgainstInterpreter(t *testing.T) {
+	m := testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 4})
+	steps := [][]float64{{3, 5}, {1, -2}, {4, 1}}
+	r, err := SolveSmoothGraph(m, "es3.json", nil, steps, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 2}, SmoothLimit{})
+	require.NoError(t, err)
+	model, err := r.ONNX(false, smoothonnx.Loop, 0)
+	require.NoError(t, err)
+	check := func(b []byte, g *smooth.Graph) *SmoothCheck {
+		info, _, err := SmoothGraphSource("es.onnx", b, SmoothLimit{})
+		require.NoError(t, err)
+		runner, err := engine.OpenRaw("es.onnx", b, engine.Go)
+		require.NoError(t, err)
+		c, err := SmoothGraphModel(runner, "es.onnx", info, g, 3, 1, nil)
+		require.NoError(t, err)
+		return c
+	}
+	c := check(model, r.graph)
+	require.Zero(t, c.Mismatches, "%v", c.Failures)
+	require.Equal(t, 4, c.Cases)
+	require.Contains(t, c.Title, "at the instance's θ the value also vs the smoothed DP interpreter")
+
+	var mp onnxpb.ModelProto
+	require.NoError(t, proto.Unmarshal(model, &mp))
+	for _, e := range mp.MetadataProps {
+		if e.GetKey() == metaSrcSteps {
+			require.Contains(t, e.GetValue(), `"3 5","1 -2"`)
+			e.Value = proto.String(strings.Replace(e.GetValue(), `"3 5","1 -2"`, `"1 5","1 -2"`, 1))
+		}
+	}
+	tampered, err := proto.Marshal(&mp)
+	require.NoError(t, err)
+	c = check(tampered, r.graph)
+	require.Equal(t, 1, c.Mismatches, "the value at the instance's θ: %v", c.Failures)
+	require.Contains(t, c.Failures[0], "the smoothed DP interpreter")
+
+	require.False(t, interpreterSmoothsAsGraph(testprog.Source(t, "dp t\ninput x real in -1..1\nstate f[i in 1..1] real in -9..9 = 0\nstep f[i] = max(max(f[i], x), 2 * x)\nanswer f[1]\n", nil), smooth.Gini), "a max of a max: the graph merges them")
+	require.True(t, interpreterSmoothsAsGraph(testprog.Source(t, "dp t\ninput x real in -1..1\nstate f[i in 1..1] real in -9..9 = 0\nstep f[i] = max(max(f[i], x), 2 * x)\nanswer f[1]\n", nil), smooth.Shannon))
+}

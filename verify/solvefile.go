@@ -102,7 +102,7 @@ func SolveFile(in SolveInput, path string) (Solved, error) {
 		}
 		return in.solveData(df)
 	}
-	inst, err := instance.ReadInstanceFile(path)
+	inst, err := instance.ReadInstanceFileWithin(path, in.MaxMemory)
 	if err != nil {
 		return nil, err
 	}
@@ -186,6 +186,9 @@ func (in SolveInput) solveSteps(inst *instance.Instance) (Solved, error) {
 	r, checkErr := Solve(net, inst, steps, in.DType, notes)
 	if r == nil {
 		return nil, checkErr
+	}
+	if err := r.nanAnswer(); err != nil {
+		return r, err
 	}
 	return r, checkErr
 }

@@ -51,6 +51,9 @@ type FileSet struct {
 	Set     map[string]int64
 	Request compile.Request // the lowering; P from ε per instance
 	DTypes  []engine.DType
+	// MaxMemory bounds reading each file (instance.ReadInstanceFileWithin;
+	// 0: no bound).
+	MaxMemory int64
 	// TooLarge says why the network of a model with the given options is
 	// not to be built (the row is skipped), "" when it may be, job being
 	// what checking the instance costs (one run of its steps in the first
@@ -68,7 +71,7 @@ func Instances(rep *Report, f *dsl.File, in FileSet) error {
 	for _, file := range in.Files {
 		name := instance.NameOf(file)
 		row := Row{Source: name, MaxErr: map[string]Number{}, Tolerance: map[string]Number{}}
-		inst, err := instance.ReadInstanceFile(file)
+		inst, err := instance.ReadInstanceFileWithin(file, in.MaxMemory)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -262,6 +263,24 @@ func TestSolve(t *testing.T) {
 		sum += g
 	}
 	assert.InDelta(t, 2, sum, 1e-9, "the relaxed top-2 selection sums to 2")
+	// The bound on |value − hard| is printed (top-2 of 3: two smoothed
+	// maxes along a path at most, γ·2·log 2) and holds.
+	require.NotNil(t, sr.Bound)
+	assert.LessOrEqual(t, math.Abs(sr.Value-5), float64(*sr.Bound))
+	assert.LessOrEqual(t, float64(*sr.Bound), 0.01*3*math.Ln2)
+	var text strings.Builder
+	sr.WriteText(&text)
+	assert.Contains(t, text.String(), "(hard DP: 5, |difference| ≤ ")
+
+	// A per-cell initial value (= if c == 0 then 0 else -inf) is the
+	// exact-sum knapsack's: weight 4 exactly is 3 (+5 − 2), not the ≤ 4
+	// answer 5 (the adversarial tester's es3.json).
+	m = testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 4})
+	sr, err = verify.SolveSmooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 0.1}, "es3.json", [][]float64{{3, 5}, {1, -2}, {4, 1}})
+	require.NoError(t, err)
+	assert.Equal(t, "3", sr.Hard)
+	require.NotNil(t, sr.Bound)
+	assert.InDelta(t, 3, sr.Value, 1e-9, "3 + 0.1·log(1 + e^−20)")
 }
 
 // Solve returns the known optimum on every lowdim instance whose profit
@@ -350,6 +369,17 @@ func TestSmooth(t *testing.T) {
 	assert.Contains(t, b.String(), "(tolerance 1e-9)\n")
 	assert.Contains(t, b.String(), "(tolerance 1e-5 + 1e-4·|central difference|)\n")
 	assert.Contains(t, b.String(), "\n20 cases checked, 0 mismatches\n")
+	assert.Contains(t, c.Title, "|value − hard DP| ≤ γ·B (the bound solve prints) checked on 20")
+
+	// The exact-sum knapsack (a per-cell initial value) over 2 steps has
+	// instances with no subset of weight C: the interpreter's answer is
+	// −∞ and the network is refused, which agree; the others are checked.
+	m = testprog.Load(t, "testdata/programs/exactsum.dp", map[string]int64{"C": 6})
+	c, err = verify.Smooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Shannon, Gamma: 1}, 50, 3, 2, nil)
+	require.NoError(t, err)
+	assert.Zero(t, c.Mismatches, "%v", c.Failures)
+	assert.Equal(t, 50, c.Cases)
+	assert.Regexp(t, `checked on [1-9]\d*; [1-9]\d* with no feasible choice`, c.Title)
 }
 
 // The fptas scheme on an instance whose profits sum past 2^26 (Pisinger's

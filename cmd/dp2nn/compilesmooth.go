@@ -87,8 +87,3 @@ func compileSmoothGraph(fs *flag.FlagSet, f *dsl.File, o *compileOpts, dtype exp
 		rep.Output, rep.Bytes, rep.Program, rep.Reg, rep.Gamma, rep.DType, rep.Form, rep.Nodes, rep.Params, len(rep.Outputs), len(rep.Outputs), rep.Params)
 	return nil
 }
-
-// smoothGraphApplies says whether compile -scheme smooth exports m
-// through smooth.Graph (data, a steps line, a search answer, or per-step
-// inputs read only as offsets).
-func smoothGraphApplies(m *dsl.Model) bool { return verify.SmoothGraphExports(m) }

@@ -273,3 +273,78 @@ func TestCompileSmoothGraphBadFlags(t *testing.T) {
 	require.Empty(t, stdout)
 	require.NoFileExists(t, out)
 }
+
+// compile -scheme smooth of a program with per-step inputs records the
+// form it wrote: -form unrolled writes the network unrolled over the
+// instance's steps and says so (dp2nn.form = unrolled, dp2nn.steps the
+// instance's; it once recorded cell), the default writes the Loop; and
+// verify MODEL.onnx reads each, naming the form.
+func TestCompileSmoothStepForms(t *testing.T) {
+	chdirRepo(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		program, instance string
+		steps             int
+	}{
+		{"examples/topk.dp", "testdata/smooth/top2of5.json", 5},
+		{"examples/knapsack_value.dp", "testdata/smooth/knapsack5.json", 5},
+	} {
+		for _, form := range []string{"unrolled", "loop"} {
+			name := strings.TrimSuffix(filepath.Base(c.program), ".dp") + "_" + form
+			out := filepath.Join(dir, name+".onnx")
+			stdout, stderr, code := runCLI("compile", c.program, "-scheme", "smooth", "-reg", "gini", "-gamma", "0.5", "-instance", c.instance,
+				"-form", form, "-dtype", "float64", "-o", out, "-json", "-quiet")
+			require.Equal(t, 0, code, "%s: %s", name, stderr)
+			var w struct {
+				Form  string `json:"form"`
+				Steps int    `json:"steps"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(stdout), &w), name)
+			require.Equal(t, form, w.Form, name)
+			require.Equal(t, c.steps, w.Steps, name)
+			model, err := export.Read(out)
+			require.NoError(t, err, name)
+			require.Equal(t, form, model.Form.String(), name)
+			require.Equal(t, form, model.Metadata["dp2nn.form"], name)
+			if form == "unrolled" {
+				require.Equal(t, c.steps, model.Steps, name)
+			}
+			stdout, stderr, code = runCLI("verify", out, "-runtime", "go", "-random", "3", "-quiet")
+			require.Equal(t, 0, code, "%s: %s%s", name, stdout, stderr)
+			require.Contains(t, stdout, " "+form+" form, float64, runtime go)", name)
+			require.Contains(t, stdout, "3 cases checked, 0 mismatches", name)
+		}
+	}
+}
+
+// compile -scheme smooth of a program with per-step inputs refuses a γ
+// at which its network could overflow for inputs within their declared
+// ranges (top-k at γ = 1e308: the inputs arrive at run time, so the
+// model ran to +Inf), naming the largest γ accepted; exit 2, no file.
+// The largest γ accepted compiles.
+func TestCompileSmoothStepsGammaOverflow(t *testing.T) {
+	chdirRepo(t)
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-instance", "testdata/smooth/top2of5.json", "-dtype", "float64"}, "float64 (2^1000) limit at this γ; the largest γ accepted is 2.14302e+300"},
+		{[]string{"-instance", "testdata/smooth/top2of5.json", "-form", "unrolled"}, "float32 (2^104) limit at this γ; the largest γ accepted is 4.05648e+30"},
+		{[]string{"-steps", "7", "-dtype", "float64"}, "bound of its recurrence over 7 steps"},
+	} {
+		out := filepath.Join(dir, "topk.onnx")
+		stdout, stderr, code := runCLI(append([]string{"compile", "examples/topk.dp", "-scheme", "smooth", "-gamma", "1e308", "-o", out}, c.args...)...)
+		require.Equal(t, 2, code, "%v: %s", c.args, stderr)
+		require.Empty(t, stdout)
+		require.Contains(t, stderr, "dp2nn: compile: -gamma 1e+308 is too large: the smooth network of topk could overflow for run-time inputs within their declared ranges (theta in -1000..1000)", c.args)
+		require.Contains(t, stderr, c.want, c.args)
+		require.NoFileExists(t, out)
+	}
+	ok := filepath.Join(dir, "ok.onnx")
+	_, stderr, code := runCLI("compile", "examples/topk.dp", "-scheme", "smooth", "-gamma", "2.143e+300", "-dtype", "float64", "-instance", "testdata/smooth/top2of5.json", "-o", ok, "-quiet")
+	require.Equal(t, 0, code, stderr)
+	stdout, stderr, code := runCLI("verify", ok, "-runtime", "go", "-random", "3", "-quiet") // the reference checks it too
+	require.Equal(t, 0, code, "%s%s", stdout, stderr)
+	require.Contains(t, stdout, "3 cases checked, 0 mismatches")
+}

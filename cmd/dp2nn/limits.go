@@ -29,8 +29,9 @@ type limits struct {
 }
 
 func addLimits(fs *flag.FlagSet) *limits {
-	l := &limits{neurons: new(int64), memory: &cliflag.Size{N: compile.DefaultMaxMemory, Text: compile.BytesText}}
-	fs.Int64Var(l.neurons, "max-neurons", compile.DefaultMaxNeurons, "refuse a network with more hidden neurons (counted exactly before building, by compile's cost model)")
+	n := &cliflag.Positive{N: compile.DefaultMaxNeurons}
+	l := &limits{neurons: &n.N, memory: &cliflag.Size{N: compile.DefaultMaxMemory, Text: compile.BytesText}}
+	fs.Var(n, "max-neurons", "refuse a network with more than `N` hidden neurons, N >= 1 (counted exactly before building, by compile's cost model)")
 	fs.Var(l.memory, "max-memory", "refuse a job whose build, evaluation, export or ground truth would need more memory (bytes, or with KiB, MiB, GiB)")
 	return l
 }

@@ -63,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	name := args[0]
-	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
+	if name == "help" || isHelpFlag(name) {
 		if len(args) > 2 && args[1] == "study" {
 			s, ok := studies[args[2]]
 			if !ok {
@@ -73,7 +73,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			helpStudy(s, stdout)
 			return exitOK
 		}
-		if len(args) > 1 {
+		if len(args) > 1 && !isHelpFlag(args[1]) { // "help -h": this usage
 			return helpCommand(args[1], stdout, stderr)
 		}
 		usage(stdout)
@@ -128,7 +128,13 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "The language is described in docs/dsl.md, the lowering rules in docs/lowering.md.")
 }
 
+func isHelpFlag(s string) bool { return s == "-h" || s == "-help" || s == "--help" }
+
 func helpCommand(name string, stdout, stderr io.Writer) int {
+	if name == "help" { // "dp2nn help help"
+		usage(stdout)
+		return exitOK
+	}
 	if name == "study" {
 		helpStudies(stdout)
 		return exitOK

@@ -195,7 +195,7 @@ func TestBadInput(t *testing.T) {
 		{"smooth gamma overflows a graph compile", []string{"compile", "testdata/programs/dtw.dp", "-instance", "testdata/smooth/dtw3x4.json", "-scheme", "smooth", "-gamma", "1e308", "-o", filepath.Join(tmp, "dtw.onnx")}, "too large for this graph"},
 		{"smooth gamma overflows the network", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-gamma", "1e308"}, "its values overflow float64"},
 		{"smooth unknown reg", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-reg", "renyi"}, `unknown regulariser "renyi"`},
-		{"smooth top-k with k > n", []string{"solve", "examples/topk.dp", "-set", "k=7", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth"}, "no feasible choice"},
+		{"smooth top-k with k > n", []string{"solve", "examples/topk.dp", "-set", "k=7", "-instance", filepath.Join(data, "top5.json"), "-scheme", "smooth"}, "no feasible choice"},
 		{"smooth plot of a smooth network", []string{"solve", "examples/topk.dp", "-instance", "testdata/smooth/top2of5.json", "-scheme", "smooth", "-plot", filepath.Join(tmp, "topk.png")}, "prints its marginals as text"},
 		{"plot without smooth", []string{"solve", "examples/lcs.dp", "-instance", "testdata/seq/clrs-15.8.json", "-plot", filepath.Join(tmp, "lcs.png")}, "-plot does not apply"},
 		{"unrolled without steps", []string{"widths", "examples/knapsack.dp", "-form", "unrolled"}, "-steps"},
@@ -252,6 +252,14 @@ func TestBadInput(t *testing.T) {
 		{"compile smooth data with steps", []string{"compile", "examples/lcs.dp", "-scheme", "smooth", "-instance", "testdata/seq/clrs-15.8.json", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "-steps does not apply"},
 		{"compile smooth data decode", []string{"compile", "examples/lcs.dp", "-scheme", "smooth", "-instance", "testdata/seq/clrs-15.8.json", "-decode", "-o", filepath.Join(tmp, "lcs.onnx")}, "-decode does not apply"},
 		{"compile data wrong steps", []string{"compile", "examples/lcs.dp", "-form", "unrolled", "-steps", "3", "-o", filepath.Join(tmp, "lcs.onnx")}, "lcs runs 11 steps (its steps line); -steps 3 does not apply"},
+		// adv3: -set against the instance (D8), given twice (M6), a JSON key given twice (M6).
+		{"-set contradicts the instance", []string{"solve", "examples/knapsack_int.dp", "-instance", "testdata/lowdim/f1_l-d_kp_10_269.txt", "-set", "capacity=300"},
+			"examples/knapsack_int.dp: -set capacity=300 contradicts the instance testdata/lowdim/f1_l-d_kp_10_269.txt, which gives capacity = 269; drop -set capacity or use another instance\n"},
+		{"-set contradicts an instance of verify", []string{"verify", "examples/knapsack_int.dp", "-instances", "testdata/lowdim", "-set", "capacity=300"}, "-set capacity=300 contradicts the instance testdata/lowdim/"},
+		{"-set twice", []string{"widths", "examples/knapsack.dp", "-set", "pmax=6", "-set", "pmax=5"}, "pmax is set twice (pmax=6 and pmax=5): give it once"},
+		{"-max-neurons 0", []string{"widths", "examples/knapsack.dp", "-max-neurons", "0"}, `invalid value "0" for flag -max-neurons: want at least 1, got 0`},
+		{"-max-neurons -1", []string{"solve", "examples/knapsack.dp", "-instance", "testdata/lowdim/f3_l-d_kp_4_20.txt", "-max-neurons", "-1"}, `invalid value "-1" for flag -max-neurons: want at least 1, got -1`},
+		{"JSON key twice", []string{"solve", "examples/change.dp", "-instance", filepath.Join("instance", "testdata", "bad", "dup_step_key.json")}, `dup_step_key.json:3:26: key "price" appears twice in the same object (first at 3:14); give it once`},
 		{"study program not fptas", []string{"study", "fptas", "-program", "examples/subsetsum.dp", "-families", "subset-sum", "-n", "3", "-P", "5", "-per", "1"}, "lower end of its range"},
 	}
 	chdirRepo(t)

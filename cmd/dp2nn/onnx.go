@@ -12,6 +12,7 @@ import (
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/progress"
+	"github.com/dp2nn/dp2nn/verify"
 )
 
 func init() {
@@ -41,7 +42,7 @@ func compileFlags() (*flag.FlagSet, *compileOpts) {
 	o.scheme = addSchemeFlags(fs, true)
 	o.out = fs.String("o", "", "output .onnx file (written atomically)")
 	o.layout = fs.String("layout", "auto", "auto, dense (Gemm per layer), structured (Gather and MatMul over the nonzeros) or vector (-scheme smooth -form loop: the whole state at once)")
-	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
+	o.form = fs.String("form", "cell", "cell (one step), unrolled (-steps copies; -scheme smooth: the network over the instance's steps, recorded as unrolled) or loop (ONNX Loop over any number of steps; the default of -scheme smooth; its graph of a program with data: auto, the default, unrolled (a few operators per level) up to 16 levels and a Loop over the levels beyond)")
 	o.steps = fs.Int("steps", 0, "number of steps of the unrolled form (programs with a steps line: their step count)")
 	o.dtype = fs.String("dtype", "float32", "float32 or float64")
 	o.decode = fs.Bool("decode", false, "append the answer as a separate non-ReLU tail (output \"answer\")")
@@ -129,7 +130,7 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 		// solve's do; a -set that contradicts one is refused. A program
 		// with data reads its instance in compileSmoothGraph, as solve
 		// does.
-		if inst, err = instance.ReadInstanceFile(*o.instance); err != nil {
+		if inst, err = instance.ReadInstanceFileWithin(*o.instance, o.limits.compile().Memory); err != nil {
 			return &userError{err.Error()}
 		}
 		if err := instance.CheckSet(inst, o.set); err != nil {
@@ -149,26 +150,29 @@ func runCompile(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if smooth && smoothGraphApplies(m) {
+	if smooth && verify.SmoothGraphExports(m) {
 		return compileSmoothGraph(fs, f, o, dtype, stdout, stderr)
 	}
 	if *o.form == "auto" {
 		return userErrorf("compile: -form auto chooses the form of -scheme smooth's graph of a program with data; %s exports a network: -form cell, unrolled or loop", f.DpPos.File)
 	}
 	if smooth {
+		var steps [][]float64
 		if inst != nil {
-			steps, err := instance.Bind(m, inst)
-			if err != nil {
+			if steps, err = instance.Bind(m, inst); err != nil {
 				return &userError{err.Error()}
 			}
 			opt = opt.SmoothInstance(m, steps)
 		} else {
 			opt.Steps = *o.steps // nothing fixed: reads with input offsets are refused
 		}
+		if err := verify.SmoothStepsGamma(m, opt, steps, dtype == export.Float32, verify.SmoothLimit{MaxMemory: o.limits.compile().Memory}); err != nil {
+			return userErrorf("compile: %v", err) // the inputs arrive at run time: γ is checked against their declared ranges
+		}
 		if form == export.Loop {
 			return compileRecurrence(m, opt, path, src, dtype, o, stdout, stderr)
 		}
-		layout, form, *o.steps = export.Dense, export.Cell, 0
+		layout, *o.steps = export.Dense, 0 // the network is unrolled over the instance already
 	}
 	net, err := o.limits.lower("compile", m, opt, compile.Job{Form: form.String(), Steps: *o.steps, Export: layout.String(), DType: dtype.String()})
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"github.com/dp2nn/dp2nn/engine"
 	"github.com/dp2nn/dp2nn/instance"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
+	"github.com/dp2nn/dp2nn/internal/jsonfinite"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
@@ -136,15 +136,14 @@ func runSolve(args []string, stdout, stderr io.Writer) error {
 // solveBatch is "dp2nn solve -instances": one JSON line per instance, in
 // input order, solved on GOMAXPROCS goroutines.
 func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io.Writer) error {
-	entries, err := instance.Batch(path)
+	entries, err := instance.BatchWithin(path, in.MaxMemory)
 	if err != nil {
 		return userErrorf("solve: -instances: %v", err)
 	}
 	bar := progress.New(stderr, "solve", len(entries), progress.Options{Quiet: quiet})
-	enc := json.NewEncoder(stdout)
 	var werr error
 	err = verify.SolveBatch(in, entries, runtime.GOMAXPROCS(0), func(l verify.BatchLine) {
-		if err := enc.Encode(l); err != nil && werr == nil {
+		if err := writeBatchLine(stdout, l); err != nil && werr == nil {
 			werr = err
 		}
 		bar.Add(1)
@@ -158,6 +157,10 @@ func solveBatch(in verify.SolveInput, path string, quiet bool, stdout, stderr io
 	}
 	return nil
 }
+
+// writeBatchLine writes one line of a batch: JSON whose infinities are
+// strings (internal/jsonfinite), so that every instance gets its line.
+func writeBatchLine(w io.Writer, l verify.BatchLine) error { return jsonfinite.Write(w, l, "") }
 
 // printReport prints r as JSON or as text.
 func printReport(w io.Writer, asJSON bool, r any, text func(io.Writer)) error {

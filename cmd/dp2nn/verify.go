@@ -144,7 +144,7 @@ func runVerify(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if len(files) > 0 {
-		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge}
+		in := verify.FileSet{Files: files, Optima: optima, Set: o.set, Request: req, DTypes: dtypes, TooLarge: o.limits.tooLarge, MaxMemory: o.limits.compile().Memory}
 		if err := verify.Instances(rep, f, in); err != nil {
 			return err
 		}
@@ -264,7 +264,7 @@ func verifyModel(path string, o *verifyOpts, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return finishSmooth(stdout, c, *o.json, "the smooth model and the Go reference")
+		return finishSmooth(stdout, c, *o.json, "the smooth model and the smoothed-DP interpreter")
 	}
 	rep := &verify.Report{Program: fmt.Sprintf("%s (%s, %s layout, %s form, runtime %s)", path, m.Name, model.Layout, model.Form, rt), Scheme: net.Scheme.String(), Progress: tick}
 	labels := []engine.DType{engine.DType(fmt.Sprintf("%s %s", rt, model.DType))}

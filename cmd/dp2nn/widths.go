@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/internal/atomicfile"
 	"github.com/dp2nn/dp2nn/internal/cliflag"
+	"github.com/dp2nn/dp2nn/internal/jsonfinite"
 	"github.com/dp2nn/dp2nn/internal/progress"
 	"github.com/dp2nn/dp2nn/study"
 	"github.com/dp2nn/dp2nn/verify"
@@ -194,11 +194,7 @@ func runDataSweep(path string, f *dsl.File, opt compile.Options, o *widthsOpts, 
 		func() ([]byte, error) { return rep.Plot(sw.Name) }, func(w io.Writer) { rep.WriteText(w, sw.Name) })
 }
 
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
+func writeJSON(w io.Writer, v any) error { return jsonfinite.Write(w, v, "  ") }
 
 // writeFileAtomic writes data to path whole or not at all
 // (internal/atomicfile); its error, naming path, is a user error.

@@ -362,20 +362,23 @@ func (e *emitter) forward(l int, th string, vals []string, zero string) (string,
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
-		v, prob = e.smax(x, e.bools([]int{K, M}, mask), M)
+		v, prob, _ = e.smax(x, e.bools([]int{K, M}, mask), M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, e.f64([]int{K}, sign)}), e.op("Gather", []string{th, e.i64([]int{K}, bias)}, aInt("axis", 1))})
 	return v, prob
 }
 
 // smax is max_Ω over the last axis of x [N, K, M] (absent options −∞,
-// mask false): the values [N, K] and the probabilities [N, K, M].
-func (e *emitter) smax(x, mask string, M int) (string, string) {
+// mask false): the values [N, K], the probabilities [N, K, M] and, for
+// Gini and Tsallis, the threshold τ [N, K, 1] of the sort-based
+// algorithm, from which probsAt gives the probabilities again ("" for
+// Shannon).
+func (e *emitter) smax(x, mask string, M int) (string, string, string) {
 	gamma := e.opt.Gamma
 	inv := 1 / gamma
 	mx := e.op("ReduceMax", []string{x}, aInts("axes", 2), aInt("keepdims", 1))
 	d := e.op("Sub", []string{x, mx}) // ≤ 0, absent −∞
-	var v, prob string
+	var v, prob, thr string
 	switch e.opt.Reg {
 	case smooth.Shannon:
 		ex := e.op("Exp", []string{e.op("Mul", []string{d, e.scalar(inv)})})
@@ -412,6 +415,7 @@ func (e *emitter) smax(x, mask string, M int) (string, string) {
 		at := e.op("Cast", []string{e.op("Sub", []string{ks, e.scalar(1)})}, aInt("to", int64(tInt64)))
 		tau := e.op("GatherElements", []string{tk, at}, aInt("axis", 2))
 		s := e.op("Relu", []string{e.op("Sub", []string{z, tau})}) // absent: 0
+		thr = tau
 		dm := e.op("Where", []string{mask, d, e.scalar(0)})
 		if e.opt.Reg == smooth.Gini {
 			prob = s
@@ -427,7 +431,27 @@ func (e *emitter) smax(x, mask string, M int) (string, string) {
 			v = e.op("Add", []string{mx, e.op("Add", []string{dot, h})})
 		}
 	}
-	return e.op("Squeeze", []string{v, e.ints(2)}), prob
+	return e.op("Squeeze", []string{v, e.ints(2)}), prob, thr
+}
+
+// probsAt is the probabilities of smax of x [N, K, M] for Gini and
+// Tsallis given their threshold τ [N, K, 1], and for Shannon without
+// (τ ""): smax's operators on the same numbers, so the same
+// probabilities, without the sort that finds τ. The loop form's reverse
+// Loop forms them again so.
+func (e *emitter) probsAt(x, tau string) string {
+	mx := e.op("ReduceMax", []string{x}, aInts("axes", 2), aInt("keepdims", 1))
+	d := e.op("Sub", []string{x, mx})
+	inv := 1 / e.opt.Gamma
+	switch e.opt.Reg {
+	case smooth.Shannon:
+		ex := e.op("Exp", []string{e.op("Mul", []string{d, e.scalar(inv)})})
+		return e.op("Div", []string{ex, e.sum(ex, 2, true)})
+	case smooth.Tsallis:
+		s := e.op("Relu", []string{e.op("Sub", []string{e.op("Mul", []string{d, e.scalar(0.5 * inv)}), tau})})
+		return e.op("Mul", []string{s, s})
+	}
+	return e.op("Relu", []string{e.op("Sub", []string{e.op("Mul", []string{d, e.scalar(inv)}), tau})})
 }
 
 // adjoint emits ∂(seed·value)/∂(level l's nodes) [N, K]: for each node

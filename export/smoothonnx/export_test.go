@@ -6,14 +6,14 @@ import "github.com/dp2nn/dp2nn/smooth"
 // choice).
 func SetWindow(w int) { forceWindow = w }
 
-// Elements is what Marshal measures of g's model in form before writing
-// it, in 8-byte constants.
-func Elements(g *smooth.Graph, form Form) int {
+// Elements is what Marshal measures of g's model in form with reg before
+// writing it, in 8-byte constants.
+func Elements(g *smooth.Graph, form Form, reg smooth.Reg) int {
 	st := g.Structure()
 	p := plan(st)
 	if form == Unrolled {
 		return p.elements()
 	}
-	q := newLoopPlan(st, p)
+	q := newLoopPlan(st, p, reg)
 	return q.tables(st).elements()
 }

@@ -32,12 +32,15 @@ import (
 //     padding reads).
 //
 // W is chosen to minimise the carried size summed over the levels. The
-// forward Loop's scan outputs are every level's values and option
-// probabilities, padded to the widest level; the reverse Loop carries the
-// adjoints in the same window and far store (ScatterElements with
-// reduction add pushes each level's option flows into the levels it
-// reads), and its scan outputs, the adjoints and flows, give the
-// gradient of θ in one ScatterElements after the Loop.
+// forward Loop's scan output is every level's values, padded to the
+// widest level; the reverse Loop carries the adjoints in the same window
+// and far store (ScatterElements with reduction add pushes each level's
+// option flows into the levels it reads) and, with several options, the
+// values' window, rebuilt level by level from the stacked values, from
+// which it computes each level's option probabilities again (the
+// forward Loop's operators on the same numbers: stacking them instead
+// cost M times the values' memory); its scan outputs, the adjoints and
+// flows, give the gradient of θ in one ScatterElements after the Loop.
 
 // loopPlan is the layout of the loop form.
 type loopPlan struct {
@@ -51,19 +54,27 @@ type loopPlan struct {
 	tp   int     // the most θ terms of an option (at least 1 when no node terms)
 	tn   int     // the most node terms of an option
 	S    int     // the most outputs one node is
+	reg  smooth.Reg
 }
+
+// stacksTau says whether the forward Loop stacks each node's threshold
+// τ of the sort-based max_Ω (Gini and Tsallis, several options), from
+// which the reverse Loop forms the probabilities again without sorting.
+func (q *loopPlan) stacksTau() bool { return q.M > 1 && q.reg != smooth.Shannon }
 
 // forceWindow, when positive, replaces the chosen W (a test sets it to
 // move reads between the window and the far store).
 var forceWindow int
 
 // rowBytes is what the two Loops stack per batch row at run time: every
-// level's values, option probabilities, adjoints and θ-term flows (and
-// the latter's int32 indices), padded to the widest level.
+// level's values (8 bytes a node), adjoints (8) and their θ indices (4),
+// and θ-term flows (8 per option and term) and their indices (4), padded
+// to the widest level. (The option probabilities are not stacked: the
+// reverse Loop computes them again.)
 func (q *loopPlan) rowBytes() int {
-	per := 8 * (1 + q.M + 1 + q.M*q.tp)
-	if q.M == 1 {
-		per -= 8 // no probabilities
+	per := 8 + 8 + 4 + q.M*q.tp*(8+4)
+	if q.stacksTau() {
+		per += 8
 	}
 	return q.L * q.K * per
 }
@@ -71,10 +82,10 @@ func (q *loopPlan) rowBytes() int {
 // winStart is the first row of the window at level l.
 func (q *loopPlan) winStart(l int) int { return q.off[max(0, l-q.W)] }
 
-func newLoopPlan(st smooth.Structure, p *levelPlan) *loopPlan {
+func newLoopPlan(st smooth.Structure, p *levelPlan, reg smooth.Reg) *loopPlan {
 	np1 := int32(st.NumParams + 1)
 	L := len(p.levels)
-	q := &loopPlan{levelPlan: p, L: L, off: make([]int, L+1)}
+	q := &loopPlan{levelPlan: p, L: L, off: make([]int, L+1), reg: reg}
 	for l, nodes := range p.levels {
 		q.off[l+1] = q.off[l] + len(nodes)
 		q.K = max(q.K, len(nodes))

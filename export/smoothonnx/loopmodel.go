@@ -180,9 +180,17 @@ func (t *loopTables) elements() int {
 	if q.F > 0 { // the far writes (none without far slots)
 		bytes += 4 * (len(t.farSlot) + len(t.farPos))
 	}
-	// the per-level tables: 16 int64 and one int32 columns forward, 21 and
-	// one reverse (loopModel's scalars); the arange
-	bytes += (8*(16+21)+4*2)*q.L + 4*q.K
+	// the per-level tables: 10 int64 and one int32 columns forward, 21
+	// and one reverse and with several options one more int64 (the value
+	// window's, loopModel's scalars); the arange
+	cols := 10 + 21
+	if q.M > 1 {
+		cols++
+	}
+	if q.stacksTau() {
+		cols += 4
+	}
+	bytes += (8*cols+4*2)*q.L + 4*q.K
 	return (bytes + 7) / 8
 }
 
@@ -263,8 +271,9 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	}
 
 	// ---- forward Loop: carried window [N, rows of the window] and far
-	// store [N, F+2]; scan outputs values [N, K] and probabilities
-	// [N, K, M], padded to K.
+	// store [N, F+2]; scan output the values [N, K], padded to K. (The
+	// reverse Loop recomputes the option probabilities from them: stacking
+	// the probabilities too cost M times the values' memory.)
 	body, it, in := e.bodyGraph("window", "far")
 	win, far := in[0], in[1]
 	padK := func(l int) int64 { return int64(K - len(q.levels[l])) }
@@ -278,11 +287,10 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 			}
 			return 0
 		}),
-		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} },       // Pad of [N, K]
-		func(l int) []int64 { return []int64{0, 0, 0, 0, padK(l), 0} }, // Pad of [N, K, M]
+		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} }, // Pad of [N, K]
 		one(func(l int) int64 { return int64(t.farOff[l]) }),
 		one(func(l int) int64 { return int64(t.farOff[l+1]) }))
-	s0, s1, kk, drop, pad2, pad3, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6], sc[7]
+	s0, s1, kk, drop, pad2, f0, f1 := sc[0], sc[1], sc[2], sc[3], sc[4], sc[5], sc[6]
 	w32 := e.scalars(q, false, it, tInt32, one(wszOf))[0]
 	pid := e.rowsOf(tPat, s0, s1)
 	gat := func(tab string) string { return e.op("Gather", []string{tab, pid}, aInt("axis", 0)) }
@@ -305,7 +313,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		g := e.op("Gather", []string{src, reads(pid, kk, w32)}, aInt("axis", 1))
 		x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x}) // [N, K, M]
 	}
-	var v, prob string
+	var v, thr string
 	if M == 1 {
 		v = e.op("Squeeze", []string{x, e.ints(2)})
 	} else {
@@ -313,7 +321,7 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		if pMask != "" {
 			mask = gat(pMask)
 		}
-		v, prob = e.smax(x, mask, M)
+		v, _, thr = e.smax(x, mask, M)
 	}
 	v = e.op("Add", []string{e.op("Mul", []string{v, sgn}), e.op("Gather", []string{th, e.rowsOf(tBias, s0, s1)}, aInt("axis", 1))})
 	win2 := e.op("Concat", []string{e.cols(win, drop, e.ints(bigEnd)), v}, aInt("axis", 1))
@@ -326,47 +334,76 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		far2 = e.op("ScatterElements", []string{far, fs, fv}, aInt("axis", 1))
 	}
 	outs := []bodyOut{{win2, tDouble, 2}, {far2, tDouble, 2}, {e.op("Pad", []string{v, pad2}), tDouble, 2}}
-	if M > 1 {
-		outs = append(outs, bodyOut{e.op("Pad", []string{prob, pad3}), tDouble, 3})
+	if q.stacksTau() { // Gini's and Tsallis's thresholds, so that the reverse Loop need not sort
+		outs = append(outs, bodyOut{e.op("Pad", []string{e.op("Squeeze", []string{thr, e.ints(2)}), pad2}), tDouble, 2})
 	}
 	e.endBody(body, outs)
 	fwd := e.loop(body, L, []string{zerosOf(0), zerosOf(F + 2)}, len(outs))
 	vS := fwd[2] // [L, N, K]
-	var pS string
-	if M > 1 {
-		pS = fwd[3] // [L, N, K, M]
-	}
 
-	// value: the outputs' nodes, from the stacked values [N, L·K] and a
-	// zero column (an infinite constant output adds its constant to it)
-	allV := e.op("Pad", []string{e.op("Reshape", []string{e.op("Transpose", []string{vS}, aInts("perm", 1, 0, 2)), e.ints(0, -1)}), e.ints(0, 0, 0, 1)})
+	// value: the outputs' nodes, from the stacked values of the levels
+	// that hold an output [N, D·K] (gathered first: one level for most
+	// programs, where transposing every level's would copy them all) and
+	// a zero column (an infinite constant output adds its constant to it)
 	outIdx := make([]int64, nout)
 	outConst := make([]float64, nout)
+	var outLv []int64 // the distinct levels of the outputs, in order of first use
+	dOf := map[int32]int{}
+	for _, k := range st.OutNode {
+		if lv := q.level[k]; lv >= 0 {
+			if _, ok := dOf[lv]; !ok {
+				dOf[lv] = len(outLv)
+				outLv = append(outLv, int64(lv))
+			}
+		}
+	}
+	D := len(outLv)
 	for i, k := range st.OutNode {
 		if lv := q.level[k]; lv >= 0 {
-			outIdx[i] = int64(int(lv)*K + int(q.pos[k]))
+			outIdx[i] = int64(dOf[lv]*K + int(q.pos[k]))
 		} else {
-			outIdx[i] = int64(L * K)
+			outIdx[i] = int64(D * K)
 			outConst[i] = st.OptConst[st.OptStart[k]]
 		}
+	}
+	allV := zerosOf(1)
+	if D > 0 {
+		lv := e.op("Gather", []string{vS, e.i64([]int{D}, outLv)}, aInt("axis", 0)) // [D, N, K]
+		allV = e.op("Pad", []string{e.op("Reshape", []string{e.op("Transpose", []string{lv}, aInts("perm", 1, 0, 2)), e.ints(0, -1)}), e.ints(0, 0, 0, 1)})
 	}
 	value := e.op("Add", []string{e.op("Gather", []string{allV, e.i64([]int{nout}, outIdx)}, aInt("axis", 1)), e.f64([]int{nout}, outConst)})
 
 	// ---- reverse Loop: iteration i is level L−1−i. Carried: the
 	// adjoints of the window's levels and the level's own [N, rows], and
-	// of the far store [N, F+2]. Scan outputs: the level's adjoints
-	// [N, K] and their θ indices (the biases) [K], and the θ terms' flows
-	// [N, K·M·tp] and indices [K·M·tp], padded with the zero slot np.
+	// of the far store [N, F+2]; with several options, the values of the
+	// window after the level [N, rows] (the forward Loop's final window
+	// at the start), from which the level's option probabilities are
+	// computed again as the forward Loop computed them (the same
+	// operators on the same values: the same numbers). Scan outputs: the
+	// level's adjoints [N, K] and their θ indices (the biases) [K], and
+	// the θ terms' flows [N, K·M·tp] and indices [K·M·tp], padded with
+	// the zero slot np.
 	zK := zerosOf(K)
 	npSlot := e.i32(nil, []int32{int32(np)})
 
-	body, it, in = e.bodyGraph("adjoint window", "adjoint far")
+	carried := []string{"adjoint window", "adjoint far"}
+	if M > 1 {
+		carried = append(carried, "value window")
+	}
+	body, it, in = e.bodyGraph(carried...)
 	awin, afar := in[0], in[1]
-	sc = e.scalars(q, true, it, tInt64,
+	rsc := []func(l int) []int64{
 		one(func(l int) int64 { return int64(q.off[l]) }),
 		one(func(l int) int64 { return int64(q.off[l+1]) }),
-		func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's probabilities: Slice starts
-		func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }, // and ends
+		func(l int) []int64 { // the level entering the value window: Slice starts of the stacked values
+			return []int64{int64(max(0, l-q.W)), 0}
+		},
+		func(l int) []int64 { // and ends
+			if l-q.W >= 0 {
+				return []int64{int64(l - q.W + 1), int64(len(q.levels[l-q.W]))}
+			}
+			return []int64{1, 0}
+		},
 		one(func(l int) int64 { return int64(len(q.levels[l])) }),
 		one(wszOf),
 		one(func(l int) int64 { // the level entering the window
@@ -378,12 +415,35 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		func(l int) []int64 { return []int64{0, 0, 0, padK(l)} }, // Pad of [N, K]
 		func(l int) []int64 { return []int64{0, padK(l)} },       // Pad of [K]
 		func(l int) []int64 { return []int64{0, 0, 0, padK(l) * int64(M*tp)} },
-		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} })
+		func(l int) []int64 { return []int64{0, padK(l) * int64(M*tp)} },
+		one(func(l int) int64 { // the value window after level l without level l
+			return int64(q.off[l] - q.winStart(l+1))
+		}),
+		func(l int) []int64 { return []int64{int64(l), 0} },                           // the level's thresholds: Slice starts
+		func(l int) []int64 { return []int64{int64(l + 1), int64(len(q.levels[l]))} }, // and ends
+	}
+	switch { // the value window's and the thresholds' columns only where they are read
+	case M == 1:
+		rsc = rsc[:11]
+	case !q.stacksTau():
+		rsc = rsc[:12]
+	}
+	sc = e.scalars(q, true, it, tInt64, rsc...)
 	s0, s1 = sc[0], sc[1]
 	ps0, ps1, k1, wsz, bz := sc[2], sc[3], sc[4], sc[5], sc[6]
 	bpad2, bpad1, btpad2, btpad1 := sc[7], sc[8], sc[9], sc[10]
 	bw32 := e.scalars(q, true, it, tInt32, one(wszOf))[0]
 	pid = e.rowsOf(tPat, s0, s1)
+	var vwin2 string // the value window of the level (and the carried one of the next)
+	if M > 1 {
+		keep := sc[11]
+		enter := e.op("Squeeze", []string{e.op("Slice", []string{vS, ps0, ps1, e.ints(0, 2)}), e.ints(0)}) // [N, entering]
+		vwin2 = e.op("Concat", []string{enter, e.cols(in[2], e.ints(0), keep)}, aInt("axis", 1))
+	}
+	var rd string // the columns the level's node terms read
+	if tn > 0 {
+		rd = reads(pid, k1, bw32)
+	}
 	adj := e.cols(awin, wsz, e.ints(bigEnd))
 	if F > 0 {
 		adj = e.op("Add", []string{adj, e.op("Gather", []string{afar, gat(pFar)}, aInt("axis", 1))})
@@ -391,8 +451,22 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	adj = e.op("Add", []string{adj, e.sum(e.op("Gather", []string{sd, gat(pSeed)}, aInt("axis", 1)), 2, false)}) // [N, K]
 	flow := e.op("Unsqueeze", []string{adj, e.ints(2)})                                                          // [N, K, 1]
 	if M > 1 {
-		p := e.op("Squeeze", []string{e.op("Slice", []string{pS, ps0, ps1, e.ints(0, 2)}), e.ints(0)}) // [N, K, M]
-		flow = e.op("Mul", []string{flow, p})
+		// the level's options [N, K, M], as the forward Loop formed them
+		x := gat(pCst)
+		if tp > 0 {
+			g := e.op("Gather", []string{th, e.rowsOf(tThIdx, s0, s1)}, aInt("axis", 1))
+			x = e.op("Add", []string{termSum(g, gat(pTCoefS), tp), x})
+		}
+		if tn > 0 {
+			src := e.op("Concat", []string{vwin2, fwd[1]}, aInt("axis", 1)) // the far store is final: every slot written before it is read
+			g := e.op("Gather", []string{src, rd}, aInt("axis", 1))
+			x = e.op("Add", []string{termSum(g, gat(pNCoefS), tn), x})
+		}
+		tau := ""
+		if q.stacksTau() {
+			tau = e.op("Transpose", []string{e.op("Slice", []string{fwd[3], sc[12], sc[13], e.ints(0, 2)})}, aInts("perm", 1, 2, 0)) // [N, K, 1]
+		}
+		flow = e.op("Mul", []string{flow, e.probsAt(x, tau)})
 	}
 	// perTerm gives the flows [N, K, M] a terms' axis when there are more
 	// terms than one
@@ -407,15 +481,20 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	if tn > 0 {
 		u := e.op("Mul", []string{perTerm(flow, tn), gat(pNCoef)}) // [N, K, M(, tn)]
 		u = e.op("Reshape", []string{u, e.ints(0, -1)})
-		ix := e.op("Expand", []string{e.op("Reshape", []string{reads(pid, k1, bw32), e.ints(1, -1)}), e.op("Shape", []string{u})})
+		ix := e.op("Expand", []string{e.op("Reshape", []string{rd, e.ints(1, -1)}), e.op("Shape", []string{u})})
 		comb = e.op("ScatterElements", []string{comb, ix, u}, aInt("axis", 1), aString("reduction", "add"))
 	}
 	rest2 := e.cols(comb, e.ints(0), wsz)
 	afar2 := e.cols(comb, wsz, e.ints(bigEnd))
 	awin2 := e.op("Concat", []string{e.cols(zK, e.ints(0), bz), rest2}, aInt("axis", 1))
-	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2},
-		{e.op("Pad", []string{adj, bpad2}), tDouble, 2},
-		{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), bpad1, npSlot}), tInt32, 1}}
+	outs = []bodyOut{{awin2, tDouble, 2}, {afar2, tDouble, 2}}
+	if M > 1 {
+		outs = append(outs, bodyOut{vwin2, tDouble, 2})
+	}
+	nc := len(outs) // carried
+	outs = append(outs,
+		bodyOut{e.op("Pad", []string{adj, bpad2}), tDouble, 2},
+		bodyOut{e.op("Pad", []string{e.rowsOf(tBias, s0, s1), bpad1, npSlot}), tInt32, 1})
 	if tp > 0 {
 		u := e.op("Mul", []string{perTerm(flow, tp), gat(pTCoef)}) // [N, K, M(, tp)]
 		outs = append(outs,
@@ -425,7 +504,11 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 	e.endBody(body, outs)
 	// the last level's window (its own rows and the levels before it)
 	// starts at zero: its adjoints are its seeds
-	bwd := e.loop(body, L, []string{zerosOf(q.off[L] - q.winStart(L-1)), zerosOf(F + 2)}, len(outs))
+	init := []string{zerosOf(q.off[L] - q.winStart(L-1)), zerosOf(F + 2)}
+	if M > 1 {
+		init = append(init, fwd[0]) // the window after the last level
+	}
+	bwd := e.loop(body, L, init, len(outs))[nc-2:] // bwd[2:]: the scan outputs
 
 	// θ: every node's adjoint at its bias, every θ term's flow at its
 	// index, scattered (add) into [N, np+1] at once
@@ -438,8 +521,11 @@ func (e *emitter) loopModel(q *loopPlan, t *loopTables) {
 		uParts = append(uParts, flat(bwd[4], 1, 0, 2))
 		iParts = append(iParts, e.op("Reshape", []string{bwd[5], e.ints(1, -1)}))
 	}
-	u := e.op("Concat", uParts, aInt("axis", 1))
-	ix := e.op("Expand", []string{e.op("Concat", iParts, aInt("axis", 1)), e.op("Shape", []string{u})})
+	u, ix := uParts[0], iParts[0] // one part: no Concat, which would copy it
+	if len(uParts) > 1 {
+		u, ix = e.op("Concat", uParts, aInt("axis", 1)), e.op("Concat", iParts, aInt("axis", 1))
+	}
+	ix = e.op("Expand", []string{ix, e.op("Shape", []string{u})})
 	grad := e.op("ScatterElements", []string{zerosOf(np + 1), ix, u}, aInt("axis", 1), aString("reduction", "add"))
 	marg := e.op("Slice", []string{grad, e.ints(0), e.ints(int64(np)), e.ints(1)})
 

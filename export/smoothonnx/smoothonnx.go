@@ -110,8 +110,8 @@ type Options struct {
 	// coefficients, 8 bytes each); 0 means DefaultMaxElements.
 	MaxElements int
 	// MaxRowBytes bounds what the loop form's Loops stack per batch row
-	// at run time (every level's values, probabilities, adjoints and
-	// θ-term flows, padded to the widest level: RowBytes); 0 means
+	// at run time (every level's values, adjoints and θ-term flows and
+	// their indices, padded to the widest level); 0 means
 	// DefaultMaxRowBytes. Past it Loop is refused and Auto writes the
 	// unrolled form.
 	MaxRowBytes int
@@ -159,7 +159,7 @@ func Marshal(g *smooth.Graph, opt Options) ([]byte, error) {
 	n := p.elements()
 	if opt.Form == Loop {
 		// the padded stacks are predicted before any table is built
-		q = newLoopPlan(st, p)
+		q = newLoopPlan(st, p, opt.Reg)
 		if b := q.rowBytes(); b > opt.MaxRowBytes {
 			if !auto {
 				return nil, fmt.Errorf("smoothonnx: %s in the loop form would stack %d bytes (%.3g GiB) per batch row at run time (%d levels padded to the widest, %d nodes), more than the limit %d; -form unrolled holds each level at its own size",

@@ -9,10 +9,12 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/dp2nn/dp2nn/engine/onnxrt"
 	"github.com/dp2nn/dp2nn/export"
 	"github.com/dp2nn/dp2nn/export/exporttest"
+	"github.com/dp2nn/dp2nn/export/onnxpb"
 	"github.com/dp2nn/dp2nn/export/smoothonnx"
 	"github.com/dp2nn/dp2nn/internal/testprog"
 	"github.com/dp2nn/dp2nn/problems"
@@ -270,7 +272,7 @@ func TestElementsPredictSize(t *testing.T) {
 		for _, form := range []smoothonnx.Form{smoothonnx.Loop, smoothonnx.Unrolled} {
 			model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: smooth.Gini, Gamma: 1, DType: smoothonnx.Float64, Form: form})
 			require.NoError(t, err)
-			n := 8 * smoothonnx.Elements(g, form)
+			n := 8 * smoothonnx.Elements(g, form, smooth.Gini)
 			if form == smoothonnx.Loop {
 				require.GreaterOrEqual(t, len(model), n-8, "%s", p.path) // rounded up to 8 bytes
 				require.LessOrEqual(t, len(model), n+64<<10, "%s", p.path)
@@ -334,5 +336,43 @@ func TestBadOptions(t *testing.T) {
 	} {
 		_, err := smoothonnx.Marshal(g, c.opt)
 		require.ErrorContains(t, err, c.want)
+	}
+}
+
+// The loop form stacks per batch row only what the reverse sweep cannot
+// compute again cheaply: the forward Loop's scan outputs are the values
+// [N, K] per level and, for Gini and Tsallis, the threshold τ of their
+// sort (the option probabilities, M times the values' size, are formed
+// again by the reverse Loop from the values' window, which it carries,
+// and τ), and the reverse Loop's are the adjoints [N, K] and their θ
+// indices [K] (with θ terms, their flows and indices). For LCS (three
+// options) that is 20 (Shannon) or 28 bytes per padded node instead of
+// 40.
+func TestLoopStacks(t *testing.T) {
+	g := programs[0].graph(t, rand.New(rand.NewPCG(18, 22))) // LCS: three options, no θ terms
+	for _, reg := range []smooth.Reg{smooth.Shannon, smooth.Gini, smooth.Tsallis} {
+		model, err := smoothonnx.Marshal(g, smoothonnx.Options{Reg: reg, Gamma: 1, DType: smoothonnx.Float64, Form: smoothonnx.Loop})
+		require.NoError(t, err)
+		var mp onnxpb.ModelProto
+		require.NoError(t, proto.Unmarshal(model, &mp))
+		var scans [][]string // per Loop: its scan outputs' element type and rank
+		for _, n := range mp.GetGraph().GetNode() {
+			if n.GetOpType() != "Loop" {
+				continue
+			}
+			body := n.GetAttribute()[0].GetG()
+			carried := len(n.GetInput()) - 2
+			var s []string
+			for _, o := range body.GetOutput()[1+carried:] {
+				tt := o.GetType().GetTensorType()
+				s = append(s, fmt.Sprintf("%v/%d", onnxpb.TensorProto_DataType(tt.GetElemType()), len(tt.GetShape().GetDim())))
+			}
+			scans = append(scans, s)
+		}
+		fwd := []string{"DOUBLE/2"}
+		if reg != smooth.Shannon {
+			fwd = append(fwd, "DOUBLE/2")
+		}
+		require.Equal(t, [][]string{fwd, {"DOUBLE/2", "INT32/1"}}, scans, "%v", reg)
 	}
 }

@@ -69,7 +69,8 @@ func Refuse(cmd string, given map[string]bool, rules ...Rule) error {
 }
 
 // Params is a flag.Value of repeated NAME=INTEGER flags (-set), each of
-// which may hold a comma-separated list; a later value of a name wins.
+// which may hold a comma-separated list; a name given twice is an error
+// naming both values (which one was meant cannot be told).
 type Params map[string]int64
 
 // String lists the params sorted by name: "a=1,b=2".
@@ -97,6 +98,9 @@ func (s Params) Set(v string) error {
 		n, err := strconv.ParseInt(strings.TrimSpace(val), 10, 64)
 		if err != nil {
 			return fmt.Errorf("%s: %q is not an integer", name, val)
+		}
+		if old, dup := s[name]; dup {
+			return fmt.Errorf("%s is set twice (%s=%d and %s=%d): give it once", name, name, old, name, n)
 		}
 		s[name] = n
 	}
@@ -146,6 +150,26 @@ func (z *Size) Set(s string) error {
 		z.N = n
 	}
 	return err
+}
+
+// Positive is a flag.Value of a count of at least 1 (a limit such as
+// -max-neurons: 0 or a negative number would not read as "no limit" to
+// everyone, and -max-memory, a Size, takes none either).
+type Positive struct{ N int64 }
+
+func (p *Positive) String() string { return strconv.FormatInt(p.N, 10) }
+
+// Set parses a count of at least 1; a bad one leaves p as it was.
+func (p *Positive) Set(s string) error {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%q is not an integer", s)
+	}
+	if n < 1 {
+		return fmt.Errorf("want at least 1, got %d (there is no setting for no limit: give a large one)", n)
+	}
+	p.N = n
+	return nil
 }
 
 // IntList parses a comma-separated list of distinct integers in lo..hi.

@@ -71,7 +71,10 @@ func TestParams(t *testing.T) {
 		err  string
 	}{
 		{in: []string{"n=3"}, want: cliflag.Params{"n": 3}, str: "n=3"},
-		{in: []string{"b=2, a = -1", "b=5"}, want: cliflag.Params{"a": -1, "b": 5}, str: "a=-1,b=5"},
+		{in: []string{"b=2, a = -1", "c=5"}, want: cliflag.Params{"a": -1, "b": 2, "c": 5}, str: "a=-1,b=2,c=5"},
+		// adv3 M6: a repeated name was taken silently, the last value winning.
+		{in: []string{"n=6", "n=5"}, err: "n is set twice (n=6 and n=5): give it once"},
+		{in: []string{"n=6,n=6"}, err: "n is set twice (n=6 and n=6): give it once"},
 		{in: []string{"n"}, err: `want NAME=INTEGER, got "n"`},
 		{in: []string{"=3"}, err: `want NAME=INTEGER, got "=3"`},
 		{in: []string{"n=3,"}, err: `want NAME=INTEGER, got ""`},
@@ -264,4 +267,20 @@ func TestSize(t *testing.T) {
 	assert.EqualError(t, err, `cmd: invalid value "0.5" for flag -max-memory: want a positive size such as 8GiB or 512MiB, got "0.5"`)
 	assert.Equal(t, int64(512<<20), z.N, "a bad size leaves the value")
 	assert.Equal(t, "7", (&cliflag.Size{N: 7}).String())
+}
+
+// adv3 M5: -max-neurons 0 and -1 were taken, and turned the limit off.
+func TestPositive(t *testing.T) {
+	p := cliflag.Positive{N: 7}
+	require.NoError(t, p.Set("12"))
+	assert.Equal(t, int64(12), p.N)
+	assert.Equal(t, "12", p.String())
+	for in, want := range map[string]string{
+		"0":   "want at least 1, got 0 (there is no setting for no limit: give a large one)",
+		"-1":  "want at least 1, got -1 (there is no setting for no limit: give a large one)",
+		"1e6": `"1e6" is not an integer`,
+	} {
+		assert.EqualError(t, p.Set(in), want)
+		assert.Equal(t, int64(12), p.N, "a bad value leaves it as it was")
+	}
 }
