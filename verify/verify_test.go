@@ -281,6 +281,16 @@ func TestSolve(t *testing.T) {
 	assert.Equal(t, "3", sr.Hard)
 	require.NotNil(t, sr.Bound)
 	assert.InDelta(t, 3, sr.Value, 1e-9, "3 + 0.1·log(1 + e^−20)")
+
+	// A bracket on a smoothed value could flip: no bound is known, and
+	// solve says so.
+	m = testprog.Source(t, "dp t\ninput x int in -1..1\nstate f[i in 1..1] int in -10..10 = 0\nstep f[i] = clamp(max(f[i], x) + [f[i] >= 1], -10, 10)\nanswer f[1]\n", nil)
+	sr, err = verify.SolveSmooth(m, compile.Options{Scheme: compile.Smooth, Reg: relu.Gini, Gamma: 1}, "x", [][]float64{{1}, {1}})
+	require.NoError(t, err)
+	assert.Nil(t, sr.Bound)
+	text.Reset()
+	sr.WriteText(&text)
+	assert.Contains(t, text.String(), "; no bound known)")
 }
 
 // Solve returns the known optimum on every lowdim instance whose profit
