@@ -273,3 +273,48 @@ step f[i] = clamp(f[i] + x + i, 0, 100)
 		})
 	}
 }
+
+// A program with a steps line is judged on the ranges its steps reach
+// (the checker's step-iterated analysis), not only on its declared
+// range: fib(40) in a state declared 0..inf is exact in float64 (its
+// sums stay below 2^41) and refused in float32; fib(80) is refused in
+// both.
+func TestPrecisionSteppedRange(t *testing.T) {
+	const fib = `dp fibd
+param n int = 40
+data s int in 0..1
+state f[i in 0..n] int in 0..inf = 0
+steps n
+step f[i] = if i == 0 then 0 else if i == 1 then s else f[i - 1] + f[i - 2]
+answer f[n]
+`
+	for _, c := range []struct {
+		name string
+		n    int64
+		u    float64
+		want string
+	}{
+		{"fib(40) float64", 40, f64, ""},
+		{"fib(40) float32", 40, f32, "may reach 1.1e+12, at or above 2^24"},
+		{"fib(80) float64", 80, f64, "may reach 1.209e+24, at or above 2^53"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := testprog.Source(t, fib, map[string]int64{"n": c.n})
+			net, err := compile.Lower(m, compile.Options{})
+			require.NoError(t, err)
+			err = net.CheckIntegers(c.u, int(c.n)+1)
+			if c.want != "" {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), c.want)
+				return
+			}
+			require.NoError(t, err)
+			assert.True(t, net.Precision(c.u, int(c.n)).Exact)
+			r, err := compile.NewRunner[float64](net)
+			require.NoError(t, err)
+			states, err := r.RunSteps([][]float64{{1}}, int(c.n))
+			require.NoError(t, err)
+			assert.Equal(t, 102334155.0, states[len(states)-1][0][c.n])
+		})
+	}
+}

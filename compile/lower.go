@@ -368,12 +368,12 @@ type lowering struct {
 	step      int       // unrolled lowering: the step being lowered (1-based)
 	totalUnit relu.Unit // FPTAS: the running total of the offset input
 	scale     []value   // FPTAS: D_old, D_new, made once
-	// env holds the index variables of the cell being lowered (and of the
-	// reductions around the term being lowered).
 	// err is the first error of a rule that returns no error itself;
 	// groupTerm is the term of each group, to name it.
 	err       error
 	groupTerm map[int]*dsl.Term
+	// env holds the index variables of the cell being lowered (and of the
+	// reductions around the term being lowered).
 	env       dsl.Env
 	dataUnits []relu.Unit // first unit of each data array; its cells follow row-major
 	reps      *infReps    // how +inf is represented

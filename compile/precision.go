@@ -401,6 +401,9 @@ func (n *Network) inputBoundsOf(g *relu.Graph, u float64, steps int, e, ex []flo
 		case stateByName(m, blk.Name) != nil:
 			s := stateByName(m, blk.Name)
 			lo, hi := n.reps.stateRange(s)
+			if dlo, dhi, ok := n.steppedRange(s); ok {
+				lo, hi = math.Max(lo, dlo), math.Min(hi, dhi)
+			}
 			set(blk, lo-e[s.Index], hi+ex[s.Index], s.Type == dsl.Int && e[s.Index] == 0)
 			for k := range blk.Len { // representable values: no error of their own
 				in[blk.Start+k].err = 0
@@ -421,6 +424,28 @@ func (n *Network) inputBoundsOf(g *relu.Graph, u float64, steps int, e, ex []flo
 		}
 	}
 	return in, nil
+}
+
+// steppedRange is the range of s's values in a program with a steps
+// line, from the checker's step-iterated analysis: its initial values
+// and the interval of its step, which is the join over every step run
+// (the fixpoint step included). A state declared 0..inf whose steps keep
+// it below 2^53 (fib(40)) is then exact in float64. ok is false for a
+// program without a steps line, the fptas scheme, and a state that may
+// hold the big M of +inf (its network range is bigm.go's).
+func (n *Network) steppedRange(s *dsl.State) (lo, hi float64, ok bool) {
+	if n.Model.Steps == 0 || n.Rounding != nil || n.OffsetRounding != nil || s.MayInf || n.BigM != 0 || s.Body == nil {
+		return 0, 0, false
+	}
+	lo, hi = s.Init, s.Init
+	if s.InitTerm != nil {
+		lo, hi = s.InitTerm.Lo, s.InitTerm.Hi
+	}
+	lo, hi = math.Min(lo, s.Body.Lo), math.Max(hi, s.Body.Hi)
+	if math.IsNaN(lo) || math.IsNaN(hi) || lo > hi {
+		return 0, 0, false
+	}
+	return lo, hi, true
 }
 
 func stateByName(m *dsl.Model, name string) *dsl.State {

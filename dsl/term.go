@@ -126,6 +126,23 @@ func (c *checker) folded(x Expr, v float64) *Term {
 	return c.constant(x, v)
 }
 
+// foldedArith is folded for the result v of arithmetic on the constants
+// operands: an infinite result of finite operands overflowed (1e308 * 10
+// is not inf), and is refused rather than taken for inf.
+func (c *checker) foldedArith(x Expr, v float64, operands ...float64) *Term {
+	if math.IsInf(v, 0) {
+		finite := true
+		for _, o := range operands {
+			finite = finite && !math.IsInf(o, 0)
+		}
+		if finite {
+			c.error(x.Pos(), "%s overflows: its value is past the largest float64 (%g); write inf if that is meant", c.f.Text(x), math.MaxFloat64)
+			return nil
+		}
+	}
+	return c.folded(x, v)
+}
+
 // term checks e in scope sc. It returns nil after reporting an error.
 func (c *checker) term(e Expr, sc *scope) *Term {
 	switch x := e.(type) {
@@ -236,7 +253,7 @@ func (c *checker) sum(x *Binary, sc *scope) *Term {
 			}
 		}
 		if args == nil && cur.Kind == TConst && b.Kind == TConst {
-			if cur = c.folded(n, cur.Value+b.Value); cur == nil {
+			if cur = c.foldedArith(n, cur.Value+b.Value, cur.Value, b.Value); cur == nil {
 				ok = false
 			}
 			continue
@@ -277,7 +294,7 @@ func (c *checker) binary(x *Binary, sc *scope) *Term {
 	case '*':
 		switch {
 		case a.Kind == TConst && b.Kind == TConst:
-			return c.folded(x, a.Value*b.Value)
+			return c.foldedArith(x, a.Value*b.Value, a.Value, b.Value)
 		case a.Kind == TConst:
 			return c.scale(x, a.Value, b, x.X)
 		case b.Kind == TConst:
@@ -295,7 +312,7 @@ func (c *checker) binary(x *Binary, sc *scope) *Term {
 			return nil
 		}
 		if a.Kind == TConst {
-			return c.folded(x, a.Value/b.Value)
+			return c.foldedArith(x, a.Value/b.Value, a.Value, b.Value)
 		}
 		t := c.scale(x, 1/b.Value, a, x.Y)
 		if t != nil {
