@@ -41,6 +41,10 @@ func (a Answer) String() string {
 		return fmt.Sprint(a.Cells)
 	case !a.Found:
 		return "none"
+	case math.IsInf(a.Value, 1):
+		return "inf" // as instances and the exact interpreter write it
+	case math.IsInf(a.Value, -1):
+		return "-inf"
 	case a.Kind == dsl.AnswerValue, a.Value != float64(a.Index):
 		return fmt.Sprintf("%g", a.Value)
 	}
@@ -204,6 +208,7 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	if n.Rounding != nil {
 		return n.decodeRounded(final, tol)
 	}
+	final = n.Exact(final) // an "or inf" cell's big M read back as +inf
 	if a.Kind == dsl.AnswerValue {
 		if general(a.Value) {
 			// A reduction or a computed index: the answer

@@ -141,3 +141,51 @@ answer c[1]
 		assert.Contains(t, c.Mismatch, "but an int state is computed exactly")
 	})
 }
+
+// A per-step program whose "or inf" state is read through a run-time
+// offset: the network holds +inf as its big M, and both the decoded
+// answer (Solve) and the per-step state comparison (AgainstDP) read it
+// back as +inf. Before, Solve answered the big M (2, exit 1 after the
+// interpreter's check; 2 with exit 0 before that check existed) and
+// AgainstDP reported every instance as a mismatch.
+func TestOrInfStepsReadBack(t *testing.T) {
+	const src = `dp reach
+param amax int = 5
+input coin int in 1..amax
+state c[a in 1..amax] int in 0..1 or inf = inf
+c[a == 0] = 0
+c[a < 0] = inf
+step c[a] = min(c[a], c[a - coin])
+answer c[amax]
+`
+	m, err := repo.Source("reach.dp", src, nil)
+	require.NoError(t, err)
+	net, err := compile.Lower(m, compile.Options{})
+	require.NoError(t, err)
+	require.NotZero(t, net.BigM, "the state's +inf needs a stand-in")
+	for _, c := range []struct {
+		coins  []float64
+		answer float64
+	}{
+		{[]float64{2, 2}, math.Inf(1)}, // 2 and 4 reachable, not 5
+		{[]float64{2, 3}, 0},
+		{[]float64{5}, 0},
+		{[]float64{1, 1, 1}, math.Inf(1)},
+	} {
+		steps := make([][]float64, len(c.coins))
+		for i, v := range c.coins {
+			steps[i] = []float64{v}
+		}
+		for _, dt := range []engine.DType{engine.Float64, engine.Float32} {
+			r, err := Solve(net, &instance.Instance{Source: "x.json"}, steps, dt, nil)
+			require.NoError(t, err, "coins %v, %v", c.coins, dt)
+			assert.Equal(t, valueText(c.answer), r.Answer, "coins %v, %v", c.coins, dt)
+		}
+		k, err := AgainstDP(net, "coins", steps, []engine.DType{engine.Float64, engine.Float32}, nil)
+		require.NoError(t, err)
+		assert.Empty(t, k.Mismatch, "coins %v", c.coins)
+		for _, run := range k.Runs {
+			assert.Zero(t, run.MaxErr, "coins %v, %s: %s", c.coins, run.Label, run.Worst)
+		}
+	}
+}
