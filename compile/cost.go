@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strconv"
 
+	"github.com/dp2nn/dp2nn/diag"
 	"github.com/dp2nn/dp2nn/dsl"
 	"github.com/dp2nn/dp2nn/relu"
 )
@@ -163,7 +164,7 @@ type TooLargeError struct {
 }
 
 func (e *TooLargeError) Error() string {
-	v, limit := thousands(e.Value), strconv.FormatInt(e.Limit, 10)
+	v, limit := diag.Thousands(e.Value), strconv.FormatInt(e.Limit, 10)
 	if e.Flag == "-max-memory" {
 		v, limit = BytesText(e.Value), fmt.Sprintf("%s (%d bytes)", BytesText(e.Limit), e.Limit)
 		if !e.AtLeast && v == BytesText(e.Limit) { // above, but rounded to the same text
@@ -177,30 +178,7 @@ func (e *TooLargeError) Error() string {
 }
 
 // BytesText prints a byte count: "512 B", "3.4 MiB", "16.0 GiB".
-func BytesText(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	x, i := float64(n), -1
-	for x >= unit && i < 4 {
-		x /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %ciB", x, "KMGTP"[i])
-}
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
+func BytesText(n int64) string { return diag.Bytes(n) }
 
 // Estimate predicts the cost of job on program m lowered with opt, and
 // refuses it with a *TooLargeError when a figure the job needs passes
@@ -437,7 +415,7 @@ func (c *Cost) ONNXFor(layout, dtype string) (ONNXCost, error) {
 	case "dense":
 		if c.Params.Dense > maxDenseParams {
 			return ONNXCost{}, fmt.Errorf("cost: the dense layout would need %s parameters, more than export's limit of %s; use the structured layout",
-				thousands(c.Params.Dense), thousands(maxDenseParams))
+				diag.Thousands(c.Params.Dense), diag.Thousands(maxDenseParams))
 		}
 	case "structured":
 	default:

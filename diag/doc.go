@@ -7,7 +7,9 @@
 // A Pos names a place in a file (a DSL program, an instance) or, for an
 // API call, the argument at fault (Arg("gamma")). The DSL parser and
 // checker, the instance readers and the smoothed-DP kernels all report
-// their errors as an ErrorList.
+// their errors as an ErrorList. Bytes and Thousands print the sizes
+// those messages quote ("3.4 MiB", "1,234,567"), one way for every
+// package, the ground truth's included.
 //
 //	var errs diag.ErrorList
 //	errs.Addf(diag.Pos{File: "k.txt", Line: 3, Col: 1}, "capacity %d must be positive", c)

@@ -4,7 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"strconv"
+
+	"github.com/dp2nn/dp2nn/diag"
 )
 
 // The heap ReadInstance allocates, at most, per line of the knapsack
@@ -42,7 +43,7 @@ func readUnits(name string, data []byte) (n, per int64) {
 func ReadInstanceFileWithin(path string, maxMemory int64) (*Instance, error) {
 	if maxMemory > 0 {
 		if st, err := os.Stat(path); err == nil && 2*st.Size() > maxMemory {
-			return nil, tooLargeToRead(path, 2*st.Size(), maxMemory, fmt.Sprintf("%s bytes", thousands(st.Size())))
+			return nil, tooLargeToRead(path, 2*st.Size(), maxMemory, fmt.Sprintf("%s bytes", diag.Thousands(st.Size())))
 		}
 	}
 	data, err := os.ReadFile(path)
@@ -67,44 +68,16 @@ func CheckReadCost(name string, data []byte, maxMemory int64) error {
 		if per == ReadBytesPerToken {
 			what = "JSON keys and values"
 		}
-		return tooLargeToRead(name, c, maxMemory, fmt.Sprintf("%s %s of up to %d bytes each", thousands(n), what, per))
+		return tooLargeToRead(name, c, maxMemory, fmt.Sprintf("%s %s of up to %d bytes each", diag.Thousands(n), what, per))
 	}
 	return nil
 }
 
 func tooLargeToRead(path string, cost, limit int64, why string) error {
 	return fmt.Errorf("%s: reading the instance would take about %s of memory (%s), above -max-memory %s (%d bytes): raise -max-memory or split the instance",
-		path, bytesText(cost), why, bytesText(limit), limit)
+		path, diag.Bytes(cost), why, diag.Bytes(limit), limit)
 }
 
 func isJSON(name string, data []byte) bool {
 	return hasJSONSuffix(name) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("{"))
-}
-
-// bytesText prints a byte count as compile.BytesText does ("3.4 MiB"),
-// which this package cannot import (the ground truth depends on no
-// lowering).
-func bytesText(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	x, i := float64(n), -1
-	for x >= unit && i < 4 {
-		x /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %ciB", x, "KMGTP"[i])
-}
-
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	out := make([]byte, 0, len(s)+len(s)/3)
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 && s[i-1] != '-' {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
 }

@@ -3,6 +3,8 @@ package smooth
 import (
 	"fmt"
 	"math"
+
+	"github.com/dp2nn/dp2nn/diag"
 )
 
 // This file predicts the memory of a Graph and of one evaluation of it,
@@ -70,16 +72,7 @@ type TooLargeError struct {
 
 func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("smooth: %s's graph and one evaluation of it would need about %s (%.3g terms), above the limit %s (%d bytes); use smaller params",
-		e.Program, bytesText(e.Bytes), e.Terms, bytesText(e.Limit), e.Limit)
-}
-
-// bytesText prints a byte count: "512 B", "3.4 MiB", "16.0 GiB".
-func bytesText(n int64) string {
-	if n < 1024 {
-		return fmt.Sprintf("%d B", n)
-	}
-	e := min(int(math.Log2(float64(n))/10), 4)
-	return fmt.Sprintf("%.1f %ciB", float64(n)/math.Pow(1024, float64(e)), "KMGT"[e-1])
+		e.Program, diag.Bytes(e.Bytes), e.Terms, diag.Bytes(e.Limit), e.Limit)
 }
 
 // checkBytes refuses a prediction of n bytes for terms terms past
