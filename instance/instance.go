@@ -391,7 +391,7 @@ func readJSON(name string, data []byte) (*Instance, error) {
 		errs.add(line, col, "extra data after the instance object")
 		return nil, errs.err()
 	}
-	if line, col, msg, ok := duplicateKey(data); !ok {
+	if line, col, msg, ok := checkKeys(data, ji); !ok {
 		errs.add(line, col, "%s", msg)
 		return nil, errs.err()
 	}

@@ -67,9 +67,14 @@ func TestReadInstanceBad(t *testing.T) {
 		"both_forms.json":           `bad/both_forms.json: both "items" (knapsack form) and "steps" (generic form)`,
 		"neither_form.json":         `bad/neither_form.json: no "items" (knapsack form) and no "params", "steps" or "data" (generic form)`,
 		// adv3 M6: encoding/json keeps the last of two equal keys.
-		"dup_data_key.json":               `bad/dup_data_key.json:1:20: key "a" appears twice in the same object (first at 1:10); give it once`,
-		"dup_step_key.json":               `bad/dup_step_key.json:3:26: key "price" appears twice in the same object (first at 3:14); give it once`,
-		"dup_top_key.json":                `bad/dup_top_key.json:1:25: key "steps" appears twice in the same object (first at 1:2); give it once`,
+		"dup_data_key.json": `bad/dup_data_key.json:1:20: key "a" appears twice in the same object (first at 1:10); give it once`,
+		"dup_step_key.json": `bad/dup_step_key.json:3:26: key "price" appears twice in the same object (first at 3:14); give it once`,
+		"dup_top_key.json":  `bad/dup_top_key.json:1:25: key "steps" appears twice in the same object (first at 1:2); give it once`,
+		// adv4: encoding/json matches a struct's keys up to case, so
+		// "Capacity" beside "capacity" won silently.
+		"case_top_key.json":               `bad/case_top_key.json:1:18: key "Capacity": keys are case-sensitive; did you mean "capacity"?`,
+		"case_item_key.json":              `bad/case_item_key.json:1:42: key "Profit": keys are case-sensitive; did you mean "profit"?`,
+		"case_only_key.json":              `bad/case_only_key.json:1:22: key "Steps": keys are case-sensitive; did you mean "steps"?`,
 		"item_missing_weight.json":        `bad/item_missing_weight.json: item 2: missing "weight"`,
 		"json_profit_fraction.json":       "bad/json_profit_fraction.json: item 1: profit 1.5 is not an integer",
 		"json_weight_above_capacity.json": "bad/json_weight_above_capacity.json: item 1: weight 21 is above the capacity 20",
