@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/dp2nn/dp2nn/diag"
+	"github.com/dp2nn/dp2nn/dsl"
 )
 
 // Instance is a run of a program's inputs: named values per step, plus
@@ -130,10 +131,10 @@ type number struct {
 func parseNumber(what, s string) (number, error) {
 	f, err := strconv.ParseFloat(s, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return number{}, fmt.Errorf("%s %q is not a number", what, s)
+		return number{}, fmt.Errorf("%s %q is not a number", what, dsl.Shorten(s))
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return number{}, fmt.Errorf("%s %s is not a finite number", what, s)
+		return number{}, fmt.Errorf("%s %s is not a finite number", what, dsl.Shorten(s))
 	}
 	n := number{f: f, text: s}
 	if len(s) <= 64 && strings.Trim(s, "+-0123456789.") == "" {
@@ -578,14 +579,14 @@ func jsonDataValue(v any) (float64, error) {
 	case json.Number:
 		n, err := parseNumber("", x.String())
 		if err != nil {
-			return 0, fmt.Errorf("%s is not a finite number", x)
+			return 0, fmt.Errorf("%s is not a finite number", dsl.Shorten(x.String()))
 		}
 		return n.f, nil
 	case string:
 		if x == "inf" {
 			return math.Inf(1), nil
 		}
-		return 0, fmt.Errorf("got the string %q, want a number or \"inf\"", x)
+		return 0, fmt.Errorf("got the string %q, want a number or \"inf\"", dsl.Shorten(x))
 	case map[string]any:
 		return 0, errors.New("got an object, want a number or \"inf\"")
 	case bool:

@@ -72,9 +72,11 @@ func TestReadInstanceBad(t *testing.T) {
 		"dup_top_key.json":  `bad/dup_top_key.json:1:25: key "steps" appears twice in the same object (first at 1:2); give it once`,
 		// adv4: encoding/json matches a struct's keys up to case, so
 		// "Capacity" beside "capacity" won silently.
-		"case_top_key.json":               `bad/case_top_key.json:1:18: key "Capacity": keys are case-sensitive; did you mean "capacity"?`,
-		"case_item_key.json":              `bad/case_item_key.json:1:42: key "Profit": keys are case-sensitive; did you mean "profit"?`,
-		"case_only_key.json":              `bad/case_only_key.json:1:22: key "Steps": keys are case-sensitive; did you mean "steps"?`,
+		"case_top_key.json":  `bad/case_top_key.json:1:18: key "Capacity": keys are case-sensitive; did you mean "capacity"?`,
+		"case_item_key.json": `bad/case_item_key.json:1:42: key "Profit": keys are case-sensitive; did you mean "profit"?`,
+		"case_only_key.json": `bad/case_only_key.json:1:22: key "Steps": keys are case-sensitive; did you mean "steps"?`,
+		// adv4: a 30 MB literal was quoted whole in the message.
+		"long_number.json":                "bad/long_number.json: data x: element [0]: 1" + strings.Repeat("0", 79) + "… is not a finite number",
 		"item_missing_weight.json":        `bad/item_missing_weight.json: item 2: missing "weight"`,
 		"json_profit_fraction.json":       "bad/json_profit_fraction.json: item 1: profit 1.5 is not an integer",
 		"json_weight_above_capacity.json": "bad/json_weight_above_capacity.json: item 1: weight 21 is above the capacity 20",
