@@ -96,7 +96,7 @@ func SolveFile(in SolveInput, path string) (Solved, error) {
 		return nil, err
 	}
 	if in.File.HasData() {
-		df, err := instance.ReadDataFile(path, sourceFromSet(in.Set))
+		df, err := instance.ReadDataFileWithin(path, sourceFromSet(in.Set), in.MaxMemory)
 		if err != nil {
 			return nil, err
 		}
