@@ -147,7 +147,7 @@ func lowerSmooth(l *lowering, net *Network, opt Options) (*Network, error) {
 		return nil, err
 	}
 	if math.IsInf(v.a.Const, 0) || math.IsNaN(v.a.Const) {
-		return nil, fmt.Errorf("%s: the answer %s is %g for every input (no feasible choice in %d steps)", m.Answer.Decl.Pos(), m.Answer.Value.Text, v.a.Const, opt.Steps)
+		return nil, fmt.Errorf("%s: the answer %s is %g for this instance whatever its scores (no feasible choice over its %d steps)", m.Answer.Decl.Pos(), m.Answer.Value.Text, v.a.Const, opt.Steps)
 	}
 	g := l.b.Group(relu.GroupInfo{Name: "value", Rule: "output", Term: m.Answer.Value.Text, Pos: m.Answer.Value.Pos().String()})
 	l.b.Output("value", []int{1}, g, []relu.Affine{v.a})
