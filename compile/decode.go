@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/dp2nn/dp2nn/dsl"
 )
@@ -45,6 +46,8 @@ func (a Answer) String() string {
 		return "inf" // as instances and the exact interpreter write it
 	case math.IsInf(a.Value, -1):
 		return "-inf"
+	case a.Value == math.Trunc(a.Value) && math.Abs(a.Value) < 1e21:
+		return strconv.FormatFloat(a.Value, 'f', -1, 64) // a whole number in full: 102334155, not 1.02334155e+08
 	case a.Kind == dsl.AnswerValue, a.Value != float64(a.Index):
 		return fmt.Sprintf("%g", a.Value)
 	}
