@@ -177,6 +177,9 @@ func valueText(v float64) string {
 	if math.IsInf(v, 1) {
 		return "inf"
 	}
+	if v == math.Trunc(v) && math.Abs(v) < 1e21 {
+		return strconv.FormatFloat(v, 'f', -1, 64) // a whole number in full: 102334155, not 1.02334155e+08
+	}
 	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
