@@ -42,16 +42,25 @@ func (a Answer) String() string {
 		return fmt.Sprint(a.Cells)
 	case !a.Found:
 		return "none"
-	case math.IsInf(a.Value, 1):
-		return "inf" // as instances and the exact interpreter write it
 	case math.IsInf(a.Value, -1):
 		return "-inf"
-	case a.Value == math.Trunc(a.Value) && math.Abs(a.Value) < 1e21:
-		return strconv.FormatFloat(a.Value, 'f', -1, 64) // a whole number in full: 102334155, not 1.02334155e+08
 	case a.Kind == dsl.AnswerValue, a.Value != float64(a.Index):
-		return fmt.Sprintf("%g", a.Value)
+		return ValueText(a.Value)
 	}
 	return fmt.Sprint(a.Index)
+}
+
+// ValueText prints a value as answers and reports do: +inf as instances
+// and the exact interpreter write it, a whole number in full (102334155,
+// not 1.02334155e+08), else the shortest form.
+func ValueText(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "inf"
+	case v == math.Trunc(v) && math.Abs(v) < 1e21:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
 }
 
 // UndecidableError is returned by the decoders when a comparison the
@@ -211,16 +220,16 @@ func (n *Network) Decode(final [][]float64, tol float64) (Answer, error) {
 	if n.Rounding != nil {
 		return n.decodeRounded(final, tol)
 	}
+	if a.Kind == dsl.AnswerValue && general(a.Value) {
+		// A reduction or a computed index: the answer evaluator of
+		// programs with data reads it exactly (+inf read back), and a
+		// value answer is always found.
+		ans, err := n.DecodeData(final, nil, tol)
+		ans.Found = err == nil
+		return ans, err
+	}
 	final = n.Exact(final) // an "or inf" cell's big M read back as +inf
 	if a.Kind == dsl.AnswerValue {
-		if general(a.Value) {
-			// A reduction or a computed index: the answer
-			// evaluator of programs with data reads it exactly (+inf
-			// read back), and a value answer is always found.
-			ans, err := n.DecodeData(final, nil, tol)
-			ans.Found = err == nil
-			return ans, err
-		}
 		v, err := evalTerm(a.Value, final, nil, nil)
 		if err != nil {
 			return Answer{}, err

@@ -172,17 +172,6 @@ func cellText(s *dsl.State, c int) string {
 	return fmt.Sprintf("%s[%s]", s.Name, strings.Join(parts, ", "))
 }
 
-// valueText prints an exact value: inf, or the number.
-func valueText(v float64) string {
-	if math.IsInf(v, 1) {
-		return "inf"
-	}
-	if v == math.Trunc(v) && math.Abs(v) < 1e21 {
-		return strconv.FormatFloat(v, 'f', -1, 64) // a whole number in full: 102334155, not 1.02334155e+08
-	}
-	return strconv.FormatFloat(v, 'g', -1, 64)
-}
-
 // dataOutcome is the comparison of one network run with the ground truth
 // on one instance.
 type dataOutcome struct {
@@ -222,12 +211,12 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 			if e > out.maxErr || math.IsNaN(e) {
 				out.maxErr = e
 				out.worst = fmt.Sprintf("step %d, %s", t, cellText(m.States[s], c))
-				out.worstNet = valueText(exact[s][c])
+				out.worstNet = compile.ValueText(exact[s][c])
 			}
 			if ds.Type == dsl.Int && e != 0 && out.mismatch == "" {
 				// Integers are exact in any type the run was allowed in
 				// (compile.Network.CheckIntegers): no tolerance applies.
-				out.mismatch = fmt.Sprintf("step %d, %s: network %s, interpreter differs by %.3g, but an int state is computed exactly", t, cellText(ds, c), valueText(exact[s][c]), e)
+				out.mismatch = fmt.Sprintf("step %d, %s: network %s, interpreter differs by %.3g, but an int state is computed exactly", t, cellText(ds, c), compile.ValueText(exact[s][c]), e)
 			}
 		}
 	}
@@ -256,7 +245,7 @@ func compareData(net *compile.Network, gt *dataTruth, states [][][]float64, data
 		switch {
 		case out.netFix != nil && fix == nil:
 			out.mismatch = fmt.Sprintf("the network's step %d changes %s from %s to %s, but the interpreter's fixpoint holds", steps+1,
-				cellText(m.States[out.netFix.state], out.netFix.cell), valueText(out.netFix.before), valueText(out.netFix.after))
+				cellText(m.States[out.netFix.state], out.netFix.cell), compile.ValueText(out.netFix.before), compile.ValueText(out.netFix.after))
 		case out.netFix == nil && fix != nil:
 			out.mismatch = fmt.Sprintf("the interpreter's step %d changes %s (%s), but the network's changes nothing", fix.Step, fix.Cell, fix.Msg)
 		}
@@ -341,11 +330,11 @@ func answerText(a compile.Answer) string {
 	case a.Kind == dsl.AnswerState:
 		parts := make([]string, len(a.Cells))
 		for i, c := range a.Cells {
-			parts[i] = valueText(c)
+			parts[i] = compile.ValueText(c)
 		}
 		return "[" + strings.Join(parts, " ") + "]"
 	case a.Kind == dsl.AnswerValue:
-		return valueText(a.Value)
+		return compile.ValueText(a.Value)
 	case !a.Found:
 		return "none"
 	}

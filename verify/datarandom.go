@@ -229,7 +229,7 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 		case gt.opt == nil:
 			return "the original program's fixpoint fails"
 		case gt.opt.Found != !math.IsInf(solved.Value, 1) || gt.opt.Found && gt.opt.Float64() != solved.Value:
-			return fmt.Sprintf("the interpreter's OPT %s, the solver's %s", gt.opt, valueText(solved.Value))
+			return fmt.Sprintf("the interpreter's OPT %s, the solver's %s", gt.opt, compile.ValueText(solved.Value))
 		}
 		return ""
 	}
@@ -246,7 +246,7 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 		}
 		for c, v := range final {
 			if !sameValue(v, solved.Final[c], 0) { // the random instances of the solvers' problems are integers: exact
-				return fmt.Sprintf("interpreter's final %s = %s, the solver's table %s", cellText(net.Model.States[0], c), valueText(v), valueText(solved.Final[c]))
+				return fmt.Sprintf("interpreter's final %s = %s, the solver's table %s", cellText(net.Model.States[0], c), compile.ValueText(v), compile.ValueText(solved.Final[c]))
 			}
 		}
 	}
@@ -267,11 +267,11 @@ func againstSolver(net *compile.Network, gt *dataTruth, solved problems.DataAnsw
 		}
 	case dsl.AnswerValue:
 		if !sameValue(ans.Value, solved.Value, 0) {
-			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), valueText(solved.Value))
+			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), compile.ValueText(solved.Value))
 		}
 	default:
 		if got := float64(ans.Index); !(ans.Found && got == solved.Value) && !(!ans.Found && math.IsInf(solved.Value, 1)) {
-			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), valueText(solved.Value))
+			return fmt.Sprintf("answer: network %s, the solver's %s", answerText(ans), compile.ValueText(solved.Value))
 		}
 	}
 	return ""

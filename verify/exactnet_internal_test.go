@@ -179,7 +179,7 @@ answer c[amax]
 		for _, dt := range []engine.DType{engine.Float64, engine.Float32} {
 			r, err := Solve(net, &instance.Instance{Source: "x.json"}, steps, dt, nil)
 			require.NoError(t, err, "coins %v, %v", c.coins, dt)
-			assert.Equal(t, valueText(c.answer), r.Answer, "coins %v, %v", c.coins, dt)
+			assert.Equal(t, compile.ValueText(c.answer), r.Answer, "coins %v, %v", c.coins, dt)
 		}
 		k, err := AgainstDP(net, "coins", steps, []engine.DType{engine.Float64, engine.Float32}, nil)
 		require.NoError(t, err)

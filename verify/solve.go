@@ -415,7 +415,7 @@ func SolveData(net *compile.Network, df *instance.DataFile, data [][]float64, dt
 	if fix != nil {
 		c := out.netFix
 		return nil, fmt.Errorf("%s: %s: the network's step %d (one more than the %d of the steps line) changes %s from %s to %s; the exact interpreter agrees (%s)",
-			path, fix.Msg, steps+1, steps, cellText(m.States[c.state], c.cell), valueText(c.before), valueText(c.after), fix.Pos)
+			path, fix.Msg, steps+1, steps, cellText(m.States[c.state], c.cell), compile.ValueText(c.before), compile.ValueText(c.after), fix.Pos)
 	}
 	ans := out.answer
 	if !answerFinite(ans) {
@@ -514,7 +514,7 @@ func (r *DataSolveReport) WriteText(w io.Writer) {
 	if r.Cells != nil {
 		fmt.Fprintf(w, "%s   (decoded outside the network; inf: unreachable)\n", decl)
 		for _, c := range r.Cells {
-			fmt.Fprintf(w, "  %s = %s\n", c.Cell, valueText(float64(c.Value)))
+			fmt.Fprintf(w, "  %s = %s\n", c.Cell, compile.ValueText(float64(c.Value)))
 		}
 	} else {
 		ans := r.Answer
